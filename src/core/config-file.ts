@@ -1,0 +1,145 @@
+import { getStaticTOMLValue, parseTOML } from 'toml-eslint-parser';
+import type { AST } from 'toml-eslint-parser';
+import { ConfigError, findRule, isSeverity, matchSelector, type Settings } from './config';
+import type { RuleMeta } from './rule';
+
+/** One `key = value` of the configuration, with the dotted key and the line it was written on. */
+interface Entry {
+  key: string[];
+  value: unknown;
+  line: number;
+}
+
+type Field = (entry: Entry, settings: Settings, context: FieldContext) => void;
+
+interface FieldContext {
+  file: string;
+  rules: readonly RuleMeta[];
+}
+
+function fail(entry: Entry, context: FieldContext, message: string): never {
+  throw new ConfigError(message, context.file, entry.line);
+}
+
+function stringList(entry: Entry, context: FieldContext): string[] {
+  const { value } = entry;
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) {
+    fail(entry, context, `\`${entry.key.join('.')}\` must be an array of strings`);
+  }
+  return value as string[];
+}
+
+function selectorList(entry: Entry, context: FieldContext): string[] {
+  const selectors = stringList(entry, context);
+  for (const selector of selectors) {
+    try {
+      matchSelector(selector, context.rules);
+    } catch (error) {
+      if (error instanceof ConfigError) fail(entry, context, `${error.message} in \`${entry.key.join('.')}\``);
+      throw error;
+    }
+  }
+  return selectors;
+}
+
+const FIELDS: Record<string, Field> = {
+  select: (entry, settings, context) => {
+    settings.select = selectorList(entry, context);
+  },
+  ignore: (entry, settings, context) => {
+    settings.ignore = selectorList(entry, context);
+  },
+  'extend-select': (entry, settings, context) => {
+    settings.extendSelect = selectorList(entry, context);
+  },
+  exclude: (entry, settings, context) => {
+    settings.exclude = stringList(entry, context);
+  },
+  'extend-exclude': (entry, settings, context) => {
+    settings.extendExclude = stringList(entry, context);
+  },
+  workers: (entry, settings, context) => {
+    const { value } = entry;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+      fail(entry, context, '`workers` must be a whole number of at least 1');
+    }
+    settings.workers = value;
+  },
+  severity: (entry, settings, context) => {
+    const [, rule, ...rest] = entry.key;
+    if (rule === undefined || rest.length > 0) {
+      fail(entry, context, '`severity` must be a table of rule = "error" | "warning" | "info" | "hint"');
+    }
+    if (!findRule(rule, context.rules)) fail(entry, context, `unknown rule \`${rule}\` in \`severity\``);
+    if (!isSeverity(entry.value)) {
+      fail(entry, context, `severity of \`${rule}\` must be one of "error", "warning", "info", "hint"`);
+    }
+    settings.severity = { ...settings.severity, [rule]: entry.value };
+  },
+};
+
+function collectEntries(body: AST.TOMLTopLevelTable['body'], prefix: readonly string[] = []): Entry[] {
+  const entries: Entry[] = [];
+  const visitPair = (pair: AST.TOMLKeyValue, path: readonly string[]) => {
+    const key = [...path, ...pair.key.keys.map(keyName)];
+    if (pair.value.type === 'TOMLInlineTable') {
+      for (const inner of pair.value.body) visitPair(inner, key);
+    } else {
+      entries.push({ key, value: getStaticTOMLValue(pair.value), line: pair.loc.start.line });
+    }
+  };
+  for (const node of body) {
+    if (node.type === 'TOMLKeyValue') visitPair(node, prefix);
+    else {
+      const tableKey = [...prefix, ...node.key.keys.map(keyName)];
+      if (node.body.length === 0) entries.push({ key: tableKey, value: {}, line: node.loc.start.line });
+      for (const pair of node.body) visitPair(pair, tableKey);
+    }
+  }
+  return entries;
+}
+
+function keyName(key: AST.TOMLBare | AST.TOMLQuoted): string {
+  return key.type === 'TOMLBare' ? key.name : key.value;
+}
+
+/**
+ * Reads Interleave's settings from a TOML file's text: the `[tool.interleave]` table of a
+ * `pyproject.toml` (`section: 'tool.interleave'`) or the whole of an `interleave.toml`. Returns
+ * undefined when a pyproject has no such table. Unknown keys and bad values throw ConfigError
+ * with the file and line.
+ */
+export function parseTomlSettings(
+  text: string,
+  file: string,
+  section: 'tool.interleave' | 'root',
+  rules: readonly RuleMeta[],
+): Settings | undefined {
+  let ast: AST.TOMLProgram;
+  try {
+    ast = parseTOML(text);
+  } catch (error) {
+    const line = (error as { lineNumber?: number }).lineNumber;
+    throw new ConfigError(`invalid TOML: ${(error as Error).message}`, file, line);
+  }
+  const prefix = section === 'root' ? [] : ['tool', 'interleave'];
+  const entries = collectEntries(ast.body[0]?.body ?? []).filter((entry) =>
+    prefix.every((part, index) => entry.key[index] === part),
+  );
+  const found = section === 'root' || entries.some((entry) => entry.key.length >= prefix.length);
+  if (!found) return undefined;
+  const settings: Settings = {};
+  const context: FieldContext = { file, rules };
+  for (const entry of entries) {
+    const local = { ...entry, key: entry.key.slice(prefix.length) };
+    if (local.key.length === 0) continue;
+    const field = FIELDS[local.key[0]!];
+    if (!field) fail(local, context, `unknown setting \`${local.key[0]}\` (known: ${Object.keys(FIELDS).sort().join(', ')})`);
+    if (local.key.length > 1 && local.key[0] !== 'severity') fail(local, context, `\`${local.key[0]}\` is not a table`);
+    if (local.key[0] === 'severity' && local.key.length === 1) {
+      if (typeof local.value === 'object' && local.value !== null && Object.keys(local.value).length === 0) continue;
+    }
+    field(local, settings, context);
+  }
+  return settings;
+}

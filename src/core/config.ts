@@ -1,0 +1,115 @@
+import { SEVERITIES, type Severity } from './hazard';
+import type { RuleMeta } from './rule';
+
+/**
+ * User configuration, from `[tool.interleave]` in pyproject.toml, `interleave.toml`, CLI flags
+ * or editor settings. Every field is optional; `resolveConfig` turns it into what the engine
+ * uses.
+ */
+export interface Settings {
+  select?: string[];
+  ignore?: string[];
+  extendSelect?: string[];
+  /** Per-rule severity by code or name. */
+  severity?: Record<string, Severity>;
+  exclude?: string[];
+  extendExclude?: string[];
+  /** Worker process count; overrides what deployment files say. */
+  workers?: number;
+}
+
+export interface ResolvedConfig {
+  /** Codes of the enabled rules. */
+  enabled: ReadonlySet<string>;
+  severity: ReadonlyMap<string, Severity>;
+  exclude: readonly string[];
+  workers?: number;
+}
+
+/** A configuration problem with the place it was written, reported as a usage error. */
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly file?: string,
+    readonly line?: number,
+  ) {
+    super(message);
+  }
+
+  describe(): string {
+    const where = this.file ? `${this.file}${this.line ? `:${this.line}` : ''}: ` : '';
+    return `${where}${this.message}`;
+  }
+}
+
+/** Paths never worth analysing: environments, dependencies, caches and build output. */
+export const DEFAULT_EXCLUDE: readonly string[] = [
+  '.git',
+  '.hg',
+  '.svn',
+  '.venv',
+  'venv',
+  '.env',
+  'env',
+  '.tox',
+  '.nox',
+  'node_modules',
+  'site-packages',
+  '__pycache__',
+  '.mypy_cache',
+  '.pytest_cache',
+  '.ruff_cache',
+  'build',
+  'dist',
+  'out',
+  '.eggs',
+  '*.egg-info',
+];
+
+/**
+ * Matches rules by `ALL`, a code (`IL101`), a code prefix (`IL1`, `IL`) or a name
+ * (`await-race`). Throws a ConfigError naming the selector when it matches nothing.
+ */
+export function matchSelector(selector: string, rules: readonly RuleMeta[]): RuleMeta[] {
+  const wanted = selector.trim();
+  if (wanted.toUpperCase() === 'ALL') return [...rules];
+  const byName = rules.filter((rule) => rule.name === wanted);
+  if (byName.length > 0) return byName;
+  const byCode = rules.filter((rule) => rule.code.startsWith(wanted.toUpperCase()) && /^IL\d*$/i.test(wanted));
+  if (byCode.length === 0) throw new ConfigError(`unknown rule selector \`${selector}\``);
+  return byCode;
+}
+
+export function findRule(codeOrName: string, rules: readonly RuleMeta[]): RuleMeta | undefined {
+  const wanted = codeOrName.trim();
+  return rules.find((rule) => rule.code === wanted.toUpperCase() || rule.name === wanted);
+}
+
+/**
+ * Later layers override earlier ones, the way Ruff layers its configuration: a layer's `select`
+ * replaces the selection so far, `extendSelect` adds to it, `ignore` removes from it.
+ */
+export function resolveConfig(layers: readonly Settings[], rules: readonly RuleMeta[]): ResolvedConfig {
+  let enabled = new Set(rules.map((rule) => rule.code));
+  const severity = new Map<string, Severity>();
+  let exclude = [...DEFAULT_EXCLUDE];
+  let workers: number | undefined;
+  for (const layer of layers) {
+    if (layer.select) enabled = new Set(layer.select.flatMap((s) => matchSelector(s, rules)).map((r) => r.code));
+    for (const selector of layer.extendSelect ?? []) for (const rule of matchSelector(selector, rules)) enabled.add(rule.code);
+    for (const selector of layer.ignore ?? []) for (const rule of matchSelector(selector, rules)) enabled.delete(rule.code);
+    for (const [key, value] of Object.entries(layer.severity ?? {})) {
+      const rule = findRule(key, rules);
+      if (!rule) throw new ConfigError(`unknown rule \`${key}\` in severity`);
+      severity.set(rule.code, value);
+    }
+    if (layer.exclude) exclude = [...DEFAULT_EXCLUDE, ...layer.exclude];
+    if (layer.extendExclude) exclude = [...exclude, ...layer.extendExclude];
+    if (layer.workers !== undefined) workers = layer.workers;
+  }
+  return { enabled, severity, exclude, workers };
+}
+
+export function isSeverity(value: unknown): value is Severity {
+  return typeof value === 'string' && (SEVERITIES as readonly string[]).includes(value);
+}

@@ -1,0 +1,66 @@
+import type { ResolvedConfig } from './config';
+import type { ModuleFacts, Range } from './facts';
+import { compareHazards, type Hazard } from './hazard';
+import type { FixBuilder, ProjectFacts, Rule } from './rule';
+import { isSuppressed, parseSuppressions } from './suppression';
+
+/** What a frontend hands the engine: the facts of one module and its language's edit builder. */
+export interface ParsedModule {
+  facts: ModuleFacts;
+  fixes: FixBuilder;
+}
+
+export interface ModuleReport {
+  hazards: Hazard[];
+  /** Rules that failed on this module; the others still ran. */
+  problems: string[];
+}
+
+export interface CheckOptions {
+  rules: readonly Rule[];
+  config: ResolvedConfig;
+  project: ProjectFacts;
+}
+
+/** Runs every enabled rule over one module: pure, no I/O. */
+export function checkModule(parsed: ParsedModule, options: CheckOptions): ModuleReport {
+  const { facts } = parsed;
+  const hazards: Hazard[] = [];
+  const problems: string[] = [];
+  for (const rule of options.rules) {
+    const { meta } = rule;
+    if (!options.config.enabled.has(meta.code) || !meta.languages.includes(facts.language)) continue;
+    try {
+      rule.check({
+        module: facts,
+        project: options.project,
+        fixes: parsed.fixes,
+        report: (finding) =>
+          hazards.push({
+            ...finding,
+            code: meta.code,
+            name: meta.name,
+            severity: options.config.severity.get(meta.code) ?? finding.severity ?? meta.defaultSeverity,
+            path: facts.path,
+            related: finding.related ?? [],
+          }),
+      });
+    } catch (error) {
+      problems.push(`${meta.code} failed on ${facts.path}: ${(error as Error).stack ?? String(error)}`);
+    }
+  }
+  const lines = facts.source.split(/\r?\n|\r/);
+  const suppressions = parseSuppressions(facts.comments, lines, options.rules.map((rule) => rule.meta));
+  const kept = hazards.filter(
+    (hazard) => !overlapsAny(hazard.range, facts.syntaxErrors) && !isSuppressed(hazard, suppressions),
+  );
+  return { hazards: kept.sort(compareHazards), problems };
+}
+
+function overlapsAny(range: Range, regions: readonly Range[]): boolean {
+  return regions.some((region) => before(region.start, range.end) && before(range.start, region.end));
+}
+
+function before(a: Range['start'], b: Range['start']): boolean {
+  return a.line < b.line || (a.line === b.line && a.character <= b.character);
+}

@@ -1,0 +1,280 @@
+/**
+ * The language-neutral facts model. Frontends (src/python, src/typescript) turn source text into
+ * these facts; rules read nothing else. Positions are 0-based lines and UTF-16 code-unit columns,
+ * the same as LSP, so surfaces convert without re-reading the source.
+ */
+
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export type Language = 'python' | 'typescript';
+
+/** What a function is to the web framework that runs it. */
+export type FunctionKind =
+  | 'route'
+  | 'websocket'
+  | 'dependency'
+  | 'lifespan'
+  | 'startup'
+  | 'shutdown'
+  | 'background'
+  | 'plain';
+
+/**
+ * Where the framework evaluates a function's body: on the event loop (coroutines), in a worker
+ * thread (sync FastAPI/Starlette endpoints and dependencies), or wherever its caller runs.
+ */
+export type ExecutionContext = 'event-loop' | 'threadpool' | 'caller';
+
+export type Framework = 'fastapi' | 'starlette' | 'aiohttp';
+
+/**
+ * A piece of state that outlives one request: a module-level name, a class attribute, an
+ * attribute of a module-level object (including `self.x` of a singleton), or `app.state.x`.
+ */
+export interface StateRef {
+  /** Canonical identity used to match reads and writes, e.g. `Metrics.requests`, `STATE[key]`. */
+  key: string;
+  /** The outermost shared object, e.g. `STATE` for `STATE[key]`. */
+  root: string;
+  /** How the user wrote it at this site, e.g. `self.active` or `request.app.state.hits`. */
+  text: string;
+  scope: 'module' | 'class' | 'singleton' | 'app-state';
+  /** Where the root is defined in this module, when known. */
+  definition?: Range;
+}
+
+/** Where a value came from, resolved by the dataflow over bind events. */
+export interface ValueSource {
+  /** Read events (by id) whose value flows directly into this value. */
+  reads: number[];
+  /** Local names whose current value flows into this value. */
+  locals: string[];
+  /** True when the value is computed (arithmetic, a call, formatting), not a plain copy. */
+  computed: boolean;
+}
+
+export type AwaitForm = 'await' | 'async-with' | 'async-for' | 'yield';
+
+export type LockKind = 'asyncio' | 'threading';
+
+export type ReadAccess = 'value' | 'membership' | 'size';
+
+export type WriteOp = 'assign' | 'augmented' | 'mutate' | 'delete';
+
+export interface ReadEvent {
+  kind: 'read';
+  id: number;
+  state: StateRef;
+  access: ReadAccess;
+  range: Range;
+  statement: StatementRef;
+}
+
+export interface WriteEvent {
+  kind: 'write';
+  id: number;
+  state: StateRef;
+  op: WriteOp;
+  /** The mutating method for `op: 'mutate'`, e.g. `append`. */
+  method?: string;
+  value: ValueSource;
+  range: Range;
+  statement: StatementRef;
+}
+
+/** A local name (re)bound to a value. */
+export interface BindEvent {
+  kind: 'bind';
+  name: string;
+  value: ValueSource;
+  range: Range;
+}
+
+/** A point where the coroutine may suspend and other requests run. */
+export interface AwaitEvent {
+  kind: 'await';
+  id: number;
+  form: AwaitForm;
+  /** Source text of the awaited expression, shortened for messages. */
+  text: string;
+  range: Range;
+  statement: StatementRef;
+}
+
+export type CallUsage = 'statement' | 'awaited' | 'assigned' | 'argument' | 'returned' | 'other';
+
+export interface CallEvent {
+  kind: 'call';
+  id: number;
+  /** Qualified callee after import resolution and light type inference, e.g. `time.sleep`,
+   * `requests.Session().get`; undefined when unknown. */
+  callee?: string;
+  /** The callee as written, e.g. `http.get`. */
+  text: string;
+  usage: CallUsage;
+  range: Range;
+  calleeRange: Range;
+  statement: StatementRef;
+}
+
+export interface LockEnterEvent {
+  kind: 'lock-enter';
+  lock: string;
+  lockKind: LockKind;
+  /** Identifies one syntactic lock region; a read and a write in the same region are serialised. */
+  region: number;
+  range: Range;
+}
+
+export interface LockExitEvent {
+  kind: 'lock-exit';
+  region: number;
+}
+
+/**
+ * The test of an `if`/`elif`/`while`/`match` case, evaluated at the end of a block; the two edges
+ * leaving the block carry its id.
+ */
+export interface BranchEvent {
+  kind: 'branch';
+  id: number;
+  value: ValueSource;
+  /**
+   * `membership`: only asks whether a key is present (`k in D`, `D.get(k) is None`);
+   * `truthiness`: a bare value tested for truth (`if BUSY:`, `if cached:`); `value`: anything else.
+   */
+  test: 'membership' | 'truthiness' | 'value';
+  /** Set when one arm leaves the function or loop at once: a guard clause. */
+  guard?: BranchGuard;
+  range: Range;
+  statement: StatementRef;
+}
+
+export interface BranchGuard {
+  /** The polarity of the arm that leaves. */
+  exitsWhen: boolean;
+  by: 'raise' | 'return' | 'loop';
+  /** The leaving arm returns a value read from the state the test read (a memo lookup). */
+  returnsTestedState: boolean;
+}
+
+export type FlowEvent =
+  | ReadEvent
+  | WriteEvent
+  | BindEvent
+  | AwaitEvent
+  | CallEvent
+  | LockEnterEvent
+  | LockExitEvent
+  | BranchEvent;
+
+export interface FlowEdge {
+  to: number;
+  /** Set on the two edges leaving a block that ends in a branch event. */
+  branch?: { id: number; taken: boolean };
+}
+
+export interface FlowBlock {
+  id: number;
+  events: FlowEvent[];
+  next: FlowEdge[];
+}
+
+/** A control-flow graph whose blocks hold events in evaluation order. */
+export interface FlowGraph {
+  blocks: FlowBlock[];
+  entry: number;
+  exit: number;
+}
+
+/**
+ * A statement as a fix needs it: its range and the syntactic block (suite) it belongs to. A fix
+ * that wraps statements finds the innermost suite holding both ends through `ancestors`.
+ */
+export interface StatementRef {
+  range: Range;
+  /** Suite ids from the function body inwards to the suite holding this statement. */
+  suites: number[];
+  /** For each suite in `suites`, the range of the statement at that level that contains this one. */
+  ancestors: Range[];
+}
+
+export interface Parameter {
+  name: string;
+  /** Qualified annotation, e.g. `sqlalchemy.orm.Session`, when resolvable. */
+  annotation?: string;
+  range: Range;
+}
+
+export interface FunctionFacts {
+  /** Unique within the module, e.g. `Metrics.handle@40`. */
+  id: string;
+  name: string;
+  qualifiedName: string;
+  className?: string;
+  /** Id of the enclosing function for nested functions and lambdas. */
+  parent?: string;
+  kind: FunctionKind;
+  framework?: Framework;
+  isAsync: boolean;
+  isLambda: boolean;
+  execution: ExecutionContext;
+  /** Qualified decorator callees, e.g. `functools.lru_cache`. */
+  decorators: string[];
+  params: Parameter[];
+  range: Range;
+  nameRange: Range;
+  flow: FlowGraph;
+}
+
+/** Module-level (or class-level) state a handler could share with other requests. */
+export interface StateDefinition {
+  root: string;
+  scope: 'module' | 'class' | 'singleton' | 'app-state';
+  range: Range;
+  /** What the value is when it is a call or a literal: `dict`, `list`, `set`, `int`,
+   * `asyncio.Lock()`, `ConnectionManager()`... */
+  valueKind?: string;
+}
+
+export interface Comment {
+  range: Range;
+  text: string;
+}
+
+export interface ModuleFacts {
+  language: Language;
+  path: string;
+  /** Dotted module name relative to the analysed root, e.g. `app.routers.orders`. */
+  moduleName: string;
+  source: string;
+  functions: FunctionFacts[];
+  /** The module's top-level code as a flow graph (import-time work). */
+  moduleFlow: FlowGraph;
+  state: StateDefinition[];
+  comments: Comment[];
+  /** Names bound at module level to `asyncio.Lock()` / `threading.Lock()` and similar. */
+  locks: { name: string; kind: LockKind; range: Range }[];
+  imports: ImportFact[];
+  /** Frameworks whose application objects this module creates or imports. */
+  frameworks: Framework[];
+  /** Regions the parser could not make sense of; findings inside them are dropped. */
+  syntaxErrors: Range[];
+}
+
+export interface ImportFact {
+  /** The local name the import binds. */
+  local: string;
+  /** The qualified target, e.g. `time.sleep` for `from time import sleep as pause`. */
+  target: string;
+  /** The whole import statement. */
+  range: Range;
+}

@@ -1,0 +1,94 @@
+import type { Range } from './facts';
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info', 'hint'];
+
+export interface RelatedLocation {
+  path: string;
+  range: Range;
+  message: string;
+}
+
+/** An edit in the hazard's own file. Ranges refer to the text the hazard was computed from. */
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+export type FixApplicability = 'safe' | 'unsafe';
+
+export interface Fix {
+  applicability: FixApplicability;
+  /** Imperative title, e.g. "Hold `counter_lock` from the read to the write". */
+  message: string;
+  edits: TextEdit[];
+}
+
+/** A source location named in a hazard's story, with the line's text for the explainer. */
+export interface StoryStep {
+  range: Range;
+  /** The code at that step, trimmed, e.g. `current = Metrics.requests`. */
+  code: string;
+}
+
+/**
+ * The structured story behind a finding: what the explainer panel animates and the hover retells.
+ * Each rule family adds its own shape here.
+ */
+export type HazardStory =
+  | {
+      kind: 'lost-update';
+      state: string;
+      read: StoryStep;
+      suspend: StoryStep;
+      write: StoryStep;
+    }
+  | {
+      kind: 'check-then-act';
+      state: string;
+      check: StoryStep;
+      suspend: StoryStep;
+      write: StoryStep;
+    }
+  | {
+      kind: 'thread-race';
+      state: string;
+      read: StoryStep;
+      write: StoryStep;
+    }
+  | {
+      kind: 'per-process';
+      state: string;
+      definition: StoryStep;
+      mutations: StoryStep[];
+      workers?: WorkerSetting;
+    };
+
+/** A worker/process count and where the deployment sets it. */
+export interface WorkerSetting {
+  count: number;
+  /** Undefined when the count comes from the user's settings rather than a file. */
+  source?: { path: string; range: Range; text: string };
+}
+
+export interface Hazard {
+  code: string;
+  name: string;
+  severity: Severity;
+  message: string;
+  path: string;
+  range: Range;
+  related: RelatedLocation[];
+  fix?: Fix;
+  story?: HazardStory;
+}
+
+export function compareHazards(a: Hazard, b: Hazard): number {
+  return (
+    (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) ||
+    a.range.start.line - b.range.start.line ||
+    a.range.start.character - b.range.start.character ||
+    (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)
+  );
+}

@@ -1,0 +1,1219 @@
+import type {
+  AwaitForm,
+  BranchEvent,
+  BranchGuard,
+  CallUsage,
+  FlowBlock,
+  FlowEvent,
+  FlowGraph,
+  LockKind,
+  Range,
+  StateRef,
+  StatementRef,
+  ValueSource,
+} from '../core/facts';
+import { LOCK_TYPES, type ModuleScope } from './scope';
+import {
+  callArguments,
+  dottedParts,
+  field,
+  namedChildren,
+  rangeOf,
+  shortText,
+  unparenthesize,
+  type Node,
+} from './syntax';
+
+/** What a function body's names mean: which are local, which are module state, who `self` is. */
+export interface FunctionEnvironment {
+  scope: ModuleScope;
+  locals: ReadonlySet<string>;
+  globals: ReadonlySet<string>;
+  /** Locals of enclosing functions (closures), innermost last. */
+  enclosing: readonly ReadonlySet<string>[];
+  params: ReadonlySet<string>;
+  className?: string;
+  selfName?: string;
+  clsName?: string;
+  isAsync: boolean;
+  /** False for module-level code: import-time reads and writes are setup, not shared-state use. */
+  trackState: boolean;
+  localTypes: Map<string, string>;
+  localImports: Map<string, string>;
+}
+
+const EMPTY: ValueSource = { reads: [], locals: [], computed: false };
+
+const ITEM_READ_METHODS = new Set(['get', '__getitem__']);
+const WHOLE_READ_METHODS = new Set(['keys', 'values', 'items', 'copy', 'count', 'index', '__contains__', '__len__']);
+const MUTATING_METHODS = new Set([
+  'append', 'extend', 'insert', 'add', 'update', 'discard', 'remove', 'clear', 'sort', 'reverse',
+  'appendleft', 'extendleft', 'popleft', 'rotate', 'difference_update', 'intersection_update',
+  'symmetric_difference_update', '__setitem__', '__delitem__', 'popitem', 'pop', 'setdefault',
+]);
+const LOCK_NAME = /(^|_)(lock|locks|mutex|mtx|semaphore|sem)$/i;
+
+function merge(...sources: ValueSource[]): ValueSource {
+  if (sources.length === 1) return sources[0]!;
+  const reads: number[] = [];
+  const locals: string[] = [];
+  let computed = false;
+  for (const source of sources) {
+    reads.push(...source.reads);
+    locals.push(...source.locals);
+    computed ||= source.computed;
+  }
+  return { reads, locals, computed };
+}
+
+function computed(source: ValueSource): ValueSource {
+  return source.computed ? source : { ...source, computed: true };
+}
+
+interface LoopTarget {
+  breakTo: FlowBlock;
+  continueTo: FlowBlock;
+  finallyDepth: number;
+}
+
+interface TryContext {
+  handlers: FlowBlock[];
+  finallyBody?: Node;
+}
+
+interface StateAccess {
+  ref: StateRef;
+}
+
+/**
+ * Builds a function's flow graph: blocks of events in Python's evaluation order, with edges for
+ * branches, loops, `try`/`except`/`finally`, early exits and `raise`.
+ */
+export class FlowBuilder {
+  private readonly blocks: FlowBlock[] = [];
+  private current: FlowBlock;
+  private readonly exit: FlowBlock;
+  private readonly loops: LoopTarget[] = [];
+  private readonly tries: TryContext[] = [];
+  private readonly suites: { id: number; statement: Range }[] = [];
+  private statementRef: StatementRef = { range: zeroRange(), suites: [], ancestors: [] };
+  private nextSuite = 1;
+  private nextEvent = 1;
+  private nextRegion = 1;
+  private readonly explicitLockRegions = new Map<string, number>();
+
+  constructor(private readonly env: FunctionEnvironment) {
+    this.current = this.newBlock();
+    this.exit = this.newBlock();
+  }
+
+  /** Builds the graph for a suite of statements (a function body or the module). */
+  buildBody(statements: readonly Node[]): FlowGraph {
+    this.suite(statements, 0);
+    this.link(this.current, this.exit);
+    return { blocks: this.blocks, entry: 0, exit: this.exit.id };
+  }
+
+  /** Builds the graph for a lambda's single expression. */
+  buildExpression(expression: Node): FlowGraph {
+    this.withStatement(expression, () => this.expr(expression, 'returned'));
+    this.link(this.current, this.exit);
+    return { blocks: this.blocks, entry: 0, exit: this.exit.id };
+  }
+
+  // ---------------------------------------------------------------- blocks and edges
+
+  private newBlock(): FlowBlock {
+    const block: FlowBlock = { id: this.blocks.length, events: [], next: [] };
+    this.blocks.push(block);
+    return block;
+  }
+
+  private link(from: FlowBlock, to: FlowBlock, branch?: { id: number; taken: boolean }): void {
+    if (!from.next.some((edge) => edge.to === to.id && edge.branch?.taken === branch?.taken)) {
+      from.next.push(branch ? { to: to.id, branch } : { to: to.id });
+    }
+  }
+
+  private startBlock(block: FlowBlock): void {
+    this.current = block;
+  }
+
+  /** Code after `return`/`raise`/`break`/`continue` starts an unreachable block. */
+  private deadEnd(): void {
+    this.current = this.newBlock();
+  }
+
+  private emit(event: FlowEvent): void {
+    this.current.events.push(event);
+  }
+
+  private id(): number {
+    return this.nextEvent++;
+  }
+
+  private withStatement<T>(node: Node, body: () => T): T {
+    const saved = this.statementRef;
+    const range = rangeOf(node);
+    const top = this.suites[this.suites.length - 1];
+    if (top) top.statement = range;
+    this.statementRef = {
+      range,
+      suites: this.suites.map((suite) => suite.id),
+      ancestors: this.suites.map((suite) => suite.statement),
+    };
+    try {
+      return body();
+    } finally {
+      this.statementRef = saved;
+    }
+  }
+
+  // ---------------------------------------------------------------- statements
+
+  private suite(statements: readonly Node[], id = this.nextSuite++): void {
+    this.suites.push({ id, statement: zeroRange() });
+    for (const statement of statements) {
+      if (statement.type === 'comment') continue;
+      this.withStatement(statement, () => this.statement(statement));
+      this.raiseEdges();
+    }
+    this.suites.pop();
+  }
+
+  private block(node: Node | null): void {
+    this.suite(node ? namedChildren(node) : []);
+  }
+
+  /** Any statement in a `try` body may raise into its handlers. */
+  private raiseEdges(): void {
+    const context = this.tries[this.tries.length - 1];
+    if (context) for (const handler of context.handlers) this.link(this.current, handler);
+  }
+
+  private statement(node: Node): void {
+    switch (node.type) {
+      case 'expression_statement':
+        for (const child of namedChildren(node)) this.expressionStatement(child);
+        return;
+      case 'return_statement': {
+        const value = namedChildren(node)[0];
+        if (value) this.expr(value, 'returned');
+        this.leave(this.exit, 0);
+        return;
+      }
+      case 'raise_statement':
+        for (const child of namedChildren(node)) this.expr(child, 'other');
+        this.raise();
+        return;
+      case 'if_statement':
+        this.ifStatement(node);
+        return;
+      case 'while_statement':
+        this.whileStatement(node);
+        return;
+      case 'for_statement':
+        this.forStatement(node);
+        return;
+      case 'try_statement':
+        this.tryStatement(node);
+        return;
+      case 'with_statement':
+        this.withStatementNode(node);
+        return;
+      case 'match_statement':
+        this.matchStatement(node);
+        return;
+      case 'break_statement': {
+        const loop = this.loops[this.loops.length - 1];
+        if (loop) this.leave(loop.breakTo, loop.finallyDepth);
+        return;
+      }
+      case 'continue_statement': {
+        const loop = this.loops[this.loops.length - 1];
+        if (loop) this.leave(loop.continueTo, loop.finallyDepth);
+        return;
+      }
+      case 'delete_statement':
+        for (const target of namedChildren(node)) this.deleteTarget(target);
+        return;
+      case 'assert_statement': {
+        const [condition, message] = namedChildren(node);
+        if (!condition) return;
+        const pass = this.newBlock();
+        const fail = this.newBlock();
+        this.condition(condition, pass, fail, { exitsWhen: false, by: 'raise', returnsTestedState: false });
+        this.startBlock(fail);
+        if (message) this.expr(message, 'other');
+        this.raise();
+        this.startBlock(pass);
+        return;
+      }
+      case 'import_statement':
+      case 'import_from_statement':
+        this.env.scope.collectImport(node, false, this.env.localImports);
+        return;
+      case 'function_definition':
+      case 'class_definition':
+      case 'decorated_definition':
+        this.definition(node);
+        return;
+      case 'ERROR':
+        return;
+      default:
+        // pass, global, nonlocal, print/exec (Python 2), type aliases: nothing to evaluate.
+        return;
+    }
+  }
+
+  /** A nested `def`/`class` evaluates its decorators and default values, then binds its name. */
+  private definition(node: Node): void {
+    const definition = node.type === 'decorated_definition' ? field(node, 'definition') : node;
+    if (node.type === 'decorated_definition') {
+      for (const decorator of namedChildren(node)) {
+        if (decorator.type === 'decorator') for (const child of namedChildren(decorator)) this.expr(child, 'other');
+      }
+    }
+    const name = definition && field(definition, 'name');
+    if (name) this.bindName(name, EMPTY);
+  }
+
+  private expressionStatement(node: Node): void {
+    switch (node.type) {
+      case 'assignment':
+        this.assignment(node);
+        return;
+      case 'augmented_assignment':
+        this.augmentedAssignment(node);
+        return;
+      default:
+        this.expr(node, 'statement');
+    }
+  }
+
+  private assignment(node: Node): void {
+    const targets: Node[] = [];
+    let current: Node | null = node;
+    let annotation: Node | null = null;
+    while (current?.type === 'assignment') {
+      const left = field(current, 'left');
+      if (left) targets.push(left);
+      annotation ??= field(current, 'type');
+      current = field(current, 'right');
+    }
+    if (!current) return; // an annotation without a value: `x: int`
+    const usage: CallUsage = 'assigned';
+    const value = this.expr(current, usage);
+    const type = this.env.scope.typeOf(current, (name) => this.env.localTypes.get(name));
+    for (const target of targets) {
+      if (target.type === 'identifier' && this.isLocal(target.text)) {
+        const annotated = annotation ? this.annotationType(annotation) : undefined;
+        if (annotated ?? type) this.env.localTypes.set(target.text, (annotated ?? type)!);
+      }
+      this.assignTarget(target, value);
+    }
+  }
+
+  private augmentedAssignment(node: Node): void {
+    const left = field(node, 'left');
+    const right = field(node, 'right');
+    if (!left || !right) return;
+    const target = unparenthesize(left);
+    if (target.type === 'identifier' && this.isLocal(target.text)) {
+      const value = this.expr(right, 'other');
+      this.emit({ kind: 'bind', name: target.text, value: merge({ reads: [], locals: [target.text], computed: true }, value), range: rangeOf(node) });
+      return;
+    }
+    // `X += e` loads X (and its subscript) before evaluating e, then stores.
+    const access = this.stateTarget(target);
+    const old = this.expr(target, 'other');
+    const value = this.expr(right, 'other');
+    if (access) {
+      this.emit({
+        kind: 'write',
+        id: this.id(),
+        state: access.ref,
+        op: 'augmented',
+        value: merge(old, value, { reads: [], locals: [], computed: true }),
+        range: rangeOf(node),
+        statement: this.statementRef,
+      });
+    }
+  }
+
+  private assignTarget(target: Node, value: ValueSource): void {
+    const node = unparenthesize(target);
+    switch (node.type) {
+      case 'identifier':
+        this.bindName(node, value);
+        return;
+      case 'pattern_list':
+      case 'tuple_pattern':
+      case 'list_pattern':
+      case 'tuple':
+      case 'list':
+      case 'expression_list':
+        for (const child of namedChildren(node)) this.assignTarget(child, computed(value));
+        return;
+      case 'list_splat_pattern':
+      case 'list_splat':
+        for (const child of namedChildren(node)) this.assignTarget(child, computed(value));
+        return;
+      case 'attribute':
+      case 'subscript': {
+        const access = this.stateTarget(node);
+        // The target's object and subscript are evaluated (their reads happen), then the store.
+        const object = field(node, node.type === 'attribute' ? 'object' : 'value');
+        if (object && !access) this.expr(object, 'other');
+        if (node.type === 'subscript') {
+          for (const index of this.subscriptIndexes(node)) this.expr(index, 'other');
+        }
+        if (access) {
+          this.emit({
+            kind: 'write',
+            id: this.id(),
+            state: access.ref,
+            op: 'assign',
+            value,
+            range: rangeOf(node.parent?.type === 'assignment' ? node.parent : node),
+            statement: this.statementRef,
+          });
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private bindName(name: Node, value: ValueSource): void {
+    const text = name.text;
+    if (this.isLocal(text)) {
+      this.emit({ kind: 'bind', name: text, value, range: rangeOf(name) });
+      return;
+    }
+    if (this.env.trackState && this.env.globals.has(text)) {
+      this.emit({
+        kind: 'write',
+        id: this.id(),
+        state: this.moduleRef(text, name),
+        op: 'assign',
+        value,
+        range: rangeOf(name.parent?.type === 'assignment' ? name.parent : name),
+        statement: this.statementRef,
+      });
+    }
+  }
+
+  private deleteTarget(target: Node): void {
+    const node = unparenthesize(target);
+    if (node.type === 'expression_list' || node.type === 'tuple') {
+      for (const child of namedChildren(node)) this.deleteTarget(child);
+      return;
+    }
+    if (node.type === 'subscript') for (const index of this.subscriptIndexes(node)) this.expr(index, 'other');
+    const access = this.stateTarget(node);
+    if (access) {
+      this.emit({
+        kind: 'write',
+        id: this.id(),
+        state: access.ref,
+        op: 'delete',
+        value: EMPTY,
+        range: rangeOf(node),
+        statement: this.statementRef,
+      });
+    }
+  }
+
+  private ifStatement(node: Node): void {
+    const after = this.newBlock();
+    let clause: Node | null = node;
+    while (clause) {
+      const condition = field(clause, 'condition');
+      const consequence = field(clause, 'consequence');
+      const alternatives: Node[] = clause === node ? node.childrenForFieldName('alternative').filter((n): n is Node => !!n) : [];
+      const thenBlock = this.newBlock();
+      const elseBlock = this.newBlock();
+      const isLast = clause.type === 'elif_clause' ? !this.nextElif(node, clause) && !this.elseClause(node) : alternatives.length === 0;
+      const guard = isLast && consequence ? this.guardOf(consequence, condition) : undefined;
+      if (condition) this.condition(condition, thenBlock, elseBlock, guard);
+      else {
+        this.link(this.current, thenBlock);
+        this.link(this.current, elseBlock);
+      }
+      this.startBlock(thenBlock);
+      this.block(consequence);
+      this.link(this.current, after);
+      this.startBlock(elseBlock);
+      const next = this.nextElif(node, clause);
+      if (next) {
+        clause = next;
+        continue;
+      }
+      const elseClause = this.elseClause(node);
+      if (elseClause) this.block(field(elseClause, 'body'));
+      this.link(this.current, after);
+      clause = null;
+    }
+    this.startBlock(after);
+  }
+
+  private nextElif(ifNode: Node, clause: Node): Node | null {
+    const alternatives = ifNode.childrenForFieldName('alternative').filter((n): n is Node => !!n);
+    const elifs = alternatives.filter((alt) => alt.type === 'elif_clause');
+    if (clause === ifNode) return elifs[0] ?? null;
+    const index = elifs.findIndex((elif) => elif.equals(clause));
+    return elifs[index + 1] ?? null;
+  }
+
+  private elseClause(ifNode: Node): Node | null {
+    return ifNode.childrenForFieldName('alternative').find((alt) => alt?.type === 'else_clause') ?? null;
+  }
+
+  /** A guard clause: the consequence leaves at once (`return`/`raise`/`continue`/`break`). */
+  private guardOf(consequence: Node, condition: Node | null): BranchGuard | undefined {
+    const statements = namedChildren(consequence).filter((child) => child.type !== 'comment');
+    const last = statements[statements.length - 1];
+    if (!last) return undefined;
+    const by =
+      last.type === 'raise_statement'
+        ? 'raise'
+        : last.type === 'return_statement'
+          ? 'return'
+          : last.type === 'continue_statement' || last.type === 'break_statement'
+            ? 'loop'
+            : undefined;
+    if (!by) return undefined;
+    let returnsTestedState = false;
+    const returned = last.type === 'return_statement' ? namedChildren(last)[0] : undefined;
+    if (returned && condition) {
+      const tested = new Set(
+        condition
+          .descendantsOfType('identifier')
+          .filter((id): id is Node => !!id && !this.env.params.has(id.text))
+          .map((id) => id.text),
+      );
+      returnsTestedState = returned.descendantsOfType('identifier').some((id) => !!id && tested.has(id.text));
+    }
+    return { exitsWhen: true, by, returnsTestedState };
+  }
+
+  /** Evaluates a test, then branches: the two edges carry the branch event's id. */
+  private condition(condition: Node, whenTrue: FlowBlock, whenFalse: FlowBlock, guard?: BranchGuard): void {
+    const value = this.expr(condition, 'other');
+    const event: BranchEvent = {
+      kind: 'branch',
+      id: this.id(),
+      value,
+      test: this.testKind(condition),
+      guard,
+      range: rangeOf(condition),
+      statement: this.statementRef,
+    };
+    this.emit(event);
+    this.link(this.current, whenTrue, { id: event.id, taken: true });
+    this.link(this.current, whenFalse, { id: event.id, taken: false });
+  }
+
+  private testKind(condition: Node): BranchEvent['test'] {
+    let node = unparenthesize(condition);
+    while (node.type === 'not_operator') {
+      const argument = field(node, 'argument');
+      if (!argument) break;
+      node = unparenthesize(argument);
+    }
+    if (node.type === 'comparison_operator') {
+      const operators = node.children.filter((child) => child && !child.isNamed).map((child) => child!.text);
+      const operands = namedChildren(node);
+      if (operators.some((op) => op === 'in' || op === 'not in')) return 'membership';
+      if (operators.every((op) => ['is', 'is not', '==', '!='].includes(op)) && operands.some((o) => o.type === 'none')) {
+        return 'membership';
+      }
+      return 'value';
+    }
+    if (node.type === 'call') {
+      const callee = field(node, 'function');
+      if (callee?.type === 'attribute' && field(callee, 'attribute')?.text === 'get') return 'membership';
+      return 'value';
+    }
+    if (node.type === 'identifier' || node.type === 'attribute' || node.type === 'subscript') return 'truthiness';
+    return 'value';
+  }
+
+  private whileStatement(node: Node): void {
+    const header = this.newBlock();
+    const body = this.newBlock();
+    const orElse = this.newBlock();
+    const after = this.newBlock();
+    this.link(this.current, header);
+    this.startBlock(header);
+    const condition = field(node, 'condition');
+    if (condition) this.condition(condition, body, orElse);
+    else {
+      this.link(header, body);
+      this.link(header, orElse);
+    }
+    this.loops.push({ breakTo: after, continueTo: header, finallyDepth: this.tries.length });
+    this.startBlock(body);
+    this.block(field(node, 'body'));
+    this.link(this.current, header);
+    this.loops.pop();
+    this.startBlock(orElse);
+    const alternative = field(node, 'alternative');
+    if (alternative) this.block(field(alternative, 'body'));
+    this.link(this.current, after);
+    this.startBlock(after);
+  }
+
+  private forStatement(node: Node): void {
+    const isAsync = node.firstChild?.type === 'async';
+    const right = field(node, 'right');
+    const iterable = right ? this.expr(right, 'other') : EMPTY;
+    const header = this.newBlock();
+    const body = this.newBlock();
+    const orElse = this.newBlock();
+    const after = this.newBlock();
+    this.link(this.current, header);
+    this.startBlock(header);
+    if (isAsync && right) this.suspend('async-for', right);
+    this.link(header, body);
+    this.link(header, orElse);
+    this.loops.push({ breakTo: after, continueTo: header, finallyDepth: this.tries.length });
+    this.startBlock(body);
+    const left = field(node, 'left');
+    if (left) this.assignTarget(left, computed(iterable));
+    this.block(field(node, 'body'));
+    this.link(this.current, header);
+    this.loops.pop();
+    this.startBlock(orElse);
+    const alternative = field(node, 'alternative');
+    if (alternative) this.block(field(alternative, 'body'));
+    this.link(this.current, after);
+    this.startBlock(after);
+  }
+
+  private tryStatement(node: Node): void {
+    const clauses = namedChildren(node);
+    const handlers = clauses.filter((clause) => clause.type === 'except_clause' || clause.type === 'except_group_clause');
+    const elseClause = clauses.find((clause) => clause.type === 'else_clause');
+    const finallyClause = clauses.find((clause) => clause.type === 'finally_clause');
+    const finallyBody = finallyClause ? namedChildren(finallyClause).find((child) => child.type === 'block') : undefined;
+    const handlerBlocks = handlers.map(() => this.newBlock());
+    // Without a handler, an exception escapes through `finally` to the caller.
+    const escape = finallyBody && handlers.length === 0 ? this.newBlock() : undefined;
+    const after = this.newBlock();
+
+    this.tries.push({ handlers: escape ? [escape] : handlerBlocks, finallyBody });
+    this.link(this.current, handlerBlocks[0] ?? escape ?? after);
+    this.block(field(node, 'body'));
+    this.tries.pop();
+    this.tries.push({ handlers: [], finallyBody });
+    if (elseClause) this.block(field(elseClause, 'body'));
+    const normalEnd = this.current;
+    const ends: FlowBlock[] = [normalEnd];
+    handlers.forEach((handler, index) => {
+      this.startBlock(handlerBlocks[index]!);
+      this.withStatement(handler, () => {
+        for (const child of namedChildren(handler)) {
+          if (child.type === 'block') continue;
+          const value = child.type === 'as_pattern' ? namedChildren(child)[0] : child;
+          if (value) this.expr(value, 'other');
+          const alias = child.type === 'as_pattern' ? field(child, 'alias') : null;
+          if (alias) for (const name of alias.descendantsOfType('identifier')) if (name) this.bindName(name, EMPTY);
+        }
+      });
+      this.block(namedChildren(handler).find((child) => child.type === 'block') ?? null);
+      ends.push(this.current);
+    });
+    this.tries.pop();
+    if (finallyBody) {
+      const join = this.newBlock();
+      for (const end of ends) this.link(end, join);
+      this.startBlock(join);
+      this.block(finallyBody);
+      this.link(this.current, after);
+      if (escape) {
+        this.startBlock(escape);
+        this.block(finallyBody);
+        this.raise();
+      }
+    } else {
+      for (const end of ends) this.link(end, after);
+    }
+    this.startBlock(after);
+  }
+
+  /**
+   * `return`/`break`/`continue` run the `finally` bodies they pass through on the way out; each
+   * gets its own copy so that paths do not merge where Python keeps them apart.
+   */
+  private leave(target: FlowBlock, finallyDepth: number): void {
+    for (let index = this.tries.length - 1; index >= finallyDepth; index--) {
+      const body = this.tries[index]!.finallyBody;
+      if (!body) continue;
+      const saved = this.tries.splice(index);
+      this.block(body);
+      this.tries.push(...saved);
+    }
+    this.link(this.current, target);
+    this.deadEnd();
+  }
+
+  private raise(): void {
+    const context = this.tries[this.tries.length - 1];
+    if (context && context.handlers.length > 0) {
+      for (const handler of context.handlers) this.link(this.current, handler);
+    } else {
+      this.leave(this.exit, 0);
+      return;
+    }
+    this.deadEnd();
+  }
+
+  private withStatementNode(node: Node): void {
+    const isAsync = node.firstChild?.type === 'async';
+    const clause = namedChildren(node).find((child) => child.type === 'with_clause');
+    const items = clause ? namedChildren(clause).filter((child) => child.type === 'with_item') : [];
+    const regions: number[] = [];
+    for (const item of items) {
+      const value = field(item, 'value');
+      if (!value) continue;
+      const isAlias = value.type === 'as_pattern';
+      const context = isAlias ? namedChildren(value)[0] : value;
+      if (!context) continue;
+      const source = this.expr(context, 'other');
+      if (isAsync) this.suspend('async-with', context);
+      const lock = this.lockOf(context, isAsync);
+      if (lock) {
+        const region = this.nextRegion++;
+        regions.push(region);
+        this.emit({ kind: 'lock-enter', lock: lock.name, lockKind: lock.kind, region, range: rangeOf(context) });
+      }
+      const alias = isAlias ? field(value, 'alias') : null;
+      if (alias) {
+        const type = this.env.scope.typeOf(context, (name) => this.env.localTypes.get(name));
+        for (const name of namedChildren(alias)) {
+          if (name.type === 'identifier' && type && this.isLocal(name.text)) this.env.localTypes.set(name.text, type);
+          this.assignTarget(name, computed(source));
+        }
+      }
+    }
+    this.block(field(node, 'body'));
+    for (const region of regions.reverse()) this.emit({ kind: 'lock-exit', region });
+    if (isAsync && items.length > 0) this.suspend('async-with', items[0]!);
+  }
+
+  private matchStatement(node: Node): void {
+    const subject = field(node, 'subject');
+    const value = subject ? this.expr(subject, 'other') : EMPTY;
+    const after = this.newBlock();
+    const body = field(node, 'body');
+    const cases = body ? namedChildren(body).filter((child) => child.type === 'case_clause') : [];
+    for (const clause of cases) {
+      const matched = this.newBlock();
+      const next = this.newBlock();
+      const guard = field(clause, 'guard');
+      const guardValue = guard ? this.expr(guard, 'other') : EMPTY;
+      const event: BranchEvent = {
+        kind: 'branch',
+        id: this.id(),
+        value: merge(value, guardValue),
+        test: 'value',
+        range: rangeOf(clause),
+        statement: this.statementRef,
+      };
+      this.emit(event);
+      this.link(this.current, matched, { id: event.id, taken: true });
+      this.link(this.current, next, { id: event.id, taken: false });
+      this.startBlock(matched);
+      this.block(field(clause, 'consequence'));
+      this.link(this.current, after);
+      this.startBlock(next);
+    }
+    this.link(this.current, after);
+    this.startBlock(after);
+  }
+
+  private suspend(form: AwaitForm, node: Node): void {
+    this.emit({
+      kind: 'await',
+      id: this.id(),
+      form,
+      text: shortText(node),
+      range: rangeOf(node),
+      statement: this.statementRef,
+    });
+  }
+
+  // ---------------------------------------------------------------- locks
+
+  private lockOf(context: Node, isAsync: boolean): { name: string; kind: LockKind } | undefined {
+    const expr = unparenthesize(context);
+    const fallbackKind: LockKind = isAsync ? 'asyncio' : 'threading';
+    const parts = dottedParts(expr);
+    if (!parts) return undefined;
+    const last = parts[parts.length - 1]!;
+    let type: string | undefined;
+    let name = parts.join('.');
+    if (parts.length === 1) {
+      type = this.env.localTypes.get(last) ?? this.env.scope.bindings.get(last)?.valueType;
+    } else if (parts.length === 2 && (parts[0] === this.env.selfName || parts[0] === this.env.clsName) && this.env.className) {
+      type = this.env.scope.classes.get(this.env.className)?.instanceTypes.get(last);
+      name = `${this.env.className}.${last}`;
+    }
+    if (type) {
+      const kind = LOCK_TYPES.get(type);
+      if (kind && this.isMutualExclusion(type, parts)) return { name, kind };
+      if (kind) return undefined;
+    }
+    return LOCK_NAME.test(last) ? { name, kind: fallbackKind } : undefined;
+  }
+
+  /** `await lock.acquire()` … `lock.release()`: one region per lock name within the function. */
+  private explicitLock(object: Node | null, method: 'acquire' | 'release', awaited: boolean, call: Node): void {
+    const lock = object ? this.lockOf(object, awaited) : undefined;
+    if (!lock) return;
+    let region = this.explicitLockRegions.get(lock.name);
+    if (region === undefined) {
+      region = this.nextRegion++;
+      this.explicitLockRegions.set(lock.name, region);
+    }
+    if (method === 'release') this.emit({ kind: 'lock-exit', region });
+    else this.emit({ kind: 'lock-enter', lock: lock.name, lockKind: lock.kind, region, range: rangeOf(call) });
+  }
+
+  /** A semaphore admitting more than one holder does not serialise a read-modify-write. */
+  private isMutualExclusion(type: string, parts: readonly string[]): boolean {
+    if (!/Semaphore|CapacityLimiter/.test(type)) return true;
+    const call = parts.length === 1 ? this.env.scope.bindings.get(parts[0]!)?.value : undefined;
+    if (!call || call.type !== 'call') return false;
+    const first = callArguments(call).positional[0];
+    return !first || (first.type === 'integer' && Number(first.text) <= 1);
+  }
+
+  // ---------------------------------------------------------------- expressions
+
+  /** Emits the events of evaluating `node` and returns where its value comes from. */
+  private expr(node: Node, usage: CallUsage): ValueSource {
+    switch (node.type) {
+      case 'identifier':
+        return this.name(node);
+      case 'attribute':
+      case 'subscript':
+        return this.access(node);
+      case 'call':
+        return this.call(node, usage);
+      case 'await': {
+        const inner = namedChildren(node)[0];
+        const value = inner ? this.expr(inner, 'awaited') : EMPTY;
+        this.suspend('await', inner ?? node);
+        return computed(value);
+      }
+      case 'parenthesized_expression': {
+        const inner = namedChildren(node)[0];
+        return inner ? this.expr(inner, usage) : EMPTY;
+      }
+      case 'named_expression': {
+        const name = field(node, 'name');
+        const valueNode = field(node, 'value');
+        const value = valueNode ? this.expr(valueNode, 'assigned') : EMPTY;
+        if (name) this.bindName(name, value);
+        return value;
+      }
+      case 'comparison_operator':
+        return this.comparison(node);
+      case 'lambda':
+        return EMPTY;
+      case 'list_comprehension':
+      case 'set_comprehension':
+      case 'dictionary_comprehension':
+      case 'generator_expression':
+        return this.comprehension(node);
+      case 'yield': {
+        const inner = namedChildren(node)[0];
+        const value = inner && inner.type !== 'from' ? this.expr(inner, 'other') : EMPTY;
+        if (this.env.isAsync) this.suspend('yield', node);
+        return computed(value);
+      }
+      case 'string':
+      case 'concatenated_string': {
+        const parts = node.descendantsOfType('interpolation').filter((n): n is Node => !!n && this.ownInterpolation(n, node));
+        if (parts.length === 0) return EMPTY;
+        return computed(merge(...parts.map((part) => this.expr(field(part, 'expression') ?? part, 'other'))));
+      }
+      case 'integer':
+      case 'float':
+      case 'true':
+      case 'false':
+      case 'none':
+      case 'ellipsis':
+      case 'comment':
+      case 'ERROR':
+        return EMPTY;
+      case 'keyword_argument': {
+        const value = field(node, 'value');
+        return value ? this.expr(value, usage) : EMPTY;
+      }
+      case 'conditional_expression':
+      case 'binary_operator':
+      case 'boolean_operator':
+      case 'unary_operator':
+      case 'not_operator':
+      case 'list':
+      case 'tuple':
+      case 'set':
+      case 'dictionary':
+      case 'pair':
+      case 'expression_list':
+      case 'slice':
+        return computed(merge(EMPTY, ...namedChildren(node).map((child) => this.expr(child, 'other'))));
+      default:
+        // list_splat, dictionary_splat, interpolation, type, ...: evaluate what is inside.
+        return merge(EMPTY, ...namedChildren(node).map((child) => this.expr(child, usage === 'statement' ? 'other' : usage)));
+    }
+  }
+
+  private ownInterpolation(interpolation: Node, string: Node): boolean {
+    for (let node = interpolation.parent; node; node = node.parent) {
+      if (node.type === 'string') return node.equals(string) || node.parent?.equals(string) === true;
+    }
+    return false;
+  }
+
+  private name(node: Node): ValueSource {
+    const text = node.text;
+    if (this.isLocal(text)) return { reads: [], locals: [text], computed: false };
+    if (this.isEnclosingLocal(text)) return EMPTY;
+    if (!this.env.trackState) return EMPTY;
+    const access = this.stateTarget(node);
+    return access ? this.read(access.ref, 'value', node) : EMPTY;
+  }
+
+  private access(node: Node): ValueSource {
+    const access = this.stateTarget(node);
+    if (node.type === 'subscript') {
+      const value = field(node, 'value');
+      const indexes = this.subscriptIndexes(node).map((index) => this.expr(index, 'other'));
+      if (access) return merge(this.read(access.ref, 'value', node), ...indexes.map((index) => ({ ...index, reads: [], computed: false })));
+      const base = value ? this.expr(value, 'other') : EMPTY;
+      return merge(base, ...indexes);
+    }
+    if (access) return this.read(access.ref, 'value', node);
+    const object = field(node, 'object');
+    return object ? this.expr(object, 'other') : EMPTY;
+  }
+
+  private subscriptIndexes(node: Node): Node[] {
+    return node.childrenForFieldName('subscript').filter((child): child is Node => !!child);
+  }
+
+  private read(ref: StateRef, access: 'value' | 'membership', node: Node): ValueSource {
+    const id = this.id();
+    this.emit({ kind: 'read', id, state: ref, access, range: rangeOf(node), statement: this.statementRef });
+    return { reads: [id], locals: [], computed: false };
+  }
+
+  private comparison(node: Node): ValueSource {
+    const operands = namedChildren(node);
+    const operators = node.children.filter((child) => child && !child.isNamed).map((child) => child!.text);
+    const sources: ValueSource[] = [];
+    operands.forEach((operand, index) => {
+      const operator = operators[index - 1];
+      const target = unparenthesize(operand);
+      if ((operator === 'in' || operator === 'not in') && index > 0) {
+        const access = this.stateTarget(target);
+        if (access && this.env.trackState) {
+          const key = operands[index - 1]!;
+          const ref = this.itemRef(access.ref, key, node);
+          sources.push(this.read(ref, 'membership', node));
+          return;
+        }
+      }
+      sources.push(this.expr(operand, 'other'));
+    });
+    return computed(merge(EMPTY, ...sources));
+  }
+
+  private comprehension(node: Node): ValueSource {
+    const clauses = namedChildren(node);
+    const body = field(node, 'body');
+    const sources: ValueSource[] = [];
+    for (const clause of clauses) {
+      if (clause.type === 'for_in_clause') {
+        const right = field(clause, 'right');
+        const iterable = right ? this.expr(right, 'other') : EMPTY;
+        sources.push(iterable);
+        const left = field(clause, 'left');
+        if (left) this.assignTarget(left, computed(iterable));
+        if (clause.firstChild?.type === 'async' && right) this.suspend('async-for', right);
+      } else if (clause.type === 'if_clause') {
+        for (const child of namedChildren(clause)) sources.push(this.expr(child, 'other'));
+      }
+    }
+    if (body) sources.push(this.expr(body, 'other'));
+    return computed(merge(EMPTY, ...sources));
+  }
+
+  private call(node: Node, usage: CallUsage): ValueSource {
+    const callee = field(node, 'function');
+    const argumentsNode = field(node, 'arguments');
+    if (!callee) return EMPTY;
+    const sources: ValueSource[] = [];
+    let receiverAccess: StateAccess | undefined;
+    let method: string | undefined;
+    const calleeExpr = unparenthesize(callee);
+    if (calleeExpr.type === 'attribute') {
+      const object = field(calleeExpr, 'object');
+      method = field(calleeExpr, 'attribute')?.text;
+      receiverAccess = object && this.env.trackState ? this.stateTarget(object) : undefined;
+      if (object && !receiverAccess) sources.push(this.expr(object, 'other'));
+    } else if (calleeExpr.type !== 'identifier') {
+      sources.push(this.expr(calleeExpr, 'other'));
+    }
+    const argumentNodes = argumentsNode
+      ? argumentsNode.type === 'argument_list'
+        ? namedChildren(argumentsNode).filter((child) => child.type !== 'comment')
+        : [argumentsNode]
+      : [];
+    const args = argumentNodes.map((argument) => this.expr(argument, 'argument'));
+    sources.push(...args);
+
+    let result: ValueSource = computed(merge(EMPTY, ...sources));
+    if (receiverAccess && method) {
+      result = this.stateMethod(receiverAccess.ref, method, argumentNodes, args, node, result);
+    }
+    if ((method === 'acquire' || method === 'release') && calleeExpr.type === 'attribute') {
+      this.explicitLock(field(calleeExpr, 'object'), method, usage === 'awaited', node);
+    }
+    this.emit({
+      kind: 'call',
+      id: this.id(),
+      callee: this.env.scope.calleeName(callee, (name) => this.env.localTypes.get(name)),
+      text: shortText(callee, 80),
+      usage,
+      range: rangeOf(node),
+      calleeRange: rangeOf(callee),
+      statement: this.statementRef,
+    });
+    return result;
+  }
+
+  /** `STATE.get(k)`, `STATE.append(x)`, `STATE.pop(k)`: reads and writes through methods. */
+  private stateMethod(
+    receiver: StateRef,
+    method: string,
+    argumentNodes: readonly Node[],
+    args: readonly ValueSource[],
+    call: Node,
+    fallback: ValueSource,
+  ): ValueSource {
+    const first = argumentNodes[0];
+    const item = first && first.type !== 'keyword_argument' ? this.itemRef(receiver, first, call) : receiver;
+    if (ITEM_READ_METHODS.has(method)) return this.read(item, 'value', call);
+    if (WHOLE_READ_METHODS.has(method)) {
+      const read = this.read(receiver, 'value', call);
+      return method === 'copy' ? read : computed(read);
+    }
+    if (!MUTATING_METHODS.has(method)) return fallback;
+    let result: ValueSource = EMPTY;
+    let target = receiver;
+    let value = merge(EMPTY, ...args);
+    if (method === 'pop' || method === 'setdefault' || method === 'popitem') {
+      target = method === 'popitem' || (method === 'pop' && !first) ? receiver : item;
+      result = this.read(target, 'value', call);
+      value = method === 'setdefault' ? merge(EMPTY, ...args.slice(1)) : EMPTY;
+    } else if (method === '__setitem__' || method === '__delitem__') {
+      target = item;
+      value = method === '__setitem__' ? merge(EMPTY, ...args.slice(1)) : EMPTY;
+    }
+    this.emit({
+      kind: 'write',
+      id: this.id(),
+      state: target,
+      op: method === 'pop' || method === 'popitem' || method === '__delitem__' ? 'delete' : 'mutate',
+      method,
+      value,
+      range: rangeOf(call),
+      statement: this.statementRef,
+    });
+    return result;
+  }
+
+  // ---------------------------------------------------------------- names and state
+
+  private isLocal(name: string): boolean {
+    return this.env.locals.has(name) && !this.env.globals.has(name);
+  }
+
+  private isEnclosingLocal(name: string): boolean {
+    return this.env.enclosing.some((scope) => scope.has(name));
+  }
+
+  private moduleRef(name: string, node: Node): StateRef {
+    const binding = this.env.scope.bindings.get(name);
+    return { key: name, root: name, text: node.text, scope: 'module', definition: binding?.range };
+  }
+
+  private itemRef(container: StateRef, key: Node, node: Node): StateRef {
+    return {
+      ...container,
+      key: `${container.key}[${key.text.replace(/\s+/g, '')}]`,
+      text: node.text.length < 80 ? node.text : container.text,
+    };
+  }
+
+  /**
+   * The shared state an expression denotes, if any: module-level names, class attributes (via
+   * the class, `cls`, `type(self)`, `self.__class__`), attributes and items of module-level
+   * objects, `self.x` of singletons, `app.state.x` / `request.app.state.x`, aiohttp `app["k"]`.
+   */
+  private stateTarget(target: Node): StateAccess | undefined {
+    if (!this.env.trackState) return undefined;
+    const ref = this.stateRef(unparenthesize(target));
+    return ref ? { ref: { ...ref, text: target.text.length < 80 ? target.text : ref.text } } : undefined;
+  }
+
+  private stateRef(node: Node): StateRef | undefined {
+    const { scope } = this.env;
+    switch (node.type) {
+      case 'identifier': {
+        const name = node.text;
+        if (this.isLocal(name) || this.isEnclosingLocal(name)) return undefined;
+        const binding = scope.bindings.get(name);
+        if (!binding && !this.env.globals.has(name)) return undefined;
+        if (binding?.kind === 'function') return undefined;
+        if (binding?.kind === 'class') return undefined;
+        if (this.isAppBinding(name)) return { key: 'app', root: 'app', text: name, scope: 'app-state', definition: binding?.range };
+        return this.moduleRef(name, node);
+      }
+      case 'attribute': {
+        const object = field(node, 'object');
+        const attribute = field(node, 'attribute')?.text;
+        if (!object || !attribute) return undefined;
+        const objectExpr = unparenthesize(object);
+        const className = this.classOf(objectExpr);
+        if (className) {
+          const info = scope.classes.get(className);
+          return {
+            key: `${className}.${attribute}`,
+            root: className,
+            text: node.text,
+            scope: 'class',
+            definition: info?.attributes.get(attribute) ?? scope.bindings.get(className)?.range,
+          };
+        }
+        if (objectExpr.type === 'identifier' && objectExpr.text === this.env.selfName && this.env.className) {
+          return this.selfAttribute(attribute, node);
+        }
+        if (attribute === 'app' && objectExpr.type === 'identifier' && this.env.params.has(objectExpr.text)) {
+          return { key: 'app', root: 'app', text: node.text, scope: 'app-state' };
+        }
+        const base = this.stateRef(objectExpr);
+        if (!base) return undefined;
+        if (base.scope === 'app-state' && base.key === 'app') {
+          if (attribute !== 'state') return undefined;
+          return { ...base, key: 'app.state', root: 'app.state', text: node.text };
+        }
+        return { ...base, key: `${base.key}.${attribute}`, text: node.text };
+      }
+      case 'subscript': {
+        const value = field(node, 'value');
+        if (!value) return undefined;
+        const base = this.stateRef(unparenthesize(value));
+        if (!base) return undefined;
+        const index = this.subscriptIndexes(node).map((child) => child.text.replace(/\s+/g, '')).join(',');
+        return { ...base, key: `${base.key}[${index}]`, text: node.text };
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  private isAppBinding(name: string): boolean {
+    const type = this.env.scope.bindings.get(name)?.valueType;
+    return (
+      type === 'fastapi.FastAPI()' ||
+      type === 'starlette.applications.Starlette()' ||
+      type === 'aiohttp.web.Application()'
+    );
+  }
+
+  /** The class a receiver denotes: `Counter`, `cls`, `type(self)`, `self.__class__`. */
+  private classOf(node: Node): string | undefined {
+    const { scope, className, selfName, clsName } = this.env;
+    if (node.type === 'identifier') {
+      if (node.text === clsName && className) return className;
+      if (this.isLocal(node.text)) return undefined;
+      return scope.bindings.get(node.text)?.kind === 'class' ? node.text : undefined;
+    }
+    if (!className) return undefined;
+    if (node.type === 'call') {
+      const callee = field(node, 'function');
+      const args = callArguments(node).positional;
+      if (callee?.text === 'type' && args.length === 1 && args[0]!.text === selfName) return className;
+    }
+    if (node.type === 'attribute' && field(node, 'attribute')?.text === '__class__' && field(node, 'object')?.text === selfName) {
+      return className;
+    }
+    return undefined;
+  }
+
+  /**
+   * `self.x`: shared when the class has a module-level instance (a singleton), or when `x` is a
+   * class-level attribute never assigned through `self` (a mutable class attribute).
+   */
+  private selfAttribute(attribute: string, node: Node): StateRef | undefined {
+    const className = this.env.className!;
+    const info = this.env.scope.classes.get(className);
+    const instance = this.env.scope.singletons.get(className);
+    if (instance) {
+      return {
+        key: `${instance}.${attribute}`,
+        root: instance,
+        text: node.text,
+        scope: 'singleton',
+        definition: this.env.scope.bindings.get(instance)?.range,
+      };
+    }
+    if (info?.attributes.has(attribute) && !info.selfAssigned.has(attribute)) {
+      return { key: `${className}.${attribute}`, root: className, text: node.text, scope: 'class', definition: info.attributes.get(attribute) };
+    }
+    return undefined;
+  }
+
+  private annotationType(annotation: Node): string | undefined {
+    const qualified = annotationName(annotation, this.env.scope);
+    return qualified ? `${qualified}()` : undefined;
+  }
+}
+
+/** The qualified class an annotation names, looking through `Annotated[T, ...]`, `Optional[T]`, `T | None`. */
+export function annotationName(annotation: Node, scope: ModuleScope): string | undefined {
+  let node = unparenthesize(annotation.type === 'type' ? (namedChildren(annotation)[0] ?? annotation) : annotation);
+  for (let depth = 0; depth < 4; depth++) {
+    if (node.type === 'generic_type' || node.type === 'subscript') {
+      const head = node.type === 'subscript' ? field(node, 'value') : namedChildren(node)[0];
+      const headName = head ? scope.qualify(head) : undefined;
+      const inner =
+        node.type === 'subscript'
+          ? node.childrenForFieldName('subscript')[0]
+          : namedChildren(namedChildren(node)[1] ?? node).find((child) => child.type === 'type');
+      if (!inner || !headName || !/(Annotated|Optional|Union)$/.test(headName)) return headName;
+      node = unparenthesize(inner.type === 'type' ? (namedChildren(inner)[0] ?? inner) : inner);
+      continue;
+    }
+    if (node.type === 'binary_operator') {
+      const left = field(node, 'left');
+      if (!left) return undefined;
+      node = unparenthesize(left);
+      continue;
+    }
+    break;
+  }
+  return scope.qualify(node);
+}
+
+function zeroRange(): Range {
+  return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+}

@@ -1,0 +1,294 @@
+import type {
+  Comment,
+  ExecutionContext,
+  FunctionFacts,
+  LockKind,
+  ModuleFacts,
+  Parameter,
+  Range,
+  StateDefinition,
+} from '../core/facts';
+import type { ParsedModule } from '../core/engine';
+import { FlowBuilder, annotationName, type FunctionEnvironment } from './flow-builder';
+import { PythonFixBuilder } from './fixes';
+import { HandlerDetector } from './handlers';
+import { collectFunctionNames, type FunctionNames } from './locals';
+import { loadPythonParser, parsePython } from './parser';
+import { LOCK_TYPES, ModuleScope } from './scope';
+import { decoratorsOf, field, isAsyncDef, namedChildren, rangeOf, type Node } from './syntax';
+import type { Tree } from 'web-tree-sitter';
+
+export { loadPythonParser };
+
+/**
+ * Turns Python source into facts. `loadPythonParser()` must have resolved. Never throws on bad
+ * input: unparsable regions become `syntaxErrors` and yield no events.
+ */
+export function analyzePython(source: string, path: string, moduleName: string, previous?: Tree): ParsedModule {
+  const tree = parsePython(source, previous);
+  try {
+    return extractFacts(tree, source, path, moduleName);
+  } finally {
+    if (!previous) tree.delete();
+  }
+}
+
+/** Facts from an already parsed tree, for callers that keep trees for incremental parsing. */
+export function extractFacts(tree: Tree, source: string, path: string, moduleName: string): ParsedModule {
+  const root = tree.rootNode;
+  const scope = new ModuleScope(root, moduleName);
+  const handlers = new HandlerDetector(scope);
+  const names = new Map<number, FunctionNames>();
+  const namesOf = (definition: Node): FunctionNames => {
+    let found = names.get(definition.id);
+    if (!found) {
+      found = collectFunctionNames(definition);
+      names.set(definition.id, found);
+    }
+    return found;
+  };
+
+  const functions: FunctionFacts[] = [];
+  for (const definition of root.descendantsOfType(['function_definition', 'lambda'])) {
+    if (!definition || definition.hasError) continue;
+    functions.push(functionFacts(definition, scope, handlers, namesOf));
+  }
+
+  const moduleFlow = new FlowBuilder({
+    scope,
+    locals: new Set(),
+    globals: new Set(),
+    enclosing: [],
+    params: new Set(),
+    isAsync: false,
+    trackState: false,
+    localTypes: new Map(),
+    localImports: new Map(),
+  }).buildBody(namedChildren(root));
+
+  const facts: ModuleFacts = {
+    language: 'python',
+    path,
+    moduleName,
+    source,
+    functions,
+    moduleFlow,
+    state: stateDefinitions(scope),
+    comments: root.descendantsOfType('comment').flatMap((node): Comment[] => (node ? [{ range: rangeOf(node), text: node.text }] : [])),
+    locks: moduleLocks(scope),
+    imports: scope.importFacts,
+    frameworks: [...handlers.frameworks],
+    syntaxErrors: root.hasError ? syntaxErrors(root) : [],
+  };
+  return { facts, fixes: new PythonFixBuilder(facts, multilineStringLines(root)) };
+}
+
+function functionFacts(
+  definition: Node,
+  scope: ModuleScope,
+  handlers: HandlerDetector,
+  namesOf: (definition: Node) => FunctionNames,
+): FunctionFacts {
+  const isLambda = definition.type === 'lambda';
+  const own = namesOf(definition);
+  const enclosing: FunctionNames[] = [];
+  let className: string | undefined;
+  let parent: Node | undefined;
+  for (let node = definition.parent; node; node = node.parent) {
+    if (node.type === 'function_definition' || node.type === 'lambda') {
+      enclosing.unshift(namesOf(node));
+      parent ??= node;
+    } else if (node.type === 'class_definition' && enclosing.length === 0 && !className) {
+      className = field(node, 'name')?.text;
+    }
+  }
+  const nameNode = field(definition, 'name');
+  const name = isLambda ? '<lambda>' : (nameNode?.text ?? '<unknown>');
+  const decorators = decoratorsOf(definition).flatMap((decorator) => {
+    const expression = namedChildren(decorator)[0];
+    const callee = expression?.type === 'call' ? field(expression, 'function') : expression;
+    const qualified = callee ? (scope.qualify(callee) ?? callee.text) : undefined;
+    return qualified ? [qualified] : [];
+  });
+  const isStatic = decorators.some((d) => d === 'staticmethod' || d.endsWith('.staticmethod'));
+  const isClassMethod = decorators.some((d) => d === 'classmethod' || d.endsWith('.classmethod'));
+  const params = parameters(definition, scope);
+  const method = className && !isLambda && enclosing.length === 0 && !isStatic ? params[0]?.name : undefined;
+  const isAsync = !isLambda && isAsyncDef(definition);
+  const role = isLambda ? undefined : handlers.role(definition);
+
+  const localTypes = new Map<string, string>();
+  for (const param of params) if (param.annotation) localTypes.set(param.name, `${param.annotation}()`);
+  if (method && className) localTypes.set(method, isClassMethod ? `${scope.moduleName}.${className}` : `${scope.moduleName}.${className}()`);
+  const env: FunctionEnvironment = {
+    scope,
+    locals: own.locals,
+    globals: own.globals,
+    enclosing: enclosing.map((names) => names.locals),
+    params: own.params,
+    className,
+    selfName: method && !isClassMethod ? method : undefined,
+    clsName: method && isClassMethod ? method : undefined,
+    isAsync,
+    trackState: true,
+    localTypes,
+    localImports: new Map(),
+  };
+  const builder = new FlowBuilder(env);
+  const body = field(definition, 'body');
+  const flow = isLambda
+    ? body
+      ? builder.buildExpression(body)
+      : builder.buildBody([])
+    : builder.buildBody(body ? namedChildren(body) : []);
+
+  const qualifiedName = [
+    ...ancestorsNames(definition),
+    name,
+  ].join('.');
+  const kind = role?.kind ?? 'plain';
+  return {
+    id: `${qualifiedName}@${definition.startPosition.row + 1}`,
+    name,
+    qualifiedName,
+    className,
+    parent: parent ? `${[...ancestorsNames(parent), field(parent, 'name')?.text ?? '<lambda>'].join('.')}@${parent.startPosition.row + 1}` : undefined,
+    kind,
+    framework: role?.framework,
+    isAsync,
+    isLambda,
+    execution: executionOf(isAsync, role?.kind, role?.framework),
+    decorators,
+    params,
+    range: rangeOf(definition.parent?.type === 'decorated_definition' ? definition.parent : definition),
+    nameRange: nameNode ? rangeOf(nameNode) : rangeOf(definition),
+    flow,
+  };
+}
+
+function ancestorsNames(definition: Node): string[] {
+  const names: string[] = [];
+  for (let node = definition.parent; node; node = node.parent) {
+    if (node.type === 'function_definition' || node.type === 'class_definition') {
+      names.unshift(field(node, 'name')?.text ?? '?');
+    } else if (node.type === 'lambda') {
+      names.unshift('<lambda>');
+    }
+  }
+  return names;
+}
+
+/**
+ * FastAPI and Starlette run sync endpoints, dependencies and background tasks in a threadpool;
+ * coroutines run on the event loop; everything else runs wherever its caller does.
+ */
+function executionOf(isAsync: boolean, kind: string | undefined, framework: string | undefined): ExecutionContext {
+  if (isAsync) return 'event-loop';
+  const threaded = kind === 'route' || kind === 'websocket' || kind === 'dependency' || kind === 'background';
+  if (threaded && (framework === 'fastapi' || framework === 'starlette')) return 'threadpool';
+  if (threaded && framework === 'aiohttp') return 'event-loop';
+  return 'caller';
+}
+
+function parameters(definition: Node, scope: ModuleScope): Parameter[] {
+  const list = field(definition, 'parameters');
+  if (!list) return [];
+  const result: Parameter[] = [];
+  for (const parameter of namedChildren(list)) {
+    let nameNode: Node | null = null;
+    let annotation: Node | null = null;
+    switch (parameter.type) {
+      case 'identifier':
+        nameNode = parameter;
+        break;
+      case 'default_parameter':
+        nameNode = field(parameter, 'name');
+        break;
+      case 'typed_default_parameter':
+        nameNode = field(parameter, 'name');
+        annotation = field(parameter, 'type');
+        break;
+      case 'typed_parameter':
+        nameNode = namedChildren(parameter).find((child) => child.type === 'identifier') ?? null;
+        annotation = field(parameter, 'type');
+        break;
+      case 'list_splat_pattern':
+      case 'dictionary_splat_pattern':
+        nameNode = namedChildren(parameter).find((child) => child.type === 'identifier') ?? null;
+        break;
+      default:
+        break;
+    }
+    if (!nameNode) continue;
+    const qualified = annotation ? annotationName(annotation, scope) : undefined;
+    result.push({ name: nameNode.text, annotation: qualified, range: rangeOf(parameter) });
+  }
+  return result;
+}
+
+function stateDefinitions(scope: ModuleScope): StateDefinition[] {
+  const definitions: StateDefinition[] = [];
+  for (const binding of scope.bindings.values()) {
+    if (binding.kind === 'variable') {
+      definitions.push({ root: binding.name, scope: 'module', range: binding.range, valueKind: binding.valueType });
+    }
+  }
+  for (const info of scope.classes.values()) {
+    for (const [attribute, range] of info.attributes) {
+      definitions.push({ root: `${info.name}.${attribute}`, scope: 'class', range });
+    }
+  }
+  for (const [, instance] of scope.singletons) {
+    const binding = scope.bindings.get(instance);
+    if (binding) definitions.push({ root: instance, scope: 'singleton', range: binding.range, valueKind: binding.valueType });
+  }
+  return definitions;
+}
+
+function moduleLocks(scope: ModuleScope): ModuleFacts['locks'] {
+  const locks: { name: string; kind: LockKind; range: Range }[] = [];
+  for (const binding of scope.bindings.values()) {
+    const kind = binding.valueType ? LOCK_TYPES.get(binding.valueType) : undefined;
+    if (binding.kind === 'variable' && kind) locks.push({ name: binding.name, kind, range: binding.range });
+  }
+  return locks;
+}
+
+function syntaxErrors(root: Node): Range[] {
+  const errors: Range[] = [];
+  const cursor = root.walk();
+  let descend = true;
+  for (;;) {
+    const node = cursor.currentNode;
+    if (descend && (node.type === 'ERROR' || node.isMissing)) {
+      errors.push(rangeOf(node));
+      descend = false;
+    }
+    if (descend && node.hasError && cursor.gotoFirstChild()) continue;
+    if (cursor.gotoNextSibling()) {
+      descend = true;
+      continue;
+    }
+    let climbed = false;
+    while (cursor.gotoParent()) {
+      if (cursor.gotoNextSibling()) {
+        climbed = true;
+        break;
+      }
+    }
+    if (!climbed) break;
+    descend = true;
+  }
+  cursor.delete();
+  return errors;
+}
+
+/** Lines that begin inside a string literal spanning several lines: never re-indent them. */
+function multilineStringLines(root: Node): Set<number> {
+  const lines = new Set<number>();
+  for (const node of root.descendantsOfType('string')) {
+    if (!node || node.startPosition.row === node.endPosition.row) continue;
+    for (let line = node.startPosition.row + 1; line <= node.endPosition.row; line++) lines.add(line);
+  }
+  return lines;
+}

@@ -1,0 +1,274 @@
+import type { Framework, FunctionKind } from '../core/facts';
+import type { ModuleScope } from './scope';
+import {
+  callArguments,
+  decoratorsOf,
+  dottedParts,
+  field,
+  namedChildren,
+  stringValue,
+  unparenthesize,
+  type Node,
+} from './syntax';
+
+export interface HandlerRole {
+  kind: FunctionKind;
+  framework: Framework;
+}
+
+const HTTP_METHODS = new Set(['get', 'post', 'put', 'delete', 'patch', 'options', 'head', 'trace']);
+const FASTAPI_ROUTE_DECORATORS = new Set([...HTTP_METHODS, 'api_route', 'route']);
+const AIOHTTP_ROUTE_FUNCTIONS = new Set([...HTTP_METHODS, 'route', 'view']);
+const AIOHTTP_ADD_ROUTE = /^add_(get|post|put|delete|patch|head|options|route|view)$/;
+
+/** Application and router constructors, by qualified name. */
+const APP_TYPES: ReadonlyMap<string, Framework> = new Map([
+  ['fastapi.FastAPI', 'fastapi'],
+  ['fastapi.APIRouter', 'fastapi'],
+  ['fastapi.routing.APIRouter', 'fastapi'],
+  ['starlette.applications.Starlette', 'starlette'],
+  ['starlette.routing.Router', 'starlette'],
+  ['aiohttp.web.Application', 'aiohttp'],
+  ['aiohttp.web.RouteTableDef', 'aiohttp'],
+  ['aiohttp.web_app.Application', 'aiohttp'],
+  ['aiohttp.web.UrlDispatcher', 'aiohttp'],
+]);
+
+const CLASS_ENDPOINT_BASES: ReadonlyMap<string, { framework: Framework; kind: FunctionKind; methods: 'http' | 'websocket' }> =
+  new Map([
+    ['starlette.endpoints.HTTPEndpoint', { framework: 'starlette', kind: 'route', methods: 'http' }],
+    ['starlette.endpoints.WebSocketEndpoint', { framework: 'starlette', kind: 'websocket', methods: 'websocket' }],
+    ['aiohttp.web.View', { framework: 'aiohttp', kind: 'route', methods: 'http' }],
+  ]);
+
+function frameworkOfModule(qualified: string): Framework | undefined {
+  if (qualified.startsWith('fastapi')) return 'fastapi';
+  if (qualified.startsWith('starlette')) return 'starlette';
+  if (qualified.startsWith('aiohttp')) return 'aiohttp';
+  return undefined;
+}
+
+/**
+ * Finds which functions of a module the web framework calls, and as what: route and websocket
+ * handlers, dependencies, lifespans, startup/shutdown hooks and background tasks. Functions are
+ * keyed by their definition node's start index.
+ */
+export class HandlerDetector {
+  readonly roles = new Map<number, HandlerRole>();
+  readonly frameworks = new Set<Framework>();
+  /** Module-level names holding application objects: `app`, `router`, `routes`. */
+  readonly appNames = new Map<string, Framework>();
+  private readonly functionsByName = new Map<string, Node>();
+  private readonly defaultFramework: Framework | undefined;
+
+  constructor(private readonly scope: ModuleScope) {
+    for (const target of scope.imports.values()) {
+      const framework = frameworkOfModule(target);
+      if (framework) this.frameworks.add(framework);
+    }
+    this.defaultFramework = this.frameworks.has('fastapi')
+      ? 'fastapi'
+      : this.frameworks.has('starlette')
+        ? 'starlette'
+        : this.frameworks.has('aiohttp')
+          ? 'aiohttp'
+          : undefined;
+    for (const [name, binding] of scope.bindings) {
+      const type = binding.valueType?.replace(/\(\)$/, '');
+      const framework = type ? APP_TYPES.get(type) : undefined;
+      if (framework) this.appNames.set(name, framework);
+    }
+    for (const definition of scope.root.descendantsOfType('function_definition')) {
+      const name = definition && field(definition, 'name');
+      if (name && definition.parent && this.isModuleOrClassLevel(definition)) {
+        if (!this.functionsByName.has(name.text)) this.functionsByName.set(name.text, definition);
+      }
+    }
+    this.detect();
+  }
+
+  private isModuleOrClassLevel(definition: Node): boolean {
+    for (let node = definition.parent; node; node = node.parent) {
+      if (node.type === 'function_definition') return false;
+    }
+    return true;
+  }
+
+  role(definition: Node): HandlerRole | undefined {
+    return this.roles.get(definition.startIndex);
+  }
+
+  private assign(definition: Node | undefined, kind: FunctionKind, framework: Framework | undefined): void {
+    if (!definition || !framework) return;
+    const existing = this.roles.get(definition.startIndex);
+    // Route/websocket beats dependency beats the rest: a function may be both a route and called.
+    const rank: Record<FunctionKind, number> = {
+      route: 6, websocket: 6, lifespan: 5, startup: 4, shutdown: 4, dependency: 3, background: 2, plain: 0,
+    };
+    if (existing && rank[existing.kind] >= rank[kind]) return;
+    this.roles.set(definition.startIndex, { kind, framework });
+  }
+
+  /** The function definition an endpoint argument names, if it is defined in this module. */
+  private resolveFunction(node: Node | undefined): Node | undefined {
+    if (!node) return undefined;
+    const expr = unparenthesize(node);
+    if (expr.type === 'identifier') return this.functionsByName.get(expr.text);
+    return undefined;
+  }
+
+  private frameworkOfReceiver(receiver: Node | null): Framework | undefined {
+    if (!receiver) return undefined;
+    const parts = dottedParts(receiver);
+    if (!parts) return undefined;
+    const known = this.appNames.get(parts[0]!);
+    if (known) return known;
+    // `router` imported from a sibling module, or `app.router`: trust the module's framework.
+    return this.defaultFramework;
+  }
+
+  private detect(): void {
+    for (const definition of this.scope.root.descendantsOfType('function_definition')) {
+      if (definition) this.detectDecorators(definition);
+    }
+    for (const call of this.scope.root.descendantsOfType('call')) {
+      if (call) this.detectRegistration(call);
+    }
+    for (const info of this.scope.classes.values()) {
+      for (const base of info.bases) {
+        const endpoint = CLASS_ENDPOINT_BASES.get(base);
+        if (!endpoint) continue;
+        for (const [name, method] of info.methods) {
+          const isHandler =
+            endpoint.methods === 'http'
+              ? HTTP_METHODS.has(name)
+              : ['on_connect', 'on_receive', 'on_disconnect'].includes(name);
+          if (isHandler) this.assign(method, endpoint.kind, endpoint.framework);
+        }
+      }
+    }
+    for (const definition of this.functionsByName.values()) {
+      if (!this.roles.has(definition.startIndex) && this.hasDependencyParameters(definition)) {
+        this.assign(definition, 'dependency', 'fastapi');
+      }
+    }
+  }
+
+  private detectDecorators(definition: Node): void {
+    for (const decorator of decoratorsOf(definition)) {
+      const expression = namedChildren(decorator)[0];
+      if (!expression || expression.type !== 'call') continue;
+      const callee = field(expression, 'function');
+      if (!callee || callee.type !== 'attribute') continue;
+      const method = field(callee, 'attribute')?.text ?? '';
+      const receiver = field(callee, 'object');
+      const framework = this.frameworkOfReceiver(receiver);
+      const { positional } = callArguments(expression);
+      const first = positional[0] ? unparenthesize(positional[0]) : undefined;
+      if (method === 'on_event') {
+        const event = first ? stringValue(first) : undefined;
+        if (event === 'startup') this.assign(definition, 'startup', framework);
+        if (event === 'shutdown') this.assign(definition, 'shutdown', framework);
+        continue;
+      }
+      if (method === 'websocket' || method === 'websocket_route') {
+        this.assign(definition, 'websocket', framework);
+        continue;
+      }
+      if (method === 'middleware') continue;
+      const isPath = first !== undefined && (first.type === 'string' || first.type === 'concatenated_string');
+      const routeVerbs = framework === 'aiohttp' ? AIOHTTP_ROUTE_FUNCTIONS : FASTAPI_ROUTE_DECORATORS;
+      if (routeVerbs.has(method) && (isPath || this.appNames.has(dottedParts(receiver!)?.[0] ?? ''))) {
+        this.assign(definition, 'route', framework);
+      }
+    }
+  }
+
+  private detectRegistration(call: Node): void {
+    const callee = field(call, 'function');
+    if (!callee) return;
+    const qualified = this.scope.qualify(callee);
+    const { positional, keywords } = callArguments(call);
+
+    // Application constructors: lifespan=, on_startup=[...], routes=[...]
+    if (qualified && APP_TYPES.has(qualified)) {
+      const framework = APP_TYPES.get(qualified)!;
+      this.frameworks.add(framework);
+      this.assign(this.resolveFunction(keywords.get('lifespan')), 'lifespan', framework);
+      for (const hook of this.listItems(keywords.get('on_startup'))) this.assign(this.resolveFunction(hook), 'startup', framework);
+      for (const hook of this.listItems(keywords.get('on_shutdown'))) this.assign(this.resolveFunction(hook), 'shutdown', framework);
+      return;
+    }
+    if (qualified === 'starlette.routing.Route' || qualified === 'starlette.routing.WebSocketRoute') {
+      const endpoint = keywords.get('endpoint') ?? positional[1];
+      const kind = qualified.endsWith('WebSocketRoute') ? 'websocket' : 'route';
+      this.assign(this.resolveFunction(endpoint), kind, 'starlette');
+      return;
+    }
+    if (qualified?.startsWith('aiohttp.web.') && AIOHTTP_ROUTE_FUNCTIONS.has(qualified.slice('aiohttp.web.'.length))) {
+      const handler = qualified.endsWith('.route') ? positional[2] : positional[1];
+      this.assign(this.resolveFunction(keywords.get('handler') ?? handler), 'route', 'aiohttp');
+      return;
+    }
+    if (qualified === 'fastapi.Depends' || qualified === 'fastapi.Security' || qualified === 'fastapi.params.Depends') {
+      this.assign(this.resolveFunction(keywords.get('dependency') ?? positional[0]), 'dependency', 'fastapi');
+      return;
+    }
+    if (qualified === 'starlette.background.BackgroundTask' || qualified === 'fastapi.BackgroundTasks') {
+      this.assign(this.resolveFunction(positional[0]), 'background', this.defaultFramework ?? 'starlette');
+      return;
+    }
+    if (callee.type !== 'attribute') return;
+    const method = field(callee, 'attribute')?.text ?? '';
+    const receiver = field(callee, 'object');
+    const receiverParts = receiver ? dottedParts(receiver) : undefined;
+    const framework = this.frameworkOfReceiver(receiver);
+    if (!framework) return;
+    if (method === 'add_api_route' || method === 'add_route') {
+      this.assign(this.resolveFunction(keywords.get('endpoint') ?? positional[1]), 'route', framework);
+    } else if (method === 'add_api_websocket_route' || method === 'add_websocket_route') {
+      this.assign(this.resolveFunction(keywords.get('endpoint') ?? positional[1]), 'websocket', framework);
+    } else if (method === 'add_event_handler') {
+      const event = positional[0] ? stringValue(unparenthesize(positional[0])) : undefined;
+      const kind = event === 'startup' ? 'startup' : event === 'shutdown' ? 'shutdown' : undefined;
+      if (kind) this.assign(this.resolveFunction(positional[1]), kind, framework);
+    } else if (method === 'add_task') {
+      this.assign(this.resolveFunction(positional[0]), 'background', framework);
+    } else if (AIOHTTP_ADD_ROUTE.test(method) && receiverParts?.includes('router')) {
+      const handler = method === 'add_route' ? positional[2] : positional[1];
+      this.assign(this.resolveFunction(keywords.get('handler') ?? handler), 'route', 'aiohttp');
+    } else if (method === 'append' && receiverParts && receiverParts.length >= 2) {
+      // aiohttp signals: app.on_startup.append(f), app.on_cleanup.append(f), app.cleanup_ctx.append(f)
+      const signal = receiverParts[receiverParts.length - 1];
+      const kind: FunctionKind | undefined =
+        signal === 'on_startup'
+          ? 'startup'
+          : signal === 'on_shutdown' || signal === 'on_cleanup'
+            ? 'shutdown'
+            : signal === 'cleanup_ctx'
+              ? 'lifespan'
+              : undefined;
+      if (kind) this.assign(this.resolveFunction(positional[0]), kind, framework);
+    }
+  }
+
+  private listItems(node: Node | undefined): Node[] {
+    if (!node) return [];
+    const expr = unparenthesize(node);
+    return expr.type === 'list' || expr.type === 'tuple' ? namedChildren(expr) : [expr];
+  }
+
+  /** A function with a `Depends(...)` parameter is itself a FastAPI dependency or route. */
+  private hasDependencyParameters(definition: Node): boolean {
+    const parameters = field(definition, 'parameters');
+    if (!parameters) return false;
+    for (const parameter of namedChildren(parameters)) {
+      for (const call of parameter.descendantsOfType('call')) {
+        const callee = call && field(call, 'function');
+        const qualified = callee ? this.scope.qualify(callee) : undefined;
+        if (qualified === 'fastapi.Depends' || qualified === 'fastapi.Security') return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,367 @@
+import type { ImportFact, LockKind, Range } from '../core/facts';
+import {
+  callArguments,
+  definitionOf,
+  dottedParts,
+  field,
+  namedChildren,
+  rangeOf,
+  unparenthesize,
+  type Node,
+} from './syntax';
+
+/** A name bound at module level. */
+export interface ModuleBinding {
+  name: string;
+  kind: 'variable' | 'import' | 'function' | 'class';
+  range: Range;
+  /** For variables: `dict`, `list`, `set`, `number`, `str`, or a call's type such as `asyncio.Lock()`. */
+  valueType?: string;
+  /** The expression first assigned, for variables. */
+  value?: Node;
+}
+
+export interface ClassInfo {
+  name: string;
+  node: Node;
+  bases: string[];
+  /** Attributes assigned in the class body. */
+  attributes: Map<string, Range>;
+  /** Types of `self.x` assigned in methods, e.g. `_lock` → `asyncio.Lock()`. */
+  instanceTypes: Map<string, string>;
+  /** Attributes assigned through `self` in any method: per-instance, not class-level. */
+  selfAssigned: Set<string>;
+  methods: Map<string, Node>;
+}
+
+const BUILTINS = new Set([
+  'open', 'input', 'print', 'len', 'dict', 'list', 'set', 'tuple', 'sorted', 'sum', 'min', 'max', 'any', 'all',
+  'iter', 'next', 'range', 'enumerate', 'zip', 'map', 'filter', 'str', 'int', 'float', 'bool', 'bytes', 'repr',
+  'isinstance', 'getattr', 'setattr', 'hasattr', 'type', 'id', 'hash', 'abs', 'round', 'frozenset', 'vars',
+  'compile', 'exec', 'eval', '__import__', 'super', 'object',
+]);
+
+export const LOCK_TYPES: ReadonlyMap<string, LockKind> = new Map([
+  ['asyncio.Lock()', 'asyncio'],
+  ['asyncio.Semaphore()', 'asyncio'],
+  ['asyncio.BoundedSemaphore()', 'asyncio'],
+  ['asyncio.Condition()', 'asyncio'],
+  ['anyio.Lock()', 'asyncio'],
+  ['anyio.Semaphore()', 'asyncio'],
+  ['anyio.CapacityLimiter()', 'asyncio'],
+  ['anyio.Condition()', 'asyncio'],
+  ['trio.Lock()', 'asyncio'],
+  ['threading.Lock()', 'threading'],
+  ['threading.RLock()', 'threading'],
+  ['threading.Semaphore()', 'threading'],
+  ['threading.BoundedSemaphore()', 'threading'],
+  ['threading.Condition()', 'threading'],
+  ['multiprocessing.Lock()', 'threading'],
+  ['multiprocessing.RLock()', 'threading'],
+]);
+
+/**
+ * Everything a function body needs to know about its module: what names are bound at top level
+ * and what they hold, which classes have a single shared instance, and how imports qualify names.
+ */
+export class ModuleScope {
+  readonly imports = new Map<string, string>();
+  readonly importFacts: ImportFact[] = [];
+  readonly bindings = new Map<string, ModuleBinding>();
+  readonly classes = new Map<string, ClassInfo>();
+  /** Classes with one module-level instance: class name → instance name. */
+  readonly singletons = new Map<string, string>();
+  /** Names declared `global` in some function: module state even if never assigned at top level. */
+  readonly declaredGlobal = new Set<string>();
+
+  constructor(
+    readonly root: Node,
+    readonly moduleName: string,
+  ) {
+    for (const statement of namedChildren(root)) this.collectTopLevel(statement);
+    for (const statement of namedChildren(root)) this.collectTopLevelDefinitions(statement);
+    this.collectGlobalDeclarations(root);
+    for (const [name, binding] of this.bindings) {
+      const type = binding.valueType;
+      if (binding.kind !== 'variable' || !type?.endsWith('()')) continue;
+      const className = type.slice(0, -2);
+      const local = className.startsWith(`${moduleName}.`) ? className.slice(moduleName.length + 1) : undefined;
+      if (local && this.classes.has(local) && !this.singletons.has(local)) this.singletons.set(local, name);
+    }
+  }
+
+  /** The module the current package is in, for relative imports. */
+  private resolveRelative(dots: number, rest: string): string {
+    const parts = this.moduleName.split('.');
+    const base = parts.slice(0, Math.max(0, parts.length - dots));
+    return [...base, ...(rest ? rest.split('.') : [])].join('.');
+  }
+
+  private collectTopLevel(statement: Node): void {
+    switch (statement.type) {
+      case 'import_statement':
+      case 'import_from_statement':
+      case 'future_import_statement':
+        this.collectImport(statement, true);
+        return;
+      case 'expression_statement':
+        for (const child of namedChildren(statement)) this.collectAssignment(child);
+        return;
+      case 'if_statement':
+      case 'try_statement':
+      case 'with_statement':
+        // `try: import x except ImportError:` and `if TYPE_CHECKING:` blocks bind at top level too.
+        for (const block of statement.descendantsOfType(['block'])) {
+          if (block && this.isTopLevelBlock(block)) {
+            for (const inner of namedChildren(block)) this.collectTopLevel(inner);
+          }
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  private isTopLevelBlock(block: Node): boolean {
+    for (let node = block.parent; node; node = node.parent) {
+      if (node.type === 'function_definition' || node.type === 'class_definition') return false;
+    }
+    return true;
+  }
+
+  collectImport(statement: Node, topLevel: boolean, into?: Map<string, string>): void {
+    const bind = (local: string, target: string, node: Node) => {
+      (into ?? this.imports).set(local, target);
+      if (topLevel) {
+        this.importFacts.push({ local, target, range: rangeOf(statement) });
+        this.bindings.set(local, { name: local, kind: 'import', range: rangeOf(node) });
+      }
+    };
+    if (statement.type === 'import_statement') {
+      for (const item of namedChildren(statement)) {
+        if (item.type === 'dotted_name') bind(item.text.split('.')[0]!, item.text.split('.')[0]!, item);
+        else if (item.type === 'aliased_import') {
+          const name = field(item, 'name');
+          const alias = field(item, 'alias');
+          if (name && alias) bind(alias.text, name.text, item);
+        }
+      }
+      return;
+    }
+    const moduleNode = field(statement, 'module_name');
+    let from = moduleNode?.text ?? '__future__';
+    if (moduleNode?.type === 'relative_import') {
+      const prefix = moduleNode.namedChildren.find((child) => child?.type === 'import_prefix');
+      const dots = prefix?.text.length ?? 0;
+      const rest = moduleNode.namedChildren.find((child) => child?.type === 'dotted_name')?.text ?? '';
+      from = this.resolveRelative(dots, rest);
+    }
+    for (const item of namedChildren(statement)) {
+      if (item === moduleNode) continue;
+      if (item.type === 'dotted_name') bind(item.text, `${from}.${item.text}`, item);
+      else if (item.type === 'aliased_import') {
+        const name = field(item, 'name');
+        const alias = field(item, 'alias');
+        if (name && alias) bind(alias.text, `${from}.${name.text}`, item);
+      }
+    }
+  }
+
+  private collectAssignment(node: Node): void {
+    if (node.type !== 'assignment' && node.type !== 'augmented_assignment') return;
+    const left = field(node, 'left');
+    let right = field(node, 'right');
+    while (right?.type === 'assignment') {
+      this.collectAssignment(right);
+      right = field(right, 'right');
+    }
+    if (!left) return;
+    const targets = left.type === 'identifier' ? [left] : left.descendantsOfType('identifier').filter((n): n is Node => !!n);
+    for (const target of targets) {
+      if (target.parent && target.parent !== left && target.parent.type === 'attribute') continue;
+      if (this.bindings.get(target.text)?.kind === 'variable') continue;
+      this.bindings.set(target.text, {
+        name: target.text,
+        kind: 'variable',
+        range: rangeOf(target),
+        valueType: right && left.type === 'identifier' ? this.typeOf(right) : undefined,
+        value: right && left.type === 'identifier' ? right : undefined,
+      });
+    }
+  }
+
+  private collectTopLevelDefinitions(statement: Node): void {
+    const definition = definitionOf(statement);
+    const name = field(definition, 'name');
+    if (!name) return;
+    if (definition.type === 'function_definition') {
+      this.bindings.set(name.text, { name: name.text, kind: 'function', range: rangeOf(name) });
+    } else if (definition.type === 'class_definition') {
+      this.bindings.set(name.text, { name: name.text, kind: 'class', range: rangeOf(name) });
+      this.classes.set(name.text, this.collectClass(definition, name.text));
+    }
+  }
+
+  private collectClass(node: Node, name: string): ClassInfo {
+    const info: ClassInfo = {
+      name,
+      node,
+      bases: [],
+      attributes: new Map(),
+      instanceTypes: new Map(),
+      selfAssigned: new Set(),
+      methods: new Map(),
+    };
+    const superclasses = field(node, 'superclasses');
+    for (const base of superclasses ? namedChildren(superclasses) : []) {
+      if (base.type === 'keyword_argument') continue;
+      const qualified = this.qualify(base);
+      if (qualified) info.bases.push(qualified);
+    }
+    const body = field(node, 'body');
+    for (const statement of body ? namedChildren(body) : []) {
+      const definition = definitionOf(statement);
+      if (definition.type === 'function_definition') {
+        const methodName = field(definition, 'name');
+        if (methodName) info.methods.set(methodName.text, definition);
+        continue;
+      }
+      if (statement.type !== 'expression_statement') continue;
+      for (const assignment of namedChildren(statement)) {
+        const left = assignment.type === 'assignment' ? field(assignment, 'left') : null;
+        if (left?.type === 'identifier') info.attributes.set(left.text, rangeOf(left));
+      }
+    }
+    for (const method of info.methods.values()) {
+      const parameters = field(method, 'parameters');
+      const selfName = parameters?.namedChildren[0]?.type === 'identifier' ? parameters.namedChildren[0].text : 'self';
+      for (const assignment of method.descendantsOfType(['assignment', 'augmented_assignment'])) {
+        const left = assignment && field(assignment, 'left');
+        const right = assignment && field(assignment, 'right');
+        const parts = left ? dottedParts(left) : undefined;
+        if (parts?.length !== 2 || parts[0] !== selfName) continue;
+        info.selfAssigned.add(parts[1]!);
+        const type = right && assignment.type === 'assignment' ? this.typeOf(right) : undefined;
+        if (type) info.instanceTypes.set(parts[1]!, type);
+      }
+    }
+    return info;
+  }
+
+  private collectGlobalDeclarations(root: Node): void {
+    for (const statement of root.descendantsOfType('global_statement')) {
+      for (const name of statement ? namedChildren(statement) : []) {
+        if (name.type !== 'identifier') continue;
+        this.declaredGlobal.add(name.text);
+        if (!this.bindings.has(name.text)) {
+          this.bindings.set(name.text, { name: name.text, kind: 'variable', range: rangeOf(name) });
+        }
+      }
+    }
+  }
+
+  /**
+   * The qualified name an expression refers to, resolved through imports and module-level
+   * definitions: `pause` → `time.sleep`, `web.get` → `aiohttp.web.get`, `helper` →
+   * `app.services.helper`. Undefined for locals and anything not a dotted name.
+   */
+  qualify(node: Node, localImports?: ReadonlyMap<string, string>): string | undefined {
+    const parts = dottedParts(node);
+    if (!parts) return undefined;
+    const [head, ...rest] = parts;
+    const target = this.qualifyName(head!, localImports);
+    return target === undefined ? undefined : [target, ...rest].join('.');
+  }
+
+  qualifyName(name: string, localImports?: ReadonlyMap<string, string>): string | undefined {
+    const imported = localImports?.get(name) ?? this.imports.get(name);
+    if (imported !== undefined) return imported;
+    const binding = this.bindings.get(name);
+    if (binding?.kind === 'function' || binding?.kind === 'class') return `${this.moduleName}.${name}`;
+    if (!binding && BUILTINS.has(name)) return `builtins.${name}`;
+    return undefined;
+  }
+
+  /**
+   * A coarse type for an expression's value: `dict`, `list`, `set`, `number`, `str`, or, for
+   * a call, the qualified callee followed by `()` (`requests.Session()`, `boto3.client()`).
+   */
+  typeOf(node: Node, types?: (name: string) => string | undefined): string | undefined {
+    const expr = unparenthesize(node);
+    switch (expr.type) {
+      case 'dictionary':
+      case 'dictionary_comprehension':
+        return 'dict';
+      case 'list':
+      case 'list_comprehension':
+        return 'list';
+      case 'set':
+      case 'set_comprehension':
+        return 'set';
+      case 'tuple':
+        return 'tuple';
+      case 'integer':
+      case 'float':
+        return 'number';
+      case 'string':
+      case 'concatenated_string':
+        return 'str';
+      case 'true':
+      case 'false':
+        return 'bool';
+      case 'none':
+        return 'none';
+      case 'await':
+        return undefined;
+      case 'identifier':
+        return types?.(expr.text) ?? this.bindings.get(expr.text)?.valueType;
+      case 'binary_operator': {
+        const left = field(expr, 'left');
+        const leftType = left ? this.typeOf(left, types) : undefined;
+        return leftType === 'pathlib.Path()' ? leftType : undefined;
+      }
+      case 'call': {
+        const callee = field(expr, 'function');
+        if (!callee) return undefined;
+        const qualified = this.calleeName(callee, types);
+        return qualified ? `${qualified}()` : undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /**
+   * The qualified name of a called expression: a function (`time.sleep`), a class (`httpx.Client`)
+   * or a method on a value of known type (`requests.Session().get`).
+   */
+  calleeName(callee: Node, types?: (name: string) => string | undefined): string | undefined {
+    const expr = unparenthesize(callee);
+    if (expr.type === 'attribute') {
+      const object = field(expr, 'object');
+      const attribute = field(expr, 'attribute');
+      if (!object || !attribute) return undefined;
+      const objectExpr = unparenthesize(object);
+      if (objectExpr.type === 'identifier') {
+        const type = types?.(objectExpr.text) ?? this.bindings.get(objectExpr.text)?.valueType;
+        if (type?.endsWith('()')) return `${type}.${attribute.text}`;
+      }
+      if (objectExpr.type === 'call') {
+        const type = this.typeOf(objectExpr, types);
+        if (type) return `${type}.${attribute.text}`;
+      }
+    }
+    if (expr.type === 'identifier' && types?.(expr.text)) return undefined;
+    return this.qualify(expr);
+  }
+
+  isLockType(type: string | undefined): LockKind | undefined {
+    return type ? LOCK_TYPES.get(type) : undefined;
+  }
+
+  /** The keyword or positional argument of a call, by keyword name or index. */
+  argument(call: Node, keyword: string, index?: number): Node | undefined {
+    const { positional, keywords } = callArguments(call);
+    return keywords.get(keyword) ?? (index === undefined ? undefined : positional[index]);
+  }
+}

@@ -1,0 +1,42 @@
+import type { RuleMeta } from '../core/rule';
+
+const FENCE: Record<string, string> = { python: 'python', typescript: 'ts' };
+
+/** A rule's documentation as Markdown: the text of `interleave explain` and `docs/rules/*.md`. */
+export function renderRuleMarkdown(meta: RuleMeta): string {
+  const { docs } = meta;
+  const examples = (side: 'bad' | 'good') =>
+    docs.examples
+      .map((example) => {
+        const label = example.framework ? `${example.framework}:\n\n` : '';
+        return `${label}\`\`\`${FENCE[example.language] ?? ''}\n${example[side].trimEnd()}\n\`\`\``;
+      })
+      .join('\n\n');
+  return [
+    `# ${meta.name} (${meta.code})`,
+    '',
+    `Family: ${meta.family} · Default severity: ${meta.defaultSeverity} · Fix: ${meta.fix}`,
+    '',
+    meta.summary,
+    '',
+    '## What it does',
+    docs.whatItDoes.trim(),
+    '',
+    '## Why is this bad?',
+    docs.whyIsThisBad.trim(),
+    '',
+    '## Example',
+    examples('bad'),
+    '',
+    'Use instead:',
+    '',
+    examples('good'),
+    '',
+    '## Fix safety',
+    docs.fixSafety.trim(),
+    '',
+    '## When not to use it',
+    docs.whenNotToUse.trim(),
+    '',
+  ].join('\n');
+}

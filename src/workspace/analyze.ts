@@ -1,0 +1,46 @@
+import { posix, relative, sep } from 'node:path';
+import { checkModule, type CheckOptions, type ModuleReport, type ParsedModule } from '../core/engine';
+import type { Language } from '../core/facts';
+import { analyzePython, loadPythonParser } from '../python/frontend';
+
+/** Loads every frontend's parser; call once before `analyzeSource`. */
+export async function loadFrontends(): Promise<void> {
+  await loadPythonParser();
+}
+
+const EXTENSIONS: ReadonlyMap<string, Language> = new Map([['.py', 'python']]);
+
+export function languageOf(path: string): Language | undefined {
+  const dot = path.lastIndexOf('.');
+  return dot < 0 ? undefined : EXTENSIONS.get(path.slice(dot).toLowerCase());
+}
+
+/**
+ * The dotted module name of a file relative to the root it was found under:
+ * `root/app/routers/orders.py` → `app.routers.orders`, `root/app/__init__.py` → `app`.
+ */
+export function moduleNameFor(path: string, root: string): string {
+  const rel = relative(root, path).split(sep).join(posix.sep);
+  const withoutExtension = rel.replace(/\.[^./]+$/, '');
+  const parts = withoutExtension.split('/').filter((part) => part && part !== '.' && part !== '..');
+  if (parts[parts.length - 1] === '__init__') parts.pop();
+  return parts.join('.') || '__main__';
+}
+
+export function parseSource(path: string, text: string, moduleName: string): ParsedModule | undefined {
+  switch (languageOf(path)) {
+    case 'python':
+      return analyzePython(text, path, moduleName);
+    default:
+      return undefined;
+  }
+}
+
+/** Parses and checks one file's text. Undefined for files no frontend handles. */
+export function analyzeSource(
+  input: { path: string; text: string; moduleName: string },
+  options: CheckOptions,
+): ModuleReport | undefined {
+  const parsed = parseSource(input.path, input.text, input.moduleName);
+  return parsed ? checkModule(parsed, options) : undefined;
+}
