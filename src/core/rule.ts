@@ -53,7 +53,11 @@ export interface FixBuilder {
    * suite) in a region holding a module-level lock, adding the lock's definition if the module
    * has no lock of that kind yet. Undefined when no well-formed edit exists.
    */
-  wrapInLock(from: StatementRef, to: StatementRef, lock: { kind: LockKind; stateRoot: string }): TextEdit[] | undefined;
+  wrapInLock(
+    from: StatementRef,
+    to: StatementRef,
+    lock: { kind: LockKind; stateRoot: string },
+  ): { edits: TextEdit[]; lockName: string } | undefined;
 }
 
 export type Finding = Omit<Hazard, 'code' | 'name' | 'severity' | 'path' | 'related' | 'fix' | 'story'> & {

@@ -32,7 +32,11 @@ export class PythonFixBuilder implements FixBuilder {
     this.lines = facts.source.split(/\r?\n|\r/);
   }
 
-  wrapInLock(from: StatementRef, to: StatementRef, lock: { kind: LockKind; stateRoot: string }): TextEdit[] | undefined {
+  wrapInLock(
+    from: StatementRef,
+    to: StatementRef,
+    lock: { kind: LockKind; stateRoot: string },
+  ): { edits: TextEdit[]; lockName: string } | undefined {
     let depth = 0;
     while (depth < from.suites.length && depth < to.suites.length && from.suites[depth] === to.suites[depth]) depth++;
     if (depth === 0) return undefined;
@@ -54,7 +58,7 @@ export class PythonFixBuilder implements FixBuilder {
       if (this.stringLines.has(line) || this.lines[line]!.trim() === '') continue;
       edits.push({ range: point(line, 0), newText: unit });
     }
-    return edits;
+    return { edits, lockName: name };
   }
 
   /** Reuses a module-level lock named for the state, or defines one after the imports. */

@@ -52,6 +52,7 @@ const MUTATING_METHODS = new Set([
   'symmetric_difference_update', '__setitem__', '__delitem__', 'popitem', 'pop', 'setdefault',
 ]);
 const LOCK_NAME = /(^|_)(lock|locks|mutex|mtx|semaphore|sem)$/i;
+const APPLICATION_TYPES = new Set(['fastapi.FastAPI()', 'starlette.applications.Starlette()', 'aiohttp.web.Application()']);
 
 function merge(...sources: ValueSource[]): ValueSource {
   if (sources.length === 1) return sources[0]!;
@@ -258,12 +259,44 @@ export class FlowBuilder {
       case 'decorated_definition':
         this.definition(node);
         return;
+      case 'type_alias_statement':
+        this.typeOfSelfAssignment(node);
+        return;
       case 'ERROR':
         return;
       default:
         // pass, global, nonlocal, print/exec (Python 2), type aliases: nothing to evaluate.
         return;
     }
+  }
+
+  /**
+   * tree-sitter-python reads `type(self).hits = v` as a `type` alias statement (`type (self).hits
+   * = v`). Treat that shape as the class-attribute assignment Python executes.
+   */
+  private typeOfSelfAssignment(node: Node): void {
+    const left = field(node, 'left');
+    const right = field(node, 'right');
+    const target = left && namedChildren(left)[0];
+    const value = right && namedChildren(right)[0];
+    if (!target || target.type !== 'attribute' || !value) return;
+    const object = field(target, 'object');
+    const attribute = field(target, 'attribute')?.text;
+    const argument = object?.type === 'parenthesized_expression' ? namedChildren(object)[0] : undefined;
+    const className = this.env.className;
+    if (!attribute || !className || argument?.type !== 'identifier' || argument.text !== this.env.selfName) return;
+    const source = this.expr(value, 'assigned');
+    if (!this.env.trackState) return;
+    const info = this.env.scope.classes.get(className);
+    this.emit({
+      kind: 'write',
+      id: this.id(),
+      state: { key: `${className}.${attribute}`, root: className, text: `type(${argument.text}).${attribute}`, scope: 'class', definition: info?.attributes.get(attribute) },
+      op: 'assign',
+      value: source,
+      range: rangeOf(node),
+      statement: this.statementRef,
+    });
   }
 
   /** A nested `def`/`class` evaluates its decorators and default values, then binds its name. */
@@ -1079,6 +1112,7 @@ export class FlowBuilder {
     switch (node.type) {
       case 'identifier': {
         const name = node.text;
+        if (this.isApplicationParameter(name)) return { key: 'app', root: 'app', text: name, scope: 'app-state' };
         if (this.isLocal(name) || this.isEnclosingLocal(name)) return undefined;
         const binding = scope.bindings.get(name);
         if (!binding && !this.env.globals.has(name)) return undefined;
@@ -1131,12 +1165,14 @@ export class FlowBuilder {
   }
 
   private isAppBinding(name: string): boolean {
-    const type = this.env.scope.bindings.get(name)?.valueType;
-    return (
-      type === 'fastapi.FastAPI()' ||
-      type === 'starlette.applications.Starlette()' ||
-      type === 'aiohttp.web.Application()'
-    );
+    return APPLICATION_TYPES.has(this.env.scope.bindings.get(name)?.valueType ?? '');
+  }
+
+  /** The application handed to a lifespan or hook: `async def lifespan(app: FastAPI)`. */
+  private isApplicationParameter(name: string): boolean {
+    if (!this.env.params.has(name)) return false;
+    const type = this.env.localTypes.get(name);
+    return type ? APPLICATION_TYPES.has(type) : name === 'app';
   }
 
   /** The class a receiver denotes: `Counter`, `cls`, `type(self)`, `self.__class__`. */

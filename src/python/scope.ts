@@ -78,8 +78,11 @@ export class ModuleScope {
     readonly root: Node,
     readonly moduleName: string,
   ) {
-    for (const statement of namedChildren(root)) this.collectTopLevel(statement);
+    // Imports first, then definitions, then assignments, so that `manager = Manager()` can be
+    // typed by the class defined above it.
+    for (const statement of namedChildren(root)) this.collectTopLevel(statement, 'imports');
     for (const statement of namedChildren(root)) this.collectTopLevelDefinitions(statement);
+    for (const statement of namedChildren(root)) this.collectTopLevel(statement, 'assignments');
     this.collectGlobalDeclarations(root);
     for (const [name, binding] of this.bindings) {
       const type = binding.valueType;
@@ -97,15 +100,15 @@ export class ModuleScope {
     return [...base, ...(rest ? rest.split('.') : [])].join('.');
   }
 
-  private collectTopLevel(statement: Node): void {
+  private collectTopLevel(statement: Node, phase: 'imports' | 'assignments'): void {
     switch (statement.type) {
       case 'import_statement':
       case 'import_from_statement':
       case 'future_import_statement':
-        this.collectImport(statement, true);
+        if (phase === 'imports') this.collectImport(statement, true);
         return;
       case 'expression_statement':
-        for (const child of namedChildren(statement)) this.collectAssignment(child);
+        if (phase === 'assignments') for (const child of namedChildren(statement)) this.collectAssignment(child);
         return;
       case 'if_statement':
       case 'try_statement':
@@ -113,7 +116,7 @@ export class ModuleScope {
         // `try: import x except ImportError:` and `if TYPE_CHECKING:` blocks bind at top level too.
         for (const block of statement.descendantsOfType(['block'])) {
           if (block && this.isTopLevelBlock(block)) {
-            for (const inner of namedChildren(block)) this.collectTopLevel(inner);
+            for (const inner of namedChildren(block)) this.collectTopLevel(inner, phase);
           }
         }
         return;

@@ -1,0 +1,18 @@
+// Prints the tree-sitter syntax tree of a Python file: a development aid for the frontend.
+const { readFileSync } = require('node:fs');
+const { Parser, Language } = require('web-tree-sitter');
+
+(async () => {
+  await Parser.init();
+  const language = await Language.load(require.resolve('tree-sitter-python/tree-sitter-python.wasm'));
+  const parser = new Parser();
+  parser.setLanguage(language);
+  const tree = parser.parse(readFileSync(process.argv[2], 'utf8'));
+  const show = (node, depth, field) => {
+    if (!node.isNamed && node.childCount === 0 && !/^[a-z]/.test(node.type)) return;
+    const leaf = node.childCount === 0 ? ` ${JSON.stringify(node.text)}` : '';
+    console.log(`${'  '.repeat(depth)}${field ? `${field}: ` : ''}${node.type}${leaf}`);
+    for (let i = 0; i < node.childCount; i++) show(node.child(i), depth + 1, node.fieldNameForChild(i));
+  };
+  show(tree.rootNode, 0);
+})();

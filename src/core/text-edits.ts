@@ -1,0 +1,37 @@
+import type { Position } from './facts';
+import type { TextEdit } from './hazard';
+
+function offsetOf(lineStarts: readonly number[], text: string, position: Position): number {
+  const start = lineStarts[position.line];
+  if (start === undefined) return text.length;
+  return Math.min(start + position.character, text.length);
+}
+
+/**
+ * Applies edits made against `text`. Edits at the same position keep their given order, the way
+ * LSP clients apply them; overlapping edits are a bug in the fix that produced them.
+ */
+export function applyTextEdits(text: string, edits: readonly TextEdit[]): string {
+  const lineStarts = [0];
+  for (let index = 0; index < text.length; index++) {
+    const char = text.charCodeAt(index);
+    if (char === 10) lineStarts.push(index + 1);
+    else if (char === 13 && text.charCodeAt(index + 1) !== 10) lineStarts.push(index + 1);
+  }
+  const located = edits
+    .map((edit, order) => ({
+      start: offsetOf(lineStarts, text, edit.range.start),
+      end: offsetOf(lineStarts, text, edit.range.end),
+      newText: edit.newText,
+      order,
+    }))
+    .sort((a, b) => a.start - b.start || a.order - b.order);
+  let result = '';
+  let cursor = 0;
+  for (const edit of located) {
+    if (edit.start < cursor) throw new Error('overlapping text edits');
+    result += text.slice(cursor, edit.start) + edit.newText;
+    cursor = edit.end;
+  }
+  return result + text.slice(cursor);
+}

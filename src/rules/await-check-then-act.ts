@@ -1,0 +1,96 @@
+import { analyzeRaces } from '../core/race-analysis';
+import type { Rule } from '../core/rule';
+import { line, lockFix, runsConcurrently, storyStep } from './race-reporting';
+
+export const awaitCheckThenAct: Rule = {
+  meta: {
+    code: 'IL104',
+    name: 'await-check-then-act',
+    family: 'race',
+    defaultSeverity: 'warning',
+    summary: 'A decision on shared state is followed by an await and then a write that relies on the decision still holding.',
+    languages: ['python'],
+    fix: 'unsafe',
+    docs: {
+      whatItDoes: `
+Checks coroutines for a test of shared state (\`if BALANCES[user] >= amount:\`,
+\`if name in TAKEN: raise ...\`, \`if not JOBS[job_id]["running"]:\`), then a suspension point,
+then a write to that state that is only correct if the test still holds.`,
+      whyIsThisBad: `
+The test and the write are separated by an \`await\`, so another request can run between them and
+change the state. Both requests pass the check — two withdrawals from a balance that covers one,
+two users registering the same name, a job started twice — and the write acts on a decision that
+is no longer true.
+
+Memo caches stay silent: \`if key not in CACHE: CACHE[key] = await load(key)\` at worst loads the
+same value twice. So do guard flags set before the await (\`if BUSY: return\`, \`BUSY = True\`,
+\`await work()\`), because the test and the claim happen without a suspension in between.`,
+      examples: [
+        {
+          language: 'python',
+          framework: 'FastAPI',
+          bad: `
+balances: dict[str, int] = {}
+
+
+async def withdraw(user: str, amount: int) -> None:
+    if balances[user] >= amount:
+        await payments.charge(user, amount)
+        balances[user] -= amount
+`,
+          good: `
+import asyncio
+
+balances: dict[str, int] = {}
+balances_lock = asyncio.Lock()
+
+
+async def withdraw(user: str, amount: int) -> None:
+    async with balances_lock:
+        if balances[user] < amount:
+            raise InsufficientFunds(user)
+        balances[user] -= amount
+    try:
+        await payments.charge(user, amount)
+    except PaymentError:
+        async with balances_lock:
+            balances[user] += amount
+        raise
+`,
+        },
+      ],
+      fixSafety: `
+The fix wraps the statements from the test to the write in \`async with <lock>:\` with a
+module-level \`asyncio.Lock()\`. It is **unsafe**: the lock is held across the \`await\`, which
+serialises the requests and deadlocks if the awaited code takes the same lock. Prefer claiming
+the state before the await (deduct, then charge and refund on failure), as in the example.`,
+      whenNotToUse: `
+When duplicated work is harmless and the write is idempotent, suppress the finding with a reason:
+\`# interleave: ignore[await-check-then-act] -- idempotent\`.`,
+    },
+  },
+  check({ module, fixes, report }) {
+    for (const fn of module.functions) {
+      if (!runsConcurrently(fn)) continue;
+      for (const { check, branch, suspend, write } of analyzeRaces(fn).staleDecisions) {
+        const state = check.state.text;
+        report({
+          message: `The decision at ${line(branch.range)} reads \`${state}\`, the coroutine yields at ${line(suspend.range)} (\`${suspend.text}\`), and ${line(write.range)} acts on that decision: another request can change \`${write.state.text}\` in between, so both pass the check. Make the check and the update one step with no await between them, or hold an \`asyncio.Lock\` across both.`,
+          range: write.range,
+          related: [
+            { path: module.path, range: branch.range, message: `decides on \`${state}\` here` },
+            { path: module.path, range: suspend.range, message: 'suspends here: other requests run' },
+          ],
+          fix: lockFix(fixes, check.statement, write.statement, 'asyncio', write.state.root),
+          story: {
+            kind: 'check-then-act',
+            state,
+            check: storyStep(module, branch.range, branch.statement),
+            suspend: storyStep(module, suspend.range, suspend.statement),
+            write: storyStep(module, write.range, write.statement),
+          },
+        });
+      }
+    }
+  },
+};

@@ -1,0 +1,23 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { analyzeText } from '../../test/support/analyze';
+import { RULES } from '.';
+
+// Examples assume one worker unless they are about workers, so that per-process state (IL103)
+// does not fire on every other rule's handler example.
+describe('documentation examples', () => {
+  for (const { meta } of RULES) {
+    const project = meta.code === 'IL103' ? {} : { workers: { count: 1 } };
+    meta.docs.examples.forEach((example, index) => {
+      const label = `${meta.code} example ${index + 1}${example.framework ? ` (${example.framework})` : ''}`;
+      it(`${label}: the bad code raises exactly ${meta.code}, once`, async () => {
+        const report = await analyzeText(example.bad, { project });
+        assert.deepEqual(report.hazards.map((h) => h.code), [meta.code], report.hazards.map((h) => h.message).join('\n'));
+      });
+      it(`${label}: the good code raises nothing`, async () => {
+        const report = await analyzeText(example.good, { project });
+        assert.deepEqual(report.hazards.map((h) => `${h.code} ${h.message}`), []);
+      });
+    });
+  }
+});

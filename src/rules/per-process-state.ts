@@ -1,0 +1,212 @@
+import { basename } from 'node:path';
+import type { FunctionFacts, ModuleFacts, Range, StateRef, WriteEvent } from '../core/facts';
+import type { Rule } from '../core/rule';
+import { line, storyStep } from './race-reporting';
+
+const REQUEST_KINDS = new Set(['route', 'websocket', 'dependency', 'background']);
+const SETUP_KINDS = new Set(['lifespan', 'startup']);
+const CACHE_NAME = /cache|memo/i;
+const CACHE_TYPE = /^cachetools\.|(LRU|TTL|LFU)Cache\(\)$/;
+
+interface Mutation {
+  fn: FunctionFacts;
+  write: WriteEvent;
+}
+
+interface SharedState {
+  /** What the message calls it: `SESSIONS`, `RequestCounter.count`, `app.state.visits`. */
+  name: string;
+  definition?: Range;
+  mutations: Mutation[];
+}
+
+/** Handlers plus the functions and singleton methods of this module they call, transitively. */
+function requestPathFunctions(module: ModuleFacts): Set<FunctionFacts> {
+  const byCallee = new Map<string, FunctionFacts[]>();
+  for (const fn of module.functions) {
+    if (fn.isLambda || fn.parent) continue;
+    const keys = fn.className
+      ? [`${module.moduleName}.${fn.className}().${fn.name}`, `${module.moduleName}.${fn.className}.${fn.name}`]
+      : [`${module.moduleName}.${fn.name}`];
+    for (const key of keys) byCallee.set(key, [...(byCallee.get(key) ?? []), fn]);
+  }
+  const reached = new Set<FunctionFacts>();
+  const queue = module.functions.filter((fn) => REQUEST_KINDS.has(fn.kind));
+  while (queue.length > 0) {
+    const fn = queue.pop()!;
+    if (reached.has(fn)) continue;
+    reached.add(fn);
+    for (const block of fn.flow.blocks) {
+      for (const event of block.events) {
+        if (event.kind !== 'call' || !event.callee) continue;
+        for (const callee of byCallee.get(event.callee) ?? []) if (callee.name !== '__init__') queue.push(callee);
+      }
+    }
+    for (const nested of module.functions) if (nested.parent === fn.id) queue.push(nested);
+  }
+  return reached;
+}
+
+/** Groups a write under the piece of state a user would name and where it is defined. */
+function stateIdentity(module: ModuleFacts, ref: StateRef): { id: string; name: string; definition?: Range } | undefined {
+  const definitionOf = (root: string, scope: string) => module.state.find((d) => d.root === root && d.scope === scope)?.range;
+  switch (ref.scope) {
+    case 'module': {
+      const definition = definitionOf(ref.root, 'module');
+      return definition ? { id: ref.root, name: ref.root, definition } : undefined;
+    }
+    case 'class': {
+      const attribute = ref.key.slice(ref.root.length + 1).split(/[.[]/)[0]!;
+      const name = `${ref.root}.${attribute}`;
+      return { id: name, name, definition: definitionOf(name, 'class') ?? ref.definition };
+    }
+    case 'singleton':
+      return { id: ref.root, name: ref.root, definition: definitionOf(ref.root, 'singleton') };
+    case 'app-state': {
+      const match = /^app\.state\.[A-Za-z_]\w*|^app\[[^\]]*\]/.exec(ref.key);
+      return match ? { id: match[0], name: match[0] } : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** A dict filled as a memo cache: every write inserts an item its function first looked up. */
+function isMemoCache(module: ModuleFacts, state: SharedState): boolean {
+  if (CACHE_NAME.test(state.name)) return true;
+  const valueKind = module.state.find((d) => d.root === state.name)?.valueKind;
+  if (valueKind && CACHE_TYPE.test(valueKind)) return true;
+  return state.mutations.every(({ fn, write }) => {
+    const inserts = (write.op === 'assign' && write.state.key.includes('[')) || write.method === 'setdefault';
+    if (!inserts) return false;
+    return fn.flow.blocks.some((block) =>
+      block.events.some(
+        (event) =>
+          event.kind === 'read' &&
+          event.state.key === write.state.key &&
+          (event.access === 'membership' || event.range.start.line < write.range.start.line),
+      ),
+    );
+  });
+}
+
+export const perProcessState: Rule = {
+  meta: {
+    code: 'IL103',
+    name: 'per-process-state',
+    family: 'race',
+    defaultSeverity: 'info',
+    summary: 'Application state kept in process memory and mutated by handlers: every worker process has its own copy.',
+    languages: ['python'],
+    fix: 'none',
+    docs: {
+      whatItDoes: `
+Finds module-level variables, class attributes, singletons' attributes and \`app.state\` entries
+that request handlers (and the functions they call) mutate — counters, sessions, job registries,
+rate-limit buckets, connection lists. The diagnostic sits on the state's definition and lists the
+mutations as related locations. It is a warning when the deployment runs more than one worker
+process (\`gunicorn -w 4\`, \`uvicorn --workers 4\`, \`workers = 4\` in gunicorn.conf.py, or the
+\`workers\` setting), information otherwise, and silent when one worker is configured.`,
+      whyIsThisBad: `
+Module state is created once *per process*. Under gunicorn or \`uvicorn --workers N\` there are N
+copies: a session created on worker 1 does not exist on worker 2, a rate limit of 100 requests
+becomes 100 × N, a counter reports a fraction of the traffic, and a WebSocket broadcast reaches
+only the clients connected to the same worker. Nothing fails; the numbers are just wrong, and
+only in production.
+
+Import-time setup, state written only in the lifespan or startup hooks, and memo caches (which are
+fine per process) stay silent.`,
+      examples: [
+        {
+          language: 'python',
+          framework: 'FastAPI',
+          bad: `
+import secrets
+
+from fastapi import FastAPI
+
+app = FastAPI()
+sessions: dict[str, str] = {}
+
+
+@app.post("/login")
+async def login(user: str) -> dict:
+    token = secrets.token_urlsafe()
+    sessions[token] = user
+    return {"token": token}
+`,
+          good: `
+import secrets
+
+from fastapi import FastAPI, Request
+
+app = FastAPI()
+
+
+@app.post("/login")
+async def login(user: str, request: Request) -> dict:
+    token = secrets.token_urlsafe()
+    await request.app.state.redis.set(f"session:{token}", user, ex=3600)
+    return {"token": token}
+`,
+        },
+      ],
+      fixSafety: 'There is no automatic fix: moving state out of the process is a design change.',
+      whenNotToUse: `
+When the app deliberately runs one worker, say so with the \`workers = 1\` setting (or
+\`interleave.workers\` in VS Code) and the rule goes quiet; or suppress on the definition line
+with a reason: \`# interleave: ignore[per-process-state] -- single worker by design\`.`,
+    },
+  },
+  check({ module, project, report }) {
+    const workers = project.workers;
+    if (workers?.count === 1) return;
+    const states = new Map<string, SharedState>();
+    for (const fn of requestPathFunctions(module)) {
+      if (fn.name === '__init__') continue;
+      for (const block of fn.flow.blocks) {
+        for (const event of block.events) {
+          if (event.kind !== 'write') continue;
+          const identity = stateIdentity(module, event.state);
+          if (!identity) continue;
+          let state = states.get(identity.id);
+          if (!state) states.set(identity.id, (state = { name: identity.name, definition: identity.definition, mutations: [] }));
+          if (!state.mutations.some((m) => m.write.range.start.line === event.range.start.line)) state.mutations.push({ fn, write: event });
+        }
+      }
+    }
+    for (const state of states.values()) {
+      if (isMemoCache(module, state)) continue;
+      const setupWrite = module.functions
+        .filter((fn) => SETUP_KINDS.has(fn.kind))
+        .flatMap((fn) => fn.flow.blocks.flatMap((block) => block.events))
+        .find((event): event is WriteEvent => event.kind === 'write' && event.state.key.startsWith(state.name));
+      const anchor = state.definition ?? setupWrite?.range ?? state.mutations[0]!.write.range;
+      const mutations = [...state.mutations].sort((a, b) => a.write.range.start.line - b.write.range.start.line);
+      const sites = mutations
+        .slice(0, 3)
+        .map(({ fn, write }) => `\`${fn.name}\` ${line(write.range)}`)
+        .join(', ');
+      const more = mutations.length > 3 ? ` and ${mutations.length - 3} more` : '';
+      const copies = workers
+        ? `${workers.source ? `${basename(workers.source.path)}:${workers.source.range.start.line + 1}` : 'The workers setting'} runs ${workers.count} workers: each has its own \`${state.name}\`, so a change made on one worker is invisible to the other ${workers.count - 1}.`
+        : `Each worker process (gunicorn \`-w\`, \`uvicorn --workers\`) has its own copy, so with more than one worker a request only sees the changes made on its own worker.`;
+      report({
+        message: `\`${state.name}\` is application state kept in process memory, mutated by request handlers (${sites}${more}). ${copies} Keep it in Redis or a database, or run and document a single worker.`,
+        range: anchor,
+        severity: workers && workers.count > 1 ? 'warning' : undefined,
+        related: [
+          ...mutations.map(({ fn, write }) => ({ path: module.path, range: write.range, message: `mutated in \`${fn.name}\`` })),
+          ...(workers?.source ? [{ path: workers.source.path, range: workers.source.range, message: `${workers.count} worker processes configured here` }] : []),
+        ],
+        story: {
+          kind: 'per-process',
+          state: state.name,
+          definition: { range: anchor, code: module.source.split(/\r?\n|\r/)[anchor.start.line]?.trim() ?? '' },
+          mutations: mutations.map(({ write }) => storyStep(module, write.range, write.statement)),
+          workers,
+        },
+      });
+    }
+  },
+};

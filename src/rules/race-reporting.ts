@@ -1,0 +1,42 @@
+import type { FunctionFacts, LockKind, ModuleFacts, Range, StatementRef } from '../core/facts';
+import type { Fix, StoryStep } from '../core/hazard';
+import type { FixBuilder } from '../core/rule';
+
+/**
+ * Coroutines that can run concurrently with themselves or with handlers. Lifespan and startup/
+ * shutdown hooks run once, before the first request or after the last, so they are left out.
+ */
+export function runsConcurrently(fn: FunctionFacts): boolean {
+  return fn.execution === 'event-loop' && fn.kind !== 'lifespan' && fn.kind !== 'startup' && fn.kind !== 'shutdown';
+}
+
+/** The code of the statement a step happens in, on one line, for messages and the explainer. */
+export function storyStep(module: ModuleFacts, range: Range, statement: StatementRef): StoryStep {
+  const lines = module.source.split(/\r?\n|\r/, statement.range.end.line + 1);
+  const first = (lines[statement.range.start.line] ?? '').trim();
+  const code = statement.range.end.line > statement.range.start.line ? `${first} …` : first;
+  return { range, code: code.length > 100 ? `${code.slice(0, 99)}…` : code };
+}
+
+/** `line 12` for messages. */
+export function line(range: Range): string {
+  return `line ${range.start.line + 1}`;
+}
+
+/** Wraps a read…write region in a module-level lock: always unsafe, it changes scheduling. */
+export function lockFix(
+  fixes: FixBuilder,
+  from: StatementRef,
+  to: StatementRef,
+  kind: LockKind,
+  stateRoot: string,
+): Fix | undefined {
+  const wrapped = fixes.wrapInLock(from, to, { kind, stateRoot });
+  if (!wrapped) return undefined;
+  const keyword = kind === 'asyncio' ? 'async with' : 'with';
+  return {
+    applicability: 'unsafe',
+    message: `Hold \`${wrapped.lockName}\` (\`${keyword} ${wrapped.lockName}:\`) from the read to the write`,
+    edits: wrapped.edits,
+  };
+}
