@@ -2,6 +2,7 @@ import type { ResolvedConfig } from './config';
 import type { ModuleFacts, Range } from './facts';
 import { compareHazards, type Hazard } from './hazard';
 import type { FixBuilder, ProjectFacts, Rule } from './rule';
+import type { WorkerSetting } from './hazard';
 import { isSuppressed, parseSuppressions } from './suppression';
 
 /** What a frontend hands the engine: the facts of one module and its language's edit builder. */
@@ -63,4 +64,37 @@ function overlapsAny(range: Range, regions: readonly Range[]): boolean {
 
 function before(a: Range['start'], b: Range['start']): boolean {
   return a.line < b.line || (a.line === b.line && a.character <= b.character);
+}
+
+/** A module's summaries by rule code: the first pass of a cross-file analysis. */
+export interface ModuleSummaries {
+  moduleName: string;
+  path: string;
+  byRule: Record<string, unknown>;
+}
+
+export function summarizeModule(parsed: ParsedModule, rules: readonly Rule[]): ModuleSummaries {
+  const byRule: Record<string, unknown> = {};
+  for (const rule of rules) {
+    if (!rule.summarize || !rule.meta.languages.includes(parsed.facts.language)) continue;
+    try {
+      byRule[rule.meta.code] = rule.summarize(parsed.facts);
+    } catch {
+      // A module whose summary fails contributes nothing cross-file; its own check still runs.
+    }
+  }
+  return { moduleName: parsed.facts.moduleName, path: parsed.facts.path, byRule };
+}
+
+/** Project facts from every module's summaries (the second pass checks modules against these). */
+export function projectFacts(modules: readonly ModuleSummaries[], workers?: WorkerSetting): ProjectFacts {
+  const summaries = new Map<string, Map<string, unknown>>();
+  for (const module of modules) {
+    for (const [code, summary] of Object.entries(module.byRule)) {
+      let byModule = summaries.get(code);
+      if (!byModule) summaries.set(code, (byModule = new Map()));
+      byModule.set(module.moduleName, summary);
+    }
+  }
+  return { workers, summaries };
 }

@@ -40,10 +40,12 @@ export interface RuleMeta {
   docs: RuleDocs;
 }
 
-/** What the project around a module tells the rules: how it is deployed. */
+/** What the project around a module tells the rules: how it is deployed, what other modules do. */
 export interface ProjectFacts {
   /** The worker process count, from settings or deployment files; undefined when unknown. */
   workers?: WorkerSetting;
+  /** Per-module summaries contributed by rules (`Rule.summarize`): by rule code, then module name. */
+  summaries?: ReadonlyMap<string, ReadonlyMap<string, unknown>>;
 }
 
 /** Language-specific edits a rule can ask for without knowing the syntax. */
@@ -77,6 +79,12 @@ export interface RuleContext {
 
 export interface Rule {
   meta: RuleMeta;
+  /**
+   * For cross-file rules: what other modules' checks need to know about this module (e.g. which
+   * sync functions may block). Must be JSON-serialisable: it crosses worker threads and is cached
+   * per file by the language server.
+   */
+  summarize?(module: ModuleFacts): unknown;
   check(context: RuleContext): void;
 }
 
