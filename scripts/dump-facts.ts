@@ -1,18 +1,24 @@
+// Prints the facts the Python frontend extracts from a file: each function's role and its flow
+// graph, block by block. A development aid. Usage: npx tsx scripts/dump-facts.ts file.py
 import { readFileSync } from 'node:fs';
 import { analyzePython, loadPythonParser } from '../src/python/frontend';
-(async () => {
+
+async function main(file: string): Promise<void> {
   await loadPythonParser();
-  const file = process.argv[2]!;
-  const { facts } = analyzePython(readFileSync(file, 'utf8'), file, 'seed');
+  const { facts } = analyzePython(readFileSync(file, 'utf8'), file, 'module');
   for (const fn of facts.functions) {
-    console.log(fn.id, fn.kind, fn.execution, fn.framework);
-    for (const b of fn.flow.blocks) {
-      console.log(`  B${b.id} -> ${b.next.map((e) => e.to + (e.branch ? (e.branch.taken ? 'T' : 'F') : '')).join(',')}`);
-      for (const e of b.events) {
-        const { statement: _s, range, ...rest } = e as never as Record<string, unknown> & { range?: { start: { line: number } } };
-        console.log('    L' + ((range?.start.line ?? -1) + 1), JSON.stringify(rest, (k, v) => (k === 'definition' ? undefined : v)));
+    console.log(fn.id, fn.kind, fn.execution, fn.framework ?? '');
+    for (const block of fn.flow.blocks) {
+      const edges = block.next.map((edge) => `${edge.to}${edge.branch ? (edge.branch.taken ? 'T' : 'F') : ''}`);
+      console.log(`  B${block.id} -> ${edges.join(',')}`);
+      for (const event of block.events) {
+        const line = 'range' in event ? `L${event.range.start.line + 1}` : '   ';
+        const shown = JSON.stringify(event, (key, value) => (['statement', 'range', 'definition', 'calleeRange'].includes(key) ? undefined : value));
+        console.log(`    ${line} ${shown}`);
       }
     }
   }
-  console.log('state', facts.state.map((s) => s.root + ':' + s.valueKind).join(' '));
-})();
+  console.log('state:', facts.state.map((definition) => `${definition.root}:${definition.valueKind ?? '?'}`).join(' '));
+}
+
+void main(process.argv[2]!);

@@ -83,7 +83,7 @@ export class PythonFixBuilder implements FixBuilder {
       .reduce((max, fact) => Math.max(max, fact.range.end.line), -1);
     let line = lastImport + 1;
     if (lastImport < 0) {
-      while (line < this.lines.length && (this.lines[line]!.startsWith('#') || this.stringLines.has(line + 1) || /^[rRbBuU]?("""|\'\'\')/.test(this.lines[line]!))) {
+      while (line < this.lines.length && (this.lines[line]!.startsWith('#') || this.stringLines.has(line + 1) || /^[rRbBuU]?("""|''')/.test(this.lines[line]!))) {
         line++;
         while (this.stringLines.has(line)) line++;
       }

@@ -888,9 +888,10 @@ export class FlowBuilder {
         const value = field(node, 'value');
         return value ? this.expr(value, usage) : EMPTY;
       }
-      case 'conditional_expression':
       case 'binary_operator':
       case 'boolean_operator':
+        return computed(merge(EMPTY, ...operandsOf(node).map((operand) => this.expr(operand, 'other'))));
+      case 'conditional_expression':
       case 'unary_operator':
       case 'not_operator':
       case 'list':
@@ -1248,6 +1249,23 @@ export function annotationName(annotation: Node, scope: ModuleScope): string | u
     break;
   }
   return scope.qualify(node);
+}
+
+/**
+ * The operands of a left-nested chain such as `a + b + c + …`, in evaluation order, collected
+ * without recursion: generated code can nest thousands deep.
+ */
+function operandsOf(node: Node): Node[] {
+  const rights: Node[] = [];
+  let current = node;
+  while (current.type === node.type) {
+    const left = field(current, 'left');
+    const right = field(current, 'right');
+    if (!left || !right) break;
+    rights.push(right);
+    current = left;
+  }
+  return current === node ? namedChildren(node) : [current, ...rights.reverse()];
 }
 
 function zeroRange(): Range {

@@ -36,7 +36,7 @@ export function analyzePython(source: string, path: string, moduleName: string, 
 /** Facts from an already parsed tree, for callers that keep trees for incremental parsing. */
 export function extractFacts(tree: Tree, source: string, path: string, moduleName: string): ParsedModule {
   const root = tree.rootNode;
-  const scope = new ModuleScope(root, moduleName);
+  const scope = new ModuleScope(root, moduleName, /(^|[\\/])__init__\.pyi?$/.test(path));
   const handlers = new HandlerDetector(scope);
   const names = new Map<number, FunctionNames>();
   const namesOf = (definition: Node): FunctionNames => {
@@ -49,22 +49,29 @@ export function extractFacts(tree: Tree, source: string, path: string, moduleNam
   };
 
   const functions: FunctionFacts[] = [];
+  const unanalysable: Range[] = [];
   for (const definition of root.descendantsOfType(['function_definition', 'lambda'])) {
-    if (!definition || definition.hasError) continue;
-    functions.push(functionFacts(definition, scope, handlers, namesOf));
+    // The `lambda` keyword token has the same type name as the expression: skip it.
+    if (!definition || !definition.isNamed || definition.hasError) continue;
+    const facts = withinStackLimit(() => functionFacts(definition, scope, handlers, namesOf));
+    if (facts) functions.push(facts);
+    else unanalysable.push(rangeOf(definition));
   }
 
-  const moduleFlow = new FlowBuilder({
-    scope,
-    locals: new Set(),
-    globals: new Set(),
-    enclosing: [],
-    params: new Set(),
-    isAsync: false,
-    trackState: false,
-    localTypes: new Map(),
-    localImports: new Map(),
-  }).buildBody(namedChildren(root));
+  const moduleFlow =
+    withinStackLimit(() =>
+      new FlowBuilder({
+        scope,
+        locals: new Set(),
+        globals: new Set(),
+        enclosing: [],
+        params: new Set(),
+        isAsync: false,
+        trackState: false,
+        localTypes: new Map(),
+        localImports: new Map(),
+      }).buildBody(namedChildren(root)),
+    ) ?? { blocks: [{ id: 0, events: [], next: [] }], entry: 0, exit: 0 };
 
   const facts: ModuleFacts = {
     language: 'python',
@@ -78,7 +85,7 @@ export function extractFacts(tree: Tree, source: string, path: string, moduleNam
     locks: moduleLocks(scope),
     imports: scope.importFacts,
     frameworks: [...handlers.frameworks],
-    syntaxErrors: root.hasError ? syntaxErrors(root) : [],
+    syntaxErrors: [...(root.hasError ? syntaxErrors(root) : []), ...unanalysable],
   };
   return { facts, fixes: new PythonFixBuilder(facts, multilineStringLines(root)) };
 }
@@ -164,6 +171,19 @@ function functionFacts(
     nameRange: nameNode ? rangeOf(nameNode) : rangeOf(definition),
     flow,
   };
+}
+
+/**
+ * Runs a recursive walk, or returns undefined when the code nests too deeply for the stack: that
+ * region then yields no findings instead of failing the file.
+ */
+function withinStackLimit<T>(walk: () => T): T | undefined {
+  try {
+    return walk();
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
 }
 
 function ancestorsNames(definition: Node): string[] {

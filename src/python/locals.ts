@@ -54,17 +54,15 @@ export function collectFunctionNames(definition: Node): FunctionNames {
   for (const param of names.params) names.locals.add(param);
   const body = field(definition, 'body');
   if (!body) return names;
-  if (definition.type === 'lambda') {
-    visit(body, names);
-  } else {
-    for (const statement of namedChildren(body)) visit(statement, names);
-  }
+  // An explicit stack: generated code can nest expressions thousands deep.
+  const pending = definition.type === 'lambda' ? [body] : namedChildren(body);
+  while (pending.length > 0) visit(pending.pop()!, names, pending);
   for (const name of names.globals) names.locals.delete(name);
   for (const name of names.nonlocals) names.locals.delete(name);
   return names;
 }
 
-function visit(node: Node, names: FunctionNames): void {
+function visit(node: Node, names: FunctionNames, pending: Node[]): void {
   switch (node.type) {
     case 'function_definition':
     case 'class_definition': {
@@ -98,7 +96,7 @@ function visit(node: Node, names: FunctionNames): void {
     case 'import_from_statement':
       for (const item of namedChildren(node)) {
         if (item.type === 'aliased_import') addTargets(field(item, 'alias'), names.locals);
-        else if (item.type === 'dotted_name' && item !== field(node, 'module_name')) names.locals.add(item.text.split('.')[0]!);
+        else if (item.type === 'dotted_name' && !item.equals(field(node, 'module_name') ?? item.parent!)) names.locals.add(item.text.split('.')[0]!);
       }
       return;
     case 'case_pattern':
@@ -114,7 +112,7 @@ function visit(node: Node, names: FunctionNames): void {
   }
   for (const child of namedChildren(node)) {
     if (!NESTED_SCOPES.has(child.type) || child.type === 'function_definition' || child.type === 'class_definition') {
-      visit(child, names);
+      pending.push(child);
     }
   }
 }

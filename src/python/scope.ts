@@ -77,6 +77,8 @@ export class ModuleScope {
   constructor(
     readonly root: Node,
     readonly moduleName: string,
+    /** An `__init__.py`: relative imports start from the module itself, not its parent. */
+    private readonly isPackage = false,
   ) {
     // Imports first, then definitions, then assignments, so that `manager = Manager()` can be
     // typed by the class defined above it.
@@ -96,7 +98,8 @@ export class ModuleScope {
   /** The module the current package is in, for relative imports. */
   private resolveRelative(dots: number, rest: string): string {
     const parts = this.moduleName.split('.');
-    const base = parts.slice(0, Math.max(0, parts.length - dots));
+    const up = this.isPackage ? dots - 1 : dots;
+    const base = parts.slice(0, Math.max(0, parts.length - up));
     return [...base, ...(rest ? rest.split('.') : [])].join('.');
   }
 
@@ -160,12 +163,13 @@ export class ModuleScope {
       from = this.resolveRelative(dots, rest);
     }
     for (const item of namedChildren(statement)) {
-      if (item === moduleNode) continue;
-      if (item.type === 'dotted_name') bind(item.text, `${from}.${item.text}`, item);
+      if (moduleNode && item.equals(moduleNode)) continue;
+      const qualified = (name: string) => (from ? `${from}.${name}` : name);
+      if (item.type === 'dotted_name') bind(item.text, qualified(item.text), item);
       else if (item.type === 'aliased_import') {
         const name = field(item, 'name');
         const alias = field(item, 'alias');
-        if (name && alias) bind(alias.text, `${from}.${name.text}`, item);
+        if (name && alias) bind(alias.text, qualified(name.text), item);
       }
     }
   }
@@ -319,7 +323,9 @@ export class ModuleScope {
       case 'identifier':
         return types?.(expr.text) ?? this.bindings.get(expr.text)?.valueType;
       case 'binary_operator': {
-        const left = field(expr, 'left');
+        // `Path(base) / "a" / "b"` stays a Path; walk down the left spine without recursion.
+        let left: Node | null = expr;
+        while (left?.type === 'binary_operator') left = field(left, 'left');
         const leftType = left ? this.typeOf(left, types) : undefined;
         return leftType === 'pathlib.Path()' ? leftType : undefined;
       }
