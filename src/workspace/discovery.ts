@@ -1,0 +1,131 @@
+import { readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import picomatch from 'picomatch';
+import { languageOf } from './analyze';
+import { enterDirectory, inheritedChain, isGitIgnored, type GitignoreChain } from './gitignore';
+import { posixPathInside } from './relative-path';
+
+export interface DiscoveryOptions {
+  /** Glob patterns (picomatch) of paths to skip, relative to `excludeBase`. */
+  exclude: readonly string[];
+  /** The directory exclude patterns are written relative to: the config file's, else the cwd. */
+  excludeBase: string;
+  /** Apply `exclude` to paths named explicitly too (Ruff's `--force-exclude`). */
+  forceExclude?: boolean;
+  /** Skip what `.gitignore` files and `.git/info/exclude` ignore; on unless turned off. */
+  respectGitignore?: boolean;
+}
+
+export interface Discovery {
+  /** Absolute paths of the files to analyse, sorted, each file once. */
+  files: string[];
+  /** Paths given that do not exist. */
+  missing: string[];
+  /** Things passed over that the user may want to know about (unreadable directories, …). */
+  warnings: string[];
+}
+
+/**
+ * Whether a path matches one of the exclude patterns, tried against the path relative to `base`
+ * and against its basename, so `venv` skips every directory of that name and `app/gen/*.py` one
+ * folder (how Ruff matches `exclude`).
+ */
+export function createExcludeMatcher(patterns: readonly string[], base: string): (path: string) => boolean {
+  const cleaned = patterns.map((pattern) => pattern.replace(/^\.\//, '').replace(/\/+$/, '')).filter(Boolean);
+  if (cleaned.length === 0) return () => false;
+  const matches = picomatch(cleaned, { dot: true });
+  return (path) => {
+    const rel = posixPathInside(base, path);
+    return (rel !== undefined && matches(rel)) || matches(basename(path));
+  };
+}
+
+/**
+ * Finds the files to analyse under the given absolute paths: directories are walked (honouring
+ * ignore files and exclude patterns, each real directory once, so symlink loops end), files named
+ * explicitly are kept even when excluded unless `forceExclude` is set.
+ */
+export function discoverSourceFiles(paths: readonly string[], options: DiscoveryOptions): Discovery {
+  const isExcluded = createExcludeMatcher(options.exclude, options.excludeBase);
+  const respectGitignore = options.respectGitignore ?? true;
+  const seen = new Set<string>();
+  const files: string[] = [];
+  const missing: string[] = [];
+  const warnings: string[] = [];
+
+  /** Marks a real path as visited; false when it was already. */
+  const firstVisit = (path: string): boolean => {
+    let real: string;
+    try {
+      real = realpathSync(path);
+    } catch {
+      real = path;
+    }
+    if (seen.has(real)) return false;
+    seen.add(real);
+    return true;
+  };
+
+  const walk = (directory: string, inherited: GitignoreChain): void => {
+    if (!firstVisit(directory)) return;
+    const chain = respectGitignore ? enterDirectory(inherited, directory) : inherited;
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(directory, { withFileTypes: true });
+    } catch (error) {
+      warnings.push(`cannot read directory ${directory}: ${(error as Error).message}`);
+      return;
+    }
+    for (const entry of entries) {
+      const path = join(directory, entry.name);
+      if (isExcluded(path)) continue;
+      let isDirectory = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        const target = statOrUndefined(path);
+        // A dangling link is nothing to analyse.
+        if (!target) continue;
+        isDirectory = target.isDirectory();
+        isFile = target.isFile();
+      }
+      if (!isDirectory && !(isFile && languageOf(path))) continue;
+      if (respectGitignore && isGitIgnored(chain, path, isDirectory)) continue;
+      if (isDirectory) walk(path, chain);
+      else if (firstVisit(path)) files.push(path);
+    }
+  };
+
+  /** For explicit paths: excluded themselves, or inside an excluded directory under the base. */
+  const isExcludedWithAncestors = (path: string): boolean => {
+    if (posixPathInside(options.excludeBase, path) === undefined) return isExcluded(path);
+    for (let current = path; posixPathInside(options.excludeBase, current) !== undefined; current = dirname(current)) {
+      if (isExcluded(current)) return true;
+    }
+    return false;
+  };
+
+  for (const path of paths) {
+    const stats = statOrUndefined(path);
+    if (!stats) {
+      missing.push(path);
+    } else if (options.forceExclude && isExcludedWithAncestors(path)) {
+      continue;
+    } else if (stats.isDirectory()) {
+      walk(path, respectGitignore ? inheritedChain(path) : []);
+    } else if (!languageOf(path)) {
+      warnings.push(`skipped ${path}: not a file type Interleave analyses`);
+    } else if (firstVisit(path)) {
+      files.push(path);
+    }
+  }
+  files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return { files, missing, warnings };
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
