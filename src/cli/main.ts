@@ -1,0 +1,87 @@
+import { version } from '../../package.json';
+import { ConfigError } from '../core/config';
+import { CHECK_HELP, runCheck } from './check-command';
+import { ExitStatus, type CliIO } from './cli-io';
+import { UsageError } from './command-line';
+import { EXPLAIN_HELP, RULES_HELP, runExplain, runRules } from './rule-commands';
+
+export { ExitStatus, type CliIO } from './cli-io';
+
+const COMMAND_HELP: Record<string, string> = { check: CHECK_HELP, explain: EXPLAIN_HELP, rules: RULES_HELP };
+
+const MAIN_HELP = `Interleave finds concurrency hazards in async Python web handlers (FastAPI, Starlette, aiohttp).
+
+Usage: interleave <COMMAND> [OPTIONS]
+
+Commands:
+  check [PATH]...   Check files or directories for hazards (default: the current directory)
+  explain <RULE>    Explain a rule by code or name, e.g. IL101 or await-race
+  rules             List every rule
+
+Options:
+  -h, --help        Show help (also \`interleave <COMMAND> --help\`)
+  -V, --version     Show the version
+
+Exit status: 0 no hazards, 1 hazards found, 2 usage or configuration error.
+`;
+
+/** Runs the CLI: `argv` without the node and script paths. Resolves to the exit status. */
+export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'check':
+        return await runCheck(rest, io, version);
+      case 'explain':
+        return runExplain(rest, io);
+      case 'rules':
+        return runRules(rest, io);
+      case 'help': {
+        const topic = rest[0];
+        io.stdout.write(topic !== undefined && COMMAND_HELP[topic] ? COMMAND_HELP[topic] : MAIN_HELP);
+        return ExitStatus.clean;
+      }
+      case '--version':
+      case '-V':
+        io.stdout.write(`interleave ${version}\n`);
+        return ExitStatus.clean;
+      case '--help':
+      case '-h':
+        io.stdout.write(MAIN_HELP);
+        return ExitStatus.clean;
+      case undefined:
+        io.stderr.write(MAIN_HELP);
+        return ExitStatus.usage;
+      default:
+        throw new UsageError(`unknown command \`${command}\``);
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.stderr.write(`error: ${error.describe()}\n`);
+      return ExitStatus.usage;
+    }
+    if (error instanceof UsageError) {
+      const help = error.command ? `interleave ${error.command} --help` : 'interleave --help';
+      io.stderr.write(`error: ${error.message}\n\nFor more information, try \`${help}\`.\n`);
+      return ExitStatus.usage;
+    }
+    throw error;
+  }
+}
+
+if (require.main === module) {
+  // A closed pipe (`interleave check | head`) is the reader's choice, not a crash.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? ExitStatus.clean);
+    throw error;
+  });
+  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env }).then(
+    (status) => {
+      process.exitCode = status;
+    },
+    (error: unknown) => {
+      process.stderr.write(`interleave: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = ExitStatus.usage;
+    },
+  );
+}
