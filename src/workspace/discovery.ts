@@ -71,7 +71,8 @@ export function discoverSourceFiles(paths: readonly string[], options: Discovery
     const chain = respectGitignore ? enterDirectory(inherited, directory) : inherited;
     let entries: Dirent[];
     try {
-      entries = readdirSync(directory, { withFileTypes: true });
+      // In name order, so which of two paths to one file is kept does not depend on the disk.
+      entries = readdirSync(directory, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     } catch (error) {
       warnings.push(`cannot read directory ${directory}: ${(error as Error).message}`);
       return;
