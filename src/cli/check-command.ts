@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { ConfigError, matchSelector, resolveConfig, type ResolvedConfig, type Settings } from '../core/config';
-import { compareHazards } from '../core/hazard';
-import type { ProjectFacts } from '../core/rule';
+import { projectFacts } from '../core/engine';
+import { compareHazards, type WorkerSetting } from '../core/hazard';
 import { RULES } from '../rules';
 import { analyzeFiles } from '../workspace/batch-analysis';
 import { loadSettings } from '../workspace/config-discovery';
@@ -83,15 +83,16 @@ function commandLineSettings(values: CheckValues): Settings {
   return layer;
 }
 
+/** Deployment detection comes later; for now only the configured worker count is known. */
+function workerSetting(config: ResolvedConfig): WorkerSetting | undefined {
+  return config.workers ? { count: config.workers } : undefined;
+}
+
 function maxFileSize(value: string | undefined): number {
   if (value === undefined) return DEFAULT_MAX_FILE_SIZE;
   const bytes = parseByteSize(value);
   if (bytes === undefined || bytes <= 0) throw new UsageError(`invalid --max-file-size \`${value}\` (e.g. 2000000, 512K, 4MB)`, 'check');
   return bytes;
-}
-
-function projectFacts(config: ResolvedConfig): ProjectFacts {
-  return { workers: config.workers ? { count: config.workers } : undefined };
 }
 
 /** Tells the user, on stderr, about files that were skipped or only partly analysed. */
@@ -142,7 +143,8 @@ export async function runCheck(args: readonly string[], io: CliIO, version: stri
   const progress =
     io.stderr.isTTY && !values.quiet && !values['no-progress'] ? new ProgressLine(io.stderr) : undefined;
   const outcomes = await analyzeFiles(tasks, {
-    settings: { config, project: projectFacts(config), maxFileSize: fileSizeLimit },
+    // Cross-file summaries (the engine's first pass) join here once a rule contributes them.
+    settings: { config, project: projectFacts([], workerSetting(config)), maxFileSize: fileSizeLimit },
     onProgress: progress && ((done, total) => progress.update(done, total)),
   });
   progress?.clear();

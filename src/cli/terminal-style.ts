@@ -15,7 +15,7 @@ export interface Palette {
  * Colour on a terminal, off when piped; `FORCE_COLOR` (other than `0`/`false`) forces it on and
  * `NO_COLOR` (any non-empty value) off, FORCE_COLOR winning as in Node and most CLIs.
  */
-export function colorEnabled(stream: OutputStream, env: CliIO['env']): boolean {
+export function colorEnabled(stream: Pick<OutputStream, 'isTTY'>, env: CliIO['env']): boolean {
   const force = env.FORCE_COLOR;
   if (force !== undefined) return force !== '0' && force.toLowerCase() !== 'false';
   if (env.NO_COLOR) return false;
