@@ -1,0 +1,183 @@
+import assert from 'node:assert/strict';
+import { symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { CLEAN_MODULE, makeProject, runCli, SEED_RACE } from '../../test/support/cli';
+import { DEFAULT_MAX_FILE_SIZE } from '../workspace/source-file';
+
+describe('interleave check: exit status', () => {
+  test('0 when nothing is found', async () => {
+    const root = makeProject({ 'app/main.py': CLEAN_MODULE });
+    const run = await runCli(['check'], { cwd: root });
+    assert.equal(run.status, 0);
+    assert.equal(run.stdout, 'No hazards found.\n');
+    assert.equal(run.stderr, '');
+  });
+
+  test('1 when hazards are found, with the seed race reported at its write', async () => {
+    const root = makeProject({ 'app/main.py': SEED_RACE });
+    const run = await runCli(['check', '--select', 'IL101'], { cwd: root });
+    assert.equal(run.status, 1);
+    assert.match(run.stdout, /^app\/main\.py:10:5: IL101 \[await-race\] `RequestCounter\.count` is read at line 8/);
+    assert.match(run.stdout, /Found 1 hazard\.\n$/);
+  });
+
+  test('0 with --exit-zero even when hazards are found', async () => {
+    const root = makeProject({ 'main.py': SEED_RACE });
+    const run = await runCli(['check', '--exit-zero'], { cwd: root });
+    assert.equal(run.status, 0);
+    assert.match(run.stdout, /IL101/);
+  });
+
+  test('2 for an unknown option, an unknown format, or a missing path', async () => {
+    const root = makeProject({ 'main.py': CLEAN_MODULE });
+    for (const argv of [['check', '--colour'], ['check', '--format', 'xml'], ['check', 'nope/'], ['lint'], ['check', '--max-file-size', 'big']]) {
+      const run = await runCli(argv, { cwd: root });
+      assert.equal(run.status, 2, argv.join(' '));
+      assert.match(run.stderr, /^error: /, argv.join(' '));
+      assert.equal(run.stdout, '');
+    }
+  });
+
+  test('2 for a configuration file with an unknown key, naming the file and line', async () => {
+    const root = makeProject({ 'pyproject.toml': '[tool.interleave]\nselect = ["IL1"]\nignores = ["IL103"]\n', 'main.py': SEED_RACE });
+    const run = await runCli(['check'], { cwd: root });
+    assert.equal(run.status, 2);
+    assert.equal(run.stderr, `error: ${join(root, 'pyproject.toml')}:3: unknown setting \`ignores\` (known: exclude, extend-exclude, extend-select, ignore, select, severity, workers)\n`);
+  });
+
+  test('2 for a bad severity value in the configuration', async () => {
+    const root = makeProject({ 'interleave.toml': '[severity]\nIL101 = "fatal"\n', 'main.py': SEED_RACE });
+    const run = await runCli(['check'], { cwd: root });
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /interleave\.toml:2: severity of `IL101` must be one of "error", "warning", "info", "hint"/);
+  });
+
+  test('2 for an unknown selector, in the file or on the command line', async () => {
+    const root = makeProject({ 'interleave.toml': 'ignore = ["IL999"]\n', 'main.py': SEED_RACE });
+    const inFile = await runCli(['check'], { cwd: root });
+    assert.equal(inFile.status, 2);
+    assert.match(inFile.stderr, /interleave\.toml:1: unknown rule selector `IL999`/);
+    const onCommandLine = await runCli(['check', '--config', 'interleave.toml', '--extend-select', 'await-rcae'], { cwd: makeProject({ 'interleave.toml': '' }) });
+    assert.equal(onCommandLine.status, 2);
+    assert.match(onCommandLine.stderr, /unknown rule selector `await-rcae` in --extend-select/);
+  });
+});
+
+describe('interleave check: rule selection', () => {
+  test('the command line overrides the configuration file, as in Ruff', async () => {
+    const root = makeProject({ 'interleave.toml': 'select = ["IL103"]\n', 'main.py': SEED_RACE });
+    const fromFile = await runCli(['check', '--format', 'json'], { cwd: root });
+    assert.deepEqual(JSON.parse(fromFile.stdout).map((hazard: { code: string }) => hazard.code), ['IL103']);
+    const overridden = await runCli(['check', '--format', 'json', '--select', 'IL101,IL103', '--ignore', 'per-process-state'], { cwd: root });
+    assert.deepEqual(JSON.parse(overridden.stdout).map((hazard: { code: string }) => hazard.code), ['IL101']);
+    const extended = await runCli(['check', '--format', 'json', '--extend-select', 'await-race'], { cwd: root });
+    assert.deepEqual(JSON.parse(extended.stdout).map((hazard: { code: string }) => hazard.code), ['IL103', 'IL101']);
+  });
+
+  test('configured severity shows in the output', async () => {
+    const root = makeProject({ 'pyproject.toml': '[tool.interleave.severity]\nawait-race = "error"\n', 'main.py': SEED_RACE });
+    const run = await runCli(['check', '--format', 'json', '--select', 'IL101'], { cwd: root });
+    assert.equal(JSON.parse(run.stdout)[0].severity, 'error');
+  });
+});
+
+describe('interleave check: files', () => {
+  test('honours .gitignore and skips virtualenvs and node_modules', async () => {
+    const root = makeProject({
+      '.gitignore': 'generated/\n',
+      'generated/race.py': SEED_RACE,
+      'venv/lib/python3.12/site-packages/lib.py': SEED_RACE,
+      'node_modules/x/race.py': SEED_RACE,
+      'app/main.py': CLEAN_MODULE,
+    });
+    const run = await runCli(['check', '--statistics'], { cwd: root });
+    assert.equal(run.status, 0);
+    assert.match(run.stdout, /^Checked 1 file \(5 lines\)/);
+  });
+
+  test('configured excludes are relative to the configuration file', async () => {
+    const root = makeProject({ 'interleave.toml': 'extend-exclude = ["app/legacy"]\n', 'app/legacy/race.py': SEED_RACE, 'app/main.py': CLEAN_MODULE });
+    const run = await runCli(['check', '.'], { cwd: join(root, 'app') });
+    assert.equal(run.status, 0, run.stdout);
+  });
+
+  test('an explicitly named excluded file is checked unless --force-exclude', async () => {
+    const root = makeProject({ 'venv/race.py': SEED_RACE });
+    assert.equal((await runCli(['check', 'venv/race.py'], { cwd: root })).status, 1);
+    assert.equal((await runCli(['check', '--force-exclude', 'venv/race.py'], { cwd: root })).status, 0);
+  });
+
+  test('reports unreadable files on stderr and goes on with the rest', { timeout: 60_000 }, async () => {
+    const root = makeProject({
+      'a_empty.py': '',
+      'b_binary.py': Buffer.from('\0\x01\x02'),
+      'c_latin1.py': Buffer.from('s = "\xe9t\xe9"\n', 'latin1'),
+      'd_huge.py': `x = 1\n${'#'.repeat(DEFAULT_MAX_FILE_SIZE)}\n`,
+      'e_syntax.py': 'def broken(:\n    return ]\n',
+      'f_nested.py': `async def f():\n${Array.from({ length: 200 }, (_, depth) => `${'  '.repeat(depth + 1)}while x:\n`).join('')}${'  '.repeat(201)}pass\n`,
+      'g_long.py': `async def f():\n${'    y = 2\n'.repeat(10_000)}`,
+      'z_race.py': SEED_RACE,
+    });
+    symlinkSync(root, join(root, 'loop'));
+    const run = await runCli(['check', '--select', 'IL101'], { cwd: root });
+    assert.equal(run.status, 1);
+    assert.match(run.stdout, /^z_race\.py:10:5: IL101/m);
+    const warnings = run.stderr.trimEnd().split('\n');
+    assert.deepEqual(
+      warnings.map((line) => line.replace(/:.*/, '')),
+      ['warning', 'warning', 'warning', 'warning'],
+      run.stderr,
+    );
+    assert.match(run.stderr, /skipped b_binary\.py: binary file/);
+    assert.match(run.stderr, /skipped c_latin1\.py: not valid UTF-8/);
+    assert.match(run.stderr, /skipped d_huge\.py: larger than the 2 MiB limit/);
+    assert.match(run.stderr, /e_syntax\.py:1:\d+: syntax error/);
+  });
+
+  test('--max-file-size raises the limit', async () => {
+    const root = makeProject({ 'big.py': `x = 1\n${'#'.repeat(3 * 1024 * 1024)}\n` });
+    const run = await runCli(['check', '--max-file-size', '4MB'], { cwd: root });
+    assert.equal(run.stderr, '');
+  });
+});
+
+describe('interleave check: --statistics and --quiet', () => {
+  test('counts hazards per rule, most frequent first, then throughput', async () => {
+    const root = makeProject({ 'a.py': SEED_RACE, 'b.py': SEED_RACE.replaceAll('RequestCounter', 'Other'), 'c.py': CLEAN_MODULE });
+    const run = await runCli(['check', '--statistics', '--select', 'IL101'], { cwd: root });
+    assert.equal(run.status, 1);
+    assert.match(run.stdout, /^2 {2}IL101 {2}await-race\nChecked 3 files \(27 lines\) in \d+\.\d\d s: [\d,]+ files\/s, [\d,]+ lines\/s\.\n$/);
+  });
+
+  test('--statistics --format json prints counts as JSON and throughput on stderr', async () => {
+    const root = makeProject({ 'a.py': SEED_RACE });
+    const run = await runCli(['check', '--statistics', '--format', 'json'], { cwd: root });
+    assert.deepEqual(JSON.parse(run.stdout), [
+      { code: 'IL101', name: 'await-race', count: 1 },
+      { code: 'IL103', name: 'per-process-state', count: 1 },
+    ]);
+    assert.match(run.stderr, /^Checked 1 file/);
+  });
+
+  test('--statistics with sarif is a usage error', async () => {
+    const run = await runCli(['check', '--statistics', '--format', 'sarif'], { cwd: makeProject({}) });
+    assert.equal(run.status, 2);
+  });
+
+  test('--quiet prints hazards without the summary', async () => {
+    const root = makeProject({ 'a.py': SEED_RACE, 'b.py': CLEAN_MODULE });
+    const run = await runCli(['check', '--quiet', '--select', 'IL101'], { cwd: root });
+    assert.doesNotMatch(run.stdout, /Found/);
+    assert.equal((await runCli(['check', '-q', 'b.py'], { cwd: root })).stdout, '');
+  });
+
+  test('shows progress only on a terminal, and never with --no-progress', async () => {
+    const root = makeProject({ 'a.py': CLEAN_MODULE });
+    const onTerminal = await runCli(['check'], { cwd: root, stderrIsTTY: true });
+    assert.match(onTerminal.stderr, /Checking 1\/1 files/);
+    assert.ok(onTerminal.stderr.endsWith('\r\x1b[2K'), 'the progress line is erased');
+    assert.equal((await runCli(['check', '--no-progress'], { cwd: root, stderrIsTTY: true })).stderr, '');
+    assert.equal((await runCli(['check'], { cwd: root })).stderr, '');
+  });
+});

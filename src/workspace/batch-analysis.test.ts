@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { resolveConfig } from '../core/config';
+import { RULES } from '../rules';
+import { CLEAN_MODULE, makeProject, SEED_RACE } from '../../test/support/cli';
+import { analyzeFiles } from './batch-analysis';
+import { DEFAULT_MAX_FILE_SIZE } from './source-file';
+import type { FileAnalysisSettings } from './file-analysis';
+
+const settings: FileAnalysisSettings = {
+  config: resolveConfig([], RULES.map((rule) => rule.meta)),
+  project: {},
+  maxFileSize: DEFAULT_MAX_FILE_SIZE,
+};
+
+const tenThousandLineFunction = `async def handler():\n${'    x = 1\n'.repeat(10_000)}`;
+const twoHundredNestedBlocks =
+  `async def nested():\n` +
+  Array.from({ length: 200 }, (_, depth) => `${'    '.repeat(depth + 1)}if x${depth}:\n`).join('') +
+  `${'    '.repeat(201)}pass\n`;
+
+/** Inputs that have broken linters; each must be reported or analysed, never thrown. */
+const HOSTILE_FILES: Record<string, string | Uint8Array> = {
+  'empty.py': '',
+  'syntax_errors.py': 'def (:\n  ]] async await ??? \nclass\n\tlambda: :\n' + SEED_RACE.replace('return', 'return ((('),
+  'long_function.py': tenThousandLineFunction,
+  'nested.py': twoHundredNestedBlocks,
+  'nul.py': Buffer.from('x = 1\0\n'),
+  'latin1.py': Buffer.from('# caf\xe9\nx = 1\n', 'latin1'),
+  'huge.py': `# ${'x'.repeat(DEFAULT_MAX_FILE_SIZE)}\n`,
+  'race.py': SEED_RACE,
+};
+
+describe('analyzeFiles', () => {
+  test('survives hostile files: each is skipped with a reason or analysed', { timeout: 60_000 }, async () => {
+    const root = makeProject(HOSTILE_FILES);
+    const tasks = Object.keys(HOSTILE_FILES).map((name) => ({ path: join(root, name), moduleName: name.replace('.py', '') }));
+    const outcomes = await analyzeFiles(tasks, { settings, threads: 1 });
+    const byName = new Map(outcomes.map((outcome) => [outcome.path.slice(root.length + 1), outcome]));
+    for (const name of ['nul.py', 'latin1.py', 'huge.py']) assert.ok(byName.get(name)?.skipped, `${name} is skipped`);
+    for (const name of ['empty.py', 'syntax_errors.py', 'long_function.py', 'nested.py', 'race.py']) {
+      const outcome = byName.get(name)!;
+      assert.equal(outcome.skipped, undefined, name);
+      assert.deepEqual(outcome.problems, [], name);
+    }
+    assert.ok(byName.get('syntax_errors.py')!.syntaxErrors.length > 0);
+    assert.equal(byName.get('long_function.py')!.lines, 10_001);
+    assert.deepEqual(
+      byName.get('race.py')!.hazards.map((hazard) => hazard.code),
+      ['IL103', 'IL101'],
+    );
+  });
+
+  test('worker threads give the same outcomes, in the same order, as the main thread', { timeout: 60_000 }, async () => {
+    const files: Record<string, string> = {};
+    for (let index = 0; index < 12; index++) files[`pkg/mod_${index}.py`] = index % 3 === 0 ? CLEAN_MODULE : SEED_RACE;
+    const root = makeProject(files);
+    const tasks = Object.keys(files)
+      .sort()
+      .map((name) => ({ path: join(root, name), moduleName: name.replace('/', '.').replace('.py', '') }));
+    let reported = 0;
+    const inWorkers = await analyzeFiles(tasks, { settings, threads: 2, parallelFrom: 1, onProgress: () => reported++ });
+    const inProcess = await analyzeFiles(tasks, { settings, threads: 1 });
+    assert.deepEqual(inWorkers, inProcess);
+    assert.deepEqual(inWorkers.map((outcome) => outcome.path), tasks.map((task) => task.path));
+    assert.equal(reported, tasks.length);
+    assert.ok(inWorkers.every((outcome) => outcome.problems.length === 0), 'no worker fell back to the main thread');
+  });
+
+  test('a file that vanished between discovery and analysis is skipped, not fatal', async () => {
+    const root = makeProject({});
+    const [outcome] = await analyzeFiles([{ path: join(root, 'gone.py'), moduleName: 'gone' }], { settings });
+    assert.match(outcome!.skipped ?? '', /cannot read it: ENOENT/);
+  });
+});

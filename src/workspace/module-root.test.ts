@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { makeProject } from '../../test/support/cli';
+import { ModuleNamer } from './module-root';
+
+describe('ModuleNamer', () => {
+  const root = makeProject({
+    'src/app/__init__.py': '',
+    'src/app/routers/__init__.py': '',
+    'src/app/routers/orders.py': '',
+    'src/app/main.py': '',
+    'scripts/seed.py': '',
+    'loose/not_a_package/tool.py': '',
+  });
+  const namer = new ModuleNamer();
+
+  test('names a module from the nearest directory that is not a package', () => {
+    assert.equal(namer.moduleRoot(join(root, 'src/app/routers/orders.py')), join(root, 'src'));
+    assert.equal(namer.moduleName(join(root, 'src/app/routers/orders.py')), 'app.routers.orders');
+    assert.equal(namer.moduleName(join(root, 'src/app/main.py')), 'app.main');
+  });
+
+  test('names a package by its __init__.py', () => {
+    assert.equal(namer.moduleName(join(root, 'src/app/routers/__init__.py')), 'app.routers');
+  });
+
+  test('a file outside any package is a top-level module', () => {
+    assert.equal(namer.moduleName(join(root, 'scripts/seed.py')), 'seed');
+    assert.equal(namer.moduleName(join(root, 'loose/not_a_package/tool.py')), 'tool');
+  });
+});
