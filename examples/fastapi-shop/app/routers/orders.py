@@ -111,6 +111,7 @@ async def shipping_quote(body: QuoteRequest, http: HttpDep) -> dict[str, int]:
 
 @router.post("/shipping-quote:bounded")
 async def shipping_quote_bounded(body: QuoteRequest, http: HttpDep) -> dict[str, int]:
+    # At most eight carrier calls in flight for this request.
     limit = asyncio.Semaphore(8)
 
     async def quote_limited(sku: str, quantity: int) -> int:
@@ -122,7 +123,7 @@ async def shipping_quote_bounded(body: QuoteRequest, http: HttpDep) -> dict[str,
 
 
 @router.post("/{order_id}/ship")
-async def ship_order(order_id: int, request: Request, session: SessionDep, http: HttpDep) -> dict:
+async def ship_order(order_id: int, request: Request, session: SessionDep, http: HttpDep) -> dict[str, str]:
     order = await load_order(session, order_id)
     await record_status_change(session, request, order, "shipped")
     await session.commit()
@@ -132,7 +133,7 @@ async def ship_order(order_id: int, request: Request, session: SessionDep, http:
 
 
 @router.post("/{order_id}/cancel")
-async def cancel_order(order_id: int, request: Request, session: SessionDep, http: HttpDep) -> dict:
+async def cancel_order(order_id: int, request: Request, session: SessionDep, http: HttpDep) -> dict[str, str]:
     # Locking the order row and each product row makes the stock adjustment below safe.
     order = await session.scalar(
         select(Order).options(selectinload(Order.lines)).where(Order.id == order_id).with_for_update()
