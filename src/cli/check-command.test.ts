@@ -31,7 +31,7 @@ describe('interleave check: exit status', () => {
 
   test('2 for an unknown option, an unknown format, or a missing path', async () => {
     const root = makeProject({ 'main.py': CLEAN_MODULE });
-    for (const argv of [['check', '--colour'], ['check', '--format', 'xml'], ['check', 'nope/'], ['lint'], ['check', '--max-file-size', 'big']]) {
+    for (const argv of [['check', '--colour'], ['check', '--format', 'xml'], ['check', 'nope/'], ['lint'], ['check', '--max-file-size', 'big'], ['check', '--threads', '0']]) {
       const run = await runCli(argv, { cwd: root });
       assert.equal(run.status, 2, argv.join(' '));
       assert.match(run.stderr, /^error: /, argv.join(' '));

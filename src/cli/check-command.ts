@@ -34,6 +34,7 @@ export const CHECK_OPTIONS = {
   statistics: { type: 'boolean', description: 'Print hazard counts per rule and throughput instead of each hazard' },
   'force-exclude': { type: 'boolean', description: 'Apply exclude patterns to paths named on the command line too' },
   'max-file-size': { type: 'string', value: 'SIZE', description: `Skip files larger than this (default ${formatByteSize(DEFAULT_MAX_FILE_SIZE)}; e.g. 512K, 4MB)` },
+  threads: { type: 'string', value: 'N', description: 'Worker threads for large trees (default: the available cores; 1 analyses in-process)' },
   quiet: { type: 'boolean', short: 'q', description: 'Print hazards only: no summary line, no progress' },
   'no-progress': { type: 'boolean', description: 'Never show progress on stderr' },
   help: { type: 'boolean', short: 'h', description: 'Show this help' },
@@ -88,6 +89,13 @@ function workerSetting(config: ResolvedConfig): WorkerSetting | undefined {
   return config.workers ? { count: config.workers } : undefined;
 }
 
+function threadCount(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 1) throw new UsageError(`invalid --threads \`${value}\` (a whole number of at least 1)`, 'check');
+  return count;
+}
+
 function maxFileSize(value: string | undefined): number {
   if (value === undefined) return DEFAULT_MAX_FILE_SIZE;
   const bytes = parseByteSize(value);
@@ -121,6 +129,7 @@ export async function runCheck(args: readonly string[], io: CliIO, version: stri
   }
   const format = outputFormat(values.format);
   const fileSizeLimit = maxFileSize(values['max-file-size']);
+  const threads = threadCount(values.threads);
   if (values.statistics && format !== 'text' && format !== 'json') {
     throw new UsageError('--statistics works with --format text or json', 'check');
   }
@@ -145,6 +154,7 @@ export async function runCheck(args: readonly string[], io: CliIO, version: stri
   const outcomes = await analyzeFiles(tasks, {
     // Cross-file summaries (the engine's first pass) join here once a rule contributes them.
     settings: { config, project: projectFacts([], workerSetting(config)), maxFileSize: fileSizeLimit },
+    threads,
     onProgress: progress && ((done, total) => progress.update(done, total)),
   });
   progress?.clear();
