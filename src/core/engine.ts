@@ -3,6 +3,7 @@ import type { ModuleFacts, Range } from './facts';
 import { compareHazards, type Hazard } from './hazard';
 import type { FixBuilder, ProjectFacts, Rule } from './rule';
 import type { WorkerSetting } from './hazard';
+import { sourceLines } from './source-lines';
 import { isSuppressed, parseSuppressions } from './suppression';
 
 /** What a frontend hands the engine: the facts of one module and its language's edit builder. */
@@ -50,8 +51,7 @@ export function checkModule(parsed: ParsedModule, options: CheckOptions): Module
       problems.push(`${meta.code} failed on ${facts.path}: ${(error as Error).stack ?? String(error)}`);
     }
   }
-  const lines = facts.source.split(/\r?\n|\r/);
-  const suppressions = parseSuppressions(facts.comments, lines, options.rules.map((rule) => rule.meta));
+  const suppressions = parseSuppressions(facts.comments, sourceLines(facts), options.rules.map((rule) => rule.meta));
   const kept = hazards.filter(
     (hazard) => !overlapsAny(hazard.range, facts.syntaxErrors) && !isSuppressed(hazard, suppressions),
   );

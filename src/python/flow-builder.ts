@@ -1255,7 +1255,7 @@ export function annotationName(annotation: Node, scope: ModuleScope): string | u
  * The operands of a left-nested chain such as `a + b + c + …`, in evaluation order, collected
  * without recursion: generated code can nest thousands deep.
  */
-function operandsOf(node: Node): Node[] {
+function operandsOf(node: Node): readonly Node[] {
   const rights: Node[] = [];
   let current = node;
   while (current.type === node.type) {

@@ -16,6 +16,7 @@ import { collectFunctionNames, type FunctionNames } from './locals';
 import { loadPythonParser, parsePython } from './parser';
 import { LOCK_TYPES, ModuleScope } from './scope';
 import { decoratorsOf, field, isAsyncDef, namedChildren, rangeOf, type Node } from './syntax';
+import { copyTree } from './syntax-tree';
 import type { Tree } from 'web-tree-sitter';
 
 export { loadPythonParser };
@@ -35,7 +36,7 @@ export function analyzePython(source: string, path: string, moduleName: string, 
 
 /** Facts from an already parsed tree, for callers that keep trees for incremental parsing. */
 export function extractFacts(tree: Tree, source: string, path: string, moduleName: string): ParsedModule {
-  const root = tree.rootNode;
+  const root = copyTree(tree, source);
   const scope = new ModuleScope(root, moduleName, /(^|[\\/])__init__\.pyi?$/.test(path));
   const handlers = new HandlerDetector(scope);
   const names = new Map<number, FunctionNames>();
@@ -274,32 +275,15 @@ function moduleLocks(scope: ModuleScope): ModuleFacts['locks'] {
   return locks;
 }
 
+/** The outermost ERROR and MISSING nodes. */
 function syntaxErrors(root: Node): Range[] {
   const errors: Range[] = [];
-  const cursor = root.walk();
-  let descend = true;
-  for (;;) {
-    const node = cursor.currentNode;
-    if (descend && (node.type === 'ERROR' || node.isMissing)) {
-      errors.push(rangeOf(node));
-      descend = false;
-    }
-    if (descend && node.hasError && cursor.gotoFirstChild()) continue;
-    if (cursor.gotoNextSibling()) {
-      descend = true;
-      continue;
-    }
-    let climbed = false;
-    while (cursor.gotoParent()) {
-      if (cursor.gotoNextSibling()) {
-        climbed = true;
-        break;
-      }
-    }
-    if (!climbed) break;
-    descend = true;
+  const stack = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type === 'ERROR' || node.isMissing) errors.push(rangeOf(node));
+    else if (node.hasError) for (let index = node.children.length - 1; index >= 0; index--) stack.push(node.children[index]!);
   }
-  cursor.delete();
   return errors;
 }
 

@@ -252,7 +252,7 @@ export class HandlerDetector {
     }
   }
 
-  private listItems(node: Node | undefined): Node[] {
+  private listItems(node: Node | undefined): readonly Node[] {
     if (!node) return [];
     const expr = unparenthesize(node);
     return expr.type === 'list' || expr.type === 'tuple' ? namedChildren(expr) : [expr];

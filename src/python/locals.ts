@@ -55,7 +55,7 @@ export function collectFunctionNames(definition: Node): FunctionNames {
   const body = field(definition, 'body');
   if (!body) return names;
   // An explicit stack: generated code can nest expressions thousands deep.
-  const pending = definition.type === 'lambda' ? [body] : namedChildren(body);
+  const pending = definition.type === 'lambda' ? [body] : [...namedChildren(body)];
   while (pending.length > 0) visit(pending.pop()!, names, pending);
   for (const name of names.globals) names.locals.delete(name);
   for (const name of names.nonlocals) names.locals.delete(name);

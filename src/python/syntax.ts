@@ -1,7 +1,7 @@
-import type { Node } from 'web-tree-sitter';
 import type { Range } from '../core/facts';
+import type { SyntaxNode } from './syntax-tree';
 
-export type { Node };
+export type Node = SyntaxNode;
 
 export function rangeOf(node: Node): Range {
   return {
@@ -14,12 +14,8 @@ export function field(node: Node, name: string): Node | null {
   return node.childForFieldName(name);
 }
 
-export function namedChildren(node: Node): Node[] {
-  return node.namedChildren.filter((child): child is Node => child !== null);
-}
-
-export function children(node: Node): Node[] {
-  return node.children.filter((child): child is Node => child !== null);
+export function namedChildren(node: Node): readonly Node[] {
+  return node.namedChildren;
 }
 
 /** Drops the parentheses around an expression. */
@@ -68,13 +64,9 @@ export function isAsyncDef(node: Node): boolean {
 
 /** The value of a plain string literal (no interpolation), or undefined. */
 export function stringValue(node: Node): string | undefined {
-  if (node.type !== 'string') return undefined;
-  let text = '';
-  for (const child of namedChildren(node)) {
-    if (child.type === 'interpolation') return undefined;
-    if (child.type === 'string_content') text += child.text;
-  }
-  return text;
+  if (node.type !== 'string' || node.namedChildren.some((child) => child.type === 'interpolation')) return undefined;
+  const match = /^[rRbBuU]*("""|'''|"|')([\s\S]*)\1$/.exec(node.text);
+  return match ? match[2] : undefined;
 }
 
 /** Positional and keyword arguments of a call. */

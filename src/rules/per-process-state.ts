@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import type { FunctionFacts, ModuleFacts, Range, StateRef, WriteEvent } from '../core/facts';
 import type { Rule } from '../core/rule';
+import { sourceLines } from '../core/source-lines';
 import { line, storyStep } from './race-reporting';
 
 const REQUEST_KINDS = new Set(['route', 'websocket', 'dependency', 'background']);
@@ -202,7 +203,7 @@ with a reason: \`# interleave: ignore[per-process-state] -- single worker by des
         story: {
           kind: 'per-process',
           state: state.name,
-          definition: { range: anchor, code: module.source.split(/\r?\n|\r/)[anchor.start.line]?.trim() ?? '' },
+          definition: { range: anchor, code: sourceLines(module)[anchor.start.line]?.trim() ?? '' },
           mutations: mutations.map(({ write }) => storyStep(module, write.range, write.statement)),
           workers,
         },

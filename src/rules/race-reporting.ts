@@ -1,6 +1,7 @@
 import type { FunctionFacts, LockKind, ModuleFacts, Range, StatementRef } from '../core/facts';
 import type { Fix, StoryStep } from '../core/hazard';
 import type { FixBuilder } from '../core/rule';
+import { sourceLines } from '../core/source-lines';
 
 /**
  * Coroutines that can run concurrently with themselves or with handlers. Lifespan and startup/
@@ -12,8 +13,7 @@ export function runsConcurrently(fn: FunctionFacts): boolean {
 
 /** The code of the statement a step happens in, on one line, for messages and the explainer. */
 export function storyStep(module: ModuleFacts, range: Range, statement: StatementRef): StoryStep {
-  const lines = module.source.split(/\r?\n|\r/, statement.range.end.line + 1);
-  const first = (lines[statement.range.start.line] ?? '').trim();
+  const first = (sourceLines(module)[statement.range.start.line] ?? '').trim();
   const code = statement.range.end.line > statement.range.start.line ? `${first} …` : first;
   return { range, code: code.length > 100 ? `${code.slice(0, 99)}…` : code };
 }

@@ -1,0 +1,240 @@
+import type { Tree } from 'web-tree-sitter';
+
+export interface Point {
+  row: number;
+  column: number;
+}
+
+/** Line start offsets (UTF-16), to turn offsets into rows and columns on demand. */
+class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(source: string) {
+    for (let index = 0; index < source.length; index++) {
+      const char = source.charCodeAt(index);
+      if (char === 10 || (char === 13 && source.charCodeAt(index + 1) !== 10)) this.starts.push(index + 1);
+    }
+  }
+
+  point(offset: number): Point {
+    let low = 0;
+    let high = this.starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (this.starts[middle]! <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return { row: low, column: offset - this.starts[low]! };
+  }
+}
+
+const NONE: readonly SyntaxNode[] = Object.freeze([]);
+const NO_FIELDS: readonly (string | null)[] = Object.freeze([]);
+
+/**
+ * Punctuation tokens the frontend never reads. Leaving them out of the copy saves about a third
+ * of the nodes; operators and keywords (`+=`, `not in`, `async`) are kept.
+ */
+const PUNCTUATION = new Set(['(', ')', '[', ']', '{', '}', ',', ':', ';', '.', '=']);
+
+/**
+ * A syntax tree node in plain JavaScript, copied from tree-sitter's tree in one cursor walk.
+ * web-tree-sitter allocates a wrapper and crosses into wasm on every property access; the
+ * frontend touches each node many times, so it works on these copies instead. The API mirrors
+ * the subset of web-tree-sitter's `Node` the frontend uses, with the same names, except that
+ * punctuation tokens are absent.
+ */
+export class SyntaxNode {
+  parent: SyntaxNode | null = null;
+  hasError = false;
+  /** Set on the root: every named node by type, in document order. */
+  byType?: Map<string, SyntaxNode[]>;
+  private all?: SyntaxNode[];
+  private named?: SyntaxNode[];
+  private fieldNames?: (string | null)[];
+
+  private start?: Point;
+  private end?: Point;
+
+  constructor(
+    private readonly source: string,
+    private readonly lines: LineIndex,
+    readonly id: number,
+    readonly type: string,
+    readonly isNamed: boolean,
+    readonly isMissing: boolean,
+    readonly startIndex: number,
+    readonly endIndex: number,
+  ) {}
+
+  get text(): string {
+    return this.source.slice(this.startIndex, this.endIndex);
+  }
+
+  get startPosition(): Point {
+    return (this.start ??= this.lines.point(this.startIndex));
+  }
+
+  get endPosition(): Point {
+    return (this.end ??= this.lines.point(this.endIndex));
+  }
+
+  get children(): readonly SyntaxNode[] {
+    return this.all ?? NONE;
+  }
+
+  get namedChildren(): readonly SyntaxNode[] {
+    return this.named ?? NONE;
+  }
+
+  /** Field name of each child, parallel to `children`. */
+  get fields(): readonly (string | null)[] {
+    return this.fieldNames ?? NO_FIELDS;
+  }
+
+  get childCount(): number {
+    return this.children.length;
+  }
+
+  get namedChildCount(): number {
+    return this.namedChildren.length;
+  }
+
+  get firstChild(): SyntaxNode | null {
+    return this.children[0] ?? null;
+  }
+
+  child(index: number): SyntaxNode | null {
+    return this.children[index] ?? null;
+  }
+
+  namedChild(index: number): SyntaxNode | null {
+    return this.namedChildren[index] ?? null;
+  }
+
+  fieldNameForChild(index: number): string | null {
+    return this.fields[index] ?? null;
+  }
+
+  childForFieldName(name: string): SyntaxNode | null {
+    const index = this.fields.indexOf(name);
+    return index < 0 ? null : this.children[index]!;
+  }
+
+  childrenForFieldName(name: string): SyntaxNode[] {
+    return this.children.filter((_, index) => this.fields[index] === name);
+  }
+
+  equals(other: SyntaxNode | null | undefined): boolean {
+    return this === other;
+  }
+
+  /** Named descendants of the given types (and this node, if it matches), in document order. */
+  descendantsOfType(types: string | readonly string[]): SyntaxNode[] {
+    const wanted = typeof types === 'string' ? [types] : types;
+    if (this.byType) {
+      if (wanted.length === 1) return [...(this.byType.get(wanted[0]!) ?? [])];
+      return wanted.flatMap((type) => this.byType!.get(type) ?? []).sort((a, b) => a.id - b.id);
+    }
+    const found: SyntaxNode[] = [];
+    const stack: SyntaxNode[] = [this];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      if (node.isNamed && wanted.includes(node.type)) found.push(node);
+      const children = node.children;
+      for (let index = children.length - 1; index >= 0; index--) stack.push(children[index]!);
+    }
+    return found;
+  }
+
+  /** Used while copying: appends a child with the field it fills. */
+  adopt(child: SyntaxNode, field: string | null): void {
+    child.parent = this;
+    (this.all ??= []).push(child);
+    (this.fieldNames ??= []).push(field);
+    if (child.isNamed) (this.named ??= []).push(child);
+  }
+}
+
+/**
+ * Copies a tree-sitter tree into SyntaxNodes, depth-first with one cursor. Node ids follow
+ * document order.
+ */
+export function copyTree(tree: Tree, source: string): SyntaxNode {
+  const cursor = tree.walk();
+  const lines = new LineIndex(source);
+  const hasErrors = tree.rootNode.hasError;
+  let nextId = 0;
+  // Each cursor property is a call into wasm: read only what every node needs.
+  const make = (): SyntaxNode =>
+    new SyntaxNode(
+      source,
+      lines,
+      nextId++,
+      cursor.nodeType,
+      cursor.nodeIsNamed,
+      hasErrors && cursor.nodeIsMissing,
+      cursor.startIndex,
+      cursor.endIndex,
+    );
+  const root = make();
+  const byType = new Map<string, SyntaxNode[]>([[root.type, [root]]]);
+  let parent = root;
+  let done = !cursor.gotoFirstChild();
+  while (!done) {
+    const punctuation = !cursor.nodeIsNamed && PUNCTUATION.has(cursor.nodeType) && !(hasErrors && cursor.nodeIsMissing);
+    if (!punctuation) {
+      const node = make();
+      parent.adopt(node, cursor.currentFieldName);
+      if (node.isNamed) {
+        let list = byType.get(node.type);
+        if (!list) byType.set(node.type, (list = []));
+        list.push(node);
+      }
+      if (!isPlainString(node, source) && cursor.gotoFirstChild()) {
+        parent = node;
+        continue;
+      }
+    }
+    while (!cursor.gotoNextSibling()) {
+      if (!cursor.gotoParent() || parent === root) {
+        done = true;
+        break;
+      }
+      parent = parent.parent!;
+    }
+  }
+  cursor.delete();
+  root.byType = byType;
+  if (hasErrors) markErrors(root);
+  return root;
+}
+
+/**
+ * A string literal without interpolation: its parts are never read (`stringValue` slices the
+ * text), so the copy does not descend into it. f-strings keep their children.
+ */
+function isPlainString(node: SyntaxNode, source: string): boolean {
+  if (node.type !== 'string') return false;
+  for (let index = node.startIndex; index < node.endIndex; index++) {
+    const char = source[index]!;
+    if (char === '"' || char === "'") return true;
+    if (char === 'f' || char === 'F') return false;
+  }
+  return true;
+}
+
+/** `hasError` bottom-up: an ERROR or MISSING node, or any descendant of one. */
+function markErrors(root: SyntaxNode): void {
+  const order: SyntaxNode[] = [];
+  const stack = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    order.push(node);
+    for (const child of node.children) stack.push(child);
+  }
+  for (let index = order.length - 1; index >= 0; index--) {
+    const node = order[index]!;
+    if (node.type === 'ERROR' || node.isMissing || node.children.some((child) => child.hasError)) node.hasError = true;
+  }
+}
