@@ -43,7 +43,8 @@ describe('interleave check: exit status', () => {
     const root = makeProject({ 'pyproject.toml': '[tool.interleave]\nselect = ["IL1"]\nignores = ["IL103"]\n', 'main.py': SEED_RACE });
     const run = await runCli(['check'], { cwd: root });
     assert.equal(run.status, 2);
-    assert.equal(run.stderr, `error: ${join(root, 'pyproject.toml')}:3: unknown setting \`ignores\` (known: exclude, extend-exclude, extend-select, ignore, select, severity, workers)\n`);
+    assert.ok(run.stderr.startsWith(`error: ${join(root, 'pyproject.toml')}:3: unknown setting \`ignores\` (known: `), run.stderr);
+    assert.equal(run.stdout, '');
   });
 
   test('2 for a bad severity value in the configuration', async () => {

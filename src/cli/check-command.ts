@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { ConfigError, matchSelector, resolveConfig, type ResolvedConfig, type Settings } from '../core/config';
 import { projectFacts } from '../core/engine';
-import { compareHazards, type WorkerSetting } from '../core/hazard';
+import { compareHazards, type Hazard, type WorkerSetting } from '../core/hazard';
 import { RULES } from '../rules';
 import { analyzeFiles } from '../workspace/batch-analysis';
 import { loadSettings } from '../workspace/config-discovery';
@@ -151,8 +151,8 @@ export async function runCheck(args: readonly string[], io: CliIO, version: stri
   const tasks = discovery.files.map((path) => ({ path, moduleName: namer.moduleName(path) }));
   const progress =
     io.stderr.isTTY && !values.quiet && !values['no-progress'] ? new ProgressLine(io.stderr) : undefined;
+  // Cross-file summaries (the engine's first pass) join the project facts once a rule contributes them.
   const outcomes = await analyzeFiles(tasks, {
-    // Cross-file summaries (the engine's first pass) join here once a rule contributes them.
     settings: { config, project: projectFacts([], workerSetting(config)), maxFileSize: fileSizeLimit },
     threads,
     onProgress: progress && ((done, total) => progress.update(done, total)),
@@ -161,32 +161,43 @@ export async function runCheck(args: readonly string[], io: CliIO, version: stri
   reportFileIssues(outcomes, io);
 
   const hazards = outcomes.flatMap((outcome) => outcome.hazards).sort(compareHazards);
-  const results: CheckResults = {
-    hazards,
-    lines: new SourceLines(new Map(outcomes.flatMap((outcome) => (outcome.source === undefined ? [] : [[outcome.path, outcome.source]])))),
-    rules: metas.filter((meta) => config.enabled.has(meta.code)),
-    severity: new Map(metas.map((meta) => [meta.code, config.severity.get(meta.code) ?? meta.defaultSeverity])),
-    cwd: io.cwd,
-  };
-
   if (values.statistics) {
-    const counts = countByRule(hazards);
-    const analysed = outcomes.filter((outcome) => outcome.skipped === undefined);
-    const throughput = formatThroughput({
-      files: analysed.length,
-      lines: analysed.reduce((sum, outcome) => sum + outcome.lines, 0),
-      seconds: (performance.now() - started) / 1000,
-    });
-    if (format === 'json') {
-      io.stdout.write(`${JSON.stringify(counts, null, 2)}\n`);
-      io.stderr.write(throughput);
-    } else {
-      io.stdout.write(formatRuleCounts(counts) + (values.quiet ? '' : throughput));
-    }
+    writeStatistics(hazards, outcomes, (performance.now() - started) / 1000, format === 'json' ? 'json' : 'text', values.quiet === true, io);
   } else {
+    const results: CheckResults = {
+      hazards,
+      lines: new SourceLines(new Map(outcomes.flatMap((outcome) => (outcome.source === undefined ? [] : [[outcome.path, outcome.source]])))),
+      rules: metas.filter((meta) => config.enabled.has(meta.code)),
+      severity: new Map(metas.map((meta) => [meta.code, config.severity.get(meta.code) ?? meta.defaultSeverity])),
+      cwd: io.cwd,
+    };
     io.stdout.write(render(format, results, io, version, !values.quiet));
   }
   return hazards.length > 0 && !values['exit-zero'] ? ExitStatus.hazards : ExitStatus.clean;
+}
+
+/** Counts per rule on stdout, then throughput: on stdout for text, on stderr so JSON stays parseable. */
+function writeStatistics(
+  hazards: readonly Hazard[],
+  outcomes: readonly FileOutcome[],
+  seconds: number,
+  format: 'text' | 'json',
+  quiet: boolean,
+  io: CliIO,
+): void {
+  const counts = countByRule(hazards);
+  const analysed = outcomes.filter((outcome) => outcome.skipped === undefined);
+  const throughput = formatThroughput({
+    files: analysed.length,
+    lines: analysed.reduce((sum, outcome) => sum + outcome.lines, 0),
+    seconds,
+  });
+  if (format === 'json') {
+    io.stdout.write(`${JSON.stringify(counts, null, 2)}\n`);
+    io.stderr.write(throughput);
+  } else {
+    io.stdout.write(formatRuleCounts(counts) + (quiet ? '' : throughput));
+  }
 }
 
 function render(format: OutputFormat, results: CheckResults, io: CliIO, version: string, summary: boolean): string {
