@@ -65,7 +65,11 @@ export type AwaitForm = 'await' | 'async-with' | 'async-for' | 'yield';
 
 export type LockKind = 'asyncio' | 'threading';
 
-export type ReadAccess = 'value' | 'membership' | 'size';
+/**
+ * `membership`: `k in D`; `lookup`: `D.get(k)`, which tolerates a missing key; `value`: any other
+ * read.
+ */
+export type ReadAccess = 'value' | 'membership' | 'lookup';
 
 export type WriteOp = 'assign' | 'augmented' | 'mutate' | 'delete';
 

@@ -8,6 +8,7 @@ import type {
   FlowGraph,
   LockKind,
   Range,
+  ReadAccess,
   StateRef,
   StatementRef,
   ValueSource,
@@ -942,7 +943,7 @@ export class FlowBuilder {
     return node.childrenForFieldName('subscript').filter((child): child is Node => !!child);
   }
 
-  private read(ref: StateRef, access: 'value' | 'membership', node: Node): ValueSource {
+  private read(ref: StateRef, access: ReadAccess, node: Node): ValueSource {
     const id = this.id();
     this.emit({ kind: 'read', id, state: ref, access, range: rangeOf(node), statement: this.statementRef });
     return { reads: [id], locals: [], computed: false };
@@ -1044,7 +1045,7 @@ export class FlowBuilder {
   ): ValueSource {
     const first = argumentNodes[0];
     const item = first && first.type !== 'keyword_argument' ? this.itemRef(receiver, first, call) : receiver;
-    if (ITEM_READ_METHODS.has(method)) return this.read(item, 'value', call);
+    if (ITEM_READ_METHODS.has(method)) return this.read(item, method === 'get' ? 'lookup' : 'value', call);
     if (WHOLE_READ_METHODS.has(method)) {
       const read = this.read(receiver, 'value', call);
       return method === 'copy' ? read : computed(read);

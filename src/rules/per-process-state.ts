@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { FunctionFacts, ModuleFacts, Range, StateRef, WriteEvent } from '../core/facts';
+import type { FlowEvent, FunctionFacts, ModuleFacts, Range, ReadEvent, StateRef, ValueSource, WriteEvent } from '../core/facts';
 import type { Rule } from '../core/rule';
 import { sourceLines } from '../core/source-lines';
 import { line, storyStep } from './race-reporting';
@@ -72,7 +72,11 @@ function stateIdentity(module: ModuleFacts, ref: StateRef): { id: string; name: 
   }
 }
 
-/** A dict filled as a memo cache: every write inserts an item its function first looked up. */
+/**
+ * A dict filled as a memo cache: every write stores under a key its function first looked up
+ * (`k in D`, `D.get(k)`) a value that is not computed from that lookup. A counter
+ * (`D[k] = D.get(k, 0) + 1`) or a flag tested by value is application state, not a cache.
+ */
 function isMemoCache(module: ModuleFacts, state: SharedState): boolean {
   if (CACHE_NAME.test(state.name)) return true;
   const valueKind = module.state.find((d) => d.root === state.name)?.valueKind;
@@ -80,15 +84,20 @@ function isMemoCache(module: ModuleFacts, state: SharedState): boolean {
   return state.mutations.every(({ fn, write }) => {
     const inserts = (write.op === 'assign' && write.state.key.includes('[')) || write.method === 'setdefault';
     if (!inserts) return false;
-    return fn.flow.blocks.some((block) =>
-      block.events.some(
-        (event) =>
-          event.kind === 'read' &&
-          event.state.key === write.state.key &&
-          (event.access === 'membership' || event.range.start.line < write.range.start.line),
-      ),
+    const events = fn.flow.blocks.flatMap((block) => block.events);
+    const lookups = events.filter(
+      (event): event is ReadEvent =>
+        event.kind === 'read' && event.state.key === write.state.key && (event.access === 'membership' || event.access === 'lookup'),
     );
+    if (!lookups.some((read) => read.range.start.line <= write.range.start.line)) return false;
+    return !derivesFrom(write.value, new Set(lookups.map((read) => read.id)), events);
   });
+}
+
+/** The value comes from one of the reads, directly or through a local bound from it. */
+function derivesFrom(value: ValueSource, reads: ReadonlySet<number>, events: readonly FlowEvent[]): boolean {
+  const fromReads = (source: ValueSource) => source.reads.some((id) => reads.has(id));
+  return fromReads(value) || events.some((event) => event.kind === 'bind' && value.locals.includes(event.name) && fromReads(event.value));
 }
 
 export const perProcessState: Rule = {
