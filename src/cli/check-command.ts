@@ -155,7 +155,7 @@ export async function runCheck(args: readonly string[], io: CliIO, version: stri
   const outcomes = await analyzeFiles(tasks, {
     settings: { config, project: projectFacts([], workerSetting(config)), maxFileSize: fileSizeLimit },
     threads,
-    onProgress: progress && ((done, total) => progress.update(done, total)),
+    onProgress: progress && ((state) => progress.update(state)),
   });
   progress?.clear();
   reportFileIssues(outcomes, io);

@@ -1,17 +1,24 @@
 // A worker thread of `analyzeFiles`: loads the parsers once, then answers each WorkerRequest with
-// one WorkerReply per file, in order.
+// one WorkerReply per file, in order. Files it summarises stay parsed until it checks them.
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadFrontends } from './analyze';
 import type { WorkerReply, WorkerRequest, WorkerStartup } from './batch-analysis';
-import { analyzeFile } from './file-analysis';
+import { FileAnalyzer } from './file-analysis';
 
 const port = parentPort;
 if (!port) throw new Error('analysis-worker runs only as a worker thread');
-const { settings } = workerData as WorkerStartup;
+const analyzer = new FileAnalyzer((workerData as WorkerStartup).settings);
 const ready = loadFrontends();
 
+function answer(request: WorkerRequest): void {
+  if (request.kind === 'summarize') {
+    for (const task of request.files) port!.postMessage({ kind: 'summary', summary: analyzer.summarize(task) } satisfies WorkerReply);
+    return;
+  }
+  if (request.project) analyzer.setProject(request.project);
+  for (const task of request.files) port!.postMessage({ kind: 'outcome', outcome: analyzer.check(task) } satisfies WorkerReply);
+}
+
 port.on('message', (request: WorkerRequest) => {
-  void ready.then(() => {
-    for (const task of request.files) port.postMessage({ outcome: analyzeFile(task, settings) } satisfies WorkerReply);
-  });
+  void ready.then(() => answer(request));
 });

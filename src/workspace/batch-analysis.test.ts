@@ -52,21 +52,51 @@ describe('analyzeFiles', () => {
     );
   });
 
-  test('worker threads give the same outcomes, in the same order, as the main thread', { timeout: 60_000 }, async () => {
-    const files: Record<string, string> = {};
-    for (let index = 0; index < 12; index++) files[`pkg/mod_${index}.py`] = index % 3 === 0 ? CLEAN_MODULE : SEED_RACE;
-    const root = makeProject(files);
-    const tasks = Object.keys(files)
-      .sort()
-      .map((name) => ({ path: join(root, name), moduleName: name.replace('/', '.').replace('.py', '') }));
-    let reported = 0;
-    const inWorkers = await analyzeFiles(tasks, { settings, threads: 2, parallelFrom: 1, onProgress: () => reported++ });
-    const inProcess = await analyzeFiles(tasks, { settings, threads: 1 });
-    assert.deepEqual(inWorkers, inProcess);
-    assert.deepEqual(inWorkers.map((outcome) => outcome.path), tasks.map((task) => task.path));
-    assert.equal(reported, tasks.length);
-    assert.ok(inWorkers.every((outcome) => outcome.problems.length === 0), 'no worker fell back to the main thread');
-  });
+  const onlyAwaitRace: FileAnalysisSettings = { ...settings, config: resolveConfig([{ select: ['IL101'] }], RULES.map((rule) => rule.meta)) };
+  for (const [label, variant] of [
+    ['every rule', settings],
+    ['only IL101, in one pass', onlyAwaitRace],
+  ] as const) {
+    test(`worker threads give the same outcomes, in the same order, as the main thread (${label})`, { timeout: 60_000 }, async () => {
+      const files: Record<string, string> = {};
+      for (let index = 0; index < 12; index++) files[`pkg/mod_${index}.py`] = index % 3 === 0 ? CLEAN_MODULE : SEED_RACE;
+      const root = makeProject(files);
+      const tasks = Object.keys(files)
+        .sort()
+        .map((name) => ({ path: join(root, name), moduleName: name.replace('/', '.').replace('.py', '') }));
+      const reported: string[] = [];
+      const inWorkers = await analyzeFiles(tasks, {
+        settings: variant,
+        threads: 2,
+        parallelFrom: 1,
+        onProgress: ({ phase, done, total }) => reported.push(`${phase} ${done}/${total}`),
+      });
+      const inProcess = await analyzeFiles(tasks, { settings: variant, threads: 1 });
+      assert.deepEqual(inWorkers, inProcess);
+      assert.deepEqual(inWorkers.map((outcome) => outcome.path), tasks.map((task) => task.path));
+      const checked = tasks.map((_, index) => `check ${index + 1}/${tasks.length}`);
+      assert.deepEqual(reported.filter((entry) => entry.startsWith('check')), checked);
+      assert.ok(inWorkers.every((outcome) => outcome.problems.length === 0), 'no worker fell back to the main thread');
+    });
+  }
+
+  test(
+    'a cross-file rule sees the summaries of modules another worker read',
+    { timeout: 60_000, skip: !RULES.some((rule) => rule.meta.code === 'IL403') && 'IL403 is not registered' },
+    async () => {
+      const root = makeProject({
+        'app/__init__.py': '',
+        'app/audit.py': 'async def record_visit(path: str) -> None:\n    ...\n',
+        'app/main.py': 'from app.audit import record_visit\n\nasync def index():\n    record_visit("/")\n',
+      });
+      const tasks = ['app/audit.py', 'app/main.py'].map((name) => ({ path: join(root, name), moduleName: name.replace('/', '.').replace('.py', '') }));
+      for (const threads of [1, 2]) {
+        const outcomes = await analyzeFiles(tasks, { settings, threads, parallelFrom: 1 });
+        const codes = outcomes.map((outcome) => outcome.hazards.map((hazard) => hazard.code));
+        assert.deepEqual(codes, [[], ['IL403']], `${threads} thread(s)`);
+      }
+    },
+  );
 
   test('a file that vanished between discovery and analysis is skipped, not fatal', async () => {
     const root = makeProject({});

@@ -2,8 +2,10 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { projectFacts, type ModuleSummaries } from '../core/engine';
+import type { ProjectFacts } from '../core/rule';
 import { loadFrontends } from './analyze';
-import { analyzeFile, type FileAnalysisSettings, type FileOutcome, type FileTask } from './file-analysis';
+import { crossFileRules, FileAnalyzer, type FileAnalysisSettings, type FileOutcome, type FileTask } from './file-analysis';
 
 /** Below this many files, starting workers (each loads the parsers) costs more than it saves. */
 export const DEFAULT_PARALLEL_FROM = 64;
@@ -14,17 +16,30 @@ export interface BatchOptions {
   parallelFrom?: number;
   /** How many worker threads; defaults to the cores available. One means in-process. */
   threads?: number;
-  onProgress?(done: number, total: number): void;
+  onProgress?(progress: BatchProgress): void;
 }
 
-/** Main thread → worker: analyse these files, answer one WorkerReply per file, in order. */
-export interface WorkerRequest {
-  files: FileTask[];
+/**
+ * How far a run is: with a cross-file rule enabled every file is first indexed (summarised for
+ * the other files' checks), then checked.
+ */
+export interface BatchProgress {
+  phase: 'index' | 'check';
+  done: number;
+  total: number;
 }
 
-export interface WorkerReply {
-  outcome: FileOutcome;
-}
+type ProgressCounter = (phase: BatchProgress['phase']) => void;
+
+/**
+ * Main thread → worker. `summarize` and `check` answer one WorkerReply per file, in order; the
+ * first `check` of a run carries the project facts built from every summary.
+ */
+export type WorkerRequest =
+  | { kind: 'summarize'; files: FileTask[] }
+  | { kind: 'check'; files: FileTask[]; project?: ProjectFacts };
+
+export type WorkerReply = { kind: 'summary'; summary?: ModuleSummaries } | { kind: 'outcome'; outcome: FileOutcome };
 
 export interface WorkerStartup {
   settings: FileAnalysisSettings;
@@ -46,90 +61,209 @@ function workerEntry(): { file: string; execArgv?: string[] } {
  */
 export async function analyzeFiles(tasks: readonly FileTask[], options: BatchOptions): Promise<FileOutcome[]> {
   const threads = Math.min(options.threads ?? availableParallelism(), tasks.length);
-  const parallelFrom = options.parallelFrom ?? DEFAULT_PARALLEL_FROM;
-  const outcomes: FileOutcome[] = new Array(tasks.length);
-  let done = 0;
-  const record = (index: number, outcome: FileOutcome) => {
-    outcomes[index] = outcome;
-    done++;
-    options.onProgress?.(done, tasks.length);
-  };
-  const indexes = tasks.map((_, index) => index);
-  if (threads > 1 && tasks.length >= parallelFrom) {
-    await analyzeInWorkers(tasks, indexes, threads, options.settings, record);
-  } else {
-    await analyzeInProcess(tasks, indexes, options.settings, record);
+  const passes = crossFileRules(options.settings.config).length > 0 ? 2 : 1;
+  const done = { index: 0, check: 0 };
+  const progress: ProgressCounter = (phase) => options.onProgress?.({ phase, done: ++done[phase], total: tasks.length });
+  if (threads > 1 && tasks.length >= (options.parallelFrom ?? DEFAULT_PARALLEL_FROM)) {
+    return analyzeInWorkers(tasks, threads, passes === 2, options.settings, progress);
   }
-  return outcomes;
+  await loadFrontends();
+  const analyzer = new FileAnalyzer(options.settings);
+  if (passes === 2) {
+    const summaries = tasks.map((task) => {
+      const summary = analyzer.summarize(task);
+      progress('index');
+      return summary;
+    });
+    analyzer.setProject(projectWith(options.settings.project, summaries));
+  }
+  return tasks.map((task) => {
+    const outcome = analyzer.check(task);
+    progress('check');
+    return outcome;
+  });
 }
 
-type Recorder = (index: number, outcome: FileOutcome) => void;
+function projectWith(known: ProjectFacts, summaries: readonly (ModuleSummaries | undefined)[]): ProjectFacts {
+  return projectFacts(
+    summaries.filter((summary) => summary !== undefined),
+    known.workers,
+  );
+}
 
-async function analyzeInProcess(
-  tasks: readonly FileTask[],
-  indexes: readonly number[],
-  settings: FileAnalysisSettings,
-  record: Recorder,
-): Promise<void> {
-  if (indexes.length === 0) return;
-  await loadFrontends();
-  for (const index of indexes) record(index, analyzeFile(tasks[index]!, settings));
+/** A worker thread and what the main thread knows about it. */
+interface AnalysisThread {
+  worker: Worker;
+  alive: boolean;
+  /** Why it died, when it said. */
+  failure?: string;
+  /** Task indexes it summarised and keeps parsed for the check pass. */
+  kept: number[];
+  /** Task indexes sent and not yet answered, in order. */
+  inFlight: number[];
+  /** The current pass's handlers. */
+  onReply(reply: WorkerReply): void;
+  onExit(): void;
+}
+
+function startThread(settings: FileAnalysisSettings): AnalysisThread {
+  const { file, execArgv } = workerEntry();
+  const startup: WorkerStartup = { settings };
+  const thread: AnalysisThread = {
+    worker: new Worker(file, { workerData: startup, execArgv }),
+    alive: true,
+    kept: [],
+    inFlight: [],
+    onReply: () => undefined,
+    onExit: () => undefined,
+  };
+  thread.worker.on('message', (reply: WorkerReply) => thread.onReply(reply));
+  thread.worker.on('error', (error) => {
+    thread.failure = error.stack ?? String(error);
+  });
+  thread.worker.on('exit', () => {
+    thread.alive = false;
+    thread.onExit();
+  });
+  return thread;
+}
+
+/** Files a pass could not finish on a worker: in flight when it died (with why), or still queued. */
+interface Orphans {
+  indexes: number[];
+  failures: Map<number, string>;
 }
 
 /**
- * Hands out small batches to each worker as it finishes the last, which keeps the threads busy
- * when file sizes vary. A worker that dies leaves its unfinished files to the main thread, so
- * every file still gets an outcome.
+ * One pass over the threads: each takes small batches from its own queue (the files it keeps
+ * parsed), then from the shared queue, so threads stay busy when file sizes vary.
  */
-function analyzeInWorkers(
-  tasks: readonly FileTask[],
-  indexes: readonly number[],
-  threads: number,
-  settings: FileAnalysisSettings,
-  record: Recorder,
-): Promise<void> {
-  const batchSize = Math.max(1, Math.min(16, Math.floor(tasks.length / (threads * 8))));
-  const queue: number[][] = [];
-  for (let start = 0; start < indexes.length; start += batchSize) queue.push(indexes.slice(start, start + batchSize));
-  /** Files a dead worker left unfinished, with what it died of. */
-  const orphaned = new Map<number, string>();
-  const startup: WorkerStartup = { settings };
-
-  const runWorker = () =>
-    new Promise<void>((resolve) => {
-      const { file, execArgv } = workerEntry();
-      const worker = new Worker(file, { workerData: startup, execArgv });
-      let inFlight: number[] = [];
-      let failure: string | undefined;
+function runPass(
+  threads: readonly AnalysisThread[],
+  queues: { own: ReadonlyMap<AnalysisThread, number[]>; shared: number[] },
+  request: (files: number[], first: boolean) => WorkerRequest,
+  batchSize: number,
+  handle: (thread: AnalysisThread, index: number, reply: WorkerReply) => void,
+): Promise<Orphans> {
+  return new Promise((resolve) => {
+    const orphans: Orphans = { indexes: [], failures: new Map() };
+    let active = 0;
+    const settle = () => {
+      if (active > 0) return;
+      orphans.indexes.push(...queues.shared.splice(0));
+      resolve(orphans);
+    };
+    for (const thread of threads) {
+      const own = queues.own.get(thread) ?? [];
+      if (!thread.alive) {
+        orphans.indexes.push(...own);
+        continue;
+      }
+      active++;
+      let first = true;
       const feed = () => {
-        const batch = queue.shift();
-        if (!batch) {
-          void worker.terminate();
+        const batch = own.length > 0 ? own.splice(0, batchSize) : queues.shared.splice(0, batchSize);
+        if (batch.length === 0) {
+          thread.onReply = thread.onExit = () => undefined;
+          active--;
+          settle();
           return;
         }
-        inFlight = [...batch];
-        worker.postMessage({ files: batch.map((index) => tasks[index]!) } satisfies WorkerRequest);
+        thread.inFlight = batch;
+        thread.worker.postMessage(request(batch, first));
+        first = false;
       };
-      worker.on('message', (reply: WorkerReply) => {
-        record(inFlight.shift()!, reply.outcome);
-        if (inFlight.length === 0) feed();
-      });
-      worker.on('error', (error) => {
-        failure = error.stack ?? String(error);
-      });
-      worker.on('exit', () => {
-        for (const index of inFlight) orphaned.set(index, failure ?? `exit without an error`);
-        resolve();
-      });
+      thread.onReply = (reply) => {
+        handle(thread, thread.inFlight.shift()!, reply);
+        if (thread.inFlight.length === 0) feed();
+      };
+      thread.onExit = () => {
+        const failure = thread.failure ?? 'it exited without an error';
+        for (const index of thread.inFlight) orphans.failures.set(index, failure);
+        orphans.indexes.push(...thread.inFlight, ...own.splice(0));
+        thread.inFlight = [];
+        active--;
+        settle();
+      };
       feed();
-    });
+    }
+    settle();
+  });
+}
 
-  const recordOrphan: Recorder = (index, outcome) => {
-    const failure = orphaned.get(index);
-    const note = `a worker thread stopped while analysing ${outcome.path} (${failure}); analysed in the main thread instead`;
-    record(index, failure === undefined ? outcome : { ...outcome, problems: [note, ...outcome.problems] });
+/**
+ * Runs the passes on worker threads. The check pass sends each file back to the thread that
+ * summarised it, which still has it parsed. Files a dead thread leaves behind are analysed on the
+ * main thread, so every file still gets an outcome.
+ */
+async function analyzeInWorkers(
+  tasks: readonly FileTask[],
+  threadCount: number,
+  crossFile: boolean,
+  settings: FileAnalysisSettings,
+  progress: ProgressCounter,
+): Promise<FileOutcome[]> {
+  const batchSize = Math.max(1, Math.min(16, Math.floor(tasks.length / (threadCount * 8))));
+  const threads = Array.from({ length: threadCount }, () => startThread(settings));
+  let mainThread: FileAnalyzer | undefined;
+  const onMainThread = async () => {
+    if (!mainThread) {
+      await loadFrontends();
+      mainThread = new FileAnalyzer(settings);
+    }
+    return mainThread;
   };
-  return Promise.all(Array.from({ length: threads }, runWorker)).then(() =>
-    analyzeInProcess(tasks, [...orphaned.keys(), ...queue.flat()], settings, recordOrphan),
-  );
+  const files = (indexes: readonly number[]) => indexes.map((index) => tasks[index]!);
+  const failures = new Map<number, string>();
+  try {
+    let project = settings.project;
+    let own = new Map<AnalysisThread, number[]>();
+    const summaries: (ModuleSummaries | undefined)[] = new Array(tasks.length);
+    const mainKept: number[] = [];
+    if (crossFile) {
+      const orphans = await runPass(
+        threads,
+        { own, shared: tasks.map((_, index) => index) },
+        (batch) => ({ kind: 'summarize', files: files(batch) }),
+        batchSize,
+        (thread, index, reply) => {
+          if (reply.kind === 'summary') summaries[index] = reply.summary;
+          thread.kept.push(index);
+          progress('index');
+        },
+      );
+      orphans.failures.forEach((failure, index) => failures.set(index, failure));
+      for (const index of orphans.indexes) {
+        summaries[index] = (await onMainThread()).summarize(tasks[index]!);
+        mainKept.push(index);
+        progress('index');
+      }
+      project = projectWith(settings.project, summaries);
+      own = new Map(threads.map((thread) => [thread, [...thread.kept]]));
+    }
+    const outcomes: FileOutcome[] = new Array(tasks.length);
+    const orphans = await runPass(
+      threads,
+      { own, shared: crossFile ? [] : tasks.map((_, index) => index) },
+      (batch, first) => ({ kind: 'check', files: files(batch), project: first && crossFile ? project : undefined }),
+      batchSize,
+      (_thread, index, reply) => {
+        if (reply.kind === 'outcome') outcomes[index] = reply.outcome;
+        progress('check');
+      },
+    );
+    orphans.failures.forEach((failure, index) => failures.set(index, failure));
+    const leftOver = [...mainKept, ...orphans.indexes];
+    if (leftOver.length > 0) (await onMainThread()).setProject(project);
+    for (const index of leftOver) {
+      const outcome = (await onMainThread()).check(tasks[index]!);
+      const failure = failures.get(index);
+      const note = `a worker thread stopped while analysing ${outcome.path} (${failure}); analysed in the main thread instead`;
+      outcomes[index] = failure === undefined ? outcome : { ...outcome, problems: [note, ...outcome.problems] };
+      progress('check');
+    }
+    return outcomes;
+  } finally {
+    await Promise.all(threads.map((thread) => thread.worker.terminate()));
+  }
 }

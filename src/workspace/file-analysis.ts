@@ -1,8 +1,8 @@
 import type { ResolvedConfig } from '../core/config';
-import { checkModule } from '../core/engine';
+import { checkModule, summarizeModule, type ModuleSummaries, type ParsedModule } from '../core/engine';
 import type { Range } from '../core/facts';
 import type { Hazard } from '../core/hazard';
-import type { ProjectFacts } from '../core/rule';
+import type { ProjectFacts, Rule } from '../core/rule';
 import { RULES } from '../rules';
 import { parseSource } from './analyze';
 import { readSourceFile } from './source-file';
@@ -16,6 +16,7 @@ export interface FileTask {
 /** Everything a file's analysis depends on besides the file; structured-clonable for workers. */
 export interface FileAnalysisSettings {
   config: ResolvedConfig;
+  /** What is known of the project before any file is read (the worker count). */
   project: ProjectFacts;
   maxFileSize: number;
 }
@@ -34,6 +35,13 @@ export interface FileOutcome {
   source?: string;
 }
 
+/** A file read and parsed, or the outcome that says why it could not be. */
+interface PreparedFile {
+  outcome: FileOutcome;
+  text?: string;
+  parsed?: ParsedModule;
+}
+
 export function countLines(text: string): number {
   if (text.length === 0) return 0;
   let lines = 1;
@@ -41,32 +49,76 @@ export function countLines(text: string): number {
   return text.endsWith('\n') ? lines - 1 : lines;
 }
 
-/**
- * Reads, parses and checks one file with every registered rule. Never throws: an unreadable
- * file is skipped with a reason and a crash anywhere in the analysis becomes a problem, so one
- * bad file cannot stop a run.
- */
-export function analyzeFile(task: FileTask, settings: FileAnalysisSettings): FileOutcome {
+/** Never throws: an unreadable file is skipped with a reason, a parser crash becomes a problem. */
+function prepareFile(task: FileTask, maxFileSize: number): PreparedFile {
   const outcome: FileOutcome = { path: task.path, lines: 0, hazards: [], problems: [], syntaxErrors: [] };
   let text: string;
   try {
-    const read = readSourceFile(task.path, settings.maxFileSize);
-    if (read.kind === 'skipped') return { ...outcome, skipped: read.reason };
+    const read = readSourceFile(task.path, maxFileSize);
+    if (read.kind === 'skipped') return { outcome: { ...outcome, skipped: read.reason } };
     text = read.text;
   } catch (error) {
-    return { ...outcome, skipped: `cannot read it: ${(error as Error).message}` };
+    return { outcome: { ...outcome, skipped: `cannot read it: ${(error as Error).message}` } };
   }
   outcome.lines = countLines(text);
   try {
     const parsed = parseSource(task.path, text, task.moduleName);
-    if (!parsed) return { ...outcome, skipped: 'not a file type Interleave analyses' };
-    const report = checkModule(parsed, { rules: RULES, config: settings.config, project: settings.project });
-    outcome.hazards = report.hazards;
-    outcome.problems = report.problems;
+    if (!parsed) return { outcome: { ...outcome, skipped: 'not a file type Interleave analyses' } };
     outcome.syntaxErrors = parsed.facts.syntaxErrors;
+    return { outcome, text, parsed };
   } catch (error) {
-    outcome.problems.push(`analysis failed on ${task.path}: ${(error as Error).stack ?? String(error)}`);
+    outcome.problems.push(`parsing failed on ${task.path}: ${(error as Error).stack ?? String(error)}`);
+    return { outcome };
   }
-  if (outcome.hazards.length > 0) outcome.source = text;
-  return outcome;
+}
+
+/** The enabled rules that look across files, and so need every module summarised first. */
+export function crossFileRules(config: ResolvedConfig): Rule[] {
+  return RULES.filter((rule) => rule.summarize && config.enabled.has(rule.meta.code));
+}
+
+/**
+ * Analyses files with every registered rule, in the engine's two passes when a cross-file rule
+ * is enabled: `summarize` each file, hand the project facts built from all summaries to
+ * `setProject`, then `check` each file. A file summarised here is kept parsed until it is
+ * checked, so each file is read and parsed once. Never throws: a crash becomes a problem on the
+ * file's outcome, and the run goes on.
+ */
+export class FileAnalyzer {
+  private readonly prepared = new Map<string, PreparedFile>();
+  private readonly summarizing: Rule[];
+  private project: ProjectFacts;
+
+  constructor(private readonly settings: FileAnalysisSettings) {
+    this.summarizing = crossFileRules(settings.config);
+    this.project = settings.project;
+  }
+
+  summarize(task: FileTask): ModuleSummaries | undefined {
+    const prepared = prepareFile(task, this.settings.maxFileSize);
+    this.prepared.set(task.path, prepared);
+    return prepared.parsed && summarizeModule(prepared.parsed, this.summarizing);
+  }
+
+  setProject(project: ProjectFacts): void {
+    this.project = project;
+  }
+
+  check(task: FileTask): FileOutcome {
+    const prepared = this.prepared.get(task.path) ?? prepareFile(task, this.settings.maxFileSize);
+    this.prepared.delete(task.path);
+    const { outcome, text, parsed } = prepared;
+    if (!parsed) return outcome;
+    try {
+      const report = checkModule(parsed, { rules: RULES, config: this.settings.config, project: this.project });
+      return {
+        ...outcome,
+        hazards: report.hazards,
+        problems: [...outcome.problems, ...report.problems],
+        ...(report.hazards.length > 0 ? { source: text } : {}),
+      };
+    } catch (error) {
+      return { ...outcome, problems: [...outcome.problems, `analysis failed on ${task.path}: ${(error as Error).stack ?? String(error)}`] };
+    }
+  }
 }
