@@ -136,6 +136,12 @@ describe('interleave check: files', () => {
     assert.match(run.stderr, /e_syntax\.py:1:\d+: syntax error/);
   });
 
+  test('a named file of another type is passed over with a warning', async () => {
+    const root = makeProject({ 'notes.txt': 'hello' });
+    const run = await runCli(['check', 'notes.txt'], { cwd: root });
+    assert.deepEqual(run, { status: 0, stdout: 'No hazards found.\n', stderr: 'warning: notes.txt: not a file type Interleave analyses; skipped\n' });
+  });
+
   test('--max-file-size raises the limit', async () => {
     const root = makeProject({ 'big.py': `x = 1\n${'#'.repeat(3 * 1024 * 1024)}\n` });
     const run = await runCli(['check', '--max-file-size', '4MB'], { cwd: root });

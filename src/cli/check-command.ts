@@ -145,7 +145,7 @@ export async function runCheck(args: readonly string[], io: CliIO, version: stri
     const paths = discovery.missing.map((path) => displayPath(io.cwd, path)).join(', ');
     throw new UsageError(`no such file or directory: ${paths}`, 'check');
   }
-  for (const warning of discovery.warnings) io.stderr.write(`warning: ${warning}\n`);
+  for (const { path, message } of discovery.warnings) io.stderr.write(`warning: ${displayPath(io.cwd, path)}: ${message}\n`);
 
   const namer = new ModuleNamer();
   const tasks = discovery.files.map((path) => ({ path, moduleName: namer.moduleName(path) }));

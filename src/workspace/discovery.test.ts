@@ -93,7 +93,7 @@ describe('discoverSourceFiles', () => {
     const root = makeProject({ 'notes.txt': '' });
     const result = discover(root, ['notes.txt']);
     assert.deepEqual(result.files, []);
-    assert.match(result.warnings.join('\n'), /notes\.txt: not a file type Interleave analyses/);
+    assert.deepEqual(result.warnings, [{ path: join(root, 'notes.txt'), message: 'not a file type Interleave analyses; skipped' }]);
   });
 
   test('walks empty directories without complaint', () => {

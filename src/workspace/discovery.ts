@@ -16,13 +16,18 @@ export interface DiscoveryOptions {
   respectGitignore?: boolean;
 }
 
+export interface DiscoveryWarning {
+  path: string;
+  message: string;
+}
+
 export interface Discovery {
   /** Absolute paths of the files to analyse, sorted, each file once. */
   files: string[];
   /** Paths given that do not exist. */
   missing: string[];
-  /** Things passed over that the user may want to know about (unreadable directories, …). */
-  warnings: string[];
+  /** Paths passed over that the user may want to know about, and why. */
+  warnings: DiscoveryWarning[];
 }
 
 /**
@@ -51,7 +56,7 @@ export function discoverSourceFiles(paths: readonly string[], options: Discovery
   const seen = new Set<string>();
   const files: string[] = [];
   const missing: string[] = [];
-  const warnings: string[] = [];
+  const warnings: DiscoveryWarning[] = [];
 
   /** Marks a real path as visited; false when it was already. */
   const firstVisit = (path: string): boolean => {
@@ -74,7 +79,7 @@ export function discoverSourceFiles(paths: readonly string[], options: Discovery
       // In name order, so which of two paths to one file is kept does not depend on the disk.
       entries = readdirSync(directory, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     } catch (error) {
-      warnings.push(`cannot read directory ${directory}: ${(error as Error).message}`);
+      warnings.push({ path: directory, message: `cannot read this directory (${(error as Error).message}); skipped` });
       return;
     }
     for (const entry of entries) {
@@ -114,7 +119,7 @@ export function discoverSourceFiles(paths: readonly string[], options: Discovery
     } else if (stats.isDirectory()) {
       walk(path, respectGitignore ? inheritedChain(path) : []);
     } else if (!languageOf(path)) {
-      warnings.push(`skipped ${path}: not a file type Interleave analyses`);
+      warnings.push({ path, message: 'not a file type Interleave analyses; skipped' });
     } else if (firstVisit(path)) {
       files.push(path);
     }
