@@ -24,17 +24,16 @@ export function formatGithub(results: CheckResults): string {
     .map((hazard) => {
       const start = results.lines.display(hazard.path, hazard.range.start);
       const end = results.lines.display(hazard.path, hazard.range.end);
-      const properties = [
+      const properties: [string, string][] = [
         ['file', displayPath(results.cwd, hazard.path)],
         ['line', String(start.row)],
         ['endLine', String(end.row)],
         ['col', String(start.column)],
         ['endColumn', String(end.column)],
         ['title', `${hazard.code} (${hazard.name})`],
-      ]
-        .map(([key, value]) => `${key}=${escapeProperty(value!)}`)
-        .join(',');
-      return `::${COMMAND[hazard.severity]} ${properties}::${escapeData(hazard.message)}\n`;
+      ];
+      const escaped = properties.map(([key, value]) => `${key}=${escapeProperty(value)}`).join(',');
+      return `::${COMMAND[hazard.severity]} ${escaped}::${escapeData(hazard.message)}\n`;
     })
     .join('');
 }

@@ -20,7 +20,7 @@ export function formatText(results: CheckResults, palette: Palette, options: { s
   return blocks.length === 0 ? '' : `${blocks.join('\n')}\n`;
 }
 
-export function summaryLine(count: number, palette: Palette): string {
+function summaryLine(count: number, palette: Palette): string {
   if (count === 0) return palette.bold('No hazards found.');
   return palette.bold(`Found ${count} ${count === 1 ? 'hazard' : 'hazards'}.`);
 }
