@@ -115,6 +115,21 @@ export interface AwaitEvent {
 
 export type CallUsage = 'statement' | 'awaited' | 'assigned' | 'argument' | 'returned' | 'other';
 
+/**
+ * A place a value is kept, so that two sites naming the same object can be matched: a local name,
+ * a piece of shared state, or an attribute of the function's own instance.
+ */
+export interface ValueHolder {
+  /**
+   * Canonical identity: the local name or dotted path (`client`, `client.aclose`), the state key
+   * (`app.state.http` however the site reaches the app), or `Class().attr` for `self.attr`.
+   */
+  key: string;
+  /** As written at this site. */
+  text: string;
+  kind: 'local' | 'shared' | 'instance';
+}
+
 export interface CallEvent {
   kind: 'call';
   id: number;
@@ -127,6 +142,32 @@ export interface CallEvent {
   range: Range;
   calleeRange: Range;
   statement: StatementRef;
+  /** The object a method is called on, when it is a name or an attribute path (`client` in `client.aclose()`). */
+  receiver?: ValueHolder;
+  /** Where the result is stored: assignment targets (also of `x = await call()`) and `with … as` names. */
+  boundTo?: ValueHolder[];
+  /** The call this one is a direct argument of, e.g. `stack.enter_async_context(httpx.AsyncClient())`. */
+  argumentOf?: { callee?: string; text: string };
+  /** Arguments that are names or attribute paths: `register(client)`, `atexit.register(client.aclose)`. */
+  arguments?: ValueHolder[];
+}
+
+/** One item of a `with`/`async with` statement: its context manager is entered here and exited after the body. */
+export interface ContextEvent {
+  kind: 'context';
+  form: 'with' | 'async-with';
+  /** The id of the call event when the item is a call (`async with httpx.AsyncClient() as c`). */
+  call?: number;
+  /** The item when it is a name or attribute path (`async with client:`). */
+  holder?: ValueHolder;
+  range: Range;
+}
+
+/** A local name's value is used (own locals and those of enclosing functions). */
+export interface LocalReadEvent {
+  kind: 'local-read';
+  name: string;
+  range: Range;
 }
 
 export interface LockEnterEvent {
@@ -178,7 +219,9 @@ export type FlowEvent =
   | CallEvent
   | LockEnterEvent
   | LockExitEvent
-  | BranchEvent;
+  | BranchEvent
+  | ContextEvent
+  | LocalReadEvent;
 
 export interface FlowEdge {
   to: number;
@@ -233,6 +276,8 @@ export interface FunctionFacts {
   execution: ExecutionContext;
   /** Qualified decorator callees, e.g. `functools.lru_cache`. */
   decorators: string[];
+  /** Where each decorator is written, in the order of `decorators`. */
+  decoratorRanges: Range[];
   params: Parameter[];
   range: Range;
   nameRange: Range;
@@ -270,8 +315,46 @@ export interface ModuleFacts {
   imports: ImportFact[];
   /** Frameworks whose application objects this module creates or imports. */
   frameworks: Framework[];
+  /** Application and router objects this module creates. */
+  applications: ApplicationFact[];
+  /** Startup and shutdown callbacks registered on an application (not lifespans). */
+  lifecycleHooks: LifecycleHookFact[];
   /** Regions the parser could not make sense of; findings inside them are dropped. */
   syntaxErrors: Range[];
+}
+
+/** An application or router created in this module: `app = FastAPI(title="shop")`. */
+export interface ApplicationFact {
+  /** The name it is bound to. */
+  name: string;
+  framework: Framework;
+  /** The constructor call. */
+  call: Range;
+  /** The call's argument list, parentheses included. */
+  arguments: Range;
+  /** The statement that creates it. */
+  statement: Range;
+  /** The keyword arguments it is given, e.g. `lifespan`, `on_startup`. */
+  keywords: string[];
+}
+
+/**
+ * A callback run at application startup or shutdown, registered by a decorator
+ * (`@app.on_event("startup")`), a registration call (`app.add_event_handler("shutdown", f)`) or a
+ * constructor argument (`Starlette(on_startup=[f])`).
+ */
+export interface LifecycleHookFact {
+  event: 'startup' | 'shutdown';
+  form: 'decorator' | 'registration-call' | 'constructor-argument';
+  framework: Framework;
+  /** The application or router it is registered on, as written: `app`, `router`. */
+  application: string;
+  /** The registration: the decorator, the call's statement, or the keyword argument. */
+  range: Range;
+  /** The callback as written: `startup`, `db.connect`. */
+  callbackText: string;
+  /** The id (in `functions`) of the callback when this module defines it. */
+  callback?: string;
 }
 
 export interface ImportFact {

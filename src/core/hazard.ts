@@ -68,6 +68,11 @@ export type HazardStory =
 /** A worker/process count and where the deployment sets it. */
 export interface WorkerSetting {
   count: number;
+  /**
+   * How the deployment states the count when it is not a plain number of workers, for messages:
+   * `2 × CPUs + 1 workers`, `3 replicas`. `count` is then a lower bound (≥ 2).
+   */
+  description?: string;
   /** Undefined when the count comes from the user's settings rather than a file. */
   source?: { path: string; range: Range; text: string };
 }

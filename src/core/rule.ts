@@ -1,4 +1,14 @@
-import type { Language, LockKind, ModuleFacts, Range, StatementRef } from './facts';
+import type {
+  ApplicationFact,
+  CallEvent,
+  FunctionFacts,
+  Language,
+  LifecycleHookFact,
+  LockKind,
+  ModuleFacts,
+  Range,
+  StatementRef,
+} from './facts';
 import type { Fix, Hazard, HazardStory, RelatedLocation, Severity, TextEdit, WorkerSetting } from './hazard';
 
 export type RuleFamily = 'race' | 'blocking' | 'lifespan' | 'tasks' | 'deployment';
@@ -48,6 +58,20 @@ export interface ProjectFacts {
   summaries?: ReadonlyMap<string, ReadonlyMap<string, unknown>>;
 }
 
+/** A method call a fix adds as a statement of its own, e.g. `await app.state.http.aclose()`. */
+export interface MethodCallStatement {
+  /** The object as the user's code names it, e.g. `app.state.http`. */
+  receiver: string;
+  method: string;
+  awaited: boolean;
+}
+
+/** A startup or shutdown hook together with the function it registers. */
+export interface RegisteredHook {
+  hook: LifecycleHookFact;
+  callback: FunctionFacts;
+}
+
 /** Language-specific edits a rule can ask for without knowing the syntax. */
 export interface FixBuilder {
   /**
@@ -60,6 +84,31 @@ export interface FixBuilder {
     to: StatementRef,
     lock: { kind: LockKind; stateRoot: string },
   ): { edits: TextEdit[]; lockName: string } | undefined;
+
+  /** New statements right after `anchor`, at its indentation. Undefined when `anchor` shares its line. */
+  insertAfter(anchor: StatementRef, calls: readonly MethodCallStatement[]): TextEdit[] | undefined;
+
+  /** New statements at the end of a function's body. Undefined when the body ends in a jump or cannot be found. */
+  appendToFunction(fn: FunctionFacts, calls: readonly MethodCallStatement[]): TextEdit[] | undefined;
+
+  /** Awaits a call that is an expression statement. */
+  awaitCall(call: Range): TextEdit[];
+
+  /**
+   * Keeps a fire-and-forget task alive until it finishes: binds the call's result (unless it is
+   * bound to a name already), adds it to a module-level set of tasks (defined if the module has
+   * none) and discards it from the set when it is done.
+   */
+  keepTaskReference(call: CallEvent, fn: FunctionFacts): { edits: TextEdit[]; setName: string } | undefined;
+
+  /**
+   * Replaces an application's startup/shutdown hooks with a lifespan context manager that calls
+   * them around its `yield`, passed to the application's constructor.
+   */
+  convertHooksToLifespan(
+    application: ApplicationFact,
+    hooks: readonly RegisteredHook[],
+  ): { edits: TextEdit[]; lifespanName: string } | undefined;
 }
 
 export type Finding = Omit<Hazard, 'code' | 'name' | 'severity' | 'path' | 'related' | 'fix' | 'story'> & {

@@ -1,6 +1,6 @@
-import type { LockKind, ModuleFacts, Range, StatementRef } from '../core/facts';
+import type { ApplicationFact, CallEvent, FunctionFacts, LockKind, ModuleFacts, Position, Range, StatementRef } from '../core/facts';
 import type { TextEdit } from '../core/hazard';
-import type { FixBuilder } from '../core/rule';
+import type { FixBuilder, MethodCallStatement, RegisteredHook } from '../core/rule';
 
 const LOCK_CONSTRUCTOR: Record<LockKind, { module: string; call: string }> = {
   asyncio: { module: 'asyncio', call: 'asyncio.Lock()' },
@@ -61,6 +61,193 @@ export class PythonFixBuilder implements FixBuilder {
     return { edits, lockName: name };
   }
 
+  insertAfter(anchor: StatementRef, calls: readonly MethodCallStatement[]): TextEdit[] | undefined {
+    const { range } = anchor;
+    const indent = this.lines[range.start.line]!.slice(0, range.start.character);
+    if (!/^[ \t]*$/.test(indent) || !this.endsItsLine(range.end)) return undefined;
+    return [this.linesAfter(range.end.line, calls.map((call) => `${indent}${methodCallText(call)}`))];
+  }
+
+  appendToFunction(fn: FunctionFacts, calls: readonly MethodCallStatement[]): TextEdit[] | undefined {
+    const body = this.bodyStatements(fn);
+    const last = body[body.length - 1];
+    if (!last || !this.endsItsLine(last.end)) return undefined;
+    const lastLine = this.lines[last.start.line]!.trim();
+    if (/^(return|raise|continue|break)\b/.test(lastLine)) return undefined;
+    const indent = this.lines[last.start.line]!.slice(0, last.start.character);
+    if (!/^[ \t]+$/.test(indent)) return undefined;
+    return [this.linesAfter(last.end.line, calls.map((call) => `${indent}${methodCallText(call)}`))];
+  }
+
+  awaitCall(call: Range): TextEdit[] {
+    return [{ range: point(call.start.line, call.start.character), newText: 'await ' }];
+  }
+
+  keepTaskReference(call: CallEvent, fn: FunctionFacts): { edits: TextEdit[]; setName: string } | undefined {
+    const { statement } = call;
+    const indent = this.lines[statement.range.start.line]!.slice(0, statement.range.start.character);
+    if (!/^[ \t]+$/.test(indent) || !this.endsItsLine(statement.range.end)) return undefined;
+    const prefix = this.textBetween(statement.range.start, call.range.start);
+    const suffix = this.textBetween(call.range.end, statement.range.end);
+    if (suffix.trim() !== '') return undefined;
+    const edits: TextEdit[] = [];
+    let taskName: string;
+    const bound = call.boundTo?.length === 1 ? call.boundTo[0] : undefined;
+    if (prefix === '' && call.usage === 'statement') {
+      taskName = uniqueName('task', namesUsedIn(fn));
+      edits.push({ range: point(call.range.start.line, call.range.start.character), newText: `${taskName} = ` });
+    } else if (bound?.kind === 'local' && /^\s*[A-Za-z_]\w*\s*(:[^=]*)?=\s*$/.test(prefix)) {
+      taskName = bound.key === '_' ? uniqueName('task', namesUsedIn(fn)) : bound.key;
+      if (bound.key === '_') edits.push({ range: { start: statement.range.start, end: call.range.start }, newText: `${taskName} = ` });
+    } else {
+      return undefined;
+    }
+    const { name: setName, definition } = this.taskSetDefinition();
+    edits.push(...definition);
+    edits.push(this.linesAfter(statement.range.end.line, [`${indent}${setName}.add(${taskName})`, `${indent}${taskName}.add_done_callback(${setName}.discard)`]));
+    return { edits, setName };
+  }
+
+  convertHooksToLifespan(
+    application: ApplicationFact,
+    hooks: readonly RegisteredHook[],
+  ): { edits: TextEdit[]; lifespanName: string } | undefined {
+    if (application.statement.start.character !== 0 || application.keywords.includes('lifespan') || hooks.length === 0) return undefined;
+    if (hooks.some(({ callback }) => callback.parent !== undefined || callback.className !== undefined)) return undefined;
+    const lifespanName = uniqueName('lifespan', this.moduleNames());
+    const edits: TextEdit[] = [];
+    const decorator = this.asyncContextManagerName(edits);
+    const call = ({ callback }: RegisteredHook) => `    ${callback.isAsync ? 'await ' : ''}${callback.name}()`;
+    const startup = hooks.filter(({ hook }) => hook.event === 'startup').map(call);
+    const shutdown = hooks.filter(({ hook }) => hook.event === 'shutdown').map(call);
+    const definition = [`@${decorator}`, `async def ${lifespanName}(app):`, ...startup, '    yield', ...shutdown, '', '', ''].join('\n');
+    edits.push({ range: point(application.statement.start.line, 0), newText: this.blankLinesBefore(application.statement.start.line, 2) + definition });
+
+    const argument = `lifespan=${lifespanName}`;
+    const constructorSites = [...new Map(hooks.filter(({ hook }) => hook.form === 'constructor-argument').map(({ hook }) => [rangeKey(hook.range), hook.range])).values()];
+    if (constructorSites.length > 0) {
+      const [first, ...rest] = constructorSites.sort(compareRanges);
+      edits.push({ range: first!, newText: argument });
+      for (const site of rest) {
+        const removal = this.argumentRemoval(site);
+        if (!removal) return undefined;
+        edits.push(removal);
+      }
+    } else {
+      const added = this.addArgument(application.arguments, argument);
+      if (!added) return undefined;
+      edits.push(added);
+    }
+    const removed = new Set<string>();
+    for (const { hook } of hooks) {
+      if (hook.form === 'constructor-argument' || removed.has(rangeKey(hook.range))) continue;
+      removed.add(rangeKey(hook.range));
+      const removal = this.wholeLinesRemoval(hook.range);
+      if (!removal) return undefined;
+      edits.push(removal);
+    }
+    return { edits, lifespanName };
+  }
+
+  /** The newlines that make `count` blank lines above `line` (none at the top of the file). */
+  private blankLinesBefore(line: number, count: number): string {
+    let blank = 0;
+    while (blank < count && line - blank - 1 >= 0 && this.lines[line - blank - 1]!.trim() === '') blank++;
+    return line - blank === 0 ? '' : '\n'.repeat(count - blank);
+  }
+
+  /** The top-level statements of a function's body, from its flow's statement ancestry. */
+  private bodyStatements(fn: FunctionFacts): Range[] {
+    const statements = new Map<string, Range>();
+    for (const block of fn.flow.blocks) {
+      for (const event of block.events) {
+        if (!('statement' in event)) continue;
+        const top = event.statement.ancestors[0] ?? event.statement.range;
+        statements.set(rangeKey(top), top);
+      }
+    }
+    return [...statements.values()].sort(compareRanges);
+  }
+
+  /** Nothing but whitespace or a comment follows `position` on its line. */
+  private endsItsLine(position: Position): boolean {
+    const rest = this.lines[position.line]?.slice(position.character) ?? '';
+    return /^\s*(#.*)?$/.test(rest);
+  }
+
+  private textBetween(start: Position, end: Position): string {
+    if (start.line !== end.line) return '\n';
+    return this.lines[start.line]!.slice(start.character, end.character);
+  }
+
+  /** Lines inserted after `line`, also when it is the file's last line without a newline. */
+  private linesAfter(line: number, texts: readonly string[]): TextEdit {
+    if (line + 1 < this.lines.length) return { range: point(line + 1, 0), newText: texts.map((text) => `${text}\n`).join('') };
+    return { range: point(line, this.lines[line]!.length), newText: texts.map((text) => `\n${text}`).join('') };
+  }
+
+  /** A module-level set that keeps tasks referenced, reused when the module has one. */
+  private taskSetDefinition(): { name: string; definition: TextEdit[] } {
+    const existing = this.facts.state.find((state) => state.scope === 'module' && state.root === 'background_tasks' && state.valueKind === 'set');
+    if (existing) return { name: existing.root, definition: [] };
+    const name = uniqueName('background_tasks', this.moduleNames());
+    const line = this.insertionLine();
+    const text = `${line.blankBefore ? '\n' : ''}# Strong references keep fire-and-forget tasks alive until they finish.\n${name} = set()\n${line.blankAfter ? '\n' : ''}`;
+    return { name, definition: [{ range: point(line.line, 0), newText: text }] };
+  }
+
+  /** How the module can name `contextlib.asynccontextmanager`, adding an import when it cannot. */
+  private asyncContextManagerName(edits: TextEdit[]): string {
+    const direct = this.facts.imports.find((fact) => fact.target === 'contextlib.asynccontextmanager');
+    if (direct) return direct.local;
+    const module = this.facts.imports.find((fact) => fact.target === 'contextlib');
+    if (module) return `${module.local}.asynccontextmanager`;
+    const line = this.insertionLine();
+    edits.push({ range: point(line.line, 0), newText: `from contextlib import asynccontextmanager\n${line.blankAfter && !line.blankBefore ? '\n' : ''}` });
+    return 'asynccontextmanager';
+  }
+
+  private moduleNames(): Set<string> {
+    return new Set([
+      ...this.facts.state.map((state) => state.root),
+      ...this.facts.imports.map((fact) => fact.local),
+      ...this.facts.functions.filter((fn) => !fn.parent && !fn.className).map((fn) => fn.name),
+      ...this.facts.applications.map((application) => application.name),
+    ]);
+  }
+
+  /** `FastAPI()` → `FastAPI(lifespan=x)`, `FastAPI(title="a")` → `FastAPI(title="a", lifespan=x)`. */
+  private addArgument(argumentsRange: Range, argument: string): TextEdit | undefined {
+    const close = argumentsRange.end;
+    const lastLine = this.lines[close.line]!.slice(0, close.character - 1);
+    let line = close.line;
+    let before = lastLine;
+    while (before.trim() === '' && line > argumentsRange.start.line) before = this.lines[--line]!;
+    if (before.includes('#')) return undefined;
+    const opening = line === argumentsRange.start.line && before.trimEnd().endsWith('(');
+    const end = before.trimEnd().length;
+    if (opening) return { range: point(line, end), newText: argument };
+    return { range: point(line, end), newText: before.trimEnd().endsWith(',') ? ` ${argument},` : `, ${argument}` };
+  }
+
+  /** Removes a keyword argument together with the comma that separates it from its neighbour. */
+  private argumentRemoval(site: Range): TextEdit | undefined {
+    if (site.start.line !== site.end.line) return undefined;
+    const text = this.lines[site.end.line]!;
+    const after = /^\s*,\s*/.exec(text.slice(site.end.character));
+    if (after) return { range: { start: site.start, end: { line: site.end.line, character: site.end.character + after[0].length } }, newText: '' };
+    const before = /,\s*$/.exec(text.slice(0, site.start.character));
+    if (before) return { range: { start: { line: site.start.line, character: before.index }, end: site.end }, newText: '' };
+    return undefined;
+  }
+
+  /** Deletes the lines a decorator or statement occupies, when it has them to itself. */
+  private wholeLinesRemoval(range: Range): TextEdit | undefined {
+    const head = this.lines[range.start.line]!.slice(0, range.start.character);
+    if (head.trim() !== '' || !this.endsItsLine(range.end)) return undefined;
+    return { range: { start: point(range.start.line, 0).start, end: point(range.end.line + 1, 0).start }, newText: '' };
+  }
+
   /** Reuses a module-level lock named for the state, or defines one after the imports. */
   private lockDefinition(kind: LockKind, stateRoot: string): { name: string; definition?: TextEdit[] } {
     const preferred = lockNameFor(stateRoot);
@@ -99,6 +286,35 @@ export class PythonFixBuilder implements FixBuilder {
     }
     return '    ';
   }
+}
+
+function methodCallText(call: MethodCallStatement): string {
+  return `${call.awaited ? 'await ' : ''}${call.receiver}.${call.method}()`;
+}
+
+/** Local names a function binds or reads, and its parameters: what a new local must not shadow. */
+function namesUsedIn(fn: FunctionFacts): Set<string> {
+  const names = new Set(fn.params.map((param) => param.name));
+  for (const block of fn.flow.blocks) {
+    for (const event of block.events) {
+      if (event.kind === 'bind' || event.kind === 'local-read') names.add(event.name);
+    }
+  }
+  return names;
+}
+
+function uniqueName(preferred: string, taken: ReadonlySet<string>): string {
+  let name = preferred;
+  for (let suffix = 2; taken.has(name); suffix++) name = `${preferred}_${suffix}`;
+  return name;
+}
+
+function rangeKey(range: Range): string {
+  return `${range.start.line}:${range.start.character}-${range.end.line}:${range.end.character}`;
+}
+
+function compareRanges(a: Range, b: Range): number {
+  return a.start.line - b.start.line || a.start.character - b.start.character;
 }
 
 function point(line: number, character: number): Range {

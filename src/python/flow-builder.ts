@@ -11,6 +11,7 @@ import type {
   ReadAccess,
   StateRef,
   StatementRef,
+  ValueHolder,
   ValueSource,
 } from '../core/facts';
 import { LOCK_TYPES, type ModuleScope } from './scope';
@@ -103,6 +104,10 @@ export class FlowBuilder {
   private nextEvent = 1;
   private nextRegion = 1;
   private readonly explicitLockRegions = new Map<string, number>();
+  /** Where the value of a call (by node id) is stored, noted before the call is evaluated. */
+  private readonly pendingBindings = new Map<number, ValueHolder[]>();
+  /** The enclosing call of a call that is a direct argument (by node id). */
+  private readonly pendingArgumentOf = new Map<number, { callee?: string; text: string }>();
 
   constructor(private readonly env: FunctionEnvironment) {
     this.current = this.newBlock();
@@ -337,6 +342,7 @@ export class FlowBuilder {
     }
     if (!current) return; // an annotation without a value: `x: int`
     const usage: CallUsage = 'assigned';
+    this.noteBinding(current, targets);
     const value = this.expr(current, usage);
     const type = this.env.scope.typeOf(current, (name) => this.env.localTypes.get(name));
     for (const target of targets) {
@@ -716,7 +722,17 @@ export class FlowBuilder {
       const isAlias = value.type === 'as_pattern';
       const context = isAlias ? namedChildren(value)[0] : value;
       if (!context) continue;
+      const alias = isAlias ? field(value, 'alias') : null;
+      if (alias) this.noteBinding(context, namedChildren(alias));
       const source = this.expr(context, 'other');
+      const contextCall = this.lastCallAt(unparenthesize(context));
+      this.emit({
+        kind: 'context',
+        form: isAsync ? 'async-with' : 'with',
+        call: contextCall,
+        holder: contextCall === undefined ? this.holderOf(context) : undefined,
+        range: rangeOf(context),
+      });
       if (isAsync) this.suspend('async-with', context);
       const lock = this.lockOf(context, isAsync);
       if (lock) {
@@ -724,7 +740,6 @@ export class FlowBuilder {
         regions.push(region);
         this.emit({ kind: 'lock-enter', lock: lock.name, lockKind: lock.kind, region, range: rangeOf(context) });
       }
-      const alias = isAlias ? field(value, 'alias') : null;
       if (alias) {
         const type = this.env.scope.typeOf(context, (name) => this.env.localTypes.get(name));
         for (const name of namedChildren(alias)) {
@@ -736,6 +751,17 @@ export class FlowBuilder {
     this.block(field(node, 'body'));
     for (const region of regions.reverse()) this.emit({ kind: 'lock-exit', region });
     if (isAsync && items.length > 0) this.suspend('async-with', items[0]!);
+  }
+
+  /** The id of the call event just emitted for `node`, if `node` is a call. */
+  private lastCallAt(node: Node): number | undefined {
+    if (node.type !== 'call') return undefined;
+    const start = rangeOf(node).start;
+    for (let index = this.current.events.length - 1; index >= 0; index--) {
+      const event = this.current.events[index]!;
+      if (event.kind === 'call' && event.range.start.line === start.line && event.range.start.character === start.character) return event.id;
+    }
+    return undefined;
   }
 
   private matchStatement(node: Node): void {
@@ -918,8 +944,14 @@ export class FlowBuilder {
 
   private name(node: Node): ValueSource {
     const text = node.text;
-    if (this.isLocal(text)) return { reads: [], locals: [text], computed: false };
-    if (this.isEnclosingLocal(text)) return EMPTY;
+    if (this.isLocal(text)) {
+      this.emit({ kind: 'local-read', name: text, range: rangeOf(node) });
+      return { reads: [], locals: [text], computed: false };
+    }
+    if (this.isEnclosingLocal(text)) {
+      this.emit({ kind: 'local-read', name: text, range: rangeOf(node) });
+      return EMPTY;
+    }
     if (!this.env.trackState) return EMPTY;
     const access = this.stateTarget(node);
     return access ? this.read(access.ref, 'value', node) : EMPTY;
@@ -1011,8 +1043,17 @@ export class FlowBuilder {
         ? namedChildren(argumentsNode).filter((child) => child.type !== 'comment')
         : [argumentsNode]
       : [];
+    const calleeName = this.env.scope.calleeName(callee, (name) => this.env.localTypes.get(name));
+    const text = shortText(callee, 80);
+    const argumentValues = argumentNodes.map((argument) =>
+      unparenthesize(argument.type === 'keyword_argument' ? (field(argument, 'value') ?? argument) : argument),
+    );
+    for (const argument of argumentValues) {
+      if (argument.type === 'call') this.pendingArgumentOf.set(argument.id, { callee: calleeName, text });
+    }
     const args = argumentNodes.map((argument) => this.expr(argument, 'argument'));
     sources.push(...args);
+    const holders = argumentValues.flatMap((argument) => this.holderOf(argument) ?? []);
 
     let result: ValueSource = computed(merge(EMPTY, ...sources));
     if (receiverAccess && method) {
@@ -1021,17 +1062,55 @@ export class FlowBuilder {
     if ((method === 'acquire' || method === 'release') && calleeExpr.type === 'attribute') {
       this.explicitLock(field(calleeExpr, 'object'), method, usage === 'awaited', node);
     }
+    const object = calleeExpr.type === 'attribute' ? field(calleeExpr, 'object') : null;
+    const receiver = object ? this.holderOf(object) : undefined;
+    const boundTo = this.pendingBindings.get(node.id);
+    const argumentOf = this.pendingArgumentOf.get(node.id);
+    this.pendingBindings.delete(node.id);
+    this.pendingArgumentOf.delete(node.id);
     this.emit({
       kind: 'call',
       id: this.id(),
-      callee: this.env.scope.calleeName(callee, (name) => this.env.localTypes.get(name)),
-      text: shortText(callee, 80),
+      callee: calleeName,
+      text,
       usage,
       range: rangeOf(node),
       calleeRange: rangeOf(callee),
       statement: this.statementRef,
+      ...(receiver && { receiver }),
+      ...(boundTo && { boundTo }),
+      ...(argumentOf && { argumentOf }),
+      ...(holders.length > 0 && { arguments: holders }),
     });
     return result;
+  }
+
+  /** Notes where a call's value goes, for `x = call()`, `x = await call()` and `with call() as x`. */
+  private noteBinding(value: Node, targets: readonly Node[]): void {
+    let expression = unparenthesize(value);
+    if (expression.type === 'await') expression = unparenthesize(namedChildren(expression)[0] ?? expression);
+    if (expression.type !== 'call') return;
+    const holders = targets.flatMap((target) => this.holderOf(target) ?? []);
+    if (holders.length > 0) this.pendingBindings.set(expression.id, holders);
+  }
+
+  /**
+   * The holder an expression names: a local (or a dotted path from one), shared state, or an
+   * attribute of `self`. Undefined for anything computed.
+   */
+  private holderOf(node: Node): ValueHolder | undefined {
+    const expression = unparenthesize(node);
+    if (expression.type !== 'identifier' && expression.type !== 'attribute' && expression.type !== 'subscript') return undefined;
+    const text = expression.text;
+    const shared = this.stateRef(expression);
+    if (shared) return { key: canonicalKey(shared.key), text, kind: 'shared' };
+    const parts = dottedParts(expression);
+    const head = parts?.[0];
+    if (!parts || !head || !(this.isLocal(head) || this.isEnclosingLocal(head))) return undefined;
+    if (head === this.env.selfName && this.env.className && parts.length > 1) {
+      return { key: `${this.env.className}().${parts.slice(1).join('.')}`, text, kind: 'instance' };
+    }
+    return { key: parts.join('.'), text, kind: 'local' };
   }
 
   /** `STATE.get(k)`, `STATE.append(x)`, `STATE.pop(k)`: reads and writes through methods. */
@@ -1267,6 +1346,11 @@ function operandsOf(node: Node): readonly Node[] {
     current = left;
   }
   return current === node ? namedChildren(node) : [current, ...rights.reverse()];
+}
+
+/** State keys with one quote style, so that `app['db']` and `app["db"]` name the same holder. */
+function canonicalKey(key: string): string {
+  return key.replace(/'/g, '"');
 }
 
 function zeroRange(): Range {

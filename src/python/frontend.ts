@@ -1,7 +1,9 @@
 import type {
+  ApplicationFact,
   Comment,
   ExecutionContext,
   FunctionFacts,
+  LifecycleHookFact,
   LockKind,
   ModuleFacts,
   Parameter,
@@ -50,13 +52,16 @@ export function extractFacts(tree: Tree, source: string, path: string, moduleNam
   };
 
   const functions: FunctionFacts[] = [];
+  const functionIds = new Map<number, string>();
   const unanalysable: Range[] = [];
   for (const definition of root.descendantsOfType(['function_definition', 'lambda'])) {
     // The `lambda` keyword token has the same type name as the expression: skip it.
     if (!definition || !definition.isNamed || definition.hasError) continue;
     const facts = withinStackLimit(() => functionFacts(definition, scope, handlers, namesOf));
-    if (facts) functions.push(facts);
-    else unanalysable.push(rangeOf(definition));
+    if (facts) {
+      functions.push(facts);
+      functionIds.set(definition.id, facts.id);
+    } else unanalysable.push(rangeOf(definition));
   }
 
   const moduleFlow =
@@ -86,6 +91,27 @@ export function extractFacts(tree: Tree, source: string, path: string, moduleNam
     locks: moduleLocks(scope),
     imports: scope.importFacts,
     frameworks: [...handlers.frameworks],
+    applications: handlers.applications.map(
+      (application): ApplicationFact => ({
+        name: application.name,
+        framework: application.framework,
+        call: rangeOf(application.call),
+        arguments: rangeOf(field(application.call, 'arguments') ?? application.call),
+        statement: rangeOf(application.statement),
+        keywords: application.keywords,
+      }),
+    ),
+    lifecycleHooks: handlers.hooks.map(
+      (hook): LifecycleHookFact => ({
+        event: hook.event,
+        form: hook.form,
+        framework: hook.framework,
+        application: hook.application,
+        range: rangeOf(hook.site),
+        callbackText: hook.callback.text,
+        callback: hook.definition ? functionIds.get(hook.definition.id) : undefined,
+      }),
+    ),
     syntaxErrors: [...(root.hasError ? syntaxErrors(root) : []), ...unanalysable],
   };
   return { facts, fixes: new PythonFixBuilder(facts, multilineStringLines(root)) };
@@ -112,12 +138,13 @@ function functionFacts(
   }
   const nameNode = field(definition, 'name');
   const name = isLambda ? '<lambda>' : (nameNode?.text ?? '<unknown>');
-  const decorators = decoratorsOf(definition).flatMap((decorator) => {
+  const decoratorSites = decoratorsOf(definition).flatMap((decorator) => {
     const expression = namedChildren(decorator)[0];
     const callee = expression?.type === 'call' ? field(expression, 'function') : expression;
     const qualified = callee ? (scope.qualify(callee) ?? callee.text) : undefined;
-    return qualified ? [qualified] : [];
+    return qualified ? [{ qualified, range: rangeOf(decorator) }] : [];
   });
+  const decorators = decoratorSites.map((site) => site.qualified);
   const isStatic = decorators.some((d) => d === 'staticmethod' || d.endsWith('.staticmethod'));
   const isClassMethod = decorators.some((d) => d === 'classmethod' || d.endsWith('.classmethod'));
   const params = parameters(definition, scope);
@@ -167,6 +194,7 @@ function functionFacts(
     isLambda,
     execution: executionOf(isAsync, role?.kind, role?.framework),
     decorators,
+    decoratorRanges: decoratorSites.map((site) => site.range),
     params,
     range: rangeOf(definition.parent?.type === 'decorated_definition' ? definition.parent : definition),
     nameRange: nameNode ? rangeOf(nameNode) : rangeOf(definition),

@@ -16,6 +16,27 @@ export interface HandlerRole {
   framework: Framework;
 }
 
+/** An application or router constructed and bound to a module-level name. */
+export interface ApplicationSite {
+  name: string;
+  framework: Framework;
+  call: Node;
+  statement: Node;
+  keywords: string[];
+}
+
+/** A startup/shutdown callback registered on an application, and the syntax that registers it. */
+export interface LifecycleHookSite {
+  event: 'startup' | 'shutdown';
+  form: 'decorator' | 'registration-call' | 'constructor-argument';
+  framework: Framework;
+  application: string;
+  site: Node;
+  callback: Node;
+  /** The callback's definition when this module defines it. */
+  definition?: Node;
+}
+
 const HTTP_METHODS = new Set(['get', 'post', 'put', 'delete', 'patch', 'options', 'head', 'trace']);
 const FASTAPI_ROUTE_DECORATORS = new Set([...HTTP_METHODS, 'api_route', 'route']);
 const AIOHTTP_ROUTE_FUNCTIONS = new Set([...HTTP_METHODS, 'route', 'view']);
@@ -58,6 +79,9 @@ export class HandlerDetector {
   readonly frameworks = new Set<Framework>();
   /** Module-level names holding application objects: `app`, `router`, `routes`. */
   readonly appNames = new Map<string, Framework>();
+  readonly applications: ApplicationSite[] = [];
+  /** Callbacks registered with `on_event`, `add_event_handler` or `on_startup=`/`on_shutdown=`. */
+  readonly hooks: LifecycleHookSite[] = [];
   private readonly functionsByName = new Map<string, Node>();
   private readonly defaultFramework: Framework | undefined;
 
@@ -169,6 +193,10 @@ export class HandlerDetector {
         const event = first ? stringValue(first) : undefined;
         if (event === 'startup') this.assign(definition, 'startup', framework);
         if (event === 'shutdown') this.assign(definition, 'shutdown', framework);
+        const name = field(definition, 'name');
+        if ((event === 'startup' || event === 'shutdown') && framework && receiver && name) {
+          this.hooks.push({ event, form: 'decorator', framework, application: receiver.text, site: decorator, callback: name, definition });
+        }
         continue;
       }
       if (method === 'websocket' || method === 'websocket_route') {
@@ -197,6 +225,7 @@ export class HandlerDetector {
       this.assign(this.resolveFunction(keywords.get('lifespan')), 'lifespan', framework);
       for (const hook of this.listItems(keywords.get('on_startup'))) this.assign(this.resolveFunction(hook), 'startup', framework);
       for (const hook of this.listItems(keywords.get('on_shutdown'))) this.assign(this.resolveFunction(hook), 'shutdown', framework);
+      this.recordApplication(call, framework, [...keywords.keys()]);
       return;
     }
     if (qualified === 'starlette.routing.Route' || qualified === 'starlette.routing.WebSocketRoute') {
@@ -232,6 +261,11 @@ export class HandlerDetector {
       const event = positional[0] ? stringValue(unparenthesize(positional[0])) : undefined;
       const kind = event === 'startup' ? 'startup' : event === 'shutdown' ? 'shutdown' : undefined;
       if (kind) this.assign(this.resolveFunction(positional[1]), kind, framework);
+      if (kind && receiver && positional[1] && framework !== 'aiohttp') {
+        const site = call.parent?.type === 'expression_statement' ? call.parent : call;
+        const definition = this.resolveFunction(positional[1]);
+        this.hooks.push({ event: kind, form: 'registration-call', framework, application: receiver.text, site, callback: positional[1], definition });
+      }
     } else if (method === 'add_task') {
       this.assign(this.resolveFunction(positional[0]), 'background', framework);
     } else if (AIOHTTP_ADD_ROUTE.test(method) && receiverParts?.includes('router')) {
@@ -249,6 +283,28 @@ export class HandlerDetector {
               ? 'lifespan'
               : undefined;
       if (kind) this.assign(this.resolveFunction(positional[0]), kind, framework);
+    }
+  }
+
+  /**
+   * `app = FastAPI(...)` at module level: the application, and the callbacks its `on_startup=` /
+   * `on_shutdown=` arguments register.
+   */
+  private recordApplication(call: Node, framework: Framework, keywords: string[]): void {
+    const assignment = call.parent;
+    const target = assignment?.type === 'assignment' ? field(assignment, 'left') : null;
+    const statement = assignment?.parent;
+    if (!assignment || target?.type !== 'identifier' || statement?.type !== 'expression_statement') return;
+    if (statement.parent?.type !== 'module') return;
+    this.applications.push({ name: target.text, framework, call, statement, keywords });
+    if (framework === 'aiohttp') return;
+    for (const event of ['startup', 'shutdown'] as const) {
+      const value = this.scope.argument(call, `on_${event}`);
+      const site = value?.parent;
+      if (!value || site?.type !== 'keyword_argument') continue;
+      for (const callback of this.listItems(value)) {
+        this.hooks.push({ event, form: 'constructor-argument', framework, application: target.text, site, callback, definition: this.resolveFunction(callback) });
+      }
     }
   }
 

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import type { FlowEvent, FunctionFacts, ModuleFacts, Range, ReadEvent, StateRef, ValueSource, WriteEvent } from '../core/facts';
 import type { Rule } from '../core/rule';
 import { sourceLines } from '../core/source-lines';
+import { spawnsTask } from './catalog/tasks';
 import { line, storyStep } from './race-reporting';
 
 const REQUEST_KINDS = new Set(['route', 'websocket', 'dependency', 'background']);
@@ -100,6 +101,29 @@ function derivesFrom(value: ValueSource, reads: ReadonlySet<number>, events: rea
   return fromReads(value) || events.some((event) => event.kind === 'bind' && value.locals.includes(event.name) && fromReads(event.value));
 }
 
+const TASK_ADDS = new Set(['add', 'append']);
+const TASK_REMOVALS = new Set(['discard', 'remove', 'pop', 'clear']);
+
+/**
+ * A set of the process's own asyncio tasks, kept so they are not garbage-collected (the IL401
+ * fix): tasks exist only in their process, so a per-process copy is exactly right.
+ */
+function isTaskRegistry(state: SharedState): boolean {
+  const addsTask = ({ fn, write }: Mutation) => {
+    if (write.op !== 'mutate' || !TASK_ADDS.has(write.method ?? '')) return false;
+    return fn.flow.blocks.some((block) =>
+      block.events.some(
+        (event) =>
+          event.kind === 'call' &&
+          spawnsTask(event.callee, event.text) &&
+          ((event.usage === 'argument' && event.statement.range.start.line === write.statement.range.start.line) ||
+            event.boundTo?.some((holder) => holder.kind === 'local' && write.value.locals.includes(holder.key)) === true),
+      ),
+    );
+  };
+  return state.mutations.some(addsTask) && state.mutations.every((mutation) => addsTask(mutation) || TASK_REMOVALS.has(mutation.write.method ?? ''));
+}
+
 export const perProcessState: Rule = {
   meta: {
     code: 'IL103',
@@ -186,7 +210,7 @@ with a reason: \`# interleave: ignore[per-process-state] -- single worker by des
       }
     }
     for (const state of states.values()) {
-      if (isMemoCache(module, state)) continue;
+      if (isMemoCache(module, state) || isTaskRegistry(state)) continue;
       const setupWrite = module.functions
         .filter((fn) => SETUP_KINDS.has(fn.kind))
         .flatMap((fn) => fn.flow.blocks.flatMap((block) => block.events))
@@ -199,7 +223,7 @@ with a reason: \`# interleave: ignore[per-process-state] -- single worker by des
         .join(', ');
       const more = mutations.length > 3 ? ` and ${mutations.length - 3} more` : '';
       const copies = workers
-        ? `${workers.source ? `${basename(workers.source.path)}:${workers.source.range.start.line + 1}` : 'The workers setting'} runs ${workers.count} workers: each has its own \`${state.name}\`, so a change made on one worker is invisible to the other ${workers.count - 1}.`
+        ? `${workers.source ? `${basename(workers.source.path)}:${workers.source.range.start.line + 1}` : 'The workers setting'} runs ${workers.description ?? `${workers.count} workers`}: each has its own \`${state.name}\`, so a change made on one worker is invisible to the ${workers.description ? 'others' : `other ${workers.count - 1}`}.`
         : `Each worker process (gunicorn \`-w\`, \`uvicorn --workers\`) has its own copy, so with more than one worker a request only sees the changes made on its own worker.`;
       report({
         message: `\`${state.name}\` is application state kept in process memory, mutated by request handlers (${sites}${more}). ${copies} Keep it in Redis or a database, or run and document a single worker.`,
@@ -207,7 +231,7 @@ with a reason: \`# interleave: ignore[per-process-state] -- single worker by des
         severity: workers && workers.count > 1 ? 'warning' : undefined,
         related: [
           ...mutations.map(({ fn, write }) => ({ path: module.path, range: write.range, message: `mutated in \`${fn.name}\`` })),
-          ...(workers?.source ? [{ path: workers.source.path, range: workers.source.range, message: `${workers.count} worker processes configured here` }] : []),
+          ...(workers?.source ? [{ path: workers.source.path, range: workers.source.range, message: `${workers.description ?? `${workers.count} worker processes`} configured here` }] : []),
         ],
         story: {
           kind: 'per-process',

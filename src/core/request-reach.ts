@@ -1,0 +1,48 @@
+import type { CallEvent, FunctionFacts, FunctionKind, ModuleFacts } from './facts';
+
+/** The kinds of function a framework runs once per request (or per message, per connection). */
+export const PER_REQUEST_KINDS: ReadonlySet<FunctionKind> = new Set(['route', 'websocket', 'dependency', 'background']);
+
+/** Every call event of a function's flow, in block order. */
+export function callsOf(fn: { flow: FunctionFacts['flow'] }): CallEvent[] {
+  const calls: CallEvent[] = [];
+  for (const block of fn.flow.blocks) for (const event of block.events) if (event.kind === 'call') calls.push(event);
+  return calls;
+}
+
+/** The names a module's own functions and methods are called by: `app.main.helper`, `app.main.Service().run`. */
+export function calleeNamesOf(module: ModuleFacts, fn: FunctionFacts): string[] {
+  if (fn.isLambda || fn.parent) return [];
+  if (!fn.className) return [`${module.moduleName}.${fn.name}`];
+  return [`${module.moduleName}.${fn.className}().${fn.name}`, `${module.moduleName}.${fn.className}.${fn.name}`];
+}
+
+/**
+ * The functions of a module that run per request: handlers of the given kinds, the functions
+ * and methods of this module they call (transitively), and functions nested in either. Each maps
+ * to the handler it is first reached from. `runsOnce` drops functions whose body does not run per
+ * call (a cached dependency).
+ */
+export function requestReach(
+  module: ModuleFacts,
+  runsOnce: (fn: FunctionFacts) => boolean = () => false,
+  kinds: ReadonlySet<FunctionKind> = PER_REQUEST_KINDS,
+): Map<FunctionFacts, FunctionFacts> {
+  const byCallee = new Map<string, FunctionFacts[]>();
+  for (const fn of module.functions) {
+    for (const name of calleeNamesOf(module, fn)) byCallee.set(name, [...(byCallee.get(name) ?? []), fn]);
+  }
+  const reached = new Map<FunctionFacts, FunctionFacts>();
+  const queue = module.functions.filter((fn) => kinds.has(fn.kind) && !runsOnce(fn)).map((fn) => ({ fn, entry: fn }));
+  while (queue.length > 0) {
+    const { fn, entry } = queue.shift()!;
+    if (reached.has(fn) || runsOnce(fn)) continue;
+    reached.set(fn, entry);
+    for (const call of callsOf(fn)) {
+      if (!call.callee) continue;
+      for (const callee of byCallee.get(call.callee) ?? []) if (callee.name !== '__init__') queue.push({ fn: callee, entry });
+    }
+    for (const nested of module.functions) if (nested.parent === fn.id) queue.push({ fn: nested, entry });
+  }
+  return reached;
+}

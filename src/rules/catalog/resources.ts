@@ -1,0 +1,273 @@
+/**
+ * Resources that hold sockets, connection pools, threads or file handles, by the qualified
+ * callee that creates them, with the call that releases each. IL301 (missing-cleanup) and IL302
+ * (per-request-client) read this table; nothing else about a library lives in the rules.
+ */
+
+export interface CloseCall {
+  method: string;
+  awaited: boolean;
+}
+
+export type ResourceCategory =
+  | 'HTTP client'
+  | 'database engine'
+  | 'connection pool'
+  | 'database connection'
+  | 'cache client'
+  | 'message broker client'
+  | 'RPC channel'
+  | 'SDK client'
+  | 'executor'
+  | 'file';
+
+export interface ResourceKind {
+  /** What messages call it, e.g. `httpx.AsyncClient`. */
+  label: string;
+  category: ResourceCategory;
+  /** Qualified callees that create it. */
+  constructors: readonly string[];
+  /** Calls that release it; the first is the one fixes and messages suggest. */
+  closes: readonly CloseCall[];
+  /**
+   * Built once and shared, it pools connections: constructing it per request (IL302) throws the
+   * pool away. Sessions, single connections, executors and files are not in this group.
+   */
+  pooled: boolean;
+  /**
+   * Left open at module level it leaks at every reload and at shutdown (IL301). False for
+   * synchronous engines and clients that the FastAPI tutorials create at import time, which the
+   * interpreter cleans up at exit, and for SDK clients documented as module-level singletons.
+   */
+  leaksAtModuleLevel: boolean;
+}
+
+const aclose: CloseCall = { method: 'aclose', awaited: true };
+const asyncClose: CloseCall = { method: 'close', awaited: true };
+const syncClose: CloseCall = { method: 'close', awaited: false };
+
+export const RESOURCES: readonly ResourceKind[] = [
+  {
+    label: 'httpx.AsyncClient',
+    category: 'HTTP client',
+    constructors: ['httpx.AsyncClient'],
+    closes: [aclose],
+    pooled: true,
+    leaksAtModuleLevel: true,
+  },
+  {
+    label: 'httpx.Client',
+    category: 'HTTP client',
+    constructors: ['httpx.Client'],
+    closes: [syncClose],
+    pooled: true,
+    leaksAtModuleLevel: false,
+  },
+  {
+    label: 'aiohttp.ClientSession',
+    category: 'HTTP client',
+    constructors: ['aiohttp.ClientSession', 'aiohttp.client.ClientSession'],
+    closes: [asyncClose],
+    pooled: true,
+    leaksAtModuleLevel: true,
+  },
+  {
+    label: 'requests.Session',
+    category: 'HTTP client',
+    constructors: ['requests.Session', 'requests.session', 'requests.sessions.Session'],
+    closes: [syncClose],
+    pooled: true,
+    leaksAtModuleLevel: false,
+  },
+  {
+    label: 'an async SQLAlchemy engine',
+    category: 'database engine',
+    constructors: ['sqlalchemy.ext.asyncio.create_async_engine', 'sqlalchemy.ext.asyncio.AsyncEngine', 'sqlmodel.ext.asyncio.create_async_engine'],
+    closes: [{ method: 'dispose', awaited: true }],
+    pooled: true,
+    leaksAtModuleLevel: true,
+  },
+  {
+    label: 'a SQLAlchemy engine',
+    category: 'database engine',
+    constructors: ['sqlalchemy.create_engine', 'sqlalchemy.engine.create_engine', 'sqlmodel.create_engine'],
+    closes: [{ method: 'dispose', awaited: false }],
+    pooled: true,
+    leaksAtModuleLevel: false,
+  },
+  {
+    label: 'an asyncpg pool',
+    category: 'connection pool',
+    constructors: ['asyncpg.create_pool', 'asyncpg.pool.create_pool'],
+    closes: [asyncClose, { method: 'terminate', awaited: false }],
+    pooled: true,
+    leaksAtModuleLevel: true,
+  },
+  {
+    label: 'an asyncpg connection',
+    category: 'database connection',
+    constructors: ['asyncpg.connect'],
+    closes: [asyncClose, { method: 'terminate', awaited: false }],
+    pooled: false,
+    leaksAtModuleLevel: true,
+  },
+  {
+    label: 'an aiosqlite connection',
+    category: 'database connection',
+    constructors: ['aiosqlite.connect'],
+    closes: [asyncClose],
+    pooled: false,
+    leaksAtModuleLevel: true,
+  },
+  {
+    label: 'a psycopg connection pool',
+    category: 'connection pool',
+    constructors: ['psycopg_pool.AsyncConnectionPool', 'psycopg_pool.ConnectionPool'],
+    closes: [asyncClose, syncClose],
+    pooled: true,
+    leaksAtModuleLevel: true,
+  },
+  {
+    label: 'an async Redis client',
+    category: 'cache client',
+    constructors: [
+      'redis.asyncio.Redis',
+      'redis.asyncio.StrictRedis',
+      'redis.asyncio.from_url',
+      'redis.asyncio.Redis.from_url',
+      'redis.asyncio.client.Redis',
+      'redis.asyncio.ConnectionPool',
+      'redis.asyncio.ConnectionPool.from_url',
+      'aioredis.Redis',
+      'aioredis.from_url',
+      'aioredis.Redis.from_url',
+    ],
+    closes: [aclose, asyncClose, { method: 'disconnect', awaited: true }],
+    pooled: true,
+    leaksAtModuleLevel: true,
+  },
+  {
+    label: 'a Redis client',
+    category: 'cache client',
+    constructors: ['redis.Redis', 'redis.StrictRedis', 'redis.from_url', 'redis.Redis.from_url', 'redis.client.Redis'],
+    closes: [syncClose],
+    pooled: true,
+    leaksAtModuleLevel: false,
+  },
+  {
+    label: 'a Motor client',
+    category: 'database connection',
+    constructors: ['motor.motor_asyncio.AsyncIOMotorClient', 'motor.AsyncIOMotorClient'],
+    closes: [syncClose],
+    pooled: true,
+    leaksAtModuleLevel: true,
+  },
+  {
+    label: 'an async MongoDB client',
+    category: 'database connection',
+    constructors: ['pymongo.AsyncMongoClient'],
+    closes: [asyncClose],
+    pooled: true,
+    leaksAtModuleLevel: true,
+  },
+  {
+    label: 'a MongoDB client',
+    category: 'database connection',
+    constructors: ['pymongo.MongoClient', 'pymongo.mongo_client.MongoClient'],
+    closes: [syncClose],
+    pooled: true,
+    leaksAtModuleLevel: false,
+  },
+  {
+    label: 'an Elasticsearch client',
+    category: 'SDK client',
+    constructors: ['elasticsearch.AsyncElasticsearch'],
+    closes: [asyncClose],
+    pooled: true,
+    leaksAtModuleLevel: true,
+  },
+  {
+    label: 'an aiokafka producer',
+    category: 'message broker client',
+    constructors: ['aiokafka.AIOKafkaProducer'],
+    closes: [{ method: 'stop', awaited: true }],
+    pooled: true,
+    leaksAtModuleLevel: true,
+  },
+  {
+    label: 'an aiokafka consumer',
+    category: 'message broker client',
+    constructors: ['aiokafka.AIOKafkaConsumer'],
+    closes: [{ method: 'stop', awaited: true }],
+    pooled: true,
+    leaksAtModuleLevel: true,
+  },
+  {
+    label: 'an aio-pika connection',
+    category: 'message broker client',
+    constructors: ['aio_pika.connect_robust', 'aio_pika.connect'],
+    closes: [asyncClose],
+    pooled: true,
+    leaksAtModuleLevel: true,
+  },
+  {
+    label: 'a gRPC channel',
+    category: 'RPC channel',
+    constructors: ['grpc.aio.insecure_channel', 'grpc.aio.secure_channel'],
+    closes: [asyncClose],
+    pooled: true,
+    leaksAtModuleLevel: true,
+  },
+  {
+    label: 'an async SDK client',
+    category: 'SDK client',
+    constructors: ['openai.AsyncOpenAI', 'openai.AsyncAzureOpenAI', 'anthropic.AsyncAnthropic'],
+    closes: [asyncClose],
+    pooled: true,
+    leaksAtModuleLevel: false,
+  },
+  {
+    label: 'an SDK client',
+    category: 'SDK client',
+    constructors: ['openai.OpenAI', 'openai.AzureOpenAI', 'anthropic.Anthropic'],
+    closes: [syncClose],
+    pooled: true,
+    leaksAtModuleLevel: false,
+  },
+  {
+    label: 'an executor',
+    category: 'executor',
+    constructors: ['concurrent.futures.ThreadPoolExecutor', 'concurrent.futures.ProcessPoolExecutor', 'concurrent.futures.thread.ThreadPoolExecutor'],
+    closes: [{ method: 'shutdown', awaited: false }],
+    pooled: false,
+    leaksAtModuleLevel: false,
+  },
+  {
+    label: 'a file',
+    category: 'file',
+    constructors: ['builtins.open', 'io.open'],
+    closes: [syncClose],
+    pooled: false,
+    leaksAtModuleLevel: false,
+  },
+  {
+    label: 'an aiofiles file',
+    category: 'file',
+    constructors: ['aiofiles.open'],
+    closes: [asyncClose],
+    pooled: false,
+    leaksAtModuleLevel: false,
+  },
+];
+
+const BY_CONSTRUCTOR: ReadonlyMap<string, ResourceKind> = new Map(
+  RESOURCES.flatMap((kind) => kind.constructors.map((constructor) => [constructor, kind] as const)),
+);
+
+/** The resource a call creates, by its qualified callee. */
+export function resourceCreatedBy(callee: string | undefined): ResourceKind | undefined {
+  return callee ? BY_CONSTRUCTOR.get(callee) : undefined;
+}
+
+/** Methods that release some resource: a call of one of these on an unknown object may be a cleanup. */
+export const RELEASE_METHODS: ReadonlySet<string> = new Set(RESOURCES.flatMap((kind) => kind.closes.map((close) => close.method)));

@@ -1,0 +1,295 @@
+import type { CallEvent, FlowEvent, FlowGraph, FunctionFacts, ModuleFacts, ValueHolder } from '../core/facts';
+import type { Fix } from '../core/hazard';
+import { requestReach } from '../core/request-reach';
+import type { FixBuilder, MethodCallStatement, ProjectFacts, Rule } from '../core/rule';
+import { excerpt } from '../core/source-excerpt';
+import { RELEASE_METHODS, resourceCreatedBy, type ResourceKind } from './catalog/resources';
+
+/** Where a resource is opened: once per process, so it must be closed once at shutdown. */
+type Origin = { kind: 'lifespan' | 'startup'; fn: FunctionFacts } | { kind: 'module' };
+
+interface OpenedResource {
+  kind: ResourceKind;
+  call: CallEvent;
+  origin: Origin;
+  /** Every name the resource is reachable by: where it was stored and the names it was copied to. */
+  holders: ValueHolder[];
+}
+
+/** What other modules need to know: the releases this module performs, by qualified callee and state key. */
+interface ReleaseSummary {
+  releases: string[];
+}
+
+const STACK_ENTRY = /\.(enter_async_context|enter_context)$/;
+const APPLICATION_PARAMETER = /^_?(app|application)$/;
+const SETUP_KINDS = new Set(['lifespan', 'startup'] as const);
+
+function eventsOf(flow: FlowGraph): FlowEvent[] {
+  return flow.blocks.flatMap((block) => block.events);
+}
+
+function methodOf(call: CallEvent): string {
+  return call.text.slice(call.text.lastIndexOf('.') + 1);
+}
+
+/**
+ * Lifespans the framework registration names, plus `@asynccontextmanager` functions that take
+ * the application: a lifespan imported into the module that creates the app is defined elsewhere.
+ */
+function isLifespan(fn: FunctionFacts): boolean {
+  if (fn.kind === 'lifespan') return true;
+  if (!fn.isAsync || !fn.decorators.includes('contextlib.asynccontextmanager')) return false;
+  const first = fn.params[0];
+  return first !== undefined && (APPLICATION_PARAMETER.test(first.name) || /(FastAPI|Starlette|Application)$/.test(first.annotation ?? ''));
+}
+
+/** State keys as holders spell them (one quote style). */
+function canonicalKey(key: string): string {
+  return key.replace(/'/g, '"');
+}
+
+/** The holders a created resource is stored in, followed through plain copies within its function. */
+function holdersOf(call: CallEvent, flow: FlowGraph | undefined): ValueHolder[] {
+  const holders = [...(call.boundTo ?? [])];
+  if (!flow) return holders;
+  const events = eventsOf(flow);
+  for (let index = 0; index < holders.length; index++) {
+    const holder = holders[index]!;
+    if (holder.kind !== 'local') continue;
+    for (const event of events) {
+      if (event.kind === 'write' && event.op === 'assign' && !event.value.computed && event.value.locals.includes(holder.key)) {
+        const key = canonicalKey(event.state.key);
+        if (!holders.some((known) => known.key === key)) holders.push({ key, text: event.state.text, kind: 'shared' });
+      } else if (event.kind === 'bind' && !event.value.computed && event.value.locals.includes(holder.key)) {
+        if (!holders.some((known) => known.key === event.name)) holders.push({ key: event.name, text: event.name, kind: 'local' });
+      }
+    }
+  }
+  return holders;
+}
+
+/** Resources opened in lifespans, startup hooks (and what they call) and at module level. */
+function openedResources(module: ModuleFacts): OpenedResource[] {
+  const setup = new Map<FunctionFacts, FunctionFacts>();
+  for (const fn of module.functions) if (isLifespan(fn)) setup.set(fn, fn);
+  for (const [fn, entry] of requestReach(module, undefined, SETUP_KINDS)) if (!setup.has(fn)) setup.set(fn, entry);
+  const opened: OpenedResource[] = [];
+  for (const [fn, entry] of setup) {
+    for (const event of eventsOf(fn.flow)) {
+      const kind = event.kind === 'call' ? resourceCreatedBy(event.callee) : undefined;
+      if (!kind || event.kind !== 'call') continue;
+      const holders = holdersOf(event, fn.flow);
+      // A helper's local may be returned to its caller (no event says so): follow only what it stores in shared state.
+      if (fn !== entry && !holders.some((holder) => holder.kind === 'shared')) continue;
+      opened.push({ kind, call: event, origin: { kind: isLifespan(entry) ? 'lifespan' : 'startup', fn }, holders });
+    }
+  }
+  for (const event of eventsOf(module.moduleFlow)) {
+    const kind = event.kind === 'call' ? resourceCreatedBy(event.callee) : undefined;
+    if (!kind?.leaksAtModuleLevel || event.kind !== 'call') continue;
+    opened.push({ kind, call: event, origin: { kind: 'module' }, holders: holdersOf(event, undefined) });
+  }
+  return opened;
+}
+
+/** Entered as a context manager or on an exit stack, handed to other code, or never stored: not ours to close. */
+function isManagedOrHandedOver(resource: OpenedResource, flow: FlowGraph): boolean {
+  const { call, holders } = resource;
+  if (call.usage === 'argument' || call.usage === 'returned') return true;
+  if (call.argumentOf && STACK_ENTRY.test(call.argumentOf.text)) return true;
+  if (holders.length === 0) return call.usage !== 'statement';
+  const keys = new Set(holders.map((holder) => holder.key));
+  return eventsOf(flow).some(
+    (event) =>
+      (event.kind === 'context' && (event.call === call.id || (event.holder !== undefined && keys.has(event.holder.key)))) ||
+      (event.kind === 'call' && event.arguments?.some((argument) => keys.has(argument.key)) === true),
+  );
+}
+
+/** Whether some code releases the resource: a close call, a registered close callback, a context entry. */
+function isReleased(resource: OpenedResource, module: ModuleFacts, project: ProjectFacts): boolean {
+  const closeMethods = new Set(resource.kind.closes.map((close) => close.method));
+  const shared = resource.holders.filter((holder) => holder.kind !== 'local').map((holder) => holder.key);
+  const local = resource.origin.kind === 'module' ? [] : resource.holders.filter((holder) => holder.kind === 'local').map((holder) => holder.key);
+  const releases = (flow: FlowGraph, keys: readonly string[]) =>
+    eventsOf(flow).some(
+      (event) =>
+        (event.kind === 'call' && event.receiver !== undefined && keys.includes(event.receiver.key) && closeMethods.has(methodOf(event))) ||
+        (event.kind === 'call' && event.arguments?.some((argument) => keys.some((key) => [...closeMethods].some((method) => argument.key === `${key}.${method}`))) === true) ||
+        (event.kind === 'context' && event.holder !== undefined && keys.includes(event.holder.key)),
+    );
+  if (resource.origin.kind !== 'module' && releases(resource.origin.fn.flow, [...local, ...shared])) return true;
+  if (shared.length > 0 && [module.moduleFlow, ...module.functions.map((fn) => fn.flow)].some((flow) => releases(flow, shared))) return true;
+  if (closesThroughAlias(module, closeMethods, shared)) return true;
+  const qualified = new Set(
+    shared.flatMap((key) => [...closeMethods].flatMap((method) => [`${key}.${method}`, `${module.moduleName}.${key}.${method}`])),
+  );
+  for (const summary of project.summaries?.get('IL301')?.values() ?? []) {
+    if (isSummary(summary) && summary.releases.some((release) => qualified.has(release))) return true;
+  }
+  return false;
+}
+
+/**
+ * A function that reads the resource's holder and closes something through a local this rule
+ * cannot follow (`for client in (app.state.a, app.state.b): await client.aclose()`) may be
+ * closing this resource: stay silent.
+ */
+function closesThroughAlias(module: ModuleFacts, closeMethods: ReadonlySet<string>, sharedKeys: readonly string[]): boolean {
+  if (sharedKeys.length === 0) return false;
+  return module.functions.some((fn) => {
+    const events = eventsOf(fn.flow);
+    const readsHolder = events.some((event) => event.kind === 'read' && sharedKeys.includes(canonicalKey(event.state.key)));
+    return readsHolder && events.some((event) => event.kind === 'call' && closeMethods.has(methodOf(event)) && event.receiver?.kind === 'local');
+  });
+}
+
+function isSummary(value: unknown): value is ReleaseSummary {
+  return typeof value === 'object' && value !== null && Array.isArray((value as ReleaseSummary).releases);
+}
+
+/** A close after the lifespan's `yield` (safe when it is a plain statement of the body), or at the end of a shutdown hook. */
+function closeFix(resource: OpenedResource, module: ModuleFacts, fixes: FixBuilder): Fix | undefined {
+  const close = resource.kind.closes[0]!;
+  const { origin } = resource;
+  if (origin.kind === 'module') return undefined;
+  const holder = resource.holders.find((candidate) => candidate.kind === 'local') ?? resource.holders[0];
+  if (!holder) return undefined;
+  const statement: MethodCallStatement = { receiver: holder.text, method: close.method, awaited: close.awaited };
+  const shown = `${close.awaited ? 'await ' : ''}${holder.text}.${close.method}()`;
+  if (isLifespan(origin.fn)) {
+    const yields = eventsOf(origin.fn.flow).filter((event) => event.kind === 'await' && event.form === 'yield');
+    const only = yields.length === 1 ? yields[0] : undefined;
+    if (!only || only.kind !== 'await' || !only.text.startsWith('yield')) return undefined;
+    if (only.statement.range.start.line !== only.range.start.line || only.statement.range.start.character !== only.range.start.character) return undefined;
+    const edits = fixes.insertAfter(only.statement, [statement]);
+    if (!edits) return undefined;
+    const plain = only.statement.suites.length === 1;
+    return { applicability: plain ? 'safe' : 'unsafe', message: `Close it after the \`yield\`: \`${shown}\``, edits };
+  }
+  if (holder.kind !== 'shared') return undefined;
+  const shutdown = module.functions.find((fn) => fn.kind === 'shutdown' && !fn.isLambda && (fn.isAsync || !close.awaited));
+  const edits = shutdown ? fixes.appendToFunction(shutdown, [statement]) : undefined;
+  return edits && shutdown ? { applicability: 'safe', message: `Close it in the shutdown hook \`${shutdown.name}\`: \`${shown}\``, edits } : undefined;
+}
+
+function describeOrigin(origin: Origin): string {
+  switch (origin.kind) {
+    case 'lifespan':
+      return `in the lifespan \`${origin.fn.name}\``;
+    case 'startup':
+      return `in the startup hook \`${origin.fn.name}\``;
+    case 'module':
+      return 'at import time';
+  }
+}
+
+export const missingCleanup: Rule = {
+  meta: {
+    code: 'IL301',
+    name: 'missing-cleanup',
+    family: 'lifespan',
+    defaultSeverity: 'warning',
+    summary: 'A client, pool, engine, executor or file opened at startup or import time is never closed.',
+    languages: ['python'],
+    fix: 'sometimes',
+    docs: {
+      whatItDoes: `
+Finds resources that hold sockets, connection pools, threads or file handles — \`httpx\` and
+\`aiohttp\` clients, SQLAlchemy engines, \`asyncpg\` pools, Redis, Motor, Kafka, RabbitMQ and gRPC
+clients, SDK clients, executors, files — opened in a lifespan, in a startup hook (or a function
+they call), or at module level for async clients, and released nowhere: not entered with
+\`async with\`/\`with\` or on an \`AsyncExitStack\`, not closed after the \`yield\` or in a
+\`finally\`, not closed in a shutdown hook, not registered as a close callback, and not closed in
+another module of the project. A resource handed to other code (a constructor, a return value)
+is that code's to close. Module-level synchronous SQLAlchemy engines — the FastAPI tutorial
+pattern — are not reported.`,
+      whyIsThisBad: `
+What is opened once per process must be closed once per process. Left open, every reload in
+development, every test that starts the app, and every graceful shutdown leaks the pool's
+sockets and file descriptors; async clients warn "Unclosed client session" or fail with "Event
+loop is closed" when garbage-collected after the loop is gone; buffered writes and queued
+messages (Kafka producers, files) are lost at shutdown. The classic symptom is "Too many open
+files" after a day of hot reloads or test runs.`,
+      examples: [
+        {
+          language: 'python',
+          framework: 'FastAPI',
+          bad: `
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import FastAPI
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    app.state.http = httpx.AsyncClient(timeout=10)
+    yield
+
+
+app = FastAPI(lifespan=lifespan)
+`,
+          good: `
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import FastAPI
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    async with httpx.AsyncClient(timeout=10) as http:
+        app.state.http = http
+        yield
+
+
+app = FastAPI(lifespan=lifespan)
+`,
+        },
+      ],
+      fixSafety: `
+In a lifespan the fix inserts the close call (\`await app.state.http.aclose()\`) right after the
+\`yield\`. It is **safe** when the \`yield\` is a plain statement of the lifespan's body, and
+**unsafe** when it is nested (inside \`try\`, \`with\` or \`if\`), where the close may belong in a
+\`finally\`. For a startup hook the close is appended to the app's shutdown hook (safe). Resources
+opened at import time get no fix: move them into a lifespan.`,
+      whenNotToUse: `
+When the resource is closed by code this rule cannot follow (a helper that closes everything in a
+registry), suppress on the creation line with a reason:
+\`# interleave: ignore[missing-cleanup] -- closed by Registry.close_all()\`.`,
+    },
+  },
+  summarize(module): ReleaseSummary {
+    const releases = new Set<string>();
+    for (const flow of [module.moduleFlow, ...module.functions.map((fn) => fn.flow)]) {
+      for (const event of eventsOf(flow)) {
+        if (event.kind !== 'call' || !RELEASE_METHODS.has(methodOf(event))) continue;
+        if (event.callee) releases.add(event.callee);
+        if (event.receiver?.kind === 'shared') releases.add(`${event.receiver.key}.${methodOf(event)}`);
+      }
+    }
+    return { releases: [...releases] };
+  },
+  check({ module, project, fixes, report }) {
+    for (const resource of openedResources(module)) {
+      const flow = resource.origin.kind === 'module' ? module.moduleFlow : resource.origin.fn.flow;
+      if (isManagedOrHandedOver(resource, flow) || isReleased(resource, module, project)) continue;
+      const { kind, call } = resource;
+      const close = kind.closes[0]!;
+      const stored = resource.holders.find((holder) => holder.kind !== 'local') ?? resource.holders[0];
+      const closeCall = `${close.awaited ? 'await ' : ''}${stored?.text ?? '<it>'}.${close.method}()`;
+      const where = stored ? ` (kept in \`${stored.text}\`)` : '';
+      const remedy =
+        resource.origin.kind === 'module'
+          ? `Open it in a lifespan instead (\`async with\` around the \`yield\`), or close it at shutdown with \`${closeCall}\`.`
+          : `Open it with \`async with\` around the \`yield\` (or on an \`AsyncExitStack\`), or call \`${closeCall}\` after the \`yield\` / in the shutdown hook.`;
+      report({
+        message: `\`${excerpt(module, call.range)}\` (${kind.label}) is opened ${describeOrigin(resource.origin)}${where} and never closed: every reload, test run and shutdown leaks its ${kind.category === 'file' ? 'file handle' : 'connections and file descriptors'}. ${remedy}`,
+        range: call.range,
+        fix: closeFix(resource, module, fixes),
+      });
+    }
+  },
+};

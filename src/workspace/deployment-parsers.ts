@@ -1,0 +1,625 @@
+/**
+ * Pure readers of deployment files: how many worker processes and replicas they run the app
+ * with, and the server command lines they contain. No I/O: `deployment.ts` finds and reads the
+ * files. IL601/IL602 reuse the command lines (`workerClass`, `reload`).
+ */
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
+import type { WorkerSetting } from '../core/hazard';
+
+/** A process count as a deployment states it. */
+export interface WorkerCount {
+  /** The count, or its lower bound on a two-CPU machine when it is computed (at least 2 then). */
+  count: number;
+  /** How the file states it when it is not a plain number: `2 × CPUs + 1 workers`, `$WEB_CONCURRENCY (default 4) workers`. */
+  description?: string;
+}
+
+/** Where in a file something is written: 0-based lines, and the text as written, trimmed. */
+export interface Located {
+  line: number;
+  endLine: number;
+  text: string;
+  /** The compose service or Kubernetes workload it belongs to: replicas multiply only their own workers. */
+  group?: string;
+}
+
+export type ServerName = 'gunicorn' | 'uvicorn' | 'hypercorn';
+
+/** A `gunicorn`/`uvicorn`/`hypercorn` invocation. */
+export interface ServerCommand extends Located {
+  server: ServerName;
+  /** The arguments after the server name. */
+  args: string[];
+  workers?: WorkerCount;
+  /** gunicorn's `-k`/`--worker-class`. */
+  workerClass?: string;
+  reload: boolean;
+}
+
+/** A setting that bears on processes: `workers = 4`, `WEB_CONCURRENCY=4`, `replicas: 3`. */
+export interface DeploymentSetting extends Located {
+  name: 'workers' | 'worker_class' | 'reload' | 'WEB_CONCURRENCY' | 'replicas';
+  value: string;
+  /** For `workers`, `WEB_CONCURRENCY` and `replicas`: the count it sets, when it can be read. */
+  processes?: WorkerCount;
+}
+
+export interface DeploymentFileFacts {
+  commands: ServerCommand[];
+  settings: DeploymentSetting[];
+}
+
+const SERVERS: readonly ServerName[] = ['gunicorn', 'uvicorn', 'hypercorn'];
+const CPUS_ASSUMED = 2;
+
+// ---------------------------------------------------------------- counts
+
+interface Evaluation {
+  value: number;
+  usesCpus: boolean;
+  environment?: string;
+}
+
+/**
+ * Evaluates the arithmetic a Python config or a shell computes a worker count with:
+ * numbers, `+ - * / //`, parentheses, `cpu_count()` / `nproc`, `int(…)`, `min`/`max`, and
+ * `os.environ.get("NAME", default)` / `os.getenv(…)` (their default).
+ */
+class CountExpression {
+  private index = 0;
+  private readonly tokens: string[];
+  /** The last string argument seen: the variable name of `os.environ.get("NAME", 4)`. */
+  private lastString: string | undefined;
+
+  constructor(text: string) {
+    this.tokens = text.match(/\d+(?:\.\d+)?|"[^"]*"|'[^']*'|[A-Za-z_][\w.]*|\/\/|\*\*|[-+*/(),[\]]/g) ?? [];
+  }
+
+  evaluate(): Evaluation | undefined {
+    try {
+      const result = this.sum();
+      return this.index === this.tokens.length ? result : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private peek(): string | undefined {
+    return this.tokens[this.index];
+  }
+
+  private take(expected?: string): string {
+    const token = this.tokens[this.index++];
+    if (token === undefined || (expected !== undefined && token !== expected)) throw new Error(`expected ${expected ?? 'a token'}`);
+    return token;
+  }
+
+  private sum(): Evaluation {
+    let left = this.product();
+    while (this.peek() === '+' || this.peek() === '-') {
+      const operator = this.take();
+      const right = this.product();
+      left = combine(left, right, operator === '+' ? left.value + right.value : left.value - right.value);
+    }
+    return left;
+  }
+
+  private product(): Evaluation {
+    let left = this.factor();
+    while (this.peek() === '*' || this.peek() === '/' || this.peek() === '//') {
+      const operator = this.take();
+      const right = this.factor();
+      if (operator !== '*' && right.value === 0) throw new Error('division by zero');
+      const value = operator === '*' ? left.value * right.value : operator === '//' ? Math.floor(left.value / right.value) : left.value / right.value;
+      left = combine(left, right, value);
+    }
+    return left;
+  }
+
+  private factor(): Evaluation {
+    const token = this.take();
+    if (token === '-') {
+      const inner = this.factor();
+      return { ...inner, value: -inner.value };
+    }
+    if (token === '(') {
+      const inner = this.sum();
+      this.take(')');
+      return inner;
+    }
+    if (/^\d/.test(token)) return { value: Number(token), usesCpus: false };
+    if (/^["']/.test(token)) {
+      const inner = token.slice(1, -1).trim();
+      if (!/^\d+$/.test(inner)) throw new Error('not a number');
+      return { value: Number(inner), usesCpus: false };
+    }
+    const name = token.split('.').pop()!;
+    if (name === 'nproc' && this.peek() !== '(') return { value: CPUS_ASSUMED, usesCpus: true };
+    const args = this.arguments();
+    if (name === 'cpu_count' || name === 'nproc' || name === 'process_cpu_count') return { value: CPUS_ASSUMED, usesCpus: true };
+    if ((name === 'int' || name === 'round' || name === 'float') && args.length >= 1) return args[0]!;
+    if ((name === 'max' || name === 'min') && args.length >= 1) {
+      const pick = args.reduce((best, next) => ((name === 'max' ? next.value > best.value : next.value < best.value) ? next : best));
+      return { ...pick, usesCpus: args.some((arg) => arg.usesCpus) };
+    }
+    if ((token.endsWith('environ.get') || token.endsWith('getenv')) && args.length === 2) return { ...args[1]!, environment: this.lastString };
+    throw new Error(`unknown function ${token}`);
+  }
+
+  private arguments(): Evaluation[] {
+    this.take('(');
+    const args: Evaluation[] = [];
+    while (this.peek() !== ')') {
+      const token = this.peek();
+      if (token !== undefined && /^["']/.test(token) && !/^["']\s*\d+\s*["']$/.test(token)) {
+        this.lastString = token.slice(1, -1);
+        this.take();
+        args.push({ value: Number.NaN, usesCpus: false });
+      } else {
+        args.push(this.sum());
+      }
+      if (this.peek() === ',') this.take();
+      else break;
+    }
+    this.take(')');
+    return args;
+  }
+}
+
+function combine(left: Evaluation, right: Evaluation, value: number): Evaluation {
+  return { value, usesCpus: left.usesCpus || right.usesCpus, environment: left.environment ?? right.environment };
+}
+
+/** A count from a Python expression (`multiprocessing.cpu_count() * 2 + 1`) or a number. */
+export function countFromExpression(expression: string, unit = 'workers'): WorkerCount | undefined {
+  const text = expression.trim();
+  if (/^\d+$/.test(text)) return { count: Number(text) };
+  const evaluation = new CountExpression(text).evaluate();
+  if (!evaluation || !Number.isFinite(evaluation.value) || evaluation.value < 1) return undefined;
+  const count = Math.floor(evaluation.value);
+  if (evaluation.usesCpus) return { count: Math.max(2, count), description: `\`${text}\` ${unit} (scales with the CPUs)` };
+  if (evaluation.environment) return { count, description: `$${evaluation.environment} ${unit} (default ${count})` };
+  return { count };
+}
+
+/** A count from a shell word: `4`, `${WEB_CONCURRENCY:-4}`, `$(nproc)`, `$((2 * $(nproc) + 1))`. */
+export function countFromShellWord(word: string): WorkerCount | undefined {
+  const text = word.trim();
+  if (/^\d+$/.test(text)) return { count: Number(text) };
+  const withDefault = /^\$\{(\w+):?-(\d+)\}$/.exec(text);
+  if (withDefault) return { count: Number(withDefault[2]), description: `$${withDefault[1]} workers (default ${withDefault[2]})` };
+  const arithmetic = /^\$\(\((.*)\)\)$/.exec(text)?.[1] ?? /^\$\((nproc)\)$/.exec(text)?.[1];
+  if (arithmetic) {
+    const evaluation = new CountExpression(arithmetic.replace(/\$\(nproc\)/g, 'nproc').replace(/\$\{?(\w+)\}?/g, '$1')).evaluate();
+    if (evaluation?.usesCpus && Number.isFinite(evaluation.value)) {
+      return { count: Math.max(2, Math.floor(evaluation.value)), description: `\`${text}\` workers (scales with the CPUs)` };
+    }
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------- command lines
+
+/** Shell words, with quotes removed; `&&`, `||`, `;`, `|` come out as words of their own. */
+export function shellWords(command: string): string[] {
+  const words: string[] = [];
+  let current = '';
+  let quote: '"' | "'" | undefined;
+  let started = false;
+  for (let index = 0; index < command.length; index++) {
+    const char = command[index]!;
+    if (quote) {
+      if (char === quote) quote = undefined;
+      else if (char === '\\' && quote === '"' && index + 1 < command.length) current += command[++index];
+      else current += char;
+      continue;
+    }
+    if (char === '"' || char === "'") {
+      quote = char;
+      started = true;
+    } else if (char === '\\' && index + 1 < command.length) {
+      current += command[++index];
+      started = true;
+    } else if (/\s/.test(char)) {
+      if (started) words.push(current);
+      current = '';
+      started = false;
+    } else if (char === ';' || char === '|' || char === '&') {
+      if (started) words.push(current);
+      const double = command[index + 1] === char && char !== ';';
+      words.push(double ? char + char : char);
+      if (double) index++;
+      current = '';
+      started = false;
+    } else if (char === '#' && !started) {
+      break;
+    } else {
+      current += char;
+      started = true;
+    }
+  }
+  if (started) words.push(current);
+  return words;
+}
+
+const SEPARATORS = new Set([';', '&&', '||', '|', '&']);
+
+/** The server invocations in a command, e.g. `exec gunicorn -w 4 app.main:app`. */
+export function parseServerCommands(command: string, where: Omit<Located, 'text'>): ServerCommand[] {
+  const words = shellWords(command);
+  const commands: ServerCommand[] = [];
+  for (let index = 0; index < words.length; index++) {
+    const server = serverAt(words, index);
+    if (!server) continue;
+    let end = index + 1;
+    while (end < words.length && !SEPARATORS.has(words[end]!)) end++;
+    const args = words.slice(index + 1, end);
+    commands.push({ ...where, text: command.trim(), server, args, ...serverOptions(server, args) });
+    index = end;
+  }
+  return commands;
+}
+
+/** `gunicorn`, `/usr/local/bin/uvicorn`, or `python -m gunicorn`. */
+function serverAt(words: readonly string[], index: number): ServerName | undefined {
+  const word = words[index]!;
+  const name = word.split('/').pop()!;
+  if ((SERVERS as readonly string[]).includes(name)) {
+    const previous = words[index - 1];
+    return previous === '-m' || previous === undefined || !previous.startsWith('-') || SEPARATORS.has(previous) ? (name as ServerName) : undefined;
+  }
+  return undefined;
+}
+
+function serverOptions(server: ServerName, args: readonly string[]): Pick<ServerCommand, 'workers' | 'workerClass' | 'reload'> {
+  let workers: WorkerCount | undefined;
+  let workerClass: string | undefined;
+  let reload = false;
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index]!;
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = () => inline ?? args[++index] ?? '';
+    if (flag === '--workers' || (flag === '-w' && server !== 'uvicorn')) {
+      workers = countFromShellWord(value()) ?? workers;
+    } else if (server !== 'uvicorn' && /^-w\S+$/.test(flag)) {
+      workers = countFromShellWord(flag.slice(2)) ?? workers;
+    } else if (flag === '--worker-class' || flag === '-k') {
+      workerClass = value();
+    } else if (server === 'gunicorn' && /^-k\S+$/.test(flag)) {
+      workerClass = flag.slice(2);
+    } else if (flag === '--reload') {
+      reload = true;
+    }
+  }
+  return { workers, workerClass, reload };
+}
+
+// ---------------------------------------------------------------- line-based files
+
+/** Logical lines: a trailing backslash continues a line. Each with the range of physical lines. */
+function logicalLines(text: string): { text: string; line: number; endLine: number }[] {
+  const physical = text.split(/\r?\n|\r/);
+  const lines: { text: string; line: number; endLine: number }[] = [];
+  for (let index = 0; index < physical.length; index++) {
+    const start = index;
+    let joined = physical[index]!;
+    while (/\\\s*$/.test(joined) && index + 1 < physical.length) joined = `${joined.replace(/\\\s*$/, '')} ${physical[++index]!}`;
+    lines.push({ text: joined, line: start, endLine: index });
+  }
+  return lines;
+}
+
+const WEB_CONCURRENCY = /\bWEB_CONCURRENCY\s*[= ]\s*["']?(\$\{[^}]+\}|\$\(\(?.*?\)?\)|\d+)["']?/;
+
+function webConcurrency(text: string, where: Omit<Located, 'text'>): DeploymentSetting[] {
+  const match = WEB_CONCURRENCY.exec(text);
+  if (!match) return [];
+  return [{ ...where, text: text.trim(), name: 'WEB_CONCURRENCY', value: match[1]!, processes: countFromShellWord(match[1]!) }];
+}
+
+/** A Dockerfile: the final stage's `CMD`/`ENTRYPOINT` (shell or JSON form) and `ENV WEB_CONCURRENCY`. */
+export function parseDockerfile(text: string): DeploymentFileFacts {
+  const facts: DeploymentFileFacts = { commands: [], settings: [] };
+  for (const logical of logicalLines(text)) {
+    const match = /^\s*(FROM|CMD|ENTRYPOINT|ENV)\s+(.*)$/i.exec(logical.text);
+    if (!match) continue;
+    const instruction = match[1]!.toUpperCase();
+    const where = { line: logical.line, endLine: logical.endLine };
+    if (instruction === 'FROM') {
+      // Only the last stage runs; commands of build stages do not.
+      facts.commands = [];
+      facts.settings = [];
+    } else if (instruction === 'CMD' || instruction === 'ENTRYPOINT') {
+      const command = execFormCommand(match[2]!) ?? match[2]!;
+      facts.commands.push(...parseServerCommands(command, where).map((parsed) => ({ ...parsed, text: logical.text.trim() })));
+    } else if (instruction === 'ENV') {
+      facts.settings.push(...webConcurrency(match[2]!, where).map((setting) => ({ ...setting, text: logical.text.trim() })));
+    }
+  }
+  return facts;
+}
+
+/** `["gunicorn", "-w", "4"]` → `gunicorn -w 4`, quoting words with spaces; undefined for shell form. */
+function execFormCommand(argument: string): string | undefined {
+  const trimmed = argument.trim();
+  if (!trimmed.startsWith('[')) return undefined;
+  try {
+    const words: unknown = JSON.parse(trimmed);
+    if (!Array.isArray(words) || !words.every((word): word is string => typeof word === 'string')) return undefined;
+    // `["sh", "-c", "gunicorn …"]` runs its last word as a shell command.
+    if (words.length >= 3 && /(^|\/)(ba|da|z)?sh$/.test(words[0]!) && words[1] === '-c') return words.slice(2).join(' ');
+    return words.map((word) => (/\s/.test(word) ? `'${word}'` : word)).join(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+/** A Procfile: `web: gunicorn app.main:app -w 4`. */
+export function parseProcfile(text: string): DeploymentFileFacts {
+  const facts: DeploymentFileFacts = { commands: [], settings: [] };
+  text.split(/\r?\n|\r/).forEach((line, index) => {
+    const match = /^\s*([\w-]+)\s*:\s*(.+)$/.exec(line);
+    if (!match) return;
+    const where = { line: index, endLine: index };
+    facts.commands.push(...parseServerCommands(match[2]!, where).map((command) => ({ ...command, text: line.trim() })));
+    facts.settings.push(...webConcurrency(match[2]!, where));
+  });
+  return facts;
+}
+
+/** A shell script: server invocations and `WEB_CONCURRENCY=…` assignments, comments skipped. */
+export function parseShellScript(text: string): DeploymentFileFacts {
+  const facts: DeploymentFileFacts = { commands: [], settings: [] };
+  for (const logical of logicalLines(text)) {
+    if (/^\s*#/.test(logical.text)) continue;
+    const where = { line: logical.line, endLine: logical.endLine };
+    facts.commands.push(...parseServerCommands(logical.text, where));
+    facts.settings.push(...webConcurrency(logical.text, where));
+  }
+  return facts;
+}
+
+/**
+ * A gunicorn config file (`gunicorn.conf.py`): top-level `workers`, `worker_class` and `reload`
+ * assignments, `workers` evaluated when it is arithmetic over `cpu_count()` or an environment
+ * variable's default.
+ */
+export function parseGunicornConfig(text: string): DeploymentFileFacts {
+  const facts: DeploymentFileFacts = { commands: [], settings: [] };
+  for (const logical of logicalLines(text)) {
+    const match = /^(workers|worker_class|reload)\s*(?::\s*[\w.[\]]+\s*)?=\s*(.+?)\s*(#.*)?$/.exec(logical.text);
+    if (!match) continue;
+    const name = match[1] as 'workers' | 'worker_class' | 'reload';
+    const value = match[2]!;
+    const where = { line: logical.line, endLine: logical.endLine, text: logical.text.trim() };
+    facts.settings.push({ ...where, name, value: unquote(value), processes: name === 'workers' ? countFromExpression(value) : undefined });
+  }
+  return facts;
+}
+
+function unquote(value: string): string {
+  return /^(["']).*\1$/.test(value) ? value.slice(1, -1) : value;
+}
+
+/** `uvicorn.run("app.main:app", workers=4)` and `uvicorn.Config(app, workers=4)` in Python source. */
+export function parseUvicornRun(text: string): DeploymentFileFacts {
+  const facts: DeploymentFileFacts = { commands: [], settings: [] };
+  const lines = text.split('\n');
+  const lineOf = (offset: number) => text.slice(0, offset).split('\n').length - 1;
+  for (const call of text.matchAll(/\buvicorn\s*\.\s*(run|Config)\s*\(/g)) {
+    const open = call.index + call[0].length;
+    const close = closingParenthesis(text, open);
+    if (close < 0) continue;
+    const args = text.slice(open, close);
+    const workers = /\bworkers\s*=\s*([^,)\n]+(?:\([^)]*\))?[^,)\n]*)/.exec(args);
+    const reload = /\breload\s*=\s*True\b/.test(args);
+    const line = lineOf(call.index);
+    const workerLine = workers ? lineOf(open + workers.index) : line;
+    const where = { line: workerLine, endLine: workerLine, text: (lines[workerLine] ?? '').trim() };
+    if (workers) facts.settings.push({ ...where, name: 'workers', value: workers[1]!.trim(), processes: countFromExpression(workers[1]!) });
+    if (reload) facts.settings.push({ line, endLine: line, text: where.text, name: 'reload', value: 'True' });
+  }
+  return facts;
+}
+
+function closingParenthesis(text: string, from: number): number {
+  let depth = 1;
+  for (let index = from; index < text.length; index++) {
+    const char = text[index];
+    if (char === '(') depth++;
+    else if (char === ')' && --depth === 0) return index;
+  }
+  return -1;
+}
+
+// ---------------------------------------------------------------- YAML: compose and Kubernetes
+
+interface YamlContext {
+  counter: LineCounter;
+  lines: string[];
+}
+
+function located(node: YamlNode | null | undefined, context: YamlContext): Omit<Located, 'text'> & { text: string } {
+  const range = node?.range;
+  const line = range ? context.counter.linePos(range[0]).line - 1 : 0;
+  const endLine = range ? context.counter.linePos(Math.max(range[0], range[1] - 1)).line - 1 : line;
+  return { line, endLine, text: (context.lines[line] ?? '').trim() };
+}
+
+function parseYaml(text: string): { documents: Document.Parsed[]; context: YamlContext } {
+  const counter = new LineCounter();
+  const documents = parseAllDocuments(text, { lineCounter: counter });
+  return { documents: Array.isArray(documents) ? documents.filter((document) => document.errors.length === 0) : [], context: { counter, lines: text.split(/\r?\n|\r/) } };
+}
+
+/** A YAML command: a string, or a list of words. */
+function commandText(node: unknown): string | undefined {
+  if (isScalar(node)) return typeof node.value === 'string' ? node.value : undefined;
+  if (isSeq(node)) {
+    const words = node.items.map((item) => (isScalar(item) ? String(item.value) : undefined));
+    if (words.some((word) => word === undefined)) return undefined;
+    const list = words as string[];
+    if (list.length >= 3 && /(^|\/)(ba|da|z)?sh$/.test(list[0]!) && list[1] === '-c') return list.slice(2).join(' ');
+    return list.map((word) => (/\s/.test(word) ? `'${word}'` : word)).join(' ');
+  }
+  return undefined;
+}
+
+/** `environment:` as a map (`WEB_CONCURRENCY: 4`) or a list (`- WEB_CONCURRENCY=4`), and Kubernetes `env:` lists. */
+function environmentSettings(node: unknown, context: YamlContext): DeploymentSetting[] {
+  const settings: DeploymentSetting[] = [];
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      if (isScalar(pair.key) && pair.key.value === 'WEB_CONCURRENCY' && isScalar(pair.value)) {
+        const value = String(pair.value.value);
+        settings.push({ ...located(pair.value, context), name: 'WEB_CONCURRENCY', value, processes: countFromShellWord(value) });
+      }
+    }
+  } else if (isSeq(node)) {
+    for (const item of node.items) {
+      if (isScalar(item) && typeof item.value === 'string') {
+        const match = /^WEB_CONCURRENCY=(.+)$/.exec(item.value);
+        if (match) settings.push({ ...located(item, context), name: 'WEB_CONCURRENCY', value: match[1]!, processes: countFromShellWord(match[1]!) });
+      } else if (isMap(item) && item.get('name') === 'WEB_CONCURRENCY') {
+        const valueNode = item.get('value', true);
+        const value = valueNode === undefined ? '' : String(valueNode.value);
+        settings.push({ ...located(valueNode, context), name: 'WEB_CONCURRENCY', value, processes: countFromShellWord(value) });
+      }
+    }
+  }
+  return settings;
+}
+
+function replicaSetting(node: unknown, context: YamlContext, describe: (count: number) => string | undefined = () => undefined): DeploymentSetting[] {
+  if (!isScalar(node)) return [];
+  const count = typeof node.value === 'number' ? node.value : /^\d+$/.test(String(node.value)) ? Number(node.value) : Number.NaN;
+  if (!Number.isInteger(count) || count < 0) return [];
+  const description = describe(count) ?? `${count} replicas`;
+  return [{ ...located(node, context), name: 'replicas', value: String(count), processes: { count, description } }];
+}
+
+/** A docker-compose file: each service's `command`/`entrypoint`, `environment`, `deploy.replicas` and `scale`. */
+export function parseCompose(text: string): DeploymentFileFacts {
+  const facts: DeploymentFileFacts = { commands: [], settings: [] };
+  const { documents, context } = parseYaml(text);
+  for (const document of documents) {
+    const services = document.get('services', true);
+    if (!isMap(services)) continue;
+    for (const pair of services.items) {
+      const service = pair.value;
+      if (!isMap(service)) continue;
+      const group = `service ${isScalar(pair.key) ? String(pair.key.value) : '?'}`;
+      for (const key of ['command', 'entrypoint']) {
+        const node = service.get(key, true) as YamlNode | undefined;
+        const command = commandText(node);
+        const where = located(node, context);
+        if (command) facts.commands.push(...parseServerCommands(command, where).map((parsed) => ({ ...parsed, text: where.text, group })));
+      }
+      const settings = [...environmentSettings(service.get('environment', true), context)];
+      const deploy = service.get('deploy', true);
+      if (isMap(deploy)) settings.push(...replicaSetting(deploy.get('replicas', true), context));
+      settings.push(...replicaSetting(service.get('scale', true), context));
+      facts.settings.push(...settings.map((setting) => ({ ...setting, group })));
+    }
+  }
+  return facts;
+}
+
+const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'DeploymentConfig']);
+
+/**
+ * Kubernetes manifests: workloads' `spec.replicas` and their containers' `command`/`args` and
+ * `env`; a HorizontalPodAutoscaler's `maxReplicas`.
+ */
+export function parseKubernetes(text: string): DeploymentFileFacts {
+  const facts: DeploymentFileFacts = { commands: [], settings: [] };
+  const { documents, context } = parseYaml(text);
+  documents.forEach((document, index) => {
+    const kind = document.get('kind');
+    const spec = document.get('spec', true);
+    if (!isMap(spec)) return;
+    const group = `document ${index + 1}`;
+    if (kind === 'HorizontalPodAutoscaler') {
+      facts.settings.push(...replicaSetting(spec.get('maxReplicas', true), context, (count) => `up to ${count} replicas (autoscaled)`));
+      return;
+    }
+    if (typeof kind !== 'string' || !WORKLOAD_KINDS.has(kind)) return;
+    facts.settings.push(...replicaSetting(spec.get('replicas', true), context).map((setting) => ({ ...setting, group })));
+    const containers = spec.getIn(['template', 'spec', 'containers'], true);
+    if (!isSeq(containers)) return;
+    for (const container of containers.items) {
+      if (!isMap(container)) continue;
+      const commandNode = container.get('command', true) as YamlNode | undefined;
+      const argsNode = container.get('args', true) as YamlNode | undefined;
+      const command = [commandText(commandNode), commandText(argsNode)].filter((part): part is string => part !== undefined).join(' ');
+      const where = located(commandNode ?? argsNode, context);
+      if (command) facts.commands.push(...parseServerCommands(command, where).map((parsed) => ({ ...parsed, text: where.text, group })));
+      facts.settings.push(...environmentSettings(container.get('env', true), context).map((setting) => ({ ...setting, group })));
+    }
+  });
+  return facts;
+}
+
+// ---------------------------------------------------------------- the project's worker count
+
+/** One deployment file as read: its path, what it says, and whether it is for development only. */
+export interface DeploymentFileReading {
+  path: string;
+  facts: DeploymentFileFacts;
+  /** `docker-compose.override.yml`, `Dockerfile.dev`, `scripts/dev.sh`: not how production runs. */
+  development: boolean;
+}
+
+/** Files whose names say they are for development, tests or local runs. */
+export function isDevelopmentPath(relativePath: string): boolean {
+  return /(^|[/\\._-])(dev|devel|develop|development|local|test|tests|testing|override|debug)([/\\._-]|$)/i.test(relativePath);
+}
+
+interface WorkerCandidate extends WorkerCount {
+  path: string;
+  where: Located;
+  replicas: boolean;
+}
+
+/**
+ * The process count the deployment runs the app with: the largest count any production file
+ * states (a hazard of per-process state exists in the deployment with the most processes), with
+ * replicas and workers of the same manifest multiplied. Commands with `--reload` are development
+ * commands and are left out. Exactly 1 only when every statement says 1; undefined when no file
+ * says anything.
+ */
+export function workerSettingFrom(files: readonly DeploymentFileReading[]): WorkerSetting | undefined {
+  const candidates: WorkerCandidate[] = [];
+  for (const file of files) {
+    if (file.development) continue;
+    const own: WorkerCandidate[] = [];
+    for (const command of file.facts.commands) {
+      if (command.workers && !command.reload) own.push({ ...command.workers, path: file.path, where: command, replicas: false });
+    }
+    for (const setting of file.facts.settings) {
+      if (setting.processes) own.push({ ...setting.processes, path: file.path, where: setting, replicas: setting.name === 'replicas' });
+    }
+    const replicas = own.filter((candidate) => candidate.replicas && candidate.count > 1);
+    const workers = own.filter((candidate) => !candidate.replicas && candidate.count > 1);
+    for (const copies of replicas) {
+      for (const worker of workers.filter((candidate) => candidate.where.group !== undefined && candidate.where.group === copies.where.group)) {
+        const described = worker.description ?? `${worker.count} workers`;
+        own.push({ ...copies, count: copies.count * worker.count, description: `${copies.description ?? `${copies.count} replicas`} × ${described}` });
+      }
+    }
+    candidates.push(...own);
+  }
+  if (candidates.length === 0) return undefined;
+  const best = candidates.reduce((max, candidate) => (candidate.count > max.count ? candidate : max));
+  if (best.count < 1) return undefined;
+  const description = best.replicas || best.description ? (best.description ?? `${best.count} replicas`) : undefined;
+  return {
+    count: best.count,
+    ...(description && { description }),
+    source: {
+      path: best.path,
+      range: { start: { line: best.where.line, character: 0 }, end: { line: best.where.endLine, character: 0 } },
+      text: best.where.text,
+    },
+  };
+}
