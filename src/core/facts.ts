@@ -336,6 +336,8 @@ export interface ApplicationFact {
   statement: Range;
   /** The keyword arguments it is given, e.g. `lifespan`, `on_startup`. */
   keywords: string[];
+  /** A router (`APIRouter`, Starlette `Router`) rather than the application itself. */
+  router: boolean;
 }
 
 /**

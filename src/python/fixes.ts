@@ -112,7 +112,7 @@ export class PythonFixBuilder implements FixBuilder {
     application: ApplicationFact,
     hooks: readonly RegisteredHook[],
   ): { edits: TextEdit[]; lifespanName: string } | undefined {
-    if (application.statement.start.character !== 0 || application.keywords.includes('lifespan') || hooks.length === 0) return undefined;
+    if (application.router || application.statement.start.character !== 0 || application.keywords.includes('lifespan') || hooks.length === 0) return undefined;
     if (hooks.some(({ callback }) => callback.parent !== undefined || callback.className !== undefined)) return undefined;
     const lifespanName = uniqueName('lifespan', this.moduleNames());
     const edits: TextEdit[] = [];
@@ -245,7 +245,7 @@ export class PythonFixBuilder implements FixBuilder {
   private wholeLinesRemoval(range: Range): TextEdit | undefined {
     const head = this.lines[range.start.line]!.slice(0, range.start.character);
     if (head.trim() !== '' || !this.endsItsLine(range.end)) return undefined;
-    return { range: { start: point(range.start.line, 0).start, end: point(range.end.line + 1, 0).start }, newText: '' };
+    return { range: { start: { line: range.start.line, character: 0 }, end: { line: range.end.line + 1, character: 0 } }, newText: '' };
   }
 
   /** Reuses a module-level lock named for the state, or defines one after the imports. */

@@ -99,6 +99,7 @@ export function extractFacts(tree: Tree, source: string, path: string, moduleNam
         arguments: rangeOf(field(application.call, 'arguments') ?? application.call),
         statement: rangeOf(application.statement),
         keywords: application.keywords,
+        router: application.router,
       }),
     ),
     lifecycleHooks: handlers.hooks.map(

@@ -23,6 +23,7 @@ export interface ApplicationSite {
   call: Node;
   statement: Node;
   keywords: string[];
+  router: boolean;
 }
 
 /** A startup/shutdown callback registered on an application, and the syntax that registers it. */
@@ -225,7 +226,7 @@ export class HandlerDetector {
       this.assign(this.resolveFunction(keywords.get('lifespan')), 'lifespan', framework);
       for (const hook of this.listItems(keywords.get('on_startup'))) this.assign(this.resolveFunction(hook), 'startup', framework);
       for (const hook of this.listItems(keywords.get('on_shutdown'))) this.assign(this.resolveFunction(hook), 'shutdown', framework);
-      this.recordApplication(call, framework, [...keywords.keys()]);
+      this.recordApplication(call, framework, [...keywords.keys()], /Router|RouteTableDef|UrlDispatcher/.test(qualified));
       return;
     }
     if (qualified === 'starlette.routing.Route' || qualified === 'starlette.routing.WebSocketRoute') {
@@ -290,13 +291,13 @@ export class HandlerDetector {
    * `app = FastAPI(...)` at module level: the application, and the callbacks its `on_startup=` /
    * `on_shutdown=` arguments register.
    */
-  private recordApplication(call: Node, framework: Framework, keywords: string[]): void {
+  private recordApplication(call: Node, framework: Framework, keywords: string[], router: boolean): void {
     const assignment = call.parent;
     const target = assignment?.type === 'assignment' ? field(assignment, 'left') : null;
     const statement = assignment?.parent;
     if (!assignment || target?.type !== 'identifier' || statement?.type !== 'expression_statement') return;
     if (statement.parent?.type !== 'module') return;
-    this.applications.push({ name: target.text, framework, call, statement, keywords });
+    this.applications.push({ name: target.text, framework, call, statement, keywords, router });
     if (framework === 'aiohttp') return;
     for (const event of ['startup', 'shutdown'] as const) {
       const value = this.scope.argument(call, `on_${event}`);

@@ -139,8 +139,10 @@ Finds module-level variables, class attributes, singletons' attributes and \`app
 that request handlers (and the functions they call) mutate — counters, sessions, job registries,
 rate-limit buckets, connection lists. The diagnostic sits on the state's definition and lists the
 mutations as related locations. It is a warning when the deployment runs more than one worker
-process (\`gunicorn -w 4\`, \`uvicorn --workers 4\`, \`workers = 4\` in gunicorn.conf.py, or the
-\`workers\` setting), information otherwise, and silent when one worker is configured.`,
+process, information otherwise, and silent when one worker is configured. Interleave reads the
+count from \`gunicorn.conf.py\`, \`gunicorn\`/\`uvicorn\` command lines in Dockerfiles, compose
+files, Procfiles and shell scripts, \`uvicorn.run(..., workers=N)\`, \`WEB_CONCURRENCY\` and
+Kubernetes replicas, and names the file and line; the \`workers\` setting overrides it.`,
       whyIsThisBad: `
 Module state is created once *per process*. Under gunicorn or \`uvicorn --workers N\` there are N
 copies: a session created on worker 1 does not exist on worker 2, a rate limit of 100 requests

@@ -99,6 +99,7 @@ admin endpoint), suppress with a reason:
       for (const call of callsOf(fn)) {
         const kind = resourceCreatedBy(call.callee);
         if (!kind?.pooled || isKeptForLater(fn, call)) continue;
+        if (kind.sharedPoolKeyword && new RegExp(`\\b${kind.sharedPoolKeyword}\\s*=`).test(excerpt(module, call.range, Number.POSITIVE_INFINITY))) continue;
         const where =
           fn === handler
             ? `${handler.kind === 'dependency' ? 'dependency' : 'handler'} \`${fn.name}\``

@@ -40,6 +40,8 @@ export interface ResourceKind {
    * interpreter cleans up at exit, and for SDK clients documented as module-level singletons.
    */
   leaksAtModuleLevel: boolean;
+  /** A keyword argument that hands it a shared pool (`connection_pool=`): built that way it is cheap and owns nothing. */
+  sharedPoolKeyword?: string;
 }
 
 const aclose: CloseCall = { method: 'aclose', awaited: true };
@@ -70,6 +72,7 @@ export const RESOURCES: readonly ResourceKind[] = [
     closes: [asyncClose],
     pooled: true,
     leaksAtModuleLevel: true,
+    sharedPoolKeyword: 'connector',
   },
   {
     label: 'requests.Session',
@@ -145,6 +148,7 @@ export const RESOURCES: readonly ResourceKind[] = [
     closes: [aclose, asyncClose, { method: 'disconnect', awaited: true }],
     pooled: true,
     leaksAtModuleLevel: true,
+    sharedPoolKeyword: 'connection_pool',
   },
   {
     label: 'a Redis client',
@@ -153,6 +157,7 @@ export const RESOURCES: readonly ResourceKind[] = [
     closes: [syncClose],
     pooled: true,
     leaksAtModuleLevel: false,
+    sharedPoolKeyword: 'connection_pool',
   },
   {
     label: 'a Motor client',
