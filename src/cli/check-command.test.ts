@@ -83,6 +83,33 @@ describe('interleave check: rule selection', () => {
   });
 });
 
+describe('interleave check: deployment', () => {
+  const perProcessState = async (files: Record<string, string>, argv: string[] = ['check', 'service']) => {
+    const run = await runCli([...argv, '--format', 'json', '--select', 'IL103'], { cwd: makeProject(files) });
+    return JSON.parse(run.stdout) as { severity: string; message: string }[];
+  };
+
+  test('a worker count in the checked project’s Dockerfile makes per-process state a warning that names it', async () => {
+    const [hazard] = await perProcessState({
+      'service/Dockerfile': 'FROM python:3.12\nCMD ["uvicorn", "app.main:app", "--workers", "4"]\n',
+      'service/app/main.py': SEED_RACE,
+    });
+    assert.equal(hazard?.severity, 'warning');
+    assert.match(hazard!.message, /Dockerfile:2/);
+  });
+
+  test('without deployment files it stays info; `workers = 1` in the configuration silences it', async () => {
+    const [hazard] = await perProcessState({ 'service/app/main.py': SEED_RACE });
+    assert.equal(hazard?.severity, 'info');
+    const silenced = await perProcessState({
+      'interleave.toml': 'workers = 1\n',
+      'service/Dockerfile': 'CMD ["uvicorn", "app.main:app", "--workers", "4"]\n',
+      'service/app/main.py': SEED_RACE,
+    });
+    assert.deepEqual(silenced, []);
+  });
+});
+
 describe('interleave check: files', () => {
   test('honours .gitignore and skips virtualenvs and node_modules', async () => {
     const root = makeProject({

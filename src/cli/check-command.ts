@@ -1,13 +1,15 @@
-import { resolve } from 'node:path';
-import { ConfigError, matchSelector, resolveConfig, type ResolvedConfig, type Settings } from '../core/config';
-import { projectFacts } from '../core/engine';
-import { compareHazards, type Hazard, type WorkerSetting } from '../core/hazard';
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { ConfigError, matchSelector, resolveConfig, type Settings } from '../core/config';
+import { compareHazards, type Hazard } from '../core/hazard';
 import { RULES } from '../rules';
 import { analyzeFiles } from '../workspace/batch-analysis';
 import { loadSettings } from '../workspace/config-discovery';
+import { projectWorkers } from '../workspace/deployment';
 import { discoverSourceFiles } from '../workspace/discovery';
 import type { FileOutcome } from '../workspace/file-analysis';
 import { ModuleNamer } from '../workspace/module-root';
+import { posixPathInside } from '../workspace/relative-path';
 import { DEFAULT_MAX_FILE_SIZE, formatByteSize, parseByteSize } from '../workspace/source-file';
 import { displayPath, type CheckResults } from './check-results';
 import { ExitStatus, type CliIO } from './cli-io';
@@ -84,9 +86,19 @@ function commandLineSettings(values: CheckValues): Settings {
   return layer;
 }
 
-/** Deployment detection comes later; for now only the configured worker count is known. */
-function workerSetting(config: ResolvedConfig): WorkerSetting | undefined {
-  return config.workers ? { count: config.workers } : undefined;
+/**
+ * Where the project's deployment files are looked for: beside the configuration file, else the
+ * nearest directory holding every path checked (`check services/shop` reads that service's).
+ */
+function projectRoot(configDirectory: string | undefined, paths: readonly string[]): string {
+  if (configDirectory !== undefined) return configDirectory;
+  const directories = paths.map((path) => (statSync(path).isDirectory() ? path : dirname(path)));
+  const holds = (ancestor: string, directory: string) => ancestor === directory || posixPathInside(ancestor, directory) !== undefined;
+  return directories.reduce((common, directory) => {
+    let ancestor = common;
+    while (!holds(ancestor, directory)) ancestor = dirname(ancestor);
+    return ancestor;
+  });
 }
 
 function threadCount(value: string | undefined): number | undefined {
@@ -137,13 +149,15 @@ export async function runCheck(args: readonly string[], io: CliIO, version: stri
   const loaded = loadSettings(io.cwd, metas, values.config);
   const config = resolveConfig([loaded.settings, commandLineSettings(values)], metas);
 
-  const discovery = discoverSourceFiles(
-    (positionals.length > 0 ? positionals : ['.']).map((path) => resolve(io.cwd, path)),
-    { exclude: config.exclude, excludeBase: loaded.directory, forceExclude: values['force-exclude'] },
-  );
+  const paths = (positionals.length > 0 ? positionals : ['.']).map((path) => resolve(io.cwd, path));
+  const discovery = discoverSourceFiles(paths, {
+    exclude: config.exclude,
+    excludeBase: loaded.directory,
+    forceExclude: values['force-exclude'],
+  });
   if (discovery.missing.length > 0) {
-    const paths = discovery.missing.map((path) => displayPath(io.cwd, path)).join(', ');
-    throw new UsageError(`no such file or directory: ${paths}`, 'check');
+    const listed = discovery.missing.map((path) => displayPath(io.cwd, path)).join(', ');
+    throw new UsageError(`no such file or directory: ${listed}`, 'check');
   }
   for (const { path, message } of discovery.warnings) io.stderr.write(`warning: ${displayPath(io.cwd, path)}: ${message}\n`);
 
@@ -151,9 +165,9 @@ export async function runCheck(args: readonly string[], io: CliIO, version: stri
   const tasks = discovery.files.map((path) => ({ path, moduleName: namer.moduleName(path) }));
   const progress =
     io.stderr.isTTY && !values.quiet && !values['no-progress'] ? new ProgressLine(io.stderr) : undefined;
-  // Cross-file summaries (the engine's first pass) join the project facts once a rule contributes them.
+  const workers = projectWorkers(projectRoot(loaded.file !== undefined ? loaded.directory : undefined, paths), config.workers);
   const outcomes = await analyzeFiles(tasks, {
-    settings: { config, project: projectFacts([], workerSetting(config)), maxFileSize: fileSizeLimit },
+    settings: { config, project: { workers }, maxFileSize: fileSizeLimit },
     threads,
     onProgress: progress && ((state) => progress.update(state)),
   });
