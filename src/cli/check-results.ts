@@ -1,6 +1,5 @@
 import { relative, sep } from 'node:path';
-import type { Severity } from '../core/hazard';
-import type { Hazard } from '../core/hazard';
+import type { Hazard, Severity } from '../core/hazard';
 import type { RuleMeta } from '../core/rule';
 import type { SourceLines } from './source-lines';
 
