@@ -1,6 +1,7 @@
 import { getStaticTOMLValue, parseTOML } from 'toml-eslint-parser';
 import type { AST } from 'toml-eslint-parser';
-import { ConfigError, findRule, isSeverity, matchSelector, type Settings } from './config';
+import { patternProblem } from './call-pattern';
+import { ConfigError, findRule, isSeverity, matchSelector, type CallSetting, type Settings } from './config';
 import type { RuleMeta } from './rule';
 
 /** One `key = value` of the configuration, with the dotted key and the line it was written on. */
@@ -42,6 +43,28 @@ function selectorList(entry: Entry, context: FieldContext): string[] {
   return selectors;
 }
 
+/**
+ * Calls named by pattern, either as a list (`blocking-calls = ["vendor.fetch"]`) or as a table of
+ * pattern = suggestion (`[tool.interleave.blocking-calls]` / `"vendor.fetch" = "use vendor.aio"`).
+ */
+function callSettings(entry: Entry, context: FieldContext): CallSetting[] {
+  const [name, ...patternParts] = entry.key;
+  const checked = (pattern: string) => {
+    const problem = patternProblem(pattern);
+    if (problem) fail(entry, context, `pattern \`${pattern}\` in \`${name}\` ${problem}`);
+    return pattern;
+  };
+  if (patternParts.length > 0) {
+    const pattern = patternParts.join('.');
+    if (typeof entry.value !== 'string') fail(entry, context, `the suggestion for \`${pattern}\` in \`${name}\` must be a string`);
+    return [{ pattern: checked(pattern), suggestion: entry.value }];
+  }
+  return stringList(entry, context).map((pattern) => ({ pattern: checked(pattern) }));
+}
+
+/** Settings that may be written as tables, one key per line. */
+const TABLE_FIELDS = new Set(['severity', 'blocking-calls', 'cpu-bound-calls']);
+
 const FIELDS: Record<string, Field> = {
   select: (entry, settings, context) => {
     settings.select = selectorList(entry, context);
@@ -75,6 +98,15 @@ const FIELDS: Record<string, Field> = {
       fail(entry, context, `severity of \`${rule}\` must be one of "error", "warning", "info", "hint"`);
     }
     settings.severity = { ...settings.severity, [rule]: entry.value };
+  },
+  'blocking-calls': (entry, settings, context) => {
+    settings.blockingCalls = [...(settings.blockingCalls ?? []), ...callSettings(entry, context)];
+  },
+  'cpu-bound-calls': (entry, settings, context) => {
+    settings.cpuBoundCalls = [...(settings.cpuBoundCalls ?? []), ...callSettings(entry, context)];
+  },
+  'offload-wrappers': (entry, settings, context) => {
+    settings.offloadWrappers = callSettings(entry, context).map((setting) => setting.pattern);
   },
 };
 
@@ -135,8 +167,8 @@ export function parseTomlSettings(
     if (local.key.length === 0) continue;
     const field = FIELDS[local.key[0]!];
     if (!field) fail(local, context, `unknown setting \`${local.key[0]}\` (known: ${Object.keys(FIELDS).sort().join(', ')})`);
-    if (local.key.length > 1 && local.key[0] !== 'severity') fail(local, context, `\`${local.key[0]}\` is not a table`);
-    if (local.key[0] === 'severity' && local.key.length === 1) {
+    if (local.key.length > 1 && !TABLE_FIELDS.has(local.key[0]!)) fail(local, context, `\`${local.key[0]}\` is not a table`);
+    if (TABLE_FIELDS.has(local.key[0]!) && local.key.length === 1) {
       if (typeof local.value === 'object' && local.value !== null && Object.keys(local.value).length === 0) continue;
     }
     field(local, settings, context);

@@ -16,6 +16,21 @@ export interface Settings {
   extendExclude?: string[];
   /** Worker process count; overrides what deployment files say. */
   workers?: number;
+  /** Calls the blocking rules should also treat as blocking (IL201, IL202). */
+  blockingCalls?: CallSetting[];
+  /** Calls IL203 should also treat as CPU-heavy. */
+  cpuBoundCalls?: CallSetting[];
+  /** Callables that, like `asyncio.to_thread`, run the function they are given off the event loop. */
+  offloadWrappers?: string[];
+}
+
+/**
+ * A call named in the settings by a pattern over qualified names (`vendor.sdk.fetch`,
+ * `vendor.Client().send`, `legacy.db.*`), with the advice its findings give.
+ */
+export interface CallSetting {
+  pattern: string;
+  suggestion?: string;
 }
 
 export interface ResolvedConfig {
@@ -24,6 +39,10 @@ export interface ResolvedConfig {
   severity: ReadonlyMap<string, Severity>;
   exclude: readonly string[];
   workers?: number;
+  /** Added to the built-in catalogs and offload wrappers; every layer's entries count. */
+  blockingCalls: readonly CallSetting[];
+  cpuBoundCalls: readonly CallSetting[];
+  offloadWrappers: readonly string[];
 }
 
 /** A configuration problem with the place it was written, reported as a usage error. */
@@ -94,6 +113,9 @@ export function resolveConfig(layers: readonly Settings[], rules: readonly RuleM
   const severity = new Map<string, Severity>();
   let exclude = [...DEFAULT_EXCLUDE];
   let workers: number | undefined;
+  const blockingCalls: CallSetting[] = [];
+  const cpuBoundCalls: CallSetting[] = [];
+  const offloadWrappers: string[] = [];
   for (const layer of layers) {
     if (layer.select) enabled = new Set(layer.select.flatMap((s) => matchSelector(s, rules)).map((r) => r.code));
     for (const selector of layer.extendSelect ?? []) for (const rule of matchSelector(selector, rules)) enabled.add(rule.code);
@@ -106,8 +128,11 @@ export function resolveConfig(layers: readonly Settings[], rules: readonly RuleM
     if (layer.exclude) exclude = [...DEFAULT_EXCLUDE, ...layer.exclude];
     if (layer.extendExclude) exclude = [...exclude, ...layer.extendExclude];
     if (layer.workers !== undefined) workers = layer.workers;
+    blockingCalls.push(...(layer.blockingCalls ?? []));
+    cpuBoundCalls.push(...(layer.cpuBoundCalls ?? []));
+    offloadWrappers.push(...(layer.offloadWrappers ?? []));
   }
-  return { enabled, severity, exclude, workers };
+  return { enabled, severity, exclude, workers, blockingCalls, cpuBoundCalls, offloadWrappers };
 }
 
 export function isSeverity(value: unknown): value is Severity {

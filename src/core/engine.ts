@@ -36,6 +36,7 @@ export function checkModule(parsed: ParsedModule, options: CheckOptions): Module
       rule.check({
         module: facts,
         project: options.project,
+        config: options.config,
         fixes: parsed.fixes,
         report: (finding) =>
           hazards.push({

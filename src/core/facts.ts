@@ -130,6 +130,18 @@ export interface ValueHolder {
   kind: 'local' | 'shared' | 'instance';
 }
 
+/**
+ * An argument written as a literal, e.g. `blocking=False` or the `0` of `event.wait(0)`: what
+ * tells a call that cannot wait from one that can.
+ */
+export interface LiteralArgument {
+  /** Index among the positional arguments; unset for keyword arguments. */
+  position?: number;
+  keyword?: string;
+  /** As written: `False`, `0`, `b"data"`. */
+  value: string;
+}
+
 export interface CallEvent {
   kind: 'call';
   id: number;
@@ -141,6 +153,8 @@ export interface CallEvent {
   usage: CallUsage;
   range: Range;
   calleeRange: Range;
+  /** The arguments written as literals, when there are any. */
+  literalArguments?: LiteralArgument[];
   statement: StatementRef;
   /** The object a method is called on, when it is a name or an attribute path (`client` in `client.aclose()`). */
   receiver?: ValueHolder;

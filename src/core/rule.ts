@@ -9,6 +9,7 @@ import type {
   Range,
   StatementRef,
 } from './facts';
+import type { ResolvedConfig } from './config';
 import type { Fix, Hazard, HazardStory, RelatedLocation, Severity, TextEdit, WorkerSetting } from './hazard';
 
 export type RuleFamily = 'race' | 'blocking' | 'lifespan' | 'tasks' | 'deployment';
@@ -85,6 +86,21 @@ export interface FixBuilder {
     lock: { kind: LockKind; stateRoot: string },
   ): { edits: TextEdit[]; lockName: string } | undefined;
 
+  /**
+   * Replaces a call by awaiting a coroutine function that takes the same arguments
+   * (`time.sleep(x)` → `await asyncio.sleep(x)`), importing its module when needed.
+   */
+  awaitInstead(call: CallEvent, replacement: { module: string; name: string }): TextEdit[] | undefined;
+
+  /**
+   * Runs a call through a function that runs its argument off the event loop, and awaits it:
+   * `f(a, k=1)` → `await asyncio.to_thread(f, a, k=1)`, importing the wrapper when needed.
+   */
+  offloadCall(call: CallEvent, wrapper: { module: string; name: string }): TextEdit[] | undefined;
+
+  /** Turns a coroutine function into a plain one: `async def` → `def`. */
+  makeSync(fn: FunctionFacts): TextEdit[] | undefined;
+
   /** New statements right after `anchor`, at its indentation. Undefined when `anchor` shares its line. */
   insertAfter(anchor: StatementRef, calls: readonly MethodCallStatement[]): TextEdit[] | undefined;
 
@@ -122,6 +138,8 @@ export type Finding = Omit<Hazard, 'code' | 'name' | 'severity' | 'path' | 'rela
 export interface RuleContext {
   module: ModuleFacts;
   project: ProjectFacts;
+  /** The settings in force, for rules the user extends (e.g. `blocking-calls`). */
+  config: ResolvedConfig;
   fixes: FixBuilder;
   report(finding: Finding): void;
 }

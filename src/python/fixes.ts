@@ -248,6 +248,65 @@ export class PythonFixBuilder implements FixBuilder {
     return { range: { start: { line: range.start.line, character: 0 }, end: { line: range.end.line + 1, character: 0 } }, newText: '' };
   }
 
+  awaitInstead(call: CallEvent, replacement: { module: string; name: string }): TextEdit[] | undefined {
+    const edits: TextEdit[] = [];
+    const name = this.importedName(replacement.module, replacement.name, edits);
+    if (!name) return undefined;
+    edits.push({ range: call.calleeRange, newText: `await ${name}` });
+    return edits;
+  }
+
+  offloadCall(call: CallEvent, wrapper: { module: string; name: string }): TextEdit[] | undefined {
+    const callee = this.textOf(call.calleeRange);
+    const argumentList = this.textOf({ start: call.calleeRange.end, end: call.range.end }).trim();
+    if (!argumentList.startsWith('(') || !argumentList.endsWith(')')) return undefined;
+    const inner = argumentList.slice(1, -1);
+    // A lone generator argument (`f(x for x in xs)`) would need parentheses of its own.
+    if (/\sfor\s/.test(inner)) return undefined;
+    const edits: TextEdit[] = [];
+    const name = this.importedName(wrapper.module, wrapper.name, edits);
+    if (!name) return undefined;
+    const args = inner.trim() === '' ? callee : `${callee}, ${inner}`;
+    edits.push({ range: call.range, newText: `await ${name}(${args})` });
+    return edits;
+  }
+
+  makeSync(fn: FunctionFacts): TextEdit[] | undefined {
+    const { start } = fn.nameRange;
+    const head = /\basync(\s+)def\s+$/.exec(this.lines[start.line]!.slice(0, start.character));
+    if (!head) return undefined;
+    const from = { line: start.line, character: head.index };
+    return [{ range: { start: from, end: { line: start.line, character: head.index + 'async'.length + head[1]!.length } }, newText: '' }];
+  }
+
+  /** The source text of a range, across lines. */
+  private textOf(range: Range): string {
+    const { start, end } = range;
+    if (start.line === end.line) return this.lines[start.line]!.slice(start.character, end.character);
+    const middle = this.lines.slice(start.line + 1, end.line);
+    return [this.lines[start.line]!.slice(start.character), ...middle, this.lines[end.line]!.slice(0, end.character)].join('\n');
+  }
+
+  /**
+   * How the module can name `module.name`, adding `import module` (for a top-level module) or
+   * `from module import name` after its imports when it cannot. Undefined when the name it would
+   * import is already taken by something else.
+   */
+  private importedName(module: string, name: string, edits: TextEdit[]): string | undefined {
+    const direct = this.facts.imports.find((fact) => fact.target === `${module}.${name}`);
+    if (direct) return direct.local;
+    const whole = this.facts.imports.find((fact) => fact.target === module);
+    if (whole) return `${whole.local}.${name}`;
+    const fromImport = module.includes('.');
+    const local = fromImport ? name : module;
+    const taken = this.facts.imports.some((fact) => fact.local === local) || this.facts.state.some((state) => state.root === local) || this.facts.functions.some((fn) => !fn.parent && fn.name === local);
+    if (taken) return undefined;
+    const line = this.insertionLine();
+    const statement = fromImport ? `from ${module} import ${name}` : `import ${module}`;
+    edits.push({ range: point(line.line, 0), newText: `${statement}\n${line.blankAfter && !line.blankBefore ? '\n' : ''}` });
+    return fromImport ? name : `${module}.${name}`;
+  }
+
   /** Reuses a module-level lock named for the state, or defines one after the imports. */
   private lockDefinition(kind: LockKind, stateRoot: string): { name: string; definition?: TextEdit[] } {
     const preferred = lockNameFor(stateRoot);

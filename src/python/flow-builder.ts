@@ -6,6 +6,7 @@ import type {
   FlowBlock,
   FlowEvent,
   FlowGraph,
+  LiteralArgument,
   LockKind,
   Range,
   ReadAccess,
@@ -14,7 +15,7 @@ import type {
   ValueHolder,
   ValueSource,
 } from '../core/facts';
-import { LOCK_TYPES, type ModuleScope } from './scope';
+import { LOCK_TYPES, type LocalBindings, type ModuleScope } from './scope';
 import {
   callArguments,
   dottedParts,
@@ -104,6 +105,11 @@ export class FlowBuilder {
   private nextEvent = 1;
   private nextRegion = 1;
   private readonly explicitLockRegions = new Map<string, number>();
+  private readonly localType = (name: string): string | undefined => this.env.localTypes.get(name);
+  private readonly localBindings: LocalBindings = {
+    imported: (name) => this.env.localImports.get(name),
+    binds: (name) => this.isLocal(name) || this.isEnclosingLocal(name),
+  };
   /** Where the value of a call (by node id) is stored, noted before the call is evaluated. */
   private readonly pendingBindings = new Map<number, ValueHolder[]>();
   /** The enclosing call of a call that is a direct argument (by node id). */
@@ -344,7 +350,7 @@ export class FlowBuilder {
     const usage: CallUsage = 'assigned';
     this.noteBinding(current, targets);
     const value = this.expr(current, usage);
-    const type = this.env.scope.typeOf(current, (name) => this.env.localTypes.get(name));
+    const type = this.env.scope.typeOf(current, this.localType, this.localBindings);
     for (const target of targets) {
       if (target.type === 'identifier' && this.isLocal(target.text)) {
         const annotated = annotation ? this.annotationType(annotation) : undefined;
@@ -741,7 +747,7 @@ export class FlowBuilder {
         this.emit({ kind: 'lock-enter', lock: lock.name, lockKind: lock.kind, region, range: rangeOf(context) });
       }
       if (alias) {
-        const type = this.env.scope.typeOf(context, (name) => this.env.localTypes.get(name));
+        const type = this.env.scope.typeOf(context, this.localType, this.localBindings);
         for (const name of namedChildren(alias)) {
           if (name.type === 'identifier' && type && this.isLocal(name.text)) this.env.localTypes.set(name.text, type);
           this.assignTarget(name, computed(source));
@@ -1043,7 +1049,7 @@ export class FlowBuilder {
         ? namedChildren(argumentsNode).filter((child) => child.type !== 'comment')
         : [argumentsNode]
       : [];
-    const calleeName = this.env.scope.calleeName(callee, (name) => this.env.localTypes.get(name));
+    const calleeName = this.env.scope.calleeName(callee, this.localType, this.localBindings);
     const text = shortText(callee, 80);
     const argumentValues = argumentNodes.map((argument) =>
       unparenthesize(argument.type === 'keyword_argument' ? (field(argument, 'value') ?? argument) : argument),
@@ -1076,6 +1082,7 @@ export class FlowBuilder {
       usage,
       range: rangeOf(node),
       calleeRange: rangeOf(callee),
+      ...literalArguments(argumentNodes),
       statement: this.statementRef,
       ...(receiver && { receiver }),
       ...(boundTo && { boundTo }),
@@ -1329,6 +1336,28 @@ export function annotationName(annotation: Node, scope: ModuleScope): string | u
     break;
   }
   return scope.qualify(node);
+}
+
+const LITERALS = new Set(['integer', 'float', 'true', 'false', 'none', 'string', 'concatenated_string']);
+
+/** The arguments written as literals, as the optional part of a call event. */
+function literalArguments(argumentNodes: readonly Node[]): { literalArguments?: LiteralArgument[] } {
+  const literals: LiteralArgument[] = [];
+  let position = 0;
+  for (const argument of argumentNodes) {
+    if (argument.type === 'list_splat' || argument.type === 'dictionary_splat') {
+      // Positions after `*args` are unknown; keywords after `**kwargs` are still written out.
+      if (argument.type === 'list_splat') position = Number.NaN;
+      continue;
+    }
+    const keyword = argument.type === 'keyword_argument' ? field(argument, 'name')?.text : undefined;
+    const value = unparenthesize(keyword ? (field(argument, 'value') ?? argument) : argument);
+    const literal = LITERALS.has(value.type) && value.descendantsOfType('interpolation').length === 0;
+    if (literal && keyword) literals.push({ keyword, value: value.text });
+    else if (literal && !Number.isNaN(position)) literals.push({ position, value: value.text });
+    if (!keyword) position++;
+  }
+  return literals.length > 0 ? { literalArguments: literals } : {};
 }
 
 /**

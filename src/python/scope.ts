@@ -61,6 +61,31 @@ export const LOCK_TYPES: ReadonlyMap<string, LockKind> = new Map([
 ]);
 
 /**
+ * What some members of library types evaluate to, by the qualified name of the attribute or the
+ * called method: enough to keep `Path(__file__).resolve().parent / "data"` a path.
+ */
+const MEMBER_TYPES: ReadonlyMap<string, string> = new Map([
+  ...['parent', 'resolve', 'absolute', 'expanduser', 'with_name', 'with_suffix', 'with_stem', 'joinpath', 'relative_to'].map(
+    (member): [string, string] => [`pathlib.Path().${member}`, 'pathlib.Path()'],
+  ),
+  ['pathlib.Path.cwd', 'pathlib.Path()'],
+  ['pathlib.Path.home', 'pathlib.Path()'],
+]);
+
+/** A value produced by a call (`requests.Session()`), or reached from one (`client.db`, `client["db"]`). */
+function isInstanceType(type: string): boolean {
+  return type.includes('()');
+}
+
+/** A function body's own names, which resolve before the module's. */
+export interface LocalBindings {
+  /** The qualified target of a name the function imports itself (`import time` in its body). */
+  imported(name: string): string | undefined;
+  /** Whether the function binds the name (a parameter, an assignment): it then hides the module's. */
+  binds(name: string): boolean;
+}
+
+/**
  * Everything a function body needs to know about its module: what names are bound at top level
  * and what they hold, which classes have a single shared instance, and how imports qualify names.
  */
@@ -280,6 +305,15 @@ export class ModuleScope {
     return target === undefined ? undefined : [target, ...rest].join('.');
   }
 
+  /** `qualify` for a function body: its own imports first, and its locals hide module names. */
+  private qualifyWithin(node: Node, locals?: LocalBindings): string | undefined {
+    const parts = dottedParts(node);
+    if (!parts) return undefined;
+    const [head, ...rest] = parts;
+    const target = locals?.imported(head!) ?? (locals?.binds(head!) ? undefined : this.qualifyName(head!));
+    return target === undefined ? undefined : [target, ...rest].join('.');
+  }
+
   qualifyName(name: string, localImports?: ReadonlyMap<string, string>): string | undefined {
     const imported = localImports?.get(name) ?? this.imports.get(name);
     if (imported !== undefined) return imported;
@@ -291,9 +325,11 @@ export class ModuleScope {
 
   /**
    * A coarse type for an expression's value: `dict`, `list`, `set`, `number`, `str`, or, for
-   * a call, the qualified callee followed by `()` (`requests.Session()`, `boto3.client()`).
+   * a call, the qualified callee followed by `()` (`requests.Session()`, `boto3.client()`); an
+   * attribute or item of such a value extends it (`pymongo.MongoClient().shop`, `…()[]`), except
+   * where the module's own class declares the attribute's type (`self.conn = sqlite3.connect()`).
    */
-  typeOf(node: Node, types?: (name: string) => string | undefined): string | undefined {
+  typeOf(node: Node, types?: (name: string) => string | undefined, locals?: LocalBindings): string | undefined {
     const expr = unparenthesize(node);
     switch (expr.type) {
       case 'dictionary':
@@ -321,19 +357,33 @@ export class ModuleScope {
       case 'await':
         return undefined;
       case 'identifier':
-        return types?.(expr.text) ?? this.bindings.get(expr.text)?.valueType;
+        return types?.(expr.text) ?? (locals?.binds(expr.text) ? undefined : this.bindings.get(expr.text)?.valueType);
+      case 'attribute': {
+        const object = field(expr, 'object');
+        const attribute = field(expr, 'attribute');
+        const objectType = object && attribute ? this.typeOf(object, types, locals) : undefined;
+        return objectType && isInstanceType(objectType) ? this.memberType(objectType, attribute!.text) : undefined;
+      }
+      case 'subscript': {
+        const value = field(expr, 'value');
+        const valueType = value ? this.typeOf(value, types, locals) : undefined;
+        return valueType && isInstanceType(valueType) ? `${valueType}[]` : undefined;
+      }
       case 'binary_operator': {
         // `Path(base) / "a" / "b"` stays a Path; walk down the left spine without recursion.
         let left: Node | null = expr;
         while (left?.type === 'binary_operator') left = field(left, 'left');
-        const leftType = left ? this.typeOf(left, types) : undefined;
+        const leftType = left ? this.typeOf(left, types, locals) : undefined;
         return leftType === 'pathlib.Path()' ? leftType : undefined;
       }
       case 'call': {
         const callee = field(expr, 'function');
         if (!callee) return undefined;
-        const qualified = this.calleeName(callee, types);
-        return qualified ? `${qualified}()` : undefined;
+        const qualified = this.calleeName(callee, types, locals);
+        if (qualified) return MEMBER_TYPES.get(qualified) ?? `${qualified}()`;
+        // Calling an instance: `SessionLocal()` where `SessionLocal = sessionmaker(engine)`.
+        const calleeType = this.typeOf(callee, types, locals);
+        return calleeType && isInstanceType(calleeType) ? `${calleeType}()` : undefined;
       }
       default:
         return undefined;
@@ -344,24 +394,26 @@ export class ModuleScope {
    * The qualified name of a called expression: a function (`time.sleep`), a class (`httpx.Client`)
    * or a method on a value of known type (`requests.Session().get`).
    */
-  calleeName(callee: Node, types?: (name: string) => string | undefined): string | undefined {
+  calleeName(callee: Node, types?: (name: string) => string | undefined, locals?: LocalBindings): string | undefined {
     const expr = unparenthesize(callee);
     if (expr.type === 'attribute') {
       const object = field(expr, 'object');
       const attribute = field(expr, 'attribute');
       if (!object || !attribute) return undefined;
-      const objectExpr = unparenthesize(object);
-      if (objectExpr.type === 'identifier') {
-        const type = types?.(objectExpr.text) ?? this.bindings.get(objectExpr.text)?.valueType;
-        if (type?.endsWith('()')) return `${type}.${attribute.text}`;
-      }
-      if (objectExpr.type === 'call') {
-        const type = this.typeOf(objectExpr, types);
-        if (type) return `${type}.${attribute.text}`;
-      }
+      const type = this.typeOf(object, types, locals);
+      // An instance (`requests.Session()`) or a class a classmethod receives (`app.main.Repo`).
+      if (type && (isInstanceType(type) || type.includes('.'))) return `${type}.${attribute.text}`;
     }
     if (expr.type === 'identifier' && types?.(expr.text)) return undefined;
-    return this.qualify(expr);
+    return this.qualifyWithin(expr, locals);
+  }
+
+  /** The type of `attribute` read from a value of `type`. */
+  private memberType(type: string, attribute: string): string {
+    const ownClass = type.startsWith(`${this.moduleName}.`) && type.endsWith('()') ? type.slice(this.moduleName.length + 1, -2) : undefined;
+    const declared = ownClass ? this.classes.get(ownClass)?.instanceTypes.get(attribute) : undefined;
+    const member = `${type}.${attribute}`;
+    return declared ?? MEMBER_TYPES.get(member) ?? member;
   }
 
   isLockType(type: string | undefined): LockKind | undefined {
