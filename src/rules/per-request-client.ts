@@ -3,12 +3,7 @@ import { callsOf, requestReach } from '../core/request-reach';
 import type { Rule } from '../core/rule';
 import { excerpt } from '../core/source-excerpt';
 import { resourceCreatedBy } from './catalog/resources';
-import { RESULT_CACHING_DECORATORS } from './catalog/tasks';
-
-/** A cached dependency (`@lru_cache def get_client()`) runs once per process, not per request. */
-function runsOncePerProcess(fn: FunctionFacts): boolean {
-  return fn.decorators.some((decorator) => RESULT_CACHING_DECORATORS.has(decorator));
-}
+import { runsOncePerProcess } from './catalog/tasks';
 
 /** Stored in shared state (`app.state.http = …`, a module global): a lazily created singleton. */
 function isKeptForLater(fn: FunctionFacts, call: CallEvent): boolean {

@@ -2,7 +2,7 @@ import type { CallEvent, FunctionFacts } from '../core/facts';
 import { callsOf, requestReach } from '../core/request-reach';
 import type { Rule } from '../core/rule';
 import { excerpt } from '../core/source-excerpt';
-import { THREAD_STARTS } from './catalog/tasks';
+import { runsOncePerProcess, THREAD_STARTS } from './catalog/tasks';
 
 /** The started thread is joined, stored in shared state, or handed to other code: someone manages it. */
 function isManaged(fn: FunctionFacts, start: CallEvent): boolean {
@@ -90,7 +90,7 @@ a lifespan joins at shutdown), suppress with a reason:
     },
   },
   check({ module, report }) {
-    for (const [fn, handler] of requestReach(module)) {
+    for (const [fn, handler] of requestReach(module, runsOncePerProcess)) {
       for (const call of callsOf(fn)) {
         const kind = call.callee ? THREAD_STARTS.get(call.callee) : undefined;
         if (!kind || isManaged(fn, call)) continue;

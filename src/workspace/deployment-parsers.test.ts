@@ -87,6 +87,9 @@ describe('server command lines', () => {
   it('does not take uvicorn -w (not a uvicorn option) or an unrelated command for a server', () => {
     assert.equal(parseServerCommands('uvicorn -w 4 app:app', AT)[0]?.workers, undefined);
     assert.deepEqual(parseServerCommands('python manage.py migrate', AT), []);
+    assert.deepEqual(parseServerCommands('pip install gunicorn uvicorn', AT), []);
+    assert.equal(parseServerCommands('WEB_CONCURRENCY=2 poetry run gunicorn -w 3 app:app', AT)[0]?.workers?.count, 3);
+    assert.equal(parseServerCommands('ddtrace-run uvicorn app:app --workers 2', AT)[0]?.server, 'uvicorn');
   });
 });
 

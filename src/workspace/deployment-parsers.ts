@@ -260,15 +260,17 @@ export function parseServerCommands(command: string, where: Omit<Located, 'text'
   return commands;
 }
 
-/** `gunicorn`, `/usr/local/bin/uvicorn`, or `python -m gunicorn`. */
+/** Words after which the next word is the program that runs: `exec`, `python -m`, `poetry run`, `ddtrace-run`. */
+const LAUNCHERS = /^(exec|nohup|time|sudo|env|dumb-init|tini|ddtrace-run|opentelemetry-instrument|run-program|run|-m|--)$/;
+
+/** `gunicorn`, `/usr/local/bin/uvicorn` or `python -m gunicorn` in command position (not `pip install gunicorn`). */
 function serverAt(words: readonly string[], index: number): ServerName | undefined {
-  const word = words[index]!;
-  const name = word.split('/').pop()!;
-  if ((SERVERS as readonly string[]).includes(name)) {
-    const previous = words[index - 1];
-    return previous === '-m' || previous === undefined || !previous.startsWith('-') || SEPARATORS.has(previous) ? (name as ServerName) : undefined;
-  }
-  return undefined;
+  const name = words[index]!.split('/').pop()!;
+  if (!(SERVERS as readonly string[]).includes(name)) return undefined;
+  const previous = words[index - 1];
+  const commandPosition =
+    previous === undefined || SEPARATORS.has(previous) || LAUNCHERS.test(previous.split('/').pop()!) || /^\w+=/.test(previous);
+  return commandPosition ? (name as ServerName) : undefined;
 }
 
 function serverOptions(server: ServerName, args: readonly string[]): Pick<ServerCommand, 'workers' | 'workerClass' | 'reload'> {

@@ -66,6 +66,11 @@ export const RESULT_CACHING_DECORATORS: ReadonlyMap<string, string> = new Map([
   ['cachetools.func.lfu_cache', '@lfu_cache'],
 ]);
 
+/** A function whose result is cached (`@lru_cache def get_client()`): its body runs once per process, not per call. */
+export function runsOncePerProcess(fn: { decorators: readonly string[] }): boolean {
+  return fn.decorators.some((decorator) => RESULT_CACHING_DECORATORS.has(decorator));
+}
+
 /** Async replacements to suggest for a caching decorator on a coroutine function. */
 export const ASYNC_CACHES = '`async_lru.alru_cache`, `aiocache.cached`, or a dict of `asyncio.Task`s';
 
@@ -108,6 +113,8 @@ export const KNOWN_COROUTINE_METHODS: ReadonlyMap<string, ReadonlySet<string>> =
   const httpClient = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request', 'send', 'aclose']);
   const redis = new Set(['get', 'set', 'delete', 'incr', 'decr', 'expire', 'publish', 'hset', 'hget', 'lpush', 'rpush', 'sadd', 'zadd', 'aclose']);
   const asyncQueue = new Set(['put', 'get', 'join']);
+  // `add` and `add_all` of an AsyncSession are plain methods; these are coroutines.
+  const asyncSession = new Set(['commit', 'rollback', 'close', 'execute', 'flush', 'refresh', 'get', 'scalar', 'scalars', 'delete', 'merge']);
   return new Map<string, ReadonlySet<string>>([
     ['fastapi.WebSocket()', websocket],
     ['starlette.websockets.WebSocket()', websocket],
@@ -118,6 +125,8 @@ export const KNOWN_COROUTINE_METHODS: ReadonlyMap<string, ReadonlySet<string>> =
     ['redis.asyncio.from_url()', redis],
     ['redis.asyncio.Redis.from_url()', redis],
     ['asyncio.Queue()', asyncQueue],
+    ['sqlalchemy.ext.asyncio.AsyncSession()', asyncSession],
+    ['sqlmodel.ext.asyncio.session.AsyncSession()', asyncSession],
     ['asyncio.Event()', new Set(['wait'])],
     ['asyncio.Lock()', new Set(['acquire'])],
     ['asyncio.Semaphore()', new Set(['acquire'])],
