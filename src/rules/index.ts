@@ -1,13 +1,17 @@
 import type { Rule } from '../core/rule';
 import { awaitCheckThenAct } from './await-check-then-act';
 import { awaitRace } from './await-race';
+import { blockingCall } from './blocking-call';
+import { blockingCallTransitive } from './blocking-call-transitive';
 import { cachedCoroutine } from './cached-coroutine';
+import { cpuBoundInAsync } from './cpu-bound-in-async';
 import { danglingTask } from './dangling-task';
 import { deprecatedStartupHook } from './deprecated-startup-hook';
 import { loopReentry } from './loop-reentry';
 import { missingCleanup } from './missing-cleanup';
 import { perProcessState } from './per-process-state';
 import { perRequestClient } from './per-request-client';
+import { syncPrimitiveInAsync } from './sync-primitive-in-async';
 import { threadpoolRace } from './threadpool-race';
 import { unawaitedCoroutine } from './unawaited-coroutine';
 import { unmanagedThread } from './unmanaged-thread';
@@ -18,6 +22,10 @@ export const RULES: readonly Rule[] = [
   threadpoolRace,
   perProcessState,
   awaitCheckThenAct,
+  blockingCall,
+  blockingCallTransitive,
+  cpuBoundInAsync,
+  syncPrimitiveInAsync,
   missingCleanup,
   perRequestClient,
   deprecatedStartupHook,

@@ -1,0 +1,165 @@
+import { basename } from 'node:path';
+import type { CatalogEntry } from '../core/call-pattern';
+import type { CallEvent, FunctionFacts, Range } from '../core/facts';
+import type { RelatedLocation } from '../core/hazard';
+import { lineOf, type Rule, type RuleContext } from '../core/rule';
+import { callCatalogs } from './blocking/call-catalogs';
+import { ProjectCallGraph, summarizeCallGraph, type BlockingChain, type ImportedInstance } from './blocking/call-graph';
+import { describeFunction, loopSeverity, runsOnEventLoop, stallConsequence, synchronousCalls } from './blocking/loop-calls';
+import { makeSyncFix, offloadFix } from './blocking/offload-fix';
+
+export const blockingCallTransitive: Rule = {
+  meta: {
+    code: 'IL202',
+    name: 'blocking-call-transitive',
+    family: 'blocking',
+    defaultSeverity: 'warning',
+    summary: 'Async code calls a sync function that — directly or through other functions, in any module — makes a blocking call.',
+    languages: ['python'],
+    fix: 'unsafe',
+    docs: {
+      whatItDoes: `
+Follows the calls a coroutine makes into the project's own sync functions and methods — in the
+same module or imported from others, through re-exports and module-level instances
+(\`mailer = Mailer()\`), any number of calls deep and safe against recursion — and reports the call
+in the async code when the chain ends in a call IL201 would report (its catalog plus the
+\`blocking-calls\` setting). The chain is shown step by step as related information, ending in
+"may block: \`smtplib.SMTP()\`" at the line that blocks.
+
+It also reports blocking calls on module-level instances imported from another module
+(\`from app.clients import http\` then \`http.get(url)\`, where \`http = requests.Session()\`).`,
+      whyIsThisBad: `
+Wrapping a blocking call in a helper does not make it asynchronous: when a coroutine calls
+\`send_receipt()\`, and \`send_receipt\` opens an SMTP connection, the event loop waits for the mail
+server exactly as if the coroutine had called \`smtplib.SMTP\` itself. Linters that look only at
+the coroutine's own body miss this — and it is the usual shape in real code, where the blocking
+call sits in a service module written before the app went async.
+
+Not followed: functions handed by reference to \`asyncio.to_thread\`, \`run_in_threadpool\`,
+\`BackgroundTasks.add_task\` and the like; functions decorated with an offload wrapper
+(\`@sync_to_async\`, \`@asyncify\`, or one listed in \`offload-wrappers\`); coroutine functions
+(IL201 checks their bodies); and cached functions without parameters (\`@lru_cache\`), whose body
+runs once per process.`,
+      examples: [
+        {
+          language: 'python',
+          framework: 'FastAPI',
+          bad: `
+import smtplib
+
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+def send_receipt(address: str) -> None:
+    with smtplib.SMTP("mail.internal") as server:
+        server.sendmail("shop@example.com", [address], "Thanks for your order")
+
+
+@app.post("/orders")
+async def create_order(address: str):
+    send_receipt(address)
+    return {"status": "created"}
+`,
+          good: `
+import smtplib
+
+from fastapi import BackgroundTasks, FastAPI
+
+app = FastAPI()
+
+
+def send_receipt(address: str) -> None:
+    with smtplib.SMTP("mail.internal") as server:
+        server.sendmail("shop@example.com", [address], "Thanks for your order")
+
+
+@app.post("/orders")
+async def create_order(address: str, background_tasks: BackgroundTasks):
+    background_tasks.add_task(send_receipt, address)
+    return {"status": "created"}
+`,
+        },
+      ],
+      fixSafety: `
+The fix runs the call in a worker thread — \`await run_in_threadpool(f, *args)\` in FastAPI and
+Starlette code, \`await asyncio.to_thread(f, *args)\` elsewhere — or, for an \`async def\` endpoint or
+dependency that never awaits, turns it into a plain \`def\` that the framework runs in its
+threadpool. It is **unsafe**: the helper then runs concurrently with the event loop, so shared state
+it touches without a lock can race. Often better: make the helper itself async, or move the work to
+a background task.`,
+      whenNotToUse: `
+When the helper only blocks on a path the async caller never takes (a flag, a cache hit), suppress
+the finding at the call with a reason: \`# interleave: ignore[blocking-call-transitive] -- cached\`.
+Across files the rule sees the modules of one analysis run; a module outside it is not followed.`,
+    },
+  },
+  summarize: summarizeCallGraph,
+  check(context) {
+    const { module, project, config } = context;
+    const catalogs = callCatalogs(config);
+    const graph = new ProjectCallGraph(project, blockingCallTransitive.meta.code, module, catalogs.blocking, catalogs.offloadWrappers);
+    for (const fn of module.functions) {
+      if (!runsOnEventLoop(fn)) continue;
+      for (const call of synchronousCalls(fn)) {
+        if (!call.callee || catalogs.blocking.match(call.callee, call.literalArguments)) continue;
+        const blocking = graph.blockingEntry(call.callee, call.literalArguments);
+        if (blocking) {
+          reportInstanceCall(context, fn, call, blocking.entry, blocking.instance);
+          continue;
+        }
+        const callee = graph.inlineFunction(call.callee);
+        const chain = callee && graph.blockingChain(callee);
+        if (chain) reportChain(context, fn, call, chain);
+      }
+    }
+  },
+};
+
+function where(path: string, range: Range): string {
+  return `${basename(path)}:${lineOf(range)}`;
+}
+
+function instanceNote(instance: ImportedInstance): RelatedLocation {
+  return { path: instance.path, range: instance.range, message: `\`${instance.name}\` is the \`${instance.type}\` created here` };
+}
+
+function reportChain(context: RuleContext, fn: FunctionFacts, call: CallEvent, chain: BlockingChain): void {
+  const { module } = context;
+  const last = chain.steps[chain.steps.length - 1]!;
+  const path = chain.steps.map(({ caller }) => `\`${caller.name}\``).join(' → ');
+  const blockingCall = `\`${last.call.text}()\` (${where(last.caller.path, last.call.range)})`;
+  const related: RelatedLocation[] = chain.steps.map(({ caller, call: step }, index) => ({
+    path: caller.path,
+    range: step.range,
+    message:
+      index === chain.steps.length - 1
+        ? `may block: \`${step.text}()\` ${chain.entry.does}`
+        : `\`${caller.name}\` calls \`${step.text}()\` here`,
+  }));
+  if (chain.instance) related.push(instanceNote(chain.instance));
+  context.report({
+    message: `\`${call.text}()\` runs sync code that blocks, called from ${describeFunction(fn)}: ${path} → ${blockingCall}, which ${chain.entry.does}. So ${stallConsequence(fn)}. ${remedy(call, chain.entry)}`,
+    range: call.range,
+    severity: loopSeverity(fn),
+    related,
+    fix: makeSyncFix(module, context.fixes, fn) ?? offloadFix(module, context.fixes, call),
+  });
+}
+
+function reportInstanceCall(context: RuleContext, fn: FunctionFacts, call: CallEvent, entry: CatalogEntry, instance?: ImportedInstance): void {
+  const { module } = context;
+  const origin = instance ? ` (\`${instance.name}\` is the \`${instance.type}\` created at ${where(instance.path, instance.range)})` : '';
+  context.report({
+    message: `\`${call.text}()\`${origin} in ${describeFunction(fn)} ${entry.does}: ${stallConsequence(fn)}. Instead, ${entry.suggestion}.`,
+    range: call.range,
+    severity: loopSeverity(fn),
+    related: instance ? [instanceNote(instance)] : [],
+    fix: makeSyncFix(module, context.fixes, fn) ?? offloadFix(module, context.fixes, call),
+  });
+}
+
+function remedy(call: CallEvent, entry: CatalogEntry): string {
+  return `Run \`${call.text}\` in a worker thread (\`await asyncio.to_thread(${call.text}, …)\`), or make the chain async — ${entry.suggestion}.`;
+}

@@ -1,0 +1,121 @@
+import type { CallMatcher, CatalogEntry } from '../../core/call-pattern';
+import type { CallEvent, FunctionFacts, Range } from '../../core/facts';
+import type { RelatedLocation, Severity } from '../../core/hazard';
+import { lineOf } from '../../core/rule';
+
+/**
+ * Functions whose body runs on the event loop's thread: every coroutine, and the sync handlers
+ * aiohttp calls there. Nested `def`s and lambdas are functions of their own (they run wherever
+ * they are called, often in `asyncio.to_thread`), sync FastAPI/Starlette handlers run in the
+ * threadpool, and module-level code runs at import.
+ */
+export function runsOnEventLoop(fn: FunctionFacts): boolean {
+  return fn.execution === 'event-loop';
+}
+
+/** Lifespans and startup/shutdown hooks run before the first request or after the last. */
+function isSetupOrTeardown(fn: FunctionFacts): boolean {
+  return fn.kind === 'lifespan' || fn.kind === 'startup' || fn.kind === 'shutdown';
+}
+
+/** Blocking during startup or shutdown delays it but stalls no request: worth knowing, not a warning. */
+export function loopSeverity(fn: FunctionFacts): Severity | undefined {
+  return isSetupOrTeardown(fn) ? 'info' : undefined;
+}
+
+/** `async def fetch_rates`, `the aiohttp handler index`: how messages name the function. */
+export function describeFunction(fn: FunctionFacts): string {
+  return fn.isAsync ? `\`async def ${fn.qualifiedName}\`` : `the ${fn.framework ?? ''} handler \`${fn.qualifiedName}\``.replace('  ', ' ');
+}
+
+/** What waiting on the loop costs in this function, for the middle of a message. */
+export function stallConsequence(fn: FunctionFacts): string {
+  return isSetupOrTeardown(fn)
+    ? `it holds up the ${fn.kind === 'shutdown' ? 'shutdown' : 'startup'} (no request is being served yet, but every task already on the loop waits)`
+    : 'until it returns, the event loop — and every other request this worker is serving — waits';
+}
+
+/**
+ * The calls a function makes in its own body that run to completion before it continues: in
+ * source order, each once (a `finally` body appears on several paths of the flow graph). An awaited
+ * call returns an awaitable, so it is not the call that blocks.
+ */
+export function synchronousCalls(fn: FunctionFacts): CallEvent[] {
+  const calls = new Map<string, CallEvent>();
+  for (const block of fn.flow.blocks) {
+    for (const event of block.events) {
+      if (event.kind !== 'call' || event.usage === 'awaited') continue;
+      const key = rangeKey(event.range);
+      if (!calls.has(key)) calls.set(key, event);
+    }
+  }
+  return [...calls.values()].sort((a, b) => compareRanges(a.range, b.range));
+}
+
+export interface CatalogMatch {
+  call: CallEvent;
+  entry: CatalogEntry;
+}
+
+/**
+ * One finding: a blocking call, with the calls that only use what it opened — methods on the
+ * object it returned (`fh.read()` after `open()`, `server.sendmail()` after `smtplib.SMTP()`) and
+ * file readers in its `with` block or statement (`json.load(fh)`). Fixing the first fixes them.
+ */
+export interface MatchGroup {
+  first: CatalogMatch;
+  followers: CatalogMatch[];
+}
+
+export function matchGroups(fn: FunctionFacts, matcher: CallMatcher<CatalogEntry>): MatchGroup[] {
+  const matches = synchronousCalls(fn).flatMap((call): CatalogMatch[] => {
+    const entry = matcher.match(call.callee, call.literalArguments);
+    return entry ? [{ call, entry }] : [];
+  });
+  const groups = new Map<CatalogMatch, MatchGroup>();
+  for (const match of matches) {
+    if (!matches.some((other) => other !== match && follows(match, other))) groups.set(match, { first: match, followers: [] });
+  }
+  for (const match of matches) {
+    if (groups.has(match)) continue;
+    const owner = [...groups.keys()].find((first) => follows(match, first));
+    if (owner) groups.get(owner)!.followers.push(match);
+    else groups.set(match, { first: match, followers: [] });
+  }
+  return [...groups.values()].sort((a, b) => compareRanges(a.first.call.range, b.first.call.range));
+}
+
+function follows(later: CatalogMatch, first: CatalogMatch): boolean {
+  const { callee } = first.call;
+  if (callee && later.call.callee?.startsWith(`${callee}()`)) return true;
+  return !!first.entry.opensFile && !!later.entry.usesOpenFile && contains(first.call.statement.range, later.call.range);
+}
+
+/** Related locations for the calls folded into a finding. */
+export function followerLocations(path: string, group: MatchGroup): RelatedLocation[] {
+  return group.followers.map(({ call }) => ({ path, range: call.range, message: `\`${call.text}()\` blocks too, on what line ${lineOf(group.first.call.range)} opened` }));
+}
+
+/** ` It also blocks at lines 8 and 9, on what it opened.` — or nothing. */
+export function followerSentence(group: MatchGroup): string {
+  const lines = [...new Set(group.followers.map(({ call }) => lineOf(call.range)))];
+  if (lines.length === 0) return '';
+  const list = lines.length === 1 ? `line ${lines[0]}` : `lines ${lines.slice(0, -1).join(', ')} and ${lines[lines.length - 1]}`;
+  return ` The calls on what it opened block too (${list}).`;
+}
+
+function contains(outer: Range, inner: Range): boolean {
+  return compareRanges(outer, inner) <= 0 && comparePositions(inner.end, outer.end) <= 0;
+}
+
+function comparePositions(a: Range['start'], b: Range['start']): number {
+  return a.line - b.line || a.character - b.character;
+}
+
+function compareRanges(a: Range, b: Range): number {
+  return comparePositions(a.start, b.start);
+}
+
+function rangeKey(range: Range): string {
+  return `${range.start.line}:${range.start.character}-${range.end.line}:${range.end.character}`;
+}

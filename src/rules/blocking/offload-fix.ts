@@ -1,0 +1,57 @@
+import type { CallEvent, FunctionFacts, ModuleFacts } from '../../core/facts';
+import type { Fix } from '../../core/hazard';
+import type { FixBuilder } from '../../core/rule';
+
+/**
+ * The function that runs a call in a worker thread: in FastAPI and Starlette code the threadpool
+ * the framework itself runs sync handlers in, elsewhere `asyncio.to_thread`.
+ */
+function threadWrapper(module: ModuleFacts): { module: string; name: string } {
+  if (module.frameworks.includes('fastapi')) return { module: 'fastapi.concurrency', name: 'run_in_threadpool' };
+  if (module.frameworks.includes('starlette')) return { module: 'starlette.concurrency', name: 'run_in_threadpool' };
+  return { module: 'asyncio', name: 'to_thread' };
+}
+
+/** Where `await wrapper(f, …)` can stand in for `f(…)` without parentheses of its own. */
+const OFFLOADABLE_USAGES = new Set<CallEvent['usage']>(['statement', 'assigned', 'returned', 'argument']);
+
+/** Wraps the call as `await run_in_threadpool(f, *args)` / `await asyncio.to_thread(f, *args)`. */
+export function offloadFix(module: ModuleFacts, fixes: FixBuilder, call: CallEvent): Fix | undefined {
+  if (!OFFLOADABLE_USAGES.has(call.usage)) return undefined;
+  const wrapper = threadWrapper(module);
+  const edits = fixes.offloadCall(call, wrapper);
+  if (!edits) return undefined;
+  return {
+    applicability: 'unsafe',
+    message: `Run \`${call.text}\` in a worker thread with \`await ${wrapper.module.includes('.') ? '' : `${wrapper.module}.`}${wrapper.name}(${call.text}, …)\``,
+    edits,
+  };
+}
+
+/** Whether a function can yield to the event loop anywhere in its body. */
+export function suspends(fn: FunctionFacts): boolean {
+  return fn.flow.blocks.some((block) => block.events.some((event) => event.kind === 'await'));
+}
+
+/**
+ * An `async def` endpoint, dependency or background task that never awaits gains nothing from
+ * being a coroutine: as a plain `def`, FastAPI and Starlette run it in their threadpool, where
+ * blocking is fine. Not offered when the module calls the function itself (callers await it).
+ */
+export function makeSyncFix(module: ModuleFacts, fixes: FixBuilder, fn: FunctionFacts): Fix | undefined {
+  const framework = fn.framework === 'fastapi' || fn.framework === 'starlette';
+  const kind = fn.kind === 'route' || fn.kind === 'dependency' || fn.kind === 'background';
+  if (!fn.isAsync || !framework || !kind || fn.className || fn.parent || suspends(fn)) return undefined;
+  const ownName = `${module.moduleName}.${fn.name}`;
+  const calledHere = module.functions.some((other) =>
+    other.flow.blocks.some((block) => block.events.some((event) => event.kind === 'call' && event.callee === ownName)),
+  );
+  if (calledHere) return undefined;
+  const edits = fixes.makeSync(fn);
+  if (!edits) return undefined;
+  return {
+    applicability: 'unsafe',
+    message: `Make \`${fn.name}\` a plain \`def\`: ${fn.framework === 'fastapi' ? 'FastAPI' : 'Starlette'} runs it in its threadpool`,
+    edits,
+  };
+}

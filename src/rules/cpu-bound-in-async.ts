@@ -1,0 +1,94 @@
+import type { Rule } from '../core/rule';
+import { callCatalogs } from './blocking/call-catalogs';
+import { describeFunction, loopSeverity, matchGroups, runsOnEventLoop } from './blocking/loop-calls';
+import { makeSyncFix, offloadFix } from './blocking/offload-fix';
+
+export const cpuBoundInAsync: Rule = {
+  meta: {
+    code: 'IL203',
+    name: 'cpu-bound-in-async',
+    family: 'blocking',
+    defaultSeverity: 'info',
+    summary: 'CPU-heavy work — password hashing, key derivation, compression, image processing — runs on the event loop.',
+    languages: ['python'],
+    fix: 'unsafe',
+    docs: {
+      whatItDoes: `
+Checks coroutines for calls that are slow by design: password hashing and verification (passlib
+\`CryptContext.hash/verify\`, \`bcrypt\`, \`argon2\`, \`pwdlib\`, werkzeug and Django hashers), key
+derivation (\`hashlib.pbkdf2_hmac\`, \`hashlib.scrypt\`, \`cryptography\` KDFs, RSA key generation),
+compression and decompression of data that arrives at runtime (\`zlib\`, \`gzip\`, \`bz2\`, \`lzma\`,
+\`brotli\`, \`zstandard\`, \`lz4\`), Pillow image operations, and the calls listed in the
+\`cpu-bound-calls\` setting.
+
+Cheap work stays silent: \`hashlib.sha256\` and other digests, \`hmac.compare_digest\`,
+\`bcrypt.gensalt\`, \`needs_update\` checks, and compressing a literal.`,
+      whyIsThisBad: `
+A password hash is meant to take 100–500 ms of CPU. On the event loop nothing else runs during
+that time: a burst of logins serialises every other request of the worker behind them, and
+latency grows with each login in the queue. These libraries release the GIL while they work, so
+running them in a thread lets the loop keep serving.`,
+      examples: [
+        {
+          language: 'python',
+          framework: 'FastAPI',
+          bad: `
+from fastapi import FastAPI, HTTPException
+from passlib.context import CryptContext
+
+app = FastAPI()
+pwd_context = CryptContext(schemes=["bcrypt"])
+
+
+@app.post("/login")
+async def login(username: str, password: str):
+    user = await find_user(username)
+    if not pwd_context.verify(password, user.password_hash):
+        raise HTTPException(status_code=401)
+    return {"user": username}
+`,
+          good: `
+from fastapi import FastAPI, HTTPException
+from fastapi.concurrency import run_in_threadpool
+from passlib.context import CryptContext
+
+app = FastAPI()
+pwd_context = CryptContext(schemes=["bcrypt"])
+
+
+@app.post("/login")
+async def login(username: str, password: str):
+    user = await find_user(username)
+    if not await run_in_threadpool(pwd_context.verify, password, user.password_hash):
+        raise HTTPException(status_code=401)
+    return {"user": username}
+`,
+        },
+      ],
+      fixSafety: `
+The fix wraps the call as \`await run_in_threadpool(f, *args)\` in FastAPI and Starlette code and
+\`await asyncio.to_thread(f, *args)\` elsewhere, or turns an \`async def\` endpoint that never awaits
+into a plain \`def\`. It is **unsafe**: the work then runs on another thread, concurrently with the
+loop. Pure-Python CPU work that holds the GIL gains little from a thread; use a process pool
+(\`loop.run_in_executor(ProcessPoolExecutor(), …)\`) for it.`,
+      whenNotToUse: `
+When the input is known to be tiny (compressing a few bytes, hashing in a test fixture), suppress
+the finding with a reason: \`# interleave: ignore[cpu-bound-in-async] -- 64-byte payload\`.`,
+    },
+  },
+  check({ module, config, fixes, report }) {
+    const { cpuBound } = callCatalogs(config);
+    for (const fn of module.functions) {
+      if (!runsOnEventLoop(fn)) continue;
+      for (const { first } of matchGroups(fn, cpuBound)) {
+        const { call, entry } = first;
+        report({
+          message: `\`${call.text}()\` in ${describeFunction(fn)} ${entry.does}: for the tens to hundreds of milliseconds it takes, no other request on this worker runs. Instead, ${entry.suggestion}.`,
+          range: call.range,
+          severity: loopSeverity(fn),
+          fix: makeSyncFix(module, fixes, fn) ?? offloadFix(module, fixes, call),
+        });
+      }
+    }
+  },
+};

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { join, relative } from 'node:path';
+import { describe, it } from 'node:test';
+import { PositionEncoding, Workspace, type Diagnostic } from '@astral-sh/ruff-wasm-nodejs';
+import { analyzeText } from '../../test/support/analyze';
+import { analyzeProject, pythonFiles } from '../../test/support/analyze-project';
+import { FIXTURES_ROOT, fixtureFiles, readFixture } from '../../test/support/fixture-expectations';
+import { RULES } from '.';
+
+// Interleave must catch every blocking call Ruff's flake8-async port catches. Ruff (its npm wasm
+// build, pinned as a devDependency) runs its ASYNC rules over every fixture of the blocking family
+// and over the IL202 package; each line it flags with a blocking-call rule (ASYNC2xx — the ASYNC1xx
+// rules are about cancellation checkpoints, ASYNC3xx about tasks) must carry an Interleave finding.
+
+const BLOCKING_RULES = RULES.filter((rule) => rule.meta.family === 'blocking');
+const BLOCKING_CODES = BLOCKING_RULES.map((rule) => rule.meta.code);
+const RUFF_BLOCKING_CODE = /^ASYNC2\d\d$/;
+const PACKAGE = join(FIXTURES_ROOT, 'projects', 'blocking-chain');
+
+function ruffLines(workspace: Workspace, source: string): Set<number> {
+  const diagnostics = workspace.check(source) as Diagnostic[];
+  return new Set(diagnostics.filter((d) => d.code && RUFF_BLOCKING_CODE.test(d.code)).map((d) => d.start_location.row));
+}
+
+/** Interleave's blocking findings by file: line (1-based) → codes. */
+async function interleaveFindings(): Promise<Map<string, Map<number, string[]>>> {
+  const findings = new Map<string, Map<number, string[]>>();
+  const record = (path: string, hazards: readonly { code: string; range: { start: { line: number } } }[]) => {
+    const lines = new Map<number, string[]>();
+    for (const hazard of hazards) {
+      const line = hazard.range.start.line + 1;
+      lines.set(line, [...(lines.get(line) ?? []), hazard.code]);
+    }
+    findings.set(path, lines);
+  };
+  for (const rule of BLOCKING_RULES) {
+    for (const file of fixtureFiles('python', rule.meta.name)) {
+      const report = await analyzeText(readFixture(file), { path: file, settings: { select: BLOCKING_CODES } });
+      record(file, report.hazards);
+    }
+  }
+  for (const [file, report] of await analyzeProject(PACKAGE, { settings: { select: BLOCKING_CODES } })) record(file, report.hazards);
+  return findings;
+}
+
+describe('Ruff superset', () => {
+  it('runs the pinned Ruff', () => {
+    assert.equal(Workspace.version(), '0.17.3');
+  });
+
+  it("flags every line Ruff's blocking-call rules flag in the blocking fixtures", async (t) => {
+    const workspace = new Workspace({ lint: { select: ['ASYNC'] } }, PositionEncoding.Utf8);
+    const findings = await interleaveFindings();
+    assert.deepEqual(
+      [...findings.keys()].sort(),
+      [...BLOCKING_RULES.flatMap((rule) => fixtureFiles('python', rule.meta.name)), ...pythonFiles(PACKAGE)].sort(),
+    );
+    const missed: string[] = [];
+    const beyondRuff = new Map<string, number>(BLOCKING_CODES.map((code) => [code, 0]));
+    let ruffTotal = 0;
+    for (const [file, lines] of findings) {
+      const flaggedByRuff = ruffLines(workspace, readFixture(file));
+      ruffTotal += flaggedByRuff.size;
+      for (const line of flaggedByRuff) if (!lines.has(line)) missed.push(`${relative(FIXTURES_ROOT, file)}:${line}`);
+      for (const [line, codes] of lines) {
+        if (flaggedByRuff.has(line)) continue;
+        for (const code of codes) beyondRuff.set(code, beyondRuff.get(code)! + 1);
+      }
+    }
+    assert.deepEqual(missed, [], 'lines Ruff flags and Interleave does not');
+    assert.ok(ruffTotal >= 100, `Ruff flagged only ${ruffTotal} lines: the comparison would prove little`);
+    t.diagnostic(`Ruff flags ${ruffTotal} lines; Interleave flags all of them and also: ${[...beyondRuff].map(([code, count]) => `${code} ${count}`).join(', ')}`);
+  });
+});

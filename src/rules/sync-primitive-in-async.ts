@@ -1,0 +1,178 @@
+import { solveForward, type ForwardProblem } from '../core/dataflow';
+import type { AwaitEvent, FunctionFacts, LockEnterEvent } from '../core/facts';
+import { lineOf, type Rule, type RuleContext } from '../core/rule';
+import { callCatalogs } from './blocking/call-catalogs';
+import { describeFunction, loopSeverity, matchGroups, runsOnEventLoop } from './blocking/loop-calls';
+
+export const syncPrimitiveInAsync: Rule = {
+  meta: {
+    code: 'IL204',
+    name: 'sync-primitive-in-async',
+    family: 'blocking',
+    defaultSeverity: 'warning',
+    summary: 'A threading lock, event, condition, queue or future is waited on in async code, or a threading lock is held across an await.',
+    languages: ['python'],
+    fix: 'none',
+    docs: {
+      whatItDoes: `
+Checks coroutines for waits on thread synchronisation: \`threading.Lock/RLock/Semaphore.acquire()\`,
+\`Event.wait()\`, \`Condition.wait()\`, \`Barrier.wait()\`, \`queue.Queue.get()/put()/join()\`,
+\`Thread.join()\`, \`Future.result()\`, \`concurrent.futures.wait\` and their \`multiprocessing\`
+counterparts — and for a threading lock (\`with lock:\` or \`lock.acquire()\`) that is still held when
+the coroutine reaches an \`await\`, \`async with\` or \`async for\`.
+
+Calls that cannot wait are left alone (\`acquire(blocking=False)\`, \`get(block=False)\`,
+\`get_nowait()\`, \`wait(0)\`), and so is a short \`with lock:\` that never awaits — that is how state
+shared with threadpool handlers should be guarded.`,
+      whyIsThisBad: `
+These primitives block the calling thread until another thread acts. On the event loop that thread
+is the one running every request, so nothing else progresses while it waits — often including the
+coroutine that was going to release it.
+
+A threading lock held across an \`await\` is worse: while the holder is suspended, the next request
+to reach \`with lock:\` blocks the loop's only thread waiting for it, and the holder can never resume
+to release it. The worker deadlocks.`,
+      examples: [
+        {
+          language: 'python',
+          framework: 'FastAPI',
+          bad: `
+import threading
+
+from fastapi import FastAPI
+
+app = FastAPI()
+warmed_up = threading.Event()
+
+
+@app.get("/ready")
+async def ready():
+    warmed_up.wait()
+    return {"ready": True}
+`,
+          good: `
+import asyncio
+
+from fastapi import FastAPI
+
+app = FastAPI()
+warmed_up = asyncio.Event()
+
+
+@app.get("/ready")
+async def ready():
+    await warmed_up.wait()
+    return {"ready": True}
+`,
+        },
+        {
+          language: 'python',
+          framework: 'asyncio',
+          bad: `
+import threading
+
+cache_lock = threading.Lock()
+cache = {}
+
+
+async def refresh(key, fetch):
+    with cache_lock:
+        cache[key] = await fetch(key)
+`,
+          good: `
+import threading
+
+cache_lock = threading.Lock()
+cache = {}
+
+
+async def refresh(key, fetch):
+    value = await fetch(key)
+    with cache_lock:
+        cache[key] = value
+`,
+        },
+      ],
+      fixSafety: `
+There is no automatic fix: replacing a threading primitive with its \`asyncio\` counterpart is only
+right when no thread uses it, and Interleave cannot see every thread. Use \`asyncio.Lock\`,
+\`asyncio.Event\`, \`asyncio.Queue\` (or \`janus\` for a queue shared with threads),
+\`await asyncio.wrap_future(future)\` for futures, and never hold a threading lock across an await.`,
+      whenNotToUse: `
+When the primitive is never contended while the loop runs (set once before startup), suppress the
+finding with a reason: \`# interleave: ignore[sync-primitive-in-async] -- set before serving\`.`,
+    },
+  },
+  check(context) {
+    const { syncPrimitives } = callCatalogs(context.config);
+    for (const fn of context.module.functions) {
+      if (!runsOnEventLoop(fn)) continue;
+      const heldAcross = locksHeldAcrossAwait(fn);
+      for (const { lock, suspension } of heldAcross) reportHeldLock(context, fn, lock, suspension);
+      for (const { first } of matchGroups(fn, syncPrimitives)) {
+        const { call, entry } = first;
+        if (heldAcross.some(({ lock }) => sameStart(lock, call))) continue;
+        context.report({
+          message: `\`${call.text}()\` in ${describeFunction(fn)} ${entry.does}: every other request on this worker waits with it. Instead, ${entry.suggestion}.`,
+          range: call.range,
+          severity: loopSeverity(fn),
+        });
+      }
+    }
+  },
+};
+
+function sameStart(a: { range: LockEnterEvent['range'] }, b: { range: LockEnterEvent['range'] }): boolean {
+  return a.range.start.line === b.range.start.line && a.range.start.character === b.range.start.character;
+}
+
+function reportHeldLock(context: RuleContext, fn: FunctionFacts, lock: LockEnterEvent, suspension: AwaitEvent): void {
+  const awaited = suspension.form === 'await' ? `await ${suspension.text}` : suspension.text;
+  context.report({
+    message: `\`${lock.lock}\` (a threading lock) is still held at \`${awaited}\` on line ${lineOf(suspension.range)} in ${describeFunction(fn)}: while this coroutine is suspended, the next request that reaches \`${lock.lock}\` blocks the event loop's thread waiting for it, and the holder can never resume to release it — the worker deadlocks. Await before taking the lock, or use an \`asyncio.Lock\` (\`async with\`).`,
+    range: lock.range,
+    severity: loopSeverity(fn),
+    related: [{ path: context.module.path, range: suspension.range, message: 'suspends here while the lock is held' }],
+  });
+}
+
+/** Threading locks held on every path to a suspension point, with the first such point per lock. */
+function locksHeldAcrossAwait(fn: FunctionFacts): { lock: LockEnterEvent; suspension: AwaitEvent }[] {
+  type Held = Map<number, LockEnterEvent>;
+  const problem: ForwardProblem<Held> = {
+    initial: () => new Map(),
+    event(held, event) {
+      if (event.kind === 'lock-enter' && event.lockKind === 'threading') held.set(event.region, event);
+      else if (event.kind === 'lock-exit') held.delete(event.region);
+      return held;
+    },
+    edge: (held) => held,
+    // Held only when held on every incoming path: a `continue` out of a `with` block must not
+    // make the lock look held at the top of the next iteration.
+    join(states) {
+      const [first, ...rest] = states;
+      const result = new Map(first);
+      for (const region of result.keys()) if (rest.some((state) => !state.has(region))) result.delete(region);
+      return result;
+    },
+    equals: (a, b) => a.size === b.size && [...a.keys()].every((region) => b.has(region)),
+    copy: (held) => new Map(held),
+  };
+  const entries = solveForward(fn.flow, problem);
+  const found = new Map<number, { lock: LockEnterEvent; suspension: AwaitEvent }>();
+  for (const block of fn.flow.blocks) {
+    const entry = entries.get(block.id);
+    if (!entry) continue;
+    let held = problem.copy(entry);
+    for (const event of block.events) {
+      if (event.kind === 'await') {
+        for (const [region, lock] of held) {
+          const known = found.get(region);
+          if (!known || event.range.start.line < known.suspension.range.start.line) found.set(region, { lock, suspension: event });
+        }
+      }
+      held = problem.event(held, event);
+    }
+  }
+  return [...found.values()];
+}

@@ -1,0 +1,40 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { resolveConfig, type Settings } from '../../src/core/config';
+import { checkModule, projectFacts, summarizeModule, type ModuleReport, type ParsedModule } from '../../src/core/engine';
+import type { Rule } from '../../src/core/rule';
+import { RULES } from '../../src/rules';
+import { loadFrontends, moduleNameFor, parseSource } from '../../src/workspace/analyze';
+
+/** The Python files under a directory, recursively, sorted. */
+export function pythonFiles(root: string): string[] {
+  return readdirSync(root, { withFileTypes: true })
+    .flatMap((entry) => {
+      const path = join(root, entry.name);
+      if (entry.isDirectory()) return pythonFiles(path);
+      return entry.name.endsWith('.py') ? [path] : [];
+    })
+    .sort();
+}
+
+/**
+ * Analyses a directory of Python modules the way a project run does, for tests: every module is
+ * summarised first, then each is checked against the project's summaries.
+ */
+export async function analyzeProject(
+  root: string,
+  options: { settings?: Settings; rules?: readonly Rule[] } = {},
+): Promise<Map<string, ModuleReport>> {
+  await loadFrontends();
+  const rules = options.rules ?? RULES;
+  const config = resolveConfig(options.settings ? [options.settings] : [], rules.map((rule) => rule.meta));
+  const parsed = new Map<string, ParsedModule>();
+  for (const path of pythonFiles(root)) {
+    const module = parseSource(path, readFileSync(path, 'utf8'), moduleNameFor(path, root));
+    if (module) parsed.set(path, module);
+  }
+  const project = projectFacts([...parsed.values()].map((module) => summarizeModule(module, rules)));
+  const reports = new Map<string, ModuleReport>();
+  for (const [path, module] of parsed) reports.set(path, checkModule(module, { rules, config, project }));
+  return reports;
+}
