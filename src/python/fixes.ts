@@ -116,7 +116,8 @@ export class PythonFixBuilder implements FixBuilder {
     if (hooks.some(({ callback }) => callback.parent !== undefined || callback.className !== undefined)) return undefined;
     const lifespanName = uniqueName('lifespan', this.moduleNames());
     const edits: TextEdit[] = [];
-    const decorator = this.asyncContextManagerName(edits);
+    const decorator = this.importedName('contextlib', 'asynccontextmanager', edits);
+    if (!decorator) return undefined;
     const call = ({ callback }: RegisteredHook) => `    ${callback.isAsync ? 'await ' : ''}${callback.name}()`;
     const startup = hooks.filter(({ hook }) => hook.event === 'startup').map(call);
     const shutdown = hooks.filter(({ hook }) => hook.event === 'shutdown').map(call);
@@ -194,17 +195,6 @@ export class PythonFixBuilder implements FixBuilder {
     const line = this.insertionLine();
     const text = `${line.blankBefore ? '\n' : ''}# Strong references keep fire-and-forget tasks alive until they finish.\n${name} = set()\n${line.blankAfter ? '\n' : ''}`;
     return { name, definition: [{ range: point(line.line, 0), newText: text }] };
-  }
-
-  /** How the module can name `contextlib.asynccontextmanager`, adding an import when it cannot. */
-  private asyncContextManagerName(edits: TextEdit[]): string {
-    const direct = this.facts.imports.find((fact) => fact.target === 'contextlib.asynccontextmanager');
-    if (direct) return direct.local;
-    const module = this.facts.imports.find((fact) => fact.target === 'contextlib');
-    if (module) return `${module.local}.asynccontextmanager`;
-    const line = this.insertionLine();
-    edits.push({ range: point(line.line, 0), newText: `from contextlib import asynccontextmanager\n${line.blankAfter && !line.blankBefore ? '\n' : ''}` });
-    return 'asynccontextmanager';
   }
 
   private moduleNames(): Set<string> {
