@@ -6,7 +6,7 @@ import { excerpt } from '../core/source-excerpt';
 import { RELEASE_METHODS, resourceCreatedBy, type ResourceKind } from './catalog/resources';
 
 /** Where a resource is opened: once per process, so it must be closed once at shutdown. */
-type Origin = { kind: 'lifespan' | 'startup'; fn: FunctionFacts } | { kind: 'module' };
+type Origin = { kind: 'lifespan' | 'startup'; fn: FunctionFacts; entry: FunctionFacts } | { kind: 'module' };
 
 interface OpenedResource {
   kind: ResourceKind;
@@ -82,7 +82,7 @@ function openedResources(module: ModuleFacts): OpenedResource[] {
       const holders = holdersOf(event, fn.flow);
       // A helper's local may be returned to its caller (no event says so): follow only what it stores in shared state.
       if (fn !== entry && !holders.some((holder) => holder.kind === 'shared')) continue;
-      opened.push({ kind, call: event, origin: { kind: isLifespan(entry) ? 'lifespan' : 'startup', fn }, holders });
+      opened.push({ kind, call: event, origin: { kind: isLifespan(entry) ? 'lifespan' : 'startup', fn, entry }, holders });
     }
   }
   for (const event of eventsOf(module.moduleFlow)) {
@@ -175,14 +175,9 @@ function closeFix(resource: OpenedResource, module: ModuleFacts, fixes: FixBuild
 }
 
 function describeOrigin(origin: Origin): string {
-  switch (origin.kind) {
-    case 'lifespan':
-      return `in the lifespan \`${origin.fn.name}\``;
-    case 'startup':
-      return `in the startup hook \`${origin.fn.name}\``;
-    case 'module':
-      return 'at import time';
-  }
+  if (origin.kind === 'module') return 'at import time';
+  const entry = `the ${origin.kind === 'lifespan' ? 'lifespan' : 'startup hook'} \`${origin.entry.name}\``;
+  return origin.fn === origin.entry ? `in ${entry}` : `in \`${origin.fn.name}\` (called by ${entry})`;
 }
 
 export const missingCleanup: Rule = {
@@ -279,14 +274,17 @@ registry), suppress on the creation line with a reason:
       const { kind, call } = resource;
       const close = kind.closes[0]!;
       const stored = resource.holders.find((holder) => holder.kind !== 'local') ?? resource.holders[0];
-      const closeCall = `${close.awaited ? 'await ' : ''}${stored?.text ?? '<it>'}.${close.method}()`;
-      const where = stored ? ` (kept in \`${stored.text}\`)` : '';
-      const remedy =
-        resource.origin.kind === 'module'
-          ? `Open it in a lifespan instead (\`async with\` around the \`yield\`), or close it at shutdown with \`${closeCall}\`.`
-          : `Open it with \`async with\` around the \`yield\` (or on an \`AsyncExitStack\`), or call \`${closeCall}\` after the \`yield\` / in the shutdown hook.`;
+      const closeCall = `${close.awaited ? 'await ' : ''}${stored ? `${stored.text}.` : ''}${close.method}()`;
+      const where = stored ? `, kept in \`${stored.text}\`,` : '';
+      const remedy = {
+        module: `Open it in a lifespan instead (\`async with\` around the \`yield\`), or close it at shutdown with \`${closeCall}\`.`,
+        lifespan: `Open it with \`async with\` around the \`yield\` (or on an \`AsyncExitStack\`), or call \`${closeCall}\` after the \`yield\`.`,
+        startup: `Call \`${closeCall}\` in a shutdown hook, or move startup and shutdown into a lifespan that opens it with \`async with\` around the \`yield\`.`,
+      }[resource.origin.kind];
+      const shown = excerpt(module, call.range);
+      const label = shown.startsWith(kind.label) ? '' : ` (${kind.label})`;
       report({
-        message: `\`${excerpt(module, call.range)}\` (${kind.label}) is opened ${describeOrigin(resource.origin)}${where} and never closed: every reload, test run and shutdown leaks its ${kind.category === 'file' ? 'file handle' : 'connections and file descriptors'}. ${remedy}`,
+        message: `\`${shown}\`${label} is opened ${describeOrigin(resource.origin)}${where} and never closed: every reload, test run and shutdown leaks its ${kind.category === 'file' ? 'file handle' : 'connections and file descriptors'}. ${remedy}`,
         range: call.range,
         fix: closeFix(resource, module, fixes),
       });
