@@ -288,25 +288,26 @@ export class HandlerDetector {
   }
 
   /**
-   * `app = FastAPI(...)` at module level: the application, and the callbacks its `on_startup=` /
-   * `on_shutdown=` arguments register.
+   * The callbacks an application constructor's `on_startup=` / `on_shutdown=` arguments register
+   * (also in app factories), and the application itself when a module-level name holds it.
    */
   private recordApplication(call: Node, framework: Framework, keywords: string[], router: boolean): void {
     const assignment = call.parent;
     const target = assignment?.type === 'assignment' ? field(assignment, 'left') : null;
-    const statement = assignment?.parent;
-    if (!assignment || target?.type !== 'identifier' || statement?.type !== 'expression_statement') return;
-    if (statement.parent?.type !== 'module') return;
-    this.applications.push({ name: target.text, framework, call, statement, keywords, router });
-    if (framework === 'aiohttp') return;
-    for (const event of ['startup', 'shutdown'] as const) {
-      const value = this.scope.argument(call, `on_${event}`);
-      const site = value?.parent;
-      if (!value || site?.type !== 'keyword_argument') continue;
-      for (const callback of this.listItems(value)) {
-        this.hooks.push({ event, form: 'constructor-argument', framework, application: target.text, site, callback, definition: this.resolveFunction(callback) });
+    const name = target?.type === 'identifier' ? target.text : (field(call, 'function')?.text ?? 'app');
+    if (framework !== 'aiohttp') {
+      for (const event of ['startup', 'shutdown'] as const) {
+        const value = this.scope.argument(call, `on_${event}`);
+        const site = value?.parent;
+        if (!value || site?.type !== 'keyword_argument') continue;
+        for (const callback of this.listItems(value)) {
+          this.hooks.push({ event, form: 'constructor-argument', framework, application: name, site, callback, definition: this.resolveFunction(callback) });
+        }
       }
     }
+    const statement = assignment?.parent;
+    if (target?.type !== 'identifier' || statement?.type !== 'expression_statement' || statement.parent?.type !== 'module') return;
+    this.applications.push({ name, framework, call, statement, keywords, router });
   }
 
   private listItems(node: Node | undefined): readonly Node[] {
