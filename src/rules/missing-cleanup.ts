@@ -98,12 +98,20 @@ function isManagedOrHandedOver(resource: OpenedResource, flow: FlowGraph): boole
   const { call, holders } = resource;
   if (call.usage === 'argument' || call.usage === 'returned') return true;
   if (call.argumentOf && STACK_ENTRY.test(call.argumentOf.text)) return true;
-  if (holders.length === 0) return call.usage !== 'statement';
+  if (holders.length === 0) return call.usage !== 'statement' && !isYieldedAsState(call, flow);
   const keys = new Set(holders.map((holder) => holder.key));
   return eventsOf(flow).some(
     (event) =>
       (event.kind === 'context' && (event.call === call.id || (event.holder !== undefined && keys.has(event.holder.key)))) ||
       (event.kind === 'call' && event.arguments?.some((argument) => keys.has(argument.key)) === true),
+  );
+}
+
+/** `yield {"http": httpx.AsyncClient()}`: handed to the framework as lifespan state, which closes nothing. */
+function isYieldedAsState(call: CallEvent, flow: FlowGraph): boolean {
+  const { start } = call.statement.range;
+  return eventsOf(flow).some(
+    (event) => event.kind === 'await' && event.form === 'yield' && event.statement.range.start.line === start.line && event.statement.range.start.character === start.character,
   );
 }
 
@@ -274,13 +282,15 @@ registry), suppress on the creation line with a reason:
       const { kind, call } = resource;
       const close = kind.closes[0]!;
       const stored = resource.holders.find((holder) => holder.kind !== 'local') ?? resource.holders[0];
-      const closeCall = `${close.awaited ? 'await ' : ''}${stored ? `${stored.text}.` : ''}${close.method}()`;
       const where = stored ? `, kept in \`${stored.text}\`,` : '';
-      const remedy = {
-        module: `Open it in a lifespan instead (\`async with\` around the \`yield\`), or close it at shutdown with \`${closeCall}\`.`,
-        lifespan: `Open it with \`async with\` around the \`yield\` (or on an \`AsyncExitStack\`), or call \`${closeCall}\` after the \`yield\`.`,
-        startup: `Call \`${closeCall}\` in a shutdown hook, or move startup and shutdown into a lifespan that opens it with \`async with\` around the \`yield\`.`,
-      }[resource.origin.kind];
+      const closeCall = stored && `${close.awaited ? 'await ' : ''}${stored.text}.${close.method}()`;
+      const remedy = !closeCall
+        ? 'Open it with `async with` around the `yield` (or on an `AsyncExitStack`) and hand out the opened object.'
+        : {
+            module: `Open it in a lifespan instead (\`async with\` around the \`yield\`), or close it at shutdown with \`${closeCall}\`.`,
+            lifespan: `Open it with \`async with\` around the \`yield\` (or on an \`AsyncExitStack\`), or call \`${closeCall}\` after the \`yield\`.`,
+            startup: `Call \`${closeCall}\` in a shutdown hook, or move startup and shutdown into a lifespan that opens it with \`async with\` around the \`yield\`.`,
+          }[resource.origin.kind];
       const shown = excerpt(module, call.range);
       const label = shown.startsWith(kind.label) ? '' : ` (${kind.label})`;
       report({
