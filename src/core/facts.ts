@@ -190,6 +190,8 @@ export interface LockEnterEvent {
   lockKind: LockKind;
   /** Identifies one syntactic lock region; a read and a write in the same region are serialised. */
   region: number;
+  /** A semaphore admitting several holders at once: held, but serialising nothing. */
+  shared?: boolean;
   range: Range;
 }
 
@@ -333,8 +335,18 @@ export interface ModuleFacts {
   applications: ApplicationFact[];
   /** Startup and shutdown callbacks registered on an application (not lifespans). */
   lifecycleHooks: LifecycleHookFact[];
+  /** Classes defined at module level, for following method calls into base classes. */
+  classes: ClassFact[];
   /** Regions the parser could not make sense of; findings inside them are dropped. */
   syntaxErrors: Range[];
+}
+
+/** A class defined at module level. */
+export interface ClassFact {
+  name: string;
+  /** Qualified base classes, e.g. `app.repos.BaseRepo`, `pydantic.BaseModel`. */
+  bases: string[];
+  nameRange: Range;
 }
 
 /** An application or router created in this module: `app = FastAPI(title="shop")`. */

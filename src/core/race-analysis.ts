@@ -160,7 +160,7 @@ class RaceProblem implements ForwardProblem<RaceState> {
         return state;
       }
       case 'lock-enter':
-        state.held.set(event.region, event.lockKind);
+        if (!event.shared) state.held.set(event.region, event.lockKind);
         return state;
       case 'lock-exit':
         state.held.delete(event.region);

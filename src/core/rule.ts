@@ -101,6 +101,12 @@ export interface FixBuilder {
   /** Turns a coroutine function into a plain one: `async def` → `def`. */
   makeSync(fn: FunctionFacts): TextEdit[] | undefined;
 
+  /**
+   * Passes a call's function and arguments instead of its result, for a call written inside an
+   * offload wrapper: `to_thread(f(a))` → `to_thread(f, a)`. Undefined when it has keyword arguments.
+   */
+  passAsReference(call: CallEvent): TextEdit[] | undefined;
+
   /** New statements right after `anchor`, at its indentation. Undefined when `anchor` shares its line. */
   insertAfter(anchor: StatementRef, calls: readonly MethodCallStatement[]): TextEdit[] | undefined;
 

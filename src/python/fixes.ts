@@ -247,18 +247,30 @@ export class PythonFixBuilder implements FixBuilder {
   }
 
   offloadCall(call: CallEvent, wrapper: { module: string; name: string }): TextEdit[] | undefined {
-    const callee = this.textOf(call.calleeRange);
-    const argumentList = this.textOf({ start: call.calleeRange.end, end: call.range.end }).trim();
-    if (!argumentList.startsWith('(') || !argumentList.endsWith(')')) return undefined;
-    const inner = argumentList.slice(1, -1);
-    // A lone generator argument (`f(x for x in xs)`) would need parentheses of its own.
-    if (/\sfor\s/.test(inner)) return undefined;
+    const split = this.splitCall(call);
+    if (!split) return undefined;
     const edits: TextEdit[] = [];
     const name = this.importedName(wrapper.module, wrapper.name, edits);
     if (!name) return undefined;
-    const args = inner.trim() === '' ? callee : `${callee}, ${inner}`;
+    const args = split.inner.trim() === '' ? split.callee : `${split.callee}, ${split.inner}`;
     edits.push({ range: call.range, newText: `await ${name}(${args})` });
     return edits;
+  }
+
+  /** A call's function and the text inside its parentheses, unless its arguments are a lone generator. */
+  private splitCall(call: CallEvent): { callee: string; inner: string } | undefined {
+    const argumentList = this.textOf({ start: call.calleeRange.end, end: call.range.end }).trim();
+    if (!argumentList.startsWith('(') || !argumentList.endsWith(')')) return undefined;
+    const inner = argumentList.slice(1, -1);
+    // `f(x for x in xs)` would need parentheses of its own once other arguments precede it.
+    if (/\sfor\s/.test(inner)) return undefined;
+    return { callee: this.textOf(call.calleeRange), inner };
+  }
+
+  passAsReference(call: CallEvent): TextEdit[] | undefined {
+    const split = this.splitCall(call);
+    if (!split || /(^|[,(])\s*\w+\s*=(?!=)/.test(split.inner)) return undefined;
+    return [{ range: call.range, newText: split.inner.trim() === '' ? split.callee : `${split.callee}, ${split.inner}` }];
   }
 
   makeSync(fn: FunctionFacts): TextEdit[] | undefined {

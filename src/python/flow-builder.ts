@@ -744,7 +744,7 @@ export class FlowBuilder {
       if (lock) {
         const region = this.nextRegion++;
         regions.push(region);
-        this.emit({ kind: 'lock-enter', lock: lock.name, lockKind: lock.kind, region, range: rangeOf(context) });
+        this.emit({ kind: 'lock-enter', lock: lock.name, lockKind: lock.kind, region, ...(lock.shared && { shared: true }), range: rangeOf(context) });
       }
       if (alias) {
         const type = this.env.scope.typeOf(context, this.localType, this.localBindings);
@@ -814,7 +814,7 @@ export class FlowBuilder {
 
   // ---------------------------------------------------------------- locks
 
-  private lockOf(context: Node, isAsync: boolean): { name: string; kind: LockKind } | undefined {
+  private lockOf(context: Node, isAsync: boolean): { name: string; kind: LockKind; shared?: boolean } | undefined {
     const expr = unparenthesize(context);
     const fallbackKind: LockKind = isAsync ? 'asyncio' : 'threading';
     const parts = dottedParts(expr);
@@ -828,11 +828,8 @@ export class FlowBuilder {
       type = this.env.scope.classes.get(this.env.className)?.instanceTypes.get(last);
       name = `${this.env.className}.${last}`;
     }
-    if (type) {
-      const kind = LOCK_TYPES.get(type);
-      if (kind && this.isMutualExclusion(type, parts)) return { name, kind };
-      if (kind) return undefined;
-    }
+    const kind = type ? LOCK_TYPES.get(type) : undefined;
+    if (kind) return this.isMutualExclusion(type!, parts) ? { name, kind } : { name, kind, shared: true };
     return LOCK_NAME.test(last) ? { name, kind: fallbackKind } : undefined;
   }
 
@@ -846,7 +843,7 @@ export class FlowBuilder {
       this.explicitLockRegions.set(lock.name, region);
     }
     if (method === 'release') this.emit({ kind: 'lock-exit', region });
-    else this.emit({ kind: 'lock-enter', lock: lock.name, lockKind: lock.kind, region, range: rangeOf(call) });
+    else this.emit({ kind: 'lock-enter', lock: lock.name, lockKind: lock.kind, region, ...(lock.shared && { shared: true }), range: rangeOf(call) });
   }
 
   /** A semaphore admitting more than one holder does not serialise a read-modify-write. */

@@ -152,11 +152,11 @@ describe('Python frontend facts', () => {
     assert.ok(!events(fn(module, 'f')).some((e) => e.kind === 'call' && e.callee === 'time.sleep'));
   });
 
-  it('records lock regions for asyncio and threading locks, by type or by name', () => {
+  it('records lock regions for asyncio and threading locks, by type or by name; wide semaphores as shared', () => {
     const module = facts(
       'import asyncio, threading\nlock = asyncio.Lock()\ntlock = threading.Lock()\nwide = asyncio.Semaphore(5)\nasync def f(self_lock):\n    async with lock:\n        pass\n    with tlock:\n        pass\n    async with wide:\n        pass\n    async with self_lock:\n        pass\n',
     );
-    const locks = events(fn(module, 'f')).flatMap((e) => (e.kind === 'lock-enter' ? [`${e.lock}:${e.lockKind}`] : []));
-    assert.deepEqual(locks, ['lock:asyncio', 'tlock:threading', 'self_lock:asyncio']);
+    const locks = events(fn(module, 'f')).flatMap((e) => (e.kind === 'lock-enter' ? [`${e.lock}:${e.lockKind}${e.shared ? ':shared' : ''}`] : []));
+    assert.deepEqual(locks, ['lock:asyncio', 'tlock:threading', 'wide:asyncio:shared', 'self_lock:asyncio']);
   });
 });

@@ -113,6 +113,11 @@ export function extractFacts(tree: Tree, source: string, path: string, moduleNam
         callback: hook.definition ? functionIds.get(hook.definition.id) : undefined,
       }),
     ),
+    classes: [...scope.classes.values()].map((info) => ({
+      name: info.name,
+      bases: info.bases,
+      nameRange: rangeOf(field(info.node, 'name') ?? info.node),
+    })),
     syntaxErrors: [...(root.hasError ? syntaxErrors(root) : []), ...unanalysable],
   };
   return { facts, fixes: new PythonFixBuilder(facts, multilineStringLines(root)) };
