@@ -6,7 +6,7 @@ import { lineOf, type Rule, type RuleContext } from '../core/rule';
 import { callCatalogs } from './blocking/call-catalogs';
 import { ProjectCallGraph, summarizeCallGraph, type BlockingChain, type ImportedInstance } from './blocking/call-graph';
 import { describeFunction, loopSeverity, runsOnEventLoop, stallConsequence, synchronousCalls } from './blocking/loop-calls';
-import { makeSyncFix, offloadFix } from './blocking/offload-fix';
+import { makeSyncFix, misplacedOffload, offloadFix } from './blocking/offload-fix';
 
 export const blockingCallTransitive: Rule = {
   meta: {
@@ -102,7 +102,15 @@ Across files the rule sees the modules of one analysis run; a module outside it 
     const graph = new ProjectCallGraph(project, blockingCallTransitive.meta.code, module, catalogs.blocking, catalogs.offloadWrappers);
     for (const fn of module.functions) {
       if (!runsOnEventLoop(fn)) continue;
+      const nested = new Map(module.functions.filter((inner) => inner.parent === fn.id && !inner.isLambda).map((inner) => [inner.name, inner]));
       for (const call of synchronousCalls(fn)) {
+        const local = call.callee ? undefined : nested.get(call.text);
+        const localChain = local && graph.nestedFunction(local);
+        if (localChain) {
+          const chain = graph.blockingChain(localChain);
+          if (chain) reportChain(context, fn, call, chain);
+          continue;
+        }
         if (!call.callee || catalogs.blocking.match(call.callee, call.literalArguments)) continue;
         const blocking = graph.blockingEntry(call.callee, call.literalArguments);
         if (blocking) {
@@ -139,12 +147,13 @@ function reportChain(context: RuleContext, fn: FunctionFacts, call: CallEvent, c
         : `\`${caller.name}\` calls \`${step.text}()\` here`,
   }));
   if (chain.instance) related.push(instanceNote(chain.instance));
+  const misplaced = misplacedOffload(context, call);
   context.report({
-    message: `\`${call.text}()\` runs sync code that blocks, called from ${describeFunction(fn)}: ${path} → ${blockingCall}, which ${chain.entry.does}. So ${stallConsequence(fn)}. ${remedy(call, chain.entry)}`,
+    message: `\`${call.text}()\` runs sync code that blocks, called from ${describeFunction(fn)}: ${path} → ${blockingCall}, which ${chain.entry.does}. So ${stallConsequence(fn)}. ${misplaced?.advice ?? remedy(call, chain.entry)}`,
     range: call.range,
     severity: loopSeverity(fn),
     related,
-    fix: makeSyncFix(module, context.fixes, fn) ?? offloadFix(module, context.fixes, call),
+    fix: misplaced ? misplaced.fix : (makeSyncFix(module, context.fixes, fn) ?? offloadFix(module, context.fixes, call)),
   });
 }
 

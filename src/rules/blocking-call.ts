@@ -12,7 +12,7 @@ import {
   stallConsequence,
   type MatchGroup,
 } from './blocking/loop-calls';
-import { makeSyncFix, offloadFix } from './blocking/offload-fix';
+import { makeSyncFix, misplacedOffload, offloadFix } from './blocking/offload-fix';
 
 export const blockingCall: Rule = {
   meta: {
@@ -129,12 +129,13 @@ that runs its argument off the loop, list it in \`offload-wrappers\`.`,
 function report(context: RuleContext, fn: FunctionFacts, group: MatchGroup): void {
   const { module } = context;
   const { call, entry } = group.first;
+  const misplaced = misplacedOffload(context, call);
   context.report({
-    message: `\`${call.text}()\` in ${describeFunction(fn)} ${entry.does}: ${stallConsequence(fn)}. Instead, ${entry.suggestion}.${followerSentence(group)}`,
+    message: `\`${call.text}()\` in ${describeFunction(fn)} ${entry.does}: ${stallConsequence(fn)}. ${misplaced?.advice ?? `Instead, ${entry.suggestion}.`}${followerSentence(group)}`,
     range: call.range,
     severity: loopSeverity(fn),
     related: followerLocations(module.path, group),
-    fix: fixFor(context, fn, group),
+    fix: misplaced ? misplaced.fix : fixFor(context, fn, group),
   });
 }
 

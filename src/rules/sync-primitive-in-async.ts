@@ -128,11 +128,14 @@ function sameStart(a: { range: LockEnterEvent['range'] }, b: { range: LockEnterE
 
 function reportHeldLock(context: RuleContext, fn: FunctionFacts, lock: LockEnterEvent, suspension: AwaitEvent): void {
   const awaited = suspension.form === 'await' ? `await ${suspension.text}` : suspension.text;
+  const consequence = lock.shared
+    ? `the coroutine keeps its permit while suspended; once suspended coroutines hold them all, the next request that reaches \`${lock.lock}\` blocks the event loop's thread, and none of the holders can resume to release theirs — the worker deadlocks`
+    : `while this coroutine is suspended, the next request that reaches \`${lock.lock}\` blocks the event loop's thread waiting for it, and the holder can never resume to release it — the worker deadlocks`;
   context.report({
-    message: `\`${lock.lock}\` (a threading lock) is still held at \`${awaited}\` on line ${lineOf(suspension.range)} in ${describeFunction(fn)}: while this coroutine is suspended, the next request that reaches \`${lock.lock}\` blocks the event loop's thread waiting for it, and the holder can never resume to release it — the worker deadlocks. Await before taking the lock, or use an \`asyncio.Lock\` (\`async with\`).`,
+    message: `\`${lock.lock}\` (a threading ${lock.shared ? 'semaphore' : 'lock'}) is still held at \`${awaited}\` on line ${lineOf(suspension.range)} in ${describeFunction(fn)}: ${consequence}. Await before taking it, or use the \`asyncio\` equivalent (\`async with\`).`,
     range: lock.range,
     severity: loopSeverity(fn),
-    related: [{ path: context.module.path, range: suspension.range, message: 'suspends here while the lock is held' }],
+    related: [{ path: context.module.path, range: suspension.range, message: 'suspends here while it is held' }],
   });
 }
 

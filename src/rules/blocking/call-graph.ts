@@ -1,5 +1,5 @@
 import type { CallEntry, CallMatcher, CatalogEntry } from '../../core/call-pattern';
-import type { LiteralArgument, ModuleFacts, Range } from '../../core/facts';
+import type { FunctionFacts, LiteralArgument, ModuleFacts, Range } from '../../core/facts';
 import type { ProjectFacts } from '../../core/rule';
 import { synchronousCalls } from './loop-calls';
 
@@ -22,6 +22,8 @@ export interface CallGraphSummary {
   instances: Record<string, { type: string; range: Range }>;
   /** Names the module imports, which it re-exports: `send_mail` → `app.services.mailer.send_mail`. */
   imports: Record<string, string>;
+  /** Classes by name, with their qualified bases: where inherited methods are found. */
+  classes: Record<string, string[]>;
 }
 
 export interface FunctionSummary {
@@ -42,21 +44,24 @@ export interface SummaryCall {
 
 const CACHES = /^(functools\.(lru_cache|cache)|cachetools\.(cached|func\.\w+))$/;
 
+export function summarizeFunction(fn: FunctionFacts): FunctionSummary {
+  const parameters = fn.className && fn.decorators.every((d) => !d.endsWith('staticmethod')) ? fn.params.slice(1) : fn.params;
+  return {
+    isAsync: fn.isAsync,
+    runsOnce: parameters.length === 0 && fn.decorators.some((decorator) => CACHES.test(decorator)),
+    decorators: fn.decorators,
+    calls: fn.isAsync
+      ? []
+      : synchronousCalls(fn).flatMap(({ callee, text, range, literalArguments }) =>
+          callee ? [{ callee, text, range, ...(literalArguments && { literalArguments }) }] : [],
+        ),
+  };
+}
+
 export function summarizeCallGraph(module: ModuleFacts): CallGraphSummary {
   const functions: Record<string, FunctionSummary> = {};
   for (const fn of module.functions) {
-    if (fn.parent || fn.isLambda) continue;
-    const parameters = fn.className && fn.decorators.every((d) => !d.endsWith('staticmethod')) ? fn.params.slice(1) : fn.params;
-    functions[fn.qualifiedName] = {
-      isAsync: fn.isAsync,
-      runsOnce: parameters.length === 0 && fn.decorators.some((decorator) => CACHES.test(decorator)),
-      decorators: fn.decorators,
-      calls: fn.isAsync
-        ? []
-        : synchronousCalls(fn).flatMap(({ callee, text, range, literalArguments }) =>
-            callee ? [{ callee, text, range, ...(literalArguments && { literalArguments }) }] : [],
-          ),
-    };
+    if (!fn.parent && !fn.isLambda) functions[fn.qualifiedName] = summarizeFunction(fn);
   }
   const instances: CallGraphSummary['instances'] = {};
   for (const state of module.state) {
@@ -64,11 +69,13 @@ export function summarizeCallGraph(module: ModuleFacts): CallGraphSummary {
   }
   const imports: Record<string, string> = {};
   for (const fact of module.imports) imports[fact.local] = fact.target;
-  return { path: module.path, functions, instances, imports };
+  const classes: Record<string, string[]> = {};
+  for (const info of module.classes) classes[info.name] = info.bases;
+  return { path: module.path, functions, instances, imports, classes };
 }
 
 function isSummary(value: unknown): value is CallGraphSummary {
-  return typeof value === 'object' && value !== null && 'functions' in value && 'instances' in value && 'imports' in value;
+  return typeof value === 'object' && value !== null && 'functions' in value && 'instances' in value && 'imports' in value && 'classes' in value;
 }
 
 /** A project function a call resolves to. */
@@ -117,7 +124,7 @@ export class ProjectCallGraph {
   constructor(
     project: ProjectFacts,
     code: string,
-    current: ModuleFacts,
+    private readonly current: ModuleFacts,
     private readonly blocking: CallMatcher<CatalogEntry>,
     private readonly offloadWrappers: CallMatcher<CallEntry>,
   ) {
@@ -152,6 +159,11 @@ export class ProjectCallGraph {
       if (summary) return { function: { moduleName, name: candidate, path: module.path, summary } };
     }
     const [head, ...rest] = names;
+    // A method the class inherits: `UserRepo().all` defined on `BaseRepo`.
+    for (const base of rest.length <= 1 ? (module.classes[head!] ?? []) : []) {
+      const inherited = this.resolve([base, ...rest].join('.'), hops + 1);
+      if (inherited && 'function' in inherited) return inherited;
+    }
     const imported = module.imports[head!];
     if (imported) return this.resolve([imported, ...rest].join('.'), hops + 1);
     const instance = module.instances[head!];
@@ -161,6 +173,12 @@ export class ProjectCallGraph {
       return { ...resolution, instance: { name: head!, type: instance.type, path: module.path, range: instance.range } };
     }
     return resolution;
+  }
+
+  /** A function nested in the module being checked, which its enclosing function may call inline. */
+  nestedFunction(fn: FunctionFacts): ProjectFunction | undefined {
+    const nested = { moduleName: this.current.moduleName, name: fn.qualifiedName, path: this.current.path, summary: summarizeFunction(fn) };
+    return this.runsInline(nested) ? nested : undefined;
   }
 
   /** The project function a call runs inline, if it is one. */

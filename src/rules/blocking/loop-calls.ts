@@ -38,16 +38,17 @@ export function stallConsequence(fn: FunctionFacts): string {
 /**
  * The calls a function makes in its own body that run to completion before it continues: in
  * source order, each once (a `finally` body appears on several paths of the flow graph). An awaited
- * call returns an awaitable, so it is not the call that blocks.
+ * call returns an awaitable, and the manager of an `async with` is entered by awaiting, so neither
+ * is the call that blocks.
  */
 export function synchronousCalls(fn: FunctionFacts): CallEvent[] {
+  const events = fn.flow.blocks.flatMap((block) => block.events);
+  const asyncContexts = new Set(events.flatMap((event) => (event.kind === 'context' && event.form === 'async-with' && event.call !== undefined ? [event.call] : [])));
   const calls = new Map<string, CallEvent>();
-  for (const block of fn.flow.blocks) {
-    for (const event of block.events) {
-      if (event.kind !== 'call' || event.usage === 'awaited') continue;
-      const key = rangeKey(event.range);
-      if (!calls.has(key)) calls.set(key, event);
-    }
+  for (const event of events) {
+    if (event.kind !== 'call' || event.usage === 'awaited' || asyncContexts.has(event.id)) continue;
+    const key = rangeKey(event.range);
+    if (!calls.has(key)) calls.set(key, event);
   }
   return [...calls.values()].sort((a, b) => compareRanges(a.range, b.range));
 }

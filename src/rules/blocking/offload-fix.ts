@@ -1,6 +1,7 @@
 import type { CallEvent, FunctionFacts, ModuleFacts } from '../../core/facts';
 import type { Fix } from '../../core/hazard';
-import type { FixBuilder } from '../../core/rule';
+import type { FixBuilder, RuleContext } from '../../core/rule';
+import { callCatalogs } from './call-catalogs';
 
 /**
  * The function that runs a call in a worker thread: in FastAPI and Starlette code the threadpool
@@ -25,6 +26,21 @@ export function offloadFix(module: ModuleFacts, fixes: FixBuilder, call: CallEve
     applicability: 'unsafe',
     message: `Run \`${call.text}\` in a worker thread with \`await ${wrapper.module.includes('.') ? '' : `${wrapper.module}.`}${wrapper.name}(${call.text}, …)\``,
     edits,
+  };
+}
+
+/**
+ * A call written inside an offload wrapper — `asyncio.to_thread(requests.get(url))` — runs on the
+ * loop before the wrapper is called. The advice for the message, and the fix that passes the
+ * function and its arguments instead; undefined when the call is not such an argument.
+ */
+export function misplacedOffload(context: RuleContext, call: CallEvent): { advice: string; fix?: Fix } | undefined {
+  const wrapper = call.argumentOf;
+  if (!wrapper?.callee || !callCatalogs(context.config).offloadWrappers.match(wrapper.callee)) return undefined;
+  const edits = context.fixes.passAsReference(call);
+  return {
+    advice: `It runs before \`${wrapper.text}\` is even called, which then receives only its result: pass the function and its arguments instead, \`${wrapper.text}(${call.text}, …)\`.`,
+    fix: edits && { applicability: 'unsafe', message: `Pass \`${call.text}\` and its arguments to \`${wrapper.text}\``, edits },
   };
 }
 
