@@ -1,0 +1,66 @@
+/**
+ * What the language server and the VS Code client say to each other beyond standard LSP. Types
+ * only: both sides import this module, and nothing here may pull in the engine.
+ */
+import type { FixApplicability, HazardStory, Severity, WorkerSetting } from '../core/hazard';
+import type { RuleExample, RuleFamily } from '../core/rule';
+
+/** Identifies one published diagnostic: the document, its range and its rule code. */
+export interface HazardReference {
+  uri: string;
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  code: string;
+}
+
+/** Request `interleave/explain`: everything the explainer panel draws for one finding. */
+export const EXPLAIN_REQUEST = 'interleave/explain';
+
+export interface ExplainResult {
+  code: string;
+  name: string;
+  family: RuleFamily;
+  severity: Severity;
+  /** The finding's message, in the user's names and lines. */
+  message: string;
+  /** The rule's documentation page. */
+  url: string;
+  story?: HazardStory;
+  /** How many worker processes the project runs, when known (the per-process story draws them). */
+  workers?: WorkerSetting;
+  docs: {
+    summary: string;
+    whatItDoes: string;
+    whyIsThisBad: string;
+    fixSafety: string;
+    whenNotToUse: string;
+    examples: RuleExample[];
+  };
+  /**
+   * The user's code around the finding (1-based `startLine`) and, when the finding has a fix, the
+   * same lines with the fix applied, for a side-by-side view.
+   */
+  excerpt: { startLine: number; before: string; after?: string };
+  fix?: { applicability: FixApplicability; message: string };
+}
+
+/** Request `interleave/analyzeWorkspace`: analyse every file of every workspace folder now. */
+export const ANALYZE_WORKSPACE_REQUEST = 'interleave/analyzeWorkspace';
+
+export interface AnalyzeWorkspaceResult {
+  files: number;
+  hazards: number;
+}
+
+/** Notification `interleave/status`, server → client, after every analysis. */
+export const STATUS_NOTIFICATION = 'interleave/status';
+
+export interface StatusParams {
+  /** Hazards currently published across all documents. */
+  hazards: number;
+  /** ISO time of the last completed analysis. */
+  lastAnalysis?: string;
+  analyzing: boolean;
+}
+
+/** Client command that opens the explainer panel; its single argument is a HazardReference. */
+export const EXPLAIN_COMMAND = 'interleave.explain';
