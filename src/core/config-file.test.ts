@@ -62,3 +62,39 @@ describe('configuration files', () => {
     assert.deepEqual([...config.enabled], ['IL104']);
   });
 });
+
+describe('blocking-call settings', () => {
+  it('read lists and pattern = suggestion tables, and add up across layers', () => {
+    const settings = parseTomlSettings(
+      [
+        '[tool.interleave]',
+        'cpu-bound-calls = ["imaging.render"]',
+        'offload-wrappers = ["app.threads.offload"]',
+        '',
+        '[tool.interleave.blocking-calls]',
+        '"legacy.sdk.upload" = "use `legacy.aio.upload`"',
+        'vendor.Client.send = "use the async client"',
+        '',
+      ].join('\n'),
+      'pyproject.toml',
+      'tool.interleave',
+      metas,
+    )!;
+    assert.deepEqual(settings.blockingCalls, [
+      { pattern: 'legacy.sdk.upload', suggestion: 'use `legacy.aio.upload`' },
+      { pattern: 'vendor.Client.send', suggestion: 'use the async client' },
+    ]);
+    assert.deepEqual(settings.cpuBoundCalls, [{ pattern: 'imaging.render' }]);
+    assert.deepEqual(settings.offloadWrappers, ['app.threads.offload']);
+    const config = resolveConfig([settings, { blockingCalls: [{ pattern: 'more.calls' }] }], metas);
+    assert.deepEqual(config.blockingCalls.map((setting) => setting.pattern), ['legacy.sdk.upload', 'vendor.Client.send', 'more.calls']);
+  });
+
+  it('name the file and line of a bad entry', () => {
+    const error = (text: string) => errorOf(() => parseTomlSettings(text, 'interleave.toml', 'root', metas));
+    assert.equal(error('select = ["IL2"]\nblocking-calls = ["ok.call", "bad call"]\n'), 'interleave.toml:2: pattern `bad call` in `blocking-calls` must not contain spaces');
+    assert.equal(error('[blocking-calls]\n"vendor.fetch" = 3\n'), 'interleave.toml:2: the suggestion for `vendor.fetch` in `blocking-calls` must be a string');
+    assert.equal(error('offload-wrappers = "app.run"\n'), 'interleave.toml:1: `offload-wrappers` must be an array of strings');
+    assert.equal(error('[offload-wrappers]\n"app.run" = "x"\n'), 'interleave.toml:2: `offload-wrappers` is not a table');
+  });
+});

@@ -149,7 +149,7 @@ function reportChain(context: RuleContext, fn: FunctionFacts, call: CallEvent, c
   if (chain.instance) related.push(instanceNote(chain.instance));
   const misplaced = misplacedOffload(context, call);
   context.report({
-    message: `\`${call.text}()\` runs sync code that blocks, called from ${describeFunction(fn)}: ${path} → ${blockingCall}, which ${chain.entry.does}. So ${stallConsequence(fn)}. ${misplaced?.advice ?? remedy(call, chain.entry)}`,
+    message: `\`${call.text}()\` runs sync code that blocks, called from ${describeFunction(fn)}: ${path} → ${blockingCall}, which ${chain.entry.does}; ${stallConsequence(fn)}. ${misplaced?.advice ?? remedy(call, chain.entry)}`,
     range: call.range,
     severity: loopSeverity(fn),
     related,
@@ -170,5 +170,5 @@ function reportInstanceCall(context: RuleContext, fn: FunctionFacts, call: CallE
 }
 
 function remedy(call: CallEvent, entry: CatalogEntry): string {
-  return `Run \`${call.text}\` in a worker thread (\`await asyncio.to_thread(${call.text}, …)\`), or make the chain async — ${entry.suggestion}.`;
+  return `Run \`${call.text}\` in a worker thread, or make the chain async: ${entry.suggestion}.`;
 }

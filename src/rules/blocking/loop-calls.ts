@@ -25,7 +25,8 @@ export function loopSeverity(fn: FunctionFacts): Severity | undefined {
 
 /** `async def fetch_rates`, `the aiohttp handler index`: how messages name the function. */
 export function describeFunction(fn: FunctionFacts): string {
-  return fn.isAsync ? `\`async def ${fn.qualifiedName}\`` : `the ${fn.framework ?? ''} handler \`${fn.qualifiedName}\``.replace('  ', ' ');
+  if (fn.isAsync) return `\`async def ${fn.qualifiedName}\``;
+  return `the ${fn.framework ? `${fn.framework} ` : ''}handler \`${fn.qualifiedName}\``;
 }
 
 /** What waiting on the loop costs in this function, for the middle of a message. */
@@ -97,7 +98,7 @@ export function followerLocations(path: string, group: MatchGroup): RelatedLocat
   return group.followers.map(({ call }) => ({ path, range: call.range, message: `\`${call.text}()\` blocks too, on what line ${lineOf(group.first.call.range)} opened` }));
 }
 
-/** ` It also blocks at lines 8 and 9, on what it opened.` — or nothing. */
+/** ` The calls on what it opened block too (lines 8 and 9).` — or nothing. */
 export function followerSentence(group: MatchGroup): string {
   const lines = [...new Set(group.followers.map(({ call }) => lineOf(call.range)))];
   if (lines.length === 0) return '';

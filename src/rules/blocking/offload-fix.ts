@@ -44,20 +44,30 @@ export function misplacedOffload(context: RuleContext, call: CallEvent): { advic
   };
 }
 
-/** Whether a function can yield to the event loop anywhere in its body. */
-export function suspends(fn: FunctionFacts): boolean {
-  return fn.flow.blocks.some((block) => block.events.some((event) => event.kind === 'await'));
+/** Names whose use needs a running event loop in the calling thread. */
+const LOOP_LIBRARIES = /^(asyncio|anyio|trio)\./;
+
+/**
+ * Whether a function needs to stay a coroutine: it yields to the event loop somewhere, uses the
+ * running loop (`asyncio.create_task`), or creates coroutines of this module without awaiting them.
+ */
+function needsTheLoop(module: ModuleFacts, fn: FunctionFacts): boolean {
+  const coroutines = new Set(module.functions.filter((other) => other.isAsync && !other.parent).map((other) => `${module.moduleName}.${other.qualifiedName}`));
+  return fn.flow.blocks.some((block) =>
+    block.events.some((event) => event.kind === 'await' || (event.kind === 'call' && !!event.callee && (LOOP_LIBRARIES.test(event.callee) || coroutines.has(event.callee)))),
+  );
 }
 
 /**
  * An `async def` endpoint, dependency or background task that never awaits gains nothing from
  * being a coroutine: as a plain `def`, FastAPI and Starlette run it in their threadpool, where
- * blocking is fine. Not offered when the module calls the function itself (callers await it).
+ * blocking is fine. Not offered when the module calls the function itself (callers await it) or
+ * when its body needs the loop.
  */
 export function makeSyncFix(module: ModuleFacts, fixes: FixBuilder, fn: FunctionFacts): Fix | undefined {
   const framework = fn.framework === 'fastapi' || fn.framework === 'starlette';
   const kind = fn.kind === 'route' || fn.kind === 'dependency' || fn.kind === 'background';
-  if (!fn.isAsync || !framework || !kind || fn.className || fn.parent || suspends(fn)) return undefined;
+  if (!fn.isAsync || !framework || !kind || fn.className || fn.parent || needsTheLoop(module, fn)) return undefined;
   const ownName = `${module.moduleName}.${fn.name}`;
   const calledHere = module.functions.some((other) =>
     other.flow.blocks.some((block) => block.events.some((event) => event.kind === 'call' && event.callee === ownName)),

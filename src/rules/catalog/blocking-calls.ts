@@ -158,7 +158,7 @@ export const BLOCKING_CALLS: readonly CatalogEntry[] = [
       `{${FILE_TYPES}}().{${FILE_OBJECT_METHODS}}`,
       'zipfile.ZipFile().{read,extract,extractall,write,writestr,open,testzip}',
       'tarfile.open().{extract,extractall,extractfile,add,addfile}',
-      'sys.{stdin,stdout,stderr}.{read,readline,readlines}',
+      'sys.stdin.{read,readline,readlines}',
     ],
     does: 'reads or writes a file with blocking I/O',
     suggestion: ASYNC_FILES,
