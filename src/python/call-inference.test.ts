@@ -39,6 +39,27 @@ describe('call inference in the Python frontend', () => {
     assert.equal(callee(source, 'find', 'self.conn.execute'), 'sqlite3.connect().execute');
   });
 
+  it('types attributes from annotated __init__ parameters and class-level annotations', () => {
+    const source = [
+      'import httpx',
+      'from sqlalchemy.orm import Session',
+      '',
+      'class Service:',
+      '    client: httpx.Client',
+      '',
+      '    def __init__(self, db: Session, client):',
+      '        self.db = db',
+      '        self.client = client',
+      '',
+      '    def load(self):',
+      '        self.db.execute("select 1")',
+      '        self.client.get("u")',
+      '',
+    ].join('\n');
+    assert.equal(callee(source, 'load', 'self.db.execute'), 'sqlalchemy.orm.Session().execute');
+    assert.equal(callee(source, 'load', 'self.client.get'), 'httpx.Client().get');
+  });
+
   it('keeps paths paths through attributes, methods and the / operator', () => {
     const source = [
       'from pathlib import Path',

@@ -1304,35 +1304,9 @@ export class FlowBuilder {
   }
 
   private annotationType(annotation: Node): string | undefined {
-    const qualified = annotationName(annotation, this.env.scope);
+    const qualified = this.env.scope.annotationName(annotation);
     return qualified ? `${qualified}()` : undefined;
   }
-}
-
-/** The qualified class an annotation names, looking through `Annotated[T, ...]`, `Optional[T]`, `T | None`. */
-export function annotationName(annotation: Node, scope: ModuleScope): string | undefined {
-  let node = unparenthesize(annotation.type === 'type' ? (namedChildren(annotation)[0] ?? annotation) : annotation);
-  for (let depth = 0; depth < 4; depth++) {
-    if (node.type === 'generic_type' || node.type === 'subscript') {
-      const head = node.type === 'subscript' ? field(node, 'value') : namedChildren(node)[0];
-      const headName = head ? scope.qualify(head) : undefined;
-      const inner =
-        node.type === 'subscript'
-          ? node.childrenForFieldName('subscript')[0]
-          : namedChildren(namedChildren(node)[1] ?? node).find((child) => child.type === 'type');
-      if (!inner || !headName || !/(Annotated|Optional|Union)$/.test(headName)) return headName;
-      node = unparenthesize(inner.type === 'type' ? (namedChildren(inner)[0] ?? inner) : inner);
-      continue;
-    }
-    if (node.type === 'binary_operator') {
-      const left = field(node, 'left');
-      if (!left) return undefined;
-      node = unparenthesize(left);
-      continue;
-    }
-    break;
-  }
-  return scope.qualify(node);
 }
 
 const LITERALS = new Set(['integer', 'float', 'true', 'false', 'none', 'string', 'concatenated_string']);

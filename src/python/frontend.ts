@@ -11,7 +11,7 @@ import type {
   StateDefinition,
 } from '../core/facts';
 import type { ParsedModule } from '../core/engine';
-import { FlowBuilder, annotationName, type FunctionEnvironment } from './flow-builder';
+import { FlowBuilder, type FunctionEnvironment } from './flow-builder';
 import { PythonFixBuilder } from './fixes';
 import { HandlerDetector } from './handlers';
 import { collectFunctionNames, type FunctionNames } from './locals';
@@ -275,7 +275,7 @@ function parameters(definition: Node, scope: ModuleScope): Parameter[] {
         break;
     }
     if (!nameNode) continue;
-    const qualified = annotation ? annotationName(annotation, scope) : undefined;
+    const qualified = annotation ? scope.annotationName(annotation) : undefined;
     result.push({ name: nameNode.text, annotation: qualified, range: rangeOf(parameter) });
   }
   return result;

@@ -261,23 +261,44 @@ export class ModuleScope {
       if (statement.type !== 'expression_statement') continue;
       for (const assignment of namedChildren(statement)) {
         const left = assignment.type === 'assignment' ? field(assignment, 'left') : null;
-        if (left?.type === 'identifier') info.attributes.set(left.text, rangeOf(left));
+        if (left?.type !== 'identifier') continue;
+        info.attributes.set(left.text, rangeOf(left));
+        // `client: httpx.Client` declares what `self.client` holds (dataclasses, injected services).
+        const annotation = field(assignment, 'type');
+        const declared = annotation ? this.annotationName(annotation) : undefined;
+        if (declared) info.instanceTypes.set(left.text, `${declared}()`);
       }
     }
     for (const method of info.methods.values()) {
       const parameters = field(method, 'parameters');
       const selfName = parameters?.namedChildren[0]?.type === 'identifier' ? parameters.namedChildren[0].text : 'self';
+      const parameterTypes = this.parameterTypes(parameters);
       for (const assignment of method.descendantsOfType(['assignment', 'augmented_assignment'])) {
         const left = assignment && field(assignment, 'left');
         const right = assignment && field(assignment, 'right');
         const parts = left ? dottedParts(left) : undefined;
         if (parts?.length !== 2 || parts[0] !== selfName) continue;
         info.selfAssigned.add(parts[1]!);
-        const type = right && assignment.type === 'assignment' ? this.typeOf(right) : undefined;
+        const annotation = assignment.type === 'assignment' ? field(assignment, 'type') : null;
+        const declared = annotation ? this.annotationName(annotation) : undefined;
+        const type = declared ? `${declared}()` : right && assignment.type === 'assignment' ? this.typeOf(right, (name) => parameterTypes.get(name)) : undefined;
         if (type) info.instanceTypes.set(parts[1]!, type);
       }
     }
     return info;
+  }
+
+  /** Annotated parameters' types: `self.db = db` in `__init__(self, db: Session)` holds a Session. */
+  private parameterTypes(parameters: Node | null): Map<string, string> {
+    const types = new Map<string, string>();
+    for (const parameter of parameters ? namedChildren(parameters) : []) {
+      if (parameter.type !== 'typed_parameter' && parameter.type !== 'typed_default_parameter') continue;
+      const name = parameter.type === 'typed_parameter' ? namedChildren(parameter).find((child) => child.type === 'identifier') : field(parameter, 'name');
+      const annotation = field(parameter, 'type');
+      const declared = annotation ? this.annotationName(annotation) : undefined;
+      if (name && declared) types.set(name.text, `${declared}()`);
+    }
+    return types;
   }
 
   private collectGlobalDeclarations(root: Node): void {
@@ -312,6 +333,32 @@ export class ModuleScope {
     const [head, ...rest] = parts;
     const target = locals?.imported(head!) ?? (locals?.binds(head!) ? undefined : this.qualifyName(head!));
     return target === undefined ? undefined : [target, ...rest].join('.');
+  }
+
+  /** The qualified class an annotation names, looking through `Annotated[T, ...]`, `Optional[T]`, `T | None`. */
+  annotationName(annotation: Node): string | undefined {
+    let node = unparenthesize(annotation.type === 'type' ? (namedChildren(annotation)[0] ?? annotation) : annotation);
+    for (let depth = 0; depth < 4; depth++) {
+      if (node.type === 'generic_type' || node.type === 'subscript') {
+        const head = node.type === 'subscript' ? field(node, 'value') : namedChildren(node)[0];
+        const headName = head ? this.qualify(head) : undefined;
+        const inner =
+          node.type === 'subscript'
+            ? node.childrenForFieldName('subscript')[0]
+            : namedChildren(namedChildren(node)[1] ?? node).find((child) => child.type === 'type');
+        if (!inner || !headName || !/(Annotated|Optional|Union)$/.test(headName)) return headName;
+        node = unparenthesize(inner.type === 'type' ? (namedChildren(inner)[0] ?? inner) : inner);
+        continue;
+      }
+      if (node.type === 'binary_operator') {
+        const left = field(node, 'left');
+        if (!left) return undefined;
+        node = unparenthesize(left);
+        continue;
+      }
+      break;
+    }
+    return this.qualify(node);
   }
 
   qualifyName(name: string, localImports?: ReadonlyMap<string, string>): string | undefined {
