@@ -1,5 +1,5 @@
 import { solveForward, type ForwardProblem } from '../core/dataflow';
-import type { AwaitEvent, FunctionFacts, LockEnterEvent } from '../core/facts';
+import type { AwaitEvent, FunctionFacts, LockEnterEvent, Range } from '../core/facts';
 import { lineOf, type Rule, type RuleContext } from '../core/rule';
 import { callCatalogs } from './blocking/call-catalogs';
 import { describeFunction, loopSeverity, matchGroups, runsOnEventLoop } from './blocking/loop-calls';
@@ -122,7 +122,7 @@ finding with a reason: \`# interleave: ignore[sync-primitive-in-async] -- set be
   },
 };
 
-function sameStart(a: { range: LockEnterEvent['range'] }, b: { range: LockEnterEvent['range'] }): boolean {
+function sameStart(a: { range: Range }, b: { range: Range }): boolean {
   return a.range.start.line === b.range.start.line && a.range.start.character === b.range.start.character;
 }
 
