@@ -290,6 +290,11 @@ export interface FunctionFacts {
   isAsync: boolean;
   isLambda: boolean;
   execution: ExecutionContext;
+  /**
+   * For HTTP routes: the methods served (`GET`, `POST`, ...). A GET handler filling a dict is
+   * memoising; a POST handler doing the same is recording the effect of a request.
+   */
+  httpMethods?: string[];
   /** Qualified decorator callees, e.g. `functools.lru_cache`. */
   decorators: string[];
   /** Where each decorator is written, in the order of `decorators`. */

@@ -73,6 +73,31 @@ export function keysOverlap(a: string, b: string): boolean {
   return long.startsWith(short) && (long[short.length] === '.' || long[short.length] === '[');
 }
 
+/** `k` for `STATE[k]`: the item a key names, if it names one. */
+function itemOf(key: string): string | undefined {
+  return /\[([^\]]*)\]$/.exec(key)?.[1];
+}
+
+/**
+ * A write before any suspension acts on a decision atomically: the same state (`if not BUSY:
+ * BUSY = True`), or, after a membership test, the same key reserved elsewhere (`if k in DONE:
+ * return ...`, `IN_PROGRESS.add(k)`).
+ */
+function claims(write: WriteEvent, decision: Decision): boolean {
+  if (keysOverlap(decision.token.read.state.key, write.state.key)) return true;
+  const item = itemOf(decision.token.read.state.key);
+  return decision.membership && item !== undefined && item === itemOf(write.state.key);
+}
+
+/**
+ * Only safe methods memoise: a GET handler filling a dict is a cache, a POST handler doing the
+ * same records what the request did (an idempotency key, a reservation), and losing that race
+ * repeats the side effect.
+ */
+export function mayMemoise(fn: FunctionFacts): boolean {
+  return !fn.httpMethods || fn.httpMethods.some((method) => method === 'GET' || method === 'HEAD');
+}
+
 function tokenKey(token: Token): string {
   return `${token.read.id}|${token.crossed?.id ?? 0}|${token.computed ? 1 : 0}|${token.regions.join(',')}`;
 }
@@ -166,9 +191,12 @@ class RaceProblem implements ForwardProblem<RaceState> {
         state.held.delete(event.region);
         return state;
       case 'write':
-        // A write before any suspension acts on the decision atomically (`if not BUSY: BUSY = True`).
+        // A claim before any suspension settles the decision; after one, the write acting on it
+        // is the finding, and what follows (cleanup, further updates) is not reported again.
         for (const [key, decision] of state.decisions) {
-          if (!decision.crossed && keysOverlap(decision.token.read.state.key, event.state.key)) state.decisions.delete(key);
+          if (decision.crossed ? keysOverlap(decision.token.read.state.key, event.state.key) : claims(event, decision)) {
+            state.decisions.delete(key);
+          }
         }
         return state;
       default:
@@ -253,6 +281,7 @@ export function analyzeRaces(fn: FunctionFacts): RaceFindings {
   const branches = new Map<number, BranchEvent>();
   for (const event of events) if (event.kind === 'branch') branches.set(event.id, event);
   const problem = new RaceProblem(branches);
+  const memoising = mayMemoise(fn);
   const entries = solveForward(fn.flow, problem);
   const seen = new Set<string>();
   replayForward(fn.flow, problem, entries, (event, state) => {
@@ -279,11 +308,34 @@ export function analyzeRaces(fn: FunctionFacts): RaceFindings {
     for (const decision of state.decisions.values()) {
       if (!decision.crossed || !keysOverlap(decision.token.read.state.key, event.state.key)) continue;
       if (isProtected(decision.token.regions, state, 'asyncio')) continue;
-      if (isMemoFill(decision, event)) continue;
+      if (memoising && isMemoFill(decision, event)) continue;
       seen.add(where);
       findings.staleDecisions.push({ check: decision.token.read, branch: decision.branch, suspend: decision.crossed, write: event });
       return;
     }
   });
   return findings;
+}
+
+const sourcesCache = new WeakMap<FunctionFacts, Map<number, Set<number>>>();
+
+/**
+ * For each write in a function, the reads of shared state its value was computed or copied
+ * from, along the paths that reach it (through locals, flow-sensitively).
+ */
+export function writeSources(fn: FunctionFacts): ReadonlyMap<number, ReadonlySet<number>> {
+  const cached = sourcesCache.get(fn);
+  if (cached) return cached;
+  const sources = new Map<number, Set<number>>();
+  sourcesCache.set(fn, sources);
+  const branches = new Map<number, BranchEvent>();
+  for (const block of fn.flow.blocks) for (const event of block.events) if (event.kind === 'branch') branches.set(event.id, event);
+  const problem = new RaceProblem(branches);
+  replayForward(fn.flow, problem, solveForward(fn.flow, problem), (event, state) => {
+    if (event.kind !== 'write') return;
+    let reads = sources.get(event.id);
+    if (!reads) sources.set(event.id, (reads = new Set()));
+    for (const token of tokensOf(state, event.value)) reads.add(token.read.id);
+  });
+  return sources;
 }

@@ -114,6 +114,10 @@ export class FlowBuilder {
   private readonly pendingBindings = new Map<number, ValueHolder[]>();
   /** The enclosing call of a call that is a direct argument (by node id). */
   private readonly pendingArgumentOf = new Map<number, { callee?: string; text: string }>();
+  /** Locals bound to shared state itself (`scores = request.app["scores"]`): mutating them mutates it. */
+  private readonly aliases = new Map<string, StateRef>();
+  /** Locals bound to a lock created in this call: it excludes no other request. */
+  private readonly perCallLocks = new Set<string>();
 
   constructor(private readonly env: FunctionEnvironment) {
     this.current = this.newBlock();
@@ -351,13 +355,33 @@ export class FlowBuilder {
     this.noteBinding(current, targets);
     const value = this.expr(current, usage);
     const type = this.env.scope.typeOf(current, this.localType, this.localBindings);
+    const alias = this.aliasedState(current);
     for (const target of targets) {
-      if (target.type === 'identifier' && this.isLocal(target.text)) {
-        const annotated = annotation ? this.annotationType(annotation) : undefined;
-        if (annotated ?? type) this.env.localTypes.set(target.text, (annotated ?? type)!);
-      }
       this.assignTarget(target, value);
+      if (target.type !== 'identifier' || !this.isLocal(target.text)) continue;
+      const annotated = annotation ? this.annotationType(annotation) : undefined;
+      if (annotated ?? type) this.env.localTypes.set(target.text, (annotated ?? type)!);
+      if (alias) this.aliases.set(target.text, alias);
+      if (LOCK_TYPES.has(type ?? '')) this.perCallLocks.add(target.text);
     }
+  }
+
+  /**
+   * The shared object an assigned expression is (not a copy of a value computed from it):
+   * `request.app.state.credits`, `CARTS[user]`, `ROOMS.get(room)`, `SESSIONS.setdefault(k, {})`.
+   */
+  private aliasedState(value: Node): StateRef | undefined {
+    const expr = unparenthesize(value);
+    if (expr.type === 'attribute' || expr.type === 'subscript') return this.stateTarget(expr)?.ref;
+    if (expr.type === 'identifier' && !this.isLocal(expr.text)) return this.stateTarget(expr)?.ref;
+    if (expr.type !== 'call') return undefined;
+    const callee = field(expr, 'function');
+    const method = callee?.type === 'attribute' ? field(callee, 'attribute')?.text : undefined;
+    const receiver = callee?.type === 'attribute' ? field(callee, 'object') : null;
+    const first = callArguments(expr).positional[0];
+    if (!receiver || !first || (method !== 'get' && method !== 'setdefault')) return undefined;
+    const container = this.baseRef(unparenthesize(receiver));
+    return container ? this.itemRef(container, first, expr) : undefined;
   }
 
   private augmentedAssignment(node: Node): void {
@@ -434,6 +458,8 @@ export class FlowBuilder {
 
   private bindName(name: Node, value: ValueSource): void {
     const text = name.text;
+    this.aliases.delete(text);
+    this.perCallLocks.delete(text);
     if (this.isLocal(text)) {
       this.emit({ kind: 'bind', name: text, value, range: rangeOf(name) });
       return;
@@ -615,7 +641,7 @@ export class FlowBuilder {
   private forStatement(node: Node): void {
     const isAsync = node.firstChild?.type === 'async';
     const right = field(node, 'right');
-    const iterable = right ? this.expr(right, 'other') : EMPTY;
+    if (right) this.expr(right, 'other');
     const header = this.newBlock();
     const body = this.newBlock();
     const orElse = this.newBlock();
@@ -628,7 +654,9 @@ export class FlowBuilder {
     this.loops.push({ breakTo: after, continueTo: header, finallyDepth: this.tries.length });
     this.startBlock(body);
     const left = field(node, 'left');
-    if (left) this.assignTarget(left, computed(iterable));
+    // The loop variable holds an element, not the iterated state: tests on it decide nothing
+    // about the container.
+    if (left) this.assignTarget(left, EMPTY);
     this.block(field(node, 'body'));
     this.link(this.current, header);
     this.loops.pop();
@@ -823,6 +851,7 @@ export class FlowBuilder {
     let type: string | undefined;
     let name = parts.join('.');
     if (parts.length === 1) {
+      if (this.perCallLocks.has(last)) return undefined;
       type = this.env.localTypes.get(last) ?? this.env.scope.bindings.get(last)?.valueType;
     } else if (parts.length === 2 && (parts[0] === this.env.selfName || parts[0] === this.env.clsName) && this.env.className) {
       type = this.env.scope.classes.get(this.env.className)?.instanceTypes.get(last);
@@ -992,10 +1021,10 @@ export class FlowBuilder {
       const operator = operators[index - 1];
       const target = unparenthesize(operand);
       if ((operator === 'in' || operator === 'not in') && index > 0) {
-        const access = this.stateTarget(target);
-        if (access && this.env.trackState) {
+        const container = this.env.trackState ? this.baseRef(target) : undefined;
+        if (container) {
           const key = operands[index - 1]!;
-          const ref = this.itemRef(access.ref, key, node);
+          const ref = this.itemRef(container, key, node);
           sources.push(this.read(ref, 'membership', node));
           return;
         }
@@ -1015,7 +1044,7 @@ export class FlowBuilder {
         const iterable = right ? this.expr(right, 'other') : EMPTY;
         sources.push(iterable);
         const left = field(clause, 'left');
-        if (left) this.assignTarget(left, computed(iterable));
+        if (left) this.assignTarget(left, EMPTY);
         if (clause.firstChild?.type === 'async' && right) this.suspend('async-for', right);
       } else if (clause.type === 'if_clause') {
         for (const child of namedChildren(clause)) sources.push(this.expr(child, 'other'));
@@ -1036,7 +1065,8 @@ export class FlowBuilder {
     if (calleeExpr.type === 'attribute') {
       const object = field(calleeExpr, 'object');
       method = field(calleeExpr, 'attribute')?.text;
-      receiverAccess = object && this.env.trackState ? this.stateTarget(object) : undefined;
+      const receiver = object && this.env.trackState ? this.baseRef(unparenthesize(object)) : undefined;
+      receiverAccess = receiver ? { ref: { ...receiver, text: object!.text.length < 80 ? object!.text : receiver.text } } : undefined;
       if (object && !receiverAccess) sources.push(this.expr(object, 'other'));
     } else if (calleeExpr.type !== 'identifier') {
       sources.push(this.expr(calleeExpr, 'other'));
@@ -1141,6 +1171,9 @@ export class FlowBuilder {
       target = method === 'popitem' || (method === 'pop' && !first) ? receiver : item;
       result = this.read(target, 'value', call);
       value = method === 'setdefault' ? merge(EMPTY, ...args.slice(1)) : EMPTY;
+    } else if ((method === 'add' || method === 'discard' || method === 'remove') && first) {
+      // `S.add(x)` changes whether `x in S`: the element is the item written.
+      target = item;
     } else if (method === '__setitem__' || method === '__delitem__') {
       target = item;
       value = method === '__setitem__' ? merge(EMPTY, ...args.slice(1)) : EMPTY;
@@ -1228,7 +1261,7 @@ export class FlowBuilder {
         if (attribute === 'app' && objectExpr.type === 'identifier' && this.env.params.has(objectExpr.text)) {
           return { key: 'app', root: 'app', text: node.text, scope: 'app-state' };
         }
-        const base = this.stateRef(objectExpr);
+        const base = this.baseRef(objectExpr);
         if (!base) return undefined;
         if (base.scope === 'app-state' && base.key === 'app') {
           if (attribute !== 'state') return undefined;
@@ -1239,7 +1272,7 @@ export class FlowBuilder {
       case 'subscript': {
         const value = field(node, 'value');
         if (!value) return undefined;
-        const base = this.stateRef(unparenthesize(value));
+        const base = this.baseRef(unparenthesize(value));
         if (!base) return undefined;
         const index = this.subscriptIndexes(node).map((child) => child.text.replace(/\s+/g, '')).join(',');
         return { ...base, key: `${base.key}[${index}]`, text: node.text };
@@ -1247,6 +1280,15 @@ export class FlowBuilder {
       default:
         return undefined;
     }
+  }
+
+  /** The state an object expression denotes, looking through locals that alias shared state. */
+  private baseRef(node: Node): StateRef | undefined {
+    if (node.type === 'identifier') {
+      const alias = this.aliases.get(node.text);
+      if (alias) return { ...alias, text: node.text };
+    }
+    return this.stateRef(node);
   }
 
   private isAppBinding(name: string): boolean {

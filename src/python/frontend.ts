@@ -10,6 +10,7 @@ import type {
   Range,
   StateDefinition,
 } from '../core/facts';
+import { calleeIndex, reachableFunctions } from '../core/call-graph';
 import type { ParsedModule } from '../core/engine';
 import { FlowBuilder, type FunctionEnvironment } from './flow-builder';
 import { PythonFixBuilder } from './fixes';
@@ -63,6 +64,8 @@ export function extractFacts(tree: Tree, source: string, path: string, moduleNam
       functionIds.set(definition.id, facts.id);
     } else unanalysable.push(rangeOf(definition));
   }
+
+  inheritThreadpool(functions, moduleName);
 
   const moduleFlow =
     withinStackLimit(() =>
@@ -196,6 +199,7 @@ function functionFacts(
     parent: parent ? `${[...ancestorsNames(parent), field(parent, 'name')?.text ?? '<lambda>'].join('.')}@${parent.startPosition.row + 1}` : undefined,
     kind,
     framework: role?.framework,
+    httpMethods: role?.methods,
     isAsync,
     isLambda,
     execution: executionOf(isAsync, role?.kind, role?.framework),
@@ -231,6 +235,16 @@ function ancestorsNames(definition: Node): string[] {
     }
   }
   return names;
+}
+
+/**
+ * A sync helper called from a threadpool-run handler runs on that handler's thread: it inherits
+ * the threadpool (and its races) unless something else already decided where it runs.
+ */
+function inheritThreadpool(functions: FunctionFacts[], moduleName: string): void {
+  const handlers = functions.filter((fn) => fn.execution === 'threadpool');
+  const reached = reachableFunctions(handlers, calleeIndex({ moduleName, functions }), (callee) => !callee.isAsync && callee.execution === 'caller');
+  for (const fn of reached) if (fn.execution === 'caller') fn.execution = 'threadpool';
 }
 
 /**

@@ -14,6 +14,8 @@ import {
 export interface HandlerRole {
   kind: FunctionKind;
   framework: Framework;
+  /** For HTTP routes: the methods served, upper case. */
+  methods?: string[];
 }
 
 /** An application or router constructed and bound to a module-level name. */
@@ -123,23 +125,45 @@ export class HandlerDetector {
     return this.roles.get(definition.startIndex);
   }
 
-  private assign(definition: Node | undefined, kind: FunctionKind, framework: Framework | undefined): void {
+  private assign(definition: Node | undefined, kind: FunctionKind, framework: Framework | undefined, methods?: string[]): void {
     if (!definition || !framework) return;
     const existing = this.roles.get(definition.startIndex);
+    if (existing && kind === 'route' && existing.kind === 'route' && methods) {
+      existing.methods = [...new Set([...(existing.methods ?? []), ...methods])];
+      return;
+    }
     // Route/websocket beats dependency beats the rest: a function may be both a route and called.
     const rank: Record<FunctionKind, number> = {
       route: 6, websocket: 6, lifespan: 5, startup: 4, shutdown: 4, dependency: 3, background: 2, plain: 0,
     };
     if (existing && rank[existing.kind] >= rank[kind]) return;
-    this.roles.set(definition.startIndex, { kind, framework });
+    this.roles.set(definition.startIndex, { kind, framework, methods: kind === 'route' ? methods : undefined });
   }
 
-  /** The function definition an endpoint argument names, if it is defined in this module. */
+  /**
+   * The function an endpoint or dependency argument names, if it is defined in this module: a
+   * function, or a module-level instance of a class whose `__call__` the framework calls.
+   */
   private resolveFunction(node: Node | undefined): Node | undefined {
     if (!node) return undefined;
     const expr = unparenthesize(node);
-    if (expr.type === 'identifier') return this.functionsByName.get(expr.text);
-    return undefined;
+    if (expr.type !== 'identifier') return undefined;
+    const direct = this.functionsByName.get(expr.text);
+    if (direct) return direct;
+    const type = this.scope.bindings.get(expr.text)?.valueType;
+    const prefix = `${this.scope.moduleName}.`;
+    if (!type?.startsWith(prefix) || !type.endsWith('()')) return undefined;
+    return this.scope.classes.get(type.slice(prefix.length, -2))?.methods.get('__call__');
+  }
+
+  /** `methods=["GET", "POST"]`, or the default when absent. */
+  private methodsArgument(node: Node | undefined, fallback: string[]): string[] {
+    if (!node) return fallback;
+    const methods = this.listItems(node).flatMap((item) => {
+      const value = stringValue(unparenthesize(item));
+      return value ? [value.toUpperCase()] : [];
+    });
+    return methods.length > 0 ? methods : fallback;
   }
 
   private frameworkOfReceiver(receiver: Node | null): Framework | undefined {
@@ -168,7 +192,7 @@ export class HandlerDetector {
             endpoint.methods === 'http'
               ? HTTP_METHODS.has(name)
               : ['on_connect', 'on_receive', 'on_disconnect'].includes(name);
-          if (isHandler) this.assign(method, endpoint.kind, endpoint.framework);
+          if (isHandler) this.assign(method, endpoint.kind, endpoint.framework, endpoint.methods === 'http' ? [name.toUpperCase()] : undefined);
         }
       }
     }
@@ -208,7 +232,13 @@ export class HandlerDetector {
       const isPath = first !== undefined && (first.type === 'string' || first.type === 'concatenated_string');
       const routeVerbs = framework === 'aiohttp' ? AIOHTTP_ROUTE_FUNCTIONS : FASTAPI_ROUTE_DECORATORS;
       if (routeVerbs.has(method) && (isPath || this.appNames.has(dottedParts(receiver!)?.[0] ?? ''))) {
-        this.assign(definition, 'route', framework);
+        const { keywords } = callArguments(expression);
+        const methods = HTTP_METHODS.has(method)
+          ? [method.toUpperCase()]
+          : framework === 'aiohttp' && method === 'route' && first
+            ? this.methodsArgument(first, ['GET'])
+            : this.methodsArgument(keywords.get('methods'), ['GET']);
+        this.assign(definition, 'route', framework, methods);
       }
     }
   }
@@ -232,12 +262,15 @@ export class HandlerDetector {
     if (qualified === 'starlette.routing.Route' || qualified === 'starlette.routing.WebSocketRoute') {
       const endpoint = keywords.get('endpoint') ?? positional[1];
       const kind = qualified.endsWith('WebSocketRoute') ? 'websocket' : 'route';
-      this.assign(this.resolveFunction(endpoint), kind, 'starlette');
+      this.assign(this.resolveFunction(endpoint), kind, 'starlette', this.methodsArgument(keywords.get('methods'), ['GET']));
       return;
     }
     if (qualified?.startsWith('aiohttp.web.') && AIOHTTP_ROUTE_FUNCTIONS.has(qualified.slice('aiohttp.web.'.length))) {
-      const handler = qualified.endsWith('.route') ? positional[2] : positional[1];
-      this.assign(this.resolveFunction(keywords.get('handler') ?? handler), 'route', 'aiohttp');
+      const verb = qualified.slice('aiohttp.web.'.length);
+      const isRoute = verb === 'route';
+      const handler = isRoute ? positional[2] : positional[1];
+      const methods = isRoute ? this.methodsArgument(positional[0], ['GET']) : HTTP_METHODS.has(verb) ? [verb.toUpperCase()] : undefined;
+      this.assign(this.resolveFunction(keywords.get('handler') ?? handler), 'route', 'aiohttp', methods);
       return;
     }
     if (qualified === 'fastapi.Depends' || qualified === 'fastapi.Security' || qualified === 'fastapi.params.Depends') {
@@ -255,7 +288,7 @@ export class HandlerDetector {
     const framework = this.frameworkOfReceiver(receiver);
     if (!framework) return;
     if (method === 'add_api_route' || method === 'add_route') {
-      this.assign(this.resolveFunction(keywords.get('endpoint') ?? positional[1]), 'route', framework);
+      this.assign(this.resolveFunction(keywords.get('endpoint') ?? positional[1]), 'route', framework, this.methodsArgument(keywords.get('methods'), ['GET']));
     } else if (method === 'add_api_websocket_route' || method === 'add_websocket_route') {
       this.assign(this.resolveFunction(keywords.get('endpoint') ?? positional[1]), 'websocket', framework);
     } else if (method === 'add_event_handler') {
@@ -270,8 +303,11 @@ export class HandlerDetector {
     } else if (method === 'add_task') {
       this.assign(this.resolveFunction(positional[0]), 'background', framework);
     } else if (AIOHTTP_ADD_ROUTE.test(method) && receiverParts?.includes('router')) {
-      const handler = method === 'add_route' ? positional[2] : positional[1];
-      this.assign(this.resolveFunction(keywords.get('handler') ?? handler), 'route', 'aiohttp');
+      const isRoute = method === 'add_route';
+      const handler = isRoute ? positional[2] : positional[1];
+      const verb = method.slice('add_'.length);
+      const methods = isRoute ? this.methodsArgument(positional[0], ['GET']) : HTTP_METHODS.has(verb) ? [verb.toUpperCase()] : undefined;
+      this.assign(this.resolveFunction(keywords.get('handler') ?? handler), 'route', 'aiohttp', methods);
     } else if (method === 'append' && receiverParts && receiverParts.length >= 2) {
       // aiohttp signals: app.on_startup.append(f), app.on_cleanup.append(f), app.cleanup_ctx.append(f)
       const signal = receiverParts[receiverParts.length - 1];

@@ -1,5 +1,7 @@
 import { basename } from 'node:path';
-import type { FlowEvent, FunctionFacts, ModuleFacts, Range, ReadEvent, StateRef, ValueSource, WriteEvent } from '../core/facts';
+import type { FunctionFacts, ModuleFacts, Range, ReadEvent, StateRef, WriteEvent } from '../core/facts';
+import { calleeIndex, reachableFunctions } from '../core/call-graph';
+import { mayMemoise, writeSources } from '../core/race-analysis';
 import type { Rule } from '../core/rule';
 import { sourceLines } from '../core/source-lines';
 import { spawnsTask } from './catalog/tasks';
@@ -9,6 +11,7 @@ const REQUEST_KINDS = new Set(['route', 'websocket', 'dependency', 'background']
 const SETUP_KINDS = new Set(['lifespan', 'startup']);
 const CACHE_NAME = /cache|memo/i;
 const CACHE_TYPE = /^cachetools\.|(LRU|TTL|LFU)Cache\(\)$/;
+const MEMO_FILLS = new Set(['setdefault', 'update']);
 
 interface Mutation {
   fn: FunctionFacts;
@@ -22,30 +25,11 @@ interface SharedState {
   mutations: Mutation[];
 }
 
-/** Handlers plus the functions and singleton methods of this module they call, transitively. */
+/** Handlers plus the functions, nested functions and singleton methods of this module they call. */
 function requestPathFunctions(module: ModuleFacts): Set<FunctionFacts> {
-  const byCallee = new Map<string, FunctionFacts[]>();
-  for (const fn of module.functions) {
-    if (fn.isLambda || fn.parent) continue;
-    const keys = fn.className
-      ? [`${module.moduleName}.${fn.className}().${fn.name}`, `${module.moduleName}.${fn.className}.${fn.name}`]
-      : [`${module.moduleName}.${fn.name}`];
-    for (const key of keys) byCallee.set(key, [...(byCallee.get(key) ?? []), fn]);
-  }
-  const reached = new Set<FunctionFacts>();
-  const queue = module.functions.filter((fn) => REQUEST_KINDS.has(fn.kind));
-  while (queue.length > 0) {
-    const fn = queue.pop()!;
-    if (reached.has(fn)) continue;
-    reached.add(fn);
-    for (const block of fn.flow.blocks) {
-      for (const event of block.events) {
-        if (event.kind !== 'call' || !event.callee) continue;
-        for (const callee of byCallee.get(event.callee) ?? []) if (callee.name !== '__init__') queue.push(callee);
-      }
-    }
-    for (const nested of module.functions) if (nested.parent === fn.id) queue.push(nested);
-  }
+  const roots = module.functions.filter((fn) => REQUEST_KINDS.has(fn.kind));
+  const reached = reachableFunctions(roots, calleeIndex(module), (callee) => callee.name !== '__init__');
+  for (const fn of module.functions) if (fn.parent && [...reached].some((parent) => parent.id === fn.parent)) reached.add(fn);
   return reached;
 }
 
@@ -74,31 +58,32 @@ function stateIdentity(module: ModuleFacts, ref: StateRef): { id: string; name: 
 }
 
 /**
- * A dict filled as a memo cache: every write stores under a key its function first looked up
- * (`k in D`, `D.get(k)`) a value that is not computed from that lookup. A counter
- * (`D[k] = D.get(k, 0) + 1`) or a flag tested by value is application state, not a cache.
+ * A dict filled as a memo cache: every write stores, under a key its function first looked up
+ * in the same dict (`k in D`, `D.get(k)`), a value not computed from that lookup, in a function
+ * that may memoise (not a POST handler). A counter (`D[k] = D.get(k, 0) + 1`), a flag tested by
+ * value, or an idempotency record is application state, not a cache.
  */
 function isMemoCache(module: ModuleFacts, state: SharedState): boolean {
   if (CACHE_NAME.test(state.name)) return true;
   const valueKind = module.state.find((d) => d.root === state.name)?.valueKind;
   if (valueKind && CACHE_TYPE.test(valueKind)) return true;
   return state.mutations.every(({ fn, write }) => {
-    const inserts = (write.op === 'assign' && write.state.key.includes('[')) || write.method === 'setdefault';
+    if (!mayMemoise(fn)) return false;
+    const item = write.op === 'assign' && write.state.key.endsWith(']');
+    const inserts = item || (write.op === 'mutate' && MEMO_FILLS.has(write.method ?? ''));
     if (!inserts) return false;
+    const container = item ? write.state.key.slice(0, write.state.key.lastIndexOf('[')) : write.state.key;
     const events = fn.flow.blocks.flatMap((block) => block.events);
     const lookups = events.filter(
       (event): event is ReadEvent =>
-        event.kind === 'read' && event.state.key === write.state.key && (event.access === 'membership' || event.access === 'lookup'),
+        event.kind === 'read' &&
+        (event.access === 'membership' || event.access === 'lookup') &&
+        event.state.key.startsWith(`${container}[`) &&
+        event.range.start.line <= write.range.start.line,
     );
-    if (!lookups.some((read) => read.range.start.line <= write.range.start.line)) return false;
-    return !derivesFrom(write.value, new Set(lookups.map((read) => read.id)), events);
+    const sources = writeSources(fn).get(write.id);
+    return lookups.length > 0 && !lookups.some((read) => sources?.has(read.id));
   });
-}
-
-/** The value comes from one of the reads, directly or through a local bound from it. */
-function derivesFrom(value: ValueSource, reads: ReadonlySet<number>, events: readonly FlowEvent[]): boolean {
-  const fromReads = (source: ValueSource) => source.reads.some((id) => reads.has(id));
-  return fromReads(value) || events.some((event) => event.kind === 'bind' && value.locals.includes(event.name) && fromReads(event.value));
 }
 
 const TASK_ADDS = new Set(['add', 'append']);
