@@ -64,3 +64,26 @@ export interface StatusParams {
 
 /** Client command that opens the explainer panel; its single argument is a HazardReference. */
 export const EXPLAIN_COMMAND = 'interleave.explain';
+
+/**
+ * The client's `interleave` settings section, as `workspace/configuration` returns it for a
+ * workspace folder (or a document's URI). The server asks for it rather than being pushed it, and
+ * registers for `workspace/didChangeConfiguration` to hear when to ask again. Rule lists take
+ * codes, code prefixes or names, as in `[tool.interleave]`; they override the project's files.
+ */
+export const SETTINGS_SECTION = 'interleave';
+
+export interface ClientSettings {
+  /** False turns analysis off for the folder: nothing is published for its documents. */
+  enable: boolean;
+  select: string[];
+  ignore: string[];
+  /** Per-rule severity by code or name. */
+  severity: Record<string, Severity>;
+  /** Analyse open documents as they are edited, or only when saved. */
+  run: 'onType' | 'onSave';
+  /** Worker process count; null leaves it to deployment detection. */
+  workers: number | null;
+  /** Globs of paths never analysed, added to the project's own `exclude`. */
+  exclude: string[];
+}
