@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Bundles the CLI and its analysis worker into dist/ with esbuild, next to the two wasm files the
-// Python parser loads at run time (src/python/parser.ts looks beside the bundle first).
+// Bundles the CLI, its analysis worker, the VS Code extension and its explainer webview into dist/
+// with esbuild, next to the two wasm files the Python parser loads at run time
+// (src/python/parser.ts looks beside the bundle first).
 import { build } from 'esbuild';
 import { chmodSync, copyFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -36,6 +37,24 @@ await Promise.all([
     ...common,
     entryPoints: ['src/workspace/analysis-worker.ts'],
     outfile: join(dist, 'worker.js'),
+  }),
+  // The VS Code extension: the editor provides `vscode` at run time.
+  build({
+    ...common,
+    entryPoints: ['src/extension/extension.ts'],
+    outfile: join(dist, 'extension.js'),
+    external: ['vscode'],
+  }),
+  // The explainer panel's script, loaded by the webview (a browser frame).
+  build({
+    ...common,
+    entryPoints: ['src/webview/explainer.ts'],
+    outfile: join(dist, 'explainer.js'),
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    define: {},
+    inject: [],
   }),
 ]);
 chmodSync(join(dist, 'cli.js'), 0o755);
