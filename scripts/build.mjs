@@ -3,7 +3,7 @@
 // with esbuild, next to the two wasm files the Python parser loads at run time
 // (src/python/parser.ts looks beside the bundle first).
 import { build } from 'esbuild';
-import { chmodSync, copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
 
@@ -23,10 +23,21 @@ const common = {
   format: 'cjs',
   sourcemap: 'linked',
   logLevel: 'warning',
+  write: false,
 };
 
+/**
+ * Writes a file beside its final name and renames it into place, so a test running a bundle while
+ * another test rebuilds never reads half a file.
+ */
+function replaceFile(path, write) {
+  const temporary = `${path}.${process.pid}.tmp`;
+  write(temporary);
+  renameSync(temporary, path);
+}
+
 mkdirSync(dist, { recursive: true });
-await Promise.all([
+const results = await Promise.all([
   build({
     ...common,
     entryPoints: ['src/cli/main.ts'],
@@ -37,6 +48,12 @@ await Promise.all([
     ...common,
     entryPoints: ['src/workspace/analysis-worker.ts'],
     outfile: join(dist, 'worker.js'),
+  }),
+  // The language server: the VS Code client starts it as a Node process of its own.
+  build({
+    ...common,
+    entryPoints: ['src/server/main.ts'],
+    outfile: join(dist, 'server.js'),
   }),
   // The VS Code extension: the editor provides `vscode` at run time.
   build({
@@ -57,8 +74,13 @@ await Promise.all([
     inject: [],
   }),
 ]);
-chmodSync(join(dist, 'cli.js'), 0o755);
+for (const { outputFiles = [] } of results) {
+  for (const file of outputFiles) {
+    const mode = file.path === join(dist, 'cli.js') ? 0o755 : 0o644;
+    replaceFile(file.path, (temporary) => writeFileSync(temporary, file.contents, { mode }));
+  }
+}
 
 for (const wasm of ['web-tree-sitter/web-tree-sitter.wasm', 'tree-sitter-python/tree-sitter-python.wasm']) {
-  copyFileSync(require.resolve(wasm), join(dist, basename(wasm)));
+  replaceFile(join(dist, basename(wasm)), (temporary) => copyFileSync(require.resolve(wasm), temporary));
 }

@@ -3,11 +3,12 @@ import { ConfigError } from '../core/config';
 import { CHECK_HELP, runCheck } from './check-command';
 import { ExitStatus, type CliIO } from './cli-io';
 import { UsageError } from './command-line';
+import { LSP_HELP, runLsp } from './lsp-command';
 import { EXPLAIN_HELP, RULES_HELP, runExplain, runRules } from './rule-commands';
 
 export { ExitStatus, type CliIO } from './cli-io';
 
-const COMMAND_HELP: Record<string, string> = { check: CHECK_HELP, explain: EXPLAIN_HELP, rules: RULES_HELP };
+const COMMAND_HELP: Record<string, string> = { check: CHECK_HELP, explain: EXPLAIN_HELP, rules: RULES_HELP, lsp: LSP_HELP };
 
 const MAIN_HELP = `Interleave finds concurrency hazards in async Python web handlers (FastAPI, Starlette, aiohttp).
 
@@ -17,6 +18,7 @@ Commands:
   check [PATH]...   Check files or directories for hazards (default: the current directory)
   explain <RULE>    Explain a rule by code or name, e.g. IL101 or await-race
   rules             List every rule
+  lsp               Run the language server over stdio, for editors
 
 Options:
   -h, --help        Show help (also \`interleave <COMMAND> --help\`)
@@ -36,6 +38,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
         return runExplain(rest, io);
       case 'rules':
         return runRules(rest, io);
+      case 'lsp':
+        return await runLsp(rest, io);
       case 'help': {
         const topic = rest[0];
         io.stdout.write(topic !== undefined && COMMAND_HELP[topic] ? COMMAND_HELP[topic] : MAIN_HELP);

@@ -1,0 +1,828 @@
+/**
+ * The Interleave language server: diagnostics as you type, code actions, hover, the explainer's
+ * request and a workspace-wide analysis, over any LSP connection. The analysis is the CLI's:
+ * this module keeps documents, trees, configuration and the cross-file index current and
+ * converts results, nothing more.
+ */
+import { readFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import {
+  CodeActionKind,
+  DiagnosticSeverity,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  ErrorCodes,
+  FileChangeType,
+  LSPErrorCodes,
+  MessageType,
+  ResponseError,
+  ShowMessageNotification,
+  TextDocumentSyncKind,
+  type CancellationToken,
+  type ClientCapabilities,
+  type CodeAction,
+  type CodeActionParams,
+  type Connection,
+  type DidChangeWatchedFilesParams,
+  type Hover,
+  type HoverParams,
+  type InitializeParams,
+  type InitializeResult,
+  type WorkDoneProgressReporter,
+  type WorkspaceFolder,
+} from 'vscode-languageserver/node';
+import type { Comment } from '../core/facts';
+import { checkModule, type ParsedModule } from '../core/engine';
+import type { Hazard } from '../core/hazard';
+import type { RuleMeta } from '../core/rule';
+import { RULES } from '../rules';
+import { languageOf, loadFrontends, parseSource } from '../workspace/analyze';
+import { discoverSourceFiles } from '../workspace/discovery';
+import { FileAnalyzer } from '../workspace/file-analysis';
+import { DEFAULT_MAX_FILE_SIZE, formatByteSize } from '../workspace/source-file';
+import { DEFAULT_EDITOR_SETTINGS, parseEditorSettings, type EditorSettings } from './editor-settings';
+import {
+  applySafeFixes,
+  disableForFileAction,
+  disableForLineAction,
+  explainAction,
+  FIX_ALL_KIND,
+  fixAction,
+  fixAllAction,
+  kindRequested,
+  replacementEdit,
+  type EditTarget,
+} from './code-actions';
+import { DIAGNOSTIC_SOURCE, hazardDataOf, hazardToDiagnostic } from './diagnostics';
+import { pathToUri, uriToPath } from './document-uri';
+import { explainResult } from './explain';
+import { hoverMarkdown } from './hover';
+import { OpenDocument } from './open-document';
+import { ProjectContext, summarize, summarizeFile } from './project-context';
+import {
+  ANALYZE_WORKSPACE_REQUEST,
+  EXPLAIN_REQUEST,
+  SETTINGS_SECTION,
+  STATUS_NOTIFICATION,
+  type AnalyzeWorkspaceResult,
+  type ExplainResult,
+  type HazardReference,
+  type StatusParams,
+} from './protocol';
+import { isHazardReference } from './request-params';
+import { ServerLog } from './server-log';
+
+/** How long typing must pause before a document is analysed. */
+export const ANALYSIS_DELAY_MS = 150;
+/** How long an indexing or workspace run works before letting requests and edits through. */
+const TIME_SLICE_MS = 15;
+/** How far into a document a NUL character marks it as binary (what the CLI reads from disk). */
+const BINARY_SNIFF_LENGTH = 8 * 1024;
+
+const RULE_METAS: ReadonlyMap<string, RuleMeta> = new Map(RULES.map((rule) => [rule.meta.code, rule.meta]));
+const CONFIG_FILE_NAMES = new Set(['pyproject.toml', 'interleave.toml']);
+
+/** What the last analysis of an open document found, for its version. */
+interface DocumentAnalysis {
+  version: number;
+  text: string;
+  hazards: Hazard[];
+  comments: readonly Comment[];
+}
+
+/** Where a document's findings come from: its path (real, or made up for unsaved documents) and project. */
+interface DocumentTarget {
+  path: string;
+  context: ProjectContext;
+  /** False for untitled documents and notebook cells: they have no file to index. */
+  onDisk: boolean;
+}
+
+interface ClientFeatures {
+  versionedEdits: boolean;
+  pullConfiguration: boolean;
+  registerConfiguration: boolean;
+  registerWatchers: boolean;
+  workspaceFolders: boolean;
+}
+
+function clientFeatures(capabilities: ClientCapabilities): ClientFeatures {
+  return {
+    versionedEdits: capabilities.workspace?.workspaceEdit?.documentChanges === true,
+    pullConfiguration: capabilities.workspace?.configuration === true,
+    registerConfiguration: capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true,
+    registerWatchers: capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
+    workspaceFolders: capabilities.workspace?.workspaceFolders === true,
+  };
+}
+
+function contains(range: Hazard['range'], position: { line: number; character: number }): boolean {
+  const after = (a: typeof position, b: typeof position) => a.line > b.line || (a.line === b.line && a.character >= b.character);
+  return after(position, range.start) && after(range.end, position);
+}
+
+function sameRange(a: Hazard['range'], b: Hazard['range']): boolean {
+  return (
+    a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character
+  );
+}
+
+/** The length of a line of a file, for a diagnostic that underlines all of it; 0 when it cannot be read. */
+function lineLength(path: string, line: number): number {
+  try {
+    return readFileSync(path, 'utf8').split(/\r?\n|\r/)[line]?.length ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Why an open document's text is not analysed, or undefined when it is. */
+function skipReason(text: string): string | undefined {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > DEFAULT_MAX_FILE_SIZE) return `larger than the ${formatByteSize(DEFAULT_MAX_FILE_SIZE)} limit (${formatByteSize(bytes)})`;
+  if (text.slice(0, BINARY_SNIFF_LENGTH).includes('\0')) return 'binary content (NUL character in the first 8 KiB)';
+  return undefined;
+}
+
+export class InterleaveLanguageServer {
+  private readonly log: ServerLog;
+  private features: ClientFeatures = clientFeatures({});
+  private readonly documents = new Map<string, OpenDocument>();
+  private readonly analyses = new Map<string, DocumentAnalysis>();
+  private readonly inFlight = new Map<string, { version: number; done: Promise<DocumentAnalysis | undefined> }>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Hazard counts of every document with published findings, for the status. */
+  private readonly published = new Map<string, number>();
+  /** Closed files whose findings a workspace analysis published; kept current when they change on disk. */
+  private readonly workspaceFindings = new Set<string>();
+  /** Documents whose skip reason was logged, with the version, so a skip is logged once per edit burst. */
+  private readonly skipLogged = new Map<string, string>();
+  /** Configuration files with an error, by the context that read them, and those shown as diagnostics. */
+  private readonly configErrorUris = new Map<ProjectContext, string>();
+  private publishedConfigErrors = new Set<string>();
+  private readonly shownConfigProblems = new Map<string, string>();
+  private folders: ProjectContext[] = [];
+  /** Contexts for files opened outside every workspace folder, by directory. */
+  private readonly looseContexts = new Map<string, ProjectContext>();
+  private globalSettings: EditorSettings = DEFAULT_EDITOR_SETTINGS;
+  private readonly configured: Promise<void>;
+  private markConfigured: () => void = () => undefined;
+  private busy = 0;
+  private lastAnalysis?: string;
+
+  constructor(private readonly connection: Connection) {
+    this.log = new ServerLog(connection.console);
+    this.configured = new Promise((resolve) => (this.markConfigured = resolve));
+  }
+
+  listen(): void {
+    const { connection } = this;
+    connection.onInitialize((params) => this.initialize(params));
+    connection.onInitialized(() => this.guard('initialized', () => this.initialized()));
+    connection.onDidOpenTextDocument(({ textDocument }) =>
+      this.guard('didOpen', () => this.open(new OpenDocument(textDocument.uri, textDocument.languageId, textDocument.version, textDocument.text))),
+    );
+    connection.onDidChangeTextDocument(({ textDocument, contentChanges }) =>
+      this.guard('didChange', () => this.change(textDocument.uri, textDocument.version, contentChanges)),
+    );
+    connection.onDidSaveTextDocument(({ textDocument }) => this.guard('didSave', () => this.save(textDocument.uri)));
+    connection.onDidCloseTextDocument(({ textDocument }) => this.guard('didClose', () => this.close(textDocument.uri)));
+    connection.onDidChangeConfiguration((params) => this.guard('didChangeConfiguration', () => this.reloadConfiguration(params.settings)));
+    connection.onDidChangeWatchedFiles((params) => this.guard('didChangeWatchedFiles', () => this.watchedFilesChanged(params)));
+    connection.onCodeAction((params) => this.codeActions(params));
+    connection.onHover((params) => this.hover(params));
+    connection.onRequest(EXPLAIN_REQUEST, (params: unknown) => this.explain(params));
+    connection.onRequest(ANALYZE_WORKSPACE_REQUEST, (params: unknown, token: CancellationToken) => this.analyzeWorkspace(params, token));
+    connection.onShutdown(() => this.shutdown());
+    connection.listen();
+  }
+
+  /** Runs a notification handler; a failure is logged, never thrown at the connection (or the process). */
+  private guard(name: string, handler: () => void | Promise<void>): void {
+    const report = (error: unknown) => this.log.error(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    try {
+      const result = handler();
+      if (result) result.catch(report);
+    } catch (error) {
+      report(error);
+    }
+  }
+
+  private async initialize(params: InitializeParams): Promise<InitializeResult> {
+    this.features = clientFeatures(params.capabilities);
+    await loadFrontends();
+    const folders: WorkspaceFolder[] =
+      params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: basename(uriToPath(params.rootUri) ?? params.rootUri) }] : []);
+    this.folders = folders.flatMap((folder) => {
+      const root = uriToPath(folder.uri);
+      return root ? [new ProjectContext(folder.uri, root, folder.name, true, DEFAULT_EDITOR_SETTINGS)] : [];
+    });
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        hoverProvider: true,
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'interleave' },
+    };
+  }
+
+  private async initialized(): Promise<void> {
+    if (this.features.registerConfiguration) {
+      await this.connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
+    }
+    if (this.features.registerWatchers) {
+      await this.connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [
+          { globPattern: '**/*.py' },
+          { globPattern: '**/{pyproject,interleave}.toml' },
+          // Deployment files: where the worker count comes from.
+          { globPattern: '**/{Dockerfile,Dockerfile.*,*.Dockerfile,Containerfile,Procfile,Procfile.*,*.sh}' },
+          { globPattern: '**/*.{yml,yaml}' },
+        ],
+      });
+    }
+    if (this.features.workspaceFolders) {
+      this.connection.workspace.onDidChangeWorkspaceFolders((event) =>
+        this.guard('didChangeWorkspaceFolders', () => this.foldersChanged(event.added, event.removed)),
+      );
+    }
+    try {
+      await this.loadConfiguration(this.folders);
+    } finally {
+      this.markConfigured();
+    }
+    for (const context of this.folders) await this.index(context);
+  }
+
+  // --- documents ----------------------------------------------------------------------------
+
+  private open(document: OpenDocument): void {
+    this.documents.set(document.uri, document);
+    this.schedule(document, 0);
+  }
+
+  private change(uri: string, version: number, changes: Parameters<OpenDocument['applyChanges']>[0]): void {
+    const document = this.documents.get(uri);
+    if (!document) {
+      this.log.warn(`didChange for ${uri}, which is not open; ignored`);
+      return;
+    }
+    document.applyChanges(changes, version);
+    const target = this.targetOf(document);
+    if (target?.context.client.run !== 'onSave') this.schedule(document, ANALYSIS_DELAY_MS);
+  }
+
+  private save(uri: string): void {
+    const document = this.documents.get(uri);
+    if (document && this.targetOf(document)?.context.client.run === 'onSave') this.schedule(document, 0);
+  }
+
+  private close(uri: string): void {
+    const document = this.documents.get(uri);
+    this.cancel(uri);
+    this.documents.delete(uri);
+    this.analyses.delete(uri);
+    this.skipLogged.delete(uri);
+    document?.dropTree();
+    const target = document && this.targetOf(document);
+    // The file on disk is what other files see again, and what a workspace analysis reported.
+    if (target?.onDisk && target.context.indexed) {
+      this.updateSummaryFromDisk(target.context, target.path);
+      if (this.workspaceFindings.has(uri)) {
+        this.publishClosedFile(target.context, target.path);
+        return;
+      }
+    }
+    this.publish(uri, []);
+  }
+
+  /** The path and project an open document is analysed in; undefined for documents Interleave does not read. */
+  private targetOf(document: OpenDocument): DocumentTarget | undefined {
+    const path = uriToPath(document.uri);
+    if (path) {
+      if (languageOf(path) !== 'python') return undefined;
+      return { path, context: this.contextFor(path), onDisk: true };
+    }
+    if (document.languageId !== 'python') return undefined;
+    // Untitled documents and notebook cells: analysed on their own, with the first folder's settings.
+    const context = this.folders[0] ?? this.looseContext(process.cwd());
+    return { path: `${document.uri}.py`, context, onDisk: false };
+  }
+
+  private contextFor(path: string): ProjectContext {
+    let best: ProjectContext | undefined;
+    for (const context of this.folders) {
+      if (context.contains(path) && (!best || context.root.length > best.root.length)) best = context;
+    }
+    return best ?? this.looseContext(dirname(path));
+  }
+
+  private looseContext(directory: string): ProjectContext {
+    let context = this.looseContexts.get(directory);
+    if (!context) {
+      context = new ProjectContext(pathToUri(directory), directory, basename(directory), false, this.globalSettings);
+      this.looseContexts.set(directory, context);
+      this.applyConfig(context, this.globalSettings);
+    }
+    return context;
+  }
+
+  private openDocumentsIn(context: ProjectContext): OpenDocument[] {
+    return [...this.documents.values()].filter((document) => this.targetOf(document)?.context === context);
+  }
+
+  private openUriOf(path: string): string | undefined {
+    for (const document of this.documents.values()) if (uriToPath(document.uri) === path) return document.uri;
+    return undefined;
+  }
+
+  // --- analysis -----------------------------------------------------------------------------
+
+  private schedule(document: OpenDocument, delay: number): void {
+    this.cancel(document.uri);
+    this.timers.set(
+      document.uri,
+      setTimeout(() => {
+        this.timers.delete(document.uri);
+        this.guard('analysis', async () => {
+          await this.analyse(document);
+        });
+      }, delay),
+    );
+  }
+
+  private cancel(uri: string): void {
+    clearTimeout(this.timers.get(uri));
+    this.timers.delete(uri);
+  }
+
+  /** The analysis of the document's current version: the cached one, the one under way, or a new one. */
+  private async currentAnalysis(document: OpenDocument): Promise<DocumentAnalysis | undefined> {
+    const cached = this.analyses.get(document.uri);
+    if (cached?.version === document.version) return cached;
+    this.cancel(document.uri);
+    return this.analyse(document);
+  }
+
+  private analyse(document: OpenDocument): Promise<DocumentAnalysis | undefined> {
+    const running = this.inFlight.get(document.uri);
+    if (running?.version === document.version) return running.done;
+    const done = this.runAnalysis(document).finally(() => {
+      if (this.inFlight.get(document.uri)?.done === done) this.inFlight.delete(document.uri);
+    });
+    this.inFlight.set(document.uri, { version: document.version, done });
+    return done;
+  }
+
+  /** False once a newer edit or a close has made this analysis pointless. */
+  private isCurrent(document: OpenDocument, version: number): boolean {
+    return this.documents.get(document.uri) === document && document.version === version;
+  }
+
+  /**
+   * Parses (incrementally), summarises and checks a document, yielding between the steps so a
+   * newer edit cancels it; findings are published only for the version they were computed from.
+   */
+  private async runAnalysis(document: OpenDocument): Promise<DocumentAnalysis | undefined> {
+    const version = document.version;
+    await this.configured;
+    const target = this.targetOf(document);
+    if (!target || !this.isCurrent(document, version)) return undefined;
+    const { context, path } = target;
+    const text = document.text;
+    const empty: DocumentAnalysis = { version, text, hazards: [], comments: [] };
+    if (!context.client.enable || context.isExcluded(path)) return this.record(document.uri, empty);
+    const skipped = skipReason(text);
+    if (skipped) {
+      document.dropTree();
+      if (this.skipLogged.get(document.uri) !== skipped) this.log.warn(`Not analysing ${document.uri}: ${skipped}.`);
+      this.skipLogged.set(document.uri, skipped);
+      return this.record(document.uri, empty);
+    }
+    this.skipLogged.delete(document.uri);
+
+    const started = performance.now();
+    const parsed = document.parse(path, target.onDisk ? context.moduleName(path) : '__main__');
+    const summaryChanged = target.onDisk && context.indexed && context.setSummary(path, summarize(parsed));
+    const parsedAt = performance.now();
+    await yieldToEventLoop();
+    if (!this.isCurrent(document, version)) return undefined;
+
+    const report = checkModule(parsed, { rules: RULES, config: context.config, project: context.projectFacts() });
+    for (const problem of report.problems) this.log.error(problem);
+    const analysis = this.record(document.uri, { version, text, hazards: report.hazards, comments: parsed.facts.comments }, path);
+    this.log.verbose(
+      `Analysed ${basename(path)} v${version}: ${report.hazards.length} hazards; parse ${(parsedAt - started).toFixed(1)} ms, check ${(performance.now() - parsedAt).toFixed(1)} ms`,
+    );
+    if (summaryChanged) {
+      for (const other of this.openDocumentsIn(context)) if (other !== document) this.schedule(other, ANALYSIS_DELAY_MS);
+    }
+    return analysis;
+  }
+
+  private record(uri: string, analysis: DocumentAnalysis, path?: string): DocumentAnalysis {
+    this.analyses.set(uri, analysis);
+    this.publish(uri, analysis.hazards, analysis.version, path);
+    this.lastAnalysis = new Date().toISOString();
+    this.sendStatus();
+    return analysis;
+  }
+
+  /** Publishes findings; `path` is the one the findings name for this document (made up for unsaved ones). */
+  private publish(uri: string, hazards: readonly Hazard[], version?: number, path?: string): void {
+    const uriOf = (named: string) => (named === path ? uri : pathToUri(named));
+    const diagnostics = hazards.map((hazard) => hazardToDiagnostic(hazard, { version, uriOf }));
+    if (hazards.length > 0) this.published.set(uri, hazards.length);
+    else this.published.delete(uri);
+    void this.connection.sendDiagnostics({ uri, version, diagnostics }).catch((error: unknown) => this.log.error(`publishing diagnostics failed: ${String(error)}`));
+  }
+
+  private sendStatus(): void {
+    const hazards = [...this.published.values()].reduce((sum, count) => sum + count, 0);
+    const status: StatusParams = { hazards, lastAnalysis: this.lastAnalysis, analyzing: this.busy > 0 };
+    void this.connection.sendNotification(STATUS_NOTIFICATION, status).catch(() => undefined);
+  }
+
+  private async busyWith<T>(work: () => Promise<T>): Promise<T> {
+    this.busy++;
+    this.sendStatus();
+    try {
+      return await work();
+    } finally {
+      this.busy--;
+      this.sendStatus();
+    }
+  }
+
+  // --- the cross-file index -----------------------------------------------------------------
+
+  /**
+   * Summarises every Python file of the folder in the background (open documents summarise
+   * their editor text instead), in time slices so edits and requests are served meanwhile, then
+   * re-checks the open documents against the complete index.
+   */
+  private async index(context: ProjectContext): Promise<void> {
+    const generation = ++context.indexGeneration;
+    await this.busyWith(async () => {
+      const progress = await this.connection.window.createWorkDoneProgress();
+      progress.begin(`Interleave: indexing ${context.name}`, 0, undefined, false);
+      const started = performance.now();
+      try {
+        const { files } = discoverSourceFiles([context.root], { exclude: context.config.exclude, excludeBase: context.configDirectory });
+        let sliceStarted = performance.now();
+        for (const [position, path] of files.entries()) {
+          if (context.indexGeneration !== generation) return;
+          if (!this.openUriOf(path)) this.updateSummaryFromDisk(context, path);
+          if (performance.now() - sliceStarted > TIME_SLICE_MS) {
+            progress.report(Math.round((100 * position) / files.length), `${position}/${files.length} files`);
+            await yieldToEventLoop();
+            sliceStarted = performance.now();
+          }
+        }
+        context.retainSummaries(new Set(files));
+        this.log.info(`Indexed ${files.length} files of ${context.name} in ${Math.round(performance.now() - started)} ms.`);
+      } finally {
+        progress.done();
+      }
+    });
+    if (context.indexGeneration === generation) this.recheckOpenDocuments(context);
+  }
+
+  private updateSummaryFromDisk(context: ProjectContext, path: string): boolean {
+    try {
+      return context.setSummary(path, summarizeFile(path, context.moduleName(path)));
+    } catch (error) {
+      this.log.verbose(`Could not summarise ${path}: ${(error as Error).message}`);
+      return context.setSummary(path, undefined);
+    }
+  }
+
+  private recheckOpenDocuments(context: ProjectContext): void {
+    for (const document of this.openDocumentsIn(context)) this.schedule(document, 0);
+  }
+
+  private watchedFilesChanged(params: DidChangeWatchedFilesParams): void {
+    let configChanged = false;
+    const deploymentChanged = new Set<ProjectContext>();
+    const reindex = new Set<ProjectContext>();
+    const recheck = new Set<ProjectContext>();
+    for (const change of params.changes) {
+      const path = uriToPath(change.uri);
+      if (!path) continue;
+      if (CONFIG_FILE_NAMES.has(basename(path))) {
+        configChanged = true;
+        continue;
+      }
+      const context = this.contextFor(path);
+      deploymentChanged.add(context);
+      if (languageOf(path) !== 'python' || !context.indexed || this.openUriOf(path)) continue;
+      if (basename(path) === '__init__.py' && change.type !== FileChangeType.Changed) {
+        // Module names under that directory change with it.
+        context.resetModuleNames();
+        reindex.add(context);
+        continue;
+      }
+      const uri = pathToUri(path);
+      if (change.type === FileChangeType.Deleted) {
+        if (context.setSummary(path, undefined)) recheck.add(context);
+        if (this.workspaceFindings.delete(uri)) this.publish(uri, []);
+        continue;
+      }
+      if (this.updateSummaryFromDisk(context, path)) recheck.add(context);
+      if (this.workspaceFindings.has(uri)) this.publishClosedFile(context, path);
+    }
+    for (const context of deploymentChanged) if (context.detectWorkers()) recheck.add(context);
+    if (configChanged) {
+      void this.reloadConfiguration();
+      return;
+    }
+    for (const context of reindex) void this.index(context);
+    for (const context of recheck) if (!reindex.has(context)) this.recheckOpenDocuments(context);
+  }
+
+  private foldersChanged(added: readonly WorkspaceFolder[], removed: readonly WorkspaceFolder[]): Promise<void> {
+    const removedUris = new Set(removed.map((folder) => folder.uri));
+    for (const context of this.folders) if (removedUris.has(context.uri)) context.indexGeneration++;
+    this.folders = this.folders.filter((context) => !removedUris.has(context.uri));
+    const contexts = added.flatMap((folder) => {
+      const root = uriToPath(folder.uri);
+      return root ? [new ProjectContext(folder.uri, root, folder.name, true, DEFAULT_EDITOR_SETTINGS)] : [];
+    });
+    this.folders.push(...contexts);
+    return (async () => {
+      await this.loadConfiguration(contexts);
+      for (const context of contexts) await this.index(context);
+    })();
+  }
+
+  // --- configuration ------------------------------------------------------------------------
+
+  /** The editor's settings for each context (one request for all), or the last pushed ones when the client cannot be asked. */
+  private async clientSettingsFor(contexts: readonly ProjectContext[], pushed?: unknown): Promise<EditorSettings[]> {
+    const metas = [...RULE_METAS.values()];
+    let raw: unknown[];
+    if (this.features.pullConfiguration) {
+      const items = [{ section: SETTINGS_SECTION }, ...contexts.map((context) => ({ scopeUri: context.uri, section: SETTINGS_SECTION }))];
+      raw = (await this.connection.workspace.getConfiguration(items)) as unknown[];
+    } else {
+      const section = typeof pushed === 'object' && pushed !== null ? (pushed as { interleave?: unknown }).interleave : undefined;
+      raw = [section, ...contexts.map(() => section)];
+    }
+    const parsed = raw.map((value) => parseEditorSettings(value, metas));
+    const [global, ...scoped] = parsed;
+    this.globalSettings = global!.settings;
+    this.log.level = this.globalSettings.trace;
+    const problems = [...new Set(parsed.flatMap((result) => result.problems))];
+    this.showOnce('settings', problems.length > 0 ? `Interleave settings: ${problems.join('; ')}.` : undefined);
+    return scoped.map((result) => result.settings);
+  }
+
+  private async loadConfiguration(contexts: readonly ProjectContext[], pushed?: unknown): Promise<void> {
+    let settings: EditorSettings[];
+    try {
+      settings = await this.clientSettingsFor(contexts, pushed);
+    } catch (error) {
+      this.log.error(`Could not read the editor's settings: ${(error as Error).message}`);
+      settings = contexts.map((context) => context.client);
+    }
+    contexts.forEach((context, index) => this.applyConfig(context, settings[index]!));
+  }
+
+  /** Loads a context's configuration; a broken file is shown, and the previous configuration stays in force. */
+  private applyConfig(context: ProjectContext, settings: EditorSettings): void {
+    const error = context.reloadConfig(settings);
+    this.showOnce(`config:${context.root}`, error && `Interleave: ${error.describe()} — the previous configuration stays in force.`);
+    if (error?.file) {
+      const uri = pathToUri(error.file);
+      const line = Math.max(0, (error.line ?? 1) - 1);
+      this.configErrorUris.set(context, uri);
+      void this.connection.sendDiagnostics({
+        uri,
+        diagnostics: [
+          {
+            range: { start: { line, character: 0 }, end: { line, character: lineLength(error.file, line) } },
+            severity: DiagnosticSeverity.Error,
+            source: DIAGNOSTIC_SOURCE,
+            message: error.message,
+          },
+        ],
+      });
+    } else {
+      this.configErrorUris.delete(context);
+    }
+    const failing = new Set(this.configErrorUris.values());
+    for (const uri of this.publishedConfigErrors) {
+      if (!failing.has(uri)) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+    }
+    this.publishedConfigErrors = failing;
+    this.log.info(
+      `${context.name}: ${context.configFile ? `configuration from ${context.configFile}` : 'default configuration'}; ${context.config.enabled.size} rules enabled.`,
+    );
+  }
+
+  /** Shows a warning unless the same one is already showing for this key. */
+  private showOnce(key: string, message: string | undefined): void {
+    if (message === undefined) {
+      this.shownConfigProblems.delete(key);
+      return;
+    }
+    if (this.shownConfigProblems.get(key) === message) return;
+    this.shownConfigProblems.set(key, message);
+    this.log.warn(message);
+    // A notification: a warning needs no answer, and not every client answers `window/showMessageRequest`.
+    void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
+  }
+
+  private async reloadConfiguration(pushed?: unknown): Promise<void> {
+    const contexts = [...this.folders, ...this.looseContexts.values()];
+    const excludes = new Map(contexts.map((context) => [context, JSON.stringify(context.config.exclude)]));
+    await this.loadConfiguration(this.folders, pushed);
+    for (const context of this.looseContexts.values()) this.applyConfig(context, this.globalSettings);
+    for (const context of contexts) {
+      if (context.indexed && excludes.get(context) !== JSON.stringify(context.config.exclude)) void this.index(context);
+      else this.recheckOpenDocuments(context);
+    }
+    for (const uri of this.workspaceFindings) {
+      const path = uriToPath(uri);
+      if (path) this.publishClosedFile(this.contextFor(path), path);
+    }
+  }
+
+  // --- code actions and hover ---------------------------------------------------------------
+
+  private async codeActions(params: CodeActionParams): Promise<CodeAction[]> {
+    const document = this.documents.get(params.textDocument.uri);
+    if (!document) return [];
+    const analysis = this.analyses.get(document.uri);
+    const target: EditTarget = { uri: document.uri, version: document.version, versionedEdits: this.features.versionedEdits };
+    const only = params.context.only;
+    const actions: CodeAction[] = [];
+    if (kindRequested(only, CodeActionKind.QuickFix) && analysis?.version === document.version) {
+      const fileActionsFor = new Set<string>();
+      for (const diagnostic of params.context.diagnostics) {
+        const data = hazardDataOf(diagnostic);
+        // Findings computed for older text would edit the wrong lines; the next diagnostics bring fresh ones.
+        if (!data || data.version !== document.version || typeof diagnostic.code !== 'string') continue;
+        if (data.fix) actions.push(fixAction(diagnostic, data.fix, target));
+        actions.push(explainAction(diagnostic, document.uri), disableForLineAction(diagnostic, analysis, target));
+        if (!fileActionsFor.has(diagnostic.code)) actions.push(disableForFileAction(diagnostic, analysis, target));
+        fileActionsFor.add(diagnostic.code);
+      }
+    }
+    if (only !== undefined && kindRequested(only, FIX_ALL_KIND)) {
+      const fixAll = this.fixAll(document, target);
+      if (fixAll) actions.push(fixAll);
+    }
+    return actions;
+  }
+
+  private fixAll(document: OpenDocument, target: EditTarget): CodeAction | undefined {
+    const documentTarget = this.targetOf(document);
+    if (!documentTarget || !documentTarget.context.client.enable || skipReason(document.text)) return undefined;
+    const { context, path } = documentTarget;
+    const moduleName = documentTarget.onDisk ? context.moduleName(path) : '__main__';
+    const analyse = (text: string) => {
+      const parsed: ParsedModule | undefined = parseSource(path, text, moduleName);
+      if (!parsed) return { hazards: [], syntaxErrors: 0 };
+      const report = checkModule(parsed, { rules: RULES, config: context.config, project: context.projectFacts() });
+      return { hazards: report.hazards, syntaxErrors: parsed.facts.syntaxErrors.length };
+    };
+    const before = document.text;
+    const edit = replacementEdit(before, applySafeFixes(before, analyse));
+    return edit && fixAllAction(target, edit);
+  }
+
+  private async hover(params: HoverParams): Promise<Hover | null> {
+    const document = this.documents.get(params.textDocument.uri);
+    if (!document) return null;
+    const cached = this.analyses.get(document.uri);
+    const onType = this.targetOf(document)?.context.client.run !== 'onSave';
+    const analysis = cached?.version === document.version ? cached : onType ? await this.currentAnalysis(document) : undefined;
+    if (!analysis || analysis.version !== document.version) return null;
+    const hazards = analysis.hazards.filter((hazard) => contains(hazard.range, params.position));
+    if (hazards.length === 0) return null;
+    const value = hazards
+      .map((hazard) => hoverMarkdown(hazard, RULE_METAS.get(hazard.code)!, { uri: document.uri, range: hazard.range, code: hazard.code }))
+      .join('\n\n---\n\n');
+    return { contents: { kind: 'markdown', value }, range: hazards[0]!.range };
+  }
+
+  // --- Interleave's own requests ------------------------------------------------------------
+
+  private async explain(params: unknown): Promise<ExplainResult> {
+    if (!isHazardReference(params)) {
+      throw new ResponseError(ErrorCodes.InvalidParams, 'interleave/explain expects a HazardReference: {uri, range, code}');
+    }
+    const found = await this.findHazard(params);
+    const meta = found && RULE_METAS.get(found.hazard.code);
+    if (!found || !meta) {
+      throw new ResponseError(LSPErrorCodes.RequestFailed, `no ${params.code} finding at ${params.uri}:${params.range.start.line + 1}`);
+    }
+    return explainResult(found.hazard, meta, found.text, found.context.workers);
+  }
+
+  /** The finding a reference names: exactly its range, else the same rule's finding that contains its start. */
+  private async findHazard(reference: HazardReference): Promise<{ hazard: Hazard; text: string; context: ProjectContext } | undefined> {
+    let hazards: readonly Hazard[];
+    let text: string;
+    let context: ProjectContext;
+    const document = this.documents.get(reference.uri);
+    if (document) {
+      const analysis = await this.currentAnalysis(document);
+      const target = this.targetOf(document);
+      if (!analysis || !target) return undefined;
+      ({ hazards, text } = analysis);
+      context = target.context;
+    } else {
+      const path = uriToPath(reference.uri);
+      if (!path || languageOf(path) !== 'python') return undefined;
+      context = this.contextFor(path);
+      const outcome = this.checkClosedFile(context, path);
+      if (outcome.source === undefined) return undefined;
+      hazards = outcome.hazards;
+      text = outcome.source;
+    }
+    const sameRule = hazards.filter((hazard) => hazard.code === reference.code);
+    const hazard =
+      sameRule.find((candidate) => sameRange(candidate.range, reference.range)) ??
+      sameRule.find((candidate) => contains(candidate.range, reference.range.start));
+    return hazard && { hazard, text, context };
+  }
+
+  private checkClosedFile(context: ProjectContext, path: string) {
+    const analyzer = new FileAnalyzer({ config: context.config, project: context.projectFacts(), maxFileSize: DEFAULT_MAX_FILE_SIZE });
+    return analyzer.check({ path, moduleName: context.moduleName(path) });
+  }
+
+  /** Re-checks a closed file a workspace analysis reported on, and publishes what it finds now. */
+  private publishClosedFile(context: ProjectContext, path: string): number {
+    const uri = pathToUri(path);
+    if (!context.client.enable || context.isExcluded(path)) {
+      this.workspaceFindings.delete(uri);
+      this.publish(uri, []);
+      return 0;
+    }
+    const outcome = this.checkClosedFile(context, path);
+    if (outcome.skipped) this.log.info(`Skipped ${path}: ${outcome.skipped}.`);
+    for (const problem of outcome.problems) this.log.error(problem);
+    this.workspaceFindings.add(uri);
+    this.publish(uri, outcome.hazards);
+    return outcome.hazards.length;
+  }
+
+  /**
+   * Analyses every file of every folder, as `interleave check` would, and publishes findings for
+   * closed files too. Open documents are analysed from their editor text.
+   */
+  private analyzeWorkspace(params: unknown, token: CancellationToken): Promise<AnalyzeWorkspaceResult> {
+    const workDoneToken = typeof params === 'object' && params !== null ? (params as { workDoneToken?: string | number }).workDoneToken : undefined;
+    return this.busyWith(async () => {
+      await this.configured;
+      const progress: WorkDoneProgressReporter =
+        workDoneToken !== undefined ? this.connection.window.attachWorkDoneProgress(workDoneToken) : await this.connection.window.createWorkDoneProgress();
+      progress.begin('Interleave: analysing the workspace', 0, undefined, false);
+      const result: AnalyzeWorkspaceResult = { files: 0, hazards: 0 };
+      try {
+        const work = this.folders
+          .filter((context) => context.client.enable)
+          .flatMap((context) =>
+            discoverSourceFiles([context.root], { exclude: context.config.exclude, excludeBase: context.configDirectory }).files.map((path) => ({ context, path })),
+          );
+        let sliceStarted = performance.now();
+        for (const [position, { context, path }] of work.entries()) {
+          if (token.isCancellationRequested) break;
+          const openUri = this.openUriOf(path);
+          const document = openUri ? this.documents.get(openUri) : undefined;
+          result.hazards += document ? ((await this.currentAnalysis(document))?.hazards.length ?? 0) : this.publishClosedFile(context, path);
+          result.files++;
+          if (performance.now() - sliceStarted > TIME_SLICE_MS) {
+            progress.report(Math.round((100 * position) / work.length), `${position}/${work.length} files`);
+            await yieldToEventLoop();
+            sliceStarted = performance.now();
+          }
+        }
+      } finally {
+        progress.done();
+      }
+      this.lastAnalysis = new Date().toISOString();
+      this.log.info(`Analysed ${result.files} files: ${result.hazards} hazards.`);
+      return result;
+    });
+  }
+
+  private shutdown(): void {
+    for (const uri of [...this.timers.keys()]) this.cancel(uri);
+    for (const context of [...this.folders, ...this.looseContexts.values()]) context.indexGeneration++;
+    for (const document of this.documents.values()) document.dropTree();
+  }
+}
+
+/** Starts the server on a connection; analysis runs in this process, never in the editor's. */
+export function startLanguageServer(connection: Connection): InterleaveLanguageServer {
+  const server = new InterleaveLanguageServer(connection);
+  server.listen();
+  return server;
+}
