@@ -63,22 +63,16 @@ export function explainAction(diagnostic: Diagnostic, uri: string): CodeAction {
 
 export function disableForLineAction(diagnostic: Diagnostic, document: SuppressionContext, target: EditTarget): CodeAction {
   const code = String(diagnostic.code);
-  return {
-    title: `Disable ${code} for this line`,
-    kind: CodeActionKind.QuickFix,
-    diagnostics: [diagnostic],
-    edit: workspaceEdit(target, [suppressLineEdit(document, code, diagnostic.range.start.line)]),
-  };
+  return suppressionAction(diagnostic, `Disable ${code} for this line`, suppressLineEdit(document, code, diagnostic.range.start.line), target);
 }
 
 export function disableForFileAction(diagnostic: Diagnostic, document: SuppressionContext, target: EditTarget): CodeAction {
   const code = String(diagnostic.code);
-  return {
-    title: `Disable ${code} for this file`,
-    kind: CodeActionKind.QuickFix,
-    diagnostics: [diagnostic],
-    edit: workspaceEdit(target, [suppressFileEdit(document, code)]),
-  };
+  return suppressionAction(diagnostic, `Disable ${code} for this file`, suppressFileEdit(document, code), target);
+}
+
+function suppressionAction(diagnostic: Diagnostic, title: string, edit: TextEdit, target: EditTarget): CodeAction {
+  return { title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], edit: workspaceEdit(target, [edit]) };
 }
 
 function splitLines(text: string): string[] {

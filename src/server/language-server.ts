@@ -29,6 +29,7 @@ import {
   type HoverParams,
   type InitializeParams,
   type InitializeResult,
+  type PublishDiagnosticsParams,
   type WorkDoneProgressReporter,
   type WorkspaceFolder,
 } from 'vscode-languageserver/node';
@@ -39,7 +40,7 @@ import type { RuleMeta } from '../core/rule';
 import { RULES } from '../rules';
 import { languageOf, loadFrontends, parseSource } from '../workspace/analyze';
 import { discoverSourceFiles } from '../workspace/discovery';
-import { FileAnalyzer } from '../workspace/file-analysis';
+import { FileAnalyzer, type FileOutcome } from '../workspace/file-analysis';
 import { DEFAULT_MAX_FILE_SIZE, formatByteSize } from '../workspace/source-file';
 import { DEFAULT_EDITOR_SETTINGS, parseEditorSettings, type EditorSettings } from './editor-settings';
 import {
@@ -169,6 +170,8 @@ export class InterleaveLanguageServer {
   private readonly configured: Promise<void>;
   private markConfigured: () => void = () => undefined;
   private busy = 0;
+  /** The latest indexing run of each folder, which a workspace analysis waits for. */
+  private readonly indexRuns = new Map<ProjectContext, Promise<void>>();
   private lastAnalysis?: string;
 
   constructor(private readonly connection: Connection) {
@@ -406,7 +409,10 @@ export class InterleaveLanguageServer {
 
     const started = performance.now();
     const parsed = document.parse(path, target.onDisk ? context.moduleName(path) : '__main__');
-    const summaryChanged = target.onDisk && context.indexed && context.setSummary(path, summarize(parsed));
+    if (target.onDisk && context.indexed && context.setSummary(path, summarize(parsed))) {
+      // What other files see of this one changed: re-check them (now, since a newer edit that cancels this analysis sees no change).
+      for (const other of this.openDocumentsIn(context)) if (other !== document) this.schedule(other, ANALYSIS_DELAY_MS);
+    }
     const parsedAt = performance.now();
     await yieldToEventLoop();
     if (!this.isCurrent(document, version)) return undefined;
@@ -417,9 +423,6 @@ export class InterleaveLanguageServer {
     this.log.verbose(
       `Analysed ${basename(path)} v${version}: ${report.hazards.length} hazards; parse ${(parsedAt - started).toFixed(1)} ms, check ${(performance.now() - parsedAt).toFixed(1)} ms`,
     );
-    if (summaryChanged) {
-      for (const other of this.openDocumentsIn(context)) if (other !== document) this.schedule(other, ANALYSIS_DELAY_MS);
-    }
     return analysis;
   }
 
@@ -437,7 +440,11 @@ export class InterleaveLanguageServer {
     const diagnostics = hazards.map((hazard) => hazardToDiagnostic(hazard, { version, uriOf }));
     if (hazards.length > 0) this.published.set(uri, hazards.length);
     else this.published.delete(uri);
-    void this.connection.sendDiagnostics({ uri, version, diagnostics }).catch((error: unknown) => this.log.error(`publishing diagnostics failed: ${String(error)}`));
+    this.sendDiagnostics({ uri, version, diagnostics });
+  }
+
+  private sendDiagnostics(params: PublishDiagnosticsParams): void {
+    this.connection.sendDiagnostics(params).catch((error: unknown) => this.log.error(`publishing diagnostics failed: ${String(error)}`));
   }
 
   private sendStatus(): void {
@@ -464,7 +471,13 @@ export class InterleaveLanguageServer {
    * their editor text instead), in time slices so edits and requests are served meanwhile, then
    * re-checks the open documents against the complete index.
    */
-  private async index(context: ProjectContext): Promise<void> {
+  private index(context: ProjectContext): Promise<void> {
+    const run = this.runIndex(context);
+    this.indexRuns.set(context, run);
+    return run;
+  }
+
+  private async runIndex(context: ProjectContext): Promise<void> {
     const generation = ++context.indexGeneration;
     await this.busyWith(async () => {
       const progress = await this.connection.window.createWorkDoneProgress();
@@ -536,16 +549,20 @@ export class InterleaveLanguageServer {
     }
     for (const context of deploymentChanged) if (context.detectWorkers()) recheck.add(context);
     if (configChanged) {
-      void this.reloadConfiguration();
+      this.guard('reloadConfiguration', () => this.reloadConfiguration());
       return;
     }
-    for (const context of reindex) void this.index(context);
+    for (const context of reindex) this.guard('index', () => this.index(context));
     for (const context of recheck) if (!reindex.has(context)) this.recheckOpenDocuments(context);
   }
 
   private foldersChanged(added: readonly WorkspaceFolder[], removed: readonly WorkspaceFolder[]): Promise<void> {
     const removedUris = new Set(removed.map((folder) => folder.uri));
-    for (const context of this.folders) if (removedUris.has(context.uri)) context.indexGeneration++;
+    for (const context of this.folders) {
+      if (!removedUris.has(context.uri)) continue;
+      context.indexGeneration++;
+      this.indexRuns.delete(context);
+    }
     this.folders = this.folders.filter((context) => !removedUris.has(context.uri));
     const contexts = added.flatMap((folder) => {
       const root = uriToPath(folder.uri);
@@ -599,7 +616,7 @@ export class InterleaveLanguageServer {
       const uri = pathToUri(error.file);
       const line = Math.max(0, (error.line ?? 1) - 1);
       this.configErrorUris.set(context, uri);
-      void this.connection.sendDiagnostics({
+      this.sendDiagnostics({
         uri,
         diagnostics: [
           {
@@ -615,7 +632,7 @@ export class InterleaveLanguageServer {
     }
     const failing = new Set(this.configErrorUris.values());
     for (const uri of this.publishedConfigErrors) {
-      if (!failing.has(uri)) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+      if (!failing.has(uri)) this.sendDiagnostics({ uri, diagnostics: [] });
     }
     this.publishedConfigErrors = failing;
     this.log.info(
@@ -642,7 +659,7 @@ export class InterleaveLanguageServer {
     await this.loadConfiguration(this.folders, pushed);
     for (const context of this.looseContexts.values()) this.applyConfig(context, this.globalSettings);
     for (const context of contexts) {
-      if (context.indexed && excludes.get(context) !== JSON.stringify(context.config.exclude)) void this.index(context);
+      if (context.indexed && excludes.get(context) !== JSON.stringify(context.config.exclude)) this.guard('index', () => this.index(context));
       else this.recheckOpenDocuments(context);
     }
     for (const uri of this.workspaceFindings) {
@@ -653,7 +670,7 @@ export class InterleaveLanguageServer {
 
   // --- code actions and hover ---------------------------------------------------------------
 
-  private async codeActions(params: CodeActionParams): Promise<CodeAction[]> {
+  private codeActions(params: CodeActionParams): CodeAction[] {
     const document = this.documents.get(params.textDocument.uri);
     if (!document) return [];
     const analysis = this.analyses.get(document.uri);
@@ -681,8 +698,9 @@ export class InterleaveLanguageServer {
 
   private fixAll(document: OpenDocument, target: EditTarget): CodeAction | undefined {
     const documentTarget = this.targetOf(document);
-    if (!documentTarget || !documentTarget.context.client.enable || skipReason(document.text)) return undefined;
+    if (!documentTarget) return undefined;
     const { context, path } = documentTarget;
+    if (!context.client.enable || context.isExcluded(path) || skipReason(document.text)) return undefined;
     const moduleName = documentTarget.onDisk ? context.moduleName(path) : '__main__';
     const analyse = (text: string) => {
       const parsed: ParsedModule | undefined = parseSource(path, text, moduleName);
@@ -752,7 +770,7 @@ export class InterleaveLanguageServer {
     return hazard && { hazard, text, context };
   }
 
-  private checkClosedFile(context: ProjectContext, path: string) {
+  private checkClosedFile(context: ProjectContext, path: string): FileOutcome {
     const analyzer = new FileAnalyzer({ config: context.config, project: context.projectFacts(), maxFileSize: DEFAULT_MAX_FILE_SIZE });
     return analyzer.check({ path, moduleName: context.moduleName(path) });
   }
@@ -781,6 +799,8 @@ export class InterleaveLanguageServer {
     const workDoneToken = typeof params === 'object' && params !== null ? (params as { workDoneToken?: string | number }).workDoneToken : undefined;
     return this.busyWith(async () => {
       await this.configured;
+      // Cross-file findings need every summary; a failed index run was logged already.
+      await Promise.all([...this.indexRuns.values()].map((run) => run.catch(() => undefined)));
       const progress: WorkDoneProgressReporter =
         workDoneToken !== undefined ? this.connection.window.attachWorkDoneProgress(workDoneToken) : await this.connection.window.createWorkDoneProgress();
       progress.begin('Interleave: analysing the workspace', 0, undefined, false);
