@@ -7,6 +7,7 @@ import {
   CodeActionRequest,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
+  DidSaveTextDocumentNotification,
   FileChangeType,
   HoverRequest,
   MessageType,
@@ -239,6 +240,27 @@ describe('the language server over stdio (dist/server.js)', () => {
     client.settings = {};
     await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
     await client.diagnosticsFor(uri, (found) => codes(found).includes('IL101'));
+    client.close(uri);
+  });
+
+  test('with `run: onSave` a document is analysed when opened and saved, not while typing', async () => {
+    const uri = file('app/on_save.py');
+    client.open(uri, SEED);
+    await client.diagnosticsFor(uri, (found) => codes(found).includes('IL101'));
+    const published = client.publications.length;
+    client.settings = { run: 'onSave' };
+    await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    // A settings change re-checks open documents: once that is published, the new settings are in force.
+    await client.until(() => client.publications.slice(published).some((publication) => publication.uri === uri), 'the re-check');
+    client.change(uri, [{ range: { start: { line: 9, character: 27 }, end: { line: 9, character: 40 } }, text: 'RequestCounter.count' }]);
+    await new Promise((resolve) => setTimeout(resolve, 3 * 150));
+    assert.notEqual(client.diagnostics.get(uri)!.version, 2, 'nothing is published while typing');
+    await client.connection.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri } });
+    await client.diagnosticsFor(uri, (found) => !codes(found).includes('IL101'));
+    const restored = client.publications.length;
+    client.settings = {};
+    await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    await client.until(() => client.publications.slice(restored).some((publication) => publication.uri === uri), 'the re-check');
     client.close(uri);
   });
 
