@@ -34,10 +34,6 @@ const TAGS: Readonly<Record<string, DiagnosticTag[]>> = {
   IL303: [DiagnosticTag.Deprecated],
 };
 
-export function toDiagnosticSeverity(severity: Severity): DiagnosticSeverity {
-  return SEVERITY[severity];
-}
-
 export interface DiagnosticContext {
   /** The version of the document the hazard was found in; undefined for files not open. */
   version?: number;
@@ -53,7 +49,7 @@ export function hazardToDiagnostic(hazard: Hazard, context: DiagnosticContext): 
   const data: HazardDiagnosticData = { version: context.version, fix: hazard.fix };
   return {
     range: hazard.range,
-    severity: toDiagnosticSeverity(hazard.severity),
+    severity: SEVERITY[hazard.severity],
     code: hazard.code,
     codeDescription: { href: ruleUrl(hazard) },
     source: DIAGNOSTIC_SOURCE,

@@ -75,7 +75,7 @@ import { isHazardReference } from './request-params';
 import { ServerLog } from './server-log';
 
 /** How long typing must pause before a document is analysed. */
-export const ANALYSIS_DELAY_MS = 150;
+const ANALYSIS_DELAY_MS = 150;
 /** How long an indexing or workspace run works before letting requests and edits through. */
 const TIME_SLICE_MS = 15;
 /** How far into a document a NUL character marks it as binary (what the CLI reads from disk). */
@@ -146,7 +146,7 @@ function skipReason(text: string): string | undefined {
   return undefined;
 }
 
-export class InterleaveLanguageServer {
+class InterleaveLanguageServer {
   private readonly log: ServerLog;
   private features: ClientFeatures = clientFeatures({});
   private readonly documents = new Map<string, OpenDocument>();
@@ -841,8 +841,6 @@ export class InterleaveLanguageServer {
 }
 
 /** Starts the server on a connection; analysis runs in this process, never in the editor's. */
-export function startLanguageServer(connection: Connection): InterleaveLanguageServer {
-  const server = new InterleaveLanguageServer(connection);
-  server.listen();
-  return server;
+export function startLanguageServer(connection: Connection): void {
+  new InterleaveLanguageServer(connection).listen();
 }

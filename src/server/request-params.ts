@@ -5,7 +5,7 @@
 import type { Range } from '../core/facts';
 import type { HazardReference } from './protocol';
 
-export function isPosition(value: unknown): value is Range['start'] {
+function isPosition(value: unknown): value is Range['start'] {
   if (typeof value !== 'object' || value === null) return false;
   const { line, character } = value as { line?: unknown; character?: unknown };
   return Number.isInteger(line) && Number.isInteger(character) && (line as number) >= 0 && (character as number) >= 0;
