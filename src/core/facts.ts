@@ -53,12 +53,14 @@ export interface StateRef {
 
 /** Where a value came from, resolved by the dataflow over bind events. */
 export interface ValueSource {
-  /** Read events (by id) whose value flows directly into this value. */
+  /** Read and field-read events (by id) whose value flows directly into this value. */
   reads: number[];
   /** Local names whose current value flows into this value. */
   locals: string[];
   /** True when the value is computed (arithmetic, a call, formatting), not a plain copy. */
   computed: boolean;
+  /** Call events (by id) whose result flows directly into this value: `db.get(M, k)`, the calls of `q.where(…).first()`. */
+  calls?: number[];
 }
 
 export type AwaitForm = 'await' | 'async-with' | 'async-for' | 'yield';
@@ -98,6 +100,59 @@ export interface WriteEvent {
 export interface BindEvent {
   kind: 'bind';
   name: string;
+  value: ValueSource;
+  /** For a loop variable: the id of the iterate event whose elements it takes in turn. */
+  elementOf?: number;
+  range: Range;
+}
+
+/**
+ * A loop over a collection begins: a `for` statement or one `for` clause of a comprehension. The
+ * calls evaluated once per element carry its id in `loop`.
+ */
+export interface IterateEvent {
+  kind: 'iterate';
+  id: number;
+  form: 'for' | 'async-for' | 'comprehension';
+  /** The collection iterated. */
+  value: ValueSource;
+  /** The iterate event of the enclosing loop, when this one runs once per element of another. */
+  parent?: number;
+  range: Range;
+  statement: StatementRef;
+}
+
+/**
+ * A field of an object held in a local name or parameter, e.g. `acct.balance` (not shared state,
+ * which is `read`): the object is this call's own, though the database row or record it was
+ * loaded from is shared.
+ */
+export interface FieldReadEvent {
+  kind: 'field-read';
+  id: number;
+  /** The local name holding the object. */
+  object: string;
+  field: string;
+  range: Range;
+  statement: StatementRef;
+}
+
+/** An assignment to a field of an object held in a local name: `acct.balance = …`, `item.stock -= 1`. */
+export interface FieldWriteEvent {
+  kind: 'field-write';
+  id: number;
+  object: string;
+  field: string;
+  /** `augmented` for `x.f += v`, which reads the field's old value itself. */
+  op: 'assign' | 'augmented';
+  value: ValueSource;
+  range: Range;
+  statement: StatementRef;
+}
+
+/** The function returns a value (`return x`; a lambda's body). */
+export interface ReturnEvent {
+  kind: 'return';
   value: ValueSource;
   range: Range;
 }
@@ -164,6 +219,14 @@ export interface CallEvent {
   argumentOf?: { callee?: string; text: string };
   /** Arguments that are names or attribute paths: `register(client)`, `atexit.register(client.aclose)`. */
   arguments?: ValueHolder[];
+  /** The positional arguments as written, each on one line and shortened: `Account`, `account_id`. */
+  positional?: string[];
+  /** Names of the keyword arguments passed, literal or not: `with_for_update` of `db.get(M, k, with_for_update={…})`. */
+  keywords?: string[];
+  /** Where the values flowing into the call come from: its receiver and its arguments, merged. */
+  inputs?: ValueSource;
+  /** The innermost iterate event the call runs once per element of. */
+  loop?: number;
 }
 
 /** One item of a `with`/`async with` statement: its context manager is entered here and exited after the body. */
@@ -237,7 +300,11 @@ export type FlowEvent =
   | LockExitEvent
   | BranchEvent
   | ContextEvent
-  | LocalReadEvent;
+  | LocalReadEvent
+  | IterateEvent
+  | FieldReadEvent
+  | FieldWriteEvent
+  | ReturnEvent;
 
 export interface FlowEdge {
   to: number;
@@ -352,6 +419,15 @@ export interface ClassFact {
   /** Qualified base classes, e.g. `app.repos.BaseRepo`, `pydantic.BaseModel`. */
   bases: string[];
   nameRange: Range;
+  /** Attributes assigned in the class body, e.g. `__mapper_args__ = {"version_id_col": version}`. */
+  attributes?: ClassAttributeFact[];
+}
+
+export interface ClassAttributeFact {
+  name: string;
+  /** The value as written, shortened to a few hundred characters. */
+  value: string;
+  range: Range;
 }
 
 /** An application or router created in this module: `app = FastAPI(title="shop")`. */

@@ -6,6 +6,7 @@ import type {
   FlowBlock,
   FlowEvent,
   FlowGraph,
+  IterateEvent,
   LiteralArgument,
   LockKind,
   Range,
@@ -61,13 +62,15 @@ function merge(...sources: ValueSource[]): ValueSource {
   if (sources.length === 1) return sources[0]!;
   const reads: number[] = [];
   const locals: string[] = [];
+  const calls: number[] = [];
   let computed = false;
   for (const source of sources) {
     reads.push(...source.reads);
     locals.push(...source.locals);
+    if (source.calls) calls.push(...source.calls);
     computed ||= source.computed;
   }
-  return { reads, locals, computed };
+  return calls.length > 0 ? { reads, locals, computed, calls } : { reads, locals, computed };
 }
 
 function computed(source: ValueSource): ValueSource {
@@ -118,6 +121,8 @@ export class FlowBuilder {
   private readonly aliases = new Map<string, StateRef>();
   /** Locals bound to a lock created in this call: it excludes no other request. */
   private readonly perCallLocks = new Set<string>();
+  /** Iterate events of the loops being built, innermost last: calls inside run once per element. */
+  private readonly iterations: number[] = [];
 
   constructor(private readonly env: FunctionEnvironment) {
     this.current = this.newBlock();
@@ -133,7 +138,7 @@ export class FlowBuilder {
 
   /** Builds the graph for a lambda's single expression. */
   buildExpression(expression: Node): FlowGraph {
-    this.withStatement(expression, () => this.expr(expression, 'returned'));
+    this.withStatement(expression, () => this.emit({ kind: 'return', value: this.expr(expression, 'returned'), range: rangeOf(expression) }));
     this.link(this.current, this.exit);
     return { blocks: this.blocks, entry: 0, exit: this.exit.id };
   }
@@ -215,7 +220,7 @@ export class FlowBuilder {
         return;
       case 'return_statement': {
         const value = namedChildren(node)[0];
-        if (value) this.expr(value, 'returned');
+        if (value) this.emit({ kind: 'return', value: this.expr(value, 'returned'), range: rangeOf(node) });
         this.leave(this.exit, 0);
         return;
       }
@@ -398,6 +403,18 @@ export class FlowBuilder {
     const access = this.stateTarget(target);
     const old = this.expr(target, 'other');
     const value = this.expr(right, 'other');
+    const localField = access ? undefined : this.localObjectField(target);
+    if (localField) {
+      this.emit({
+        kind: 'field-write',
+        id: this.id(),
+        ...localField,
+        op: 'augmented',
+        value: merge(old, value, { reads: [], locals: [], computed: true }),
+        range: rangeOf(node),
+        statement: this.statementRef,
+      });
+    }
     if (access) {
       this.emit({
         kind: 'write',
@@ -411,11 +428,12 @@ export class FlowBuilder {
     }
   }
 
-  private assignTarget(target: Node, value: ValueSource): void {
+  /** Binds a target; `elementOf` marks a loop variable taking the elements of that iterate event. */
+  private assignTarget(target: Node, value: ValueSource, elementOf?: number): void {
     const node = unparenthesize(target);
     switch (node.type) {
       case 'identifier':
-        this.bindName(node, value);
+        this.bindName(node, value, elementOf);
         return;
       case 'pattern_list':
       case 'tuple_pattern':
@@ -423,11 +441,11 @@ export class FlowBuilder {
       case 'tuple':
       case 'list':
       case 'expression_list':
-        for (const child of namedChildren(node)) this.assignTarget(child, computed(value));
+        for (const child of namedChildren(node)) this.assignTarget(child, computed(value), elementOf);
         return;
       case 'list_splat_pattern':
       case 'list_splat':
-        for (const child of namedChildren(node)) this.assignTarget(child, computed(value));
+        for (const child of namedChildren(node)) this.assignTarget(child, computed(value), elementOf);
         return;
       case 'attribute':
       case 'subscript': {
@@ -437,6 +455,18 @@ export class FlowBuilder {
         if (object && !access) this.expr(object, 'other');
         if (node.type === 'subscript') {
           for (const index of this.subscriptIndexes(node)) this.expr(index, 'other');
+        }
+        const localField = access ? undefined : this.localObjectField(node);
+        if (localField) {
+          this.emit({
+            kind: 'field-write',
+            id: this.id(),
+            ...localField,
+            op: 'assign',
+            value,
+            range: rangeOf(node.parent?.type === 'assignment' ? node.parent : node),
+            statement: this.statementRef,
+          });
         }
         if (access) {
           this.emit({
@@ -456,12 +486,12 @@ export class FlowBuilder {
     }
   }
 
-  private bindName(name: Node, value: ValueSource): void {
+  private bindName(name: Node, value: ValueSource, elementOf?: number): void {
     const text = name.text;
     this.aliases.delete(text);
     this.perCallLocks.delete(text);
     if (this.isLocal(text)) {
-      this.emit({ kind: 'bind', name: text, value, range: rangeOf(name) });
+      this.emit({ kind: 'bind', name: text, value, ...(elementOf !== undefined && { elementOf }), range: rangeOf(name) });
       return;
     }
     if (this.env.trackState && this.env.globals.has(text)) {
@@ -641,7 +671,8 @@ export class FlowBuilder {
   private forStatement(node: Node): void {
     const isAsync = node.firstChild?.type === 'async';
     const right = field(node, 'right');
-    if (right) this.expr(right, 'other');
+    const iterable = right ? this.expr(right, 'other') : EMPTY;
+    const iteration = this.iterate(isAsync ? 'async-for' : 'for', iterable, right ?? node);
     const header = this.newBlock();
     const body = this.newBlock();
     const orElse = this.newBlock();
@@ -654,10 +685,12 @@ export class FlowBuilder {
     this.loops.push({ breakTo: after, continueTo: header, finallyDepth: this.tries.length });
     this.startBlock(body);
     const left = field(node, 'left');
+    this.iterations.push(iteration);
     // The loop variable holds an element, not the iterated state: tests on it decide nothing
     // about the container.
-    if (left) this.assignTarget(left, EMPTY);
+    if (left) this.assignTarget(left, EMPTY, iteration);
     this.block(field(node, 'body'));
+    this.iterations.pop();
     this.link(this.current, header);
     this.loops.pop();
     this.startBlock(orElse);
@@ -827,6 +860,14 @@ export class FlowBuilder {
     }
     this.link(this.current, after);
     this.startBlock(after);
+  }
+
+  /** Emits the start of a loop over `value` and returns its id. */
+  private iterate(form: IterateEvent['form'], value: ValueSource, node: Node): number {
+    const id = this.id();
+    const parent = this.iterations[this.iterations.length - 1];
+    this.emit({ kind: 'iterate', id, form, value, ...(parent !== undefined && { parent }), range: rangeOf(node), statement: this.statementRef });
+    return id;
   }
 
   private suspend(form: AwaitForm, node: Node): void {
@@ -1000,7 +1041,26 @@ export class FlowBuilder {
     }
     if (access) return this.read(access.ref, 'value', node);
     const object = field(node, 'object');
-    return object ? this.expr(object, 'other') : EMPTY;
+    const value = object ? this.expr(object, 'other') : EMPTY;
+    const localField = this.localObjectField(node);
+    if (!localField) return value;
+    const id = this.id();
+    this.emit({ kind: 'field-read', id, ...localField, range: rangeOf(node), statement: this.statementRef });
+    return merge(value, { reads: [id], locals: [], computed: false });
+  }
+
+  /**
+   * `acct.balance` where `acct` is this function's own local or parameter (not `self`/`cls`,
+   * whose attributes are the instance's): the object and the field, for field events.
+   */
+  private localObjectField(node: Node): { object: string; field: string } | undefined {
+    const expression = unparenthesize(node);
+    if (expression.type !== 'attribute') return undefined;
+    const object = field(expression, 'object');
+    const attribute = field(expression, 'attribute')?.text;
+    if (object?.type !== 'identifier' || !attribute || !this.isLocal(object.text)) return undefined;
+    if (object.text === this.env.selfName || object.text === this.env.clsName) return undefined;
+    return { object: object.text, field: attribute };
   }
 
   private subscriptIndexes(node: Node): Node[] {
@@ -1038,19 +1098,23 @@ export class FlowBuilder {
     const clauses = namedChildren(node);
     const body = field(node, 'body');
     const sources: ValueSource[] = [];
+    const depth = this.iterations.length;
     for (const clause of clauses) {
       if (clause.type === 'for_in_clause') {
         const right = field(clause, 'right');
         const iterable = right ? this.expr(right, 'other') : EMPTY;
         sources.push(iterable);
+        const iteration = this.iterate('comprehension', iterable, right ?? clause);
+        this.iterations.push(iteration);
         const left = field(clause, 'left');
-        if (left) this.assignTarget(left, EMPTY);
+        if (left) this.assignTarget(left, EMPTY, iteration);
         if (clause.firstChild?.type === 'async' && right) this.suspend('async-for', right);
       } else if (clause.type === 'if_clause') {
         for (const child of namedChildren(clause)) sources.push(this.expr(child, 'other'));
       }
     }
     if (body) sources.push(this.expr(body, 'other'));
+    this.iterations.splice(depth);
     return computed(merge(EMPTY, ...sources));
   }
 
@@ -1087,8 +1151,11 @@ export class FlowBuilder {
     const args = argumentNodes.map((argument) => this.expr(argument, 'argument'));
     sources.push(...args);
     const holders = argumentValues.flatMap((argument) => this.holderOf(argument) ?? []);
+    const keywords = argumentNodes.flatMap((argument) => (argument.type === 'keyword_argument' ? (field(argument, 'name')?.text ?? []) : []));
+    const positional = argumentNodes.flatMap((argument) => (argument.type === 'keyword_argument' ? [] : [shortText(argument)]));
 
-    let result: ValueSource = computed(merge(EMPTY, ...sources));
+    const inputs = merge(EMPTY, ...sources);
+    let result: ValueSource = computed(inputs);
     if (receiverAccess && method) {
       result = this.stateMethod(receiverAccess.ref, method, argumentNodes, args, node, result);
     }
@@ -1101,9 +1168,11 @@ export class FlowBuilder {
     const argumentOf = this.pendingArgumentOf.get(node.id);
     this.pendingBindings.delete(node.id);
     this.pendingArgumentOf.delete(node.id);
+    const id = this.id();
+    const loop = this.iterations[this.iterations.length - 1];
     this.emit({
       kind: 'call',
-      id: this.id(),
+      id,
       callee: calleeName,
       text,
       usage,
@@ -1115,8 +1184,12 @@ export class FlowBuilder {
       ...(boundTo && { boundTo }),
       ...(argumentOf && { argumentOf }),
       ...(holders.length > 0 && { arguments: holders }),
+      ...(positional.length > 0 && { positional }),
+      ...(keywords.length > 0 && { keywords }),
+      inputs,
+      ...(loop !== undefined && { loop }),
     });
-    return result;
+    return { ...result, calls: [...(result.calls ?? []), id] };
   }
 
   /** Notes where a call's value goes, for `x = call()`, `x = await call()` and `with call() as x`. */

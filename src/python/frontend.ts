@@ -18,7 +18,7 @@ import { HandlerDetector } from './handlers';
 import { collectFunctionNames, type FunctionNames } from './locals';
 import { loadPythonParser, parsePython } from './parser';
 import { LOCK_TYPES, ModuleScope } from './scope';
-import { decoratorsOf, field, isAsyncDef, namedChildren, rangeOf, type Node } from './syntax';
+import { decoratorsOf, field, isAsyncDef, namedChildren, rangeOf, shortText, type Node } from './syntax';
 import { copyTree } from './syntax-tree';
 import type { Tree } from 'web-tree-sitter';
 
@@ -120,6 +120,7 @@ export function extractFacts(tree: Tree, source: string, path: string, moduleNam
       name: info.name,
       bases: info.bases,
       nameRange: rangeOf(field(info.node, 'name') ?? info.node),
+      attributes: [...info.attributeValues].map(([name, value]) => ({ name, value: shortText(value, 300), range: rangeOf(value) })),
     })),
     syntaxErrors: [...(root.hasError ? syntaxErrors(root) : []), ...unanalysable],
   };

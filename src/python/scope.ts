@@ -27,6 +27,8 @@ export interface ClassInfo {
   bases: string[];
   /** Attributes assigned in the class body. */
   attributes: Map<string, Range>;
+  /** The values assigned to them, e.g. the dict of `__mapper_args__ = {...}`. */
+  attributeValues: Map<string, Node>;
   /** Types of `self.x` assigned in methods, e.g. `_lock` → `asyncio.Lock()`. */
   instanceTypes: Map<string, string>;
   /** Attributes assigned through `self` in any method: per-instance, not class-level. */
@@ -240,6 +242,7 @@ export class ModuleScope {
       node,
       bases: [],
       attributes: new Map(),
+      attributeValues: new Map(),
       instanceTypes: new Map(),
       selfAssigned: new Set(),
       methods: new Map(),
@@ -263,6 +266,8 @@ export class ModuleScope {
         const left = assignment.type === 'assignment' ? field(assignment, 'left') : null;
         if (left?.type !== 'identifier') continue;
         info.attributes.set(left.text, rangeOf(left));
+        const value = field(assignment, 'right');
+        if (value) info.attributeValues.set(left.text, value);
         // `client: httpx.Client` declares what `self.client` holds (dataclasses, injected services).
         const annotation = field(assignment, 'type');
         const declared = annotation ? this.annotationName(annotation) : undefined;
