@@ -32,7 +32,7 @@ describe('configuration files', () => {
       severity: { IL101: 'error', 'await-check-then-act': 'info' },
     });
     const config = resolveConfig([settings!], metas);
-    assert.deepEqual([...config.enabled].sort(), ['IL101', 'IL102', 'IL104']);
+    assert.deepEqual([...config.enabled].sort(), ['IL101', 'IL102', 'IL104', 'IL105']);
     assert.equal(config.severity.get('IL104'), 'info');
   });
 

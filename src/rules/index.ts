@@ -9,6 +9,7 @@ import { danglingTask } from './dangling-task';
 import { deprecatedStartupHook } from './deprecated-startup-hook';
 import { loopReentry } from './loop-reentry';
 import { missingCleanup } from './missing-cleanup';
+import { ormLostUpdate } from './orm-lost-update';
 import { perProcessState } from './per-process-state';
 import { perRequestClient } from './per-request-client';
 import { syncPrimitiveInAsync } from './sync-primitive-in-async';
@@ -22,6 +23,7 @@ export const RULES: readonly Rule[] = [
   threadpoolRace,
   perProcessState,
   awaitCheckThenAct,
+  ormLostUpdate,
   blockingCall,
   blockingCallTransitive,
   cpuBoundInAsync,

@@ -1,0 +1,178 @@
+import type { CallEvent, FieldWriteEvent, FlowEvent, FunctionFacts, ModuleFacts } from '../../core/facts';
+import type { ProjectFacts } from '../../core/rule';
+import { eventsById, valueOrigins, type Origins } from '../../core/value-origins';
+import { locksRows, mapsVersionColumn, ormFlavourOf, queriedModel, takesOneRow, type OrmFlavour } from '../catalog/orm';
+
+/**
+ * How IL105 sees database rows: which values are rows loaded by an ORM query, whether the query
+ * locked them, and which model classes map a version column, across the project's modules.
+ */
+
+/** A row an ORM query loaded. */
+export interface RowLoad {
+  flavour: OrmFlavour;
+  /** The model class, qualified (`app.db.Product`), when the query names it. */
+  model?: string;
+  /** The model as the query writes it, for messages. */
+  modelText?: string;
+  /** The query asked the database to lock the row (`with_for_update`, `select_for_update`). */
+  locked: boolean;
+  /** The call that produced the row here: the ORM call, or a project function that returns a row. */
+  site: CallEvent;
+}
+
+/** What other modules need to know about this one. */
+export interface RowLoadSummary {
+  /** Functions returning a row they load, by qualified name within the module: `get_account`, `Repo.get`. */
+  loaders: Record<string, Omit<RowLoad, 'site'>>;
+  /** Classes by name: their qualified bases and whether they map a version column themselves. */
+  classes: Record<string, { bases: string[]; versioned: boolean }>;
+}
+
+function isSummary(value: unknown): value is RowLoadSummary {
+  return typeof value === 'object' && value !== null && 'loaders' in value && 'classes' in value;
+}
+
+/** The qualified name a model written in this module refers to: through imports, or a class of its own. */
+function qualifyModel(module: ModuleFacts, written: string): string {
+  const [head, ...rest] = written.split('.');
+  const imported = module.imports.find((fact) => fact.local === head)?.target;
+  if (imported) return [imported, ...rest].join('.');
+  return module.classes.some((info) => info.name === head) ? `${module.moduleName}.${written}` : written;
+}
+
+function callsIn(origins: Origins, events: ReadonlyMap<number, FlowEvent>): CallEvent[] {
+  const calls: CallEvent[] = [];
+  for (const id of origins.events.keys()) {
+    const event = events.get(id);
+    if (event?.kind === 'call') calls.push(event);
+  }
+  return calls.sort((a, b) => a.id - b.id);
+}
+
+/** Finds the project function a qualified callee names, among the modules summarised. */
+type LoaderLookup = (callee: string) => Omit<RowLoad, 'site'> | undefined;
+
+/** The row a value is, when its origins (stopping at field reads) include an ORM query for one row. */
+export function rowLoadOf(
+  origins: Origins,
+  events: ReadonlyMap<number, FlowEvent>,
+  module: ModuleFacts,
+  loaders: LoaderLookup,
+): RowLoad | undefined {
+  const calls = callsIn(origins, events);
+  const query = calls.find((call) => ormFlavourOf(call) !== undefined);
+  const flavour = query && ormFlavourOf(query);
+  // One row taken from the query, or each row of it in turn (a loop variable).
+  const iterated = [...origins.events.keys()].some((id) => events.get(id)?.kind === 'iterate');
+  const site = flavour && (calls.find((call) => takesOneRow(call, flavour)) ?? (iterated ? query : undefined));
+  if (flavour && site) {
+    const modelText = calls.map(queriedModel).find((found) => found !== undefined);
+    return {
+      flavour,
+      ...(modelText && { model: qualifyModel(module, modelText), modelText }),
+      locked: calls.some(locksRows),
+      site,
+    };
+  }
+  for (const call of calls) {
+    const loaded = call.callee ? loaders(call.callee) : undefined;
+    if (loaded) return { ...loaded, site: call };
+  }
+  return undefined;
+}
+
+/** Whether a field write stores a value computed from the same field of the same object. */
+export function derivesFromOwnField(write: FieldWriteEvent, origins: Origins, events: ReadonlyMap<number, FlowEvent>): boolean {
+  if (write.op === 'augmented') return true;
+  for (const [id, computed] of origins.events) {
+    const event = events.get(id);
+    if (computed && event?.kind === 'field-read' && event.object === write.object && event.field === write.field) return true;
+  }
+  return false;
+}
+
+/** The module's own functions by the name other modules' summaries use: `get_account`, `Repo.get`. */
+function summaryName(fn: FunctionFacts): string | undefined {
+  if (fn.parent || fn.isLambda) return undefined;
+  return fn.className ? `${fn.className}.${fn.name}` : fn.name;
+}
+
+/**
+ * Functions returning a row they load, found in rounds so that a helper returning another
+ * helper's row counts too.
+ */
+function moduleLoaders(module: ModuleFacts, external: LoaderLookup): Record<string, Omit<RowLoad, 'site'>> {
+  const loaders: Record<string, Omit<RowLoad, 'site'>> = {};
+  const own = (callee: string): Omit<RowLoad, 'site'> | undefined => {
+    const prefix = `${module.moduleName}.`;
+    if (!callee.startsWith(prefix)) return external(callee);
+    const name = callee.slice(prefix.length).replace(/\(\)\./, '.');
+    return loaders[name];
+  };
+  for (let round = 0; round < 3; round++) {
+    let found = false;
+    for (const fn of module.functions) {
+      const name = summaryName(fn);
+      if (!name || loaders[name]) continue;
+      const origins = valueOrigins(fn, 'stopAtFields');
+      const events = eventsById(fn);
+      for (const block of fn.flow.blocks) {
+        for (const event of block.events) {
+          if (event.kind !== 'return' || loaders[name]) continue;
+          const load = rowLoadOf(origins.get(event)!.value, events, module, own);
+          if (load) {
+            loaders[name] = { flavour: load.flavour, locked: load.locked, ...(load.model && { model: load.model, modelText: load.modelText }) };
+            found = true;
+          }
+        }
+      }
+    }
+    if (!found) break;
+  }
+  return loaders;
+}
+
+export function summarizeRowLoads(module: ModuleFacts, external: LoaderLookup = () => undefined): RowLoadSummary {
+  const classes: RowLoadSummary['classes'] = {};
+  for (const info of module.classes) {
+    classes[info.name] = { bases: info.bases, versioned: (info.attributes ?? []).some(mapsVersionColumn) };
+  }
+  return { loaders: moduleLoaders(module, external), classes };
+}
+
+/** The project's modules as IL105 knows them: other modules' summaries, and this module summarised afresh. */
+export class ProjectRows {
+  private readonly modules = new Map<string, RowLoadSummary>();
+
+  constructor(project: ProjectFacts, code: string, readonly module: ModuleFacts) {
+    for (const [moduleName, summary] of project.summaries?.get(code) ?? []) {
+      if (isSummary(summary)) this.modules.set(moduleName, summary);
+    }
+    this.modules.set(module.moduleName, summarizeRowLoads(module, (callee) => this.loader(callee)));
+  }
+
+  /** The row a project function returns, by the qualified callee that calls it. */
+  loader(callee: string): Omit<RowLoad, 'site'> | undefined {
+    const found = this.member(callee.replace(/\(\)\./, '.'));
+    return found && found.summary.loaders[found.name];
+  }
+
+  /** Whether a model class, or a class it inherits from, maps a version column. */
+  versioned(model: string, depth = 0): boolean {
+    const found = this.member(model);
+    const info = found?.summary.classes[found.name];
+    if (!info || depth > 5) return false;
+    return info.versioned || info.bases.some((base) => this.versioned(base, depth + 1));
+  }
+
+  /** Splits `app.crud.get_account` into a summarised module and the name inside it. */
+  private member(qualified: string): { summary: RowLoadSummary; name: string } | undefined {
+    const parts = qualified.split('.');
+    for (let split = parts.length - 1; split >= 1; split--) {
+      const summary = this.modules.get(parts.slice(0, split).join('.'));
+      if (summary) return { summary, name: parts.slice(split).join('.') };
+    }
+    return undefined;
+  }
+}
