@@ -11,6 +11,21 @@ describe('call patterns', () => {
     assert.ok(compilePattern('pymongo.MongoClient()**.find_one').test('pymongo.MongoClient()[].users.find_one'));
     assert.ok(compilePattern('{sqlite3.connect,sqlite3.Connection}().execute').test('sqlite3.connect().execute'));
     assert.ok(!compilePattern('requests.get').test('requests_get'));
+    assert.ok(compilePattern('better-sqlite3().{prepare,exec}').test('better-sqlite3().exec'));
+    assert.ok(compilePattern('@prisma/client.PrismaClient().$queryRaw').test('@prisma/client.PrismaClient().$queryRaw'));
+  });
+
+  it('key npm package names, scoped or with a subpath, by the whole package', () => {
+    const matcher = new CallMatcher([
+      { calls: ['fs.readFileSync'], label: 'fs' },
+      { calls: ['fs/promises.readFile'], label: 'fs/promises' },
+      { calls: ['@scope/pkg.run'], label: 'scoped' },
+    ]);
+    assert.equal(matcher.match('fs.readFileSync')?.label, 'fs');
+    assert.equal(matcher.match('fs/promises.readFile')?.label, 'fs/promises');
+    assert.equal(matcher.match('@scope/pkg.run')?.label, 'scoped');
+    assert.equal(patternProblem('better-sqlite3().prepare'), undefined);
+    assert.equal(patternProblem('@prisma/client.PrismaClient().$connect'), undefined);
   });
 
   it('leave out exceptions and calls whose literal arguments say they cannot wait', () => {

@@ -4,7 +4,9 @@ import type { LiteralArgument } from './facts';
  * Call patterns: how the catalogs and the user's settings name the calls they mean. They are
  * matched against the qualified callee names the frontends write: `time.sleep`,
  * `requests.Session().get` (a method on an instance), `builtins.open().read` (a method on what
- * `open()` returns), `pymongo.MongoClient()[].users.find_one` (an item of an instance).
+ * `open()` returns), `pymongo.MongoClient()[].users.find_one` (an item of an instance). npm
+ * packages are named as they are imported: `fs.readFileSync`, `better-sqlite3().prepare`,
+ * `@prisma/client.PrismaClient`.
  *
  * - `*` matches any run of characters inside one dotted segment: `os.spawn*`, `boto3.client().*`
  * - `**` matches any run of characters, dots included: `pymongo.MongoClient()**.find_one`
@@ -33,7 +35,8 @@ export interface LiteralCondition {
   values?: readonly string[];
 }
 
-const ROOT = /^[A-Za-z_][A-Za-z0-9_]*/;
+/** A leading name: a Python module or function, or an npm package (`better-sqlite3`, `@prisma/client`, `fs/promises`). */
+const ROOT = /^(?:@[A-Za-z0-9_$-]+\/)?[A-Za-z_$][A-Za-z0-9_$-]*(?:\/[A-Za-z0-9_$-]+)*/;
 
 /** The leading names a pattern can match: `os` for `os.spawn*`, `json` and `pickle` for `{json,pickle}.load`. */
 function rootsOf(pattern: string): string[] {
@@ -52,7 +55,7 @@ export function patternProblem(pattern: string): string | undefined {
   }
   if (depth !== 0) return 'has unbalanced braces';
   if (/\.\.|\.$/.test(pattern)) return 'has an empty segment';
-  if (!/^[A-Za-z0-9_.*{},()[\]]+$/.test(pattern)) return 'may only contain names, `.`, `*`, `{a,b}`, `()` and `[]`';
+  if (!/^[A-Za-z0-9_$@/.*{},()[\]-]+$/.test(pattern)) return 'may only contain names, `.`, `*`, `{a,b}`, `()` and `[]`';
   if (rootsOf(pattern).includes('')) return 'must start with a module or function name';
   return undefined;
 }

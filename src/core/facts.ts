@@ -33,7 +33,17 @@ export type FunctionKind =
  */
 export type ExecutionContext = 'event-loop' | 'threadpool' | 'caller';
 
-export type Framework = 'fastapi' | 'starlette' | 'aiohttp';
+export type Framework =
+  | 'fastapi'
+  | 'starlette'
+  | 'aiohttp'
+  | 'express'
+  | 'fastify'
+  | 'nestjs'
+  | 'koa'
+  | 'hono'
+  | 'node-http'
+  | 'nextjs';
 
 /**
  * A piece of state that outlives one request: a module-level name, a class attribute, an
@@ -219,6 +229,16 @@ export interface CallEvent {
   argumentOf?: { callee?: string; text: string };
   /** Arguments that are names or attribute paths: `register(client)`, `atexit.register(client.aclose)`. */
   arguments?: ValueHolder[];
+  /**
+   * Set when a type checker knows the result is awaitable (a Promise or other thenable), whatever
+   * the callee: what makes a dropped result a floating promise.
+   */
+  awaitable?: boolean;
+  /**
+   * The call attaches a rejection handler to the awaitable it is called on (`.catch(h)`,
+   * `.then(ok, h)`): the failure of what came before is observed.
+   */
+  handlesRejection?: boolean;
   /** The positional arguments as written, each on one line and shortened: `Account`, `account_id`. */
   positional?: string[];
   /** Names of the keyword arguments passed, literal or not: `with_for_update` of `db.get(M, k, with_for_update={…})`. */

@@ -64,7 +64,7 @@ export interface RaceFindings {
   threadRaces: ThreadRace[];
 }
 
-const INSERTING_METHODS = new Set(['add', 'append', 'appendleft', 'setdefault', 'update', 'extend', 'insert', '__setitem__']);
+const INSERTING_METHODS = new Set(['add', 'append', 'appendleft', 'setdefault', 'update', 'extend', 'insert', '__setitem__', 'set', 'push', 'unshift']);
 
 /** `a` and `b` name the same state or one contains the other (`STATE` and `STATE[k]`). */
 export function keysOverlap(a: string, b: string): boolean {

@@ -10,6 +10,11 @@ export function callsOf(fn: { flow: FunctionFacts['flow'] }): CallEvent[] {
   return calls;
 }
 
+/** Python's `__init__` and JavaScript's `constructor`: they run when an object is built, not per request. */
+export function isConstructor(fn: Pick<FunctionFacts, 'name' | 'className'>): boolean {
+  return fn.name === '__init__' || (fn.className !== undefined && fn.name === 'constructor');
+}
+
 /** The names a module's own functions and methods are called by: `app.main.helper`, `app.main.Service().run`. */
 export function calleeNamesOf(module: ModuleFacts, fn: FunctionFacts): string[] {
   if (fn.isLambda || fn.parent) return [];
@@ -40,7 +45,7 @@ export function requestReach(
     reached.set(fn, entry);
     for (const call of callsOf(fn)) {
       if (!call.callee) continue;
-      for (const callee of byCallee.get(call.callee) ?? []) if (callee.name !== '__init__') queue.push({ fn: callee, entry });
+      for (const callee of byCallee.get(call.callee) ?? []) if (!isConstructor(callee)) queue.push({ fn: callee, entry });
     }
     for (const nested of module.functions) if (nested.parent === fn.id) queue.push({ fn: nested, entry });
   }

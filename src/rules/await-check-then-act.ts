@@ -1,6 +1,6 @@
 import { analyzeRaces } from '../core/race-analysis';
 import type { Rule } from '../core/rule';
-import { line, lockFix, runsConcurrently, storyStep } from './race-reporting';
+import { asyncVocabulary, line, lockFix, runsConcurrently, storyStep } from './race-reporting';
 
 export const awaitCheckThenAct: Rule = {
   meta: {
@@ -72,10 +72,11 @@ When duplicated work is harmless and the write is idempotent, suppress the findi
   check({ module, fixes, report }) {
     for (const fn of module.functions) {
       if (!runsConcurrently(fn)) continue;
+      const { suspender, lock } = asyncVocabulary(module.language);
       for (const { check, branch, suspend, write } of analyzeRaces(fn).staleDecisions) {
         const state = check.state.text;
         report({
-          message: `The decision at ${line(branch.range)} reads \`${state}\`, the coroutine yields at ${line(suspend.range)} (\`${suspend.text}\`), and ${line(write.range)} acts on that decision: another request can change \`${write.state.text}\` in between, so both pass the check. Make the check and the update one step with no await between them, or hold an \`asyncio.Lock\` across both.`,
+          message: `The decision at ${line(branch.range)} reads \`${state}\`, ${suspender} yields at ${line(suspend.range)} (\`${suspend.text}\`), and ${line(write.range)} acts on that decision: another request can change \`${write.state.text}\` in between, so both pass the check. Make the check and the update one step with no await between them, or hold ${lock} across both.`,
           range: write.range,
           related: [
             { path: module.path, range: branch.range, message: `decides on \`${state}\` here` },

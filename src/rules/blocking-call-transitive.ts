@@ -149,7 +149,7 @@ function reportChain(context: RuleContext, fn: FunctionFacts, call: CallEvent, c
   if (chain.instance) related.push(instanceNote(chain.instance));
   const misplaced = misplacedOffload(context, call);
   context.report({
-    message: `\`${call.text}()\` runs sync code that blocks, called from ${describeFunction(fn)}: ${path} → ${blockingCall}, which ${chain.entry.does}; ${stallConsequence(fn)}. ${misplaced?.advice ?? remedy(call, chain.entry)}`,
+    message: `\`${call.text}()\` runs sync code that blocks, called from ${describeFunction(fn, module.language)}: ${path} → ${blockingCall}, which ${chain.entry.does}; ${stallConsequence(fn)}. ${misplaced?.advice ?? remedy(call, chain.entry)}`,
     range: call.range,
     severity: loopSeverity(fn),
     related,
@@ -161,7 +161,7 @@ function reportInstanceCall(context: RuleContext, fn: FunctionFacts, call: CallE
   const { module } = context;
   const origin = instance ? ` (\`${instance.name}\` is the \`${instance.type}\` created at ${where(instance.path, instance.range)})` : '';
   context.report({
-    message: `\`${call.text}()\`${origin} in ${describeFunction(fn)} ${entry.does}: ${stallConsequence(fn)}. Instead, ${entry.suggestion}.`,
+    message: `\`${call.text}()\`${origin} in ${describeFunction(fn, module.language)} ${entry.does}: ${stallConsequence(fn)}. Instead, ${entry.suggestion}.`,
     range: call.range,
     severity: loopSeverity(fn),
     related: instance ? [instanceNote(instance)] : [],

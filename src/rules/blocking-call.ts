@@ -131,7 +131,7 @@ function report(context: RuleContext, fn: FunctionFacts, group: MatchGroup): voi
   const { call, entry } = group.first;
   const misplaced = misplacedOffload(context, call);
   context.report({
-    message: `\`${call.text}()\` in ${describeFunction(fn)} ${entry.does}: ${stallConsequence(fn)}. ${misplaced?.advice ?? `Instead, ${entry.suggestion}.`}${followerSentence(group)}`,
+    message: `\`${call.text}()\` in ${describeFunction(fn, module.language)} ${entry.does}: ${stallConsequence(fn)}. ${misplaced?.advice ?? `Instead, ${entry.suggestion}.`}${followerSentence(group)}`,
     range: call.range,
     severity: loopSeverity(fn),
     related: followerLocations(module.path, group),

@@ -83,7 +83,7 @@ the finding with a reason: \`# interleave: ignore[cpu-bound-in-async] -- 64-byte
       for (const { first } of matchGroups(fn, cpuBound)) {
         const { call, entry } = first;
         report({
-          message: `\`${call.text}()\` in ${describeFunction(fn)} ${entry.does}: for the tens to hundreds of milliseconds it takes, no other request on this worker runs. Instead, ${entry.suggestion}.`,
+          message: `\`${call.text}()\` in ${describeFunction(fn, module.language)} ${entry.does}: for the tens to hundreds of milliseconds it takes, no other request on this worker runs. Instead, ${entry.suggestion}.`,
           range: call.range,
           severity: loopSeverity(fn),
           fix: makeSyncFix(module, fixes, fn) ?? offloadFix(module, fixes, call),

@@ -3,6 +3,9 @@ import { describe, it } from 'node:test';
 import { analyzeText } from '../../test/support/analyze';
 import { RULES } from '.';
 
+/** Where an example is analysed, by its language: the file's extension picks the frontend. */
+const EXAMPLE_PATHS = { python: '/project/app/main.py', typescript: '/project/src/main.ts' } as const;
+
 // Examples assume one worker unless they are about workers, so that per-process state (IL103)
 // does not fire on every other rule's handler example.
 describe('documentation examples', () => {
@@ -11,11 +14,11 @@ describe('documentation examples', () => {
     meta.docs.examples.forEach((example, index) => {
       const label = `${meta.code} example ${index + 1}${example.framework ? ` (${example.framework})` : ''}`;
       it(`${label}: the bad code raises exactly ${meta.code}, once`, async () => {
-        const report = await analyzeText(example.bad, { project });
+        const report = await analyzeText(example.bad, { project, path: EXAMPLE_PATHS[example.language] });
         assert.deepEqual(report.hazards.map((h) => h.code), [meta.code], report.hazards.map((h) => h.message).join('\n'));
       });
       it(`${label}: the good code raises nothing`, async () => {
-        const report = await analyzeText(example.good, { project });
+        const report = await analyzeText(example.good, { project, path: EXAMPLE_PATHS[example.language] });
         assert.deepEqual(report.hazards.map((h) => `${h.code} ${h.message}`), []);
       });
     });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { basename } from 'node:path';
 import { describe, it } from 'node:test';
 import { applyTextEdits } from '../core/text-edits';
-import { analyzePython } from '../python/frontend';
+import { parseSource } from '../workspace/analyze';
 import { analyzeText } from '../../test/support/analyze';
 import { fixtureFiles, parseExpectations, readFixture } from '../../test/support/fixture-expectations';
 import { RULES } from '.';
@@ -35,7 +35,7 @@ for (const rule of RULES) {
           for (const hazard of report.hazards.filter((h) => h.fix)) {
             const fixed = applyTextEdits(source, hazard.fix!.edits);
             const where = `fix at line ${hazard.range.start.line + 1}`;
-            assert.deepEqual(analyzePython(fixed, file, 'fixed').facts.syntaxErrors, [], `${where} breaks the syntax:\n${fixed}`);
+            assert.deepEqual(parseSource(file, fixed, 'fixed')?.facts.syntaxErrors, [], `${where} breaks the syntax:\n${fixed}`);
             const after = await analyzeText(fixed, { path: file, settings: { select: [code] } });
             assert.ok(after.hazards.length < report.hazards.length, `${where} leaves the hazard:\n${fixed}`);
           }

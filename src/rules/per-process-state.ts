@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import type { FunctionFacts, ModuleFacts, Range, ReadEvent, StateRef, WriteEvent } from '../core/facts';
 import { calleeIndex, reachableFunctions } from '../core/call-graph';
 import { mayMemoise, writeSources } from '../core/race-analysis';
+import { isConstructor } from '../core/request-reach';
 import type { Rule } from '../core/rule';
 import { sourceLines } from '../core/source-lines';
 import { spawnsTask } from './catalog/tasks';
@@ -28,7 +29,7 @@ interface SharedState {
 /** Handlers plus the functions, nested functions and singleton methods of this module they call. */
 function requestPathFunctions(module: ModuleFacts): Set<FunctionFacts> {
   const roots = module.functions.filter((fn) => REQUEST_KINDS.has(fn.kind));
-  const reached = reachableFunctions(roots, calleeIndex(module), (callee) => callee.name !== '__init__');
+  const reached = reachableFunctions(roots, calleeIndex(module), (callee) => !isConstructor(callee));
   for (const fn of module.functions) if (fn.parent && [...reached].some((parent) => parent.id === fn.parent)) reached.add(fn);
   return reached;
 }
@@ -184,7 +185,7 @@ with a reason: \`# interleave: ignore[per-process-state] -- single worker by des
     if (workers?.count === 1) return;
     const states = new Map<string, SharedState>();
     for (const fn of requestPathFunctions(module)) {
-      if (fn.name === '__init__') continue;
+      if (isConstructor(fn)) continue;
       for (const block of fn.flow.blocks) {
         for (const event of block.events) {
           if (event.kind !== 'write') continue;

@@ -1,4 +1,4 @@
-import type { FunctionFacts, LockKind, ModuleFacts, Range, StatementRef } from '../core/facts';
+import type { FunctionFacts, Language, LockKind, ModuleFacts, Range, StatementRef } from '../core/facts';
 import type { Fix, StoryStep } from '../core/hazard';
 import type { FixBuilder } from '../core/rule';
 import { sourceLines } from '../core/source-lines';
@@ -39,4 +39,18 @@ export function lockFix(
     message: `Hold \`${wrapped.lockName}\` (\`${keyword} ${wrapped.lockName}:\`) from the read to the write`,
     edits: wrapped.edits,
   };
+}
+
+/** How race messages name, per language, the function that suspends and the lock that would serialise it. */
+export interface AsyncVocabulary {
+  /** `the coroutine` */
+  suspender: string;
+  /** `an \`asyncio.Lock\`` */
+  lock: string;
+}
+
+export function asyncVocabulary(language: Language): AsyncVocabulary {
+  return language === 'python'
+    ? { suspender: 'the coroutine', lock: 'an `asyncio.Lock`' }
+    : { suspender: 'the function', lock: "a mutex (`async-mutex`'s `runExclusive`)" };
 }

@@ -2,17 +2,25 @@ import { posix, relative, sep } from 'node:path';
 import { checkModule, type CheckOptions, type ModuleReport, type ParsedModule } from '../core/engine';
 import type { Language } from '../core/facts';
 import { analyzePython, loadPythonParser } from '../python/frontend';
+import { analyzeTypeScript } from '../typescript/frontend';
 
-/** Loads every frontend's parser; call once before `analyzeSource`. */
+/**
+ * Loads every frontend's parser; call once before `analyzeSource`. The TypeScript compiler loads
+ * itself on first use, so runs without TypeScript files never pay for it.
+ */
 export async function loadFrontends(): Promise<void> {
   await loadPythonParser();
 }
 
-const EXTENSIONS: ReadonlyMap<string, Language> = new Map([['.py', 'python']]);
+const EXTENSIONS: ReadonlyMap<string, Language> = new Map([
+  ['.py', 'python'],
+  ...['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'].map((extension): [string, Language] => [extension, 'typescript']),
+]);
 
 export function languageOf(path: string): Language | undefined {
   const dot = path.lastIndexOf('.');
-  return dot < 0 ? undefined : EXTENSIONS.get(path.slice(dot).toLowerCase());
+  if (dot < 0 || /\.d\.[cm]?ts$/i.test(path)) return undefined;
+  return EXTENSIONS.get(path.slice(dot).toLowerCase());
 }
 
 /**
@@ -31,6 +39,8 @@ export function parseSource(path: string, text: string, moduleName: string): Par
   switch (languageOf(path)) {
     case 'python':
       return analyzePython(text, path, moduleName);
+    case 'typescript':
+      return analyzeTypeScript(text, path, moduleName);
     default:
       return undefined;
   }

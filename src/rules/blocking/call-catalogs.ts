@@ -2,6 +2,8 @@ import { CallMatcher, type CallEntry, type CatalogEntry } from '../../core/call-
 import type { CallSetting, ResolvedConfig } from '../../core/config';
 import { BLOCKING_CALLS } from '../catalog/blocking-calls';
 import { CPU_BOUND_CALLS } from '../catalog/cpu-bound-calls';
+import { NODE_BLOCKING_CALLS } from '../catalog/node-blocking-calls';
+import { NODE_CPU_BOUND_CALLS } from '../catalog/node-cpu-bound-calls';
 import { OFFLOAD_WRAPPERS } from '../catalog/offload-wrappers';
 import { SYNC_PRIMITIVES } from '../catalog/sync-primitives';
 
@@ -25,11 +27,13 @@ export function callCatalogs(config: ResolvedConfig): CallCatalogs {
     catalogs = {
       blocking: new CallMatcher([
         ...BLOCKING_CALLS,
-        ...userEntries(config.blockingCalls, 'blocks (listed in `blocking-calls`)', 'move it to a thread: `await asyncio.to_thread(...)`'),
+        ...NODE_BLOCKING_CALLS,
+        ...userEntries(config.blockingCalls, 'blocks (listed in `blocking-calls`)', 'move it off the event loop: `await asyncio.to_thread(...)` in Python, a `worker_threads` worker in Node'),
       ]),
       cpuBound: new CallMatcher([
         ...CPU_BOUND_CALLS,
-        ...userEntries(config.cpuBoundCalls, 'is CPU-heavy (listed in `cpu-bound-calls`)', 'move it to a thread or a process pool: `await asyncio.to_thread(...)`'),
+        ...NODE_CPU_BOUND_CALLS,
+        ...userEntries(config.cpuBoundCalls, 'is CPU-heavy (listed in `cpu-bound-calls`)', 'move it to a thread or a process pool: `await asyncio.to_thread(...)` in Python, a `worker_threads` worker in Node'),
       ]),
       syncPrimitives: new CallMatcher(SYNC_PRIMITIVES),
       offloadWrappers: new CallMatcher([{ calls: [...OFFLOAD_WRAPPERS, ...config.offloadWrappers] }]),

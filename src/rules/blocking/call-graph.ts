@@ -153,8 +153,8 @@ export class ProjectCallGraph {
 
   private member(module: CallGraphSummary, moduleName: string, names: string[], hops: number): Resolution | undefined {
     const name = names.join('.');
-    // Calling a class runs its `__init__`.
-    for (const candidate of [name, `${name}.__init__`]) {
+    // Calling a class runs its `__init__` (Python) or `constructor` (JavaScript).
+    for (const candidate of [name, `${name}.__init__`, `${name}.constructor`]) {
       const summary = module.functions[candidate];
       if (summary) return { function: { moduleName, name: candidate, path: module.path, summary } };
     }

@@ -1,5 +1,5 @@
 import type { CallMatcher, CatalogEntry } from '../../core/call-pattern';
-import type { CallEvent, FunctionFacts, Range } from '../../core/facts';
+import type { CallEvent, Framework, FunctionFacts, Language, Range } from '../../core/facts';
 import type { RelatedLocation, Severity } from '../../core/hazard';
 import { lineOf } from '../../core/rule';
 
@@ -23,10 +23,34 @@ export function loopSeverity(fn: FunctionFacts): Severity | undefined {
   return isSetupOrTeardown(fn) ? 'info' : undefined;
 }
 
-/** `async def fetch_rates`, `the aiohttp handler index`: how messages name the function. */
-export function describeFunction(fn: FunctionFacts): string {
-  if (fn.isAsync) return `\`async def ${fn.qualifiedName}\``;
-  return `the ${fn.framework ? `${fn.framework} ` : ''}handler \`${fn.qualifiedName}\``;
+const FRAMEWORK_LABELS: Partial<Record<Framework, string>> = {
+  express: 'Express',
+  fastify: 'Fastify',
+  nestjs: 'NestJS',
+  koa: 'Koa',
+  hono: 'Hono',
+  'node-http': 'Node `http`',
+  nextjs: 'Next.js',
+};
+
+/**
+ * How messages name the function: `async def fetch_rates`, `the aiohttp handler index`; in
+ * TypeScript `the Express POST handler \`createOrder\``, `async function \`sync\``, and by line
+ * for anonymous functions (`the Express GET handler at line 12`).
+ */
+export function describeFunction(fn: FunctionFacts, language: Language = 'python'): string {
+  if (language === 'python') {
+    if (fn.isAsync) return `\`async def ${fn.qualifiedName}\``;
+    return `the ${fn.framework ? `${fn.framework} ` : ''}handler \`${fn.qualifiedName}\``;
+  }
+  const named = fn.name === '<anonymous>' ? `at line ${lineOf(fn.range)}` : `\`${fn.qualifiedName}\``;
+  if (fn.kind === 'route' || fn.kind === 'websocket') {
+    const framework = fn.framework ? `${FRAMEWORK_LABELS[fn.framework] ?? fn.framework} ` : '';
+    const methods = fn.httpMethods ? `${fn.httpMethods.join('/')} ` : '';
+    return `the ${framework}${methods}${fn.kind === 'websocket' ? 'message ' : ''}handler ${named}`;
+  }
+  if (fn.isAsync) return fn.name === '<anonymous>' ? `the async function at line ${lineOf(fn.range)}` : `async function ${named}`;
+  return fn.name === '<anonymous>' ? `the callback at line ${lineOf(fn.range)}` : `the callback ${named}`;
 }
 
 /** What waiting on the loop costs in this function, for the middle of a message. */

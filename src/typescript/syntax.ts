@@ -1,0 +1,154 @@
+import type * as ts from 'typescript';
+import type { Position, Range } from '../core/facts';
+import type { TypeScriptApi } from './compiler';
+
+/** A parsed file and the compiler it was parsed with: what every helper here needs. */
+export interface SyntaxContext {
+  ts: TypeScriptApi;
+  sourceFile: ts.SourceFile;
+}
+
+export function positionAt(context: SyntaxContext, offset: number): Position {
+  const { line, character } = context.sourceFile.getLineAndCharacterOfPosition(offset);
+  return { line, character };
+}
+
+/** A node's range without its leading trivia (comments, blank lines). */
+export function rangeOf(context: SyntaxContext, node: ts.Node): Range {
+  return { start: positionAt(context, node.getStart(context.sourceFile)), end: positionAt(context, node.end) };
+}
+
+export function textOf(context: SyntaxContext, node: ts.Node): string {
+  return node.getText(context.sourceFile);
+}
+
+/** Source text for messages: on one line, and cut at `max` characters. */
+export function shortText(context: SyntaxContext, node: ts.Node, max = 60): string {
+  const text = textOf(context, node).replace(/\s+/g, ' ');
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** Looks through parentheses, type assertions, `!` and `satisfies`: none of them changes the value. */
+export function unwrap(context: SyntaxContext, node: ts.Expression): ts.Expression {
+  const { ts: api } = context;
+  let current = node;
+  for (;;) {
+    if (
+      api.isParenthesizedExpression(current) ||
+      api.isAsExpression(current) ||
+      api.isTypeAssertionExpression(current) ||
+      api.isNonNullExpression(current) ||
+      api.isSatisfiesExpression(current)
+    ) {
+      current = current.expression;
+    } else return current;
+  }
+}
+
+/**
+ * The names of a dotted path, `this` included: `app.locals.hits` → [app, locals, hits],
+ * `this.cache` → [this, cache], `obj["key"]` → [obj, key]. Undefined for anything computed.
+ */
+export function dottedParts(context: SyntaxContext, node: ts.Expression): string[] | undefined {
+  const { ts: api } = context;
+  const parts: string[] = [];
+  let current = unwrap(context, node);
+  for (;;) {
+    if (api.isIdentifier(current)) {
+      parts.unshift(current.text);
+      return parts;
+    }
+    if (current.kind === api.SyntaxKind.ThisKeyword) {
+      parts.unshift('this');
+      return parts;
+    }
+    if (api.isPropertyAccessExpression(current) && api.isIdentifier(current.name)) {
+      parts.unshift(current.name.text);
+      current = unwrap(context, current.expression);
+      continue;
+    }
+    if (api.isElementAccessExpression(current) && api.isStringLiteralLike(current.argumentExpression)) {
+      parts.unshift(current.argumentExpression.text);
+      current = unwrap(context, current.expression);
+      continue;
+    }
+    return undefined;
+  }
+}
+
+/** The value of a string literal (or a template without substitutions), else undefined. */
+export function stringValue(context: SyntaxContext, node: ts.Node | undefined): string | undefined {
+  if (!node) return undefined;
+  const { ts: api } = context;
+  const expression = api.isExpression(node) ? unwrap(context, node) : node;
+  return api.isStringLiteralLike(expression) ? expression.text : undefined;
+}
+
+/** Functions, methods, accessors, constructors, arrows: everything with a body of its own. */
+export type FunctionNode =
+  | ts.FunctionDeclaration
+  | ts.FunctionExpression
+  | ts.ArrowFunction
+  | ts.MethodDeclaration
+  | ts.ConstructorDeclaration
+  | ts.GetAccessorDeclaration
+  | ts.SetAccessorDeclaration;
+
+export function isFunctionNode(context: SyntaxContext, node: ts.Node): node is FunctionNode {
+  const { ts: api } = context;
+  return (
+    api.isFunctionDeclaration(node) ||
+    api.isFunctionExpression(node) ||
+    api.isArrowFunction(node) ||
+    api.isMethodDeclaration(node) ||
+    api.isConstructorDeclaration(node) ||
+    api.isGetAccessorDeclaration(node) ||
+    api.isSetAccessorDeclaration(node)
+  );
+}
+
+export function hasModifier(context: SyntaxContext, node: ts.Node, kind: ts.SyntaxKind): boolean {
+  const { ts: api } = context;
+  return api.canHaveModifiers(node) && (api.getModifiers(node) ?? []).some((modifier) => modifier.kind === kind);
+}
+
+export function isAsyncFunction(context: SyntaxContext, node: FunctionNode): boolean {
+  return hasModifier(context, node, context.ts.SyntaxKind.AsyncKeyword);
+}
+
+export function isStatic(context: SyntaxContext, node: ts.Node): boolean {
+  return hasModifier(context, node, context.ts.SyntaxKind.StaticKeyword);
+}
+
+/** The name a function is known by: its own, the variable or property it is assigned to, or `<anonymous>`. */
+export function functionName(context: SyntaxContext, node: FunctionNode): string {
+  const { ts: api } = context;
+  if (api.isConstructorDeclaration(node)) return 'constructor';
+  if (node.name && (api.isIdentifier(node.name) || api.isPrivateIdentifier(node.name) || api.isStringLiteral(node.name))) return node.name.text;
+  const parent = node.parent;
+  if (api.isVariableDeclaration(parent) && api.isIdentifier(parent.name)) return parent.name.text;
+  if ((api.isPropertyAssignment(parent) || api.isPropertyDeclaration(parent)) && api.isIdentifier(parent.name)) return parent.name.text;
+  return '<anonymous>';
+}
+
+/**
+ * Visits every node under `root` (not `root` itself) without recursion — generated code nests
+ * deep — descending into a node's children when `visit` returns true.
+ */
+export function forEachDescendant(context: SyntaxContext, root: ts.Node, visit: (node: ts.Node) => boolean): void {
+  const stack: ts.Node[] = [];
+  const push = (node: ts.Node) => {
+    stack.push(node);
+  };
+  context.ts.forEachChild(root, push);
+  stack.reverse();
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (!visit(node)) continue;
+    const children: ts.Node[] = [];
+    context.ts.forEachChild(node, (child) => {
+      children.push(child);
+    });
+    for (let index = children.length - 1; index >= 0; index--) stack.push(children[index]!);
+  }
+}
