@@ -15,6 +15,7 @@ import { perRequestClient } from './per-request-client';
 import { syncPrimitiveInAsync } from './sync-primitive-in-async';
 import { threadpoolRace } from './threadpool-race';
 import { unawaitedCoroutine } from './unawaited-coroutine';
+import { unboundedFanout } from './unbounded-fanout';
 import { unmanagedThread } from './unmanaged-thread';
 
 /** Every rule, sorted by code. A test fails when a rule file is not listed here. */
@@ -36,4 +37,5 @@ export const RULES: readonly Rule[] = [
   unawaitedCoroutine,
   loopReentry,
   cachedCoroutine,
+  unboundedFanout,
 ];

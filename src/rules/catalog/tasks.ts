@@ -140,3 +140,60 @@ export function isKnownCoroutineCall(callee: string | undefined): boolean {
   const dot = callee.lastIndexOf('.');
   return dot > 0 && KNOWN_COROUTINE_METHODS.get(callee.slice(0, dot))?.has(callee.slice(dot + 1)) === true;
 }
+
+/** Calls that await many awaitables at once: IL406 looks at what they are given. */
+export const GATHERERS: ReadonlySet<string> = new Set([
+  'asyncio.gather',
+  'asyncio.tasks.gather',
+  'asyncio.wait',
+  'asyncio.tasks.wait',
+  'asyncio.as_completed',
+  'asyncio.tasks.as_completed',
+]);
+
+/**
+ * Task-group methods that start a task at once, by receiver type: `tg.create_task(f(x))`,
+ * `tg.start_soon(f, x)`. The group awaits them all when its block ends.
+ */
+const GROUP_SPAWNERS: ReadonlySet<string> = new Set([
+  'asyncio.TaskGroup().create_task',
+  'asyncio.taskgroups.TaskGroup().create_task',
+  'anyio.create_task_group().start_soon',
+  'anyio.create_task_group().start',
+  'anyio.abc.TaskGroup().start_soon',
+  'anyio.abc.TaskGroup().start',
+  'trio.open_nursery().start_soon',
+  'trio.open_nursery().start',
+  'trio.Nursery().start_soon',
+]);
+
+/** A call that starts a task running now: `create_task`, `ensure_future`, or a task group's spawn. */
+export function startsTask(callee: string | undefined, text: string): boolean {
+  return spawnsTask(callee, text) || (callee !== undefined && GROUP_SPAWNERS.has(callee));
+}
+
+/** Spawns that take the coroutine function and its arguments separately: `tg.start_soon(f, x)`. */
+export function takesFunctionReference(callee: string | undefined): boolean {
+  return callee !== undefined && /\.(start_soon|start)$/.test(callee) && GROUP_SPAWNERS.has(callee);
+}
+
+/** Constructors of objects that admit a bounded number of holders: what bounds a fan-out. */
+export const CONCURRENCY_LIMITERS: ReadonlySet<string> = new Set([
+  'asyncio.Semaphore',
+  'asyncio.BoundedSemaphore',
+  'asyncio.Lock',
+  'anyio.Semaphore',
+  'anyio.CapacityLimiter',
+  'anyio.Lock',
+  'trio.Semaphore',
+  'trio.CapacityLimiter',
+  'trio.Lock',
+  'aiolimiter.AsyncLimiter',
+  'asyncio_throttle.Throttler',
+]);
+
+/** A limiter whose type is not visible (`self._semaphore`, an injected limiter), recognised by name. */
+export const LIMITER_NAME = /(^|[._])(sem|semaphore|\w*_semaphore|limiter|\w*_limiter|limit|\w*_limit|throttle|throttler|slots|\w*_slots)$/i;
+
+/** Calls whose name says they cut a collection down to a fixed size or into batches. */
+export const BOUNDING_CALLS = /(^|\.)(limit|islice|batched|chunked|chunks|batches|paginate|take|head|top|sample)$/i;
