@@ -9,7 +9,7 @@ export const awaitCheckThenAct: Rule = {
     family: 'race',
     defaultSeverity: 'warning',
     summary: 'A decision on shared state is followed by an await and then a write that relies on the decision still holding.',
-    languages: ['python'],
+    languages: ['python', 'typescript'],
     fix: 'unsafe',
     docs: {
       whatItDoes: `
@@ -24,7 +24,10 @@ is no longer true.
 
 Memo caches stay silent: \`if key not in CACHE: CACHE[key] = await load(key)\` at worst loads the
 same value twice. So do guard flags set before the await (\`if BUSY: return\`, \`BUSY = True\`,
-\`await work()\`), because the test and the claim happen without a suspension in between.`,
+\`await work()\`), because the test and the claim happen without a suspension in between. In
+TypeScript the same holds for \`map.has(k)\`/\`set.has(k)\` tests, \`k in obj\`, comparisons with
+\`undefined\`, and the state Node shares (see IL101); tests on \`req\`, \`ctx\` and other per-request
+objects are never reported.`,
       examples: [
         {
           language: 'python',
@@ -58,12 +61,57 @@ async def withdraw(user: str, amount: int) -> None:
         raise
 `,
         },
+        {
+          language: 'typescript',
+          framework: 'Express',
+          bad: `
+import express from 'express';
+import { payments } from './payments';
+
+const app = express();
+const balances = new Map<string, number>();
+
+app.post('/withdraw', async (req, res) => {
+  const { user, amount } = req.body;
+  if ((balances.get(user) ?? 0) >= amount) {
+    await payments.charge(user, amount);
+    balances.set(user, (balances.get(user) ?? 0) - amount);
+  }
+  res.sendStatus(204);
+});
+`,
+          good: `
+import express from 'express';
+import { payments } from './payments';
+
+const app = express();
+const balances = new Map<string, number>();
+
+app.post('/withdraw', async (req, res) => {
+  const { user, amount } = req.body;
+  const balance = balances.get(user) ?? 0;
+  if (balance < amount) {
+    res.sendStatus(402);
+    return;
+  }
+  balances.set(user, balance - amount);
+  try {
+    await payments.charge(user, amount);
+  } catch (error) {
+    balances.set(user, (balances.get(user) ?? 0) + amount);
+    throw error;
+  }
+  res.sendStatus(204);
+});
+`,
+        },
       ],
       fixSafety: `
 The fix wraps the statements from the test to the write in \`async with <lock>:\` with a
 module-level \`asyncio.Lock()\`. It is **unsafe**: the lock is held across the \`await\`, which
 serialises the requests and deadlocks if the awaited code takes the same lock. Prefer claiming
-the state before the await (deduct, then charge and refund on failure), as in the example.`,
+the state before the await (deduct, then charge and refund on failure), as in the example. In
+TypeScript no fix is offered; the same restructuring applies.`,
       whenNotToUse: `
 When duplicated work is harmless and the write is idempotent, suppress the finding with a reason:
 \`# interleave: ignore[await-check-then-act] -- idempotent\`.`,

@@ -50,7 +50,7 @@ function stateIdentity(module: ModuleFacts, ref: StateRef): { id: string; name: 
     case 'singleton':
       return { id: ref.root, name: ref.root, definition: definitionOf(ref.root, 'singleton') };
     case 'app-state': {
-      const match = /^app\.state\.[A-Za-z_]\w*|^app\[[^\]]*\]/.exec(ref.key);
+      const match = /^app\.(state|locals)\.[A-Za-z_$][\w$]*|^app\[[^\]]*\]/.exec(ref.key);
       return match ? { id: match[0], name: match[0] } : undefined;
     }
     default:
@@ -110,6 +110,12 @@ function isTaskRegistry(state: SharedState): boolean {
   return state.mutations.some(addsTask) && state.mutations.every((mutation) => addsTask(mutation) || TASK_REMOVALS.has(mutation.write.method ?? ''));
 }
 
+/** `\`login\``, or for an anonymous handler what it serves: `the POST handler`. */
+function mutatorName(fn: FunctionFacts): string {
+  if (fn.name !== '<anonymous>') return `\`${fn.name}\``;
+  return fn.httpMethods ? `the ${fn.httpMethods.join('/')} handler` : 'a handler';
+}
+
 export const perProcessState: Rule = {
   meta: {
     code: 'IL103',
@@ -117,7 +123,7 @@ export const perProcessState: Rule = {
     family: 'race',
     defaultSeverity: 'info',
     summary: 'Application state kept in process memory and mutated by handlers: every worker process has its own copy.',
-    languages: ['python'],
+    languages: ['python', 'typescript'],
     fix: 'none',
     docs: {
       whatItDoes: `
@@ -128,7 +134,12 @@ mutations as related locations. It is a warning when the deployment runs more th
 process, information otherwise, and silent when one worker is configured. Interleave reads the
 count from \`gunicorn.conf.py\`, \`gunicorn\`/\`uvicorn\` command lines in Dockerfiles, compose
 files, Procfiles and shell scripts, \`uvicorn.run(..., workers=N)\`, \`WEB_CONCURRENCY\` and
-Kubernetes replicas, and names the file and line; the \`workers\` setting overrides it.`,
+Kubernetes replicas, and names the file and line; the \`workers\` setting overrides it.
+
+In TypeScript and JavaScript the state is Node's (see IL101) — module-level \`Map\`s, objects,
+arrays and counters, static fields, NestJS providers' fields, \`app.locals\` — mutated by route
+handlers, middleware and provider methods; the process count comes from PM2 ecosystem files and
+\`pm2 start -i\`, entry points that fork \`cluster\` workers, and container replicas.`,
       whyIsThisBad: `
 Module state is created once *per process*. Under gunicorn or \`uvicorn --workers N\` there are N
 copies: a session created on worker 1 does not exist on worker 2, a rate limit of 100 requests
@@ -172,6 +183,36 @@ async def login(user: str, request: Request) -> dict:
     return {"token": token}
 `,
         },
+        {
+          language: 'typescript',
+          framework: 'Express',
+          bad: `
+import { randomUUID } from 'node:crypto';
+import express from 'express';
+
+const app = express();
+const sessions = new Map<string, string>();
+
+app.post('/login', (req, res) => {
+  const token = randomUUID();
+  sessions.set(token, req.body.user);
+  res.json({ token });
+});
+`,
+          good: `
+import { randomUUID } from 'node:crypto';
+import express from 'express';
+import { redis } from './redis';
+
+const app = express();
+
+app.post('/login', async (req, res) => {
+  const token = randomUUID();
+  await redis.set(\`session:\${token}\`, req.body.user, 'EX', 3600);
+  res.json({ token });
+});
+`,
+        },
       ],
       fixSafety: 'There is no automatic fix: moving state out of the process is a design change.',
       whenNotToUse: `
@@ -207,18 +248,20 @@ with a reason: \`# interleave: ignore[per-process-state] -- single worker by des
       const mutations = [...state.mutations].sort((a, b) => a.write.range.start.line - b.write.range.start.line);
       const sites = mutations
         .slice(0, 3)
-        .map(({ fn, write }) => `\`${fn.name}\` ${line(write.range)}`)
+        .map(({ fn, write }) => `${mutatorName(fn)} ${line(write.range)}`)
         .join(', ');
       const more = mutations.length > 3 ? ` and ${mutations.length - 3} more` : '';
       const copies = workers
         ? `${workers.source ? `${basename(workers.source.path)}:${workers.source.range.start.line + 1}` : 'The workers setting'} runs ${workers.description ?? `${workers.count} workers`}: each has its own \`${state.name}\`, so a change made on one worker is invisible to the ${workers.description ? 'others' : `other ${workers.count - 1}`}.`
-        : `Each worker process (gunicorn \`-w\`, \`uvicorn --workers\`) has its own copy, so with more than one worker a request only sees the changes made on its own worker.`;
+        : module.language === 'python'
+          ? `Each worker process (gunicorn \`-w\`, \`uvicorn --workers\`) has its own copy, so with more than one worker a request only sees the changes made on its own worker.`
+          : `Each Node process (\`cluster\` workers, PM2 \`instances\`, container replicas) has its own copy, so with more than one process a request only sees the changes made in its own.`;
       report({
         message: `\`${state.name}\` is application state kept in process memory, mutated by request handlers (${sites}${more}). ${copies} Keep it in Redis or a database, or run and document a single worker.`,
         range: anchor,
         severity: workers && workers.count > 1 ? 'warning' : undefined,
         related: [
-          ...mutations.map(({ fn, write }) => ({ path: module.path, range: write.range, message: `mutated in \`${fn.name}\`` })),
+          ...mutations.map(({ fn, write }) => ({ path: module.path, range: write.range, message: `mutated in ${mutatorName(fn)}` })),
           ...(workers?.source ? [{ path: workers.source.path, range: workers.source.range, message: `${workers.description ?? `${workers.count} worker processes`} configured here` }] : []),
         ],
         story: {

@@ -1,7 +1,7 @@
 import type * as ts from 'typescript';
 import type { Framework, FunctionKind } from '../core/facts';
 import type { ModuleScope } from './scope';
-import { dottedParts, forEachDescendant, isFunctionNode, stringValue, unwrap, type FunctionNode, type SyntaxContext } from './syntax';
+import { dottedParts, forEachDescendant, isFunctionNode, isStatic, stringValue, unwrap, type FunctionNode, type SyntaxContext } from './syntax';
 
 export interface HandlerRole {
   kind: FunctionKind;
@@ -350,11 +350,14 @@ export class HandlerDetector {
     if (className && [...decoratorNames].some((name) => NEST_SINGLETONS.has(name)) && !this.isRequestScoped(node)) {
       this.singletonClasses.add(className);
     }
+    // A provider's methods are what controllers call per request: Nest injects it as a dependency.
+    const provider = decoratorNames.has('Injectable') && !decoratorNames.has('Controller');
     for (const member of node.members) {
       if (!api.isMethodDeclaration(member) || !api.isIdentifier(member.name)) continue;
       const name = member.name.text;
       if (NEST_STARTUP.has(name)) this.assign(member, 'startup', 'nestjs');
       else if (NEST_SHUTDOWN.has(name)) this.assign(member, 'shutdown', 'nestjs');
+      else if (provider && !isStatic(this.context, member)) this.assign(member, 'dependency', 'nestjs');
       for (const decorator of this.scope.decoratorNames(member)) {
         if (!decorator.startsWith('@nestjs/')) continue;
         const short = decorator.slice(decorator.lastIndexOf('.') + 1);
