@@ -68,19 +68,24 @@ async function openExample(extension: vscode.ExtensionContext): Promise<void> {
   await vscode.commands.executeCommand('vscode.openFolder', copy, { forceNewWindow: true });
 }
 
-async function analyzeWorkspace(client: LanguageClient, output: vscode.LogOutputChannel): Promise<void> {
+/** Resolves with the server's counts (for scripts and tests), or undefined when it failed. */
+async function analyzeWorkspace(client: LanguageClient, output: vscode.LogOutputChannel): Promise<AnalyzeWorkspaceResult | undefined> {
   try {
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Interleave: analysing the workspace…' },
-      () => client.sendRequest<AnalyzeWorkspaceResult>(ANALYZE_WORKSPACE_REQUEST),
+      // An empty params object, not none: vscode-jsonrpc hands a param-less request's handler the
+      // cancellation token in the params' place.
+      () => client.sendRequest<AnalyzeWorkspaceResult>(ANALYZE_WORKSPACE_REQUEST, {}),
     );
     await vscode.commands.executeCommand('workbench.actions.view.problems');
     const files = result.files === 1 ? '1 file' : `${result.files} files`;
     const hazards = result.hazards === 1 ? '1 hazard' : `${result.hazards} hazards`;
     void vscode.window.showInformationMessage(`Interleave found ${hazards} in ${files}.`);
+    return result;
   } catch (error) {
     output.error(`${ANALYZE_WORKSPACE_REQUEST} failed`, error);
     void vscode.window.showErrorMessage(`Interleave could not analyse the workspace: ${describe(error)}`);
+    return undefined;
   }
 }
 

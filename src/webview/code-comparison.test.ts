@@ -25,4 +25,17 @@ describe('code comparison', () => {
     );
     assert.equal(rows[1].after?.text, '    await asyncio.sleep(1)');
   });
+
+  it('keeps a statement the fix re-indents beside itself, marked changed', () => {
+    const before = ['    n = hits', '    hits = n + 1'].join('\n');
+    const after = ['    with lock:', '        n = hits', '        hits = n + 1'].join('\n');
+    assert.deepEqual(
+      compareExcerpts(before, after, 1).map((row) => [row.before?.text, row.after?.text, row.after?.changed]),
+      [
+        [undefined, '    with lock:', true],
+        ['    n = hits', '        n = hits', true],
+        ['    hits = n + 1', '        hits = n + 1', true],
+      ],
+    );
+  });
 });

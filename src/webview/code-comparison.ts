@@ -1,7 +1,8 @@
 /**
  * The user's code next to the fixed code: the two excerpts aligned line by line, unchanged lines
  * side by side and changed ones marked, from a longest-common-subsequence line diff (excerpts are
- * a few dozen lines, so the quadratic table is cheap).
+ * a few dozen lines, so the quadratic table is cheap). Lines align on their text without the
+ * indentation, so a statement the fix re-indents (into an `async with`) stays beside itself.
  */
 
 export interface ComparedLine {
@@ -19,11 +20,12 @@ export function compareExcerpts(before: string, after: string | undefined, start
   const beforeLines = before.split('\n');
   if (after === undefined) return beforeLines.map((text, index) => ({ before: { number: startLine + index, text, changed: false } }));
   const afterLines = after.split('\n');
+  const same = (i: number, j: number): boolean => beforeLines[i].trim() === afterLines[j].trim();
   // common[i][j]: the length of the longest common subsequence of beforeLines[i..] and afterLines[j..].
   const common = Array.from({ length: beforeLines.length + 1 }, () => new Array<number>(afterLines.length + 1).fill(0));
   for (let i = beforeLines.length - 1; i >= 0; i--) {
     for (let j = afterLines.length - 1; j >= 0; j--) {
-      common[i][j] = beforeLines[i] === afterLines[j] ? common[i + 1][j + 1] + 1 : Math.max(common[i + 1][j], common[i][j + 1]);
+      common[i][j] = same(i, j) ? common[i + 1][j + 1] + 1 : Math.max(common[i + 1][j], common[i][j + 1]);
     }
   }
   const rows: ComparisonRow[] = [];
@@ -38,11 +40,12 @@ export function compareExcerpts(before: string, after: string | undefined, start
   let i = 0;
   let j = 0;
   while (i < beforeLines.length || j < afterLines.length) {
-    if (i < beforeLines.length && j < afterLines.length && beforeLines[i] === afterLines[j]) {
+    if (i < beforeLines.length && j < afterLines.length && same(i, j)) {
       flushChanges();
+      const reindented = beforeLines[i] !== afterLines[j];
       rows.push({
-        before: { number: startLine + i, text: beforeLines[i], changed: false },
-        after: { number: startLine + j, text: afterLines[j], changed: false },
+        before: { number: startLine + i, text: beforeLines[i], changed: reindented },
+        after: { number: startLine + j, text: afterLines[j], changed: reindented },
       });
       i++;
       j++;

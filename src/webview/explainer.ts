@@ -78,7 +78,7 @@ function storySection(scene: StoryScene): HTMLElement {
     frame = Math.max(0, Math.min(index, scene.frames.length - 1));
     const current = scene.frames[frame];
     for (const [shape, element] of drawn) {
-      element.classList.toggle('pending', shape.from > frame);
+      element.classList.toggle('pending', shape.from > frame || (shape.until !== undefined && frame >= shape.until));
       element.classList.toggle('current', frame > 0 && shape.from === frame);
     }
     caption.replaceChildren(...inlineNodes(parseInline(current.caption)));
@@ -139,6 +139,7 @@ function codeSection(result: ExplainResult, reference: HazardReference): HTMLEle
     html(
       'table',
       { class: 'comparison' },
+      html('colgroup', {}, ...(hasFix ? [0, 1] : [0]).flatMap(() => [html('col', { class: 'number' }), html('col')])),
       html(
         'thead',
         {},

@@ -119,6 +119,12 @@ describe('story scenes', () => {
     assert.deepEqual(headings, ['Worker 1', 'Worker 2', 'Worker 3', 'Workers 4–9']);
     assert.match(scene.frames[0].caption, /gunicorn\.conf\.py line 4 runs 9 workers/);
     assert.match(scene.frames[1].caption, /manager\.add\(ws\)/);
+    // Worker 1's unchanged copy gives way to the changed one.
+    const copies = scene.shapes.filter((shape) => shape.role === 'copy' || shape.role === 'changed');
+    assert.deepEqual(
+      copies.map(({ role, from, until }) => [role, from, until]),
+      [['copy', 0, 1], ['copy', 0, undefined], ['copy', 0, undefined], ['copy', 0, undefined], ['changed', 1, undefined]],
+    );
   });
 
   it('assumes two workers when the deployment does not say', () => {
@@ -154,7 +160,7 @@ describe('story scenes', () => {
   it('falls back to the flagged code, or the steps of an unknown story', () => {
     const plain = buildStoryScene(explain({ code: 'IL401', family: 'tasks' }), reference);
     assert.equal(plain.frames.length, 1);
-    assert.equal(plain.frames[0].caption, 'lost update');
+    assert.equal(plain.frames[0].caption, 'IL401 await-race at line 13: `RequestCounter.count`');
     const story = { kind: 'future-kind', start: step(2, 'a()'), finish: step(5, 'b()') };
     const stepped = buildStoryScene(fromNewerServer(explain({ code: 'IL999', family: 'tasks' }), story), reference);
     assert.deepEqual(stepped.frames.map((frame) => frame.line), [12, 2, 5]);

@@ -30,6 +30,8 @@ interface ShapeBase {
   role: ShapeRole;
   /** The first frame the shape is drawn in; 0 shapes are the stage, drawn throughout. */
   from: number;
+  /** The frame from which the shape is gone again, when a later shape takes its place. */
+  until?: number;
 }
 
 export type SceneShape =
@@ -217,12 +219,14 @@ function workersScene(state: string, definition: StoryStep, mutations: StoryStep
   for (let index = 0; index < drawn; index++) {
     const x = 20 + index * (boxWidth + gap);
     const last = index === drawn - 1 && count > drawn;
+    // Worker 1's copy is redrawn as changed from frame 1 on.
+    const until = index === 0 ? 1 : undefined;
     shapes.push(
       { kind: 'rect', role: 'worker', from: 0, x, y: 10, width: boxWidth, height: 120 },
       { kind: 'text', role: 'heading', from: 0, x: x + boxWidth / 2, y: 32, text: last ? `Workers ${drawn}–${count}` : `Worker ${index + 1}`, anchor: 'middle' },
-      { kind: 'rect', role: 'copy', from: 0, x: x + 12, y: 48, width: boxWidth - 24, height: 62 },
-      { kind: 'text', role: 'code', from: 0, x: x + boxWidth / 2, y: 72, ...stateLabel, anchor: 'middle' },
-      { kind: 'text', role: 'value', from: 0, x: x + boxWidth / 2, y: 96, text: 'its own copy', anchor: 'middle' },
+      { kind: 'rect', role: 'copy', from: 0, until, x: x + 12, y: 48, width: boxWidth - 24, height: 62 },
+      { kind: 'text', role: 'code', from: 0, until, x: x + boxWidth / 2, y: 72, ...stateLabel, anchor: 'middle' },
+      { kind: 'text', role: 'value', from: 0, until, x: x + boxWidth / 2, y: 96, text: 'its own copy', anchor: 'middle' },
     );
   }
   const first = 20;
@@ -375,7 +379,7 @@ function stepsScene(result: ExplainResult, reference: HazardReference, steps: La
     height: 10 + shown.length * rowHeight,
     shapes,
     frames: [
-      { caption: result.message, line: reference.range.start.line },
+      { caption: `${result.code} ${result.name} at ${lineLabel(shown[0].step)}: \`${shown[0].step.code}\``, line: reference.range.start.line },
       ...steps.map(({ label, step }) => ({ caption: `${label}: \`${step.code}\` (${lineLabel(step)})`, line: step.range.start.line })),
     ],
   };
