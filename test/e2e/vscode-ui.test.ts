@@ -1,0 +1,185 @@
+/**
+ * The extension in a real VS Code, used as a person would: the .vsix installed into code-server,
+ * the example app open, Chromium pressing the keys. Screenshots land in test-results/vscode/.
+ * Needs `npm run build` first (npm test's pretest does it), Chromium and code-server (see
+ * test/e2e/vscode/install.sh); without them the suite fails and says what to install.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
+import { assertEndToEndTools, copyExampleApp, REPOSITORY, startCodeServer, type CodeServer } from './code-server';
+import {
+  chooseAction,
+  explainerFrame,
+  goTo,
+  launchBrowser,
+  openFile,
+  openWorkbench,
+  runCommand,
+  screenshot,
+} from './workbench';
+
+const XSS_PROBE = '</script><img src=x onerror=alert(1)>';
+
+/** An await race whose code carries markup: the explainer must show it as text, never run it. */
+const PROBE_MODULE = `from fastapi import APIRouter
+
+router = APIRouter()
+hits = {"count": 0}
+
+
+async def audit(note: str) -> None:
+    print(note)
+
+
+@router.post("/probe")
+async def probe() -> None:
+    seen = hits["count"]  # ${XSS_PROBE}
+    await audit("${XSS_PROBE}")
+    hits["count"] = seen + 1
+`;
+
+/** The 1-based line and column where `text` first occurs in a workspace file. */
+function locate(workspace: string, file: string, text: string): { line: number; column: number } {
+  const lines = readFileSync(join(workspace, file), 'utf8').split('\n');
+  const index = lines.findIndex((line) => line.includes(text));
+  assert.ok(index >= 0, `${text} is in ${file}`);
+  return { line: index + 1, column: lines[index].indexOf(text) + 1 };
+}
+
+describe('Interleave in VS Code (code-server + Chromium)', { timeout: 300_000 }, () => {
+  let server: CodeServer | undefined;
+  let browser: BrowserContext | undefined;
+  let page: Page;
+  let workspace: string;
+  const dialogs: string[] = [];
+
+  before(async () => {
+    assertEndToEndTools();
+    const scratch = mkdtempSync(join(tmpdir(), 'interleave-ui-'));
+    const vsix = join(scratch, 'interleave.vsix');
+    execFileSync(process.execPath, [join(REPOSITORY, 'scripts', 'package-vsix.mjs'), '--out', vsix], { stdio: 'pipe' });
+    workspace = copyExampleApp(scratch);
+    writeFileSync(join(workspace, 'app', 'probe.py'), PROBE_MODULE);
+    server = await startCodeServer({ workspace, vsix });
+    browser = await launchBrowser();
+    page = browser.pages()[0] ?? (await browser.newPage());
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await openWorkbench(page, server.url);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('underlines the await race in admin.py and lists it in Problems', async () => {
+    await openFile(page, 'app/routers/admin.py');
+    await page.locator('.monaco-editor .squiggly-warning').first().waitFor({ timeout: 60_000 });
+    await page.keyboard.press('Control+Shift+M');
+    const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'IL101' }).first();
+    await row.waitFor();
+    assert.match((await row.textContent()) ?? '', /RequestCounter\.count/);
+    await screenshot(page, '01-squiggle-and-problems');
+  });
+
+  it('explains the finding in the hover, in the code’s own names', async () => {
+    const write = locate(workspace, 'app/routers/admin.py', 'RequestCounter.count = current + 1');
+    await goTo(page, write.line, write.column + 2);
+    await runCommand(page, 'Show or Focus Hover');
+    // The problem's own hover part comes first; the server's explanation follows it.
+    const hover = page.locator('.monaco-hover:visible', { hasText: 'Show the interleaving' }).first();
+    await hover.waitFor();
+    const text = (await hover.textContent()) ?? '';
+    assert.match(text, /IL101/);
+    assert.match(text, /RequestCounter\.count/);
+    await screenshot(page, '02-hover');
+    await page.keyboard.press('Escape');
+  });
+
+  it('applies the quick fix for time.sleep and the warning goes away', async () => {
+    await openFile(page, 'app/services/payments.py');
+    const sleep = locate(workspace, 'app/services/payments.py', 'time.sleep(');
+    await goTo(page, sleep.line, sleep.column + 1);
+    await page.locator('.monaco-editor .squiggly-warning').first().waitFor({ timeout: 60_000 });
+    await page.keyboard.press('Control+.');
+    await page.locator('.action-widget .monaco-list-row', { hasText: 'Interleave (IL201)' }).first().waitFor();
+    await screenshot(page, '03-quick-fix-menu');
+    await chooseAction(page, 'Interleave (IL201)');
+    await page.locator('.action-widget .monaco-list-row').first().waitFor({ state: 'detached' });
+    await goTo(page, sleep.line, 1);
+    // Monaco renders spaces as non-breaking ones.
+    await page.locator('.monaco-editor .view-line', { hasText: /await\sasyncio\.sleep\(/ }).first().waitFor();
+    const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'time.sleep()' });
+    await problem.first().waitFor({ state: 'detached' });
+    assert.equal(await problem.count(), 0);
+    await screenshot(page, '04-quick-fix-applied');
+  });
+
+  it('opens the explainer and steps two requests into a lost update', async () => {
+    // Room for the panel, as someone reading it would make.
+    await runCommand(page, 'View: Hide Panel');
+    await runCommand(page, 'View: Close Primary Side Bar');
+    await openFile(page, 'app/routers/admin.py');
+    const write = locate(workspace, 'app/routers/admin.py', 'RequestCounter.count = current + 1');
+    await goTo(page, write.line, write.column + 2);
+    await runCommand(page, 'Interleave: Explain Finding');
+    const panel = explainerFrame(page);
+    await panel.locator('svg.story-drawing').waitFor({ timeout: 30_000 });
+    assert.match((await panel.locator('h1').textContent()) ?? '', /IL101/);
+    assert.ok((await panel.locator('svg.story-drawing text', { hasText: 'Request A' }).count()) > 0);
+    await screenshot(page, '05-explainer-start');
+    const next = panel.getByRole('button', { name: 'Next step' });
+    while (await next.isEnabled()) await next.click();
+    assert.match((await panel.locator('#story-caption').textContent()) ?? '', /one update lost/);
+    assert.match((await panel.locator('.shared').textContent()) ?? '', /6/);
+    await screenshot(page, '06-explainer-lost-update');
+    await panel.locator('.comparison').scrollIntoViewIfNeeded();
+    await screenshot(page, '07-explainer-code-and-fix');
+  });
+
+  it('draws the other stories: worker processes, the blocked event loop, the lifespan', async () => {
+    const stories: { file: string; flagged: string; code: string; drawn: string; screenshot: string }[] = [
+      { file: 'app/routers/ws.py', flagged: 'manager = ConnectionManager()', code: 'IL103', drawn: 'Worker 4', screenshot: '08-explainer-workers' },
+      { file: 'app/routers/catalog.py', flagged: 'inventory.warehouse_stock(', code: 'IL202', drawn: 'event loop', screenshot: '09-explainer-event-loop' },
+      { file: 'app/main.py', flagged: 'Redis.from_url(', code: 'IL301', drawn: 'no close()', screenshot: '10-explainer-lifespan' },
+    ];
+    for (const { file, flagged, code, drawn, screenshot: name } of stories) {
+      await openFile(page, file);
+      const at = locate(workspace, file, flagged);
+      await goTo(page, at.line, at.column + 1);
+      await page.locator('.monaco-editor .squiggly-warning').first().waitFor({ timeout: 60_000 });
+      await runCommand(page, 'Interleave: Explain Finding');
+      const panel = explainerFrame(page);
+      await panel.locator('h1', { hasText: code }).waitFor({ timeout: 30_000 });
+      const next = panel.getByRole('button', { name: 'Next step' });
+      while (await next.isEnabled()) await next.click();
+      assert.ok((await panel.locator('svg.story-drawing text', { hasText: drawn }).count()) > 0, `${code} draws ${drawn}`);
+      await screenshot(page, name);
+    }
+  });
+
+  it('shows source text carrying markup as text, in the hover and the explainer', async () => {
+    await openFile(page, 'app/probe.py');
+    const write = locate(workspace, 'app/probe.py', 'hits["count"] = seen + 1');
+    await goTo(page, write.line, write.column + 2);
+    await page.locator('.monaco-editor .squiggly-warning').first().waitFor({ timeout: 60_000 });
+    await runCommand(page, 'Interleave: Explain Finding');
+    const panel = explainerFrame(page);
+    await panel.locator('h1', { hasText: 'IL101' }).waitFor({ timeout: 30_000 });
+    await panel.locator('.message', { hasText: 'hits["count"]' }).waitFor();
+    const body = (await panel.locator('body').textContent()) ?? '';
+    assert.ok(body.includes(XSS_PROBE), 'the probe is shown as text');
+    assert.equal(await panel.locator('img').count(), 0, 'no element was made from the probe');
+    await panel.locator('.comparison').scrollIntoViewIfNeeded();
+    await screenshot(page, '11-xss-probe-as-text');
+    assert.deepEqual(dialogs, [], 'no script from the probe ran');
+  });
+});
