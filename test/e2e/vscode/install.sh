@@ -5,7 +5,9 @@
 #   apt-get install -y chromium libkrb5-dev pkg-config build-essential ripgrep
 # Two of code-server's dependencies download at install time, which cannot work offline:
 # @vscode/ripgrep fetches rg from GitHub unless its cache already holds the tarball, so the cache is
-# seeded with Debian's rg; node-pty's build runs `npx node-gyp`, which waits for a "yes".
+# seeded with Debian's rg; node-pty's build runs `npx node-gyp`, which waits for a "yes". And
+# code-server's postinstall refuses to run as root without --unsafe-perm, which npm 11 no longer
+# knows but still hands to the scripts.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -22,7 +24,7 @@ fi
 
 export npm_config_yes=true
 if [ -f package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  npm ci --unsafe-perm --no-audit --no-fund
 else
-  npm install --no-audit --no-fund
+  npm install --unsafe-perm --no-audit --no-fund
 fi
