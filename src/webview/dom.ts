@@ -29,11 +29,11 @@ export function svg<K extends keyof SVGElementTagNameMap>(tag: K, attributes: Re
 }
 
 export function shapeElement(shape: SceneShape): SVGElement {
-  const className = `shape ${shape.role}`;
+  const className = 'dashed' in shape && shape.dashed ? `shape ${shape.role} dashed` : `shape ${shape.role}`;
   switch (shape.kind) {
     case 'rect':
       return svg('rect', {
-        class: shape.dashed ? `${className} dashed` : className,
+        class: className,
         x: shape.x,
         y: shape.y,
         width: shape.width,
@@ -42,7 +42,7 @@ export function shapeElement(shape: SceneShape): SVGElement {
       });
     case 'line':
       return svg('line', {
-        class: shape.dashed ? `${className} dashed` : className,
+        class: className,
         x1: shape.x1,
         y1: shape.y1,
         x2: shape.x2,
