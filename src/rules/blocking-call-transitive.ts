@@ -15,7 +15,7 @@ export const blockingCallTransitive: Rule = {
     family: 'blocking',
     defaultSeverity: 'warning',
     summary: 'Async code calls a sync function that — directly or through other functions, in any module — makes a blocking call.',
-    languages: ['python'],
+    languages: ['python', 'typescript'],
     fix: 'unsafe',
     docs: {
       whatItDoes: `
@@ -27,7 +27,12 @@ in the async code when the chain ends in a call IL201 would report (its catalog 
 "may block: \`smtplib.SMTP()\`" at the line that blocks.
 
 It also reports blocking calls on module-level instances imported from another module
-(\`from app.clients import http\` then \`http.get(url)\`, where \`http = requests.Session()\`).`,
+(\`from app.clients import http\` then \`http.get(url)\`, where \`http = requests.Session()\`).
+
+In TypeScript and JavaScript the chain runs through functions, methods, object-literal methods
+(\`passwords.hash()\`) and named helpers nested in a handler, across modules joined by relative
+imports (and \`tsconfig\` paths when there is a project), from every request handler and async
+function; \`await\`ed calls are promises and are not followed.`,
       whyIsThisBad: `
 Wrapping a blocking call in a helper does not make it asynchronous: when a coroutine calls
 \`send_receipt()\`, and \`send_receipt\` opens an SMTP connection, the event loop waits for the mail
@@ -81,6 +86,35 @@ async def create_order(address: str, background_tasks: BackgroundTasks):
     return {"status": "created"}
 `,
         },
+        {
+          language: 'typescript',
+          framework: 'Express',
+          bad: `
+import { execSync } from 'node:child_process';
+import express from 'express';
+
+const app = express();
+
+function currentVersion(): string {
+  return execSync('git rev-parse HEAD').toString().trim();
+}
+
+app.get('/version', async (req, res) => {
+  res.send(currentVersion());
+});
+`,
+          good: `
+import { execSync } from 'node:child_process';
+import express from 'express';
+
+const app = express();
+const version = execSync('git rev-parse HEAD').toString().trim();
+
+app.get('/version', async (req, res) => {
+  res.send(version);
+});
+`,
+        },
       ],
       fixSafety: `
 The fix runs the call in a worker thread — \`await run_in_threadpool(f, *args)\` in FastAPI and
@@ -88,7 +122,8 @@ Starlette code, \`await asyncio.to_thread(f, *args)\` elsewhere — or, for an \
 dependency that never awaits, turns it into a plain \`def\` that the framework runs in its
 threadpool. It is **unsafe**: the helper then runs concurrently with the event loop, so shared state
 it touches without a lock can race. Often better: make the helper itself async, or move the work to
-a background task.`,
+a background task. TypeScript gets no fix: make the helper async (\`fs/promises\`), compute the value
+once at startup, or move the work to a \`worker_threads\` worker.`,
       whenNotToUse: `
 When the helper only blocks on a path the async caller never takes (a flag, a cache hit), suppress
 the finding at the call with a reason: \`# interleave: ignore[blocking-call-transitive] -- cached\`.

@@ -1,4 +1,4 @@
-import type { FunctionFacts } from '../core/facts';
+import type { CallEvent, FunctionFacts } from '../core/facts';
 import type { Fix } from '../core/hazard';
 import type { Rule, RuleContext } from '../core/rule';
 import { callCatalogs } from './blocking/call-catalogs';
@@ -21,7 +21,7 @@ export const blockingCall: Rule = {
     family: 'blocking',
     defaultSeverity: 'warning',
     summary: 'A blocking call (sleep, sync HTTP, file, subprocess, database, socket…) runs on the event loop and stalls every request the worker serves.',
-    languages: ['python'],
+    languages: ['python', 'typescript'],
     fix: 'sometimes',
     docs: {
       whatItDoes: `
@@ -37,7 +37,15 @@ and blockbuster's list, extended to database, cloud and network clients.
 Calls are recognised through import aliases (\`from time import sleep as pause\`), module-level
 instances (\`http = requests.Session()\`), annotated parameters (\`db: Session = Depends(get_db)\`),
 \`with open(...) as fh\` → \`fh.read()\`, \`Path(...)\` values and attributes set in \`__init__\`.
-Reads on a file the same code just opened are reported with the \`open()\`, not on their own.`,
+Reads on a file the same code just opened are reported with the \`open()\`, not on their own.
+
+In TypeScript and JavaScript every request handler — sync or async, since Node runs them all on
+one thread — every async function, and the callbacks they and the event loop run (\`.map\`
+callbacks, timers, listeners) are checked for Node's synchronous APIs: \`fs.*Sync\`,
+\`child_process.*Sync\`, \`zlib.*Sync\`, \`crypto\`'s sync key derivation and key generation,
+\`Atomics.wait\`, native \`bcrypt\`'s \`hashSync\`/\`compareSync\`, \`better-sqlite3\` and \`node:sqlite\`
+queries, and the sync helpers of \`fs-extra\`, \`glob\`, \`execa\` and \`shelljs\`. Module top-level code
+runs once at startup and is not reported.`,
       whyIsThisBad: `
 An async server runs every request of a worker on one thread. A coroutine only lets others run
 when it awaits; a blocking call never awaits, so while it waits for the network, the disk or a
@@ -98,6 +106,32 @@ async def poll(job):
         await asyncio.sleep(0.5)
 `,
         },
+        {
+          language: 'typescript',
+          framework: 'Express',
+          bad: `
+import { readFileSync } from 'node:fs';
+import express from 'express';
+
+const app = express();
+
+app.get('/reports/:id', async (req, res) => {
+  const report = readFileSync(\`reports/\${req.params.id}.json\`, 'utf8');
+  res.type('json').send(report);
+});
+`,
+          good: `
+import { readFile } from 'node:fs/promises';
+import express from 'express';
+
+const app = express();
+
+app.get('/reports/:id', async (req, res) => {
+  const report = await readFile(\`reports/\${req.params.id}.json\`, 'utf8');
+  res.type('json').send(report);
+});
+`,
+        },
       ],
       fixSafety: `
 \`time.sleep(x)\` becomes \`await asyncio.sleep(x)\` (adding \`import asyncio\`): a **safe** fix — the
@@ -109,7 +143,10 @@ Other calls are wrapped as \`await run_in_threadpool(f, *args)\` in FastAPI and 
 awaits is instead turned into a plain \`def\`, which the framework runs in its threadpool. Both are
 **unsafe**: the code then runs on another thread, concurrently with the loop, so unsynchronised
 shared state it touches can race (see IL102), and callers that \`await\` a function made sync break.
-For \`requests\`, the better change is usually a shared \`httpx.AsyncClient\`.`,
+For \`requests\`, the better change is usually a shared \`httpx.AsyncClient\`.
+
+In TypeScript, a \`fs\` sync call in an async function becomes its \`fs/promises\` twin with the same
+arguments (\`readFileSync(p)\` → \`await readFile(p)\`, importing it): **safe**. Other calls get no fix.`,
       whenNotToUse: `
 When the call is known to return at once — a file on a RAM disk read once, a local socket that
 never blocks — suppress it on that line with a reason: \`# interleave: ignore[blocking-call] -- tmpfs\`.
@@ -139,14 +176,18 @@ function report(context: RuleContext, fn: FunctionFacts, group: MatchGroup): voi
   });
 }
 
+/** Where `await f(…)` can stand in for a call without parentheses of its own. */
+const AWAITABLE_USAGES = new Set<CallEvent['usage']>(['statement', 'assigned', 'returned', 'argument']);
+
 function fixFor(context: RuleContext, fn: FunctionFacts, group: MatchGroup): Fix | undefined {
   const { module, fixes } = context;
   const { call, entry } = group.first;
-  if (entry.awaitableEquivalent && call.usage === 'statement') {
+  if (entry.awaitableEquivalent && AWAITABLE_USAGES.has(call.usage)) {
     const edits = fixes.awaitInstead(call, entry.awaitableEquivalent);
     if (edits) {
       const { module: from, name } = entry.awaitableEquivalent;
-      return { applicability: 'safe', message: `Replace with \`await ${from}.${name}(…)\``, edits };
+      const replacement = module.language === 'python' ? `\`await ${from}.${name}(…)\`` : `\`await ${name}(…)\` from \`${from}\``;
+      return { applicability: 'safe', message: `Replace with ${replacement}`, edits };
     }
   }
   return makeSyncFix(module, fixes, fn) ?? (group.followers.length === 0 ? offloadFix(module, fixes, call) : undefined);

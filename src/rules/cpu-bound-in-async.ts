@@ -10,7 +10,7 @@ export const cpuBoundInAsync: Rule = {
     family: 'blocking',
     defaultSeverity: 'info',
     summary: 'CPU-heavy work — password hashing, key derivation, compression, image processing — runs on the event loop.',
-    languages: ['python'],
+    languages: ['python', 'typescript'],
     fix: 'unsafe',
     docs: {
       whatItDoes: `
@@ -22,7 +22,12 @@ compression and decompression of data that arrives at runtime (\`zlib\`, \`gzip\
 \`cpu-bound-calls\` setting.
 
 Cheap work stays silent: \`hashlib.sha256\` and other digests, \`hmac.compare_digest\`,
-\`bcrypt.gensalt\`, \`needs_update\` checks, and compressing a literal.`,
+\`bcrypt.gensalt\`, \`needs_update\` checks, and compressing a literal.
+
+In TypeScript and JavaScript it reports CPU-heavy work done in JavaScript itself, which has no
+form that leaves the main thread: \`jimp\` image operations, \`xlsx\`/\`exceljs\` parsing and
+writing, \`node-forge\` and \`node-rsa\` key generation, \`pako\` compression. Node's own \`*Sync\`
+APIs (\`crypto.scryptSync\`, \`zlib.gzipSync\`) are IL201's.`,
       whyIsThisBad: `
 A password hash is meant to take 100–500 ms of CPU. On the event loop nothing else runs during
 that time: a burst of logins serialises every other request of the worker behind them, and
@@ -64,13 +69,41 @@ async def login(username: str, password: str):
     return {"user": username}
 `,
         },
+        {
+          language: 'typescript',
+          framework: 'Express',
+          bad: `
+import express from 'express';
+import * as XLSX from 'xlsx';
+
+const app = express();
+
+app.post('/import', async (req, res) => {
+  const workbook = XLSX.read(req.body.file);
+  res.json({ sheets: workbook.SheetNames });
+});
+`,
+          good: `
+import express from 'express';
+import Piscina from 'piscina';
+
+const app = express();
+const spreadsheets = new Piscina({ filename: new URL('./parse-workbook.js', import.meta.url).href });
+
+app.post('/import', async (req, res) => {
+  const sheets = await spreadsheets.run(req.body.file);
+  res.json({ sheets });
+});
+`,
+        },
       ],
       fixSafety: `
 The fix wraps the call as \`await run_in_threadpool(f, *args)\` in FastAPI and Starlette code and
 \`await asyncio.to_thread(f, *args)\` elsewhere, or turns an \`async def\` endpoint that never awaits
 into a plain \`def\`. It is **unsafe**: the work then runs on another thread, concurrently with the
 loop. Pure-Python CPU work that holds the GIL gains little from a thread; use a process pool
-(\`loop.run_in_executor(ProcessPoolExecutor(), …)\`) for it.`,
+(\`loop.run_in_executor(ProcessPoolExecutor(), …)\`) for it. TypeScript gets no fix: move the work to
+a \`worker_threads\` worker (a pool such as \`piscina\`) or to a native library such as \`sharp\`.`,
       whenNotToUse: `
 When the input is known to be tiny (compressing a few bytes, hashing in a test fixture), suppress
 the finding with a reason: \`# interleave: ignore[cpu-bound-in-async] -- 64-byte payload\`.`,

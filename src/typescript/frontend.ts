@@ -345,13 +345,15 @@ class ModuleFactsBuilder {
 
   /**
    * Node runs every request handler and every callback on its one event loop: async functions,
-   * handlers and hooks, timer and listener callbacks, and functions nested in any of them run
-   * there. Other functions run wherever their caller does (at import time, when the caller is
-   * module-level code).
+   * handlers and hooks, timer and listener callbacks, and callbacks written inside any of them
+   * (`items.map((x) => …)`) run there. Other functions — module helpers, and named helpers nested
+   * in a handler, which IL202 follows from their call sites — run wherever their caller does.
    */
   private executionOf(node: FunctionNode, isAsync: boolean, kind: FunctionKind, parent: FunctionRecord | undefined): ExecutionContext {
     if (isAsync || kind !== 'plain' || this.handlers.loopCallbacks.has(node)) return 'event-loop';
-    return parent?.facts.execution === 'event-loop' ? 'event-loop' : 'caller';
+    const call = node.parent;
+    const isCallback = this.ts.isCallOrNewExpression(call) && (call.arguments ?? []).some((argument) => argument === node);
+    return parent?.facts.execution === 'event-loop' && isCallback ? 'event-loop' : 'caller';
   }
 
   private parameters(node: FunctionNode): Parameter[] {

@@ -450,6 +450,9 @@ export class ModuleScope {
       if (member === undefined) return undefined;
       const type = this.typeOf(expression.expression, locals);
       if (type && (isInstanceType(type) || type.includes('.') || CONTAINERS.has(type))) return `${type}.${member}`;
+      // A method of a module-level object literal: `passwords.hash` of `const passwords = { hash() {} }`.
+      const object = unwrap(this.context, expression.expression);
+      if (type === 'object' && api.isIdentifier(object) && !locals.binds(object.text)) return `${this.moduleName}.${object.text}.${member}`;
     }
     if (api.isIdentifier(expression) && locals.binds(expression.text)) return undefined;
     return this.qualify(expression, locals);

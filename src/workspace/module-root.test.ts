@@ -30,3 +30,17 @@ describe('ModuleNamer', () => {
     assert.equal(namer.moduleName(join(root, 'loose/not_a_package/tool.py')), 'tool');
   });
 });
+
+describe('ModuleNamer for TypeScript', () => {
+  const root = makeProject({
+    'shop/package.json': '{}',
+    'shop/src/routes/orders.ts': '',
+    'shop/src/db/index.ts': '',
+  });
+  const namer = new ModuleNamer();
+
+  test('names a module by its path from the nearest package.json, an index file by its directory', () => {
+    assert.equal(namer.moduleName(join(root, 'shop/src/routes/orders.ts')), 'src/routes/orders');
+    assert.equal(namer.moduleName(join(root, 'shop/src/db/index.ts')), 'src/db');
+  });
+});

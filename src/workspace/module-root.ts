@@ -1,15 +1,21 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { moduleNameFor } from './analyze';
+import { dirname, join, parse } from 'node:path';
+import { typeScriptModuleName } from '../typescript/module-names';
+import { languageOf, moduleNameFor } from './analyze';
+
+/** Files that mark the root of a JavaScript or TypeScript project. */
+const PACKAGE_MARKERS = ['package.json', 'tsconfig.json', 'jsconfig.json'];
 
 /**
  * Names modules the way mypy and Ruff do: a file's module root is the nearest ancestor directory
  * that is not a package (has no `__init__.py`), so `src/app/routers/orders.py` is
- * `app.routers.orders` when `app/` and `routers/` are packages. Remembers which directories are
- * packages, since every file of a tree asks about the same few.
+ * `app.routers.orders` when `app/` and `routers/` are packages. TypeScript and JavaScript modules
+ * are named by their path from the project root instead (`src/routes/orders`). Remembers which
+ * directories are packages and roots, since every file of a tree asks about the same few.
  */
 export class ModuleNamer {
   private readonly packageDirectories = new Map<string, boolean>();
+  private readonly projectRoots = new Map<string, string>();
 
   moduleRoot(file: string): string {
     let directory = dirname(file);
@@ -22,7 +28,26 @@ export class ModuleNamer {
   }
 
   moduleName(file: string): string {
+    if (languageOf(file) === 'typescript') return typeScriptModuleName(file, this.projectRoot(dirname(file)));
     return moduleNameFor(file, this.moduleRoot(file));
+  }
+
+  /**
+   * A TypeScript or JavaScript file's modules are named from its project's root: the nearest
+   * directory with a `package.json`, `tsconfig.json` or `jsconfig.json` (the file system's root
+   * when there is none), so that relative imports between its files resolve to module names.
+   */
+  private projectRoot(directory: string): string {
+    const known = this.projectRoots.get(directory);
+    if (known !== undefined) return known;
+    const parent = dirname(directory);
+    const root = PACKAGE_MARKERS.some((marker) => existsSync(join(directory, marker)))
+      ? directory
+      : parent === directory
+        ? parse(directory).root
+        : this.projectRoot(parent);
+    this.projectRoots.set(directory, root);
+    return root;
   }
 
   private isPackage(directory: string): boolean {

@@ -25,7 +25,7 @@ const FS_WITH_PROMISE_TWIN = [
 ];
 
 const FS_MODULES = '{fs,fs-extra,graceful-fs}';
-const FS_PROMISES = 'use `fs/promises` (`await readFile(path)`) so that the read happens off the event loop';
+const FS_PROMISES = 'use its `fs/promises` counterpart (`await access(path)` for `existsSync`, `await readFile(path)` for `readFileSync`), which waits without holding the event loop';
 
 export const NODE_BLOCKING_CALLS: readonly CatalogEntry[] = [
   // ---------------------------------------------------------------- files

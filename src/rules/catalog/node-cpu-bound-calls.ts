@@ -12,7 +12,8 @@ const IN_A_WORKER = 'run it in a `worker_threads` worker (a pool such as `piscin
 
 export const NODE_CPU_BOUND_CALLS: readonly CatalogEntry[] = [
   {
-    calls: ['{jimp,jimp.Jimp}.read', '{jimp,jimp.Jimp}()**.{resize,scale,scaleToFit,cover,contain,crop,rotate,blur,gaussian,quality,greyscale,getBufferAsync,getBuffer,writeAsync,write}'],
+    // `Jimp.read` is awaited (a promise), so the operations on the image it gives are what is reported.
+    calls: ['{jimp,jimp.Jimp}**.{resize,scale,scaleToFit,cover,contain,crop,rotate,blur,gaussian,greyscale,getBuffer,write}'],
     does: 'processes an image in pure JavaScript on the main thread',
     suggestion: `use \`sharp\`, which works in libuv's threadpool, or ${IN_A_WORKER}`,
   },
