@@ -188,6 +188,22 @@ function describeOrigin(origin: Origin): string {
   return origin.fn === origin.entry ? `in ${entry}` : `in \`${origin.fn.name}\` (called by ${entry})`;
 }
 
+/** What a Python app does instead: open it around the lifespan's `yield`, or close it at shutdown. */
+function pythonRemedy(origin: Origin, closeCall: string | undefined): string {
+  if (!closeCall) return 'Open it with `async with` around the `yield` (or on an `AsyncExitStack`) and hand out the opened object.';
+  return {
+    module: `Open it in a lifespan instead (\`async with\` around the \`yield\`), or close it at shutdown with \`${closeCall}\`.`,
+    lifespan: `Open it with \`async with\` around the \`yield\` (or on an \`AsyncExitStack\`), or call \`${closeCall}\` after the \`yield\`.`,
+    startup: `Call \`${closeCall}\` in a shutdown hook, or move startup and shutdown into a lifespan that opens it with \`async with\` around the \`yield\`.`,
+  }[origin.kind];
+}
+
+/** What a Node app does instead: close the client on the shutdown path it has. */
+function nodeRemedy(closeCall: string | undefined): string {
+  const close = closeCall ?? 'await client.close()';
+  return `Close it on the way out — in a \`process.on('SIGTERM', async () => { ${close}; })\` handler, in \`server.close()\`'s callback, or in a NestJS \`onModuleDestroy\` — so that shutdown lets in-flight queries finish and tests and reloads do not leak it.`;
+}
+
 export const missingCleanup: Rule = {
   meta: {
     code: 'IL301',
@@ -195,7 +211,7 @@ export const missingCleanup: Rule = {
     family: 'lifespan',
     defaultSeverity: 'warning',
     summary: 'A client, pool, engine, executor or file opened at startup or import time is never closed.',
-    languages: ['python'],
+    languages: ['python', 'typescript'],
     fix: 'sometimes',
     docs: {
       whatItDoes: `
@@ -207,7 +223,14 @@ they call), or at module level for async clients, and released nowhere: not ente
 \`finally\`, not closed in a shutdown hook, not registered as a close callback, and not closed in
 another module of the project. A resource handed to other code (a constructor, a return value)
 is that code's to close. Module-level synchronous SQLAlchemy engines — the FastAPI tutorial
-pattern — are not reported.`,
+pattern — are not reported.
+
+In TypeScript and JavaScript it reports pools and clients created when a module loads — \`pg\`
+pools and clients, \`PrismaClient\`, ioredis and \`redis\` clients, \`MongoClient\`, MySQL pools,
+Knex, Sequelize, undici dispatchers, Elasticsearch clients, BullMQ queues — that the shutdown path
+the app has never closes: nothing calls their close method (\`pool.end()\`,
+\`prisma.$disconnect()\`, \`redis.quit()\`) in a \`SIGTERM\` handler, a \`server.close\` callback, a
+NestJS \`onModuleDestroy\`, or any other function of the project.`,
       whyIsThisBad: `
 What is opened once per process must be closed once per process. Left open, every reload in
 development, every test that starts the app, and every graceful shutdown leaks the pool's
@@ -251,13 +274,51 @@ async def lifespan(app: FastAPI):
 app = FastAPI(lifespan=lifespan)
 `,
         },
+        {
+          language: 'typescript',
+          framework: 'Express',
+          bad: `
+import express from 'express';
+import { Pool } from 'pg';
+
+const pool = new Pool({ connectionString: process.env.DATABASE_URL });
+const app = express();
+
+app.get('/orders', async (req, res) => {
+  const { rows } = await pool.query('select * from orders');
+  res.json(rows);
+});
+
+app.listen(3000);
+`,
+          good: `
+import express from 'express';
+import { Pool } from 'pg';
+
+const pool = new Pool({ connectionString: process.env.DATABASE_URL });
+const app = express();
+
+app.get('/orders', async (req, res) => {
+  const { rows } = await pool.query('select * from orders');
+  res.json(rows);
+});
+
+const server = app.listen(3000);
+process.on('SIGTERM', () => {
+  server.close(async () => {
+    await pool.end();
+  });
+});
+`,
+        },
       ],
       fixSafety: `
 In a lifespan the fix inserts the close call (\`await app.state.http.aclose()\`) right after the
 \`yield\`. It is **safe** when the \`yield\` is a plain statement of the lifespan's body, and
 **unsafe** when it is nested (inside \`try\`, \`with\` or \`if\`), where the close may belong in a
 \`finally\`. For a startup hook the close is appended to the app's shutdown hook (safe). Resources
-opened at import time get no fix: move them into a lifespan.`,
+opened at import time get no fix: move them into a lifespan. Neither do TypeScript's: where to
+close depends on how the server shuts down.`,
       whenNotToUse: `
 When the resource is closed by code this rule cannot follow (a helper that closes everything in a
 registry), suppress on the creation line with a reason:
@@ -284,17 +345,11 @@ registry), suppress on the creation line with a reason:
       const stored = resource.holders.find((holder) => holder.kind !== 'local') ?? resource.holders[0];
       const where = stored ? `, kept in \`${stored.text}\`,` : '';
       const closeCall = stored && `${close.awaited ? 'await ' : ''}${stored.text}.${close.method}()`;
-      const remedy = !closeCall
-        ? 'Open it with `async with` around the `yield` (or on an `AsyncExitStack`) and hand out the opened object.'
-        : {
-            module: `Open it in a lifespan instead (\`async with\` around the \`yield\`), or close it at shutdown with \`${closeCall}\`.`,
-            lifespan: `Open it with \`async with\` around the \`yield\` (or on an \`AsyncExitStack\`), or call \`${closeCall}\` after the \`yield\`.`,
-            startup: `Call \`${closeCall}\` in a shutdown hook, or move startup and shutdown into a lifespan that opens it with \`async with\` around the \`yield\`.`,
-          }[resource.origin.kind];
+      const remedy = module.language === 'python' ? pythonRemedy(resource.origin, closeCall) : nodeRemedy(closeCall);
       const shown = excerpt(module, call.range);
       const label = shown.startsWith(kind.label) ? '' : ` (${kind.label})`;
       report({
-        message: `\`${shown}\`${label} is opened ${describeOrigin(resource.origin)}${where} and never closed: every reload, test run and shutdown leaks its ${kind.category === 'file' ? 'file handle' : 'connections and file descriptors'}. ${remedy}`,
+        message: `\`${shown}\`${label} is opened ${module.language === 'python' ? describeOrigin(resource.origin) : 'when its module loads'}${where} and never closed: every reload, test run and shutdown leaks its ${kind.category === 'file' ? 'file handle' : 'connections and file descriptors'}. ${remedy}`,
         range: call.range,
         fix: closeFix(resource, module, fixes),
       });

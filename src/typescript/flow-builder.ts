@@ -404,8 +404,11 @@ export class FlowBuilder {
       return computed(value);
     }
     const access = this.stateTarget(target);
+    // `x ??= new Pool()` stores the call's result in `x`, as `x = new Pool()` does.
+    const logical = [api.SyntaxKind.QuestionQuestionEqualsToken, api.SyntaxKind.BarBarEqualsToken, api.SyntaxKind.AmpersandAmpersandEqualsToken].includes(operator);
+    if (logical) this.noteBinding(node.right, [target]);
     const old = this.expr(target, 'other');
-    const value = this.expr(node.right, 'other');
+    const value = this.expr(node.right, logical ? 'assigned' : 'other');
     const result = merge(old, value, { reads: [], locals: [], computed: true });
     if (access) this.write(access, 'augmented', result, node);
     return result;

@@ -1,6 +1,6 @@
 /**
  * Resources that hold sockets, connection pools, threads or file handles, by the qualified
- * callee that creates them, with the call that releases each. IL301 (missing-cleanup) and IL302
+ * callee that creates them (Python's and Node's), with the call that releases each. IL301 (missing-cleanup) and IL302
  * (per-request-client) read this table; nothing else about a library lives in the rules.
  */
 
@@ -262,6 +262,104 @@ export const RESOURCES: readonly ResourceKind[] = [
     closes: [asyncClose],
     pooled: false,
     leaksAtModuleLevel: false,
+  },
+
+  // ---------------------------------------------------------------- Node
+  {
+    label: 'a `pg` pool',
+    category: 'connection pool',
+    constructors: ['pg.Pool', 'pg-pool'],
+    closes: [{ method: 'end', awaited: true }],
+    pooled: true,
+    leaksAtModuleLevel: true,
+  },
+  {
+    label: 'a `pg` client',
+    category: 'database connection',
+    constructors: ['pg.Client'],
+    closes: [{ method: 'end', awaited: true }],
+    pooled: false,
+    leaksAtModuleLevel: true,
+  },
+  {
+    label: 'a `PrismaClient`',
+    category: 'connection pool',
+    constructors: ['@prisma/client.PrismaClient'],
+    closes: [{ method: '$disconnect', awaited: true }],
+    pooled: true,
+    leaksAtModuleLevel: true,
+  },
+  {
+    label: 'an ioredis client',
+    category: 'cache client',
+    constructors: ['ioredis', 'ioredis.Redis', 'ioredis.Cluster', 'ioredis.default'],
+    closes: [{ method: 'quit', awaited: true }, { method: 'disconnect', awaited: false }],
+    pooled: true,
+    leaksAtModuleLevel: true,
+  },
+  {
+    label: 'a `redis` client',
+    category: 'cache client',
+    constructors: ['redis.createClient', 'redis.createCluster', '@redis/client.createClient'],
+    closes: [{ method: 'quit', awaited: true }, { method: 'close', awaited: true }, { method: 'disconnect', awaited: true }, { method: 'destroy', awaited: false }],
+    pooled: true,
+    leaksAtModuleLevel: true,
+  },
+  {
+    label: 'a `MongoClient`',
+    category: 'database connection',
+    constructors: ['mongodb.MongoClient', 'mongodb.MongoClient.connect'],
+    closes: [asyncClose],
+    pooled: true,
+    leaksAtModuleLevel: true,
+  },
+  {
+    label: 'a MySQL pool',
+    category: 'connection pool',
+    constructors: ['mysql2.createPool', 'mysql2/promise.createPool', 'mysql.createPool'],
+    closes: [{ method: 'end', awaited: true }],
+    pooled: true,
+    leaksAtModuleLevel: true,
+  },
+  {
+    label: 'a Knex instance',
+    category: 'connection pool',
+    constructors: ['knex', 'knex.knex'],
+    closes: [{ method: 'destroy', awaited: true }],
+    pooled: true,
+    leaksAtModuleLevel: true,
+  },
+  {
+    label: 'a Sequelize instance',
+    category: 'connection pool',
+    constructors: ['sequelize.Sequelize', '@sequelize/core.Sequelize'],
+    closes: [asyncClose],
+    pooled: true,
+    leaksAtModuleLevel: true,
+  },
+  {
+    label: 'an undici dispatcher',
+    category: 'HTTP client',
+    constructors: ['undici.Pool', 'undici.Agent', 'undici.Client'],
+    closes: [asyncClose, { method: 'destroy', awaited: true }],
+    pooled: true,
+    leaksAtModuleLevel: true,
+  },
+  {
+    label: 'an Elasticsearch client',
+    category: 'SDK client',
+    constructors: ['@elastic/elasticsearch.Client'],
+    closes: [asyncClose],
+    pooled: true,
+    leaksAtModuleLevel: true,
+  },
+  {
+    label: 'a BullMQ queue or worker',
+    category: 'message broker client',
+    constructors: ['bullmq.Queue', 'bullmq.Worker', 'bullmq.QueueEvents'],
+    closes: [asyncClose],
+    pooled: true,
+    leaksAtModuleLevel: true,
   },
 ];
 
