@@ -9,6 +9,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { EXPLAIN_COMMAND } from '../server/protocol';
 
 /** Python files on disk and unsaved Python editors; TypeScript and JavaScript come later. */
 export const PYTHON_DOCUMENTS: { scheme: string; language: string }[] = [
@@ -30,6 +31,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
   const clientOptions: LanguageClientOptions = {
     documentSelector: PYTHON_DOCUMENTS,
     outputChannel: output,
+    // The hover's "Show the interleaving" link is a command link; trust that command and no other.
+    markdown: { isTrusted: { enabledCommands: [EXPLAIN_COMMAND] } },
   };
   return new LanguageClient(CLIENT_ID, 'Interleave', serverOptions, clientOptions);
 }

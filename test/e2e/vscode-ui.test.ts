@@ -90,7 +90,7 @@ describe('Interleave in VS Code (code-server + Chromium)', { timeout: 300_000 },
     await screenshot(page, '01-squiggle-and-problems');
   });
 
-  it('explains the finding in the hover, in the code’s own names', async () => {
+  it('explains the finding in the hover, whose link opens the explainer', async () => {
     const write = locate(workspace, 'app/routers/admin.py', 'RequestCounter.count = current + 1');
     await goTo(page, write.line, write.column + 2);
     await runCommand(page, 'Show or Focus Hover');
@@ -101,7 +101,9 @@ describe('Interleave in VS Code (code-server + Chromium)', { timeout: 300_000 },
     assert.match(text, /IL101/);
     assert.match(text, /RequestCounter\.count/);
     await screenshot(page, '02-hover');
-    await page.keyboard.press('Escape');
+    // The hover's command link opens the explainer for this finding.
+    await hover.locator('a', { hasText: 'Show the interleaving' }).click();
+    await explainerFrame(page).locator('h1', { hasText: 'IL101' }).waitFor({ timeout: 30_000 });
   });
 
   it('applies the quick fix for time.sleep and the warning goes away', async () => {
