@@ -90,6 +90,15 @@ describe('Interleave in VS Code (code-server + Chromium)', { timeout: 300_000 },
     await screenshot(page, '01-squiggle-and-problems');
   });
 
+  it('shows the hazard count and the last analysis in the language status', async () => {
+    await page.locator('#status\\.languageStatus').click();
+    const status = page.locator('.monaco-hover', { hasText: 'Interleave:' }).last();
+    await status.waitFor();
+    assert.match((await status.textContent()) ?? '', /Interleave: \d+ hazards?.*last analysis/);
+    await screenshot(page, '02-language-status');
+    await page.keyboard.press('Escape');
+  });
+
   it('explains the finding in the hover, whose link opens the explainer', async () => {
     const write = locate(workspace, 'app/routers/admin.py', 'RequestCounter.count = current + 1');
     await goTo(page, write.line, write.column + 2);
@@ -100,7 +109,7 @@ describe('Interleave in VS Code (code-server + Chromium)', { timeout: 300_000 },
     const text = (await hover.textContent()) ?? '';
     assert.match(text, /IL101/);
     assert.match(text, /RequestCounter\.count/);
-    await screenshot(page, '02-hover');
+    await screenshot(page, '03-hover');
     // The hover's command link opens the explainer for this finding.
     await hover.locator('a', { hasText: 'Show the interleaving' }).click();
     await explainerFrame(page).locator('h1', { hasText: 'IL101' }).waitFor({ timeout: 30_000 });
@@ -113,7 +122,7 @@ describe('Interleave in VS Code (code-server + Chromium)', { timeout: 300_000 },
     await page.locator('.monaco-editor .squiggly-warning').first().waitFor({ timeout: 60_000 });
     await page.keyboard.press('Control+.');
     await page.locator('.action-widget .monaco-list-row', { hasText: 'Interleave (IL201)' }).first().waitFor();
-    await screenshot(page, '03-quick-fix-menu');
+    await screenshot(page, '04-quick-fix-menu');
     await chooseAction(page, 'Interleave (IL201)');
     await page.locator('.action-widget .monaco-list-row').first().waitFor({ state: 'detached' });
     await goTo(page, sleep.line, 1);
@@ -122,7 +131,7 @@ describe('Interleave in VS Code (code-server + Chromium)', { timeout: 300_000 },
     const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'time.sleep()' });
     await problem.first().waitFor({ state: 'detached' });
     assert.equal(await problem.count(), 0);
-    await screenshot(page, '04-quick-fix-applied');
+    await screenshot(page, '05-quick-fix-applied');
   });
 
   it('opens the explainer and steps two requests into a lost update', async () => {
@@ -137,21 +146,21 @@ describe('Interleave in VS Code (code-server + Chromium)', { timeout: 300_000 },
     await panel.locator('svg.story-drawing').waitFor({ timeout: 30_000 });
     assert.match((await panel.locator('h1').textContent()) ?? '', /IL101/);
     assert.ok((await panel.locator('svg.story-drawing text', { hasText: 'Request A' }).count()) > 0);
-    await screenshot(page, '05-explainer-start');
+    await screenshot(page, '06-explainer-start');
     const next = panel.getByRole('button', { name: 'Next step' });
     while (await next.isEnabled()) await next.click();
     assert.match((await panel.locator('#story-caption').textContent()) ?? '', /one update lost/);
     assert.match((await panel.locator('.shared').textContent()) ?? '', /6/);
-    await screenshot(page, '06-explainer-lost-update');
+    await screenshot(page, '07-explainer-lost-update');
     await panel.locator('.comparison').scrollIntoViewIfNeeded();
-    await screenshot(page, '07-explainer-code-and-fix');
+    await screenshot(page, '08-explainer-code-and-fix');
   });
 
   it('draws the other stories: worker processes, the blocked event loop, the lifespan', async () => {
     const stories: { file: string; flagged: string; code: string; drawn: string; screenshot: string }[] = [
-      { file: 'app/routers/ws.py', flagged: 'manager = ConnectionManager()', code: 'IL103', drawn: 'Worker 4', screenshot: '08-explainer-workers' },
-      { file: 'app/routers/catalog.py', flagged: 'inventory.warehouse_stock(', code: 'IL202', drawn: 'event loop', screenshot: '09-explainer-event-loop' },
-      { file: 'app/main.py', flagged: 'Redis.from_url(', code: 'IL301', drawn: 'no close()', screenshot: '10-explainer-lifespan' },
+      { file: 'app/routers/ws.py', flagged: 'manager = ConnectionManager()', code: 'IL103', drawn: 'Worker 4', screenshot: '09-explainer-workers' },
+      { file: 'app/routers/catalog.py', flagged: 'inventory.warehouse_stock(', code: 'IL202', drawn: 'event loop', screenshot: '10-explainer-event-loop' },
+      { file: 'app/main.py', flagged: 'Redis.from_url(', code: 'IL301', drawn: 'no close()', screenshot: '11-explainer-lifespan' },
     ];
     for (const { file, flagged, code, drawn, screenshot: name } of stories) {
       await openFile(page, file);
@@ -181,7 +190,7 @@ describe('Interleave in VS Code (code-server + Chromium)', { timeout: 300_000 },
     assert.ok(body.includes(XSS_PROBE), 'the probe is shown as text');
     assert.equal(await panel.locator('img').count(), 0, 'no element was made from the probe');
     await panel.locator('.comparison').scrollIntoViewIfNeeded();
-    await screenshot(page, '11-xss-probe-as-text');
+    await screenshot(page, '12-xss-probe-as-text');
     assert.deepEqual(dialogs, [], 'no script from the probe ran');
   });
 });
