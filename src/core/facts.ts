@@ -390,6 +390,13 @@ export interface FunctionFacts {
   range: Range;
   nameRange: Range;
   flow: FlowGraph;
+  /** For a function written as an argument of a call (a callback): that call, by callee and range. */
+  passedTo?: { callee?: string; text: string; range: Range };
+  /**
+   * Every statement of the body runs inside one `try` whose handler does not raise again: a call
+   * never raises (and, for a coroutine, never rejects).
+   */
+  catchesAll?: boolean;
 }
 
 /** Module-level (or class-level) state a handler could share with other requests. */

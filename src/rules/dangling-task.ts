@@ -1,7 +1,8 @@
 import type { CallEvent, FunctionFacts, ModuleFacts } from '../core/facts';
 import type { Fix } from '../core/hazard';
-import type { Rule } from '../core/rule';
+import type { Rule, RuleContext } from '../core/rule';
 import { excerpt } from '../core/source-excerpt';
+import { PROMISE_DROPPING_CALLEES, PROMISE_DROPPING_METHODS } from './catalog/node-promises';
 import { spawnsTask } from './catalog/tasks';
 
 /** Why a spawned task is not kept, or undefined when something holds on to it. */
@@ -55,27 +56,75 @@ function isNestedIn(module: ModuleFacts, candidate: FunctionFacts, ancestor: Fun
   return false;
 }
 
+/** The method a call's callee names: `on` for `socket.on`. */
+function methodOf(text: string): string {
+  return text.slice(text.lastIndexOf('.') + 1);
+}
+
+/**
+ * An async callback handed to something that drops the promise it returns — a timer, a listener
+ * registration, `forEach`, a `Promise` executor — when its body can reject (it is not wholly
+ * wrapped in a `try`/`catch` that handles the error).
+ */
+function checkDroppedCallbacks(module: ModuleFacts, report: RuleContext['report']): void {
+  for (const fn of module.functions) {
+    const site = fn.passedTo;
+    // Routes are the framework's to await; shutdown and startup hooks end or begin the process anyway.
+    if (!fn.isAsync || !site || fn.catchesAll || fn.kind === 'route' || fn.kind === 'shutdown' || fn.kind === 'startup') continue;
+    const method = methodOf(site.text);
+    const drops = (site.callee !== undefined && PROMISE_DROPPING_CALLEES.has(site.callee)) || (site.text.includes('.') && PROMISE_DROPPING_METHODS.has(method));
+    if (!drops) continue;
+    const consequence =
+      method === 'forEach'
+        ? '`forEach` neither waits for the callbacks nor handles their failures: the loop finishes before the work does'
+        : site.callee === 'Promise'
+          ? 'an async executor\'s rejection never reaches the promise it builds, which may never settle'
+          : `\`${site.text}\` drops the promise the callback returns`;
+    const remedy =
+      method === 'forEach'
+        ? 'Use `for (const item of items) await …`, or `await Promise.all(items.map(async (item) => …))`.'
+        : "Wrap the callback's body in `try`/`catch` and handle the failure there, or call a function that does.";
+    const line = site.range.start.line;
+    report({
+      message: `This async callback can reject, and ${consequence}: the rejection is unhandled, which ends a Node process. ${remedy}`,
+      range: { start: site.range.start, end: { line, character: site.range.start.character + site.text.length } },
+      related: [{ path: module.path, range: { start: fn.range.start, end: fn.range.start }, message: 'the async callback' }],
+    });
+  }
+}
+
 export const danglingTask: Rule = {
   meta: {
     code: 'IL401',
     name: 'dangling-task',
     family: 'tasks',
     defaultSeverity: 'warning',
-    summary: 'A task from `create_task`/`ensure_future` is not kept: it can be garbage-collected mid-flight and its errors vanish.',
-    languages: ['python'],
+    summary: 'A task from `create_task`/`ensure_future` is not kept, so it can be garbage-collected mid-flight and its errors vanish; in TypeScript, an async callback whose promise the caller drops.',
+    languages: ['python', 'typescript'],
     fix: 'unsafe',
     docs: {
       whatItDoes: `
 Finds \`asyncio.create_task\`, \`asyncio.ensure_future\` and \`loop.create_task\` calls whose task
 nobody keeps: the call is a bare statement, its result is assigned to \`_\` or to a name that is
 never used (or only given a done-callback), or a lambda used as a callback returns it. Tasks
-created by a \`TaskGroup\` (\`tg.create_task\`) are kept by the group and are not reported.`,
+created by a \`TaskGroup\` (\`tg.create_task\`) are kept by the group and are not reported.
+
+In TypeScript and JavaScript the background work is an async callback handed to something that
+drops the promise it returns: a timer (\`setInterval\`, \`setTimeout\`, \`setImmediate\`,
+\`process.nextTick\`), a listener (\`emitter.on\`, \`socket.on('message', …)\`), \`forEach\`, or a
+\`new Promise\` executor. A callback whose whole body is a \`try\` with a \`catch\` that does not
+rethrow cannot reject and is not reported; nor are route handlers (the framework awaits them) and
+shutdown hooks.`,
       whyIsThisBad: `
 The event loop keeps only a *weak* reference to a task. A task nobody else references can be
 garbage-collected before it finishes — the work silently stops half-way, typically under memory
 pressure in production. Its exception is never retrieved either, so a failing background job
 shows up at best as "Task exception was never retrieved" in the logs, long after the request
-that started it returned 200.`,
+that started it returned 200.
+
+In Node a rejection nobody handles is fatal: since Node 15 the process exits on an unhandled
+rejection, taking every in-flight request with it, because a timer tick or an event failed once.
+\`forEach\` with an async callback also returns before any of the work is done.`,
       examples: [
         {
           language: 'python',
@@ -113,13 +162,36 @@ async def pay(order_id: int, background: BackgroundTasks) -> dict:
     return {"paid": order_id}
 `,
         },
+        {
+          language: 'typescript',
+          framework: 'Node',
+          bad: `
+import { refreshRates } from './rates';
+
+setInterval(async () => {
+  await refreshRates();
+}, 60_000);
+`,
+          good: `
+import { refreshRates } from './rates';
+
+setInterval(async () => {
+  try {
+    await refreshRates();
+  } catch (error) {
+    console.error('refreshing rates failed', error);
+  }
+}, 60_000);
+`,
+        },
       ],
       fixSafety: `
 The fix binds the task to a name, adds it to a module-level \`background_tasks\` set (created if
 the module has none) and registers \`task.add_done_callback(background_tasks.discard)\`. It is
 **unsafe**: the task now lives until it finishes, which is the point, but shutdown does not wait
 for it and its exception is still unobserved — a \`TaskGroup\`, \`BackgroundTasks\` or a lifespan
-that cancels and awaits the set is often the better design.`,
+that cancels and awaits the set is often the better design. TypeScript gets no fix: how to handle
+the failure (log, retry, alert) is the author's call.`,
       whenNotToUse: `
 When something this rule cannot see keeps the task (a custom registry filled inside the
 coroutine itself), suppress with a reason:
@@ -127,6 +199,10 @@ coroutine itself), suppress with a reason:
     },
   },
   check({ module, fixes, report }) {
+    if (module.language !== 'python') {
+      checkDroppedCallbacks(module, report);
+      return;
+    }
     for (const fn of module.functions) {
       for (const block of fn.flow.blocks) {
         for (const event of block.events) {

@@ -1,8 +1,10 @@
-import type { FunctionFacts, ModuleFacts } from '../core/facts';
+import { CallMatcher } from '../core/call-pattern';
+import type { CallEvent, FunctionFacts, ModuleFacts, Range } from '../core/facts';
 import type { Fix } from '../core/hazard';
 import { calleeNamesOf, callsOf } from '../core/request-reach';
-import type { Rule } from '../core/rule';
+import type { FixBuilder, Rule, RuleContext } from '../core/rule';
 import { excerpt } from '../core/source-excerpt';
+import { NODE_PROMISE_CALLS } from './catalog/node-promises';
 import { isKnownCoroutineCall, TRANSPARENT_DECORATORS } from './catalog/tasks';
 
 /** What other modules need to know: the names this module's coroutine functions are called by. */
@@ -40,27 +42,89 @@ function isSummary(value: unknown): value is CoroutineSummary {
   return typeof value === 'object' && value !== null && Array.isArray((value as CoroutineSummary).coroutines);
 }
 
+const nodePromises = new CallMatcher(NODE_PROMISE_CALLS);
+/** `f().then` / `f().finally`: a method that chains on the promise `f()` made. */
+const CHAINED = /^(.*)\(\)\.(then|finally)$/;
+
+/**
+ * Why a statement call's result is a promise, or undefined when it is not known to be one: the
+ * checker's type, a coroutine function of the project, a library call known to return a promise,
+ * or a `.then`/`.finally` chained on one of those.
+ */
+function promiseSource(call: CallEvent, coroutines: ReadonlySet<string>, nested: ReadonlySet<string>, callbacks: ReadonlySet<string>): string | undefined {
+  if (call.awaitable) return 'its type is a promise';
+  let callee = call.callee;
+  if (callee === undefined) return nested.has(call.text) ? `\`${call.text}\` is an async function` : undefined;
+  for (let chained = CHAINED.exec(callee); chained; chained = CHAINED.exec(callee)) callee = chained[1]!;
+  if (coroutines.has(callee)) return `\`${callee}\` is an async function`;
+  // A library call given a callback reports through the callback instead of a promise.
+  if (nodePromises.match(callee) && !callbacks.has(rangeKey(call.range))) return `\`${callee}\` returns a promise`;
+  return undefined;
+}
+
+function rangeKey(range: Range): string {
+  return `${range.start.line}:${range.start.character}`;
+}
+
+/**
+ * Floating promises in TypeScript and JavaScript: a promise-returning call written as a statement,
+ * not awaited, returned, given a rejection handler (\`.catch\`, two-argument \`.then\`) or marked
+ * with \`void\`.
+ */
+function checkFloatingPromises(module: ModuleFacts, coroutines: ReadonlySet<string>, fixes: FixBuilder, report: RuleContext['report']): void {
+  const callbacks = new Set(module.functions.flatMap((fn) => (fn.passedTo ? [rangeKey(fn.passedTo.range)] : [])));
+  for (const fn of module.functions) {
+    const nested = new Set(module.functions.filter((inner) => inner.parent === fn.id && isCoroutineFunction(inner)).map((inner) => inner.name));
+    for (const call of callsOf(fn)) {
+      if (call.usage !== 'statement' || call.handlesRejection) continue;
+      const source = promiseSource(call, coroutines, nested, callbacks);
+      if (!source) continue;
+      const canAwait = fn.isAsync && !fn.isLambda;
+      const fix: Fix | undefined = canAwait ? { applicability: 'safe', message: `Await \`${call.text}(…)\``, edits: fixes.awaitCall(call.range) } : undefined;
+      const remedy = canAwait
+        ? '`await` it; if it should run in the background, handle its failure and say so: `void work().catch(log)`.'
+        : `\`${fn.name === '<anonymous>' ? 'this function' : fn.name}\` is not async, so it cannot await: return the promise to the caller, or handle its failure and say so: \`void work().catch(log)\`.`;
+      report({
+        message: `\`${excerpt(module, call.range)}\` starts a promise and drops it (${source}): nothing waits for its work, and if it rejects the rejection is unhandled, which ends a Node process. ${remedy}`,
+        range: call.range,
+        fix,
+      });
+    }
+  }
+}
+
 export const unawaitedCoroutine: Rule = {
   meta: {
     code: 'IL403',
     name: 'unawaited-coroutine',
     family: 'tasks',
     defaultSeverity: 'warning',
-    summary: 'A coroutine function is called as a statement and never awaited: its body never runs.',
-    languages: ['python'],
+    summary: 'A coroutine function is called as a statement and never awaited, so its body never runs; in TypeScript, a promise is dropped with its rejection unhandled.',
+    languages: ['python', 'typescript'],
     fix: 'sometimes',
     docs: {
       whatItDoes: `
 Finds calls of coroutine functions written as bare statements: \`async def\` functions and
 methods of the project (in any module, through imports and module-level instances), nested
 \`async def\`s, and well-known library coroutines such as \`asyncio.sleep\`,
-\`websocket.send_text\`, \`run_in_threadpool\` and \`httpx.AsyncClient\` requests.`,
+\`websocket.send_text\`, \`run_in_threadpool\` and \`httpx.AsyncClient\` requests.
+
+In TypeScript and JavaScript it reports floating promises: a call written as a statement whose
+result is a promise — an async function or method of the project (in any module), a library call
+known to return one (\`fs/promises\`, \`fetch\`, \`pg\` queries, Prisma, ioredis, \`nodemailer\`), a
+\`.then\`/\`.finally\` chained on one, or, with a \`tsconfig.json\`, any call the type checker types
+as a thenable — that is not awaited, returned, given a rejection handler (\`.catch(h)\`,
+\`.then(ok, h)\`) or marked as intended with \`void\`.`,
       whyIsThisBad: `
 Calling a coroutine function only creates a coroutine object; nothing in its body runs until it
 is awaited or scheduled. \`notify_user(order)\` on its own line looks like it sends the
 notification and does nothing at all — Python prints "coroutine 'notify_user' was never
 awaited" to stderr, if anyone reads it. A missing \`await\` on \`websocket.send_text(...)\` means
-the client never gets the message; on \`asyncio.sleep(1)\` the back-off never happens.`,
+the client never gets the message; on \`asyncio.sleep(1)\` the back-off never happens.
+
+A JavaScript promise does run, but nothing waits for it: the handler answers before the work is
+done, errors skip the handler's \`try\`/\`catch\`, and a rejection is unhandled — since Node 15 that
+ends the process. A dropped Prisma query does not run at all: Prisma's promises start on \`await\`.`,
       examples: [
         {
           language: 'python',
@@ -96,12 +160,47 @@ async def home() -> dict:
     return {"ok": True}
 `,
         },
+        {
+          language: 'typescript',
+          framework: 'Express',
+          bad: `
+import express from 'express';
+import { mailer } from './mailer';
+
+const app = express();
+
+async function sendReceipt(orderId: string): Promise<void> {
+  await mailer.sendMail({ to: 'customer@example.com', subject: \`Order \${orderId}\` });
+}
+
+app.post('/orders/:id/pay', async (req, res) => {
+  sendReceipt(req.params.id);
+  res.sendStatus(204);
+});
+`,
+          good: `
+import express from 'express';
+import { mailer } from './mailer';
+
+const app = express();
+
+async function sendReceipt(orderId: string): Promise<void> {
+  await mailer.sendMail({ to: 'customer@example.com', subject: \`Order \${orderId}\` });
+}
+
+app.post('/orders/:id/pay', async (req, res) => {
+  await sendReceipt(req.params.id);
+  res.sendStatus(204);
+});
+`,
+        },
       ],
       fixSafety: `
 Inside an \`async def\` the fix inserts \`await\`; it is **safe**: it makes the call do what it
 says, and the calling coroutine now waits for it. If the work should continue after the response
 instead, use \`BackgroundTasks\` or a kept task. In a synchronous function no fix is offered: it
-cannot await.`,
+cannot await. The same holds in TypeScript; to run work in the background on purpose, handle
+its failure and mark the intent: \`void work().catch(log)\`.`,
       whenNotToUse: `
 When a decorator this rule cannot see turns the \`async def\` into a plain function (for example
 one that schedules it on a queue), suppress with a reason:
@@ -115,6 +214,10 @@ one that schedules it on a queue), suppress with a reason:
     const coroutines = new Set(coroutineNames(module));
     for (const summary of project.summaries?.get('IL403')?.values() ?? []) {
       if (isSummary(summary)) for (const name of summary.coroutines) coroutines.add(name);
+    }
+    if (module.language !== 'python') {
+      checkFloatingPromises(module, coroutines, fixes, report);
+      return;
     }
     for (const fn of module.functions) {
       const nested = new Set(module.functions.filter((inner) => inner.parent === fn.id && isCoroutineFunction(inner)).map((inner) => inner.name));
@@ -138,3 +241,4 @@ one that schedules it on a queue), suppress with a reason:
     }
   },
 };
+

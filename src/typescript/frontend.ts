@@ -27,6 +27,7 @@ import {
   isFunctionNode,
   isStatic,
   rangeOf,
+  shortText,
   unwrap,
   type FunctionNode,
   type SyntaxContext,
@@ -325,8 +326,18 @@ class ModuleFactsBuilder {
       range: rangeOf(this.context, node),
       nameRange: rangeOf(this.context, this.nameNode(node)),
       flow,
+      ...this.passedTo(node),
+      ...(catchesAll(this.context, node) && { catchesAll: true }),
     };
     return { node, facts, locals, self };
+  }
+
+  /** The call a callback is written as an argument of. */
+  private passedTo(node: FunctionNode): Pick<FunctionFacts, 'passedTo'> {
+    const call = node.parent;
+    if (!this.ts.isCallOrNewExpression(call) || !(call.arguments ?? []).some((argument) => argument === node)) return {};
+    const callee = this.ts.isNewExpression(call) ? this.scope.qualify(call.expression) : this.scope.calleeName(call.expression);
+    return { passedTo: { ...(callee && { callee }), text: shortText(this.context, call.expression, 80), range: rangeOf(this.context, call) } };
   }
 
   /** What names a function: its own name, the variable or property it is assigned to, or the function itself. */
@@ -474,6 +485,20 @@ function collectLocals(context: SyntaxContext, fn: FunctionNode): Set<string> {
     return !isFunctionNode(context, node) && !api.isClassLike(node);
   });
   return locals;
+}
+
+/** The body is one `try` with a `catch` that does not `throw` again (outside nested functions). */
+function catchesAll(context: SyntaxContext, fn: FunctionNode): boolean {
+  const { ts: api } = context;
+  const statements = fn.body && api.isBlock(fn.body) ? fn.body.statements : [];
+  const only = statements.length === 1 ? statements[0] : undefined;
+  if (!only || !api.isTryStatement(only) || !only.catchClause) return false;
+  let rethrows = false;
+  forEachDescendant(context, only.catchClause.block, (node) => {
+    rethrows ||= api.isThrowStatement(node);
+    return !isFunctionNode(context, node);
+  });
+  return !rethrows;
 }
 
 /** The parser's own diagnostics, kept on the source file (not part of the public API). */
