@@ -5,7 +5,7 @@ import { compareHazards, type Hazard } from '../core/hazard';
 import { RULES } from '../rules';
 import { analyzeFiles } from '../workspace/batch-analysis';
 import { loadSettings } from '../workspace/config-discovery';
-import { projectWorkers } from '../workspace/deployment';
+import { projectDeployment } from '../workspace/deployment';
 import { discoverSourceFiles } from '../workspace/discovery';
 import type { FileOutcome } from '../workspace/file-analysis';
 import { ModuleNamer } from '../workspace/module-root';
@@ -44,7 +44,7 @@ export const CHECK_OPTIONS = {
 
 export const CHECK_HELP = helpText(
   'interleave check [OPTIONS] [PATH]...',
-  'Check Python files for concurrency hazards. PATH defaults to the current directory.\n' +
+  'Check Python files, and the deployment files that run them, for concurrency hazards. PATH defaults to the current directory.\n' +
     'Exit status: 0 no hazards, 1 hazards found, 2 usage or configuration error.',
   CHECK_OPTIONS,
 );
@@ -165,9 +165,9 @@ export async function runCheck(args: readonly string[], io: CliIO, version: stri
   const tasks = discovery.files.map((path) => ({ path, moduleName: namer.moduleName(path) }));
   const progress =
     io.stderr.isTTY && !values.quiet && !values['no-progress'] ? new ProgressLine(io.stderr) : undefined;
-  const workers = projectWorkers(projectRoot(loaded.file !== undefined ? loaded.directory : undefined, paths), config.workers);
+  const root = projectRoot(loaded.file !== undefined ? loaded.directory : undefined, paths);
   const outcomes = await analyzeFiles(tasks, {
-    settings: { config, project: { workers }, maxFileSize: fileSizeLimit },
+    settings: { config, project: projectDeployment(root, config.workers), maxFileSize: fileSizeLimit, projectRoot: root },
     threads,
     onProgress: progress && ((state) => progress.update(state)),
   });

@@ -1,7 +1,8 @@
 import type { ResolvedConfig } from './config';
+import type { DeploymentFile } from './deployment-facts';
 import type { ModuleFacts, Range } from './facts';
 import { compareHazards, type Hazard } from './hazard';
-import type { FixBuilder, ProjectFacts, Rule } from './rule';
+import type { Finding, FixBuilder, ProjectFacts, Rule, RuleMeta } from './rule';
 import type { WorkerSetting } from './hazard';
 import { sourceLines } from './source-lines';
 import { isSuppressed, parseSuppressions } from './suppression';
@@ -24,6 +25,18 @@ export interface CheckOptions {
   project: ProjectFacts;
 }
 
+/** A rule's finding as a hazard: the rule's code and name, the severity in force, the file. */
+function hazardOf(finding: Finding, meta: RuleMeta, path: string, config: ResolvedConfig): Hazard {
+  return {
+    ...finding,
+    code: meta.code,
+    name: meta.name,
+    severity: config.severity.get(meta.code) ?? finding.severity ?? meta.defaultSeverity,
+    path,
+    related: finding.related ?? [],
+  };
+}
+
 /** Runs every enabled rule over one module: pure, no I/O. */
 export function checkModule(parsed: ParsedModule, options: CheckOptions): ModuleReport {
   const { facts } = parsed;
@@ -31,22 +44,14 @@ export function checkModule(parsed: ParsedModule, options: CheckOptions): Module
   const problems: string[] = [];
   for (const rule of options.rules) {
     const { meta } = rule;
-    if (!options.config.enabled.has(meta.code) || !meta.languages.includes(facts.language)) continue;
+    if (!rule.check || !options.config.enabled.has(meta.code) || !meta.languages.includes(facts.language)) continue;
     try {
       rule.check({
         module: facts,
         project: options.project,
         config: options.config,
         fixes: parsed.fixes,
-        report: (finding) =>
-          hazards.push({
-            ...finding,
-            code: meta.code,
-            name: meta.name,
-            severity: options.config.severity.get(meta.code) ?? finding.severity ?? meta.defaultSeverity,
-            path: facts.path,
-            related: finding.related ?? [],
-          }),
+        report: (finding) => hazards.push(hazardOf(finding, meta, facts.path, options.config)),
       });
     } catch (error) {
       problems.push(`${meta.code} failed on ${facts.path}: ${(error as Error).stack ?? String(error)}`);
@@ -57,6 +62,31 @@ export function checkModule(parsed: ParsedModule, options: CheckOptions): Module
     (hazard) => !overlapsAny(hazard.range, facts.syntaxErrors) && !isSuppressed(hazard, suppressions),
   );
   return { hazards: kept.sort(compareHazards), problems };
+}
+
+/**
+ * Runs every enabled deployment rule over one deployment file (a Dockerfile, compose file,
+ * Procfile, Makefile, gunicorn config…): pure, no I/O. Suppression comments in the file apply.
+ */
+export function checkDeploymentFile(file: DeploymentFile, options: CheckOptions): ModuleReport {
+  const hazards: Hazard[] = [];
+  const problems: string[] = [];
+  for (const rule of options.rules) {
+    const { meta } = rule;
+    if (!rule.checkDeployment || !options.config.enabled.has(meta.code)) continue;
+    try {
+      rule.checkDeployment({
+        file,
+        project: options.project,
+        config: options.config,
+        report: (finding) => hazards.push(hazardOf(finding, meta, file.path, options.config)),
+      });
+    } catch (error) {
+      problems.push(`${meta.code} failed on ${file.path}: ${(error as Error).stack ?? String(error)}`);
+    }
+  }
+  const suppressions = parseSuppressions(file.comments, file.source.split(/\r?\n|\r/), options.rules.map((rule) => rule.meta));
+  return { hazards: hazards.filter((hazard) => !isSuppressed(hazard, suppressions)).sort(compareHazards), problems };
 }
 
 function overlapsAny(range: Range, regions: readonly Range[]): boolean {

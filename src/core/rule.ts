@@ -10,6 +10,7 @@ import type {
   StatementRef,
 } from './facts';
 import type { ResolvedConfig } from './config';
+import type { DeploymentFile, DeploymentFileReading } from './deployment-facts';
 import type { Fix, Hazard, HazardStory, RelatedLocation, Severity, TextEdit, WorkerSetting } from './hazard';
 
 export type RuleFamily = 'race' | 'blocking' | 'lifespan' | 'tasks' | 'deployment';
@@ -18,9 +19,12 @@ export type RuleFamily = 'race' | 'blocking' | 'lifespan' | 'tasks' | 'deploymen
 export type FixAvailability = 'none' | 'safe' | 'unsafe' | 'sometimes';
 
 export interface RuleExample {
+  /** The source language, or for a deployment rule the language of the application it deploys. */
   language: Language;
   /** A tab label for the explainer, e.g. `FastAPI`. */
   framework?: string;
+  /** For deployment rules: the file the example is, e.g. `Dockerfile`, `Procfile`. */
+  deploymentFile?: string;
   /** Raises exactly this rule, once. */
   bad: string;
   /** Raises nothing. */
@@ -57,6 +61,11 @@ export interface ProjectFacts {
   workers?: WorkerSetting;
   /** Per-module summaries contributed by rules (`Rule.summarize`): by rule code, then module name. */
   summaries?: ReadonlyMap<string, ReadonlyMap<string, unknown>>;
+  /**
+   * The deployment files found from the project's root, for checks of one deployment file that
+   * depend on another (a command and the gunicorn config it loads); undefined when not read.
+   */
+  deployment?: readonly DeploymentFileReading[];
 }
 
 /** A method call a fix adds as a statement of its own, e.g. `await app.state.http.aclose()`. */
@@ -150,6 +159,14 @@ export interface RuleContext {
   report(finding: Finding): void;
 }
 
+/** What a deployment rule sees: one deployment file, and the project around it. */
+export interface DeploymentRuleContext {
+  file: DeploymentFile;
+  project: ProjectFacts;
+  config: ResolvedConfig;
+  report(finding: Finding): void;
+}
+
 export interface Rule {
   meta: RuleMeta;
   /**
@@ -158,7 +175,10 @@ export interface Rule {
    * per file by the language server.
    */
   summarize?(module: ModuleFacts): unknown;
-  check(context: RuleContext): void;
+  /** Checks a source module of one of `meta.languages`; deployment rules have none. */
+  check?(context: RuleContext): void;
+  /** Checks a deployment file (Dockerfile, compose file, Procfile, Makefile, gunicorn config…). */
+  checkDeployment?(context: DeploymentRuleContext): void;
 }
 
 /** The line of `range` as users count it, for messages. */

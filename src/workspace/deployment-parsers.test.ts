@@ -3,7 +3,10 @@ import { describe, it } from 'node:test';
 import {
   countFromExpression,
   countFromShellWord,
+  deploymentComments,
   isDevelopmentPath,
+  parseDeploymentFile,
+  parseMakefile,
   parseCompose,
   parseDockerfile,
   parseGunicornConfig,
@@ -338,5 +341,43 @@ spec:
     for (const path of ['Dockerfile', 'docker-compose.yml', 'deploy/k8s/deployment.yaml', 'scripts/start.sh', 'Procfile']) {
       assert.ok(!isDevelopmentPath(path), path);
     }
+  });
+});
+
+describe('deployment files for the deployment rules', () => {
+  it('reads the application, the config file and GUNICORN_CMD_ARGS gunicorn is given', () => {
+    const [command] = parseServerCommands('gunicorn -c deploy/gunicorn.py --bind 0.0.0.0:8000 "app.main:create_app()"', AT);
+    assert.equal(command?.config, 'deploy/gunicorn.py');
+    assert.equal(command?.application, 'app.main:create_app()');
+    const docker = parseDockerfile('FROM python\nENV GUNICORN_CMD_ARGS="-k uvicorn.workers.UvicornWorker"\nCMD gunicorn app:app\n');
+    assert.deepEqual(docker.settings.map((setting) => [setting.name, setting.value]), [['GUNICORN_CMD_ARGS', '-k uvicorn.workers.UvicornWorker']]);
+    assert.equal(parseGunicornConfig('wsgi_app = "app.main:app"\n').settings[0]?.value, 'app.main:app');
+  });
+
+  it('marks what is for development inside a file: a final dev stage, bind-mounting services, Makefile targets', () => {
+    const staged = parseDockerfile('FROM python AS base\nCMD uvicorn a:b\nFROM base AS dev\nCMD uvicorn a:b --reload\n');
+    assert.deepEqual(staged.commands.map((command) => command.development), [true]);
+    const compose = parseCompose('services:\n  api:\n    command: uvicorn a:b --reload\n    volumes:\n      - .:/srv\n  web:\n    command: uvicorn a:b\n');
+    assert.deepEqual(compose.commands.map((command) => [command.group, command.development ?? false]), [['service api', true], ['service web', false]]);
+    const make = parseMakefile('.PHONY: run deploy\nrun:\n\tuvicorn a:b --reload\ndeploy: build\n\t@gunicorn -w 4 a:b \\\n\t  --bind 0.0.0.0:80\n');
+    assert.deepEqual(
+      make.commands.map((command) => [command.group, command.line, command.endLine, command.development ?? false, command.workers?.count]),
+      [['target run', 2, 2, true, undefined], ['target deploy', 4, 5, false, 4]],
+    );
+    const developerTarget = { path: '/p/Makefile', facts: parseMakefile('run:\n\tgunicorn -w 8 a:b\n'), development: false };
+    assert.equal(workerSettingFrom([developerTarget]), undefined, 'developer targets do not set the worker count');
+  });
+
+  it('finds comments where each format allows them', () => {
+    assert.deepEqual(deploymentComments('dockerfile', '# a\nRUN echo "#1" # not a comment\n').map((comment) => comment.text), ['# a']);
+    assert.deepEqual(deploymentComments('procfile', 'web: run "#x"  # note\n').map((comment) => [comment.text, comment.range.start.character]), [['# note', 15]]);
+  });
+
+  it('reads a file by its name, confirming YAML by its content, and tells development files by their path', () => {
+    assert.equal(parseDeploymentFile('/p/ci.yml', 'ci.yml', 'steps: []\n'), undefined);
+    assert.equal(parseDeploymentFile('/p/k8s/api.yaml', 'k8s/api.yaml', 'kind: Deployment\nspec: {}\n')?.kind, 'kubernetes');
+    const override = parseDeploymentFile('/p/docker-compose.override.yml', 'docker-compose.override.yml', 'services: {}\n');
+    assert.deepEqual([override?.kind, override?.development], ['compose', true]);
+    assert.equal(parseDeploymentFile('/p/README.md', 'README.md', '# readme\n'), undefined);
   });
 });

@@ -4,50 +4,21 @@
  * files. IL601/IL602 reuse the command lines (`workerClass`, `reload`).
  */
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
+import type {
+  DeploymentFile,
+  DeploymentFileFacts,
+  DeploymentFileKind,
+  DeploymentFileReading,
+  DeploymentSetting,
+  Located,
+  ServerCommand,
+  ServerName,
+  WorkerCount,
+} from '../core/deployment-facts';
+import type { Comment } from '../core/facts';
 import type { WorkerSetting } from '../core/hazard';
 
-/** A process count as a deployment states it. */
-export interface WorkerCount {
-  /** The count, or its lower bound on a two-CPU machine when it is computed (at least 2 then). */
-  count: number;
-  /** How the file states it when it is not a plain number: `2 × CPUs + 1 workers`, `$WEB_CONCURRENCY (default 4) workers`. */
-  description?: string;
-}
-
-/** Where in a file something is written: 0-based lines, and the text as written, trimmed. */
-export interface Located {
-  line: number;
-  endLine: number;
-  text: string;
-  /** The compose service or Kubernetes workload it belongs to: replicas multiply only their own workers. */
-  group?: string;
-}
-
-export type ServerName = 'gunicorn' | 'uvicorn' | 'hypercorn';
-
-/** A `gunicorn`/`uvicorn`/`hypercorn` invocation. */
-export interface ServerCommand extends Located {
-  server: ServerName;
-  /** The arguments after the server name. */
-  args: string[];
-  workers?: WorkerCount;
-  /** gunicorn's `-k`/`--worker-class`. */
-  workerClass?: string;
-  reload: boolean;
-}
-
-/** A setting that bears on processes: `workers = 4`, `WEB_CONCURRENCY=4`, `replicas: 3`. */
-export interface DeploymentSetting extends Located {
-  name: 'workers' | 'worker_class' | 'reload' | 'WEB_CONCURRENCY' | 'replicas';
-  value: string;
-  /** For `workers`, `WEB_CONCURRENCY` and `replicas`: the count it sets, when it can be read. */
-  processes?: WorkerCount;
-}
-
-export interface DeploymentFileFacts {
-  commands: ServerCommand[];
-  settings: DeploymentSetting[];
-}
+export type { DeploymentFileFacts, DeploymentFileReading, DeploymentSetting, Located, ServerCommand, ServerName, WorkerCount };
 
 const SERVERS: readonly ServerName[] = ['gunicorn', 'uvicorn', 'hypercorn'];
 const CPUS_ASSUMED = 2;
@@ -273,10 +244,15 @@ function serverAt(words: readonly string[], index: number): ServerName | undefin
   return commandPosition ? (name as ServerName) : undefined;
 }
 
-function serverOptions(server: ServerName, args: readonly string[]): Pick<ServerCommand, 'workers' | 'workerClass' | 'reload'> {
+/** `app.main:app`, `app.main:create_app()`: a module path and an attribute (not a `host:port` bind). */
+const APPLICATION = /^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*(\(.*\))?$/;
+
+function serverOptions(server: ServerName, args: readonly string[]): Pick<ServerCommand, 'workers' | 'workerClass' | 'reload' | 'config' | 'application'> {
   let workers: WorkerCount | undefined;
   let workerClass: string | undefined;
   let reload = false;
+  let config: string | undefined;
+  let application: string | undefined;
   for (let index = 0; index < args.length; index++) {
     const arg = args[index]!;
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -291,9 +267,13 @@ function serverOptions(server: ServerName, args: readonly string[]): Pick<Server
       workerClass = flag.slice(2);
     } else if (flag === '--reload') {
       reload = true;
+    } else if (server === 'gunicorn' && (flag === '-c' || flag === '--config')) {
+      config = value();
+    } else if (!arg.startsWith('-') && APPLICATION.test(arg)) {
+      application ??= arg;
     }
   }
-  return { workers, workerClass, reload };
+  return { workers, workerClass, reload, ...(config !== undefined && { config }), ...(application !== undefined && { application }) };
 }
 
 // ---------------------------------------------------------------- line-based files
@@ -312,30 +292,43 @@ function logicalLines(text: string): { text: string; line: number; endLine: numb
 }
 
 const WEB_CONCURRENCY = /\bWEB_CONCURRENCY\s*[= ]\s*["']?(\$\{[^}]+\}|\$\(\(?.*?\)?\)|\d+)["']?/;
+const GUNICORN_CMD_ARGS = /\bGUNICORN_CMD_ARGS\s*[= ]\s*(?:"([^"]*)"|'([^']*)'|(\S+))/;
 
-function webConcurrency(text: string, where: Omit<Located, 'text'>): DeploymentSetting[] {
+/** `WEB_CONCURRENCY=4` and `GUNICORN_CMD_ARGS="-k …"` set in a shell line, a Dockerfile `ENV` or a Procfile. */
+function environmentAssignments(text: string, where: Omit<Located, 'text'>): DeploymentSetting[] {
+  const settings: DeploymentSetting[] = [];
   const match = WEB_CONCURRENCY.exec(text);
-  if (!match) return [];
-  return [{ ...where, text: text.trim(), name: 'WEB_CONCURRENCY', value: match[1]!, processes: countFromShellWord(match[1]!) }];
+  if (match) settings.push({ ...where, text: text.trim(), name: 'WEB_CONCURRENCY', value: match[1]!, processes: countFromShellWord(match[1]!) });
+  const args = GUNICORN_CMD_ARGS.exec(text);
+  if (args) settings.push({ ...where, text: text.trim(), name: 'GUNICORN_CMD_ARGS', value: args[1] ?? args[2] ?? args[3] ?? '' });
+  return settings;
 }
 
-/** A Dockerfile: the final stage's `CMD`/`ENTRYPOINT` (shell or JSON form) and `ENV WEB_CONCURRENCY`. */
+/** Names of stages, services and targets that are for development. */
+const DEVELOPMENT_NAME = /(^|[._-])(dev|devel|develop|development|local|test|tests|testing|debug|watch)([._-]|$)/i;
+
+/**
+ * A Dockerfile: the final stage's `CMD`/`ENTRYPOINT` (shell or JSON form) and `ENV WEB_CONCURRENCY`
+ * / `GUNICORN_CMD_ARGS`; a final stage named for development (`FROM base AS dev`) marks them so.
+ */
 export function parseDockerfile(text: string): DeploymentFileFacts {
   const facts: DeploymentFileFacts = { commands: [], settings: [] };
+  let developmentStage = false;
   for (const logical of logicalLines(text)) {
     const match = /^\s*(FROM|CMD|ENTRYPOINT|ENV)\s+(.*)$/i.exec(logical.text);
     if (!match) continue;
     const instruction = match[1]!.toUpperCase();
-    const where = { line: logical.line, endLine: logical.endLine };
+    const where = { line: logical.line, endLine: logical.endLine, ...(developmentStage && { development: true }) };
     if (instruction === 'FROM') {
       // Only the last stage runs; commands of build stages do not.
       facts.commands = [];
       facts.settings = [];
+      developmentStage = DEVELOPMENT_NAME.test(/\sAS\s+(\S+)/i.exec(match[2]!)?.[1] ?? '');
     } else if (instruction === 'CMD' || instruction === 'ENTRYPOINT') {
       const command = execFormCommand(match[2]!) ?? match[2]!;
       facts.commands.push(...parseServerCommands(command, where).map((parsed) => ({ ...parsed, text: logical.text.trim() })));
     } else if (instruction === 'ENV') {
-      facts.settings.push(...webConcurrency(match[2]!, where).map((setting) => ({ ...setting, text: logical.text.trim() })));
+      facts.settings.push(...environmentAssignments(match[2]!, where).map((setting) => ({ ...setting, text: logical.text.trim() })));
     }
   }
   return facts;
@@ -364,7 +357,7 @@ export function parseProcfile(text: string): DeploymentFileFacts {
     if (!match) return;
     const where = { line: index, endLine: index };
     facts.commands.push(...parseServerCommands(match[2]!, where).map((command) => ({ ...command, text: line.trim() })));
-    facts.settings.push(...webConcurrency(match[2]!, where));
+    facts.settings.push(...environmentAssignments(match[2]!, where));
   });
   return facts;
 }
@@ -376,22 +369,47 @@ export function parseShellScript(text: string): DeploymentFileFacts {
     if (/^\s*#/.test(logical.text)) continue;
     const where = { line: logical.line, endLine: logical.endLine };
     facts.commands.push(...parseServerCommands(logical.text, where));
-    facts.settings.push(...webConcurrency(logical.text, where));
+    facts.settings.push(...environmentAssignments(logical.text, where));
+  }
+  return facts;
+}
+
+/** Makefile targets whose names say they run production: the others are developer tooling. */
+const PRODUCTION_TARGET = /(^|[._-])(prod|production|deploy|release|serve-prod|start-prod)([._-]|$)/i;
+
+/**
+ * A Makefile: server invocations in recipes, each in the group of its target (`target run`), and
+ * marked for development unless the target's name says production (`prod`, `deploy`).
+ */
+export function parseMakefile(text: string): DeploymentFileFacts {
+  const facts: DeploymentFileFacts = { commands: [], settings: [] };
+  let target: string | undefined;
+  for (const logical of logicalLines(text)) {
+    const rule = /^([A-Za-z0-9_.%/-][\w.%/ -]*?)\s*::?(?!=)/.exec(logical.text);
+    if (rule && !logical.text.startsWith('\t')) {
+      target = rule[1]!.trim().split(/\s+/)[0];
+      continue;
+    }
+    if (!logical.text.startsWith('\t') || target === undefined || target.startsWith('.')) continue;
+    const recipe = logical.text.replace(/^\t[@+-]*/, '');
+    if (/^\s*#/.test(recipe)) continue;
+    const where = { line: logical.line, endLine: logical.endLine, group: `target ${target}`, ...(!PRODUCTION_TARGET.test(target) && { development: true }) };
+    facts.commands.push(...parseServerCommands(recipe, where).map((parsed) => ({ ...parsed, text: logical.text.trim() })));
   }
   return facts;
 }
 
 /**
- * A gunicorn config file (`gunicorn.conf.py`): top-level `workers`, `worker_class` and `reload`
- * assignments, `workers` evaluated when it is arithmetic over `cpu_count()` or an environment
+ * A gunicorn config file (`gunicorn.conf.py`): top-level `workers`, `worker_class`, `reload` and
+ * `wsgi_app` assignments, `workers` evaluated when it is arithmetic over `cpu_count()` or an environment
  * variable's default.
  */
 export function parseGunicornConfig(text: string): DeploymentFileFacts {
   const facts: DeploymentFileFacts = { commands: [], settings: [] };
   for (const logical of logicalLines(text)) {
-    const match = /^(workers|worker_class|reload)\s*(?::\s*[\w.[\]]+\s*)?=\s*(.+?)\s*(#.*)?$/.exec(logical.text);
+    const match = /^(workers|worker_class|reload|wsgi_app)\s*(?::\s*[\w.[\]]+\s*)?=\s*(.+?)\s*(#.*)?$/.exec(logical.text);
     if (!match) continue;
-    const name = match[1] as 'workers' | 'worker_class' | 'reload';
+    const name = match[1] as 'workers' | 'worker_class' | 'reload' | 'wsgi_app';
     const value = match[2]!;
     const where = { line: logical.line, endLine: logical.endLine, text: logical.text.trim() };
     facts.settings.push({ ...where, name, value: unquote(value), processes: name === 'workers' ? countFromExpression(value) : undefined });
@@ -470,22 +488,22 @@ function commandText(node: unknown): string | undefined {
 /** `environment:` as a map (`WEB_CONCURRENCY: 4`) or a list (`- WEB_CONCURRENCY=4`), and Kubernetes `env:` lists. */
 function environmentSettings(node: unknown, context: YamlContext): DeploymentSetting[] {
   const settings: DeploymentSetting[] = [];
+  const setting = (name: string, value: string, where: YamlNode | null | undefined): void => {
+    if (name === 'WEB_CONCURRENCY') settings.push({ ...located(where, context), name, value, processes: countFromShellWord(value) });
+    else if (name === 'GUNICORN_CMD_ARGS') settings.push({ ...located(where, context), name, value });
+  };
   if (isMap(node)) {
     for (const pair of node.items) {
-      if (isScalar(pair.key) && pair.key.value === 'WEB_CONCURRENCY' && isScalar(pair.value)) {
-        const value = String(pair.value.value);
-        settings.push({ ...located(pair.value, context), name: 'WEB_CONCURRENCY', value, processes: countFromShellWord(value) });
-      }
+      if (isScalar(pair.key) && isScalar(pair.value)) setting(String(pair.key.value), String(pair.value.value), pair.value);
     }
   } else if (isSeq(node)) {
     for (const item of node.items) {
       if (isScalar(item) && typeof item.value === 'string') {
-        const match = /^WEB_CONCURRENCY=(.+)$/.exec(item.value);
-        if (match) settings.push({ ...located(item, context), name: 'WEB_CONCURRENCY', value: match[1]!, processes: countFromShellWord(match[1]!) });
-      } else if (isMap(item) && item.get('name') === 'WEB_CONCURRENCY') {
+        const match = /^(\w+)=(.*)$/.exec(item.value);
+        if (match) setting(match[1]!, match[2]!, item);
+      } else if (isMap(item) && typeof item.get('name') === 'string') {
         const valueNode = item.get('value', true);
-        const value = valueNode === undefined ? '' : String(valueNode.value);
-        settings.push({ ...located(valueNode, context), name: 'WEB_CONCURRENCY', value, processes: countFromShellWord(value) });
+        setting(item.get('name') as string, valueNode === undefined ? '' : String(valueNode.value), valueNode);
       }
     }
   }
@@ -500,6 +518,17 @@ function replicaSetting(node: unknown, context: YamlContext, describe: (count: n
   return [{ ...located(node, context), name: 'replicas', value: String(count), processes: { count, description } }];
 }
 
+/**
+ * A service that bind-mounts a host directory (`- .:/app`, `- ./src:/code/src`, `type: bind`)
+ * runs the code being edited: a development setup, where `--reload` is the point.
+ */
+function mountsSource(volumes: unknown): boolean {
+  if (!isSeq(volumes)) return false;
+  return volumes.items.some((item) =>
+    isScalar(item) ? /^(\.{1,2}(\/|:)|\$\{?PWD\}?)/.test(String(item.value)) : isMap(item) && item.get('type') === 'bind',
+  );
+}
+
 /** A docker-compose file: each service's `command`/`entrypoint`, `environment`, `deploy.replicas` and `scale`. */
 export function parseCompose(text: string): DeploymentFileFacts {
   const facts: DeploymentFileFacts = { commands: [], settings: [] };
@@ -510,18 +539,20 @@ export function parseCompose(text: string): DeploymentFileFacts {
     for (const pair of services.items) {
       const service = pair.value;
       if (!isMap(service)) continue;
-      const group = `service ${isScalar(pair.key) ? String(pair.key.value) : '?'}`;
+      const name = isScalar(pair.key) ? String(pair.key.value) : '?';
+      const group = `service ${name}`;
+      const development = DEVELOPMENT_NAME.test(name) || mountsSource(service.get('volumes', true)) || service.has('develop');
       for (const key of ['command', 'entrypoint']) {
         const node = service.get(key, true) as YamlNode | undefined;
         const command = commandText(node);
-        const where = located(node, context);
+        const where = { ...located(node, context), ...(development && { development: true }) };
         if (command) facts.commands.push(...parseServerCommands(command, where).map((parsed) => ({ ...parsed, text: where.text, group })));
       }
       const settings = [...environmentSettings(service.get('environment', true), context)];
       const deploy = service.get('deploy', true);
       if (isMap(deploy)) settings.push(...replicaSetting(deploy.get('replicas', true), context));
       settings.push(...replicaSetting(service.get('scale', true), context));
-      facts.settings.push(...settings.map((setting) => ({ ...setting, group })));
+      facts.settings.push(...settings.map((setting) => ({ ...setting, group, ...(development && { development: true }) })));
     }
   }
   return facts;
@@ -562,15 +593,92 @@ export function parseKubernetes(text: string): DeploymentFileFacts {
   return facts;
 }
 
-// ---------------------------------------------------------------- the project's worker count
+// ---------------------------------------------------------------- files
 
-/** One deployment file as read: its path, what it says, and whether it is for development only. */
-export interface DeploymentFileReading {
-  path: string;
-  facts: DeploymentFileFacts;
-  /** `docker-compose.override.yml`, `Dockerfile.dev`, `scripts/dev.sh`: not how production runs. */
-  development: boolean;
+/** What a file is, by its name alone; Python launchers and Kubernetes manifests are confirmed by content. */
+export function deploymentKindOf(name: string): DeploymentFileKind | undefined {
+  if (/^gunicorn([._-]?(conf|config|cfg))?\.py$/i.test(name)) return 'gunicorn-config';
+  if (/^(Dockerfile|Containerfile)(\.[\w.-]+)?$/.test(name) || /\.(Dockerfile|Containerfile)$/i.test(name)) return 'dockerfile';
+  if (/^(docker-)?compose([.-][\w.-]+)?\.ya?ml$/i.test(name)) return 'compose';
+  if (/^Procfile(\.[\w-]+)?$/.test(name)) return 'procfile';
+  if (/^(GNUmakefile|[Mm]akefile)$/.test(name) || /\.mk$/.test(name)) return 'makefile';
+  if (/\.(sh|bash)$/.test(name) || /^(entrypoint|start|run|serve|docker-entrypoint)$/.test(name)) return 'shell';
+  if (/\.py$/.test(name)) return 'python-launcher';
+  if (/\.ya?ml$/i.test(name)) return 'kubernetes';
+  return undefined;
 }
+
+const CONFIRMED_BY: Partial<Record<DeploymentFileKind, RegExp>> = {
+  'python-launcher': /\buvicorn\s*\.\s*(run|Config)\s*\(/,
+  kubernetes: /^kind:\s*(Deployment|StatefulSet|ReplicaSet|DeploymentConfig|HorizontalPodAutoscaler)\b/m,
+};
+
+const READERS: Record<DeploymentFileKind, (text: string) => DeploymentFileFacts> = {
+  dockerfile: parseDockerfile,
+  compose: parseCompose,
+  procfile: parseProcfile,
+  shell: parseShellScript,
+  makefile: parseMakefile,
+  'gunicorn-config': parseGunicornConfig,
+  'python-launcher': parseUvicornRun,
+  kubernetes: parseKubernetes,
+};
+
+/** Whether a file of that kind with that text is a deployment file (a YAML file may be anything). */
+export function confirmsKind(kind: DeploymentFileKind, text: string): boolean {
+  return CONFIRMED_BY[kind]?.test(text) ?? true;
+}
+
+/** Reads a file of a known kind; undefined when its content says it is not one. */
+export function readDeploymentFile(kind: DeploymentFileKind, text: string): DeploymentFileFacts | undefined {
+  return confirmsKind(kind, text) ? READERS[kind](text) : undefined;
+}
+
+/**
+ * `#` comments: whole lines in a Dockerfile (where `#` later on a line is an argument), and also
+ * after code, outside quotes, in shell, YAML, Procfiles, Makefiles and Python.
+ */
+export function deploymentComments(kind: DeploymentFileKind, text: string): Comment[] {
+  const comments: Comment[] = [];
+  text.split(/\r?\n|\r/).forEach((line, index) => {
+    const start = kind === 'dockerfile' ? (/^\s*#/.test(line) ? line.indexOf('#') : -1) : commentStart(line);
+    if (start < 0) return;
+    const range = { start: { line: index, character: start }, end: { line: index, character: line.length } };
+    comments.push({ range, text: line.slice(start) });
+  });
+  return comments;
+}
+
+/** Where a `#` comment starts on a line: at its start or after whitespace, outside quotes. */
+function commentStart(line: string): number {
+  let quote: string | undefined;
+  for (let index = 0; index < line.length; index++) {
+    const char = line[index]!;
+    if (quote) {
+      if (char === quote) quote = undefined;
+      else if (char === '\\') index++;
+    } else if (char === '"' || char === "'") {
+      quote = char;
+    } else if (char === '#' && (index === 0 || /\s/.test(line[index - 1]!))) {
+      return index;
+    }
+  }
+  return -1;
+}
+
+/**
+ * A deployment file as the engine checks it, from its path relative to the project (which says
+ * whether it is for development) and its text; undefined when it is not one.
+ */
+export function parseDeploymentFile(path: string, relativePath: string, text: string): DeploymentFile | undefined {
+  const name = relativePath.split(/[\\/]/).pop() ?? relativePath;
+  const kind = deploymentKindOf(name);
+  const facts = kind && readDeploymentFile(kind, text);
+  if (!kind || !facts) return undefined;
+  return { path, kind, facts, development: isDevelopmentPath(relativePath), source: text, comments: deploymentComments(kind, text) };
+}
+
+// ---------------------------------------------------------------- the project's worker count
 
 /** Files whose names say they are for development, tests or local runs. */
 export function isDevelopmentPath(relativePath: string): boolean {
@@ -596,10 +704,10 @@ export function workerSettingFrom(files: readonly DeploymentFileReading[]): Work
     if (file.development) continue;
     const own: WorkerCandidate[] = [];
     for (const command of file.facts.commands) {
-      if (command.workers && !command.reload) own.push({ ...command.workers, path: file.path, where: command, replicas: false });
+      if (command.workers && !command.reload && !command.development) own.push({ ...command.workers, path: file.path, where: command, replicas: false });
     }
     for (const setting of file.facts.settings) {
-      if (setting.processes) own.push({ ...setting.processes, path: file.path, where: setting, replicas: setting.name === 'replicas' });
+      if (setting.processes && !setting.development) own.push({ ...setting.processes, path: file.path, where: setting, replicas: setting.name === 'replicas' });
     }
     const replicas = own.filter((candidate) => candidate.replicas && candidate.count > 1);
     const workers = own.filter((candidate) => !candidate.replicas && candidate.count > 1);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { analyzeText } from '../../test/support/analyze';
-import { detectWorkers, projectWorkers, readDeploymentFiles } from './deployment';
+import { detectWorkers, isDeploymentFile, projectDeployment, projectWorkers, readDeploymentFiles } from './deployment';
 
 const roots: string[] = [];
 
@@ -110,5 +110,26 @@ describe('deployment detection', () => {
     const report = await analyzeText(SESSIONS_APP, { project: { workers: detectWorkers(root) }, settings: { select: ['IL103'] } });
     assert.equal(report.hazards[0]?.severity, 'warning');
     assert.match(report.hazards[0]?.message ?? '', /runs `multiprocessing\.cpu_count\(\) \* 2 \+ 1` workers \(scales with the CPUs\): each has its own `SESSIONS`, so a change made on one worker is invisible to the others/);
+  });
+
+  it('tells the deployment files the CLI checks from other files, reading YAML only when its name does not say', () => {
+    const root = project({
+      Dockerfile: 'FROM python\n',
+      'k8s/api.yaml': 'apiVersion: apps/v1\nkind: Deployment\nspec: {}\n',
+      '.github/workflows/ci.yml': 'on: push\n',
+      'gunicorn.conf.py': 'workers = 2\n',
+    });
+    assert.deepEqual(
+      ['Dockerfile', 'k8s/api.yaml', '.github/workflows/ci.yml', 'gunicorn.conf.py', 'missing.yaml'].map((path) => isDeploymentFile(join(root, path))),
+      [true, true, false, false, false],
+    );
+  });
+
+  it('reads the deployment files once for the worker count and the rules', () => {
+    const root = project({ 'gunicorn.conf.py': 'workers = 3\n', Procfile: 'web: gunicorn app:app\n' });
+    const { workers, deployment } = projectDeployment(root);
+    assert.equal(workers?.count, 3);
+    assert.deepEqual(deployment?.map((reading) => reading.path).sort(), [join(root, 'Procfile'), join(root, 'gunicorn.conf.py')]);
+    assert.equal(projectDeployment(root, 1).workers?.count, 1);
   });
 });

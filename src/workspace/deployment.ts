@@ -1,15 +1,12 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
 import type { WorkerSetting } from '../core/hazard';
+import type { ProjectFacts } from '../core/rule';
 import {
+  confirmsKind,
+  deploymentKindOf,
   isDevelopmentPath,
-  parseCompose,
-  parseDockerfile,
-  parseGunicornConfig,
-  parseKubernetes,
-  parseProcfile,
-  parseShellScript,
-  parseUvicornRun,
+  readDeploymentFile,
   workerSettingFrom,
   type DeploymentFileFacts,
   type DeploymentFileReading,
@@ -24,23 +21,19 @@ const MAX_DEPTH = 3;
 const MAX_ENTRIES = 20_000;
 const MAX_FILE_SIZE = 1024 * 1024;
 
-type Reader = (text: string) => DeploymentFileFacts;
+/** Reads a file's text; undefined when the content says it is not a deployment file after all. */
+type Reader = (text: string) => DeploymentFileFacts | undefined;
 
-/** Which reader a file needs, by its name; Python and YAML files are confirmed by their content. */
+/** Which reader a file needs, by its name (`deploymentKindOf`); YAML and Python files are confirmed by their content. */
 function readerFor(name: string, depth: number): { reader: Reader; mustContain?: RegExp } | undefined {
-  if (/^gunicorn([._-]?(conf|config|cfg))?\.py$/i.test(name)) return { reader: parseGunicornConfig };
-  if (/^(Dockerfile|Containerfile)(\.[\w.-]+)?$/.test(name) || /\.(Dockerfile|Containerfile)$/i.test(name)) return { reader: parseDockerfile };
-  if (/^(docker-)?compose([.-][\w.-]+)?\.ya?ml$/i.test(name)) return { reader: parseCompose };
-  if (/^Procfile(\.[\w-]+)?$/.test(name)) return { reader: parseProcfile };
-  if (/\.(sh|bash)$/.test(name) || /^(entrypoint|start|run|serve|docker-entrypoint)$/.test(name)) return { reader: parseShellScript };
-  if (/\.py$/.test(name) && depth <= 2) return { reader: parseUvicornRun, mustContain: /\buvicorn\s*\.\s*(run|Config)\s*\(/ };
-  if (/\.ya?ml$/i.test(name)) return { reader: parseKubernetes, mustContain: /^kind:\s*(Deployment|StatefulSet|ReplicaSet|DeploymentConfig|HorizontalPodAutoscaler)\b/m };
-  return undefined;
+  const kind = deploymentKindOf(name);
+  if (!kind || (kind === 'python-launcher' && depth > 2)) return undefined;
+  return { reader: (text) => readDeploymentFile(kind, text) };
 }
 
 /**
  * Reads the deployment files under `rootDir` (to a depth of three directories): gunicorn config
- * files, Dockerfiles, compose files, Procfiles, shell scripts, Python files that call
+ * files, Dockerfiles, compose files, Procfiles, Makefiles, shell scripts, Python files that call
  * `uvicorn.run`, and Kubernetes manifests. Unreadable or unparsable files are skipped.
  */
 export function readDeploymentFiles(rootDir: string): DeploymentFileReading[] {
@@ -71,7 +64,8 @@ export function readDeploymentFiles(rootDir: string): DeploymentFileReading[] {
       try {
         const text = readFileSync(path, 'utf8');
         if (found.mustContain && !found.mustContain.test(text)) continue;
-        readings.push({ path, facts: found.reader(text), development: isDevelopmentPath(relative(rootDir, path)) });
+        const facts = found.reader(text);
+        if (facts) readings.push({ path, facts, development: isDevelopmentPath(relative(rootDir, path)) });
       } catch {
         // A file that cannot be read or parsed says nothing about the deployment.
       }
@@ -79,6 +73,32 @@ export function readDeploymentFiles(rootDir: string): DeploymentFileReading[] {
   };
   visit(rootDir, 0);
   return readings;
+}
+
+/** How much of a YAML file is read to tell a Kubernetes manifest from other YAML. */
+const SNIFF_BYTES = 64 * 1024;
+
+/**
+ * Whether `interleave check` analyses a file as a deployment file: by its name, and for YAML
+ * that is not a compose file by its content. Python files are analysed as source, and checked as
+ * deployment files too when they are gunicorn configs.
+ */
+export function isDeploymentFile(path: string): boolean {
+  const kind = deploymentKindOf(basename(path));
+  if (!kind || kind === 'python-launcher' || kind === 'gunicorn-config') return false;
+  if (kind !== 'kubernetes') return true;
+  try {
+    const descriptor = openSync(path, 'r');
+    try {
+      const buffer = Buffer.alloc(SNIFF_BYTES);
+      const read = readSync(descriptor, buffer, 0, SNIFF_BYTES, 0);
+      return confirmsKind(kind, buffer.toString('utf8', 0, read));
+    } finally {
+      closeSync(descriptor);
+    }
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -93,4 +113,14 @@ export function detectWorkers(rootDir: string): WorkerSetting | undefined {
 /** The user's `workers` setting when there is one (it overrides detection), else what the deployment files say. */
 export function projectWorkers(rootDir: string, configuredWorkers?: number): WorkerSetting | undefined {
   return configuredWorkers !== undefined ? { count: configuredWorkers } : detectWorkers(rootDir);
+}
+
+/**
+ * What the project's deployment tells the rules: its deployment files, read once, and the worker
+ * count (the user's `workers` setting, else what those files say).
+ */
+export function projectDeployment(rootDir: string, configuredWorkers?: number): Pick<ProjectFacts, 'workers' | 'deployment'> {
+  const deployment = readDeploymentFiles(rootDir);
+  const workers = configuredWorkers !== undefined ? { count: configuredWorkers } : workerSettingFrom(deployment);
+  return { ...(workers && { workers }), deployment };
 }

@@ -2,6 +2,7 @@ import { readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'no
 import { basename, dirname, join } from 'node:path';
 import picomatch from 'picomatch';
 import { languageOf } from './analyze';
+import { isDeploymentFile } from './deployment';
 import { enterDirectory, inheritedChain, isGitIgnored, type GitignoreChain } from './gitignore';
 import { posixPathInside } from './relative-path';
 
@@ -94,7 +95,7 @@ export function discoverSourceFiles(paths: readonly string[], options: Discovery
         isDirectory = target.isDirectory();
         isFile = target.isFile();
       }
-      if (!isDirectory && !(isFile && languageOf(path))) continue;
+      if (!isDirectory && !(isFile && isAnalysable(path))) continue;
       if (respectGitignore && isGitIgnored(chain, path, isDirectory)) continue;
       if (isDirectory) walk(path, chain);
       else if (firstVisit(path)) files.push(path);
@@ -118,7 +119,7 @@ export function discoverSourceFiles(paths: readonly string[], options: Discovery
       continue;
     } else if (stats.isDirectory()) {
       walk(path, respectGitignore ? inheritedChain(path) : []);
-    } else if (!languageOf(path)) {
+    } else if (!isAnalysable(path)) {
       warnings.push({ path, message: 'not a file type Interleave analyses; skipped' });
     } else if (firstVisit(path)) {
       files.push(path);
@@ -126,6 +127,11 @@ export function discoverSourceFiles(paths: readonly string[], options: Discovery
   }
   files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return { files, missing, warnings };
+}
+
+/** Source files of a language Interleave reads, and deployment files (Dockerfiles, compose files, Procfiles…). */
+function isAnalysable(path: string): boolean {
+  return languageOf(path) !== undefined || isDeploymentFile(path);
 }
 
 function statOrUndefined(path: string): Stats | undefined {

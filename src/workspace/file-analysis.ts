@@ -1,10 +1,13 @@
+import { basename, relative } from 'node:path';
 import type { ResolvedConfig } from '../core/config';
-import { checkModule, summarizeModule, type ModuleSummaries, type ParsedModule } from '../core/engine';
+import type { DeploymentFile } from '../core/deployment-facts';
+import { checkDeploymentFile, checkModule, summarizeModule, type ModuleReport, type ModuleSummaries, type ParsedModule } from '../core/engine';
 import type { Range } from '../core/facts';
-import type { Hazard } from '../core/hazard';
+import { compareHazards, type Hazard } from '../core/hazard';
 import type { ProjectFacts, Rule } from '../core/rule';
 import { RULES } from '../rules';
 import { parseSource } from './analyze';
+import { deploymentKindOf, parseDeploymentFile } from './deployment-parsers';
 import { readSourceFile } from './source-file';
 
 /** One file to analyse: its absolute path and dotted module name. */
@@ -16,9 +19,14 @@ export interface FileTask {
 /** Everything a file's analysis depends on besides the file; structured-clonable for workers. */
 export interface FileAnalysisSettings {
   config: ResolvedConfig;
-  /** What is known of the project before any file is read (the worker count). */
+  /** What is known of the project before any file is read (the worker count, its deployment files). */
   project: ProjectFacts;
   maxFileSize: number;
+  /**
+   * The project's root: deployment files are named relative to it to tell those for development
+   * (`dev/Dockerfile`, `docker-compose.override.yml`); without it only the file name counts.
+   */
+  projectRoot?: string;
 }
 
 export interface FileOutcome {
@@ -35,11 +43,12 @@ export interface FileOutcome {
   source?: string;
 }
 
-/** A file read and parsed, or the outcome that says why it could not be. */
+/** A file read and parsed (as source, as a deployment file, or both), or the outcome that says why it could not be. */
 interface PreparedFile {
   outcome: FileOutcome;
   text?: string;
   parsed?: ParsedModule;
+  deployment?: DeploymentFile;
 }
 
 export function countLines(text: string): number {
@@ -49,8 +58,18 @@ export function countLines(text: string): number {
   return text.endsWith('\n') ? lines - 1 : lines;
 }
 
+/**
+ * A deployment file read from its text: Dockerfiles, compose files and the like, and gunicorn
+ * configs, which are Python source too. Python files that merely call `uvicorn.run` are source only.
+ */
+function deploymentFileOf(path: string, text: string, projectRoot: string | undefined): DeploymentFile | undefined {
+  const kind = deploymentKindOf(basename(path));
+  if (!kind || kind === 'python-launcher') return undefined;
+  return parseDeploymentFile(path, projectRoot === undefined ? basename(path) : relative(projectRoot, path), text);
+}
+
 /** Never throws: an unreadable file is skipped with a reason, a parser crash becomes a problem. */
-function prepareFile(task: FileTask, maxFileSize: number): PreparedFile {
+function prepareFile(task: FileTask, maxFileSize: number, projectRoot?: string): PreparedFile {
   const outcome: FileOutcome = { path: task.path, lines: 0, hazards: [], problems: [], syntaxErrors: [] };
   let text: string;
   try {
@@ -63,9 +82,10 @@ function prepareFile(task: FileTask, maxFileSize: number): PreparedFile {
   outcome.lines = countLines(text);
   try {
     const parsed = parseSource(task.path, text, task.moduleName);
-    if (!parsed) return { outcome: { ...outcome, skipped: 'not a file type Interleave analyses' } };
-    outcome.syntaxErrors = parsed.facts.syntaxErrors;
-    return { outcome, text, parsed };
+    const deployment = deploymentFileOf(task.path, text, projectRoot);
+    if (!parsed && !deployment) return { outcome: { ...outcome, skipped: 'not a file type Interleave analyses' } };
+    if (parsed) outcome.syntaxErrors = parsed.facts.syntaxErrors;
+    return { outcome, text, ...(parsed && { parsed }), ...(deployment && { deployment }) };
   } catch (error) {
     outcome.problems.push(`parsing failed on ${task.path}: ${(error as Error).stack ?? String(error)}`);
     return { outcome };
@@ -95,7 +115,7 @@ export class FileAnalyzer {
   }
 
   summarize(task: FileTask): ModuleSummaries | undefined {
-    const prepared = prepareFile(task, this.settings.maxFileSize);
+    const prepared = prepareFile(task, this.settings.maxFileSize, this.settings.projectRoot);
     this.prepared.set(task.path, prepared);
     return prepared.parsed && summarizeModule(prepared.parsed, this.summarizing);
   }
@@ -105,12 +125,16 @@ export class FileAnalyzer {
   }
 
   check(task: FileTask): FileOutcome {
-    const prepared = this.prepared.get(task.path) ?? prepareFile(task, this.settings.maxFileSize);
+    const prepared = this.prepared.get(task.path) ?? prepareFile(task, this.settings.maxFileSize, this.settings.projectRoot);
     this.prepared.delete(task.path);
-    const { outcome, text, parsed } = prepared;
-    if (!parsed) return outcome;
+    const { outcome, text, parsed, deployment } = prepared;
+    if (!parsed && !deployment) return outcome;
     try {
-      const report = checkModule(parsed, { rules: RULES, config: this.settings.config, project: this.project });
+      const options = { rules: RULES, config: this.settings.config, project: this.project };
+      const reports: ModuleReport[] = [];
+      if (parsed) reports.push(checkModule(parsed, options));
+      if (deployment) reports.push(checkDeploymentFile(deployment, options));
+      const report = { hazards: reports.flatMap((one) => one.hazards).sort(compareHazards), problems: reports.flatMap((one) => one.problems) };
       return {
         ...outcome,
         hazards: report.hazards,

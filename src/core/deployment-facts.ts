@@ -1,0 +1,72 @@
+/**
+ * What deployment files say about how the app runs: the server command lines and the settings
+ * that bear on processes, with where each is written. The workspace reads the files
+ * (`workspace/deployment-parsers.ts`); rules read only these facts.
+ */
+import type { Comment } from './facts';
+
+/** A process count as a deployment states it. */
+export interface WorkerCount {
+  /** The count, or its lower bound on a two-CPU machine when it is computed (at least 2 then). */
+  count: number;
+  /** How the file states it when it is not a plain number: `2 × CPUs + 1 workers`, `$WEB_CONCURRENCY (default 4) workers`. */
+  description?: string;
+}
+
+/** Where in a file something is written: 0-based lines, and the text as written, trimmed. */
+export interface Located {
+  line: number;
+  endLine: number;
+  text: string;
+  /** The compose service, Kubernetes workload or Makefile target it belongs to: replicas multiply only their own workers. */
+  group?: string;
+  /** The part of the file it is in is for development: a Makefile `dev` target, a compose service that bind-mounts the source, a Dockerfile `dev` stage. */
+  development?: boolean;
+}
+
+export type ServerName = 'gunicorn' | 'uvicorn' | 'hypercorn';
+
+/** A `gunicorn`/`uvicorn`/`hypercorn` invocation. */
+export interface ServerCommand extends Located {
+  server: ServerName;
+  /** The arguments after the server name. */
+  args: string[];
+  workers?: WorkerCount;
+  /** gunicorn's `-k`/`--worker-class`. */
+  workerClass?: string;
+  reload: boolean;
+  /** gunicorn's `-c`/`--config` file. */
+  config?: string;
+  /** The application it serves, as written: `app.main:app`, `app.main:create_app()`. */
+  application?: string;
+}
+
+/** A setting that bears on processes: `workers = 4`, `WEB_CONCURRENCY=4`, `replicas: 3`, `GUNICORN_CMD_ARGS=…`. */
+export interface DeploymentSetting extends Located {
+  name: 'workers' | 'worker_class' | 'reload' | 'wsgi_app' | 'WEB_CONCURRENCY' | 'GUNICORN_CMD_ARGS' | 'replicas';
+  value: string;
+  /** For `workers`, `WEB_CONCURRENCY` and `replicas`: the count it sets, when it can be read. */
+  processes?: WorkerCount;
+}
+
+export interface DeploymentFileFacts {
+  commands: ServerCommand[];
+  settings: DeploymentSetting[];
+}
+
+export type DeploymentFileKind = 'dockerfile' | 'compose' | 'procfile' | 'shell' | 'makefile' | 'gunicorn-config' | 'python-launcher' | 'kubernetes';
+
+/** One deployment file as read: its path, what it says, and whether it is for development only. */
+export interface DeploymentFileReading {
+  path: string;
+  facts: DeploymentFileFacts;
+  /** `docker-compose.override.yml`, `Dockerfile.dev`, `scripts/dev.sh`: not how production runs. */
+  development: boolean;
+}
+
+/** A deployment file as the engine checks it: what it says, with its text and comments for suppressions and fixes. */
+export interface DeploymentFile extends DeploymentFileReading {
+  kind: DeploymentFileKind;
+  source: string;
+  comments: Comment[];
+}
