@@ -1,6 +1,7 @@
 import { getStaticTOMLValue, parseTOML } from 'toml-eslint-parser';
 import type { AST } from 'toml-eslint-parser';
 import { patternProblem } from './call-pattern';
+import { JsonSyntaxError, parseJsonDocument, plainJson, type JsonNode } from './json-document';
 import { ConfigError, findRule, isSeverity, matchSelector, type CallSetting, type Settings } from './config';
 import type { RuleMeta } from './rule';
 
@@ -160,10 +161,16 @@ export function parseTomlSettings(
   );
   const found = section === 'root' || entries.some((entry) => entry.key.length >= prefix.length);
   if (!found) return undefined;
+  return settingsFrom(
+    entries.map((entry) => ({ ...entry, key: entry.key.slice(prefix.length) })),
+    { file, rules },
+  );
+}
+
+/** Settings from entries whose keys start at Interleave's own section. */
+function settingsFrom(entries: readonly Entry[], context: FieldContext): Settings {
   const settings: Settings = {};
-  const context: FieldContext = { file, rules };
-  for (const entry of entries) {
-    const local = { ...entry, key: entry.key.slice(prefix.length) };
+  for (const local of entries) {
     if (local.key.length === 0) continue;
     const field = FIELDS[local.key[0]!];
     if (!field) fail(local, context, `unknown setting \`${local.key[0]}\` (known: ${Object.keys(FIELDS).sort().join(', ')})`);
@@ -174,4 +181,34 @@ export function parseTomlSettings(
     field(local, settings, context);
   }
   return settings;
+}
+
+/**
+ * Reads Interleave's settings from a \`package.json\`'s \`"interleave"\` object, the same keys as
+ * TOML (\`"severity": { "IL101": "error" }\` for tables). Returns undefined when there is no such
+ * object. Invalid JSON, unknown keys and bad values throw ConfigError with the file and line.
+ */
+export function parseJsonSettings(text: string, file: string, rules: readonly RuleMeta[]): Settings | undefined {
+  let document: JsonNode;
+  try {
+    document = parseJsonDocument(text);
+  } catch (error) {
+    if (error instanceof JsonSyntaxError) throw new ConfigError(`invalid JSON: ${error.message}`, file, error.line);
+    throw error;
+  }
+  const section = document.kind === 'object' ? document.members.find((member) => member.key === 'interleave') : undefined;
+  if (!section) return undefined;
+  const context: FieldContext = { file, rules };
+  if (section.value.kind !== 'object') fail({ key: ['interleave'], value: undefined, line: section.line }, context, '`interleave` must be an object of settings');
+  const entries: Entry[] = [];
+  for (const member of section.value.members) {
+    const value = member.value;
+    if (value.kind === 'object' && TABLE_FIELDS.has(member.key)) {
+      if (value.members.length === 0) continue;
+      for (const inner of value.members) entries.push({ key: [member.key, inner.key], value: plainJson(inner.value), line: inner.line });
+    } else {
+      entries.push({ key: [member.key], value: plainJson(value), line: member.line });
+    }
+  }
+  return settingsFrom(entries, context);
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ConfigError, type Settings } from '../core/config';
-import { parseTomlSettings } from '../core/config-file';
+import { parseJsonSettings, parseTomlSettings } from '../core/config-file';
 import type { RuleMeta } from '../core/rule';
 
 /** Settings read from a configuration file, and where they came from. */
@@ -13,10 +13,13 @@ export interface LoadedSettings {
   directory: string;
 }
 
-const CONFIG_FILES = ['interleave.toml', 'pyproject.toml'] as const;
+const CONFIG_FILES = ['interleave.toml', 'pyproject.toml', 'package.json'] as const;
 
-function sectionOf(file: string): 'tool.interleave' | 'root' {
-  return basename(file) === 'pyproject.toml' ? 'tool.interleave' : 'root';
+/** Interleave's settings in a configuration file, or undefined when a shared file has no section for it. */
+function parseSettings(text: string, file: string, rules: readonly RuleMeta[]): Settings | undefined {
+  const name = basename(file);
+  if (name === 'package.json') return parseJsonSettings(text, file, rules);
+  return parseTomlSettings(text, file, name === 'pyproject.toml' ? 'tool.interleave' : 'root', rules);
 }
 
 function readConfigText(file: string): string {
@@ -29,22 +32,23 @@ function readConfigText(file: string): string {
 
 /**
  * Reads `explicitFile` (`--config`), or else the first configuration found walking up from
- * `startDirectory`: an `interleave.toml`, or a `pyproject.toml` with a `[tool.interleave]` table
- * (a pyproject without one is passed over, as Ruff does). Throws ConfigError for unreadable
- * files, invalid TOML, unknown keys and bad values.
+ * `startDirectory`: an `interleave.toml`, a `pyproject.toml` with a `[tool.interleave]` table, or a
+ * `package.json` with an `"interleave"` object (a pyproject or package.json without one is passed
+ * over, as Ruff does). Throws ConfigError for unreadable files, invalid TOML or JSON, unknown keys
+ * and bad values.
  */
 export function loadSettings(startDirectory: string, rules: readonly RuleMeta[], explicitFile?: string): LoadedSettings {
   if (explicitFile !== undefined) {
     const file = resolve(startDirectory, explicitFile);
-    const settings = parseTomlSettings(readConfigText(file), file, sectionOf(file), rules);
-    if (!settings) throw new ConfigError('has no [tool.interleave] table', file);
+    const settings = parseSettings(readConfigText(file), file, rules);
+    if (!settings) throw new ConfigError(basename(file) === 'package.json' ? 'has no "interleave" section' : 'has no [tool.interleave] table', file);
     return { settings, file, directory: dirname(file) };
   }
   for (let directory = startDirectory; ; directory = dirname(directory)) {
     for (const name of CONFIG_FILES) {
       const file = join(directory, name);
       if (!existsSync(file)) continue;
-      const settings = parseTomlSettings(readConfigText(file), file, sectionOf(file), rules);
+      const settings = parseSettings(readConfigText(file), file, rules);
       if (settings) return { settings, file, directory };
     }
     if (dirname(directory) === directory) return { settings: {}, directory: startDirectory };
