@@ -215,3 +215,34 @@ describe('interleave check: --statistics and --quiet', () => {
     assert.equal((await runCli(['check'], { cwd: root })).stderr, '');
   });
 });
+
+describe('interleave check: deployment files', () => {
+  const fastapiApp = 'from fastapi import FastAPI\n\napp = FastAPI()\n';
+
+  test('reports a Dockerfile line like a source line, in every format, and names it on the command line too', async () => {
+    const root = makeProject({
+      'app/main.py': fastapiApp,
+      Dockerfile: 'FROM python:3.12-slim\nCOPY . /srv\nCMD ["uvicorn", "app.main:app", "--reload"]\n',
+      Procfile: 'web: gunicorn app.main:app\n',
+    });
+    const run = await runCli(['check', '--select', 'IL601,IL602'], { cwd: root });
+    assert.equal(run.status, 1);
+    assert.match(run.stdout, /^Dockerfile:3:1: IL602 \[reload-in-production\] `--reload` in the image's start command/m);
+    assert.match(run.stdout, /^Procfile:1:1: IL601 \[wsgi-worker-for-asgi\] gunicorn runs `app\.main:app`, a FastAPI app \(ASGI\)/m);
+    const json = JSON.parse((await runCli(['check', '--format', 'json', '--select', 'IL602'], { cwd: root })).stdout) as { filename: string; location: { row: number } }[];
+    assert.deepEqual(json.map((hazard) => [hazard.filename, hazard.location.row]), [[join(root, 'Dockerfile'), 3]]);
+    assert.match((await runCli(['check', 'Dockerfile', '--select', 'IL602'], { cwd: root })).stdout, /^Dockerfile:3:1: IL602/);
+  });
+
+  test('honours suppression comments in deployment files, and skips files for development', async () => {
+    const root = makeProject({
+      'app/main.py': fastapiApp,
+      Dockerfile: 'FROM python:3.12-slim\n# interleave: ignore[IL602] -- demo image\nCMD uvicorn app.main:app --reload\n',
+      'docker-compose.override.yml': 'services:\n  api:\n    command: uvicorn app.main:app --reload\n',
+      'ci/config.yml': 'steps:\n  - run: uvicorn app.main:app --reload\n',
+    });
+    const run = await runCli(['check', '--select', 'IL602'], { cwd: root });
+    assert.equal(run.stdout, 'No hazards found.\n');
+    assert.equal(run.stderr, '');
+  });
+});

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyzeText } from '../../test/support/analyze';
+import { analyzeDeploymentText } from '../../test/support/analyze-deployment';
 import { RULES } from '.';
 
 /** Where an example is analysed, by its language: the file's extension picks the frontend. */
@@ -13,12 +14,17 @@ describe('documentation examples', () => {
     const project = meta.code === 'IL103' ? {} : { workers: { count: 1 } };
     meta.docs.examples.forEach((example, index) => {
       const label = `${meta.code} example ${index + 1}${example.framework ? ` (${example.framework})` : ''}`;
+      // A deployment file example is checked as that file of a project with a FastAPI app.
+      const analyze = (text: string) =>
+        example.deploymentFile
+          ? analyzeDeploymentText(example.deploymentFile, text)
+          : analyzeText(text, { project, path: EXAMPLE_PATHS[example.language] });
       it(`${label}: the bad code raises exactly ${meta.code}, once`, async () => {
-        const report = await analyzeText(example.bad, { project, path: EXAMPLE_PATHS[example.language] });
+        const report = await analyze(example.bad);
         assert.deepEqual(report.hazards.map((h) => h.code), [meta.code], report.hazards.map((h) => h.message).join('\n'));
       });
       it(`${label}: the good code raises nothing`, async () => {
-        const report = await analyzeText(example.good, { project, path: EXAMPLE_PATHS[example.language] });
+        const report = await analyze(example.good);
         assert.deepEqual(report.hazards.map((h) => `${h.code} ${h.message}`), []);
       });
     });

@@ -2,6 +2,14 @@ import type { RuleMeta } from '../core/rule';
 
 const FENCE: Record<string, string> = { python: 'python', typescript: 'ts' };
 
+/** The fence of a deployment file example, by its name. */
+function deploymentFence(file: string): string {
+  if (/Dockerfile|Containerfile/.test(file)) return 'dockerfile';
+  if (/\.ya?ml$/.test(file)) return 'yaml';
+  if (/\.py$/.test(file)) return 'python';
+  return /Makefile/.test(file) ? 'make' : 'shell';
+}
+
 /** A rule's documentation as Markdown: the text of `interleave explain` and `docs/rules/*.md`. */
 export function renderRuleMarkdown(meta: RuleMeta): string {
   const { docs } = meta;
@@ -9,7 +17,8 @@ export function renderRuleMarkdown(meta: RuleMeta): string {
     docs.examples
       .map((example) => {
         const label = example.framework ? `${example.framework}:\n\n` : '';
-        return `${label}\`\`\`${FENCE[example.language] ?? ''}\n${example[side].trimEnd()}\n\`\`\``;
+        const fence = example.deploymentFile ? deploymentFence(example.deploymentFile) : (FENCE[example.language] ?? '');
+        return `${label}\`\`\`${fence}\n${example[side].trimEnd()}\n\`\`\``;
       })
       .join('\n\n');
   return [

@@ -12,11 +12,13 @@ import { missingCleanup } from './missing-cleanup';
 import { ormLostUpdate } from './orm-lost-update';
 import { perProcessState } from './per-process-state';
 import { perRequestClient } from './per-request-client';
+import { reloadInProduction } from './reload-in-production';
 import { syncPrimitiveInAsync } from './sync-primitive-in-async';
 import { threadpoolRace } from './threadpool-race';
 import { unawaitedCoroutine } from './unawaited-coroutine';
 import { unboundedFanout } from './unbounded-fanout';
 import { unmanagedThread } from './unmanaged-thread';
+import { wsgiWorkerForAsgi } from './wsgi-worker-for-asgi';
 
 /** Every rule, sorted by code. A test fails when a rule file is not listed here. */
 export const RULES: readonly Rule[] = [
@@ -38,4 +40,6 @@ export const RULES: readonly Rule[] = [
   loopReentry,
   cachedCoroutine,
   unboundedFanout,
+  wsgiWorkerForAsgi,
+  reloadInProduction,
 ];

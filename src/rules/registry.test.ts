@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fixtureFiles, parseExpectations, readFixture } from '../../test/support/fixture-expectations';
+import {
+  caseFiles,
+  deploymentFixtureCases,
+  fixtureFiles,
+  parseDeploymentExpectations,
+  parseExpectations,
+  readFixture,
+} from '../../test/support/fixture-expectations';
 import { renderGeneratedDocs } from './generated-docs';
 import { RULES } from '.';
 
@@ -22,7 +29,7 @@ describe('rule registry', () => {
     }
   });
 
-  for (const { meta } of RULES) {
+  for (const { meta, checkDeployment } of RULES) {
     it(`${meta.code} has every documentation section and an example per language`, () => {
       for (const section of ['whatItDoes', 'whyIsThisBad', 'fixSafety', 'whenNotToUse'] as const) {
         assert.ok(meta.docs[section].trim().length > 40, `${meta.code} docs.${section}`);
@@ -34,6 +41,19 @@ describe('rule registry', () => {
     });
 
     it(`${meta.code} has fixtures with at least as many negative cases as positive ones`, () => {
+      if (checkDeployment) {
+        // Deployment rules' fixtures are projects: every file of every case counts.
+        let positives = 0;
+        let negatives = 0;
+        for (const file of deploymentFixtureCases(meta.name).flatMap(caseFiles)) {
+          const { expected, negatives: ok } = parseDeploymentExpectations(readFixture(file));
+          positives += [...expected.values()].filter((codes) => codes.includes(meta.code)).length;
+          negatives += ok.size;
+        }
+        assert.ok(positives > 0, `${meta.code} has no positive deployment fixtures`);
+        assert.ok(negatives >= positives, `${meta.code} deployment: ${negatives} negatives < ${positives} positives`);
+        return;
+      }
       for (const language of meta.languages) {
         let positives = 0;
         let negatives = 0;

@@ -44,3 +44,47 @@ export function fixtureFiles(language: string, ruleName: string): string[] {
 export function readFixture(path: string): string {
   return readFileSync(path, 'utf8');
 }
+
+/** Deployment fixtures: test/fixtures/deployment/<rule-name>/<case>/, each case a small project. */
+export const DEPLOYMENT_FIXTURES_ROOT = join(FIXTURES_ROOT, 'deployment');
+
+const NEXT_LINE = /^\s*#\s*next-line:\s*(OK\b|(?:IL\d{3})(?:\s*,\s*IL\d{3})*)/;
+
+/**
+ * Expectations in a deployment file: a trailing `# IL601` or `# OK` where the format allows
+ * comments after code, and `# next-line: IL602` / `# next-line: OK` on a line of its own for the
+ * next line that is not a comment (a Dockerfile has no trailing comments).
+ */
+export function parseDeploymentExpectations(source: string): FixtureExpectations {
+  const lines = source.split(/\r?\n/);
+  const { expected, negatives } = parseExpectations(lines.map((line) => (NEXT_LINE.test(line) ? '' : line)).join('\n'));
+  lines.forEach((text, index) => {
+    const marker = NEXT_LINE.exec(text)?.[1];
+    if (!marker) return;
+    let target = index + 1;
+    while (target < lines.length && /^\s*#/.test(lines[target]!)) target++;
+    if (marker.startsWith('OK')) negatives.add(target);
+    else expected.set(target, marker.split(/\s*,\s*/));
+  });
+  return { expected, negatives };
+}
+
+/** The case directories of a deployment rule's fixtures. */
+export function deploymentFixtureCases(ruleName: string): string[] {
+  const dir = join(DEPLOYMENT_FIXTURES_ROOT, ruleName);
+  try {
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => join(dir, entry.name))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+/** Every file of a fixture case, recursively, sorted. */
+export function caseFiles(root: string): string[] {
+  return readdirSync(root, { withFileTypes: true })
+    .flatMap((entry) => (entry.isDirectory() ? caseFiles(join(root, entry.name)) : [join(root, entry.name)]))
+    .sort();
+}
