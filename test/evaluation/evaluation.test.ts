@@ -2,14 +2,25 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { scoreCorpus } from './score';
 
-// The corpus was written blind to the implementation (see README.md). Recall per rule must stay
-// at or above 90%, and no labelled non-hazard may be reported.
-describe('blind evaluation corpus', () => {
-  it('finds at least 90% of the labelled race hazards per rule and none of the non-hazards', async () => {
-    const scores = await scoreCorpus(['IL101', 'IL102', 'IL103', 'IL104']);
+// Both corpora were written blind to the implementation (see README.md files). No labelled
+// non-hazard may be reported by the rule it imitates, and recall must not drop below what was
+// measured: the tuning corpus (python/, 116 race hazards) is at 100%, the held-out corpus
+// (holdout/python/, 170 hazards over all Python rules of issues 2-4) at 98.8% on its first run.
+describe('blind evaluation corpora', () => {
+  it('finds every labelled race hazard of the tuning corpus and none of its non-hazards', async () => {
+    const scores = await scoreCorpus('python', ['IL101', 'IL102', 'IL103', 'IL104']);
     for (const score of scores.values()) {
-      assert.ok(score.found / score.labelled >= 0.9, `${score.code}: ${score.found}/${score.labelled}\n${score.missed.join('\n')}`);
+      assert.deepEqual(score.missed, [], `${score.code}: ${score.found}/${score.labelled}`);
       assert.deepEqual(score.falsePositives, [], `${score.code} reports labelled non-hazards`);
     }
+  });
+
+  it('finds at least 98% of the held-out corpus hazards and none of its non-hazards', async () => {
+    const codes = ['IL101', 'IL102', 'IL103', 'IL104', 'IL201', 'IL202', 'IL203', 'IL204', 'IL301', 'IL302', 'IL303', 'IL401', 'IL402', 'IL403', 'IL404', 'IL405'];
+    const scores = [...(await scoreCorpus('holdout/python', codes)).values()];
+    const found = scores.reduce((sum, score) => sum + score.found, 0);
+    const labelled = scores.reduce((sum, score) => sum + score.labelled, 0);
+    assert.ok(found / labelled >= 0.98, `${found}/${labelled}\n${scores.flatMap((s) => s.missed).join('\n')}`);
+    assert.deepEqual(scores.flatMap((score) => score.falsePositives), []);
   });
 });
