@@ -175,7 +175,9 @@ function examples(list: RuleExample[]): HTMLElement {
   const panels = list.map((example, index) =>
     html(
       'div',
-      { class: 'example', role: list.length > 1 ? 'tabpanel' : 'group', id: `example-${index}`, 'aria-labelledby': `example-tab-${index}` },
+      list.length > 1
+        ? { class: 'example', role: 'tabpanel', id: `example-${index}`, 'aria-labelledby': `example-tab-${index}` }
+        : { class: 'example', role: 'group', 'aria-label': 'Example' },
       html('figure', { class: 'bad' }, html('figcaption', {}, 'Flagged'), html('pre', {}, html('code', {}, example.bad.trim()))),
       html('figure', { class: 'good' }, html('figcaption', {}, 'Instead'), html('pre', {}, html('code', {}, example.good.trim()))),
     ),

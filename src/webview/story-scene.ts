@@ -15,7 +15,6 @@ export type ShapeRole =
   | 'code'
   | 'value'
   | 'lost'
-  | 'loop'
   | 'running'
   | 'blocked'
   | 'queued'
@@ -173,7 +172,7 @@ function interleavingScene(story: Extract<HazardStory, { kind: 'lost-update' | '
   const top = 44;
   const shapes: SceneShape[] = [
     { kind: 'text', role: 'heading', from: 0, x: laneX[0] + laneWidth / 2, y: 22, text: a, anchor: 'middle' },
-    { kind: 'text', role: 'heading', from: 0, x: valueX, y: 22, ...fitText(story.state, 12), anchor: 'middle' },
+    { kind: 'text', role: 'heading', from: 0, x: valueX, y: 22, ...fitText(story.state, 17), anchor: 'middle' },
     { kind: 'text', role: 'heading', from: 0, x: laneX[1] + laneWidth / 2, y: 22, text: b, anchor: 'middle' },
     { kind: 'line', role: 'lane', from: 0, x1: valueX, y1: 32, x2: valueX, y2: top + events.length * rowHeight },
   ];

@@ -4,7 +4,7 @@
  * folders, and stopped with its whole process group (extension hosts outlive the main process).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,7 +97,10 @@ export async function startCodeServer({ workspace, vsix, port }: CodeServerOptio
   let output = '';
   server.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   server.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const stop = (): Promise<void> => stopGroup(server);
+  const stop = async (): Promise<void> => {
+    await stopGroup(server);
+    rmSync(home, { recursive: true, force: true });
+  };
   try {
     await waitForHealth(chosenPort, server);
   } catch (error) {

@@ -4,7 +4,7 @@
  *   npm run sandbox [-- --port 8080]
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,9 +18,12 @@ async function main(): Promise<void> {
   execFileSync(process.execPath, [join(REPOSITORY, 'scripts', 'package-vsix.mjs'), '--out', vsix], { stdio: 'inherit' });
   const workspace = copyExampleApp(scratch);
   const server = await startCodeServer({ workspace, vsix, port: Number(values.port) });
-  console.log(`\nVS Code with Interleave: ${server.url}\nThe example app is a copy in ${workspace}. Ctrl+C stops the server.`);
+  console.log(`\nVS Code with Interleave: ${server.url}\nThe example app is a copy in ${workspace}; Ctrl+C stops the server and deletes it.`);
   const stop = (): void => {
-    void server.stop().then(() => process.exit(0));
+    void server.stop().then(() => {
+      rmSync(scratch, { recursive: true, force: true });
+      process.exit(0);
+    });
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -6,7 +6,7 @@
  * Needs `npm run build` first (npm test's pretest does it), Chromium and code-server.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -18,12 +18,13 @@ import { launchBrowser } from './workbench';
 describe('Interleave through the VS Code API, inside the extension host', { timeout: 240_000 }, () => {
   let server: CodeServer | undefined;
   let browser: BrowserContext | undefined;
+  let scratch: string;
   let suite: string;
   let workspace: string;
 
   before(async () => {
     assertEndToEndTools();
-    const scratch = mkdtempSync(join(tmpdir(), 'interleave-in-host-'));
+    scratch = mkdtempSync(join(tmpdir(), 'interleave-in-host-'));
     suite = join(scratch, 'suite.js');
     await build({
       entryPoints: [join(import.meta.dirname, 'in-host', 'suite.ts')],
@@ -37,12 +38,13 @@ describe('Interleave through the VS Code API, inside the extension host', { time
     });
     workspace = copyExampleApp(scratch);
     server = await startCodeServer({ workspace });
-    browser = await launchBrowser();
+    browser = await launchBrowser(scratch);
   });
 
   after(async () => {
     await browser?.close();
     await server?.stop();
+    if (scratch) rmSync(scratch, { recursive: true, force: true, maxRetries: 5 });
   });
 
   it('passes every in-host check', async () => {

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -55,18 +55,19 @@ describe('Interleave in VS Code (code-server + Chromium)', { timeout: 300_000 },
   let server: CodeServer | undefined;
   let browser: BrowserContext | undefined;
   let page: Page;
+  let scratch: string;
   let workspace: string;
   const dialogs: string[] = [];
 
   before(async () => {
     assertEndToEndTools();
-    const scratch = mkdtempSync(join(tmpdir(), 'interleave-ui-'));
+    scratch = mkdtempSync(join(tmpdir(), 'interleave-ui-'));
     const vsix = join(scratch, 'interleave.vsix');
     execFileSync(process.execPath, [join(REPOSITORY, 'scripts', 'package-vsix.mjs'), '--out', vsix], { stdio: 'pipe' });
     workspace = copyExampleApp(scratch);
     writeFileSync(join(workspace, 'app', 'probe.py'), PROBE_MODULE);
     server = await startCodeServer({ workspace, vsix });
-    browser = await launchBrowser();
+    browser = await launchBrowser(scratch);
     page = browser.pages()[0] ?? (await browser.newPage());
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
@@ -78,6 +79,7 @@ describe('Interleave in VS Code (code-server + Chromium)', { timeout: 300_000 },
   after(async () => {
     await browser?.close();
     await server?.stop();
+    if (scratch) rmSync(scratch, { recursive: true, force: true, maxRetries: 5 });
   });
 
   it('underlines the await race in admin.py and lists it in Problems', async () => {

@@ -2,16 +2,16 @@
  * Driving code-server's workbench from Debian's Chromium as a person would: keyboard shortcuts,
  * the command palette, and what is on screen.
  */
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
 import { CHROMIUM, REPOSITORY } from './code-server';
 
 export const SCREENSHOTS = join(REPOSITORY, 'test-results', 'vscode');
 
-export async function launchBrowser(): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'interleave-chromium-')), {
+/** Chromium with a fresh profile in `scratch` (deleted with it, once the browser has closed). */
+export async function launchBrowser(scratch: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(join(scratch, 'chromium-profile'), {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1400, height: 900 },
