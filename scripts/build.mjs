@@ -3,9 +3,9 @@
 // with esbuild, next to the two wasm files the Python parser loads at run time
 // (src/python/parser.ts looks beside the bundle first).
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
 const dist = join(root, 'dist');
@@ -83,4 +83,13 @@ for (const { outputFiles = [] } of results) {
 
 for (const wasm of ['web-tree-sitter/web-tree-sitter.wasm', 'tree-sitter-python/tree-sitter-python.wasm']) {
   replaceFile(join(dist, basename(wasm)), (temporary) => copyFileSync(require.resolve(wasm), temporary));
+}
+
+// The TypeScript compiler, which the TypeScript frontend loads from dist/typescript/ on first use
+// (src/typescript/compiler.ts) rather than from every bundle; its lib.*.d.ts files sit beside it
+// because a Program looks for them there.
+const typescriptLib = dirname(require.resolve('typescript'));
+mkdirSync(join(dist, 'typescript'), { recursive: true });
+for (const file of readdirSync(typescriptLib).filter((name) => name === 'typescript.js' || /^lib\..*\.d\.ts$/.test(name))) {
+  replaceFile(join(dist, 'typescript', file), (temporary) => copyFileSync(join(typescriptLib, file), temporary));
 }

@@ -16,10 +16,12 @@ let loaded: TypeScriptApi | undefined;
  * copy to `extractTypeScriptFacts` instead: syntax kinds differ between compiler versions.
  */
 export function loadTypeScript(): TypeScriptApi {
-  if (!loaded) {
-    const load = createRequire(__filename);
-    const bundled = join(__dirname, 'typescript', 'typescript.js');
-    loaded = load(existsSync(bundled) ? bundled : 'typescript') as TypeScriptApi;
-  }
+  loaded ??= loadBundledOrInstalled();
   return loaded;
+}
+
+function loadBundledOrInstalled(): TypeScriptApi {
+  const load = createRequire(__filename);
+  const bundled = join(__dirname, 'typescript', 'typescript.js');
+  return load(existsSync(bundled) ? bundled : 'typescript') as TypeScriptApi;
 }

@@ -3,6 +3,7 @@ import { checkModule, type CheckOptions, type ModuleReport, type ParsedModule } 
 import type { Language } from '../core/facts';
 import { analyzePython, loadPythonParser } from '../python/frontend';
 import { analyzeTypeScript } from '../typescript/frontend';
+import type { TypeScriptProjects } from '../typescript/program';
 
 /**
  * Loads every frontend's parser; call once before `analyzeSource`. The TypeScript compiler loads
@@ -35,12 +36,17 @@ export function moduleNameFor(path: string, root: string): string {
   return parts.join('.') || '__main__';
 }
 
-export function parseSource(path: string, text: string, moduleName: string): ParsedModule | undefined {
+/**
+ * Parses a file's text into facts. With `typescript`, a TypeScript or JavaScript file that belongs
+ * to a project with a `tsconfig.json` is analysed with its Program's type checker (when the
+ * Program read the same text); otherwise from its syntax alone.
+ */
+export function parseSource(path: string, text: string, moduleName: string, typescript?: TypeScriptProjects): ParsedModule | undefined {
   switch (languageOf(path)) {
     case 'python':
       return analyzePython(text, path, moduleName);
     case 'typescript':
-      return analyzeTypeScript(text, path, moduleName);
+      return typescript?.forFile(path)?.analyze(path, text, moduleName) ?? analyzeTypeScript(text, path, moduleName);
     default:
       return undefined;
   }

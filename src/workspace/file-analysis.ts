@@ -6,7 +6,9 @@ import type { Range } from '../core/facts';
 import { compareHazards, type Hazard } from '../core/hazard';
 import type { ProjectFacts, Rule } from '../core/rule';
 import { RULES } from '../rules';
+import { TypeScriptProjects } from '../typescript/program';
 import { parseSource } from './analyze';
+import { ModuleNamer } from './module-root';
 import { deploymentKindOf, parseDeploymentFile } from './deployment-parsers';
 import { readSourceFile } from './source-file';
 
@@ -69,7 +71,7 @@ function deploymentFileOf(path: string, text: string, projectRoot: string | unde
 }
 
 /** Never throws: an unreadable file is skipped with a reason, a parser crash becomes a problem. */
-function prepareFile(task: FileTask, maxFileSize: number, projectRoot?: string): PreparedFile {
+function prepareFile(task: FileTask, maxFileSize: number, projectRoot: string | undefined, typescript: TypeScriptProjects): PreparedFile {
   const outcome: FileOutcome = { path: task.path, lines: 0, hazards: [], problems: [], syntaxErrors: [] };
   let text: string;
   try {
@@ -81,7 +83,7 @@ function prepareFile(task: FileTask, maxFileSize: number, projectRoot?: string):
   }
   outcome.lines = countLines(text);
   try {
-    const parsed = parseSource(task.path, text, task.moduleName);
+    const parsed = parseSource(task.path, text, task.moduleName, typescript);
     const deployment = deploymentFileOf(task.path, text, projectRoot);
     if (!parsed && !deployment) return { outcome: { ...outcome, skipped: 'not a file type Interleave analyses' } };
     if (parsed) outcome.syntaxErrors = parsed.facts.syntaxErrors;
@@ -108,14 +110,18 @@ export class FileAnalyzer {
   private readonly prepared = new Map<string, PreparedFile>();
   private readonly summarizing: Rule[];
   private project: ProjectFacts;
+  /** TypeScript Programs of the run, built when a file under a tsconfig.json is first read. */
+  private readonly typescript: TypeScriptProjects;
 
   constructor(private readonly settings: FileAnalysisSettings) {
     this.summarizing = crossFileRules(settings.config);
     this.project = settings.project;
+    const namer = new ModuleNamer();
+    this.typescript = new TypeScriptProjects((path) => namer.moduleName(path));
   }
 
   summarize(task: FileTask): ModuleSummaries | undefined {
-    const prepared = prepareFile(task, this.settings.maxFileSize, this.settings.projectRoot);
+    const prepared = prepareFile(task, this.settings.maxFileSize, this.settings.projectRoot, this.typescript);
     this.prepared.set(task.path, prepared);
     return prepared.parsed && summarizeModule(prepared.parsed, this.summarizing);
   }
@@ -125,7 +131,7 @@ export class FileAnalyzer {
   }
 
   check(task: FileTask): FileOutcome {
-    const prepared = this.prepared.get(task.path) ?? prepareFile(task, this.settings.maxFileSize, this.settings.projectRoot);
+    const prepared = this.prepared.get(task.path) ?? prepareFile(task, this.settings.maxFileSize, this.settings.projectRoot, this.typescript);
     this.prepared.delete(task.path);
     const { outcome, text, parsed, deployment } = prepared;
     if (!parsed && !deployment) return outcome;
