@@ -195,4 +195,20 @@ describe('Interleave in VS Code (code-server + Chromium)', { timeout: 300_000 },
     await screenshot(page, '12-xss-probe-as-text');
     assert.deepEqual(dialogs, [], 'no script from the probe ran');
   });
+
+  it('walks a new user through opening a copy of the example app', async () => {
+    await runCommand(page, 'Welcome: Open Walkthrough...');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Get started with Interleave' }).first().click();
+    const open = page.getByRole('button', { name: 'Open the example app' }).last();
+    await open.waitFor();
+    await screenshot(page, '13-walkthrough');
+    const opened = browser?.waitForEvent('page');
+    await open.click();
+    const example = await opened;
+    assert.ok(example);
+    // A copy in the extension's storage, never the installed extension's own files.
+    assert.match(decodeURIComponent(example.url()), /globalStorage\/interleave-dev\.interleave\/fastapi-shop$/);
+    await example.locator('.explorer-folders-view', { hasText: 'gunicorn.conf.py' }).waitFor({ timeout: 60_000 });
+    await example.close();
+  });
 });
