@@ -282,7 +282,7 @@ export class HandlerDetector {
     }
     if (!ROUTE_METHODS.has(method) || (method === 'on' && framework !== 'hono')) return;
     const hasPath = first !== undefined && (api.isStringLiteralLike(first) || api.isTemplateExpression(first) || api.isArrayLiteralExpression(first) || api.isRegularExpressionLiteral(first));
-    if (!hasPath && method !== 'use') return;
+    if (!hasPath && method !== 'use' && !this.isRouteChain(receiver)) return;
     const methods = HTTP_VERBS.has(method) ? [method.toUpperCase()] : method === 'del' ? ['DELETE'] : undefined;
     for (const argument of hasPath ? args.slice(1) : args) {
       const value = unwrap(this.context, argument);
@@ -293,6 +293,15 @@ export class HandlerDetector {
       }
       for (const fn of this.handlerFunctions(argument)) this.assign(fn, 'route', framework, methods);
     }
+  }
+
+  /** `app.route('/x')` and the verbs chained on it: the path is the chain's, not the handler's. */
+  private isRouteChain(receiver: ts.Expression): boolean {
+    const { ts: api } = this.context;
+    const node = unwrap(this.context, receiver);
+    if (!api.isCallExpression(node) || !api.isPropertyAccessExpression(node.expression)) return false;
+    const method = node.expression.name.text;
+    return method === 'route' || (HTTP_VERBS.has(method) && this.isRouteChain(node.expression.expression));
   }
 
   /** Fastify's `route({ method, url, handler })` and route options objects. */
