@@ -41,6 +41,9 @@ async def probe() -> None:
     seen = hits["count"]  # ${XSS_PROBE}
     await audit("${XSS_PROBE}")
     hits["count"] = seen + 1
+
+
+RETRIES = 3  # interleave: ignore[IL103] -- highlighted as a directive
 `;
 
 /** The 1-based line and column where `text` first occurs in a workspace file. */
@@ -196,12 +199,25 @@ describe('Interleave in VS Code (code-server + Chromium)', { timeout: 300_000 },
     assert.deepEqual(dialogs, [], 'no script from the probe ran');
   });
 
+  it('highlights suppression comments apart from the rest of the comment', async () => {
+    await openFile(page, 'app/probe.py');
+    const line = page.locator('.monaco-editor .view-line', { hasText: 'interleave: ignore' }).first();
+    await line.waitFor();
+    const classOf = async (text: string): Promise<string> =>
+      (await line.locator('span span', { hasText: new RegExp(`^${text}$`) }).first().getAttribute('class')) ?? '';
+    const comment = await classOf('#\\s');
+    assert.notEqual(await classOf('interleave'), comment);
+    assert.notEqual(await classOf('IL103'), comment);
+    await line.scrollIntoViewIfNeeded();
+    await screenshot(page, '13-suppression-comment');
+  });
+
   it('walks a new user through opening a copy of the example app', async () => {
     await runCommand(page, 'Welcome: Open Walkthrough...');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Get started with Interleave' }).first().click();
     const open = page.getByRole('button', { name: 'Open the example app' }).last();
     await open.waitFor();
-    await screenshot(page, '13-walkthrough');
+    await screenshot(page, '14-walkthrough');
     const opened = browser?.waitForEvent('page');
     await open.click();
     const example = await opened;
