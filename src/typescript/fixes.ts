@@ -20,10 +20,15 @@ function contains(outer: Range, inner: Range): boolean {
  * well-formed equivalent here, so those fixes are not offered.
  */
 export class TypeScriptFixBuilder implements FixBuilder {
+  /** Where an added import goes, and in which form: read from the syntax tree now, so the tree is not kept. */
+  private readonly importSite: ImportSite;
+
   constructor(
-    private readonly context: SyntaxContext,
+    context: SyntaxContext,
     private readonly facts: ModuleFacts,
-  ) {}
+  ) {
+    this.importSite = importSiteOf(context);
+  }
 
   wrapInLock(): undefined {
     return undefined;
@@ -96,21 +101,33 @@ export class TypeScriptFixBuilder implements FixBuilder {
       this.facts.state.some((state) => state.root === name) ||
       this.facts.functions.some((fn) => fn.name === name || fn.params.some((param) => param.name === name));
     if (taken) return undefined;
-    const { ts: api, sourceFile } = this.context;
-    const statements = sourceFile.statements;
-    const imports = statements.filter((statement) => api.isImportDeclaration(statement) || api.isImportEqualsDeclaration(statement) || isRequire(this.context, statement));
-    const commonJs = !statements.some((statement) => api.isImportDeclaration(statement)) && (/\.c[jt]s$/.test(sourceFile.fileName) || imports.length > 0);
+    const { afterImports, firstStatement, commonJs } = this.importSite;
     const line = commonJs ? `const { ${name} } = require('node:${bare}');` : `import { ${name} } from 'node:${bare}';`;
-    const last = imports[imports.length - 1];
-    if (last) {
-      edits.push({ range: point(positionAt(this.context, last.end)), newText: `\n${line}` });
-    } else {
-      const first = statements[0];
-      const start = first ? positionAt(this.context, first.getStart(sourceFile)) : { line: 0, character: 0 };
-      edits.push({ range: point({ line: start.line, character: 0 }), newText: `${line}\n` });
-    }
+    if (afterImports) edits.push({ range: point(afterImports), newText: `\n${line}` });
+    else edits.push({ range: point({ line: firstStatement.line, character: 0 }), newText: `${line}\n` });
     return name;
   }
+}
+
+interface ImportSite {
+  /** The end of the last import (or top-level `require`), when there is one. */
+  afterImports?: Range['start'];
+  firstStatement: Range['start'];
+  /** The module imports with `require`, not `import`. */
+  commonJs: boolean;
+}
+
+function importSiteOf(context: SyntaxContext): ImportSite {
+  const { ts: api, sourceFile } = context;
+  const statements = sourceFile.statements;
+  const imports = statements.filter((statement) => api.isImportDeclaration(statement) || api.isImportEqualsDeclaration(statement) || isRequire(context, statement));
+  const last = imports[imports.length - 1];
+  const first = statements[0];
+  return {
+    ...(last && { afterImports: positionAt(context, last.end) }),
+    firstStatement: first ? positionAt(context, first.getStart(sourceFile)) : { line: 0, character: 0 },
+    commonJs: !statements.some((statement) => api.isImportDeclaration(statement)) && (/\.c[jt]s$/.test(sourceFile.fileName) || imports.length > 0),
+  };
 }
 
 /** `const x = require('…')` at the top of a module. */

@@ -443,9 +443,13 @@ class ModuleFactsBuilder {
       for (const comment of api.getLeadingCommentRanges(text, position) ?? []) found.set(comment.pos, comment);
     };
     collect(0);
+    // Comments sit between statements, members and properties (trailing or on lines of their
+    // own, up to the next token): the trivia around those nodes holds them all.
     forEachDescendant(this.context, sourceFile, (node) => {
-      collect(node.pos);
-      collect(node.end);
+      if (api.isStatement(node) || api.isClassElement(node) || api.isObjectLiteralElement(node) || api.isCaseOrDefaultClause(node) || api.isTypeElement(node)) {
+        collect(node.pos);
+        collect(node.end);
+      }
       return true;
     });
     collect(sourceFile.endOfFileToken.pos);

@@ -86,6 +86,8 @@ const SHUTDOWN_SIGNALS = new Set(['SIGTERM', 'SIGINT', 'beforeExit', 'exit']);
 const FASTIFY_REQUEST_HOOKS = new Set(['onRequest', 'preParsing', 'preValidation', 'preHandler', 'preSerialization', 'onSend', 'onResponse', 'onError', 'onTimeout']);
 const TIMERS = new Set(['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask', 'process.nextTick']);
 const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'addEventListener']);
+/** Every method name a registration is called by: other calls are passed over at once. */
+const REGISTRATION_METHODS = new Set([...ROUTE_METHODS, ...LISTENER_METHODS, 'register', 'addHook', 'route']);
 const NEXT_ROUTE_FILE = /(^|[\\/])app[\\/](.+[\\/])?route\.[cm]?[jt]sx?$/;
 const NEXT_API_FILE = /(^|[\\/])pages[\\/]api[\\/]/;
 
@@ -228,13 +230,15 @@ export class HandlerDetector {
 
   private detect(): void {
     const { ts: api } = this.context;
+    const functions: FunctionNode[] = [];
     forEachDescendant(this.context, this.context.sourceFile, (node) => {
       if (api.isCallExpression(node)) this.detectCall(node);
       else if (api.isClassDeclaration(node) || api.isClassExpression(node)) this.detectClass(node);
+      else if (isFunctionNode(this.context, node)) functions.push(node);
       return true;
     });
     this.detectNextRoutes();
-    this.detectBySignature();
+    for (const fn of functions) if (!this.roles.has(fn)) this.detectBySignature(fn);
   }
 
   private detectCall(call: ts.CallExpression): void {
@@ -254,6 +258,7 @@ export class HandlerDetector {
     }
     if (!api.isPropertyAccessExpression(callee)) return;
     const method = callee.name.text;
+    if (!REGISTRATION_METHODS.has(method)) return;
     const receiver = callee.expression;
     if (LISTENER_METHODS.has(method)) {
       this.detectListener(call, receiver);
@@ -423,20 +428,16 @@ export class HandlerDetector {
    * are typed as the framework's request or response (`(req: Request, res: Response)`), or, by
    * Express's convention, named `req` and `res`.
    */
-  private detectBySignature(): void {
+  private detectBySignature(node: FunctionNode): void {
     const { ts: api } = this.context;
-    forEachDescendant(this.context, this.context.sourceFile, (node) => {
-      if (!isFunctionNode(this.context, node) || this.roles.has(node)) return true;
-      const parameters = node.parameters;
-      let framework: Framework | undefined;
-      for (const parameter of parameters.slice(0, 2)) {
-        const type = parameter.type && api.isTypeReferenceNode(parameter.type) ? this.scope.qualifyEntityName(parameter.type.typeName) : undefined;
-        framework ??= type ? REQUEST_TYPES.get(type) : undefined;
-      }
-      const names = parameters.map((parameter) => (api.isIdentifier(parameter.name) ? parameter.name.text : ''));
-      const conventional = names[0] === 'req' && names[1] === 'res';
-      if (framework || conventional) this.assign(node, 'route', framework ?? (this.frameworks.has('express') ? 'express' : undefined));
-      return true;
-    });
+    const parameters = node.parameters;
+    let framework: Framework | undefined;
+    for (const parameter of parameters.slice(0, 2)) {
+      const type = parameter.type && api.isTypeReferenceNode(parameter.type) ? this.scope.qualifyEntityName(parameter.type.typeName) : undefined;
+      framework ??= type ? REQUEST_TYPES.get(type) : undefined;
+    }
+    const names = parameters.map((parameter) => (api.isIdentifier(parameter.name) ? parameter.name.text : ''));
+    const conventional = names[0] === 'req' && names[1] === 'res';
+    if (framework || conventional) this.assign(node, 'route', framework ?? (this.frameworks.has('express') ? 'express' : undefined));
   }
 }

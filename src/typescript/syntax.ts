@@ -140,15 +140,14 @@ export function forEachDescendant(context: SyntaxContext, root: ts.Node, visit: 
   const push = (node: ts.Node) => {
     stack.push(node);
   };
+  let from = 0;
   context.ts.forEachChild(root, push);
-  stack.reverse();
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (!visit(node)) continue;
-    const children: ts.Node[] = [];
-    context.ts.forEachChild(node, (child) => {
-      children.push(child);
-    });
-    for (let index = children.length - 1; index >= 0; index--) stack.push(children[index]!);
+  for (;;) {
+    // Children were pushed in source order: reverse the new ones so the first is visited first.
+    for (let low = from, high = stack.length - 1; low < high; low++, high--) [stack[low], stack[high]] = [stack[high]!, stack[low]!];
+    const node = stack.pop();
+    if (!node) return;
+    from = stack.length;
+    if (visit(node)) context.ts.forEachChild(node, push);
   }
 }
