@@ -149,7 +149,9 @@ export class ModuleScope {
       const clause = statement.exportClause;
       if (!module || !clause || !api.isNamedExports(clause)) return;
       for (const element of clause.elements) {
-        this.imports.set(element.name.text, `${module}.${(element.propertyName ?? element.name).text}`);
+        const target = `${module}.${(element.propertyName ?? element.name).text}`;
+        this.imports.set(element.name.text, target);
+        this.importFacts.push({ local: element.name.text, target, range: rangeOf(this.context, statement) });
       }
       return;
     }
