@@ -31,7 +31,7 @@ export const CHECK_OPTIONS = {
   select: { type: 'string', multiple: true, value: 'RULES', description: 'Only these rules (codes, prefixes, names or ALL), comma-separated' },
   'extend-select': { type: 'string', multiple: true, value: 'RULES', description: 'Rules to enable on top of the selection' },
   ignore: { type: 'string', multiple: true, value: 'RULES', description: 'Rules to disable' },
-  config: { type: 'string', value: 'FILE', description: 'Use this interleave.toml or pyproject.toml instead of searching for one' },
+  config: { type: 'string', value: 'FILE', description: 'Use this interleave.toml, pyproject.toml or package.json instead of searching for one' },
   'exit-zero': { type: 'boolean', description: 'Exit with 0 even when hazards are found' },
   statistics: { type: 'boolean', description: 'Print hazard counts per rule and throughput instead of each hazard' },
   'force-exclude': { type: 'boolean', description: 'Apply exclude patterns to paths named on the command line too' },
@@ -44,7 +44,7 @@ export const CHECK_OPTIONS = {
 
 export const CHECK_HELP = helpText(
   'interleave check [OPTIONS] [PATH]...',
-  'Check Python files, and the deployment files that run them, for concurrency hazards. PATH defaults to the current directory.\n' +
+  'Check Python, TypeScript and JavaScript files, and the deployment files that run them, for concurrency hazards. PATH defaults to the current directory.\n' +
     'Exit status: 0 no hazards, 1 hazards found, 2 usage or configuration error.',
   CHECK_OPTIONS,
 );

@@ -10,7 +10,7 @@ export { ExitStatus, type CliIO } from './cli-io';
 
 const COMMAND_HELP: Record<string, string> = { check: CHECK_HELP, explain: EXPLAIN_HELP, rules: RULES_HELP, lsp: LSP_HELP };
 
-const MAIN_HELP = `Interleave finds concurrency hazards in async Python web handlers (FastAPI, Starlette, aiohttp).
+const MAIN_HELP = `Interleave finds concurrency hazards in async web handlers: Python (FastAPI, Starlette, aiohttp) and TypeScript/JavaScript (Express, Fastify, NestJS, Koa, Hono, Next.js).
 
 Usage: interleave <COMMAND> [OPTIONS]
 
