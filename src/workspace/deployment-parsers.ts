@@ -442,6 +442,55 @@ export function parseUvicornRun(text: string): DeploymentFileFacts {
   return facts;
 }
 
+// ---------------------------------------------------------------- Node process managers
+
+/** PM2's `instances`: a number, or `max`/`0`/`-1` for one process per CPU. */
+function pm2Instances(value: string): WorkerCount | undefined {
+  const text = unquote(value.trim());
+  if (text === 'max' || text === '0' || text === '-1') return { count: CPUS_ASSUMED, description: 'one PM2 instance per CPU' };
+  return /^\d+$/.test(text) ? { count: Number(text), description: `${text} PM2 instances` } : undefined;
+}
+
+/**
+ * A PM2 ecosystem file (`ecosystem.config.js`, `pm2.json`, `process.yml`): each app's
+ * `instances`, the processes PM2 runs it in (in cluster mode, or forked).
+ */
+export function parsePm2Config(text: string): DeploymentFileFacts {
+  const facts: DeploymentFileFacts = { commands: [], settings: [] };
+  text.split(/\r?\n|\r/).forEach((line, index) => {
+    const match = /(?:^|[\s{,])["']?instances["']?\s*[:=]\s*("[^"]*"|'[^']*'|-?\d+|max)/.exec(line);
+    if (!match) return;
+    facts.settings.push({ line: index, endLine: index, text: line.trim(), name: 'workers', value: unquote(match[1]!), processes: pm2Instances(match[1]!) });
+  });
+  return facts;
+}
+
+/** `pm2 start app.js -i 4` / `pm2-runtime start server.js --instances max`, e.g. in `package.json` scripts. */
+export function parsePm2Commands(text: string): DeploymentFileFacts {
+  const facts: DeploymentFileFacts = { commands: [], settings: [] };
+  text.split(/\r?\n|\r/).forEach((line, index) => {
+    const match = /\bpm2(?:-runtime)?\s+start\b[^"\n]*?\s(?:-i|--instances)[\s=]+("[^"]*"|'[^']*'|-?\d+|max)/.exec(line);
+    if (!match) return;
+    facts.settings.push({ line: index, endLine: index, text: line.trim(), name: 'workers', value: unquote(match[1]!), processes: pm2Instances(match[1]!) });
+  });
+  return facts;
+}
+
+/**
+ * A Node entry point that forks `cluster` workers: one per CPU when the count comes from
+ * `os.cpus()` or `availableParallelism()`, else at least two.
+ */
+export function parseNodeCluster(text: string): DeploymentFileFacts {
+  const facts: DeploymentFileFacts = { commands: [], settings: [] };
+  const lines = text.split(/\r?\n|\r/);
+  const index = lines.findIndex((line) => /\bcluster\s*\.\s*fork\s*\(/.test(line) && !/^\s*(\/\/|\*)/.test(line));
+  if (index < 0) return facts;
+  const perCpu = /\b(cpus\s*\(\s*\)|availableParallelism\s*\(\s*\))/.test(text);
+  const processes: WorkerCount = perCpu ? { count: CPUS_ASSUMED, description: 'one `cluster` worker per CPU' } : { count: 2, description: 'several `cluster` workers' };
+  facts.settings.push({ line: index, endLine: index, text: lines[index]!.trim(), name: 'workers', value: 'cluster.fork()', processes });
+  return facts;
+}
+
 function closingParenthesis(text: string, from: number): number {
   let depth = 1;
   for (let index = from; index < text.length; index++) {

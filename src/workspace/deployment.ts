@@ -6,6 +6,9 @@ import {
   confirmsKind,
   deploymentKindOf,
   isDevelopmentPath,
+  parseNodeCluster,
+  parsePm2Commands,
+  parsePm2Config,
   readDeploymentFile,
   workerSettingFrom,
   type DeploymentFileFacts,
@@ -24,8 +27,14 @@ const MAX_FILE_SIZE = 1024 * 1024;
 /** Reads a file's text; undefined when the content says it is not a deployment file after all. */
 type Reader = (text: string) => DeploymentFileFacts | undefined;
 
-/** Which reader a file needs, by its name (`deploymentKindOf`); YAML and Python files are confirmed by their content. */
+/**
+ * Which reader a file needs, by its name: Node process managers here, the Python servers' files
+ * by `deploymentKindOf`. YAML and source files are confirmed by their content.
+ */
 function readerFor(name: string, depth: number): { reader: Reader; mustContain?: RegExp } | undefined {
+  if (/^(ecosystem\.config\.[cm]?js|ecosystem\.json|pm2\.(json|ya?ml|config\.[cm]?js)|process\.(json|ya?ml))$/.test(name)) return { reader: parsePm2Config };
+  if (name === 'package.json' && depth <= 1) return { reader: parsePm2Commands, mustContain: /\bpm2(-runtime)?\s+start\b/ };
+  if (/\.[cm]?[jt]s$/.test(name) && !/\.d\.[cm]?ts$/.test(name) && depth <= 2) return { reader: parseNodeCluster, mustContain: /\bcluster\s*\.\s*fork\s*\(/ };
   const kind = deploymentKindOf(name);
   if (!kind || (kind === 'python-launcher' && depth > 2)) return undefined;
   return { reader: (text) => readDeploymentFile(kind, text) };
@@ -34,7 +43,8 @@ function readerFor(name: string, depth: number): { reader: Reader; mustContain?:
 /**
  * Reads the deployment files under `rootDir` (to a depth of three directories): gunicorn config
  * files, Dockerfiles, compose files, Procfiles, Makefiles, shell scripts, Python files that call
- * `uvicorn.run`, and Kubernetes manifests. Unreadable or unparsable files are skipped.
+ * `uvicorn.run`, Kubernetes manifests, PM2 ecosystem files and `pm2 start -i` scripts, and Node
+ * entry points that fork `cluster` workers. Unreadable or unparsable files are skipped.
  */
 export function readDeploymentFiles(rootDir: string): DeploymentFileReading[] {
   const readings: DeploymentFileReading[] = [];
