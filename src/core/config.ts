@@ -83,6 +83,12 @@ export const DEFAULT_EXCLUDE: readonly string[] = [
   'out',
   '.eggs',
   '*.egg-info',
+  // Node build output and generated bundles.
+  '.next',
+  '.nuxt',
+  '.svelte-kit',
+  'coverage',
+  '*.min.js',
 ];
 
 /**
