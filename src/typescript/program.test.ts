@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
+import ts from 'typescript';
+import { resolveConfig } from '../core/config';
+import { checkModule } from '../core/engine';
+import { RULES } from '../rules';
+import { ModuleNamer } from '../workspace/module-root';
 import { runCli } from '../../test/support/cli';
+import { TypeScriptProject } from './program';
 
 const PROJECT = join(__dirname, '..', '..', 'test', 'fixtures', 'projects', 'typescript-program');
 
@@ -23,5 +29,19 @@ describe('TypeScript with a tsconfig.json', () => {
     const hazards = JSON.parse(run.stdout) as { code: string; filename: string; location: { row: number } }[];
     const found = hazards.map((hazard) => `${relative(PROJECT, hazard.filename)}:${hazard.location.row} ${hazard.code}`).sort();
     assert.deepEqual(found, markers('src/routes/checkout.ts').sort());
+  });
+});
+
+describe('TypeScript facts from a Program the host already has', () => {
+  it('analyses a source file of a Program built elsewhere, as the tsserver plugin would', () => {
+    const parsed = ts.getParsedCommandLineOfConfigFile(join(PROJECT, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined })!;
+    const program = ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options });
+    const namer = new ModuleNamer();
+    const project = new TypeScriptProject(ts, program, (path) => namer.moduleName(path));
+    const file = join(PROJECT, 'src', 'routes', 'checkout.ts');
+    const module = project.analyzeSourceFile(program.getSourceFile(file)!, namer.moduleName(file));
+    const config = resolveConfig([{ select: ['IL403'] }], RULES.map((rule) => rule.meta));
+    const report = checkModule(module, { rules: RULES, config, project: {} });
+    assert.deepEqual(report.hazards.map((hazard) => `${hazard.code}:${hazard.range.start.line + 1}`), ['IL403:5']);
   });
 });

@@ -22,9 +22,15 @@ function packageOf(fileName: string): string | undefined {
 }
 
 /**
- * A TypeScript or JavaScript project: the Program its `tsconfig.json` (or `jsconfig.json`)
- * describes, with a type checker. It resolves imports as the compiler does (`paths`, `baseUrl`,
- * `index` files) and names the types of receivers and the promises calls return.
+ * A TypeScript or JavaScript project: a Program with its type checker. It resolves imports as the
+ * compiler does (`paths`, `baseUrl`, `index` files) and names the types of receivers and the
+ * promises calls return.
+ *
+ * The CLI builds one per `tsconfig.json` (`TypeScriptProjects`). A host that already has a
+ * Program — the tsserver plugin, from `info.languageService.getProgram()` and the `typescript`
+ * module tsserver hands it — wraps that instead: `new TypeScriptProject(ts, program, (path) =>
+ * new ModuleNamer().moduleName(path)).analyzeSourceFile(sourceFile, moduleName)`, then
+ * `checkModule` (src/core/engine.ts) on the result.
  */
 export class TypeScriptProject {
   private readonly checker: ts.TypeChecker;
@@ -41,7 +47,11 @@ export class TypeScriptProject {
   /** Facts for a file of the project, or undefined when the Program does not hold it with this text. */
   analyze(path: string, text: string, moduleName: string): ParsedModule | undefined {
     const sourceFile = this.program.getSourceFile(path);
-    if (!sourceFile || sourceFile.text !== text) return undefined;
+    return sourceFile && sourceFile.text === text ? this.analyzeSourceFile(sourceFile, moduleName) : undefined;
+  }
+
+  /** Facts for one of the Program's source files, with its imports resolved and its types checked. */
+  analyzeSourceFile(sourceFile: ts.SourceFile, moduleName: string): ParsedModule {
     return extractTypeScriptFacts({
       ts: this.ts,
       sourceFile,
