@@ -30,6 +30,8 @@ export interface StoryStep {
   range: Range;
   /** The code at that step, trimmed, e.g. `current = Metrics.requests`. */
   code: string;
+  /** The file, when it is not the hazard's own (a step of a call chain in another module). */
+  path?: string;
 }
 
 /**
@@ -56,6 +58,22 @@ export type HazardStory =
       state: string;
       read: StoryStep;
       write: StoryStep;
+    }
+  | {
+      /** A call that holds the event loop: directly, or at the end of `chain` (IL202). */
+      kind: 'blocking-call';
+      call: StoryStep;
+      /** The calls from the coroutine's callee down to the blocking one, in order. */
+      chain: StoryStep[];
+      /** What the blocking call does, e.g. `waits for the network`. */
+      does: string;
+    }
+  | {
+      /** A resource opened at startup or import and never closed. */
+      kind: 'missing-cleanup';
+      opened: StoryStep;
+      /** The call that would release it, e.g. `await app.state.redis.aclose()`. */
+      close: string;
     }
   | {
       kind: 'per-process';

@@ -1,6 +1,7 @@
 import { analyzeRaces } from '../core/race-analysis';
 import type { Rule } from '../core/rule';
-import { asyncVocabulary, line, lockFix, runsConcurrently, storyStep } from './race-reporting';
+import { asyncVocabulary, line, lockFix, runsConcurrently } from './race-reporting';
+import { storyStep } from './story-steps';
 
 export const awaitCheckThenAct: Rule = {
   meta: {

@@ -5,6 +5,7 @@ import type { RelatedLocation } from '../core/hazard';
 import { lineOf, type Rule, type RuleContext } from '../core/rule';
 import { callCatalogs } from './blocking/call-catalogs';
 import { ProjectCallGraph, summarizeCallGraph, type BlockingChain, type ImportedInstance } from './blocking/call-graph';
+import { storyStep } from './story-steps';
 import { describeFunction, loopSeverity, runsOnEventLoop, stallConsequence, synchronousCalls } from './blocking/loop-calls';
 import { makeSyncFix, misplacedOffload, offloadFix } from './blocking/offload-fix';
 
@@ -189,6 +190,12 @@ function reportChain(context: RuleContext, fn: FunctionFacts, call: CallEvent, c
     severity: loopSeverity(fn),
     related,
     fix: misplaced ? misplaced.fix : (makeSyncFix(module, context.fixes, fn) ?? offloadFix(module, context.fixes, call)),
+    story: {
+      kind: 'blocking-call',
+      call: storyStep(module, call.range, call.statement),
+      chain: chain.steps.map(({ caller, call: step }) => ({ range: step.range, code: `${step.text}()`, path: caller.path })),
+      does: chain.entry.does,
+    },
   });
 }
 
@@ -201,6 +208,7 @@ function reportInstanceCall(context: RuleContext, fn: FunctionFacts, call: CallE
     severity: loopSeverity(fn),
     related: instance ? [instanceNote(instance)] : [],
     fix: makeSyncFix(module, context.fixes, fn) ?? offloadFix(module, context.fixes, call),
+    story: { kind: 'blocking-call', call: storyStep(module, call.range, call.statement), chain: [], does: entry.does },
   });
 }
 

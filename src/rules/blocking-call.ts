@@ -13,6 +13,7 @@ import {
   type MatchGroup,
 } from './blocking/loop-calls';
 import { makeSyncFix, misplacedOffload, offloadFix } from './blocking/offload-fix';
+import { storyStep } from './story-steps';
 
 export const blockingCall: Rule = {
   meta: {
@@ -173,6 +174,7 @@ function report(context: RuleContext, fn: FunctionFacts, group: MatchGroup): voi
     severity: loopSeverity(fn),
     related: followerLocations(module.path, group),
     fix: misplaced ? misplaced.fix : fixFor(context, fn, group),
+    story: { kind: 'blocking-call', call: storyStep(module, call.range, call.statement), chain: [], does: entry.does },
   });
 }
 

@@ -2,6 +2,7 @@ import type { Rule } from '../core/rule';
 import { callCatalogs } from './blocking/call-catalogs';
 import { describeFunction, loopSeverity, matchGroups, runsOnEventLoop } from './blocking/loop-calls';
 import { makeSyncFix, offloadFix } from './blocking/offload-fix';
+import { storyStep } from './story-steps';
 
 export const cpuBoundInAsync: Rule = {
   meta: {
@@ -120,6 +121,7 @@ the finding with a reason: \`# interleave: ignore[cpu-bound-in-async] -- 64-byte
           range: call.range,
           severity: loopSeverity(fn),
           fix: makeSyncFix(module, fixes, fn) ?? offloadFix(module, fixes, call),
+          story: { kind: 'blocking-call', call: storyStep(module, call.range, call.statement), chain: [], does: entry.does },
         });
       }
     }

@@ -4,6 +4,7 @@ import { requestReach } from '../core/request-reach';
 import type { FixBuilder, MethodCallStatement, ProjectFacts, Rule } from '../core/rule';
 import { excerpt } from '../core/source-excerpt';
 import { RELEASE_METHODS, resourceCreatedBy, type ResourceKind } from './catalog/resources';
+import { storyStep } from './story-steps';
 
 /** Where a resource is opened: once per process, so it must be closed once at shutdown. */
 type Origin = { kind: 'lifespan' | 'startup'; fn: FunctionFacts; entry: FunctionFacts } | { kind: 'module' };
@@ -352,6 +353,7 @@ registry), suppress on the creation line with a reason:
         message: `\`${shown}\`${label} is opened ${module.language === 'python' ? describeOrigin(resource.origin) : 'when its module loads'}${where} and never closed: every reload, test run and shutdown leaks its ${kind.category === 'file' ? 'file handle' : 'connections and file descriptors'}. ${remedy}`,
         range: call.range,
         fix: closeFix(resource, module, fixes),
+        story: { kind: 'missing-cleanup', opened: storyStep(module, call.range, call.statement), close: closeCall ?? `${close.method}()` },
       });
     }
   },

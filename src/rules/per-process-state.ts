@@ -6,7 +6,8 @@ import { isConstructor } from '../core/request-reach';
 import type { Rule } from '../core/rule';
 import { sourceLines } from '../core/source-lines';
 import { spawnsTask } from './catalog/tasks';
-import { line, storyStep } from './race-reporting';
+import { line } from './race-reporting';
+import { storyStep } from './story-steps';
 
 const REQUEST_KINDS = new Set(['route', 'websocket', 'dependency', 'background']);
 const SETUP_KINDS = new Set(['lifespan', 'startup']);

@@ -1,7 +1,6 @@
-import type { FunctionFacts, Language, LockKind, ModuleFacts, Range, StatementRef } from '../core/facts';
-import type { Fix, StoryStep } from '../core/hazard';
+import type { FunctionFacts, Language, LockKind, Range, StatementRef } from '../core/facts';
+import type { Fix } from '../core/hazard';
 import type { FixBuilder } from '../core/rule';
-import { sourceLines } from '../core/source-lines';
 
 /**
  * Coroutines that can run concurrently with themselves or with handlers. Lifespan and startup/
@@ -9,13 +8,6 @@ import { sourceLines } from '../core/source-lines';
  */
 export function runsConcurrently(fn: FunctionFacts): boolean {
   return fn.execution === 'event-loop' && fn.kind !== 'lifespan' && fn.kind !== 'startup' && fn.kind !== 'shutdown';
-}
-
-/** The code of the statement a step happens in, on one line, for messages and the explainer. */
-export function storyStep(module: ModuleFacts, range: Range, statement: StatementRef): StoryStep {
-  const first = (sourceLines(module)[statement.range.start.line] ?? '').trim();
-  const code = statement.range.end.line > statement.range.start.line ? `${first} …` : first;
-  return { range, code: code.length > 100 ? `${code.slice(0, 99)}…` : code };
 }
 
 /** `line 12` for messages. */

@@ -13,7 +13,7 @@ import {
 import { renderGeneratedDocs } from './generated-docs';
 import { RULES } from '.';
 
-const SUPPORT_FILES = new Set(['index.ts', 'docs.ts', 'generated-docs.ts', 'race-reporting.ts']);
+const SUPPORT_FILES = new Set(['index.ts', 'docs.ts', 'generated-docs.ts', 'race-reporting.ts', 'story-steps.ts']);
 
 describe('rule registry', () => {
   it('registers every rule file, sorted by code, with unique codes and names', () => {

@@ -3,6 +3,7 @@ import type { AwaitEvent, FunctionFacts, LockEnterEvent, Range } from '../core/f
 import { lineOf, type Rule, type RuleContext } from '../core/rule';
 import { callCatalogs } from './blocking/call-catalogs';
 import { describeFunction, loopSeverity, matchGroups, runsOnEventLoop } from './blocking/loop-calls';
+import { storyStep } from './story-steps';
 
 export const syncPrimitiveInAsync: Rule = {
   meta: {
@@ -116,6 +117,7 @@ finding with a reason: \`# interleave: ignore[sync-primitive-in-async] -- set be
           message: `\`${call.text}()\` in ${describeFunction(fn)} ${entry.does}: every other request on this worker waits with it. Instead, ${entry.suggestion}.`,
           range: call.range,
           severity: loopSeverity(fn),
+          story: { kind: 'blocking-call', call: storyStep(context.module, call.range, call.statement), chain: [], does: entry.does },
         });
       }
     }

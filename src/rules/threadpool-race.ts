@@ -1,6 +1,7 @@
 import { analyzeRaces } from '../core/race-analysis';
 import type { Rule } from '../core/rule';
-import { line, lockFix, storyStep } from './race-reporting';
+import { line, lockFix } from './race-reporting';
+import { storyStep } from './story-steps';
 
 export const threadpoolRace: Rule = {
   meta: {
