@@ -311,6 +311,8 @@ describe('the language server over stdio (dist/server.js)', () => {
     const last = statuses[statuses.length - 1]!;
     assert.equal(last.analyzing, false);
     assert.ok(last.hazards >= 2 && last.lastAnalysis !== undefined, JSON.stringify(last));
+    const withoutParams: AnalyzeWorkspaceResult = await client.connection.sendRequest(ANALYZE_WORKSPACE_REQUEST);
+    assert.equal(withoutParams.files, result.files, 'a request without params is answered too');
   });
 
   test('survives malformed requests and messages, and unknown documents', async () => {

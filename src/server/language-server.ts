@@ -19,7 +19,7 @@ import {
   ResponseError,
   ShowMessageNotification,
   TextDocumentSyncKind,
-  type CancellationToken,
+  CancellationToken,
   type ClientCapabilities,
   type CodeAction,
   type CodeActionParams,
@@ -196,7 +196,10 @@ class InterleaveLanguageServer {
     connection.onCodeAction((params) => this.codeActions(params));
     connection.onHover((params) => this.hover(params));
     connection.onRequest(EXPLAIN_REQUEST, (params: unknown) => this.explain(params));
-    connection.onRequest(ANALYZE_WORKSPACE_REQUEST, (params: unknown, token: CancellationToken) => this.analyzeWorkspace(params, token));
+    // Sent without params, vscode-jsonrpc passes the cancellation token first.
+    connection.onRequest(ANALYZE_WORKSPACE_REQUEST, (first: unknown, second?: unknown) =>
+      CancellationToken.is(first) ? this.analyzeWorkspace(undefined, first) : this.analyzeWorkspace(first, CancellationToken.is(second) ? second : CancellationToken.None),
+    );
     connection.onShutdown(() => this.shutdown());
     connection.listen();
   }
