@@ -23,6 +23,12 @@ export const NODE_PROMISE_CALLS: readonly CallEntry[] = [
       'mongodb.MongoClient()**.{insertOne,insertMany,updateOne,updateMany,deleteOne,deleteMany,findOne,findOneAndUpdate,replaceOne,countDocuments,bulkWrite,createIndex,toArray,connect,close}',
     ],
   },
+  {
+    calls: [
+      '{typeorm.Repository,typeorm.EntityManager,typeorm.DataSource().manager}().{save,remove,insert,update,upsert,delete,softDelete,restore,find,findBy,findOne,findOneBy,findOneOrFail,findAndCount,count,exists,increment,decrement,query,transaction}',
+      'typeorm.DataSource().{query,transaction,initialize,destroy}',
+    ],
+  },
   { calls: ['nodemailer.createTransport().sendMail', '{bcrypt,bcryptjs}.{hash,compare}', 'argon2.{hash,verify}', 'sharp()**.{toBuffer,toFile}'] },
 ];
 
