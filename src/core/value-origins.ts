@@ -11,10 +11,12 @@ export interface Origins {
   names: ReadonlySet<string>;
 }
 
-/** Origins at one event: of the value it carries and, for field events, of the object. */
+/** Origins at one event: of the value it carries, of the object of a field event, of the locals a call is given. */
 export interface EventOrigins {
   value: Origins;
   object?: Origins;
+  /** For calls: each local passed by name (as an argument or the receiver), by name. */
+  passed?: ReadonlyMap<string, Origins>;
 }
 
 /** Per local name: origin key (`#12` for an event, `$name` for a free name) → computed. */
@@ -194,7 +196,13 @@ export function valueOrigins(fn: FunctionFacts, mode: keyof typeof caches = 'thr
     const value = carriedValue(event);
     const object = event.kind === 'field-read' || event.kind === 'field-write' ? toOrigins(problem.local(state, event.object)) : undefined;
     if (!value && !object) return;
-    found.set(event, { value: value ? toOrigins(problem.resolve(state, value)) : EMPTY_ORIGINS, ...(object && { object }) });
+    const holders = event.kind === 'call' ? [...(event.arguments ?? []), ...(event.receiver ? [event.receiver] : [])] : [];
+    const passed = new Map(holders.flatMap((holder) => (holder.kind === 'local' && !holder.key.includes('.') ? [[holder.key, toOrigins(problem.local(state, holder.key))] as const] : [])));
+    found.set(event, {
+      value: value ? toOrigins(problem.resolve(state, value)) : EMPTY_ORIGINS,
+      ...(object && { object }),
+      ...(passed.size > 0 && { passed }),
+    });
   });
   cache.set(fn, found);
   return found;

@@ -989,9 +989,15 @@ export class FlowBuilder {
         return value ? this.expr(value, usage) : EMPTY;
       }
       case 'binary_operator':
-      case 'boolean_operator':
         return computed(merge(EMPTY, ...operandsOf(node).map((operand) => this.expr(operand, 'other'))));
-      case 'conditional_expression':
+      // `a or b` and `a if c else b` are one of their operands, copied, not a value computed from them.
+      case 'boolean_operator':
+        return merge(EMPTY, ...operandsOf(node).map((operand) => this.expr(operand, 'other')));
+      case 'conditional_expression': {
+        const [chosen, condition, alternative] = namedChildren(node);
+        if (condition) this.expr(condition, 'other');
+        return merge(EMPTY, ...[chosen, alternative].flatMap((branch) => (branch ? [this.expr(branch, 'other')] : [])));
+      }
       case 'unary_operator':
       case 'not_operator':
       case 'list':

@@ -1,9 +1,9 @@
 import { calleeIndex } from '../core/call-graph';
-import type { CallEvent, ContextEvent, FieldWriteEvent, FunctionFacts, ModuleFacts } from '../core/facts';
+import type { FieldWriteEvent, FunctionFacts, ModuleFacts, Range } from '../core/facts';
 import { callsOf } from '../core/request-reach';
 import type { Rule } from '../core/rule';
 import { eventsById, valueOrigins } from '../core/value-origins';
-import { commitsOnExit, persists, REMEDIES } from './catalog/orm';
+import { commitsOnExit, isSessionParameter, locksRows, persists, REMEDIES } from './catalog/orm';
 import { derivesFromOwnField, ProjectRows, rowLoadOf, summarizeRowLoads, type RowLoad } from './orm/row-loads';
 import { line } from './race-reporting';
 
@@ -11,8 +11,13 @@ import { line } from './race-reporting';
 const ONE_OFF_MODULE = /(^|\.)(tests?|migrations|alembic|management\.commands)(\.|$)|(^|\.)(test_\w*|\w*_test|conftest)$/;
 const ONE_OFF_KINDS = new Set(['lifespan', 'startup', 'shutdown']);
 
+/** Migrations, whatever their directory is called: Alembic revisions and Django migrations import their framework. */
+function isMigration(module: ModuleFacts): boolean {
+  return module.imports.some((fact) => fact.target === 'alembic' || fact.target.startsWith('alembic.') || fact.target.startsWith('django.db.migrations'));
+}
+
 function runsOnlyOnce(module: ModuleFacts, fn: FunctionFacts): boolean {
-  return ONE_OFF_KINDS.has(fn.kind) || fn.name.startsWith('test') || ONE_OFF_MODULE.test(module.moduleName);
+  return ONE_OFF_KINDS.has(fn.kind) || fn.name.startsWith('test') || ONE_OFF_MODULE.test(module.moduleName) || isMigration(module);
 }
 
 /** The functions of the module that call `fn`, directly or through others. */
@@ -33,12 +38,20 @@ function callersOf(fn: FunctionFacts, module: ModuleFacts): FunctionFacts[] {
   return callers;
 }
 
+/** Where the change is committed: in a function of this module, or by a session dependency after the request. */
+interface Persistence {
+  site: { range: Range };
+  path: string;
+  description: string;
+}
+
 /**
  * Where the changed row is written back: a commit, flush or `save()` in the function, in a
- * function of the module that calls it, or in a function it calls; or a `with session.begin():`
- * block, which commits when it ends.
+ * function of the module that calls it, or in a function it calls; a `with session.begin():`
+ * block, which commits when it ends; or, for a session the function is handed, the project's
+ * dependency that commits after each request.
  */
-function persistence(fn: FunctionFacts, module: ModuleFacts, object: string): { fn: FunctionFacts; site: CallEvent | ContextEvent } | undefined {
+function persistence(fn: FunctionFacts, module: ModuleFacts, object: string, rows: ProjectRows, { load, loadedBy }: UpdatedRow): Persistence | undefined {
   const index = calleeIndex(module);
   const own = new Set([object]);
   const called = callsOf(fn).flatMap((call) => (call.callee ? (index.get(call.callee) ?? []) : []));
@@ -46,28 +59,71 @@ function persistence(fn: FunctionFacts, module: ModuleFacts, object: string): { 
     const calls = new Map(callsOf(candidate).map((call) => [call.id, call]));
     for (const block of candidate.flow.blocks) {
       for (const event of block.events) {
-        if (event.kind === 'call' && persists(event, candidate === fn ? own : new Set())) return { fn: candidate, site: event };
-        if (event.kind === 'context' && commitsOnExit(event, calls)) return { fn: candidate, site: event };
+        const commits = (event.kind === 'call' && persists(event, candidate === fn ? own : new Set())) || (event.kind === 'context' && commitsOnExit(event, calls));
+        if (!commits) continue;
+        const description = candidate === fn ? `committed at ${line(event.range)}` : `committed by \`${candidate.name}\` (${line(event.range)})`;
+        return { site: event, path: module.path, description };
       }
     }
   }
-  return undefined;
+  // A SQLAlchemy session handed in (a parameter) by a dependency that commits after the request.
+  const injected = (loadedBy ?? fn).params.some(isSessionParameter);
+  const unitOfWork = load.flavour === 'sqlalchemy' && injected ? rows.unitOfWork() : undefined;
+  if (!unitOfWork) return undefined;
+  return { site: unitOfWork, path: unitOfWork.path, description: `committed when the request ends, by \`${unitOfWork.name}\`` };
+}
+
+/**
+ * A function that locks some row (`select_for_update()` on a parent row, say) serialises the
+ * transactions it runs: the rows it then loads without a lock are taken to be covered.
+ */
+function takesRowLocks(fn: FunctionFacts): boolean {
+  return callsOf(fn).some(locksRows);
+}
+
+/**
+ * The rows callers in this module pass for `fn`'s parameter `name`: `apply(order)` where the
+ * caller loaded `order` without a lock. Each with the caller.
+ */
+function rowsPassedIn(fn: FunctionFacts, name: string, module: ModuleFacts, rows: ProjectRows): UpdatedRow[] {
+  const index = fn.params.findIndex((param) => param.name === name);
+  if (index < 0) return [];
+  // `self`/`cls` is not written at the call site.
+  const position = index - (fn.className && !fn.decorators.some((decorator) => decorator.endsWith('staticmethod')) ? 1 : 0);
+  const callees = calleeIndex(module);
+  const passed: UpdatedRow[] = [];
+  for (const caller of module.functions) {
+    if (caller === fn || runsOnlyOnce(module, caller) || takesRowLocks(caller)) continue;
+    const origins = valueOrigins(caller, 'stopAtFields');
+    const events = eventsById(caller);
+    for (const call of callsOf(caller)) {
+      const argument = call.positional?.[position];
+      if (!call.callee || !argument || !callees.get(call.callee)?.includes(fn)) continue;
+      const given = origins.get(call)?.passed?.get(argument);
+      const load = given && rowLoadOf(given, events, module, (callee) => rows.loader(callee));
+      if (load) passed.push({ load, loadedBy: caller });
+    }
+  }
+  return passed;
 }
 
 function describeModel(load: RowLoad): string {
   return load.modelText ? `the \`${load.modelText}\` row` : "the row";
 }
 
-function message(write: FieldWriteEvent, load: RowLoad, persisted: { fn: FunctionFacts; site: CallEvent | ContextEvent }, fn: FunctionFacts): string {
+/** A row whose field is updated, and the function that loaded it when that is a caller passing it in. */
+interface UpdatedRow {
+  load: RowLoad;
+  loadedBy?: FunctionFacts;
+}
+
+function message(write: FieldWriteEvent, { load, loadedBy }: UpdatedRow, persisted: Persistence): string {
   const field = `${write.object}.${write.field}`;
   const remedies = REMEDIES[load.flavour];
   const model = load.modelText ?? 'Model';
-  const committed =
-    persisted.fn === fn
-      ? `committed at ${line(persisted.site.range)}`
-      : `committed by \`${persisted.fn.name}\` (${line(persisted.site.range)})`;
+  const loaded = loadedBy ? `loaded by \`${loadedBy.name}\` (${line(load.site.range)}), which passes it in,` : `loaded at ${line(load.site.range)}`;
   return (
-    `\`${field}\` is set from its own old value on ${describeModel(load)} loaded at ${line(load.site.range)} without a lock, and ${committed}. ` +
+    `\`${field}\` is set from its own old value on ${describeModel(load)} ${loaded} without a lock, and ${persisted.description}. ` +
     `Two requests can load the same row at once, both compute from the same old \`${write.field}\`, and both commit: the second commit ` +
     `overwrites the first and one update is lost, with no error. Either ${remedies.lock}, ${remedies.atomic(model, write.field)}, or ${remedies.version}.`
   );
@@ -85,9 +141,9 @@ export const ormLostUpdate: Rule = {
     fix: 'none',
     docs: {
       whatItDoes: `
-Finds a field of a database row assigned from its own old value in Python —
-\`acct.balance = acct.balance - amount\`, \`item.stock -= 1\`, \`x.f = g(x.f)\` — where the row
-was loaded by an ORM query without a row lock and the change is then committed (\`commit()\`,
+Finds a field of a database row assigned a value computed from its own old value in Python —
+\`acct.balance = acct.balance - amount\`, \`item.stock -= 1\`, \`x.n = max(0, x.n - k)\`,
+\`x.tags = x.tags + [t]\` — where the row was loaded by an ORM query without a row lock and the change is then committed (\`commit()\`,
 \`flush()\`, \`save()\`, or the end of a \`with session.begin():\` block), in the function, a
 function of the module that calls it, or one it calls. It knows SQLAlchemy (sync \`Session\` and
 \`AsyncSession\`: \`get\`, \`query(...).first()\`, \`execute(select(...)).scalar_one()\`,
@@ -99,7 +155,9 @@ It stays silent when the query locks the row (\`with_for_update()\`,
 \`get(..., with_for_update=True)\`, \`select_for_update()\`), when the model maps a version column
 (\`__mapper_args__ = {"version_id_col": ...}\`, django-concurrency's \`VersionField\`), when the
 update is one SQL statement (\`update(Model).values(f=Model.f - n)\`, Django \`F("f") - n\`), and
-when the new value does not derive from the old one (\`order.status = "paid"\`).`,
+when the new value does not derive from the old one (\`order.status = "paid"\`) or is made from it
+alone by a function (a password rehash, \`x.name.strip()\`), which racing requests would write
+identically.`,
       whyIsThisBad: `
 The read and the write happen in different statements, and between them the row is only in the
 application's memory. Two requests that update the same row at the same time both \`SELECT\` the
@@ -212,18 +270,21 @@ suppress with a reason: \`# interleave: ignore[orm-lost-update] -- serializable 
       for (const write of writes) {
         const where = `${write.object}.${write.field}`;
         const found = origins.get(write);
-        if (reported.has(where) || !found?.object || !derivesFromOwnField(write, found.value, events)) continue;
-        const load = rowLoadOf(found.object, events, module, (callee) => rows!.loader(callee));
-        if (!load || load.locked || (load.model && rows.versioned(load.model))) continue;
-        const persisted = persistence(fn, module, write.object);
-        if (!persisted) continue;
+        if (reported.has(where) || !found?.object || !derivesFromOwnField(write, found.value, events, (event) => origins.get(event)?.value)) continue;
+        const own = rowLoadOf(found.object, events, module, (callee) => rows!.loader(callee));
+        const candidates: UpdatedRow[] = own
+          ? takesRowLocks(fn) ? [] : [{ load: own }]
+          : found.object.names.has(write.object) ? rowsPassedIn(fn, write.object, module, rows) : [];
+        const updated = candidates.find(({ load }) => !load.locked && !(load.model && rows!.versioned(load.model)));
+        const persisted = updated && persistence(fn, module, write.object, rows, updated);
+        if (!updated || !persisted) continue;
         reported.add(where);
         report({
-          message: message(write, load, persisted, fn),
+          message: message(write, updated, persisted),
           range: write.range,
           related: [
-            { path: module.path, range: load.site.range, message: `${describeModel(load)} loaded here, without a lock` },
-            { path: module.path, range: persisted.site.range, message: 'committed here: the last commit wins' },
+            { path: module.path, range: updated.load.site.range, message: `${describeModel(updated.load)} loaded here, without a lock` },
+            { path: persisted.path, range: persisted.site.range, message: 'committed here: the last commit wins' },
           ],
         });
       }

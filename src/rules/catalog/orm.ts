@@ -4,7 +4,7 @@
  * Flask-SQLAlchemy and the Django ORM. Calls are named by qualified callee where the frontend
  * infers the receiver's type, else by the text as written.
  */
-import type { CallEvent, ClassAttributeFact, ContextEvent } from '../../core/facts';
+import type { CallEvent, ClassAttributeFact, ContextEvent, Parameter } from '../../core/facts';
 
 export type OrmFlavour = 'sqlalchemy' | 'django';
 
@@ -91,6 +91,15 @@ function isSessionCall(call: CallEvent): boolean {
   return SESSION_NAME.test(receiverText);
 }
 
+/** A parameter a framework hands a session in: `db: Session`, `session: SessionDep`, `db` with no annotation. */
+export function isSessionParameter(param: Parameter): boolean {
+  if (param.annotation) {
+    const type = `${param.annotation}()`;
+    return SESSION_TYPES.has(type) || (!OTHER_SESSIONS.test(type) && SESSION_TYPE_NAME.test(param.annotation.slice(param.annotation.lastIndexOf('.') + 1)));
+  }
+  return SESSION_NAME.test(param.name);
+}
+
 function isDjangoQuery(call: CallEvent): boolean {
   return /(^|\.)objects(\.|$)/.test(call.text) || DJANGO_SHORTCUTS.has(call.callee ?? '');
 }
@@ -118,9 +127,12 @@ export function takesOneRow(call: CallEvent, flavour: OrmFlavour): boolean {
   return ROW_TAKERS.has(method) && !isSessionCall(call);
 }
 
+/** A project's helper named for a locking query: `app_qs_select_for_update()`, `get_order_for_update()`. */
+const LOCKING_HELPER = /(^|_)for_update(_|$)/;
+
 /** A locking clause, or a getter asked to lock: `db.get(M, k, with_for_update=True)`. */
 export function locksRows(call: CallEvent): boolean {
-  if (LOCKING_METHODS.has(methodOf(call))) return true;
+  if (LOCKING_METHODS.has(methodOf(call)) || LOCKING_HELPER.test(methodOf(call))) return true;
   if (!call.keywords?.includes('with_for_update')) return false;
   const literal = call.literalArguments?.find((argument) => argument.keyword === 'with_for_update');
   return literal === undefined || !['False', 'None'].includes(literal.value);
@@ -153,6 +165,27 @@ export function commitsOnExit(context: ContextEvent, calls: ReadonlyMap<number, 
 /** A model class attribute that maps a version column. */
 export function mapsVersionColumn(attribute: ClassAttributeFact): boolean {
   return (attribute.name === '__mapper_args__' && VERSION_MAPPER_OPTION.test(attribute.value)) || VERSION_FIELD.test(attribute.value);
+}
+
+/** Functions whose result carries their argument's value on: conversions and arithmetic helpers. */
+const VALUE_CARRIERS: ReadonlySet<string> = new Set([
+  ...['max', 'min', 'abs', 'round', 'sum', 'int', 'float', 'str', 'bool', 'list', 'set', 'frozenset', 'tuple', 'dict', 'sorted'].map((name) => `builtins.${name}`),
+  'decimal.Decimal',
+  'json.loads',
+  'json.dumps',
+  'copy.copy',
+  'copy.deepcopy',
+]);
+
+/**
+ * A call whose result still carries the value passed to it, combined with what else it is given:
+ * a conversion or arithmetic helper, `x.copy()`, or a method given arguments (`x.tags.union(t)`).
+ * Other functions (a hash upgrade, a normalisation without arguments) make a new value of their own.
+ */
+export function carriesValueThrough(call: CallEvent): boolean {
+  if (call.callee !== undefined && VALUE_CARRIERS.has(call.callee)) return true;
+  const method = call.text.includes('.') && !VALUE_CARRIERS.has(call.callee ?? '');
+  return method && (methodOf(call) === 'copy' || (call.positional?.length ?? 0) > 0 || (call.keywords?.length ?? 0) > 0);
 }
 
 /** How each ORM spells the three remedies, for messages. */

@@ -1,7 +1,9 @@
-import type { CallEvent, FieldWriteEvent, FlowEvent, FunctionFacts, ModuleFacts } from '../../core/facts';
+import type { CallEvent, FieldWriteEvent, FlowEvent, FunctionFacts, ModuleFacts, Range } from '../../core/facts';
+import { callsOf } from '../../core/request-reach';
+import { sourceLines } from '../../core/source-lines';
 import type { ProjectFacts } from '../../core/rule';
 import { eventsById, valueOrigins, type Origins } from '../../core/value-origins';
-import { locksRows, mapsVersionColumn, ormFlavourOf, queriedModel, takesOneRow, type OrmFlavour } from '../catalog/orm';
+import { carriesValueThrough, locksRows, mapsVersionColumn, methodOf, ormFlavourOf, queriedModel, takesOneRow, type OrmFlavour } from '../catalog/orm';
 
 /**
  * How IL105 sees database rows: which values are rows loaded by an ORM query, whether the query
@@ -27,6 +29,8 @@ export interface RowLoadSummary {
   loaders: Record<string, Omit<RowLoad, 'site'>>;
   /** Classes by name: their qualified bases and whether they map a version column themselves. */
   classes: Record<string, { bases: string[]; versioned: boolean }>;
+  /** A session dependency that commits after the request (`yield session` then `commit()`), by name and where it commits. */
+  unitOfWork?: { name: string; path: string; range: Range };
 }
 
 function isSummary(value: unknown): value is RowLoadSummary {
@@ -82,12 +86,28 @@ export function rowLoadOf(
   return undefined;
 }
 
-/** Whether a field write stores a value computed from the same field of the same object. */
-export function derivesFromOwnField(write: FieldWriteEvent, origins: Origins, events: ReadonlyMap<number, FlowEvent>): boolean {
+/**
+ * Whether a field write stores a value computed from the same field of the same object, by
+ * operators, conversions or methods that combine it with something (`x.f + n`, `max(0, x.f - n)`,
+ * `x.tags.union(t)`) — not through a function that only takes it as an input (a password rehash,
+ * `verify(pw, x.hash)`) or a normalisation of it alone (`x.name.strip()`): two racing requests
+ * then write the same value, and nothing is lost.
+ */
+export function derivesFromOwnField(
+  write: FieldWriteEvent,
+  origins: Origins,
+  events: ReadonlyMap<number, FlowEvent>,
+  originsOf: (event: FlowEvent) => Origins | undefined,
+): boolean {
   if (write.op === 'augmented') return true;
+  const opaque = [...origins.events.keys()].flatMap((id) => {
+    const event = events.get(id);
+    return event?.kind === 'call' && !carriesValueThrough(event) ? [event] : [];
+  });
   for (const [id, computed] of origins.events) {
     const event = events.get(id);
-    if (computed && event?.kind === 'field-read' && event.object === write.object && event.field === write.field) return true;
+    if (!computed || event?.kind !== 'field-read' || event.object !== write.object || event.field !== write.field) continue;
+    if (!opaque.some((call) => originsOf(call)?.events.has(id))) return true;
   }
   return false;
 }
@@ -119,8 +139,9 @@ function moduleLoaders(module: ModuleFacts, external: LoaderLookup): Record<stri
       const events = eventsById(fn);
       for (const block of fn.flow.blocks) {
         for (const event of block.events) {
-          if (event.kind !== 'return' || loaders[name]) continue;
-          const load = rowLoadOf(origins.get(event)!.value, events, module, own);
+          // Returns in unreachable code have no origins.
+          const returned = event.kind === 'return' && !loaders[name] ? origins.get(event)?.value : undefined;
+          const load = returned && rowLoadOf(returned, events, module, own);
           if (load) {
             loaders[name] = { flavour: load.flavour, locked: load.locked, ...(load.model && { model: load.model, modelText: load.modelText }) };
             found = true;
@@ -133,12 +154,28 @@ function moduleLoaders(module: ModuleFacts, external: LoaderLookup): Record<stri
   return loaders;
 }
 
+/**
+ * A generator that hands out a session and commits it once the request is done: `yield session`
+ * followed by `session.commit()`. Every row its sessions load and change is committed then.
+ */
+function unitOfWork(module: ModuleFacts): RowLoadSummary['unitOfWork'] {
+  const lines = sourceLines(module);
+  for (const fn of module.functions) {
+    let yieldLine = -1;
+    for (let line = fn.range.start.line; line <= fn.range.end.line && yieldLine < 0; line++) if (/^\s*(\w+\s*=\s*)?yield\b/.test(lines[line] ?? '')) yieldLine = line;
+    const commit = yieldLine < 0 ? undefined : callsOf(fn).find((call) => methodOf(call) === 'commit' && call.range.start.line > yieldLine);
+    if (commit) return { name: fn.name, path: module.path, range: commit.range };
+  }
+  return undefined;
+}
+
 export function summarizeRowLoads(module: ModuleFacts, external: LoaderLookup = () => undefined): RowLoadSummary {
   const classes: RowLoadSummary['classes'] = {};
   for (const info of module.classes) {
     classes[info.name] = { bases: info.bases, versioned: (info.attributes ?? []).some(mapsVersionColumn) };
   }
-  return { loaders: moduleLoaders(module, external), classes };
+  const committing = unitOfWork(module);
+  return { loaders: moduleLoaders(module, external), classes, ...(committing && { unitOfWork: committing }) };
 }
 
 /** The project's modules as IL105 knows them: other modules' summaries, and this module summarised afresh. */
@@ -156,6 +193,12 @@ export class ProjectRows {
   loader(callee: string): Omit<RowLoad, 'site'> | undefined {
     const found = this.member(callee.replace(/\(\)\./, '.'));
     return found && found.summary.loaders[found.name];
+  }
+
+  /** A session dependency of the project that commits after each request, if there is one. */
+  unitOfWork(): RowLoadSummary['unitOfWork'] {
+    for (const summary of this.modules.values()) if (summary.unitOfWork) return summary.unitOfWork;
+    return undefined;
   }
 
   /** Whether a model class, or a class it inherits from, maps a version column. */
