@@ -1,18 +1,17 @@
 import type * as ts from 'typescript';
+import { computedFrom, FlowGraphBuilder, mergeSources, NO_SOURCE, zeroRange } from '../core/flow-graph-builder';
 import type {
   AwaitForm,
   BranchEvent,
   BranchGuard,
   CallUsage,
   FlowBlock,
-  FlowEvent,
   FlowGraph,
   LiteralArgument,
   LockKind,
   Range,
   ReadAccess,
   StateRef,
-  StatementRef,
   ValueHolder,
   ValueSource,
   WriteOp,
@@ -59,7 +58,6 @@ export interface FunctionEnvironment {
   typing?: ProgramTyping;
 }
 
-const EMPTY: ValueSource = { reads: [], locals: [], computed: false };
 
 const ITEM_READ_METHODS = new Map<string, ReadAccess>([
   ['get', 'lookup'],
@@ -92,23 +90,6 @@ const LOCK_NAME = /(^|_)(lock|locks|mutex|mtx|semaphore|sem)$|(Lock|Locks|Mutex|
 /** Request parameters whose `.app` is the application (Express's `req.app`). */
 const REQUEST_NAMES = /^(req|request)$/;
 
-function merge(...sources: ValueSource[]): ValueSource {
-  if (sources.length === 1) return sources[0]!;
-  const reads: number[] = [];
-  const locals: string[] = [];
-  let computed = false;
-  for (const source of sources) {
-    reads.push(...source.reads);
-    locals.push(...source.locals);
-    computed ||= source.computed;
-  }
-  return { reads, locals, computed };
-}
-
-function computed(source: ValueSource): ValueSource {
-  return source.computed ? source : { ...source, computed: true };
-}
-
 interface JumpTarget {
   label?: string;
   breakTo: FlowBlock;
@@ -117,27 +98,14 @@ interface JumpTarget {
   finallyDepth: number;
 }
 
-interface TryContext {
-  handlers: FlowBlock[];
-  finallyBody?: ts.Block;
-}
 
 /**
  * Builds a function's flow graph: blocks of events in JavaScript's evaluation order, with edges
  * for branches, `switch` fall-through, loops (labelled, `for await`), `try`/`catch`/`finally`,
  * early exits and `throw`.
  */
-export class FlowBuilder {
-  private readonly blocks: FlowBlock[] = [];
-  private current: FlowBlock;
-  private readonly exit: FlowBlock;
+export class FlowBuilder extends FlowGraphBuilder<ts.Block> {
   private readonly jumps: JumpTarget[] = [];
-  private readonly tries: TryContext[] = [];
-  private readonly suites: { id: number; statement: Range }[] = [];
-  private statementRef: StatementRef = { range: zeroRange(), suites: [], ancestors: [] };
-  private nextSuite = 1;
-  private nextEvent = 1;
-  private nextRegion = 1;
   private pendingLabel: string | undefined;
   private readonly explicitLockRegions = new Map<string, number>();
   /** Locals bound to the release function an `await mutex.acquire()` returned, by lock region. */
@@ -156,8 +124,7 @@ export class FlowBuilder {
     private readonly context: SyntaxContext,
     private readonly env: FunctionEnvironment,
   ) {
-    this.current = this.newBlock();
-    this.exit = this.newBlock();
+    super();
     const self = env.self;
     this.localBindings = {
       binds: (name) => this.isLocal(name) || this.isEnclosingLocal(name),
@@ -174,53 +141,24 @@ export class FlowBuilder {
   buildBody(statements: readonly ts.Statement[]): FlowGraph {
     this.enterHeldLock();
     this.suite(statements, 0);
-    this.link(this.current, this.exit);
-    return { blocks: this.blocks, entry: 0, exit: this.exit.id };
+    return this.graph();
   }
 
   /** Builds the graph for an arrow function's expression body. */
   buildExpression(expression: ts.Expression): FlowGraph {
     this.enterHeldLock();
     this.withStatement(expression, () => this.expr(expression, 'returned'));
-    this.link(this.current, this.exit);
-    return { blocks: this.blocks, entry: 0, exit: this.exit.id };
+    return this.graph();
   }
 
   /** A callback run under a lock holds it from its first statement to its last. */
   private enterHeldLock(): void {
     if (this.env.heldLock === undefined) return;
-    this.emit({ kind: 'lock-enter', lock: this.env.heldLock, lockKind: 'asyncio', region: this.nextRegion++, range: zeroRange() });
+    this.emit({ kind: 'lock-enter', lock: this.env.heldLock, lockKind: 'asyncio', region: this.region(), range: zeroRange() });
   }
 
-  // ---------------------------------------------------------------- blocks and edges
-
-  private newBlock(): FlowBlock {
-    const block: FlowBlock = { id: this.blocks.length, events: [], next: [] };
-    this.blocks.push(block);
-    return block;
-  }
-
-  private link(from: FlowBlock, to: FlowBlock, branch?: { id: number; taken: boolean }): void {
-    if (!from.next.some((edge) => edge.to === to.id && edge.branch?.taken === branch?.taken)) {
-      from.next.push(branch ? { to: to.id, branch } : { to: to.id });
-    }
-  }
-
-  private startBlock(block: FlowBlock): void {
-    this.current = block;
-  }
-
-  /** Code after `return`/`throw`/`break`/`continue` starts an unreachable block. */
-  private deadEnd(): void {
-    this.current = this.newBlock();
-  }
-
-  private emit(event: FlowEvent): void {
-    this.current.events.push(event);
-  }
-
-  private id(): number {
-    return this.nextEvent++;
+  protected finallyBody(body: ts.Block): void {
+    this.suite(body.statements);
   }
 
   private range(node: ts.Node): Range {
@@ -228,43 +166,19 @@ export class FlowBuilder {
   }
 
   private withStatement<T>(node: ts.Node, body: () => T): T {
-    const saved = this.statementRef;
-    const range = this.range(node);
-    const top = this.suites[this.suites.length - 1];
-    if (top) top.statement = range;
-    this.statementRef = {
-      range,
-      suites: this.suites.map((suite) => suite.id),
-      ancestors: this.suites.map((suite) => suite.statement),
-    };
-    try {
-      return body();
-    } finally {
-      this.statementRef = saved;
-    }
+    return this.inStatement(this.range(node), body);
   }
 
   // ---------------------------------------------------------------- statements
 
-  private suite(statements: readonly ts.Statement[], id = this.nextSuite++): void {
-    this.suites.push({ id, statement: zeroRange() });
-    for (const statement of statements) {
-      this.withStatement(statement, () => this.statement(statement));
-      this.raiseEdges();
-    }
-    this.suites.pop();
+  private suite(statements: readonly ts.Statement[], id?: number): void {
+    this.inSuite(statements, (statement) => this.range(statement), (statement) => this.statement(statement), id);
   }
 
   /** A statement that is a block is a suite of its own; any other is a suite of one. */
   private body(node: ts.Statement | undefined): void {
     if (!node) return;
     this.suite(this.ts.isBlock(node) ? node.statements : [node]);
-  }
-
-  /** Any statement in a `try` block may throw into its `catch`. */
-  private raiseEdges(): void {
-    const context = this.tries[this.tries.length - 1];
-    if (context) for (const handler of context.handlers) this.link(this.current, handler);
   }
 
   private statement(node: ts.Statement): void {
@@ -294,7 +208,7 @@ export class FlowBuilder {
       this.withStatement(node.statement, () => this.statement(node.statement));
       this.pendingLabel = undefined;
     } else if (api.isFunctionDeclaration(node) || api.isClassDeclaration(node)) {
-      if (node.name) this.bindName(node.name.text, EMPTY, node.name);
+      if (node.name) this.bindName(node.name.text, NO_SOURCE, node.name);
     }
     // Types, interfaces, enums, imports, `debugger`, empty statements: nothing is evaluated.
   }
@@ -339,14 +253,14 @@ export class FlowBuilder {
     const { ts: api } = this;
     for (const declaration of list.declarations) {
       if (!declaration.initializer) {
-        for (const name of bindingNames(this.context, declaration.name)) this.bindName(name.text, EMPTY, name);
+        for (const name of bindingNames(this.context, declaration.name)) this.bindName(name.text, NO_SOURCE, name);
         continue;
       }
       const targets = [declaration.name];
       this.noteBinding(declaration.initializer, targets);
       const value = this.expr(declaration.initializer, 'assigned');
       if (!api.isIdentifier(declaration.name)) {
-        for (const name of bindingNames(this.context, declaration.name)) this.bindName(name.text, computed(value), name);
+        for (const name of bindingNames(this.context, declaration.name)) this.bindName(name.text, computedFrom(value), name);
         continue;
       }
       const name = declaration.name.text;
@@ -374,7 +288,7 @@ export class FlowBuilder {
     if (operator === api.SyntaxKind.EqualsToken) {
       if (api.isObjectLiteralExpression(target) || api.isArrayLiteralExpression(target)) {
         const value = this.expr(node.right, 'assigned');
-        this.destructure(target, computed(value));
+        this.destructure(target, computedFrom(value));
         return value;
       }
       this.noteBinding(node.right, [target]);
@@ -400,8 +314,8 @@ export class FlowBuilder {
     if (api.isIdentifier(target) && (this.isLocal(target.text) || this.isEnclosingLocal(target.text))) {
       const value = this.expr(node.right, 'other');
       this.emit({ kind: 'local-read', name: target.text, range: this.range(target) });
-      this.bindName(target.text, merge({ reads: [], locals: [target.text], computed: true }, value), target);
-      return computed(value);
+      this.bindName(target.text, mergeSources({ reads: [], locals: [target.text], computed: true }, value), target);
+      return computedFrom(value);
     }
     const access = this.stateTarget(target);
     // `x ??= new Pool()` stores the call's result in `x`, as `x = new Pool()` does.
@@ -409,7 +323,7 @@ export class FlowBuilder {
     if (logical) this.noteBinding(node.right, [target]);
     const old = this.expr(target, 'other');
     const value = this.expr(node.right, logical ? 'assigned' : 'other');
-    const result = merge(old, value, { reads: [], locals: [], computed: true });
+    const result = mergeSources(old, value, { reads: [], locals: [], computed: true });
     if (access) this.write(access, 'augmented', result, node);
     return result;
   }
@@ -625,7 +539,7 @@ export class FlowBuilder {
     const after = this.newBlock();
     this.link(this.current, header);
     this.startBlock(header);
-    if (api.isForOfStatement(node) && node.awaitModifier) this.suspend('async-for', node.expression);
+    if (api.isForOfStatement(node) && node.awaitModifier) this.suspendAt('async-for', node.expression);
     this.link(header, body);
     this.link(header, after);
     this.startBlock(body);
@@ -634,9 +548,9 @@ export class FlowBuilder {
     const initializer = node.initializer;
     if (api.isVariableDeclarationList(initializer)) {
       for (const declaration of initializer.declarations) {
-        for (const name of bindingNames(this.context, declaration.name)) this.bindName(name.text, EMPTY, name);
+        for (const name of bindingNames(this.context, declaration.name)) this.bindName(name.text, NO_SOURCE, name);
       }
-    } else this.destructure(initializer, EMPTY);
+    } else this.destructure(initializer, NO_SOURCE);
     this.loop(label, after, header, node.statement);
     this.link(this.current, header);
     this.startBlock(after);
@@ -659,7 +573,7 @@ export class FlowBuilder {
       const event: BranchEvent = {
         kind: 'branch',
         id: this.id(),
-        value: merge(subject, value),
+        value: mergeSources(subject, value),
         test: 'value',
         range: this.range(clause.expression),
         statement: this.statementRef,
@@ -698,7 +612,7 @@ export class FlowBuilder {
     if (catchClause && handlerBlock) {
       this.startBlock(handlerBlock);
       const variable = catchClause.variableDeclaration;
-      if (variable) for (const name of bindingNames(this.context, variable.name)) this.bindName(name.text, EMPTY, name);
+      if (variable) for (const name of bindingNames(this.context, variable.name)) this.bindName(name.text, NO_SOURCE, name);
       this.suite(catchClause.block.statements);
       ends.push(this.current);
     }
@@ -720,42 +634,8 @@ export class FlowBuilder {
     this.startBlock(after);
   }
 
-  /**
-   * `return`/`break`/`continue` run the `finally` blocks they pass through on the way out; each
-   * gets its own copy so that paths do not merge where JavaScript keeps them apart.
-   */
-  private leave(target: FlowBlock, finallyDepth: number): void {
-    for (let index = this.tries.length - 1; index >= finallyDepth; index--) {
-      const body = this.tries[index]!.finallyBody;
-      if (!body) continue;
-      const saved = this.tries.splice(index);
-      this.suite(body.statements);
-      this.tries.push(...saved);
-    }
-    this.link(this.current, target);
-    this.deadEnd();
-  }
-
-  private raise(): void {
-    const context = this.tries[this.tries.length - 1];
-    if (context && context.handlers.length > 0) {
-      for (const handler of context.handlers) this.link(this.current, handler);
-    } else {
-      this.leave(this.exit, 0);
-      return;
-    }
-    this.deadEnd();
-  }
-
-  private suspend(form: AwaitForm, node: ts.Node): void {
-    this.emit({
-      kind: 'await',
-      id: this.id(),
-      form,
-      text: shortText(this.context, node),
-      range: this.range(node),
-      statement: this.statementRef,
-    });
+  private suspendAt(form: AwaitForm, node: ts.Node): void {
+    this.suspend(form, shortText(this.context, node), this.range(node));
   }
 
   // ---------------------------------------------------------------- expressions
@@ -768,35 +648,35 @@ export class FlowBuilder {
     if (api.isCallExpression(node) || api.isNewExpression(node)) return this.call(node, usage);
     if (api.isAwaitExpression(node)) {
       const value = this.expr(node.expression, 'awaited');
-      this.suspend('await', node.expression);
-      return computed(value);
+      this.suspendAt('await', node.expression);
+      return computedFrom(value);
     }
     if (api.isParenthesizedExpression(node) || api.isAsExpression(node) || api.isTypeAssertionExpression(node) || api.isNonNullExpression(node) || api.isSatisfiesExpression(node)) {
       return this.expr(node.expression, usage);
     }
     if (api.isBinaryExpression(node)) return this.binary(node);
     if (api.isPrefixUnaryExpression(node) || api.isPostfixUnaryExpression(node)) return this.unary(node);
-    if (api.isArrowFunction(node) || api.isFunctionExpression(node) || api.isClassExpression(node)) return EMPTY;
+    if (api.isArrowFunction(node) || api.isFunctionExpression(node) || api.isClassExpression(node)) return NO_SOURCE;
     if (api.isVoidExpression(node)) {
       this.expr(node.expression, 'other');
-      return EMPTY;
+      return NO_SOURCE;
     }
     if (api.isDeleteExpression(node)) {
       const target = unwrap(this.context, node.expression);
       const access = this.stateTarget(target);
-      if (access) this.write(access, 'delete', EMPTY, node);
+      if (access) this.write(access, 'delete', NO_SOURCE, node);
       else this.targetOperands(target);
-      return EMPTY;
+      return NO_SOURCE;
     }
     if (api.isYieldExpression(node)) {
-      const value = node.expression ? this.expr(node.expression, 'other') : EMPTY;
-      if (this.env.isAsync) this.suspend('yield', node);
-      return computed(value);
+      const value = node.expression ? this.expr(node.expression, 'other') : NO_SOURCE;
+      if (this.env.isAsync) this.suspendAt('yield', node);
+      return computedFrom(value);
     }
     if (api.isTaggedTemplateExpression(node)) return this.call(node, usage);
-    if (api.isStringLiteralLike(node) || api.isNumericLiteral(node) || api.isBigIntLiteral(node) || api.isRegularExpressionLiteral(node)) return EMPTY;
+    if (api.isStringLiteralLike(node) || api.isNumericLiteral(node) || api.isBigIntLiteral(node) || api.isRegularExpressionLiteral(node)) return NO_SOURCE;
     if (node.kind === api.SyntaxKind.ThisKeyword || node.kind === api.SyntaxKind.NullKeyword || node.kind === api.SyntaxKind.TrueKeyword || node.kind === api.SyntaxKind.FalseKeyword || node.kind === api.SyntaxKind.SuperKeyword) {
-      return EMPTY;
+      return NO_SOURCE;
     }
     if (api.isObjectLiteralExpression(node)) {
       const parts: ValueSource[] = [];
@@ -807,7 +687,7 @@ export class FlowBuilder {
         } else if (api.isShorthandPropertyAssignment(property)) parts.push(this.name(property.name));
         else if (api.isSpreadAssignment(property)) parts.push(this.expr(property.expression, 'other'));
       }
-      return computed(merge(EMPTY, ...parts));
+      return computedFrom(mergeSources(NO_SOURCE, ...parts));
     }
     if (api.isSpreadElement(node)) return this.expr(node.expression, usage === 'statement' ? 'other' : usage);
     // Conditionals, templates, arrays, `typeof`, JSX: evaluate what is inside.
@@ -820,7 +700,7 @@ export class FlowBuilder {
         });
       }
     });
-    return computed(merge(EMPTY, ...parts));
+    return computedFrom(mergeSources(NO_SOURCE, ...parts));
   }
 
   private binary(node: ts.BinaryExpression): ValueSource {
@@ -835,8 +715,8 @@ export class FlowBuilder {
       // `key in STATE` asks whether STATE has the key.
       const key = this.expr(node.left, 'other');
       const container = this.baseRef(unwrap(this.context, node.right));
-      if (container) return computed(merge(this.read(this.itemRef(container, node.left, node), 'membership', node), { ...key, reads: [] }));
-      return computed(merge(key, this.expr(node.right, 'other')));
+      if (container) return computedFrom(mergeSources(this.read(this.itemRef(container, node.left, node), 'membership', node), { ...key, reads: [] }));
+      return computedFrom(mergeSources(key, this.expr(node.right, 'other')));
     }
     // Operands of a long left-nested chain (`a + b + c + …`) without recursion: generated code nests deep.
     const operands: ts.Expression[] = [];
@@ -847,14 +727,14 @@ export class FlowBuilder {
     }
     operands.push(current);
     operands.reverse();
-    return computed(merge(EMPTY, ...operands.map((operand) => this.expr(operand, 'other'))));
+    return computedFrom(mergeSources(NO_SOURCE, ...operands.map((operand) => this.expr(operand, 'other'))));
   }
 
   /** `x++`, `--STATE[k]`: a read and a write of the value computed from it. */
   private unary(node: ts.PrefixUnaryExpression | ts.PostfixUnaryExpression): ValueSource {
     const { ts: api } = this;
     const increments = node.operator === api.SyntaxKind.PlusPlusToken || node.operator === api.SyntaxKind.MinusMinusToken;
-    if (!increments) return computed(this.expr(node.operand, 'other'));
+    if (!increments) return computedFrom(this.expr(node.operand, 'other'));
     const target = unwrap(this.context, node.operand);
     if (api.isIdentifier(target) && (this.isLocal(target.text) || this.isEnclosingLocal(target.text))) {
       this.emit({ kind: 'local-read', name: target.text, range: this.range(target) });
@@ -863,25 +743,25 @@ export class FlowBuilder {
     }
     const access = this.stateTarget(target);
     const old = this.expr(target, 'other');
-    const value = computed(old);
+    const value = computedFrom(old);
     if (access) this.write(access, 'augmented', value, node);
     return value;
   }
 
   private name(node: ts.Identifier): ValueSource {
     const text = node.text;
-    if (text === 'undefined') return EMPTY;
+    if (text === 'undefined') return NO_SOURCE;
     if (this.isLocal(text)) {
       this.emit({ kind: 'local-read', name: text, range: this.range(node) });
       return { reads: [], locals: [text], computed: false };
     }
     if (this.isEnclosingLocal(text)) {
       this.emit({ kind: 'local-read', name: text, range: this.range(node) });
-      return EMPTY;
+      return NO_SOURCE;
     }
-    if (!this.env.trackState) return EMPTY;
+    if (!this.env.trackState) return NO_SOURCE;
     const access = this.stateTarget(node);
-    return access ? this.read(access, 'value', node) : EMPTY;
+    return access ? this.read(access, 'value', node) : NO_SOURCE;
   }
 
   private access(node: ts.PropertyAccessExpression | ts.ElementAccessExpression): ValueSource {
@@ -889,8 +769,8 @@ export class FlowBuilder {
     const access = this.stateTarget(node);
     if (api.isElementAccessExpression(node)) {
       const index = this.expr(node.argumentExpression, 'other');
-      if (access) return merge(this.read(access, 'value', node), { ...index, reads: [], computed: false });
-      return merge(this.expr(node.expression, 'other'), index);
+      if (access) return mergeSources(this.read(access, 'value', node), { ...index, reads: [], computed: false });
+      return mergeSources(this.expr(node.expression, 'other'), index);
     }
     if (access) return this.read(access, 'value', node);
     return this.expr(node.expression, 'other');
@@ -931,7 +811,7 @@ export class FlowBuilder {
     sources.push(...args);
     const holders = argumentNodes.flatMap((argument) => this.holderOf(argument) ?? []);
 
-    let result: ValueSource = computed(merge(EMPTY, ...sources));
+    let result: ValueSource = computedFrom(mergeSources(NO_SOURCE, ...sources));
     if (receiverState && method) result = this.stateMethod(receiverState, method, argumentNodes, args, node, result);
     if (method && object) this.explicitLock(object, method, usage === 'awaited', node);
     if (!api.isTaggedTemplateExpression(node) && api.isIdentifier(callee) && this.releasers.has(callee.text)) {
@@ -1031,13 +911,13 @@ export class FlowBuilder {
     const item = first ? { ...this.itemRef(receiver, first, call), text: `${receiver.text}.${lookup}(${shortText(this.context, first, 40)})` } : receiver;
     const itemAccess = ITEM_READ_METHODS.get(method);
     if (itemAccess && first) return this.read(item, itemAccess, call);
-    if (WHOLE_READ_METHODS.has(method)) return computed(this.read(receiver, 'value', call));
+    if (WHOLE_READ_METHODS.has(method)) return computedFrom(this.read(receiver, 'value', call));
     const op = MUTATING_METHODS.get(method);
     if (!op) return fallback;
     const target = ITEM_METHODS.has(method) && first ? item : receiver;
-    let result: ValueSource = EMPTY;
+    let result: ValueSource = NO_SOURCE;
     if (method === 'pop' || method === 'shift') result = this.read(receiver, 'value', call);
-    const value = method === 'set' ? merge(EMPTY, ...args.slice(1)) : op === 'delete' ? EMPTY : merge(EMPTY, ...args);
+    const value = method === 'set' ? mergeSources(NO_SOURCE, ...args.slice(1)) : op === 'delete' ? NO_SOURCE : mergeSources(NO_SOURCE, ...args);
     this.write(target, op, value, call, method);
     return result;
   }
@@ -1214,7 +1094,7 @@ export class FlowBuilder {
     if (!lock) return;
     let region = this.explicitLockRegions.get(lock);
     if (region === undefined) {
-      region = this.nextRegion++;
+      region = this.region();
       this.explicitLockRegions.set(lock, region);
     }
     if (method === 'release') this.emit({ kind: 'lock-exit', region });
@@ -1274,9 +1154,5 @@ function literalArguments(context: SyntaxContext, argumentNodes: readonly ts.Exp
 /** State keys with one quote style, so that `cache['k']` and `cache["k"]` name the same holder. */
 function canonicalKey(key: string): string {
   return key.replace(/'/g, '"');
-}
-
-function zeroRange(): Range {
-  return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 }
 

@@ -1,5 +1,6 @@
 import type * as ts from 'typescript';
 import type { ParsedModule } from '../core/engine';
+import { withinStackLimit } from '../core/flow-graph-builder';
 import type {
   ClassFact,
   Comment,
@@ -509,17 +510,4 @@ function catchesAll(context: SyntaxContext, fn: FunctionNode): boolean {
 function parseDiagnostics(sourceFile: ts.SourceFile): readonly ts.Diagnostic[] {
   const diagnostics = (sourceFile as ts.SourceFile & { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics;
   return Array.isArray(diagnostics) ? diagnostics : [];
-}
-
-/**
- * Runs a recursive walk, or returns undefined when the code nests too deeply for the stack: that
- * region then yields no findings instead of failing the file.
- */
-function withinStackLimit<T>(walk: () => T): T | undefined {
-  try {
-    return walk();
-  } catch (error) {
-    if (error instanceof RangeError) return undefined;
-    throw error;
-  }
 }
