@@ -24,9 +24,10 @@ export interface Located {
   development?: boolean;
 }
 
-export type ServerName = 'gunicorn' | 'uvicorn' | 'hypercorn';
+/** The servers and launchers whose command lines run a Python web app; `fastapi` is the FastAPI CLI (`fastapi run`, `fastapi dev`). */
+export type ServerName = 'gunicorn' | 'uvicorn' | 'hypercorn' | 'fastapi';
 
-/** A `gunicorn`/`uvicorn`/`hypercorn` invocation. */
+/** A `gunicorn`/`uvicorn`/`hypercorn`/`fastapi run` invocation. */
 export interface ServerCommand extends Located {
   server: ServerName;
   /** The arguments after the server name. */

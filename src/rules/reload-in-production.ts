@@ -1,6 +1,6 @@
-import type { DeploymentFileKind } from '../core/deployment-facts';
+import type { DeploymentFileKind, ServerName } from '../core/deployment-facts';
 import type { Rule } from '../core/rule';
-import { locatedRange, removeFlag, replaceSettingValue } from './deployment/command-edits';
+import { locatedRange, removeFlag, replaceSettingValue, replaceWordAfter } from './deployment/command-edits';
 
 /** How messages name where a command is: `the final stage's CMD`, `service api`. */
 const WHERE: Record<DeploymentFileKind, string> = {
@@ -14,10 +14,13 @@ const WHERE: Record<DeploymentFileKind, string> = {
   kubernetes: 'a Kubernetes workload',
 };
 
-const CONSEQUENCES: Record<'uvicorn' | 'gunicorn' | 'hypercorn', string> = {
-  uvicorn:
-    "uvicorn's reloader runs the app in one child process it restarts whenever a watched file changes — re-running the lifespan and every " +
-    '"run once" step, dropping in-flight requests — and it ignores `--workers`, so the deployment runs a single process',
+const UVICORN_RELOAD =
+  "uvicorn's reloader runs the app in one child process it restarts whenever a watched file changes — re-running the lifespan and every " +
+  '"run once" step, dropping in-flight requests — and it ignores `--workers`, so the deployment runs a single process';
+
+const CONSEQUENCES: Record<ServerName, string> = {
+  uvicorn: UVICORN_RELOAD,
+  fastapi: UVICORN_RELOAD,
   gunicorn:
     'gunicorn restarts its workers whenever a watched file changes, re-running the app\'s startup and every "run once" step in each, and ' +
     'keeps a file watcher busy in every worker',
@@ -36,10 +39,10 @@ export const reloadInProduction: Rule = {
     fix: 'unsafe',
     docs: {
       whatItDoes: `
-Finds \`--reload\` on a \`uvicorn\`, \`gunicorn\` or \`hypercorn\` command in a production entry
-point — a Dockerfile's final \`CMD\`/\`ENTRYPOINT\`, a Procfile, a docker-compose service, a
-Kubernetes manifest, a start script, a production Makefile target — and \`reload = True\` in
-\`gunicorn.conf.py\`. Files that are for development are skipped: names and directories saying so
+Finds \`--reload\` on a \`uvicorn\`, \`gunicorn\`, \`hypercorn\` or \`fastapi run\` command, and
+\`fastapi dev\` (which always reloads), in a production entry point — a Dockerfile's final
+\`CMD\`/\`ENTRYPOINT\`, a Procfile, a docker-compose service, a Kubernetes manifest, a start
+script, a production Makefile target — and \`reload = True\` in \`gunicorn.conf.py\`. Files that are for development are skipped: names and directories saying so
 (\`docker-compose.override.yml\`, \`Dockerfile.dev\`, \`Procfile.dev\`, \`scripts/dev.sh\`, \`local/\`,
 \`tests/\`), a Dockerfile whose final stage is named for development (\`FROM base AS dev\`), compose
 services that bind-mount the source (\`- .:/app\`) or are named \`dev\`, Makefile targets other than
@@ -97,11 +100,13 @@ or exclude the file in the configuration.`,
     if (file.development || file.kind === 'python-launcher') return;
     for (const command of file.facts.commands) {
       if (!command.reload || command.development) continue;
-      const edits = removeFlag(file, command, '--reload');
+      // `fastapi dev` reloads by itself; `fastapi run` is its production form.
+      const developmentCli = command.server === 'fastapi' && command.args[0] === 'dev';
+      const edits = developmentCli ? replaceWordAfter(file, command, 'fastapi', 'dev', 'run') : removeFlag(file, command, '--reload');
       report({
-        message: `\`--reload\` in ${WHERE[file.kind]}: ${CONSEQUENCES[command.server]}. Production should start without it; keep reloading commands in development-only files (docker-compose.override.yml, a \`dev\` Makefile target, Procfile.dev).`,
+        message: `\`${developmentCli ? 'fastapi dev' : '--reload'}\` in ${WHERE[file.kind]}: ${CONSEQUENCES[command.server]}. Production should start without it; keep reloading commands in development-only files (docker-compose.override.yml, a \`dev\` Makefile target, Procfile.dev).`,
         range: locatedRange(file, command),
-        ...(edits && { fix: { applicability: 'unsafe', message: 'Remove `--reload`', edits } }),
+        ...(edits && { fix: { applicability: 'unsafe', message: developmentCli ? 'Use `fastapi run`' : 'Remove `--reload`', edits } }),
       });
     }
     const setting = file.kind === 'gunicorn-config' ? file.facts.settings.find((candidate) => candidate.name === 'reload' && candidate.value === 'True') : undefined;

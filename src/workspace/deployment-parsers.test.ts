@@ -352,6 +352,9 @@ describe('deployment files for the deployment rules', () => {
     const docker = parseDockerfile('FROM python\nENV GUNICORN_CMD_ARGS="-k uvicorn.workers.UvicornWorker"\nCMD gunicorn app:app\n');
     assert.deepEqual(docker.settings.map((setting) => [setting.name, setting.value]), [['GUNICORN_CMD_ARGS', '-k uvicorn.workers.UvicornWorker']]);
     assert.equal(parseGunicornConfig('wsgi_app = "app.main:app"\n').settings[0]?.value, 'app.main:app');
+    const [production, development] = parseServerCommands('fastapi run app/main.py --workers 4; fastapi dev app/main.py', AT);
+    assert.deepEqual([production?.server, production?.workers?.count, production?.reload, development?.reload], ['fastapi', 4, false, true]);
+    assert.deepEqual(parseServerCommands('pip install fastapi', AT), []);
   });
 
   it('marks what is for development inside a file: a final dev stage, bind-mounting services, Makefile targets', () => {

@@ -20,7 +20,7 @@ import type { WorkerSetting } from '../core/hazard';
 
 export type { DeploymentFileFacts, DeploymentFileReading, DeploymentSetting, Located, ServerCommand, ServerName, WorkerCount };
 
-const SERVERS: readonly ServerName[] = ['gunicorn', 'uvicorn', 'hypercorn'];
+const SERVERS: readonly ServerName[] = ['gunicorn', 'uvicorn', 'hypercorn', 'fastapi'];
 const CPUS_ASSUMED = 2;
 
 // ---------------------------------------------------------------- counts
@@ -238,6 +238,8 @@ const LAUNCHERS = /^(exec|nohup|time|sudo|env|dumb-init|tini|ddtrace-run|opentel
 function serverAt(words: readonly string[], index: number): ServerName | undefined {
   const name = words[index]!.split('/').pop()!;
   if (!(SERVERS as readonly string[]).includes(name)) return undefined;
+  // The FastAPI CLI serves with `fastapi run` and `fastapi dev`; its other commands do not.
+  if (name === 'fastapi' && words[index + 1] !== 'run' && words[index + 1] !== 'dev') return undefined;
   const previous = words[index - 1];
   const commandPosition =
     previous === undefined || SEPARATORS.has(previous) || LAUNCHERS.test(previous.split('/').pop()!) || /^\w+=/.test(previous);
@@ -265,7 +267,8 @@ function serverOptions(server: ServerName, args: readonly string[]): Pick<Server
       workerClass = value();
     } else if (server === 'gunicorn' && /^-k\S+$/.test(flag)) {
       workerClass = flag.slice(2);
-    } else if (flag === '--reload') {
+    } else if (flag === '--reload' || (server === 'fastapi' && index === 0 && flag === 'dev')) {
+      // `fastapi dev` is `fastapi run --reload`.
       reload = true;
     } else if (server === 'gunicorn' && (flag === '-c' || flag === '--config')) {
       config = value();

@@ -92,6 +92,16 @@ export function replaceWorkerClass(file: DeploymentFile, command: Located, curre
   return [{ range: text.range(from, from + current.length), newText: workerClass }];
 }
 
+/** Replaces the word after another in a command: the `dev` of `fastapi dev`. */
+export function replaceWordAfter(file: DeploymentFile, command: Located, anchor: string, current: string, replacement: string): TextEdit[] | undefined {
+  const text = new LocatedText(linesOf(file), command);
+  const match = wordPattern(anchor).exec(text.text);
+  const following = match && wordPattern(current).exec(text.text.slice(match.index + match[0].length));
+  if (!match || !following) return undefined;
+  const from = match.index + match[0].length + following.index + following[1]!.length;
+  return [{ range: text.range(from, from + current.length), newText: replacement }];
+}
+
 /** Removes a flag (`--reload`) from a command, with the separator before it. */
 export function removeFlag(file: DeploymentFile, command: Located, flag: string): TextEdit[] | undefined {
   const lines = linesOf(file);
