@@ -4,18 +4,16 @@ import type {
   BranchGuard,
   CallUsage,
   FlowBlock,
-  FlowEvent,
   FlowGraph,
   IterateEvent,
   LiteralArgument,
   LockKind,
-  Range,
   ReadAccess,
   StateRef,
-  StatementRef,
   ValueHolder,
   ValueSource,
 } from '../core/facts';
+import { computedFrom, FlowGraphBuilder, mergeSources, NO_SOURCE } from '../core/flow-graph-builder';
 import { LOCK_TYPES, type LocalBindings, type ModuleScope } from './scope';
 import {
   callArguments,
@@ -46,7 +44,6 @@ export interface FunctionEnvironment {
   localImports: Map<string, string>;
 }
 
-const EMPTY: ValueSource = { reads: [], locals: [], computed: false };
 
 const ITEM_READ_METHODS = new Set(['get', '__getitem__']);
 const WHOLE_READ_METHODS = new Set(['keys', 'values', 'items', 'copy', 'count', 'index', '__contains__', '__len__']);
@@ -58,35 +55,12 @@ const MUTATING_METHODS = new Set([
 const LOCK_NAME = /(^|_)(lock|locks|mutex|mtx|semaphore|sem)$/i;
 const APPLICATION_TYPES = new Set(['fastapi.FastAPI()', 'starlette.applications.Starlette()', 'aiohttp.web.Application()']);
 
-function merge(...sources: ValueSource[]): ValueSource {
-  if (sources.length === 1) return sources[0]!;
-  const reads: number[] = [];
-  const locals: string[] = [];
-  const calls: number[] = [];
-  let computed = false;
-  for (const source of sources) {
-    reads.push(...source.reads);
-    locals.push(...source.locals);
-    if (source.calls) calls.push(...source.calls);
-    computed ||= source.computed;
-  }
-  return calls.length > 0 ? { reads, locals, computed, calls } : { reads, locals, computed };
-}
-
-function computed(source: ValueSource): ValueSource {
-  return source.computed ? source : { ...source, computed: true };
-}
-
 interface LoopTarget {
   breakTo: FlowBlock;
   continueTo: FlowBlock;
   finallyDepth: number;
 }
 
-interface TryContext {
-  handlers: FlowBlock[];
-  finallyBody?: Node;
-}
 
 interface StateAccess {
   ref: StateRef;
@@ -96,17 +70,8 @@ interface StateAccess {
  * Builds a function's flow graph: blocks of events in Python's evaluation order, with edges for
  * branches, loops, `try`/`except`/`finally`, early exits and `raise`.
  */
-export class FlowBuilder {
-  private readonly blocks: FlowBlock[] = [];
-  private current: FlowBlock;
-  private readonly exit: FlowBlock;
+export class FlowBuilder extends FlowGraphBuilder<Node> {
   private readonly loops: LoopTarget[] = [];
-  private readonly tries: TryContext[] = [];
-  private readonly suites: { id: number; statement: Range }[] = [];
-  private statementRef: StatementRef = { range: zeroRange(), suites: [], ancestors: [] };
-  private nextSuite = 1;
-  private nextEvent = 1;
-  private nextRegion = 1;
   private readonly explicitLockRegions = new Map<string, number>();
   private readonly localType = (name: string): string | undefined => this.env.localTypes.get(name);
   private readonly localBindings: LocalBindings = {
@@ -125,92 +90,38 @@ export class FlowBuilder {
   private readonly iterations: number[] = [];
 
   constructor(private readonly env: FunctionEnvironment) {
-    this.current = this.newBlock();
-    this.exit = this.newBlock();
+    super();
   }
 
   /** Builds the graph for a suite of statements (a function body or the module). */
   buildBody(statements: readonly Node[]): FlowGraph {
     this.suite(statements, 0);
-    this.link(this.current, this.exit);
-    return { blocks: this.blocks, entry: 0, exit: this.exit.id };
+    return this.graph();
   }
 
   /** Builds the graph for a lambda's single expression. */
   buildExpression(expression: Node): FlowGraph {
     this.withStatement(expression, () => this.emit({ kind: 'return', value: this.expr(expression, 'returned'), range: rangeOf(expression) }));
-    this.link(this.current, this.exit);
-    return { blocks: this.blocks, entry: 0, exit: this.exit.id };
+    return this.graph();
   }
 
-  // ---------------------------------------------------------------- blocks and edges
-
-  private newBlock(): FlowBlock {
-    const block: FlowBlock = { id: this.blocks.length, events: [], next: [] };
-    this.blocks.push(block);
-    return block;
-  }
-
-  private link(from: FlowBlock, to: FlowBlock, branch?: { id: number; taken: boolean }): void {
-    if (!from.next.some((edge) => edge.to === to.id && edge.branch?.taken === branch?.taken)) {
-      from.next.push(branch ? { to: to.id, branch } : { to: to.id });
-    }
-  }
-
-  private startBlock(block: FlowBlock): void {
-    this.current = block;
-  }
-
-  /** Code after `return`/`raise`/`break`/`continue` starts an unreachable block. */
-  private deadEnd(): void {
-    this.current = this.newBlock();
-  }
-
-  private emit(event: FlowEvent): void {
-    this.current.events.push(event);
-  }
-
-  private id(): number {
-    return this.nextEvent++;
+  protected finallyBody(body: Node): void {
+    this.block(body);
   }
 
   private withStatement<T>(node: Node, body: () => T): T {
-    const saved = this.statementRef;
-    const range = rangeOf(node);
-    const top = this.suites[this.suites.length - 1];
-    if (top) top.statement = range;
-    this.statementRef = {
-      range,
-      suites: this.suites.map((suite) => suite.id),
-      ancestors: this.suites.map((suite) => suite.statement),
-    };
-    try {
-      return body();
-    } finally {
-      this.statementRef = saved;
-    }
+    return this.inStatement(rangeOf(node), body);
   }
 
   // ---------------------------------------------------------------- statements
 
-  private suite(statements: readonly Node[], id = this.nextSuite++): void {
-    this.suites.push({ id, statement: zeroRange() });
-    for (const statement of statements) {
-      if (statement.type === 'comment') continue;
-      this.withStatement(statement, () => this.statement(statement));
-      this.raiseEdges();
-    }
-    this.suites.pop();
+  private suite(statements: readonly Node[], id?: number): void {
+    const code = statements.filter((statement) => statement.type !== 'comment');
+    this.inSuite(code, rangeOf, (statement) => this.statement(statement), id);
   }
 
   private block(node: Node | null): void {
     this.suite(node ? namedChildren(node) : []);
-  }
-
-  /** Any statement in a `try` body may raise into its handlers. */
-  private raiseEdges(): void {
-    const context = this.tries[this.tries.length - 1];
-    if (context) for (const handler of context.handlers) this.link(this.current, handler);
   }
 
   private statement(node: Node): void {
@@ -329,7 +240,7 @@ export class FlowBuilder {
       }
     }
     const name = definition && field(definition, 'name');
-    if (name) this.bindName(name, EMPTY);
+    if (name) this.bindName(name, NO_SOURCE);
   }
 
   private expressionStatement(node: Node): void {
@@ -396,7 +307,7 @@ export class FlowBuilder {
     const target = unparenthesize(left);
     if (target.type === 'identifier' && this.isLocal(target.text)) {
       const value = this.expr(right, 'other');
-      this.emit({ kind: 'bind', name: target.text, value: merge({ reads: [], locals: [target.text], computed: true }, value), range: rangeOf(node) });
+      this.emit({ kind: 'bind', name: target.text, value: mergeSources({ reads: [], locals: [target.text], computed: true }, value), range: rangeOf(node) });
       return;
     }
     // `X += e` loads X (and its subscript) before evaluating e, then stores.
@@ -410,7 +321,7 @@ export class FlowBuilder {
         id: this.id(),
         ...localField,
         op: 'augmented',
-        value: merge(old, value, { reads: [], locals: [], computed: true }),
+        value: mergeSources(old, value, { reads: [], locals: [], computed: true }),
         range: rangeOf(node),
         statement: this.statementRef,
       });
@@ -421,7 +332,7 @@ export class FlowBuilder {
         id: this.id(),
         state: access.ref,
         op: 'augmented',
-        value: merge(old, value, { reads: [], locals: [], computed: true }),
+        value: mergeSources(old, value, { reads: [], locals: [], computed: true }),
         range: rangeOf(node),
         statement: this.statementRef,
       });
@@ -441,11 +352,11 @@ export class FlowBuilder {
       case 'tuple':
       case 'list':
       case 'expression_list':
-        for (const child of namedChildren(node)) this.assignTarget(child, computed(value), elementOf);
+        for (const child of namedChildren(node)) this.assignTarget(child, computedFrom(value), elementOf);
         return;
       case 'list_splat_pattern':
       case 'list_splat':
-        for (const child of namedChildren(node)) this.assignTarget(child, computed(value), elementOf);
+        for (const child of namedChildren(node)) this.assignTarget(child, computedFrom(value), elementOf);
         return;
       case 'attribute':
       case 'subscript': {
@@ -521,7 +432,7 @@ export class FlowBuilder {
         id: this.id(),
         state: access.ref,
         op: 'delete',
-        value: EMPTY,
+        value: NO_SOURCE,
         range: rangeOf(node),
         statement: this.statementRef,
       });
@@ -671,7 +582,7 @@ export class FlowBuilder {
   private forStatement(node: Node): void {
     const isAsync = node.firstChild?.type === 'async';
     const right = field(node, 'right');
-    const iterable = right ? this.expr(right, 'other') : EMPTY;
+    const iterable = right ? this.expr(right, 'other') : NO_SOURCE;
     const iteration = this.iterate(isAsync ? 'async-for' : 'for', iterable, right ?? node);
     const header = this.newBlock();
     const body = this.newBlock();
@@ -679,7 +590,7 @@ export class FlowBuilder {
     const after = this.newBlock();
     this.link(this.current, header);
     this.startBlock(header);
-    if (isAsync && right) this.suspend('async-for', right);
+    if (isAsync && right) this.suspendAt('async-for', right);
     this.link(header, body);
     this.link(header, orElse);
     this.loops.push({ breakTo: after, continueTo: header, finallyDepth: this.tries.length });
@@ -688,7 +599,7 @@ export class FlowBuilder {
     this.iterations.push(iteration);
     // The loop variable holds an element, not the iterated state: tests on it decide nothing
     // about the container.
-    if (left) this.assignTarget(left, EMPTY, iteration);
+    if (left) this.assignTarget(left, NO_SOURCE, iteration);
     this.block(field(node, 'body'));
     this.iterations.pop();
     this.link(this.current, header);
@@ -727,7 +638,7 @@ export class FlowBuilder {
           const value = child.type === 'as_pattern' ? namedChildren(child)[0] : child;
           if (value) this.expr(value, 'other');
           const alias = child.type === 'as_pattern' ? field(child, 'alias') : null;
-          if (alias) for (const name of alias.descendantsOfType('identifier')) if (name) this.bindName(name, EMPTY);
+          if (alias) for (const name of alias.descendantsOfType('identifier')) if (name) this.bindName(name, NO_SOURCE);
         }
       });
       this.block(namedChildren(handler).find((child) => child.type === 'block') ?? null);
@@ -749,33 +660,6 @@ export class FlowBuilder {
       for (const end of ends) this.link(end, after);
     }
     this.startBlock(after);
-  }
-
-  /**
-   * `return`/`break`/`continue` run the `finally` bodies they pass through on the way out; each
-   * gets its own copy so that paths do not merge where Python keeps them apart.
-   */
-  private leave(target: FlowBlock, finallyDepth: number): void {
-    for (let index = this.tries.length - 1; index >= finallyDepth; index--) {
-      const body = this.tries[index]!.finallyBody;
-      if (!body) continue;
-      const saved = this.tries.splice(index);
-      this.block(body);
-      this.tries.push(...saved);
-    }
-    this.link(this.current, target);
-    this.deadEnd();
-  }
-
-  private raise(): void {
-    const context = this.tries[this.tries.length - 1];
-    if (context && context.handlers.length > 0) {
-      for (const handler of context.handlers) this.link(this.current, handler);
-    } else {
-      this.leave(this.exit, 0);
-      return;
-    }
-    this.deadEnd();
   }
 
   private withStatementNode(node: Node): void {
@@ -800,10 +684,10 @@ export class FlowBuilder {
         holder: contextCall === undefined ? this.holderOf(context) : undefined,
         range: rangeOf(context),
       });
-      if (isAsync) this.suspend('async-with', context);
+      if (isAsync) this.suspendAt('async-with', context);
       const lock = this.lockOf(context, isAsync);
       if (lock) {
-        const region = this.nextRegion++;
+        const region = this.region();
         regions.push(region);
         this.emit({ kind: 'lock-enter', lock: lock.name, lockKind: lock.kind, region, ...(lock.shared && { shared: true }), range: rangeOf(context) });
       }
@@ -811,13 +695,13 @@ export class FlowBuilder {
         const type = this.env.scope.typeOf(context, this.localType, this.localBindings);
         for (const name of namedChildren(alias)) {
           if (name.type === 'identifier' && type && this.isLocal(name.text)) this.env.localTypes.set(name.text, type);
-          this.assignTarget(name, computed(source));
+          this.assignTarget(name, computedFrom(source));
         }
       }
     }
     this.block(field(node, 'body'));
     for (const region of regions.reverse()) this.emit({ kind: 'lock-exit', region });
-    if (isAsync && items.length > 0) this.suspend('async-with', items[0]!);
+    if (isAsync && items.length > 0) this.suspendAt('async-with', items[0]!);
   }
 
   /** The id of the call event just emitted for `node`, if `node` is a call. */
@@ -833,7 +717,7 @@ export class FlowBuilder {
 
   private matchStatement(node: Node): void {
     const subject = field(node, 'subject');
-    const value = subject ? this.expr(subject, 'other') : EMPTY;
+    const value = subject ? this.expr(subject, 'other') : NO_SOURCE;
     const after = this.newBlock();
     const body = field(node, 'body');
     const cases = body ? namedChildren(body).filter((child) => child.type === 'case_clause') : [];
@@ -841,11 +725,11 @@ export class FlowBuilder {
       const matched = this.newBlock();
       const next = this.newBlock();
       const guard = field(clause, 'guard');
-      const guardValue = guard ? this.expr(guard, 'other') : EMPTY;
+      const guardValue = guard ? this.expr(guard, 'other') : NO_SOURCE;
       const event: BranchEvent = {
         kind: 'branch',
         id: this.id(),
-        value: merge(value, guardValue),
+        value: mergeSources(value, guardValue),
         test: 'value',
         range: rangeOf(clause),
         statement: this.statementRef,
@@ -870,16 +754,10 @@ export class FlowBuilder {
     return id;
   }
 
-  private suspend(form: AwaitForm, node: Node): void {
-    this.emit({
-      kind: 'await',
-      id: this.id(),
-      form,
-      text: shortText(node),
-      range: rangeOf(node),
-      statement: this.statementRef,
-    });
+  private suspendAt(form: AwaitForm, node: Node): void {
+    this.suspend(form, shortText(node), rangeOf(node));
   }
+
 
   // ---------------------------------------------------------------- locks
 
@@ -909,7 +787,7 @@ export class FlowBuilder {
     if (!lock) return;
     let region = this.explicitLockRegions.get(lock.name);
     if (region === undefined) {
-      region = this.nextRegion++;
+      region = this.region();
       this.explicitLockRegions.set(lock.name, region);
     }
     if (method === 'release') this.emit({ kind: 'lock-exit', region });
@@ -939,25 +817,25 @@ export class FlowBuilder {
         return this.call(node, usage);
       case 'await': {
         const inner = namedChildren(node)[0];
-        const value = inner ? this.expr(inner, 'awaited') : EMPTY;
-        this.suspend('await', inner ?? node);
-        return computed(value);
+        const value = inner ? this.expr(inner, 'awaited') : NO_SOURCE;
+        this.suspendAt('await', inner ?? node);
+        return computedFrom(value);
       }
       case 'parenthesized_expression': {
         const inner = namedChildren(node)[0];
-        return inner ? this.expr(inner, usage) : EMPTY;
+        return inner ? this.expr(inner, usage) : NO_SOURCE;
       }
       case 'named_expression': {
         const name = field(node, 'name');
         const valueNode = field(node, 'value');
-        const value = valueNode ? this.expr(valueNode, 'assigned') : EMPTY;
+        const value = valueNode ? this.expr(valueNode, 'assigned') : NO_SOURCE;
         if (name) this.bindName(name, value);
         return value;
       }
       case 'comparison_operator':
         return this.comparison(node);
       case 'lambda':
-        return EMPTY;
+        return NO_SOURCE;
       case 'list_comprehension':
       case 'set_comprehension':
       case 'dictionary_comprehension':
@@ -965,15 +843,15 @@ export class FlowBuilder {
         return this.comprehension(node);
       case 'yield': {
         const inner = namedChildren(node)[0];
-        const value = inner && inner.type !== 'from' ? this.expr(inner, 'other') : EMPTY;
-        if (this.env.isAsync) this.suspend('yield', node);
-        return computed(value);
+        const value = inner && inner.type !== 'from' ? this.expr(inner, 'other') : NO_SOURCE;
+        if (this.env.isAsync) this.suspendAt('yield', node);
+        return computedFrom(value);
       }
       case 'string':
       case 'concatenated_string': {
         const parts = node.descendantsOfType('interpolation').filter((n): n is Node => !!n && this.ownInterpolation(n, node));
-        if (parts.length === 0) return EMPTY;
-        return computed(merge(...parts.map((part) => this.expr(field(part, 'expression') ?? part, 'other'))));
+        if (parts.length === 0) return NO_SOURCE;
+        return computedFrom(mergeSources(...parts.map((part) => this.expr(field(part, 'expression') ?? part, 'other'))));
       }
       case 'integer':
       case 'float':
@@ -983,20 +861,20 @@ export class FlowBuilder {
       case 'ellipsis':
       case 'comment':
       case 'ERROR':
-        return EMPTY;
+        return NO_SOURCE;
       case 'keyword_argument': {
         const value = field(node, 'value');
-        return value ? this.expr(value, usage) : EMPTY;
+        return value ? this.expr(value, usage) : NO_SOURCE;
       }
       case 'binary_operator':
-        return computed(merge(EMPTY, ...operandsOf(node).map((operand) => this.expr(operand, 'other'))));
+        return computedFrom(mergeSources(NO_SOURCE, ...operandsOf(node).map((operand) => this.expr(operand, 'other'))));
       // `a or b` and `a if c else b` are one of their operands, copied, not a value computed from them.
       case 'boolean_operator':
-        return merge(EMPTY, ...operandsOf(node).map((operand) => this.expr(operand, 'other')));
+        return mergeSources(NO_SOURCE, ...operandsOf(node).map((operand) => this.expr(operand, 'other')));
       case 'conditional_expression': {
         const [chosen, condition, alternative] = namedChildren(node);
         if (condition) this.expr(condition, 'other');
-        return merge(EMPTY, ...[chosen, alternative].flatMap((branch) => (branch ? [this.expr(branch, 'other')] : [])));
+        return mergeSources(NO_SOURCE, ...[chosen, alternative].flatMap((branch) => (branch ? [this.expr(branch, 'other')] : [])));
       }
       case 'unary_operator':
       case 'not_operator':
@@ -1007,10 +885,10 @@ export class FlowBuilder {
       case 'pair':
       case 'expression_list':
       case 'slice':
-        return computed(merge(EMPTY, ...namedChildren(node).map((child) => this.expr(child, 'other'))));
+        return computedFrom(mergeSources(NO_SOURCE, ...namedChildren(node).map((child) => this.expr(child, 'other'))));
       default:
         // list_splat, dictionary_splat, interpolation, type, ...: evaluate what is inside.
-        return merge(EMPTY, ...namedChildren(node).map((child) => this.expr(child, usage === 'statement' ? 'other' : usage)));
+        return mergeSources(NO_SOURCE, ...namedChildren(node).map((child) => this.expr(child, usage === 'statement' ? 'other' : usage)));
     }
   }
 
@@ -1029,11 +907,11 @@ export class FlowBuilder {
     }
     if (this.isEnclosingLocal(text)) {
       this.emit({ kind: 'local-read', name: text, range: rangeOf(node) });
-      return EMPTY;
+      return NO_SOURCE;
     }
-    if (!this.env.trackState) return EMPTY;
+    if (!this.env.trackState) return NO_SOURCE;
     const access = this.stateTarget(node);
-    return access ? this.read(access.ref, 'value', node) : EMPTY;
+    return access ? this.read(access.ref, 'value', node) : NO_SOURCE;
   }
 
   private access(node: Node): ValueSource {
@@ -1041,18 +919,18 @@ export class FlowBuilder {
     if (node.type === 'subscript') {
       const value = field(node, 'value');
       const indexes = this.subscriptIndexes(node).map((index) => this.expr(index, 'other'));
-      if (access) return merge(this.read(access.ref, 'value', node), ...indexes.map((index) => ({ ...index, reads: [], computed: false })));
-      const base = value ? this.expr(value, 'other') : EMPTY;
-      return merge(base, ...indexes);
+      if (access) return mergeSources(this.read(access.ref, 'value', node), ...indexes.map((index) => ({ ...index, reads: [], computed: false })));
+      const base = value ? this.expr(value, 'other') : NO_SOURCE;
+      return mergeSources(base, ...indexes);
     }
     if (access) return this.read(access.ref, 'value', node);
     const object = field(node, 'object');
-    const value = object ? this.expr(object, 'other') : EMPTY;
+    const value = object ? this.expr(object, 'other') : NO_SOURCE;
     const localField = this.localObjectField(node);
     if (!localField) return value;
     const id = this.id();
     this.emit({ kind: 'field-read', id, ...localField, range: rangeOf(node), statement: this.statementRef });
-    return merge(value, { reads: [id], locals: [], computed: false });
+    return mergeSources(value, { reads: [id], locals: [], computed: false });
   }
 
   /**
@@ -1097,7 +975,7 @@ export class FlowBuilder {
       }
       sources.push(this.expr(operand, 'other'));
     });
-    return computed(merge(EMPTY, ...sources));
+    return computedFrom(mergeSources(NO_SOURCE, ...sources));
   }
 
   private comprehension(node: Node): ValueSource {
@@ -1108,26 +986,26 @@ export class FlowBuilder {
     for (const clause of clauses) {
       if (clause.type === 'for_in_clause') {
         const right = field(clause, 'right');
-        const iterable = right ? this.expr(right, 'other') : EMPTY;
+        const iterable = right ? this.expr(right, 'other') : NO_SOURCE;
         sources.push(iterable);
         const iteration = this.iterate('comprehension', iterable, right ?? clause);
         this.iterations.push(iteration);
         const left = field(clause, 'left');
-        if (left) this.assignTarget(left, EMPTY, iteration);
-        if (clause.firstChild?.type === 'async' && right) this.suspend('async-for', right);
+        if (left) this.assignTarget(left, NO_SOURCE, iteration);
+        if (clause.firstChild?.type === 'async' && right) this.suspendAt('async-for', right);
       } else if (clause.type === 'if_clause') {
         for (const child of namedChildren(clause)) sources.push(this.expr(child, 'other'));
       }
     }
     if (body) sources.push(this.expr(body, 'other'));
     this.iterations.splice(depth);
-    return computed(merge(EMPTY, ...sources));
+    return computedFrom(mergeSources(NO_SOURCE, ...sources));
   }
 
   private call(node: Node, usage: CallUsage): ValueSource {
     const callee = field(node, 'function');
     const argumentsNode = field(node, 'arguments');
-    if (!callee) return EMPTY;
+    if (!callee) return NO_SOURCE;
     const sources: ValueSource[] = [];
     let receiverAccess: StateAccess | undefined;
     let method: string | undefined;
@@ -1160,8 +1038,8 @@ export class FlowBuilder {
     const keywords = argumentNodes.flatMap((argument) => (argument.type === 'keyword_argument' ? (field(argument, 'name')?.text ?? []) : []));
     const positional = argumentNodes.flatMap((argument) => (argument.type === 'keyword_argument' ? [] : [shortText(argument)]));
 
-    const inputs = merge(EMPTY, ...sources);
-    let result: ValueSource = computed(inputs);
+    const inputs = mergeSources(NO_SOURCE, ...sources);
+    let result: ValueSource = computedFrom(inputs);
     if (receiverAccess && method) {
       result = this.stateMethod(receiverAccess.ref, method, argumentNodes, args, node, result);
     }
@@ -1240,22 +1118,22 @@ export class FlowBuilder {
     if (ITEM_READ_METHODS.has(method)) return this.read(item, method === 'get' ? 'lookup' : 'value', call);
     if (WHOLE_READ_METHODS.has(method)) {
       const read = this.read(receiver, 'value', call);
-      return method === 'copy' ? read : computed(read);
+      return method === 'copy' ? read : computedFrom(read);
     }
     if (!MUTATING_METHODS.has(method)) return fallback;
-    let result: ValueSource = EMPTY;
+    let result: ValueSource = NO_SOURCE;
     let target = receiver;
-    let value = merge(EMPTY, ...args);
+    let value = mergeSources(NO_SOURCE, ...args);
     if (method === 'pop' || method === 'setdefault' || method === 'popitem') {
       target = method === 'popitem' || (method === 'pop' && !first) ? receiver : item;
       result = this.read(target, 'value', call);
-      value = method === 'setdefault' ? merge(EMPTY, ...args.slice(1)) : EMPTY;
+      value = method === 'setdefault' ? mergeSources(NO_SOURCE, ...args.slice(1)) : NO_SOURCE;
     } else if ((method === 'add' || method === 'discard' || method === 'remove') && first) {
       // `S.add(x)` changes whether `x in S`: the element is the item written.
       target = item;
     } else if (method === '__setitem__' || method === '__delitem__') {
       target = item;
-      value = method === '__setitem__' ? merge(EMPTY, ...args.slice(1)) : EMPTY;
+      value = method === '__setitem__' ? mergeSources(NO_SOURCE, ...args.slice(1)) : NO_SOURCE;
     }
     this.emit({
       kind: 'write',
@@ -1472,8 +1350,4 @@ function operandsOf(node: Node): readonly Node[] {
 /** State keys with one quote style, so that `app['db']` and `app["db"]` name the same holder. */
 function canonicalKey(key: string): string {
   return key.replace(/'/g, '"');
-}
-
-function zeroRange(): Range {
-  return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 }

@@ -12,6 +12,7 @@ import type {
 } from '../core/facts';
 import { calleeIndex, reachableFunctions } from '../core/call-graph';
 import type { ParsedModule } from '../core/engine';
+import { withinStackLimit } from '../core/flow-graph-builder';
 import { FlowBuilder, type FunctionEnvironment } from './flow-builder';
 import { PythonFixBuilder } from './fixes';
 import { HandlerDetector } from './handlers';
@@ -211,19 +212,6 @@ function functionFacts(
     nameRange: nameNode ? rangeOf(nameNode) : rangeOf(definition),
     flow,
   };
-}
-
-/**
- * Runs a recursive walk, or returns undefined when the code nests too deeply for the stack: that
- * region then yields no findings instead of failing the file.
- */
-function withinStackLimit<T>(walk: () => T): T | undefined {
-  try {
-    return walk();
-  } catch (error) {
-    if (error instanceof RangeError) return undefined;
-    throw error;
-  }
 }
 
 function ancestorsNames(definition: Node): string[] {
