@@ -1,4 +1,4 @@
-import type { AwaitForm, FlowBlock, FlowEvent, FlowGraph, Range, StatementRef, ValueSource } from './facts';
+import type { AwaitForm, BranchEvent, FlowBlock, FlowEvent, FlowGraph, Range, StatementRef, ValueSource } from './facts';
 
 /** A value that comes from nothing tracked: a literal, a lambda, an unknown name. */
 export const NO_SOURCE: ValueSource = { reads: [], locals: [], computed: false };
@@ -169,6 +169,14 @@ export abstract class FlowGraphBuilder<FinallyBody> {
       return;
     }
     this.deadEnd();
+  }
+
+  /** Ends the current block in a test: the branch event, then one edge per outcome carrying its id. */
+  protected branchTo(test: Omit<BranchEvent, 'kind' | 'id' | 'statement'>, whenTrue: FlowBlock, whenFalse: FlowBlock): void {
+    const event: BranchEvent = { kind: 'branch', id: this.id(), ...test, statement: this.statementRef };
+    this.emit(event);
+    this.link(this.current, whenTrue, { id: event.id, taken: true });
+    this.link(this.current, whenFalse, { id: event.id, taken: false });
   }
 
   /** A point where the function may suspend and other requests run. */

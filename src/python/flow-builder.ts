@@ -515,18 +515,7 @@ export class FlowBuilder extends FlowGraphBuilder<Node> {
   /** Evaluates a test, then branches: the two edges carry the branch event's id. */
   private condition(condition: Node, whenTrue: FlowBlock, whenFalse: FlowBlock, guard?: BranchGuard): void {
     const value = this.expr(condition, 'other');
-    const event: BranchEvent = {
-      kind: 'branch',
-      id: this.id(),
-      value,
-      test: this.testKind(condition),
-      guard,
-      range: rangeOf(condition),
-      statement: this.statementRef,
-    };
-    this.emit(event);
-    this.link(this.current, whenTrue, { id: event.id, taken: true });
-    this.link(this.current, whenFalse, { id: event.id, taken: false });
+    this.branchTo({ value, test: this.testKind(condition), guard, range: rangeOf(condition) }, whenTrue, whenFalse);
   }
 
   private testKind(condition: Node): BranchEvent['test'] {
@@ -726,17 +715,7 @@ export class FlowBuilder extends FlowGraphBuilder<Node> {
       const next = this.newBlock();
       const guard = field(clause, 'guard');
       const guardValue = guard ? this.expr(guard, 'other') : NO_SOURCE;
-      const event: BranchEvent = {
-        kind: 'branch',
-        id: this.id(),
-        value: mergeSources(value, guardValue),
-        test: 'value',
-        range: rangeOf(clause),
-        statement: this.statementRef,
-      };
-      this.emit(event);
-      this.link(this.current, matched, { id: event.id, taken: true });
-      this.link(this.current, next, { id: event.id, taken: false });
+      this.branchTo({ value: mergeSources(value, guardValue), test: 'value', range: rangeOf(clause) }, matched, next);
       this.startBlock(matched);
       this.block(field(clause, 'consequence'));
       this.link(this.current, after);

@@ -435,18 +435,7 @@ export class FlowBuilder extends FlowGraphBuilder<ts.Block> {
   /** Evaluates a test, then branches: the two edges carry the branch event's id. */
   private condition(condition: ts.Expression, whenTrue: FlowBlock, whenFalse: FlowBlock, guard?: BranchGuard): void {
     const value = this.expr(condition, 'other');
-    const event: BranchEvent = {
-      kind: 'branch',
-      id: this.id(),
-      value,
-      test: this.testKind(condition),
-      guard,
-      range: this.range(condition),
-      statement: this.statementRef,
-    };
-    this.emit(event);
-    this.link(this.current, whenTrue, { id: event.id, taken: true });
-    this.link(this.current, whenFalse, { id: event.id, taken: false });
+    this.branchTo({ value, test: this.testKind(condition), guard, range: this.range(condition) }, whenTrue, whenFalse);
   }
 
   private testKind(condition: ts.Expression): BranchEvent['test'] {
@@ -570,17 +559,7 @@ export class FlowBuilder extends FlowGraphBuilder<ts.Block> {
       }
       const next = this.newBlock();
       const value = this.expr(clause.expression, 'other');
-      const event: BranchEvent = {
-        kind: 'branch',
-        id: this.id(),
-        value: mergeSources(subject, value),
-        test: 'value',
-        range: this.range(clause.expression),
-        statement: this.statementRef,
-      };
-      this.emit(event);
-      this.link(this.current, bodies[index]!, { id: event.id, taken: true });
-      this.link(this.current, next, { id: event.id, taken: false });
+      this.branchTo({ value: mergeSources(subject, value), test: 'value', range: this.range(clause.expression) }, bodies[index]!, next);
       this.startBlock(next);
     });
     this.link(this.current, defaultBody ?? after);
