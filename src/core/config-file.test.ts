@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError, resolveConfig } from './config';
-import { parseTomlSettings } from './config-file';
+import { parseJsonSettings, parseTomlSettings } from './config-file';
 import { RULES } from '../rules';
 
 const metas = RULES.map((rule) => rule.meta);
@@ -96,5 +96,48 @@ describe('blocking-call settings', () => {
     assert.equal(error('[blocking-calls]\n"vendor.fetch" = 3\n'), 'interleave.toml:2: the suggestion for `vendor.fetch` in `blocking-calls` must be a string');
     assert.equal(error('offload-wrappers = "app.run"\n'), 'interleave.toml:1: `offload-wrappers` must be an array of strings');
     assert.equal(error('[offload-wrappers]\n"app.run" = "x"\n'), 'interleave.toml:2: `offload-wrappers` is not a table');
+  });
+});
+
+describe('configuration in package.json', () => {
+  it('reads the "interleave" object with the keys TOML has, tables as objects', () => {
+    const settings = parseJsonSettings(
+      JSON.stringify(
+        {
+          name: 'shop',
+          interleave: {
+            select: ['IL1', 'IL2'],
+            workers: 4,
+            severity: { IL101: 'error', 'blocking-call': 'info' },
+            'blocking-calls': { 'vendor.fetchSync': 'use vendor.fetch' },
+            'extend-exclude': ['generated'],
+          },
+        },
+        null,
+        2,
+      ),
+      'package.json',
+      metas,
+    );
+    assert.deepEqual(settings, {
+      select: ['IL1', 'IL2'],
+      workers: 4,
+      severity: { IL101: 'error', 'blocking-call': 'info' },
+      blockingCalls: [{ pattern: 'vendor.fetchSync', suggestion: 'use vendor.fetch' }],
+      extendExclude: ['generated'],
+    });
+  });
+
+  it('returns nothing for a package.json without an "interleave" object', () => {
+    assert.equal(parseJsonSettings('{ "name": "shop", "version": "1.0.0" }', 'package.json', metas), undefined);
+  });
+
+  it('names the file and line of an unknown key, a bad value and a JSON error', () => {
+    const unknown = errorOf(() => parseJsonSettings('{\n  "interleave": {\n    "select": ["IL1"],\n    "wrokers": 2\n  }\n}\n', 'package.json', metas));
+    assert.match(unknown, /^package\.json:4: unknown setting `wrokers`/);
+    const badValue = errorOf(() => parseJsonSettings('{\n  "interleave": {\n    "severity": {\n      "IL101": "loud"\n    }\n  }\n}\n', 'package.json', metas));
+    assert.match(badValue, /^package\.json:4: severity of `IL101` must be one of/);
+    const invalid = errorOf(() => parseJsonSettings('{\n  "interleave": {\n    "workers": 2,\n  }\n}\n', 'package.json', metas));
+    assert.match(invalid, /^package\.json:4: invalid JSON/);
   });
 });

@@ -69,3 +69,16 @@ describe('loadSettings', () => {
     assert.deepEqual(loadSettings(join(root, 'app'), metas), { settings: {}, directory: join(root, 'app') });
   });
 });
+
+describe('loadSettings with package.json', () => {
+  test('finds the "interleave" object walking up, passing over a package.json without one', () => {
+    const root = makeProject({
+      'package.json': '{ "name": "shop", "interleave": { "ignore": ["IL103"] } }',
+      'src/routes/orders.ts': '',
+      'tools/package.json': '{ "name": "tools" }',
+      'tools/build.ts': '',
+    });
+    assert.deepEqual(loadSettings(join(root, 'src/routes'), metas), { settings: { ignore: ['IL103'] }, file: join(root, 'package.json'), directory: root });
+    assert.equal(loadSettings(join(root, 'tools'), metas).file, join(root, 'package.json'));
+  });
+});
