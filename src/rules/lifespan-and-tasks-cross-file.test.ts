@@ -1,29 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { resolveConfig } from '../core/config';
-import { checkModule, projectFacts, summarizeModule, type ParsedModule } from '../core/engine';
-import { analyzePython, loadPythonParser } from '../python/frontend';
+import { checkModulesWith } from '../../test/support/analyze-project';
 import { missingCleanup } from './missing-cleanup';
 import { unawaitedCoroutine } from './unawaited-coroutine';
-
-/** Both passes over a set of modules: summaries first, then each module checked against them. */
-async function checkProject(modules: Record<string, string>, rule: typeof missingCleanup): Promise<Map<string, string[]>> {
-  await loadPythonParser();
-  const parsed: ParsedModule[] = Object.entries(modules).map(([name, source]) =>
-    analyzePython(source, `/project/${name.replace(/\./g, '/')}.py`, name),
-  );
-  const rules = [rule];
-  const summaries = parsed.map((module) => summarizeModule(module, rules));
-  assert.deepEqual(JSON.parse(JSON.stringify(summaries)), summaries, 'summaries are JSON-serialisable');
-  const project = projectFacts(summaries);
-  const config = resolveConfig([], rules.map((candidate) => candidate.meta));
-  return new Map(
-    parsed.map((module) => [
-      module.facts.moduleName,
-      checkModule(module, { rules, config, project }).hazards.map((hazard) => `${hazard.range.start.line + 1}: ${hazard.code}`),
-    ]),
-  );
-}
 
 describe('IL403 unawaited-coroutine across modules', () => {
   const services = `class Notifier:
@@ -59,13 +38,13 @@ async def signup(user: str) -> dict:
 `;
 
   it('finds coroutine functions, methods and module-level instances of other modules', async () => {
-    const reports = await checkProject({ 'app.services': services, 'app.main': main }, unawaitedCoroutine);
+    const reports = await checkModulesWith({ 'app.services': services, 'app.main': main }, unawaitedCoroutine);
     assert.deepEqual(reports.get('app.main'), ['11: IL403', '12: IL403', '13: IL403']);
     assert.deepEqual(reports.get('app.services'), []);
   });
 
   it('says nothing about calls into modules it has no summary of', async () => {
-    const reports = await checkProject({ 'app.main': main }, unawaitedCoroutine);
+    const reports = await checkModulesWith({ 'app.main': main }, unawaitedCoroutine);
     assert.deepEqual(reports.get('app.main'), []);
   });
 });
@@ -101,13 +80,13 @@ async def close_clients(app: FastAPI) -> None:
 `;
 
   it('counts a close in another module, by qualified name and by app.state key', async () => {
-    const reports = await checkProject({ 'app.clients': clients, 'app.main': main, 'app.shutdown': shutdown }, missingCleanup);
+    const reports = await checkModulesWith({ 'app.clients': clients, 'app.main': main, 'app.shutdown': shutdown }, missingCleanup);
     assert.deepEqual(reports.get('app.clients'), ['4: IL301']);
     assert.deepEqual(reports.get('app.main'), []);
   });
 
   it('reports what no module closes', async () => {
-    const reports = await checkProject({ 'app.clients': clients, 'app.main': main }, missingCleanup);
+    const reports = await checkModulesWith({ 'app.clients': clients, 'app.main': main }, missingCleanup);
     assert.deepEqual(reports.get('app.clients'), ['4: IL301']);
     assert.deepEqual(reports.get('app.main'), ['11: IL301']);
   });

@@ -1,28 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { resolveConfig } from '../core/config';
-import { checkModule, projectFacts, summarizeModule, type ParsedModule } from '../core/engine';
-import { analyzePython, loadPythonParser } from '../python/frontend';
+import { checkModulesWith } from '../../test/support/analyze-project';
 import { ormLostUpdate } from './orm-lost-update';
-
-/** Both passes over a set of modules: summaries first, then each module checked against them. */
-async function checkProject(modules: Record<string, string>): Promise<Map<string, string[]>> {
-  await loadPythonParser();
-  const parsed: ParsedModule[] = Object.entries(modules).map(([name, source]) =>
-    analyzePython(source, `/project/${name.replace(/\./g, '/')}.py`, name),
-  );
-  const rules = [ormLostUpdate];
-  const summaries = parsed.map((module) => summarizeModule(module, rules));
-  assert.deepEqual(JSON.parse(JSON.stringify(summaries)), summaries, 'summaries are JSON-serialisable');
-  const project = projectFacts(summaries);
-  const config = resolveConfig([], rules.map((rule) => rule.meta));
-  return new Map(
-    parsed.map((module) => [
-      module.facts.moduleName,
-      checkModule(module, { rules, config, project }).hazards.map((hazard) => `${hazard.range.start.line + 1}: ${hazard.code}`),
-    ]),
-  );
-}
 
 describe('IL105 orm-lost-update across modules', () => {
   const models = `from sqlalchemy import Integer
@@ -109,13 +88,13 @@ def revise_direct(document_id: int, db: Session = Depends(get_db)):
 `;
 
   it('follows rows returned by another module, and version columns mapped on an inherited base', async () => {
-    const hazards = await checkProject({ 'app.models': models, 'app.crud': crud, 'app.routes': routes });
+    const hazards = await checkModulesWith({ 'app.models': models, 'app.crud': crud, 'app.routes': routes }, ormLostUpdate);
     assert.deepEqual(hazards.get('app.routes'), ['14: IL105']);
     assert.deepEqual(hazards.get('app.crud'), []);
   });
 
   it('reports the unlocked helper row when the models are not part of the analysis', async () => {
-    const hazards = await checkProject({ 'app.crud': crud, 'app.routes': routes });
+    const hazards = await checkModulesWith({ 'app.crud': crud, 'app.routes': routes }, ormLostUpdate);
     assert.deepEqual(hazards.get('app.routes'), ['14: IL105', '30: IL105', '38: IL105']);
   });
 });

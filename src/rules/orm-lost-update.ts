@@ -38,6 +38,12 @@ function callersOf(fn: FunctionFacts, module: ModuleFacts): FunctionFacts[] {
   return callers;
 }
 
+/** A row whose field is updated, and the function that loaded it when that is a caller passing it in. */
+interface UpdatedRow {
+  load: RowLoad;
+  loadedBy?: FunctionFacts;
+}
+
 /** Where the change is committed: in a function of this module, or by a session dependency after the request. */
 interface Persistence {
   site: { range: Range };
@@ -108,13 +114,7 @@ function rowsPassedIn(fn: FunctionFacts, name: string, module: ModuleFacts, rows
 }
 
 function describeModel(load: RowLoad): string {
-  return load.modelText ? `the \`${load.modelText}\` row` : "the row";
-}
-
-/** A row whose field is updated, and the function that loaded it when that is a caller passing it in. */
-interface UpdatedRow {
-  load: RowLoad;
-  loadedBy?: FunctionFacts;
+  return load.modelText ? `the \`${load.modelText}\` row` : 'the row';
 }
 
 function message(write: FieldWriteEvent, { load, loadedBy }: UpdatedRow, persisted: Persistence): string {

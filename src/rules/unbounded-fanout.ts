@@ -1,8 +1,9 @@
 import { calleeIndex } from '../core/call-graph';
-import type { CallEvent, FlowEvent, FunctionFacts, IterateEvent, ModuleFacts, Range } from '../core/facts';
+import type { BindEvent, CallEvent, FlowEvent, FunctionFacts, IterateEvent, ModuleFacts, Range } from '../core/facts';
 import { callsOf, PER_REQUEST_KINDS, requestReach } from '../core/request-reach';
 import type { Rule } from '../core/rule';
 import { excerpt } from '../core/source-excerpt';
+import { sourceLines } from '../core/source-lines';
 import { eventsById, valueOrigins, type Origins } from '../core/value-origins';
 import { BOUNDING_CALLS, CONCURRENCY_LIMITERS, GATHERERS, LIMITER_NAME, startsTask, takesFunctionReference } from './catalog/tasks';
 import { line } from './race-reporting';
@@ -22,7 +23,7 @@ const SLICE = /\[[^[\]]*:[^[\]]*\]/;
 
 function contains(outer: Range, inner: Range): boolean {
   const before = (a: Range['start'], b: Range['start']) => a.line < b.line || (a.line === b.line && a.character <= b.character);
-  return before(outer.start, inner.start) && before(inner.end, outer.end) && (outer.start !== inner.start || outer.end !== inner.end);
+  return before(outer.start, inner.start) && before(inner.end, outer.end);
 }
 
 function callsIn(origins: Origins, events: ReadonlyMap<number, FlowEvent>): CallEvent[] {
@@ -38,7 +39,7 @@ function spawnedWork(spawn: CallEvent, loopCalls: readonly CallEvent[]): FanOut[
     const reference = spawn.positional?.[0];
     return reference ? { reference, call: spawn } : undefined;
   }
-  const inner = loopCalls.filter((call) => contains(spawn.range, call.range));
+  const inner = loopCalls.filter((call) => call !== spawn && contains(spawn.range, call.range));
   const outermost = inner.find((call) => !inner.some((other) => other !== call && contains(other.range, call.range)));
   return outermost && { call: outermost };
 }
@@ -71,12 +72,12 @@ function requestSized(loop: IterateEvent, fn: FunctionFacts, origins: ReadonlyMa
   return values.some((event) => event?.kind === 'call' && event.usage === 'awaited');
 }
 
-/** Locals whose values feed a value, following binds backwards (flow-insensitively). */
-function feedingBinds(fn: FunctionFacts, names: readonly string[]): FlowEvent[] {
-  const binds = fn.flow.blocks.flatMap((block) => block.events.filter((event) => event.kind === 'bind'));
+/** The binds of the locals that feed a value, following binds backwards (flow-insensitively). */
+function feedingBinds(fn: FunctionFacts, names: readonly string[]): BindEvent[] {
+  const binds = fn.flow.blocks.flatMap((block) => block.events.filter((event): event is BindEvent => event.kind === 'bind'));
   const seen = new Set<string>();
   const queue = [...names];
-  const found: FlowEvent[] = [];
+  const found: BindEvent[] = [];
   while (queue.length > 0) {
     const name = queue.pop()!;
     if (seen.has(name)) continue;
@@ -95,9 +96,9 @@ function bounded(module: ModuleFacts, fn: FunctionFacts, fanOut: FanOut, origins
   if (SLICE.test(excerpt(module, fanOut.collection, Number.POSITIVE_INFINITY))) return true;
   const value = fanOut.loop ? origins.get(fanOut.loop)?.value : origins.get(fanOut.work.call)?.value;
   if (value && callsIn(value, events).some((call) => BOUNDING_CALLS.test(call.callee ?? call.text))) return true;
-  const lines = module.source.split(/\r?\n|\r/);
+  const lines = sourceLines(module);
   const roots = fanOut.loop ? fanOut.loop.value.locals : (fanOut.work.call.inputs?.locals ?? []);
-  return feedingBinds(fn, roots).some((bind) => 'range' in bind && SLICE.test(lines[bind.range.start.line] ?? ''));
+  return feedingBinds(fn, roots).some((bind) => SLICE.test(lines[bind.range.start.line] ?? ''));
 }
 
 /** The functions of the module a call or a function reference runs: a module-level one, or one nested where it is called. */
@@ -111,16 +112,22 @@ function resolve(module: ModuleFacts, fn: FunctionFacts, work: FanOut['work']): 
   const qualified = `${module.moduleName}.${name}`;
   const byName = index.get(qualified)?.[0];
   if (byName) return byName;
-  const scopes = new Set<string>();
-  for (let scope: FunctionFacts | undefined = fn; scope; scope = module.functions.find((candidate) => candidate.id === scope!.parent)) scopes.add(scope.id);
+  const scopes = new Set(scopesAround(module, fn).map((scope) => scope.id));
   return module.functions.find((candidate) => candidate.name === name && candidate.parent !== undefined && scopes.has(candidate.parent));
+}
+
+/** A function and the functions it is nested in, innermost first: where its closures' names are bound. */
+function scopesAround(module: ModuleFacts, fn: FunctionFacts): FunctionFacts[] {
+  const scopes: FunctionFacts[] = [];
+  for (let scope: FunctionFacts | undefined = fn; scope; scope = module.functions.find((candidate) => candidate.id === scope!.parent)) scopes.push(scope);
+  return scopes;
 }
 
 /** Names bound to a concurrency limiter in a function, the functions around it, and at module level. */
 function limiterNames(module: ModuleFacts, fn: FunctionFacts): Set<string> {
   const names = new Set<string>();
   for (const state of module.state) if (CONCURRENCY_LIMITERS.has(state.valueKind?.replace(/\(\)$/, '') ?? '')) names.add(state.root);
-  for (let scope: FunctionFacts | undefined = fn; scope; scope = module.functions.find((candidate) => candidate.id === scope!.parent)) {
+  for (const scope of scopesAround(module, fn)) {
     for (const call of callsOf(scope)) {
       if (CONCURRENCY_LIMITERS.has(call.callee ?? '')) for (const holder of call.boundTo ?? []) names.add(holder.key);
     }
@@ -153,7 +160,8 @@ function unboundedIo(module: ModuleFacts, fn: FunctionFacts, work: FanOut['work'
   const handed = [...(work.call.positional ?? []), ...(work.call.arguments ?? []).map((holder) => holder.text)];
   if (handed.some((text) => isLimiter(text, limiters))) return false;
   const target = resolve(module, fn, work);
-  if (!target) return !/^asyncio\.sleep$/.test(('reference' in work ? work.reference : work.call.callee) ?? '');
+  // A coroutine from elsewhere is taken to do I/O, unless it only sleeps.
+  if (!target) return ('reference' in work ? work.reference : work.call.callee) !== 'asyncio.sleep';
   const suspends = target.flow.blocks.some((block) => block.events.some((event) => event.kind === 'await'));
   return target.isAsync && suspends && !holdsLimiter(module, target);
 }

@@ -45,7 +45,8 @@ function workerClassOf(command: ServerCommand, file: DeploymentFile, project: Pr
   if (command.config !== undefined) {
     const wanted = command.config.replace(/^\.\//, '');
     if (wanted.startsWith('python:')) return { kind: 'unknown' };
-    const loaded = configs.find((reading) => reading.path.replace(/\\/g, '/').endsWith(`/${wanted}`) || fileName(reading.path) === fileName(wanted));
+    const loaded =
+      configs.find((reading) => reading.path.replace(/\\/g, '/').endsWith(`/${wanted}`)) ?? configs.find((reading) => fileName(reading.path) === fileName(wanted));
     if (!loaded) return { kind: 'unknown' };
     const setting = workerClassSetting(loaded);
     return setting ? { kind: 'config', workerClass: setting.value } : { kind: 'default' };

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveConfig, type Settings } from '../../src/core/config';
@@ -37,4 +38,25 @@ export async function analyzeProject(
   const reports = new Map<string, ModuleReport>();
   for (const [path, module] of parsed) reports.set(path, checkModule(module, { rules, config, project }));
   return reports;
+}
+
+/**
+ * Both passes over modules given as text (dotted name → source), with one rule: summaries first
+ * (checked to be JSON-serialisable), then each module checked against them. Returns each
+ * module's hazards as `line: code`.
+ */
+export async function checkModulesWith(modules: Record<string, string>, rule: Rule): Promise<Map<string, string[]>> {
+  await loadFrontends();
+  const parsed = Object.entries(modules).flatMap(([name, source]) => parseSource(`/project/${name.replace(/\./g, '/')}.py`, source, name) ?? []);
+  const rules = [rule];
+  const summaries = parsed.map((module) => summarizeModule(module, rules));
+  assert.deepEqual(JSON.parse(JSON.stringify(summaries)), summaries, 'summaries are JSON-serialisable');
+  const project = projectFacts(summaries);
+  const config = resolveConfig([], rules.map((candidate) => candidate.meta));
+  return new Map(
+    parsed.map((module) => [
+      module.facts.moduleName,
+      checkModule(module, { rules, config, project }).hazards.map((hazard) => `${hazard.range.start.line + 1}: ${hazard.code}`),
+    ]),
+  );
 }
