@@ -119,6 +119,8 @@ export class FlowBuilder extends FlowGraphBuilder<ts.Block> {
   private readonly aliases = new Map<string, StateRef>();
   /** Locals bound to a lock created in this call: it excludes no other request. */
   private readonly perCallLocks = new Set<string>();
+  /** Locals whose type only the checker can tell, with the expression they were bound to. */
+  private readonly uncheckedLocals = new Map<string, ts.Expression>();
 
   constructor(
     private readonly context: SyntaxContext,
@@ -128,7 +130,7 @@ export class FlowBuilder extends FlowGraphBuilder<ts.Block> {
     const self = env.self;
     this.localBindings = {
       binds: (name) => this.isLocal(name) || this.isEnclosingLocal(name),
-      typeOf: (name) => this.env.localTypes.get(name),
+      typeOf: (name) => this.localType(name),
       ...(self && self.kind !== 'class' && { thisType: `${env.scope.moduleName}.${self.className}()` }),
     };
   }
@@ -266,8 +268,8 @@ export class FlowBuilder extends FlowGraphBuilder<ts.Block> {
       const name = declaration.name.text;
       this.bindName(name, value, declaration.name);
       const declared = declaration.type ? this.env.scope.typeNodeName(declaration.type) : undefined;
-      const type = declared ?? this.typeOf(declaration.initializer);
-      if (type) this.env.localTypes.set(name, type);
+      const type = declared ?? this.env.scope.typeOf(declaration.initializer, this.localBindings);
+      this.noteLocalType(name, type, declaration.initializer);
       const alias = this.aliasedState(declaration.initializer);
       if (alias) this.aliases.set(name, alias);
       if (this.lockKindOfType(type)) this.perCallLocks.add(name);
@@ -275,9 +277,27 @@ export class FlowBuilder extends FlowGraphBuilder<ts.Block> {
     }
   }
 
-  /** The type of an expression's value: from the module's declarations, else from the checker. */
-  private typeOf(node: ts.Expression): string | undefined {
-    return this.env.scope.typeOf(node, this.localBindings) ?? this.env.typing?.typeOf(node);
+  /**
+   * What a local now holds. When the module's declarations cannot tell, the checker may: it is
+   * asked only if a call is made on the local, since asking costs a type inference.
+   */
+  private noteLocalType(name: string, type: string | undefined, value: ts.Expression): void {
+    this.uncheckedLocals.delete(name);
+    if (type) this.env.localTypes.set(name, type);
+    else {
+      this.env.localTypes.delete(name);
+      if (this.env.typing) this.uncheckedLocals.set(name, value);
+    }
+  }
+
+  private localType(name: string): string | undefined {
+    const known = this.env.localTypes.get(name);
+    const value = known === undefined ? this.uncheckedLocals.get(name) : undefined;
+    if (!value) return known;
+    this.uncheckedLocals.delete(name);
+    const checked = this.env.typing?.typeOf(value);
+    if (checked) this.env.localTypes.set(name, checked);
+    return checked;
   }
 
   /** `x = v`, `x += v`, `x ??= v`, destructuring: evaluate, then store. */
@@ -299,9 +319,7 @@ export class FlowBuilder extends FlowGraphBuilder<ts.Block> {
       if (api.isIdentifier(target)) {
         this.bindName(target.text, value, target, node);
         if (this.isLocal(target.text)) {
-          const type = this.typeOf(node.right);
-          if (type) this.env.localTypes.set(target.text, type);
-          else this.env.localTypes.delete(target.text);
+          this.noteLocalType(target.text, this.env.scope.typeOf(node.right, this.localBindings), node.right);
           const alias = this.aliasedState(node.right);
           if (alias) this.aliases.set(target.text, alias);
         }
