@@ -35,7 +35,7 @@ export const reloadInProduction: Rule = {
     family: 'deployment',
     defaultSeverity: 'warning',
     summary: 'A production entry point starts the server with `--reload`, which restarts it on file changes and re-runs startup.',
-    languages: [],
+    languages: ['python'],
     fix: 'unsafe',
     docs: {
       whatItDoes: `
