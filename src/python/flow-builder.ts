@@ -737,7 +737,6 @@ export class FlowBuilder extends FlowGraphBuilder<Node> {
     this.suspend(form, shortText(node), rangeOf(node));
   }
 
-
   // ---------------------------------------------------------------- locks
 
   private lockOf(context: Node, isAsync: boolean): { name: string; kind: LockKind; shared?: boolean } | undefined {

@@ -7,6 +7,7 @@ import type {
   CallUsage,
   FlowBlock,
   FlowGraph,
+  IterateEvent,
   LiteralArgument,
   LockKind,
   Range,
@@ -119,6 +120,8 @@ export class FlowBuilder extends FlowGraphBuilder<ts.Block> {
   private readonly aliases = new Map<string, StateRef>();
   /** Locals bound to a lock created in this call: it excludes no other request. */
   private readonly perCallLocks = new Set<string>();
+  /** Iterate events of the loops being built, innermost last: calls inside run once per element. */
+  private readonly iterations: number[] = [];
   /** Locals whose type only the checker can tell, with the expression they were bound to. */
   private readonly uncheckedLocals = new Map<string, ts.Expression>();
 
@@ -397,12 +400,12 @@ export class FlowBuilder extends FlowGraphBuilder<ts.Block> {
   }
 
   /** A name (re)bound: a local's new value, or a write to module state (`count = count + 1`). */
-  private bindName(name: string, value: ValueSource, node: ts.Node, statement: ts.Node = node): void {
+  private bindName(name: string, value: ValueSource, node: ts.Node, statement: ts.Node = node, elementOf?: number): void {
     this.aliases.delete(name);
     this.perCallLocks.delete(name);
     this.releasers.delete(name);
     if (this.isLocal(name)) {
-      this.emit({ kind: 'bind', name, value, range: this.range(node) });
+      this.emit({ kind: 'bind', name, value, ...(elementOf !== undefined && { elementOf }), range: this.range(node) });
       return;
     }
     if (this.isEnclosingLocal(name) || !this.env.trackState) return;
@@ -540,25 +543,29 @@ export class FlowBuilder extends FlowGraphBuilder<ts.Block> {
 
   private forEachStatement(node: ts.ForOfStatement | ts.ForInStatement, label: string | undefined): void {
     const { ts: api } = this;
-    this.expr(node.expression, 'other');
+    const iterable = this.expr(node.expression, 'other');
+    const awaits = api.isForOfStatement(node) && node.awaitModifier !== undefined;
+    const iteration = this.iterate(awaits ? 'async-for' : 'for', iterable, node.expression);
     const header = this.newBlock();
     const body = this.newBlock();
     const after = this.newBlock();
     this.link(this.current, header);
     this.startBlock(header);
-    if (api.isForOfStatement(node) && node.awaitModifier) this.suspendAt('async-for', node.expression);
+    if (awaits) this.suspendAt('async-for', node.expression);
     this.link(header, body);
     this.link(header, after);
     this.startBlock(body);
+    this.iterations.push(iteration);
     // The loop variable holds an element, not the iterated state: tests on it decide nothing
     // about the container.
     const initializer = node.initializer;
     if (api.isVariableDeclarationList(initializer)) {
       for (const declaration of initializer.declarations) {
-        for (const name of bindingNames(this.context, declaration.name)) this.bindName(name.text, NO_SOURCE, name);
+        for (const name of bindingNames(this.context, declaration.name)) this.bindName(name.text, NO_SOURCE, name, name, iteration);
       }
     } else this.destructure(initializer, NO_SOURCE);
     this.loop(label, after, header, node.statement);
+    this.iterations.pop();
     this.link(this.current, header);
     this.startBlock(after);
   }
@@ -629,6 +636,14 @@ export class FlowBuilder extends FlowGraphBuilder<ts.Block> {
       for (const end of ends) this.link(end, after);
     }
     this.startBlock(after);
+  }
+
+  /** Emits the start of a loop over `value` and returns its id: calls in the body carry it. */
+  private iterate(form: IterateEvent['form'], value: ValueSource, node: ts.Node): number {
+    const id = this.id();
+    const parent = this.iterations[this.iterations.length - 1];
+    this.emit({ kind: 'iterate', id, form, value, ...(parent !== undefined && { parent }), range: this.range(node), statement: this.statementRef });
+    return id;
   }
 
   private suspendAt(form: AwaitForm, node: ts.Node): void {
@@ -807,8 +822,10 @@ export class FlowBuilder extends FlowGraphBuilder<ts.Block> {
     const args = argumentNodes.map((argument) => this.expr(argument, 'argument'));
     sources.push(...args);
     const holders = argumentNodes.flatMap((argument) => this.holderOf(argument) ?? []);
+    const positional = argumentNodes.map((argument) => shortText(this.context, argument));
+    const inputs = mergeSources(NO_SOURCE, ...sources);
 
-    let result: ValueSource = computedFrom(mergeSources(NO_SOURCE, ...sources));
+    let result: ValueSource = computedFrom(inputs);
     if (receiverState && method) result = this.stateMethod(receiverState, method, argumentNodes, args, node, result);
     if (method && object) this.explicitLock(object, method, usage === 'awaited', node);
     if (!api.isTaggedTemplateExpression(node) && api.isIdentifier(callee) && this.releasers.has(callee.text)) {
@@ -821,9 +838,11 @@ export class FlowBuilder extends FlowGraphBuilder<ts.Block> {
     this.pendingArgumentOf.delete(node);
     const awaitable = usage === 'statement' && !api.isTaggedTemplateExpression(node) && this.env.typing?.isAwaitable(node) === true;
     const handlesRejection = (method === 'catch' && argumentNodes.length > 0) || (method === 'then' && argumentNodes.length > 1);
+    const id = this.id();
+    const loop = this.iterations[this.iterations.length - 1];
     this.emit({
       kind: 'call',
-      id: this.id(),
+      id,
       callee: calleeName,
       text,
       usage,
@@ -837,8 +856,11 @@ export class FlowBuilder extends FlowGraphBuilder<ts.Block> {
       ...(holders.length > 0 && { arguments: holders }),
       ...(awaitable && { awaitable }),
       ...(handlesRejection && { handlesRejection }),
+      ...(positional.length > 0 && { positional }),
+      inputs,
+      ...(loop !== undefined && { loop }),
     });
-    return result;
+    return { ...result, calls: [...(result.calls ?? []), id] };
   }
 
   /** The qualified callee: from the module's names and types, else from the checker's type of the receiver. */
