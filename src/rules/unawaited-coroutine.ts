@@ -2,7 +2,8 @@ import { CallMatcher } from '../core/call-pattern';
 import type { CallEvent, FunctionFacts, ModuleFacts, Range } from '../core/facts';
 import type { Fix } from '../core/hazard';
 import { calleeNamesOf, callsOf } from '../core/request-reach';
-import type { FixBuilder, Rule, RuleContext } from '../core/rule';
+import { projectIndex } from '../core/project-index';
+import type { FixBuilder, ProjectFacts, Rule, RuleContext } from '../core/rule';
 import { excerpt } from '../core/source-excerpt';
 import { NODE_PROMISE_CALLS } from './catalog/node-promises';
 import { isKnownCoroutineCall, TRANSPARENT_DECORATORS } from './catalog/tasks';
@@ -42,6 +43,18 @@ function isSummary(value: unknown): value is CoroutineSummary {
   return typeof value === 'object' && value !== null && Array.isArray((value as CoroutineSummary).coroutines);
 }
 
+/** Every module's coroutine names, from the summaries. */
+function projectCoroutines(project: ProjectFacts): Set<string> {
+  const names = new Set<string>();
+  for (const summary of project.summaries?.get('IL403')?.values() ?? []) {
+    if (isSummary(summary)) for (const name of summary.coroutines) names.add(name);
+  }
+  return names;
+}
+
+/** The names calls are checked against: membership is all the rule asks. */
+type NameSet = Pick<ReadonlySet<string>, 'has'>;
+
 const nodePromises = new CallMatcher(NODE_PROMISE_CALLS);
 /** `f().then` / `f().finally`: a method that chains on the promise `f()` made. */
 const CHAINED = /^(.*)\(\)\.(then|finally)$/;
@@ -51,7 +64,7 @@ const CHAINED = /^(.*)\(\)\.(then|finally)$/;
  * checker's type, a coroutine function of the project, a library call known to return a promise,
  * or a `.then`/`.finally` chained on one of those.
  */
-function promiseSource(call: CallEvent, coroutines: ReadonlySet<string>, nested: ReadonlySet<string>, callbacks: ReadonlySet<string>): string | undefined {
+function promiseSource(call: CallEvent, coroutines: NameSet, nested: ReadonlySet<string>, callbacks: ReadonlySet<string>): string | undefined {
   if (call.awaitable) return 'its type is a promise';
   let callee = call.callee;
   if (callee === undefined) return nested.has(call.text) ? `\`${call.text}\` is an async function` : undefined;
@@ -71,7 +84,7 @@ function rangeKey(range: Range): string {
  * not awaited, returned, given a rejection handler (\`.catch\`, two-argument \`.then\`) or marked
  * with \`void\`.
  */
-function checkFloatingPromises(module: ModuleFacts, coroutines: ReadonlySet<string>, fixes: FixBuilder, report: RuleContext['report']): void {
+function checkFloatingPromises(module: ModuleFacts, coroutines: NameSet, fixes: FixBuilder, report: RuleContext['report']): void {
   const callbacks = new Set(module.functions.flatMap((fn) => (fn.passedTo ? [rangeKey(fn.passedTo.range)] : [])));
   for (const fn of module.functions) {
     const nested = new Set(module.functions.filter((inner) => inner.parent === fn.id && isCoroutineFunction(inner)).map((inner) => inner.name));
@@ -211,10 +224,10 @@ one that schedules it on a queue), suppress with a reason:
     return { coroutines: coroutineNames(module) };
   },
   check({ module, project, fixes, report }) {
-    const coroutines = new Set(coroutineNames(module));
-    for (const summary of project.summaries?.get('IL403')?.values() ?? []) {
-      if (isSummary(summary)) for (const name of summary.coroutines) coroutines.add(name);
-    }
+    // This module's names, fresh (the project's copy may predate an edit), and the project's.
+    const own = new Set(coroutineNames(module));
+    const everywhere = projectIndex(project, 'IL403', projectCoroutines);
+    const coroutines: NameSet = { has: (name) => own.has(name) || everywhere.has(name) };
     if (module.language !== 'python') {
       checkFloatingPromises(module, coroutines, fixes, report);
       return;

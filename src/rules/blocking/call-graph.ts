@@ -118,7 +118,10 @@ const MAX_ALIAS_HOPS = 6;
 const MAX_CHAIN_LENGTH = 12;
 
 export class ProjectCallGraph {
-  private readonly modules = new Map<string, CallGraphSummary>();
+  /** Every module's summary; looked up, never copied, since a graph is made for each module checked. */
+  private readonly summaries: ReadonlyMap<string, unknown>;
+  /** The module being checked, summarised afresh: the project's copy may predate an edit. */
+  private readonly currentSummary: CallGraphSummary;
   private readonly chains = new Map<string, BlockingChain | null>();
 
   constructor(
@@ -128,11 +131,14 @@ export class ProjectCallGraph {
     private readonly blocking: CallMatcher<CatalogEntry>,
     private readonly offloadWrappers: CallMatcher<CallEntry>,
   ) {
-    for (const [moduleName, summary] of project.summaries?.get(code) ?? []) {
-      if (isSummary(summary)) this.modules.set(moduleName, summary);
-    }
-    // The module being checked is summarised afresh: the project's copy may predate an edit.
-    this.modules.set(current.moduleName, summarizeCallGraph(current));
+    this.summaries = project.summaries?.get(code) ?? new Map();
+    this.currentSummary = summarizeCallGraph(current);
+  }
+
+  private module(moduleName: string): CallGraphSummary | undefined {
+    if (moduleName === this.current.moduleName) return this.currentSummary;
+    const summary = this.summaries.get(moduleName);
+    return isSummary(summary) ? summary : undefined;
   }
 
   /** What a qualified callee names in the project, or undefined when the project is not involved. */
@@ -144,7 +150,7 @@ export class ProjectCallGraph {
       const parts = path.split('.');
       for (let split = parts.length - 1; split >= 1; split--) {
         const moduleName = parts.slice(0, split).join('.');
-        const module = this.modules.get(moduleName);
+        const module = this.module(moduleName);
         if (module) return this.member(module, moduleName, parts.slice(split), hops);
       }
     }
