@@ -1,4 +1,5 @@
-import type { Tree } from 'web-tree-sitter';
+import type { Language, Tree } from 'web-tree-sitter';
+import { TreeWalk } from './parser';
 
 export interface Point {
   row: number;
@@ -156,55 +157,68 @@ export class SyntaxNode {
   }
 }
 
+/** Per grammar symbol: its name, and whether it is punctuation the copy leaves out. */
+interface SymbolTable {
+  types: readonly string[];
+  punctuation: readonly boolean[];
+}
+
+const symbolTables = new WeakMap<Language, SymbolTable>();
+
+function symbolTable(language: Language): SymbolTable {
+  let table = symbolTables.get(language);
+  if (!table) {
+    // web-tree-sitter names ids it has no name for (the error symbol) "ERROR".
+    const types = Array.from(language.types, (type) => type || 'ERROR');
+    table = { types, punctuation: types.map((type) => PUNCTUATION.has(type)) };
+    symbolTables.set(language, table);
+  }
+  return table;
+}
+
 /**
- * Copies a tree-sitter tree into SyntaxNodes, depth-first with one cursor. Node ids follow
- * document order.
+ * Copies a tree-sitter tree into SyntaxNodes, depth-first in one walk. Node ids follow document
+ * order.
  */
 export function copyTree(tree: Tree, source: string): SyntaxNode {
-  const cursor = tree.walk();
+  const { types, punctuation } = symbolTable(tree.language);
+  const fields = tree.language.fields;
   const lines = new LineIndex(source);
   const hasErrors = tree.rootNode.hasError;
+  const walk = new TreeWalk(tree);
   let nextId = 0;
-  // Each cursor property is a call into wasm: read only what every node needs.
-  const make = (): SyntaxNode =>
-    new SyntaxNode(
-      source,
-      lines,
-      nextId++,
-      cursor.nodeType,
-      cursor.nodeIsNamed,
-      hasErrors && cursor.nodeIsMissing,
-      cursor.startIndex,
-      cursor.endIndex,
-    );
-  const root = make();
+  // Each read is a call into wasm: read only what every node needs.
+  const make = (type: string, isNamed: boolean): SyntaxNode =>
+    new SyntaxNode(source, lines, nextId++, type, isNamed, hasErrors && walk.isMissing, walk.startIndex, walk.endIndex);
+  const root = make(types[walk.typeId] ?? 'ERROR', walk.isNamed);
   const byType = new Map<string, SyntaxNode[]>([[root.type, [root]]]);
   let parent = root;
-  let done = !cursor.gotoFirstChild();
+  let done = !walk.gotoFirstChild();
   while (!done) {
-    const punctuation = !cursor.nodeIsNamed && PUNCTUATION.has(cursor.nodeType) && !(hasErrors && cursor.nodeIsMissing);
-    if (!punctuation) {
-      const node = make();
-      parent.adopt(node, cursor.currentFieldName);
-      if (node.isNamed) {
+    const typeId = walk.typeId;
+    const isNamed = walk.isNamed;
+    if (isNamed || !punctuation[typeId] || (hasErrors && walk.isMissing)) {
+      const node = make(types[typeId] ?? 'ERROR', isNamed);
+      parent.adopt(node, fields[walk.fieldId] ?? null);
+      if (isNamed) {
         let list = byType.get(node.type);
         if (!list) byType.set(node.type, (list = []));
         list.push(node);
       }
-      if (!isPlainString(node, source) && cursor.gotoFirstChild()) {
+      if (!isPlainString(node, source) && walk.gotoFirstChild()) {
         parent = node;
         continue;
       }
     }
-    while (!cursor.gotoNextSibling()) {
-      if (!cursor.gotoParent() || parent === root) {
+    while (!walk.gotoNextSibling()) {
+      if (!walk.gotoParent() || parent === root) {
         done = true;
         break;
       }
       parent = parent.parent!;
     }
   }
-  cursor.delete();
+  walk.finish();
   root.byType = byType;
   if (hasErrors) markErrors(root);
   return root;
