@@ -59,7 +59,6 @@ export interface FunctionEnvironment {
   typing?: ProgramTyping;
 }
 
-
 const ITEM_READ_METHODS = new Map<string, ReadAccess>([
   ['get', 'lookup'],
   ['has', 'membership'],
@@ -98,7 +97,6 @@ interface JumpTarget {
   continueTo?: FlowBlock;
   finallyDepth: number;
 }
-
 
 /**
  * Builds a function's flow graph: blocks of events in JavaScript's evaluation order, with edges
@@ -152,7 +150,7 @@ export class FlowBuilder extends FlowGraphBuilder<ts.Block> {
   /** Builds the graph for an arrow function's expression body. */
   buildExpression(expression: ts.Expression): FlowGraph {
     this.enterHeldLock();
-    this.withStatement(expression, () => this.expr(expression, 'returned'));
+    this.withStatement(expression, () => this.emit({ kind: 'return', value: this.expr(expression, 'returned'), range: this.range(expression) }));
     return this.graph();
   }
 
@@ -193,7 +191,7 @@ export class FlowBuilder extends FlowGraphBuilder<ts.Block> {
     if (api.isExpressionStatement(node)) this.expressionStatement(node.expression);
     else if (api.isVariableStatement(node)) this.variableDeclarations(node.declarationList);
     else if (api.isReturnStatement(node)) {
-      if (node.expression) this.expr(node.expression, 'returned');
+      if (node.expression) this.emit({ kind: 'return', value: this.expr(node.expression, 'returned'), range: this.range(node) });
       this.leave(this.exit, 0);
     } else if (api.isThrowStatement(node)) {
       this.expr(node.expression, 'other');
