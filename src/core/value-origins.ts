@@ -1,5 +1,5 @@
 import { replayForward, solveForward, type ForwardProblem } from './dataflow';
-import type { FlowEvent, FunctionFacts, ValueSource } from './facts';
+import type { CallEvent, FlowEvent, FunctionFacts, ValueSource } from './facts';
 
 /**
  * What a value derives from, followed through locals: events (reads, field reads, calls, loops)
@@ -206,6 +206,16 @@ export function valueOrigins(fn: FunctionFacts, mode: keyof typeof caches = 'thr
   });
   cache.set(fn, found);
   return found;
+}
+
+/** The calls among a value's origins, in evaluation order. */
+export function originCalls(origins: Origins, events: ReadonlyMap<number, FlowEvent>): CallEvent[] {
+  const calls: CallEvent[] = [];
+  for (const id of origins.events.keys()) {
+    const event = events.get(id);
+    if (event?.kind === 'call') calls.push(event);
+  }
+  return calls.sort((a, b) => a.id - b.id);
 }
 
 /** Every event of a function by id: what an origin's id refers to. */

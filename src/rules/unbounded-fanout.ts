@@ -4,7 +4,7 @@ import { callsOf, PER_REQUEST_KINDS, requestReach } from '../core/request-reach'
 import type { Rule } from '../core/rule';
 import { excerpt } from '../core/source-excerpt';
 import { sourceLines } from '../core/source-lines';
-import { eventsById, valueOrigins, type Origins } from '../core/value-origins';
+import { eventsById, originCalls, valueOrigins, type Origins } from '../core/value-origins';
 import { BOUNDING_CALLS, CONCURRENCY_LIMITERS, GATHERERS, LIMITER_NAME, startsTask, takesFunctionReference } from './catalog/tasks';
 import { line } from './race-reporting';
 
@@ -26,13 +26,6 @@ function contains(outer: Range, inner: Range): boolean {
   return before(outer.start, inner.start) && before(inner.end, outer.end);
 }
 
-function callsIn(origins: Origins, events: ReadonlyMap<number, FlowEvent>): CallEvent[] {
-  return [...origins.events.keys()].flatMap((id) => {
-    const event = events.get(id);
-    return event?.kind === 'call' ? [event] : [];
-  });
-}
-
 /** The work a spawn starts: `f(x)` of `create_task(f(x))`, or `f` of `start_soon(f, x)`. */
 function spawnedWork(spawn: CallEvent, loopCalls: readonly CallEvent[]): FanOut['work'] | undefined {
   if (takesFunctionReference(spawn.callee)) {
@@ -46,7 +39,7 @@ function spawnedWork(spawn: CallEvent, loopCalls: readonly CallEvent[]): FanOut[
 
 /** What a gather is given that runs once per element of a loop, or `map(f, xs)`. */
 function gatheredFanOut(gather: CallEvent, origins: Origins, events: ReadonlyMap<number, FlowEvent>): FanOut | undefined {
-  const calls = callsIn(origins, events);
+  const calls = originCalls(origins, events);
   const mapped = calls.find((call) => call.callee === 'builtins.map' && call.positional?.length === 2);
   if (mapped) return { site: gather, work: { reference: mapped.positional![0]!, call: mapped }, collection: mapped.range };
   const loopCalls = calls.filter((call) => call.loop !== undefined);
@@ -95,7 +88,7 @@ function feedingBinds(fn: FunctionFacts, names: readonly string[]): BindEvent[] 
 function bounded(module: ModuleFacts, fn: FunctionFacts, fanOut: FanOut, origins: ReadonlyMap<FlowEvent, { value: Origins }>, events: ReadonlyMap<number, FlowEvent>): boolean {
   if (SLICE.test(excerpt(module, fanOut.collection, Number.POSITIVE_INFINITY))) return true;
   const value = fanOut.loop ? origins.get(fanOut.loop)?.value : origins.get(fanOut.work.call)?.value;
-  if (value && callsIn(value, events).some((call) => BOUNDING_CALLS.test(call.callee ?? call.text))) return true;
+  if (value && originCalls(value, events).some((call) => BOUNDING_CALLS.test(call.callee ?? call.text))) return true;
   const lines = sourceLines(module);
   const roots = fanOut.loop ? fanOut.loop.value.locals : (fanOut.work.call.inputs?.locals ?? []);
   return feedingBinds(fn, roots).some((bind) => SLICE.test(lines[bind.range.start.line] ?? ''));

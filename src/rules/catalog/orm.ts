@@ -80,12 +80,17 @@ function receiverType(call: CallEvent): string | undefined {
   return type.includes('(') ? type : undefined;
 }
 
+/** Whether an inferred type's own name (`SessionDep` of `app.deps.SessionDep()`) says it is a session. */
+function namesSession(type: string): boolean {
+  const bare = type.replace(/\(\)$/, '');
+  return !OTHER_SESSIONS.test(type) && SESSION_TYPE_NAME.test(bare.slice(bare.lastIndexOf('.') + 1));
+}
+
 /** A method called on a database session, by its type or, when the type is unknown, its name. */
 function isSessionCall(call: CallEvent): boolean {
   // `with Session.begin() as session:` and `SessionLocal.begin()` hand out a session.
   const type = receiverType(call)?.replace(/\.begin\(\)$/, '()');
-  if (type && SESSION_TYPES.has(type)) return true;
-  if (type && !OTHER_SESSIONS.test(type) && SESSION_TYPE_NAME.test(type.slice(type.lastIndexOf('.', type.length - 3) + 1))) return true;
+  if (type && (SESSION_TYPES.has(type) || namesSession(type))) return true;
   if (type && !type.startsWith('builtins.')) return false;
   const receiverText = call.receiver?.text ?? call.text.slice(0, Math.max(0, call.text.length - methodOf(call).length - 1));
   return SESSION_NAME.test(receiverText);
@@ -93,10 +98,7 @@ function isSessionCall(call: CallEvent): boolean {
 
 /** A parameter a framework hands a session in: `db: Session`, `session: SessionDep`, `db` with no annotation. */
 export function isSessionParameter(param: Parameter): boolean {
-  if (param.annotation) {
-    const type = `${param.annotation}()`;
-    return SESSION_TYPES.has(type) || (!OTHER_SESSIONS.test(type) && SESSION_TYPE_NAME.test(param.annotation.slice(param.annotation.lastIndexOf('.') + 1)));
-  }
+  if (param.annotation) return SESSION_TYPES.has(`${param.annotation}()`) || namesSession(param.annotation);
   return SESSION_NAME.test(param.name);
 }
 

@@ -2,7 +2,7 @@ import type { CallEvent, FieldWriteEvent, FlowEvent, FunctionFacts, ModuleFacts,
 import { callsOf } from '../../core/request-reach';
 import { sourceLines } from '../../core/source-lines';
 import type { ProjectFacts } from '../../core/rule';
-import { eventsById, valueOrigins, type Origins } from '../../core/value-origins';
+import { eventsById, originCalls, valueOrigins, type Origins } from '../../core/value-origins';
 import { carriesValueThrough, locksRows, mapsVersionColumn, methodOf, ormFlavourOf, queriedModel, takesOneRow, type OrmFlavour } from '../catalog/orm';
 
 /**
@@ -45,15 +45,6 @@ function qualifyModel(module: ModuleFacts, written: string): string {
   return module.classes.some((info) => info.name === head) ? `${module.moduleName}.${written}` : written;
 }
 
-function callsIn(origins: Origins, events: ReadonlyMap<number, FlowEvent>): CallEvent[] {
-  const calls: CallEvent[] = [];
-  for (const id of origins.events.keys()) {
-    const event = events.get(id);
-    if (event?.kind === 'call') calls.push(event);
-  }
-  return calls.sort((a, b) => a.id - b.id);
-}
-
 /** Finds the project function a qualified callee names, among the modules summarised. */
 type LoaderLookup = (callee: string) => Omit<RowLoad, 'site'> | undefined;
 
@@ -64,7 +55,7 @@ export function rowLoadOf(
   module: ModuleFacts,
   loaders: LoaderLookup,
 ): RowLoad | undefined {
-  const calls = callsIn(origins, events);
+  const calls = originCalls(origins, events);
   const query = calls.find((call) => ormFlavourOf(call) !== undefined);
   const flavour = query && ormFlavourOf(query);
   // One row taken from the query, or each row of it in turn (a loop variable).
