@@ -52,6 +52,18 @@ const MUTATING_METHODS = new Set([
   'appendleft', 'extendleft', 'popleft', 'rotate', 'difference_update', 'intersection_update',
   'symmetric_difference_update', '__setitem__', '__delitem__', 'popitem', 'pop', 'setdefault',
 ]);
+/**
+ * The most positional arguments each dict/list/set/deque method takes: a call passing more is a
+ * method of some other class (`order_service.update(session, order, ...)`).
+ */
+const CONTAINER_ARITY: ReadonlyMap<string, number> = new Map([
+  ['get', 2], ['__getitem__', 1], ['keys', 0], ['values', 0], ['items', 0], ['copy', 0], ['count', 1], ['index', 3],
+  ['__contains__', 1], ['__len__', 0], ['append', 1], ['extend', 1], ['insert', 2], ['add', 1], ['update', 1],
+  ['discard', 1], ['remove', 1], ['clear', 0], ['sort', 0], ['reverse', 0], ['appendleft', 1], ['extendleft', 1],
+  ['popleft', 0], ['rotate', 1], ['difference_update', Infinity], ['intersection_update', Infinity], ['symmetric_difference_update', 1],
+  ['__setitem__', 2], ['__delitem__', 1], ['popitem', 1], ['pop', 2], ['setdefault', 2],
+]);
+const CONTAINER_TYPES = /^(dict|list|set|builtins\.(dict|list|set)\(\)|collections\.(defaultdict|OrderedDict|Counter|deque|ChainMap)\(\)|weakref\.Weak\w+\(\)|.*Cache\(\))$/;
 const LOCK_NAME = /(^|_)(lock|locks|mutex|mtx|semaphore|sem)$/i;
 const APPLICATION_TYPES = new Set(['fastapi.FastAPI()', 'starlette.applications.Starlette()', 'aiohttp.web.Application()']);
 
@@ -887,7 +899,9 @@ export class FlowBuilder extends FlowGraphBuilder<Node> {
       this.emit({ kind: 'local-read', name: text, range: rangeOf(node) });
       return NO_SOURCE;
     }
-    if (!this.env.trackState) return NO_SOURCE;
+    // An imported name used as a whole value (`patch.object(policy, ...)`, `Depends(service)`)
+    // is a module, class or object handed on; reading its attributes or items is what reads state.
+    if (!this.env.trackState || this.env.scope.bindings.get(text)?.kind === 'import') return NO_SOURCE;
     const access = this.stateTarget(node);
     return access ? this.read(access.ref, 'value', node) : NO_SOURCE;
   }
@@ -1018,7 +1032,7 @@ export class FlowBuilder extends FlowGraphBuilder<Node> {
 
     const inputs = mergeSources(NO_SOURCE, ...sources);
     let result: ValueSource = computedFrom(inputs);
-    if (receiverAccess && method) {
+    if (receiverAccess && method && usage !== 'awaited' && this.isContainerCall(receiverAccess.ref, method, argumentNodes)) {
       result = this.stateMethod(receiverAccess.ref, method, argumentNodes, args, node, result);
     }
     if ((method === 'acquire' || method === 'release') && calleeExpr.type === 'attribute') {
@@ -1080,6 +1094,30 @@ export class FlowBuilder extends FlowGraphBuilder<Node> {
       return { key: `${this.env.className}().${parts.slice(1).join('.')}`, text, kind: 'instance' };
     }
     return { key: parts.join('.'), text, kind: 'local' };
+  }
+
+  /**
+   * Whether `receiver.method(args)` can be a dict/list/set operation: the arguments fit the
+   * method, and the receiver is not known to be an instance of some other class (a service object
+   * whose `get`/`update` are its own). Awaited calls never are; the caller checks that.
+   */
+  private isContainerCall(receiver: StateRef, method: string, argumentNodes: readonly Node[]): boolean {
+    const arity = CONTAINER_ARITY.get(method);
+    const positional = argumentNodes.filter((argument) => argument.type !== 'keyword_argument' && argument.type !== 'dictionary_splat').length;
+    if (arity === undefined || positional > arity) return false;
+    const type = this.knownType(receiver);
+    return type === undefined || CONTAINER_TYPES.test(type);
+  }
+
+  /** The type of a shared object when the module says what it was created as. */
+  private knownType(ref: StateRef): string | undefined {
+    if (ref.key === ref.root && ref.scope === 'module') return this.env.scope.bindings.get(ref.root)?.valueType;
+    if (ref.scope === 'singleton' || ref.scope === 'class') {
+      const attribute = ref.key.slice(ref.root.length + 1);
+      const className = ref.scope === 'class' ? ref.root : this.env.className;
+      if (className && /^\w+$/.test(attribute)) return this.env.scope.classes.get(className)?.instanceTypes.get(attribute);
+    }
+    return undefined;
   }
 
   /** `STATE.get(k)`, `STATE.append(x)`, `STATE.pop(k)`: reads and writes through methods. */
