@@ -191,6 +191,7 @@ export function copyTree(tree: Tree, source: string): SyntaxNode {
   const make = (type: string, isNamed: boolean): SyntaxNode =>
     new SyntaxNode(source, lines, nextId++, type, isNamed, hasErrors && walk.isMissing, walk.startIndex, walk.endIndex);
   const root = make(types[walk.typeId] ?? 'ERROR', walk.isNamed);
+  if (hasErrors && (root.type === 'ERROR' || root.isMissing)) markError(root);
   const byType = new Map<string, SyntaxNode[]>([[root.type, [root]]]);
   let parent = root;
   let done = !walk.gotoFirstChild();
@@ -200,6 +201,7 @@ export function copyTree(tree: Tree, source: string): SyntaxNode {
     if (isNamed || !punctuation[typeId] || (hasErrors && walk.isMissing)) {
       const node = make(types[typeId] ?? 'ERROR', isNamed);
       parent.adopt(node, fields[walk.fieldId] ?? null);
+      if (hasErrors && (node.type === 'ERROR' || node.isMissing)) markError(node);
       if (isNamed) {
         let list = byType.get(node.type);
         if (!list) byType.set(node.type, (list = []));
@@ -220,7 +222,6 @@ export function copyTree(tree: Tree, source: string): SyntaxNode {
   }
   walk.finish();
   root.byType = byType;
-  if (hasErrors) markErrors(root);
   return root;
 }
 
@@ -238,17 +239,10 @@ function isPlainString(node: SyntaxNode, source: string): boolean {
   return true;
 }
 
-/** `hasError` bottom-up: an ERROR or MISSING node, or any descendant of one. */
-function markErrors(root: SyntaxNode): void {
-  const order: SyntaxNode[] = [];
-  const stack = [root];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    order.push(node);
-    for (const child of node.children) stack.push(child);
-  }
-  for (let index = order.length - 1; index >= 0; index--) {
-    const node = order[index]!;
-    if (node.type === 'ERROR' || node.isMissing || node.children.some((child) => child.hasError)) node.hasError = true;
-  }
+/**
+ * Marks an ERROR or MISSING node and its ancestors, so `hasError` holds for every node with one at
+ * or below it. Marking stops at a node already marked: its ancestors are too.
+ */
+function markError(node: SyntaxNode): void {
+  for (let current: SyntaxNode | null = node; current && !current.hasError; current = current.parent) current.hasError = true;
 }
