@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Bundles the CLI, its analysis worker, the VS Code extension and its explainer webview into dist/
-// with esbuild, next to the two wasm files the Python parser loads at run time
-// (src/python/parser.ts looks beside the bundle first).
+// Bundles the CLI and its analysis worker, the language server and its indexing worker, the VS Code
+// extension and its explainer webview into dist/ with esbuild, next to the two wasm files the
+// Python parser loads at run time (src/python/parser.ts looks beside the bundle first).
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -54,6 +54,12 @@ const results = await Promise.all([
     ...common,
     entryPoints: ['src/server/main.ts'],
     outfile: join(dist, 'server.js'),
+  }),
+  // The language server's indexing thread.
+  build({
+    ...common,
+    entryPoints: ['src/server/index-worker.ts'],
+    outfile: join(dist, 'index-worker.js'),
   }),
   // The VS Code extension: the editor provides `vscode` at run time.
   build({

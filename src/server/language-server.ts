@@ -58,6 +58,7 @@ import {
 import { DIAGNOSTIC_SOURCE, hazardDataOf, hazardToDiagnostic } from './diagnostics';
 import { pathToUri, uriToPath } from './document-uri';
 import { explainResult } from './explain';
+import { indexOnThread, type IndexReply } from './index-thread';
 import { hoverMarkdown } from './hover';
 import { OpenDocument } from './open-document';
 import { ProjectContext, summarize, summarizeFile } from './project-context';
@@ -88,6 +89,8 @@ const FAST_ANALYSIS_MS = 50;
  */
 const TYPING_PAUSE_MS = 150;
 /** How long an indexing or workspace run works before letting requests and edits through. */
+/** How often indexing reports its progress. */
+const PROGRESS_INTERVAL_MS = 100;
 const TIME_SLICE_MS = 15;
 /** How far into a document a NUL character marks it as binary (what the CLI reads from disk). */
 const BINARY_SNIFF_LENGTH = 8 * 1024;
@@ -492,9 +495,10 @@ class InterleaveLanguageServer {
   // --- the cross-file index -----------------------------------------------------------------
 
   /**
-   * Summarises every Python file of the folder in the background (open documents summarise
-   * their editor text instead), in time slices so edits and requests are served meanwhile, then
-   * re-checks the open documents against the complete index.
+   * Summarises every Python file of the folder on a worker thread (open documents summarise their
+   * editor text instead), so edits and requests are served meanwhile and the reading leaves nothing
+   * but summaries in this thread's heap, then re-checks the open documents against the complete
+   * index.
    */
   private index(context: ProjectContext): Promise<void> {
     const run = this.runIndex(context);
@@ -510,16 +514,31 @@ class InterleaveLanguageServer {
       const started = performance.now();
       try {
         const { files } = discoverSourceFiles([context.root], { exclude: context.config.exclude, excludeBase: context.configDirectory });
+        const tasks = files.map((path) => ({ path, moduleName: context.moduleName(path) }));
+        let reportedAt = performance.now();
+        let done = 0;
+        const { unanswered, failure } = await indexOnThread(tasks, (reply) => {
+          if (context.indexGeneration !== generation) return false;
+          if (!this.openUriOf(reply.path)) this.applySummary(context, reply);
+          done++;
+          if (performance.now() - reportedAt > PROGRESS_INTERVAL_MS) {
+            progress.report(Math.round((100 * done) / files.length), `${done}/${files.length} files`);
+            reportedAt = performance.now();
+          }
+          return true;
+        });
+        if (failure !== undefined) this.log.error(`The indexing thread stopped (${failure}); indexing the rest here.`);
+        // What a thread that died left, summarised here in time slices so edits and requests still get through.
         let sliceStarted = performance.now();
-        for (const [position, path] of files.entries()) {
+        for (const { path } of unanswered) {
           if (context.indexGeneration !== generation) return;
           if (!this.openUriOf(path)) this.updateSummaryFromDisk(context, path);
           if (performance.now() - sliceStarted > TIME_SLICE_MS) {
-            progress.report(Math.round((100 * position) / files.length), `${position}/${files.length} files`);
             await yieldToEventLoop();
             sliceStarted = performance.now();
           }
         }
+        if (context.indexGeneration !== generation) return;
         context.retainSummaries(new Set(files));
         this.log.info(`Indexed ${files.length} files of ${context.name} in ${Math.round(performance.now() - started)} ms.`);
       } finally {
@@ -527,6 +546,16 @@ class InterleaveLanguageServer {
       }
     });
     if (context.indexGeneration === generation) this.recheckOpenDocuments(context);
+  }
+
+  /** Records a summary the indexing thread read, as `updateSummaryFromDisk` would have. */
+  private applySummary(context: ProjectContext, reply: IndexReply): void {
+    if (reply.error !== undefined) {
+      this.log.verbose(`Could not summarise ${reply.path}: ${reply.error}`);
+      context.setSummary(reply.path, undefined);
+    } else {
+      context.setSummary(reply.path, reply.summary);
+    }
   }
 
   private updateSummaryFromDisk(context: ProjectContext, path: string): boolean {

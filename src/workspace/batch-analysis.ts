@@ -1,11 +1,10 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { projectFacts, type ModuleSummaries } from '../core/engine';
 import type { ProjectFacts } from '../core/rule';
 import { loadFrontends } from './analyze';
 import { crossFileRules, FileAnalyzer, type FileAnalysisSettings, type FileOutcome, type FileTask } from './file-analysis';
+import { workerEntry } from './worker-entry';
 
 /** Below this many files, starting workers (each loads the parsers) costs more than it saves. */
 export const DEFAULT_PARALLEL_FROM = 64;
@@ -43,16 +42,6 @@ export type WorkerReply = { kind: 'summary'; summary?: ModuleSummaries } | { kin
 
 export interface WorkerStartup {
   settings: FileAnalysisSettings;
-}
-
-/**
- * How to start a worker: the bundled `worker.js` beside the CLI bundle, or, when running from
- * source (tests), the TypeScript entry through tsx, whose loader hooks workers do not inherit.
- */
-function workerEntry(): { file: string; execArgv?: string[] } {
-  const bundled = join(__dirname, 'worker.js');
-  if (existsSync(bundled)) return { file: bundled };
-  return { file: join(__dirname, 'analysis-worker.ts'), execArgv: ['--require', 'tsx/cjs'] };
 }
 
 /**
@@ -111,7 +100,7 @@ interface AnalysisThread {
 }
 
 function startThread(settings: FileAnalysisSettings): AnalysisThread {
-  const { file, execArgv } = workerEntry();
+  const { file, execArgv } = workerEntry(__dirname, 'worker.js', 'analysis-worker.ts');
   const startup: WorkerStartup = { settings };
   const thread: AnalysisThread = {
     worker: new Worker(file, { workerData: startup, execArgv }),
