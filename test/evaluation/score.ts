@@ -1,10 +1,12 @@
 // Scores the rules against a blind evaluation corpus: recall on labelled hazards, findings on
-// labelled non-hazards, and unlabelled findings (likely false positives). The corpus is analysed
-// as a project, both engine passes, so cross-file rules see every module.
-// Usage: npx tsx test/evaluation/score.ts [python|holdout/python] [--verbose]
+// labelled non-hazards, and unlabelled findings (likely false positives). The corpus is checked as
+// a new user would check it, by `interleave check --format json` run in its directory, so
+// discovery, configuration, deployment files and the cross-file rules all take part.
+// Usage: npx tsx test/evaluation/score.ts [python|holdout/python|…] [--verbose]
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { analyzeProject } from '../support/analyze-project';
+import { runCheck } from '../../src/cli/check-command';
+import type { JsonHazard } from '../../src/cli/json-format';
 
 export interface Label {
   line: number;
@@ -36,25 +38,41 @@ export async function scoreCorpus(dir: string, codes: readonly string[]): Promis
   const root = join(__dirname, dir);
   const labels = JSON.parse(readFileSync(join(root, 'labels.json'), 'utf8')) as CorpusLabels;
   const scores = new Map(codes.map((code) => [code, { code, found: 0, labelled: 0, missed: [], falsePositives: [], unlabelled: [] } as Score]));
-  const reports = await analyzeProject(root, { settings: { select: [...codes] } });
-  for (const [path, report] of reports) {
-    const file = relative(root, path);
-    const { hazards = [], non_hazards: nonHazards = [] } = labels.files[file] ?? {};
-    for (const hazard of report.hazards) {
-      const line = hazard.range.start.line + 1;
-      const score = scores.get(hazard.code)!;
-      if (nonHazards.some((label) => label.line === line && imitates(label, hazard.code))) score.falsePositives.push(`${file}:${line} ${hazard.code} ${hazard.message}`);
-      else if (!hazards.some((label) => label.line === line && label.code === hazard.code)) score.unlabelled.push(`${file}:${line} ${hazard.code} ${hazard.message}`);
-    }
+  const reported = await checkCorpus(root, codes);
+  for (const hazard of reported) {
+    const file = relative(root, hazard.filename);
+    const line = hazard.location.row;
+    const nonHazards = labels.files[file]?.non_hazards ?? [];
+    const hazards = labels.files[file]?.hazards ?? [];
+    const score = scores.get(hazard.code)!;
+    if (nonHazards.some((label) => label.line === line && imitates(label, hazard.code))) score.falsePositives.push(`${file}:${line} ${hazard.code} ${hazard.message}`);
+    else if (!hazards.some((label) => label.line === line && label.code === hazard.code)) score.unlabelled.push(`${file}:${line} ${hazard.code} ${hazard.message}`);
+  }
+  for (const [file, { hazards }] of Object.entries(labels.files)) {
     for (const label of hazards) {
       const score = scores.get(label.code!);
       if (!score) continue;
       score.labelled++;
-      if (report.hazards.some((h) => h.code === label.code && h.range.start.line + 1 === label.line)) score.found++;
+      if (reported.some((h) => h.code === label.code && h.location.row === label.line && relative(root, h.filename) === file)) score.found++;
       else score.missed.push(`${file}:${label.line} ${label.why}`);
     }
   }
   return scores;
+}
+
+/** `interleave check --format json --select <codes>` in `root`, in this process. */
+async function checkCorpus(root: string, codes: readonly string[]): Promise<JsonHazard[]> {
+  let stdout = '';
+  let stderr = '';
+  const io = {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    cwd: root,
+    env: {},
+  };
+  const status = await runCheck(['--format', 'json', '--select', codes.join(','), '--exit-zero', '--threads', '1'], io, 'evaluation');
+  if (status !== 0) throw new Error(`interleave check exited ${status}: ${stderr}`);
+  return JSON.parse(stdout) as JsonHazard[];
 }
 
 if (require.main === module) {
