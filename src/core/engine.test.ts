@@ -39,6 +39,21 @@ describe('engine', () => {
     assert.equal((await analyzeText(broken)).hazards.length, 0);
   });
 
+  it('reports a statement in a finally body once, though the flow graph holds a copy per way out', async () => {
+    const source = `import asyncio
+async def work():
+    await asyncio.sleep(1)
+async def handler():
+    try:
+        await asyncio.sleep(1)
+    finally:
+        asyncio.create_task(work())
+        work()
+`;
+    const { hazards } = await analyzeText(source, { settings: { select: ['IL401', 'IL403'] } });
+    assert.deepEqual(hazards.map((h) => `${h.code}:${h.range.start.line + 1}`), ['IL401:8', 'IL403:9']);
+  });
+
   it('keeps going when a rule throws, and reports the failure', async () => {
     const crashing: Rule = {
       meta: { ...RULES[0]!.meta, code: 'IL199', name: 'crashing' },

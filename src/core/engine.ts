@@ -58,10 +58,26 @@ export function checkModule(parsed: ParsedModule, options: CheckOptions): Module
     }
   }
   const suppressions = parseSuppressions(facts.comments, sourceLines(facts), options.rules.map((rule) => rule.meta));
-  const kept = hazards.filter(
+  const kept = distinct(hazards).filter(
     (hazard) => !overlapsAny(hazard.range, facts.syntaxErrors) && !isSuppressed(hazard, suppressions),
   );
   return { hazards: kept.sort(compareHazards), problems };
+}
+
+/**
+ * One hazard per rule, range and message. A `finally` body is in the flow graph once for each way
+ * out of its `try` (normal, `return`, exception), so a rule that walks the graph meets its
+ * statements several times and would otherwise report each of them as often.
+ */
+function distinct(hazards: readonly Hazard[]): Hazard[] {
+  const seen = new Set<string>();
+  return hazards.filter((hazard) => {
+    const { start, end } = hazard.range;
+    const key = `${hazard.code} ${start.line}:${start.character}-${end.line}:${end.character} ${hazard.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /**
