@@ -16,7 +16,11 @@ export const NODE_PROMISE_CALLS: readonly CallEntry[] = [
   },
   {
     calls: ['{ioredis,ioredis.Redis,ioredis.default,redis.createClient}().*'],
-    except: ['{ioredis,ioredis.Redis,ioredis.default,redis.createClient}().{on,once,off,duplicate,multi,pipeline,removeListener,emit}'],
+    except: [
+      '{ioredis,ioredis.Redis,ioredis.default,redis.createClient}().{on,once,off,duplicate,multi,pipeline,addListener,prependListener,removeListener,removeAllListeners,setMaxListeners,emit}',
+      // ioredis closes at once and returns nothing; node-redis's `disconnect()` returns a promise.
+      '{ioredis,ioredis.Redis,ioredis.default}().{disconnect,defineCommand}',
+    ],
   },
   {
     calls: [
