@@ -340,6 +340,9 @@ export class HandlerDetector {
    * mark handlers.
    */
   private detectListener(call: ts.CallExpression, receiver: ts.Expression): void {
+    // `parentPort`'s listeners run on a worker thread's own loop: blocking there is what the
+    // thread is for, and no request waits behind it.
+    if (this.scope.qualify(unwrap(this.context, receiver)) === 'worker_threads.parentPort') return;
     const event = stringValue(this.context, call.arguments[0]);
     const callbacks = this.handlerFunctions(call.arguments[1]);
     for (const fn of callbacks) this.loopCallbacks.add(fn);
