@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'test/fixtures/', 'examples/', 'test-results/'] },
+  { ignores: ['dist/', 'node_modules/', 'test/fixtures/', 'test/evaluation/typescript/', 'examples/', 'test-results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
