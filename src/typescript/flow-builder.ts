@@ -17,7 +17,7 @@ import type {
   ValueSource,
   WriteOp,
 } from '../core/facts';
-import { bindingNames, type LocalBindings, type ModuleScope } from './scope';
+import { bindingNames, isInstanceType, type LocalBindings, type ModuleScope } from './scope';
 import { dottedParts, isFunctionNode, rangeOf, shortText, stringValue, textOf, unwrap, type SyntaxContext } from './syntax';
 
 /** What a type checker adds when the module belongs to a Program. */
@@ -84,6 +84,8 @@ const MUTATING_METHODS = new Map<string, WriteOp>([
   ['fill', 'mutate'],
   ['copyWithin', 'mutate'],
 ]);
+/** Instances that are containers: built-in collections and caches (`lru-cache.LRUCache()`, `Map()`). */
+const CONTAINER_INSTANCE = /(^|\.)(Map|Set|WeakMap|WeakSet|Array|Object|\w*Cache|\w*Map|\w*Set|\w*List|\w*Queue)\(\)(\[\])?$/;
 /** Methods that act on one item of a container, named by their first argument. */
 const ITEM_METHODS = new Set(['set', 'add', 'delete']);
 const LOCK_NAME = /(^|_)(lock|locks|mutex|mtx|semaphore|sem)$|(Lock|Locks|Mutex|Semaphore)$/;
@@ -824,7 +826,9 @@ export class FlowBuilder extends FlowGraphBuilder<ts.Block> {
     const inputs = mergeSources(NO_SOURCE, ...sources);
 
     let result: ValueSource = computedFrom(inputs);
-    if (receiverState && method) result = this.stateMethod(receiverState, method, argumentNodes, args, node, result);
+    if (receiverState && method && usage !== 'awaited' && this.mayBeContainer(object!)) {
+      result = this.stateMethod(receiverState, method, argumentNodes, args, node, result);
+    }
     if (method && object) this.explicitLock(object, method, usage === 'awaited', node);
     if (!api.isTaggedTemplateExpression(node) && api.isIdentifier(callee) && this.releasers.has(callee.text)) {
       this.emit({ kind: 'lock-exit', region: this.releasers.get(callee.text)! });
@@ -911,6 +915,17 @@ export class FlowBuilder extends FlowGraphBuilder<ts.Block> {
     }
     if (!(this.isLocal(head) || this.isEnclosingLocal(head))) return undefined;
     return { key: parts.join('.'), text, kind: 'local' };
+  }
+
+  /**
+   * Whether a method called on shared state can be a Map/Set/array operation: not when the value
+   * is known to be an instance of some other class, such as a client whose `set`/`get`/`delete`
+   * talk to a server (`redis.set(k, v)` of `new Redis()`). Awaited calls never are; the caller
+   * checks that.
+   */
+  private mayBeContainer(receiver: ts.Expression): boolean {
+    const type = this.env.scope.typeOf(receiver, this.localBindings);
+    return type === undefined || !isInstanceType(type) || CONTAINER_INSTANCE.test(type);
   }
 
   /** `STATE.get(k)`, `STATE.push(x)`, `STATE.delete(k)`: reads and writes through container methods. */
