@@ -56,6 +56,8 @@ export interface FunctionEnvironment {
   moduleLocks: ReadonlyMap<string, LockKind>;
   /** The whole body runs holding this lock: a callback handed to `mutex.runExclusive`. */
   heldLock?: string;
+  /** Parameters holding functions that return a promise: Koa's and Hono's `next`. */
+  promiseParams?: ReadonlySet<string>;
   typing?: ProgramTyping;
 }
 
@@ -838,7 +840,10 @@ export class FlowBuilder extends FlowGraphBuilder<ts.Block> {
     const argumentOf = this.pendingArgumentOf.get(node);
     this.pendingBindings.delete(node);
     this.pendingArgumentOf.delete(node);
-    const awaitable = usage === 'statement' && !api.isTaggedTemplateExpression(node) && this.env.typing?.isAwaitable(node) === true;
+    const awaitable =
+      usage === 'statement' &&
+      !api.isTaggedTemplateExpression(node) &&
+      ((api.isIdentifier(callee) && this.env.promiseParams?.has(callee.text) === true) || this.env.typing?.isAwaitable(node) === true);
     const handlesRejection = (method === 'catch' && argumentNodes.length > 0) || (method === 'then' && argumentNodes.length > 1);
     const id = this.id();
     const loop = this.iterations[this.iterations.length - 1];

@@ -18,7 +18,7 @@ import type {
 import { loadTypeScript, type TypeScriptApi } from './compiler';
 import { TypeScriptFixBuilder } from './fixes';
 import { FlowBuilder, type FunctionEnvironment, type ProgramTyping, type ThisBinding } from './flow-builder';
-import { HandlerDetector } from './handlers';
+import { HandlerDetector, type HandlerRole } from './handlers';
 import { importBase, moduleForSpecifier } from './module-names';
 import { bindingNames, ModuleScope } from './scope';
 import {
@@ -299,6 +299,7 @@ class ModuleFactsBuilder {
       trackState: true,
       localTypes,
       heldLock: this.heldLock(node),
+      promiseParams: this.promiseParameters(role, params),
     });
     const flowBuilder = new FlowBuilder(this.context, env);
     const body = node.body!;
@@ -366,6 +367,12 @@ class ModuleFactsBuilder {
     const call = node.parent;
     const isCallback = this.ts.isCallOrNewExpression(call) && (call.arguments ?? []).some((argument) => argument === node);
     return parent?.facts.execution === 'event-loop' && isCallback ? 'event-loop' : 'caller';
+  }
+
+  /** Koa's and Hono's middleware get `next`, which returns the promise of the rest of the chain. */
+  private promiseParameters(role: HandlerRole | undefined, params: readonly Parameter[]): ReadonlySet<string> | undefined {
+    const next = params[1];
+    return next && (role?.framework === 'koa' || role?.framework === 'hono') ? new Set([next.name]) : undefined;
   }
 
   private parameters(node: FunctionNode): Parameter[] {
