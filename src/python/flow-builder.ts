@@ -1017,7 +1017,9 @@ export class FlowBuilder extends FlowGraphBuilder<Node> {
         : [argumentsNode]
       : [];
     const calleeName = this.env.scope.calleeName(callee, this.localType, this.localBindings);
-    const text = shortText(callee, 80);
+    // A long receiver is shortened, never the method: `(await db.execute(…)).scalars().first`.
+    const receiverNode = calleeExpr.type === 'attribute' ? field(calleeExpr, 'object') : undefined;
+    const text = receiverNode && method ? `${shortText(receiverNode, 79 - method.length)}.${method}` : shortText(callee, 80);
     const argumentValues = argumentNodes.map((argument) =>
       unparenthesize(argument.type === 'keyword_argument' ? (field(argument, 'value') ?? argument) : argument),
     );

@@ -91,7 +91,8 @@ function isSessionCall(call: CallEvent): boolean {
   // `with Session.begin() as session:` and `SessionLocal.begin()` hand out a session.
   const type = receiverType(call)?.replace(/\.begin\(\)$/, '()');
   if (type && (SESSION_TYPES.has(type) || namesSession(type))) return true;
-  if (type && !type.startsWith('builtins.')) return false;
+  // Whatever the application keeps on `app.state` has no type to go by: `request.app.state.sessions()`.
+  if (type && !type.startsWith('builtins.') && !/\.state\./.test(type)) return false;
   const receiverText = call.receiver?.text ?? call.text.slice(0, Math.max(0, call.text.length - methodOf(call).length - 1));
   return SESSION_NAME.test(receiverText);
 }
