@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { scoreCorpus } from './score';
 
-// Both corpora were written blind to the implementation (see README.md files). No labelled
+// Every corpus was written blind to the implementation (see README.md files). No labelled
 // non-hazard may be reported by the rule it imitates, and recall must not drop below what was
 // measured: the tuning corpus (python/, 116 race hazards) is at 100%, the held-out corpus
-// (holdout/python/, 170 hazards over all Python rules of issues 2-4) at 98.8% on its first run.
+// (holdout/python/, 170 hazards over all Python rules of issues 2-4) at 98.8% on its first run,
+// the boundary corpus (boundary/, 38 hazards of IL105, IL406, IL601, IL602) at 92.1% after its
+// first run (84.2%) led to two general fixes.
 describe('blind evaluation corpora', () => {
   it('finds every labelled race hazard of the tuning corpus and none of its non-hazards', async () => {
     const scores = await scoreCorpus('python', ['IL101', 'IL102', 'IL103', 'IL104']);
@@ -21,6 +23,14 @@ describe('blind evaluation corpora', () => {
     const found = scores.reduce((sum, score) => sum + score.found, 0);
     const labelled = scores.reduce((sum, score) => sum + score.labelled, 0);
     assert.ok(found / labelled >= 0.98, `${found}/${labelled}\n${scores.flatMap((s) => s.missed).join('\n')}`);
+    assert.deepEqual(scores.flatMap((score) => score.falsePositives), []);
+  });
+
+  it('finds at least 90% of the boundary corpus hazards, in four projects checked one by one, and none of its non-hazards', async () => {
+    const scores = [...(await scoreCorpus('boundary', ['IL105', 'IL406', 'IL601', 'IL602'])).values()];
+    const found = scores.reduce((sum, score) => sum + score.found, 0);
+    const labelled = scores.reduce((sum, score) => sum + score.labelled, 0);
+    assert.ok(found / labelled >= 0.9, `${found}/${labelled}\n${scores.flatMap((s) => s.missed).join('\n')}`);
     assert.deepEqual(scores.flatMap((score) => score.falsePositives), []);
   });
 });

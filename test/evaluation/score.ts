@@ -15,6 +15,8 @@ export interface Label {
 }
 
 export interface CorpusLabels {
+  /** Directories that are projects of their own, each checked on its own as its user would. */
+  projects?: string[];
   files: Record<string, { hazards: Label[]; non_hazards: Label[] }>;
 }
 
@@ -38,7 +40,8 @@ export async function scoreCorpus(dir: string, codes: readonly string[]): Promis
   const root = join(__dirname, dir);
   const labels = JSON.parse(readFileSync(join(root, 'labels.json'), 'utf8')) as CorpusLabels;
   const scores = new Map(codes.map((code) => [code, { code, found: 0, labelled: 0, missed: [], falsePositives: [], unlabelled: [] } as Score]));
-  const reported = await checkCorpus(root, codes);
+  const reported: JsonHazard[] = [];
+  for (const project of labels.projects ?? ['.']) reported.push(...(await checkCorpus(join(root, project), codes)));
   for (const hazard of reported) {
     const file = relative(root, hazard.filename);
     const line = hazard.location.row;
