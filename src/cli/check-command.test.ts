@@ -227,11 +227,11 @@ describe('interleave check: deployment files', () => {
     });
     const run = await runCli(['check', '--select', 'IL601,IL602'], { cwd: root });
     assert.equal(run.status, 1);
-    assert.match(run.stdout, /^Dockerfile:3:1: IL602 \[reload-in-production\] `--reload` in the image's start command/m);
+    assert.match(run.stdout, /^Dockerfile:3:34: IL602 \[reload-in-production\] `--reload` in the image's start command/m);
     assert.match(run.stdout, /^Procfile:1:1: IL601 \[wsgi-worker-for-asgi\] gunicorn runs `app\.main:app`, a FastAPI app \(ASGI\)/m);
     const json = JSON.parse((await runCli(['check', '--format', 'json', '--select', 'IL602'], { cwd: root })).stdout) as { filename: string; location: { row: number } }[];
     assert.deepEqual(json.map((hazard) => [hazard.filename, hazard.location.row]), [[join(root, 'Dockerfile'), 3]]);
-    assert.match((await runCli(['check', 'Dockerfile', '--select', 'IL602'], { cwd: root })).stdout, /^Dockerfile:3:1: IL602/);
+    assert.match((await runCli(['check', 'Dockerfile', '--select', 'IL602'], { cwd: root })).stdout, /^Dockerfile:3:34: IL602/);
   });
 
   test('honours suppression comments in deployment files, and skips files for development', async () => {

@@ -1,6 +1,6 @@
 import type { DeploymentFileKind, ServerName } from '../core/deployment-facts';
 import type { Rule } from '../core/rule';
-import { locatedRange, removeFlag, replaceSettingValue, replaceWordAfter } from './deployment/command-edits';
+import { locatedRange, removeFlag, replaceSettingValue, replaceWordAfter, wordRange } from './deployment/command-edits';
 
 /** How messages name where a command is: `the final stage's CMD`, `service api`. */
 const WHERE: Record<DeploymentFileKind, string> = {
@@ -105,7 +105,7 @@ or exclude the file in the configuration.`,
       const edits = developmentCli ? replaceWordAfter(file, command, 'fastapi', 'dev', 'run') : removeFlag(file, command, '--reload');
       report({
         message: `\`${developmentCli ? 'fastapi dev' : '--reload'}\` in ${WHERE[file.kind]}: ${CONSEQUENCES[command.server]}. Production should start without it; keep reloading commands in development-only files (docker-compose.override.yml, a \`dev\` Makefile target, Procfile.dev).`,
-        range: locatedRange(file, command),
+        range: (developmentCli ? undefined : wordRange(file, command, '--reload')) ?? locatedRange(file, command),
         ...(edits && { fix: { applicability: 'unsafe', message: developmentCli ? 'Use `fastapi run`' : 'Remove `--reload`', edits } }),
       });
     }

@@ -637,7 +637,8 @@ export function parseKubernetes(text: string): DeploymentFileFacts {
       const commandNode = container.get('command', true) as YamlNode | undefined;
       const argsNode = container.get('args', true) as YamlNode | undefined;
       const command = [commandText(commandNode), commandText(argsNode)].filter((part): part is string => part !== undefined).join(' ');
-      const where = located(commandNode ?? argsNode, context);
+      // The command and its args are one command line: findings point into either.
+      const where = { ...located(commandNode ?? argsNode, context), endLine: located(argsNode ?? commandNode, context).endLine };
       if (command) facts.commands.push(...parseServerCommands(command, where).map((parsed) => ({ ...parsed, text: where.text, group })));
       facts.settings.push(...environmentSettings(container.get('env', true), context).map((setting) => ({ ...setting, group })));
     }

@@ -59,6 +59,15 @@ function wordPattern(word: string): RegExp {
   return new RegExp(`(^|[\\s"'\\[,/])(${escaped})(?=$|[\\s"',\\]])`, 'm');
 }
 
+/** Where a word of a command is written: `--reload` in a Dockerfile line or a YAML `args` item. */
+export function wordRange(file: DeploymentFile, command: Located, word: string): Range | undefined {
+  const text = new LocatedText(linesOf(file), command);
+  const match = wordPattern(word).exec(text.text);
+  if (!match) return undefined;
+  const start = match.index + match[1]!.length;
+  return text.range(start, start + word.length);
+}
+
 /** Inserts `-k <workerClass>` after the `gunicorn` word, in the command's own form. */
 export function insertWorkerClass(file: DeploymentFile, command: Located, workerClass: string): TextEdit[] | undefined {
   const text = new LocatedText(linesOf(file), command);
@@ -120,7 +129,7 @@ export function removeFlag(file: DeploymentFile, command: Located, flag: string)
   }
   const position = text.position(start);
   const line = lines[position.line] ?? '';
-  if (/^\s*-\s+--?[\w-]+\s*$/.test(line)) {
+  if (/^\s*-\s+--?[\w-]+\s*(#.*)?$/.test(line)) {
     return [{ range: { start: { line: position.line, character: 0 }, end: { line: position.line + 1, character: 0 } }, newText: '' }];
   }
   const spaces = /[ \t]*$/.exec(text.text.slice(0, start))![0].length;
