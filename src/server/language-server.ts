@@ -33,7 +33,7 @@ import {
   type WorkDoneProgressReporter,
   type WorkspaceFolder,
 } from 'vscode-languageserver/node';
-import type { Comment } from '../core/facts';
+import type { Comment, Language } from '../core/facts';
 import { checkModule, type ParsedModule } from '../core/engine';
 import type { Hazard } from '../core/hazard';
 import type { RuleMeta } from '../core/rule';
@@ -43,8 +43,8 @@ import { discoverSourceFiles } from '../workspace/discovery';
 import { FileAnalyzer, type FileOutcome } from '../workspace/file-analysis';
 import { DEFAULT_MAX_FILE_SIZE, formatByteSize } from '../workspace/source-file';
 import { DEFAULT_EDITOR_SETTINGS, parseEditorSettings, type EditorSettings } from './editor-settings';
+import { applySafeFixes, replacementEdit } from '../core/fix-all';
 import {
-  applySafeFixes,
   disableForFileAction,
   disableForLineAction,
   explainAction,
@@ -52,7 +52,6 @@ import {
   fixAction,
   fixAllAction,
   kindRequested,
-  replacementEdit,
   type EditTarget,
 } from './code-actions';
 import { DIAGNOSTIC_SOURCE, hazardDataOf, hazardToDiagnostic } from './diagnostics';
@@ -103,6 +102,7 @@ interface DocumentAnalysis {
   version: number;
   text: string;
   hazards: Hazard[];
+  language: Language;
   comments: readonly Comment[];
 }
 
@@ -421,7 +421,7 @@ class InterleaveLanguageServer {
     if (!target || !this.isCurrent(document, version)) return undefined;
     const { context, path } = target;
     const text = document.text;
-    const empty: DocumentAnalysis = { version, text, hazards: [], comments: [] };
+    const empty: DocumentAnalysis = { version, text, hazards: [], language: languageOf(path) ?? 'python', comments: [] };
     if (!context.client.enable || context.isExcluded(path)) return this.record(document.uri, empty);
     const skipped = skipReason(text);
     if (skipped) {
@@ -445,7 +445,7 @@ class InterleaveLanguageServer {
     const checkedFrom = performance.now();
     const report = checkModule(parsed, { rules: RULES, config: context.config, project: context.projectFacts() });
     for (const problem of report.problems) this.log.error(problem);
-    const analysis = this.record(document.uri, { version, text, hazards: report.hazards, comments: parsed.facts.comments }, path);
+    const analysis = this.record(document.uri, { version, text, hazards: report.hazards, language: parsed.facts.language, comments: parsed.facts.comments }, path);
     const checkedAt = performance.now();
     this.analysisTimes.set(document.uri, parsedAt - started + (checkedAt - checkedFrom));
     this.log.verbose(
