@@ -416,7 +416,7 @@ describe('the language server on TypeScript files', () => {
     }
   });
 
-  test('leaves them to the tsserver plugin when the client runs it, in open files and in a workspace analysis', async () => {
+  test('leaves them to the tsserver plugin when the client runs it, in open files and in a workspace analysis, but explains them', async () => {
     const client = new TestLanguageClient({ args: [serverBundle, '--stdio'] });
     await client.initialize([root], { typescript: 'plugin' });
     try {
@@ -429,6 +429,11 @@ describe('the language server on TypeScript files', () => {
       assert.equal(result.files, 0, 'no Python or TypeScript file on disk is the server’s to analyse');
       assert.ok(!client.publications.some((published) => published.uri.endsWith('.ts') && published.diagnostics.length > 0));
       assert.deepEqual(await codeActions(client, typescript, [], ['source.fixAll.interleave']), []);
+      // The plugin's findings are explained by the server all the same, from the file on disk.
+      const reference: HazardReference = { uri: file('src/closed.ts'), range: { start: { line: 10, character: 2 }, end: { line: 10, character: 2 } }, code: 'IL101' };
+      const explained = await client.connection.sendRequest<ExplainResult>(EXPLAIN_REQUEST, reference);
+      assert.equal(explained.code, 'IL101');
+      assert.match(explained.message, /`hits` is read at line 9/);
     } finally {
       assert.equal(await client.shutdown(), 0);
     }
