@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -261,6 +261,27 @@ describe('Interleave in VS Code (code-server + Chromium)', { timeout: 300_000 },
     await chooseAction(page, 'Disable IL101 for this line');
     await page.locator('.monaco-editor .view-line', { hasText: /interleave-ignore\sIL101/ }).first().waitFor();
     await rows.first().waitFor({ state: 'detached', timeout: 30_000 });
+  });
+
+  it('hands TypeScript to the language server when VS Code stops validating it, still one entry per finding', async () => {
+    const settings = join(workspace, '.vscode', 'settings.json');
+    mkdirSync(join(workspace, '.vscode'), { recursive: true });
+    writeFileSync(settings, JSON.stringify({ 'typescript.validate.enable': false, 'javascript.validate.enable': false }));
+    try {
+      await page.keyboard.press('Control+Shift+M');
+      const filter = page.locator('.markers-panel-action-filter input, .viewpane-filter input').first();
+      await filter.fill('execSync()');
+      const rows = page.locator('.markers-panel .monaco-list-row', { hasText: '`execSync()` in the Express GET handler' });
+      // The server's diagnostic has the rule as its code (`interleave(IL201)`), the plugin's has 990001.
+      await page.locator('.markers-panel .monaco-list-row', { hasText: /interleave\W*IL201/ }).first().waitFor({ timeout: 60_000 });
+      await page.locator('.markers-panel .monaco-list-row', { hasText: /interleave\W*990001/ }).first().waitFor({ state: 'detached', timeout: 30_000 });
+      await page.waitForTimeout(1500);
+      assert.equal(await rows.count(), 1, 'one Problems entry for the finding');
+      await screenshot(page, '18-typescript-from-the-server');
+      await filter.fill('');
+    } finally {
+      rmSync(settings);
+    }
   });
 
   it('walks a new user through opening a copy of the example app', async () => {
