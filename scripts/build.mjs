@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Bundles the CLI and its analysis worker, the language server and its indexing worker, the VS Code
-// extension and its explainer webview into dist/ with esbuild, next to the two wasm files the
+// Bundles the CLI and its analysis worker, the language server and its indexing worker, the tsserver
+// plugin, the VS Code extension and its explainer webview into dist/ with esbuild, next to the two wasm files the
 // Python parser loads at run time (src/python/parser.ts looks beside the bundle first).
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -61,6 +61,14 @@ const results = await Promise.all([
     entryPoints: ['src/server/index-worker.ts'],
     outfile: join(dist, 'index-worker.js'),
   }),
+  // The tsserver plugin: tsserver hands it the `typescript` module it runs, which the plugin uses
+  // (syntax kinds differ between compiler versions), so the compiler is not bundled.
+  build({
+    ...common,
+    entryPoints: ['src/tsplugin/index.ts'],
+    outfile: join(dist, 'tsplugin.js'),
+    external: ['typescript'],
+  }),
   // The VS Code extension: the editor provides `vscode` at run time.
   build({
     ...common,
@@ -99,3 +107,15 @@ mkdirSync(join(dist, 'typescript'), { recursive: true });
 for (const file of readdirSync(typescriptLib).filter((name) => name === 'typescript.js' || /^lib\..*\.d\.ts$/.test(name))) {
   replaceFile(join(dist, 'typescript', file), (temporary) => copyFileSync(join(typescriptLib, file), temporary));
 }
+
+// tsserver loads a plugin by package name from `<probe location>/node_modules/<name>`, and accepts
+// only a bare package name: this stub package (name as TSSERVER_PLUGIN_NAME in
+// src/tsplugin/protocol.ts) makes dist/tsserver-plugin a probe location for dist/tsplugin.js, for
+// the tests and for editors other than VS Code. scripts/package-vsix.mjs writes the .vsix's own.
+const TSSERVER_PLUGIN_NAME = 'interleave-tsserver-plugin';
+const stub = join(dist, 'tsserver-plugin', 'node_modules', TSSERVER_PLUGIN_NAME);
+mkdirSync(stub, { recursive: true });
+replaceFile(join(stub, 'package.json'), (temporary) =>
+  writeFileSync(temporary, `${JSON.stringify({ name: TSSERVER_PLUGIN_NAME, private: true, main: 'index.js' }, null, 2)}\n`),
+);
+replaceFile(join(stub, 'index.js'), (temporary) => writeFileSync(temporary, "module.exports = require('../../../tsplugin.js').default;\n"));

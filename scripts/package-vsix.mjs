@@ -3,10 +3,10 @@
 // vsce refuses a .vscodeignore next to the `files` list the root package.json keeps for the CLI,
 // so the extension's files are copied into a staging folder, with a manifest stripped of what
 // only the repository needs, and packaged from there with .vscodeignore applied. The bundles
-// carry every dependency: no node_modules goes in.
+// carry every dependency: the only node_modules that goes in is the tsserver plugin's stub package.
 //   node scripts/package-vsix.mjs [--out path/to/interleave.vsix]
 import { createVSIX } from '@vscode/vsce';
-import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,13 +20,28 @@ const out = resolve(values.out ?? join(root, `${manifest.name}-${manifest.versio
 const stage = mkdtempSync(join(tmpdir(), 'interleave-vsix-'));
 try {
   for (const key of ['files', 'scripts', 'devDependencies', 'dependencies', 'allowScripts', 'private', 'bin']) delete manifest[key];
+  const plugins = manifest.contributes.typescriptServerPlugins.map(({ name }) => name);
+  // The stub packages below are the manifest's only dependencies: vsce packs node_modules only for
+  // what `npm list` reports.
+  manifest.dependencies = Object.fromEntries(plugins.map((name) => [name, manifest.version]));
   writeFileSync(join(stage, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   copyFileSync(join(root, 'media', 'README.marketplace.md'), join(stage, 'README.md'));
   for (const file of ['LICENSE', 'CHANGELOG.md', '.vscodeignore']) copyFileSync(join(root, file), join(stage, file));
   for (const folder of ['dist', 'media', 'syntaxes', 'examples/fastapi-shop']) cpSync(join(root, folder), join(stage, folder), { recursive: true });
   rmSync(join(stage, 'media', 'README.marketplace.md'));
+  // VS Code's TypeScript extension hands tsserver each `contributes.typescriptServerPlugins` name
+  // with the extension's folder as a probe location, and tsserver loads the plugin only as a
+  // package from `<extension>/node_modules/<name>`. So this stub package, written here rather than
+  // kept in the repository, is the one node_modules folder the .vsix carries: its index loads the
+  // bundled plugin, dist/tsplugin.js.
+  for (const name of plugins) {
+    const stub = join(stage, 'node_modules', name);
+    mkdirSync(stub, { recursive: true });
+    writeFileSync(join(stub, 'package.json'), `${JSON.stringify({ name, version: manifest.version, private: true, main: 'index.js' }, null, 2)}\n`);
+    writeFileSync(join(stub, 'index.js'), "module.exports = require('../../dist/tsplugin.js').default;\n");
+  }
 
-  await createVSIX({ cwd: stage, packagePath: out, dependencies: false });
+  await createVSIX({ cwd: stage, packagePath: out, dependencies: true });
 } finally {
   rmSync(stage, { recursive: true, force: true });
 }

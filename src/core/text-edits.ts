@@ -1,10 +1,35 @@
 import type { Position } from './facts';
 import type { TextEdit } from './hazard';
 
+/** Where each line of `text` starts; `\r\n`, `\n` and a lone `\r` all end a line, as in LSP. */
+function lineStartsOf(text: string): number[] {
+  const lineStarts = [0];
+  for (let index = 0; index < text.length; index++) {
+    const char = text.charCodeAt(index);
+    if (char === 10) lineStarts.push(index + 1);
+    else if (char === 13 && text.charCodeAt(index + 1) !== 10) lineStarts.push(index + 1);
+  }
+  return lineStarts;
+}
+
 function offsetOf(lineStarts: readonly number[], text: string, position: Position): number {
   const start = lineStarts[position.line];
   if (start === undefined) return text.length;
   return Math.min(start + position.character, text.length);
+}
+
+/** The offset of a 0-based position in `text`, clamped to the text. */
+export function offsetAt(text: string, position: Position): number {
+  return offsetOf(lineStartsOf(text), text, position);
+}
+
+/** The 0-based position of an offset in `text`, clamped to the text. */
+export function positionAt(text: string, offset: number): Position {
+  const lineStarts = lineStartsOf(text);
+  const clamped = Math.max(0, Math.min(offset, text.length));
+  let line = 0;
+  while (line + 1 < lineStarts.length && lineStarts[line + 1]! <= clamped) line++;
+  return { line, character: clamped - lineStarts[line]! };
 }
 
 /**
@@ -12,12 +37,7 @@ function offsetOf(lineStarts: readonly number[], text: string, position: Positio
  * LSP clients apply them; overlapping edits are a bug in the fix that produced them.
  */
 export function applyTextEdits(text: string, edits: readonly TextEdit[]): string {
-  const lineStarts = [0];
-  for (let index = 0; index < text.length; index++) {
-    const char = text.charCodeAt(index);
-    if (char === 10) lineStarts.push(index + 1);
-    else if (char === 13 && text.charCodeAt(index + 1) !== 10) lineStarts.push(index + 1);
-  }
+  const lineStarts = lineStartsOf(text);
   const located = edits
     .map((edit, order) => ({
       start: offsetOf(lineStarts, text, edit.range.start),

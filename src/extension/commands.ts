@@ -12,6 +12,7 @@ import {
 } from '../server/protocol';
 import type { ExplainerPanel } from './explainer';
 import { openDocumentation } from './explainer';
+import { pluginRuleCode } from './typescript-fixes';
 
 /** Diagnostics the server publishes carry this source. */
 const DIAGNOSTIC_SOURCE = 'interleave';
@@ -130,9 +131,10 @@ function toReference(uri: vscode.Uri, diagnostic: vscode.Diagnostic): HazardRefe
   };
 }
 
+/** The finding's rule code: the server's diagnostics carry it as their code, the tsserver plugin's start their message with it. */
 function ruleCode(diagnostic: vscode.Diagnostic): string {
   const code = diagnostic.code;
-  return typeof code === 'object' ? String(code.value) : String(code);
+  return pluginRuleCode(diagnostic) ?? (typeof code === 'object' ? String(code.value) : String(code));
 }
 
 function describe(error: unknown): string {

@@ -9,10 +9,12 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { EXPLAIN_COMMAND } from '../server/protocol';
+import { EXPLAIN_COMMAND, type InitializationOptions } from '../server/protocol';
+import type { TypeScriptCoverage } from './typescript-coverage';
+import { TYPESCRIPT_DOCUMENTS } from './typescript-fixes';
 
-/** Python files on disk and unsaved Python editors; TypeScript and JavaScript come later. */
-export const PYTHON_DOCUMENTS: { scheme: string; language: string }[] = [
+/** Python files on disk and unsaved Python editors. */
+const PYTHON_DOCUMENTS: { scheme: string; language: string }[] = [
   { scheme: 'file', language: 'python' },
   { scheme: 'untitled', language: 'python' },
 ];
@@ -20,7 +22,19 @@ export const PYTHON_DOCUMENTS: { scheme: string; language: string }[] = [
 /** The client id: it also names the `interleave.trace.server` setting the client reads itself. */
 const CLIENT_ID = 'interleave';
 
-export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
+/** The documents the server reads: Python, and TypeScript and JavaScript unless the tsserver plugin has them. */
+export function serverDocuments(coverage: TypeScriptCoverage): { scheme: string; language: string }[] {
+  return coverage === 'server' ? [...PYTHON_DOCUMENTS, ...TYPESCRIPT_DOCUMENTS] : PYTHON_DOCUMENTS;
+}
+
+/** Points the client at the documents of a coverage; takes effect when the client (re)starts. */
+export function setCoverage(client: LanguageClient, coverage: TypeScriptCoverage): void {
+  const options: InitializationOptions = { typescript: coverage };
+  client.clientOptions.documentSelector = serverDocuments(coverage);
+  client.clientOptions.initializationOptions = options;
+}
+
+export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, coverage: TypeScriptCoverage): LanguageClient {
   const module = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.stdio },
@@ -29,10 +43,11 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
   // Settings reach the server through `workspace/configuration`, which the client answers from
   // the `interleave` section per folder; the server registers for change notifications itself.
   const clientOptions: LanguageClientOptions = {
-    documentSelector: PYTHON_DOCUMENTS,
     outputChannel: output,
     // The hover's "Show the interleaving" link is a command link; trust that command and no other.
     markdown: { isTrusted: { enabledCommands: [EXPLAIN_COMMAND] } },
   };
-  return new LanguageClient(CLIENT_ID, 'Interleave', serverOptions, clientOptions);
+  const client = new LanguageClient(CLIENT_ID, 'Interleave', serverOptions, clientOptions);
+  setCoverage(client, coverage);
+  return client;
 }

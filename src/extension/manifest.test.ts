@@ -8,15 +8,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ClientSettings } from '../server/protocol';
+import { TSSERVER_PLUGIN_NAME } from '../tsplugin/protocol';
 
 interface Manifest {
   main: string;
+  activationEvents: string[];
   icon: string;
   contributes: {
     configuration: { properties: Record<string, { default: unknown }> };
     commands: { command: string; category: string }[];
     menus: { commandPalette: { command: string }[] };
     grammars: { path: string }[];
+    typescriptServerPlugins: { name: string; enableForWorkspaceTypeScriptVersions: boolean }[];
     walkthroughs: { steps: { media: { markdown: string } }[] }[];
   };
 }
@@ -51,5 +54,17 @@ describe('extension manifest', () => {
     ];
     for (const path of paths) assert.ok(existsSync(join(root, path)), path);
     assert.equal(manifest.main, 'dist/extension.js');
+  });
+
+  it('contributes the tsserver plugin by the name the build gives its stub package, for workspace TypeScript versions too', () => {
+    assert.deepEqual(manifest.contributes.typescriptServerPlugins, [{ name: TSSERVER_PLUGIN_NAME, enableForWorkspaceTypeScriptVersions: true }]);
+    const build = readFileSync(join(root, 'scripts', 'build.mjs'), 'utf8');
+    assert.ok(build.includes(`const TSSERVER_PLUGIN_NAME = '${TSSERVER_PLUGIN_NAME}';`));
+  });
+
+  it('activates for every language it reads', () => {
+    for (const language of ['python', 'typescript', 'typescriptreact', 'javascript', 'javascriptreact']) {
+      assert.ok(manifest.activationEvents.includes(`onLanguage:${language}`), language);
+    }
   });
 });

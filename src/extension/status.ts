@@ -1,13 +1,13 @@
 /** The language status item: how many hazards the server has published, and when it last looked. */
 import * as vscode from 'vscode';
 import type { StatusParams } from '../server/protocol';
-import { PYTHON_DOCUMENTS } from './language-client';
 
 export class HazardStatusItem implements vscode.Disposable {
   private readonly item: vscode.LanguageStatusItem;
 
-  constructor() {
-    this.item = vscode.languages.createLanguageStatusItem('interleave.status', PYTHON_DOCUMENTS);
+  /** `documents`: where the server's count means something, the documents it reports on. */
+  constructor(documents: vscode.DocumentSelector) {
+    this.item = vscode.languages.createLanguageStatusItem('interleave.status', documents);
     this.item.name = 'Interleave';
     this.item.text = 'Interleave: starting';
     this.item.busy = true;
@@ -29,6 +29,11 @@ export class HazardStatusItem implements vscode.Disposable {
     this.item.busy = false;
     this.item.text = 'Interleave: server stopped';
     this.item.detail = 'see Interleave: Show Output';
+  }
+
+  /** Shows the item on other documents, after the server took over or handed back TypeScript files. */
+  setDocuments(documents: vscode.DocumentSelector): void {
+    this.item.selector = documents;
   }
 
   dispose(): void {

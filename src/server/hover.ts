@@ -60,14 +60,18 @@ export function explainCommandUri(reference: HazardReference): string {
   return `command:${EXPLAIN_COMMAND}?${encodeURIComponent(JSON.stringify([reference]))}`;
 }
 
-/** One finding's hover section. */
-export function hoverMarkdown(hazard: Hazard, meta: RuleMeta, reference: HazardReference): string {
+/**
+ * One finding's hover section. Without a reference there is no explainer link: a host that cannot
+ * run Interleave's command (tsserver's hover, rendered by the TypeScript extension) links the docs only.
+ */
+export function hoverMarkdown(hazard: Hazard, meta: RuleMeta, reference?: HazardReference): string {
   const parts = [
     `**${hazard.code}** ${hazard.name} · ${hazard.severity}`,
     escapeMessage(hazard.message),
     leadingSentences(meta.docs.whyIsThisBad, 3),
   ];
   if (hazard.fix) parts.push(`**Fix** (${hazard.fix.applicability}): ${escapeMessage(hazard.fix.message)}`);
-  parts.push(`[Show the interleaving](${explainCommandUri(reference)}) · [${hazard.code} documentation](${ruleUrl(meta)})`);
+  const documentation = `[${hazard.code} documentation](${ruleUrl(meta)})`;
+  parts.push(reference ? `[Show the interleaving](${explainCommandUri(reference)}) · ${documentation}` : documentation);
   return parts.join('\n\n');
 }

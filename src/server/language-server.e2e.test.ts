@@ -373,3 +373,69 @@ describe('`interleave lsp` with two workspace folders', () => {
     }
   });
 });
+
+/** An Express handler with a lost update (IL101) and an unawaited call (IL403, safe fix); `hits` is per-process state (IL103). */
+const EXPRESS_RACE = `import express from 'express';
+
+const app = express();
+let hits = 0;
+
+async function audit(): Promise<void> {}
+
+app.get('/hit', async (req, res) => {
+  const seen = hits;
+  await audit();
+  hits = seen + 1;
+  audit();
+  res.json({ hits });
+});
+`;
+
+describe('the language server on TypeScript files', () => {
+  const root = makeProject({ 'package.json': '{"name": "shop"}', 'src/closed.ts': EXPRESS_RACE });
+  const file = (name: string) => uriOf(join(root, name));
+
+  test('reports them when it covers TypeScript: findings, `//` suppression comments and fix-all', async () => {
+    const client = new TestLanguageClient({ args: [serverBundle, '--stdio'] });
+    await client.initialize([root]);
+    try {
+      const uri = file('src/open.ts');
+      client.open(uri, EXPRESS_RACE, 'typescript');
+      const found = await client.diagnosticsFor(uri, (diagnostics) => codes(diagnostics).includes('IL101'));
+      const race = found.find((diagnostic) => diagnostic.code === 'IL101')!;
+      assert.equal(race.range.start.line, 10);
+      const [line] = (await codeActions(client, uri, [race])).filter((action) => action.title === 'Disable IL101 for this line');
+      client.applyEdit(line!.edit!);
+      assert.equal(client.text(uri).split('\n')[10], '  hits = seen + 1; // interleave-ignore IL101');
+      assert.ok(!codes(await client.diagnosticsFor(uri)).includes('IL101'));
+      const [fixAll] = await codeActions(client, uri, [], ['source.fixAll.interleave']);
+      client.applyEdit(fixAll!.edit!);
+      assert.equal(client.text(uri).split('\n')[11], '  await audit();');
+    } finally {
+      assert.equal(await client.shutdown(), 0);
+    }
+  });
+
+  test('leaves them to the tsserver plugin when the client runs it, in open files and in a workspace analysis, but explains them', async () => {
+    const client = new TestLanguageClient({ args: [serverBundle, '--stdio'] });
+    await client.initialize([root], { typescript: 'plugin' });
+    try {
+      const python = file('app/race.py');
+      client.open(python, SEED);
+      await client.diagnosticsFor(python, (diagnostics) => codes(diagnostics).includes('IL101'));
+      const typescript = file('src/open.ts');
+      client.open(typescript, EXPRESS_RACE, 'typescript');
+      const result = await client.connection.sendRequest<AnalyzeWorkspaceResult>(ANALYZE_WORKSPACE_REQUEST, {});
+      assert.equal(result.files, 0, 'no Python or TypeScript file on disk is the server’s to analyse');
+      assert.ok(!client.publications.some((published) => published.uri.endsWith('.ts') && published.diagnostics.length > 0));
+      assert.deepEqual(await codeActions(client, typescript, [], ['source.fixAll.interleave']), []);
+      // The plugin's findings are explained by the server all the same, from the file on disk.
+      const reference: HazardReference = { uri: file('src/closed.ts'), range: { start: { line: 10, character: 2 }, end: { line: 10, character: 2 } }, code: 'IL101' };
+      const explained = await client.connection.sendRequest<ExplainResult>(EXPLAIN_REQUEST, reference);
+      assert.equal(explained.code, 'IL101');
+      assert.match(explained.message, /`hits` is read at line 9/);
+    } finally {
+      assert.equal(await client.shutdown(), 0);
+    }
+  });
+});

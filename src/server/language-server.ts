@@ -33,7 +33,7 @@ import {
   type WorkDoneProgressReporter,
   type WorkspaceFolder,
 } from 'vscode-languageserver/node';
-import type { Comment } from '../core/facts';
+import type { Comment, Language } from '../core/facts';
 import { checkModule, type ParsedModule } from '../core/engine';
 import type { Hazard } from '../core/hazard';
 import type { RuleMeta } from '../core/rule';
@@ -43,8 +43,8 @@ import { discoverSourceFiles } from '../workspace/discovery';
 import { FileAnalyzer, type FileOutcome } from '../workspace/file-analysis';
 import { DEFAULT_MAX_FILE_SIZE, formatByteSize } from '../workspace/source-file';
 import { DEFAULT_EDITOR_SETTINGS, parseEditorSettings, type EditorSettings } from './editor-settings';
+import { applySafeFixes, replacementEdit } from '../core/fix-all';
 import {
-  applySafeFixes,
   disableForFileAction,
   disableForLineAction,
   explainAction,
@@ -52,7 +52,6 @@ import {
   fixAction,
   fixAllAction,
   kindRequested,
-  replacementEdit,
   type EditTarget,
 } from './code-actions';
 import { DIAGNOSTIC_SOURCE, hazardDataOf, hazardToDiagnostic } from './diagnostics';
@@ -70,6 +69,7 @@ import {
   type AnalyzeWorkspaceResult,
   type ExplainResult,
   type HazardReference,
+  type InitializationOptions,
   type StatusParams,
 } from './protocol';
 import { isHazardReference } from './request-params';
@@ -95,14 +95,24 @@ const TIME_SLICE_MS = 15;
 /** How far into a document a NUL character marks it as binary (what the CLI reads from disk). */
 const BINARY_SNIFF_LENGTH = 8 * 1024;
 
+/** The file extension an unsaved document of a language is analysed as. */
+const UNSAVED_EXTENSIONS: Readonly<Record<string, string>> = {
+  python: '.py',
+  typescript: '.ts',
+  typescriptreact: '.tsx',
+  javascript: '.js',
+  javascriptreact: '.jsx',
+};
+
 const RULE_METAS: ReadonlyMap<string, RuleMeta> = new Map(RULES.map((rule) => [rule.meta.code, rule.meta]));
-const CONFIG_FILE_NAMES = new Set(['pyproject.toml', 'interleave.toml']);
+const CONFIG_FILE_NAMES = new Set(['pyproject.toml', 'interleave.toml', 'package.json']);
 
 /** What the last analysis of an open document found, for its version. */
 interface DocumentAnalysis {
   version: number;
   text: string;
   hazards: Hazard[];
+  language: Language;
   comments: readonly Comment[];
 }
 
@@ -189,6 +199,8 @@ class InterleaveLanguageServer {
   /** The latest indexing run of each folder, which a workspace analysis waits for. */
   private readonly indexRuns = new Map<ProjectContext, Promise<void>>();
   private lastAnalysis?: string;
+  /** False when the client's tsserver plugin reports on TypeScript and JavaScript files instead. */
+  private coversTypeScript = true;
 
   constructor(private readonly connection: Connection) {
     this.log = new ServerLog(connection.console);
@@ -233,6 +245,8 @@ class InterleaveLanguageServer {
 
   private async initialize(params: InitializeParams): Promise<InitializeResult> {
     this.features = clientFeatures(params.capabilities);
+    const options = params.initializationOptions as InitializationOptions | undefined;
+    this.coversTypeScript = options?.typescript !== 'plugin';
     await loadFrontends();
     const folders: WorkspaceFolder[] =
       params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: basename(uriToPath(params.rootUri) ?? params.rootUri) }] : []);
@@ -259,7 +273,9 @@ class InterleaveLanguageServer {
       await this.connection.client.register(DidChangeWatchedFilesNotification.type, {
         watchers: [
           { globPattern: '**/*.py' },
+          { globPattern: '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}' },
           { globPattern: '**/{pyproject,interleave}.toml' },
+          { globPattern: '**/package.json' },
           // Deployment files: where the worker count comes from.
           { globPattern: '**/{Dockerfile,Dockerfile.*,*.Dockerfile,Containerfile,Procfile,Procfile.*,*.sh}' },
           { globPattern: '**/*.{yml,yaml}' },
@@ -326,13 +342,20 @@ class InterleaveLanguageServer {
   private targetOf(document: OpenDocument): DocumentTarget | undefined {
     const path = uriToPath(document.uri);
     if (path) {
-      if (languageOf(path) !== 'python') return undefined;
+      if (!this.reportsOn(path)) return undefined;
       return { path, context: this.contextFor(path), onDisk: true };
     }
-    if (document.languageId !== 'python') return undefined;
+    const extension = UNSAVED_EXTENSIONS[document.languageId];
+    if (!extension || !this.reportsOn(`untitled${extension}`)) return undefined;
     // Untitled documents and notebook cells: analysed on their own, with the first folder's settings.
     const context = this.folders[0] ?? this.looseContext(process.cwd());
-    return { path: `${document.uri}.py`, context, onDisk: false };
+    return { path: `${document.uri}${extension}`, context, onDisk: false };
+  }
+
+  /** Whether this server analyses and reports on a file: any file a frontend reads, unless the tsserver plugin has TypeScript's. */
+  private reportsOn(path: string): boolean {
+    const language = languageOf(path);
+    return language === 'python' || (language === 'typescript' && this.coversTypeScript);
   }
 
   private contextFor(path: string): ProjectContext {
@@ -421,7 +444,7 @@ class InterleaveLanguageServer {
     if (!target || !this.isCurrent(document, version)) return undefined;
     const { context, path } = target;
     const text = document.text;
-    const empty: DocumentAnalysis = { version, text, hazards: [], comments: [] };
+    const empty: DocumentAnalysis = { version, text, hazards: [], language: languageOf(path) ?? 'python', comments: [] };
     if (!context.client.enable || context.isExcluded(path)) return this.record(document.uri, empty);
     const skipped = skipReason(text);
     if (skipped) {
@@ -445,7 +468,7 @@ class InterleaveLanguageServer {
     const checkedFrom = performance.now();
     const report = checkModule(parsed, { rules: RULES, config: context.config, project: context.projectFacts() });
     for (const problem of report.problems) this.log.error(problem);
-    const analysis = this.record(document.uri, { version, text, hazards: report.hazards, comments: parsed.facts.comments }, path);
+    const analysis = this.record(document.uri, { version, text, hazards: report.hazards, language: parsed.facts.language, comments: parsed.facts.comments }, path);
     const checkedAt = performance.now();
     this.analysisTimes.set(document.uri, parsedAt - started + (checkedAt - checkedFrom));
     this.log.verbose(
@@ -585,7 +608,7 @@ class InterleaveLanguageServer {
       }
       const context = this.contextFor(path);
       deploymentChanged.add(context);
-      if (languageOf(path) !== 'python' || !context.indexed || this.openUriOf(path)) continue;
+      if (languageOf(path) === undefined || !context.indexed || this.openUriOf(path)) continue;
       if (basename(path) === '__init__.py' && change.type !== FileChangeType.Changed) {
         // Module names under that directory change with it.
         context.resetModuleNames();
@@ -810,7 +833,8 @@ class InterleaveLanguageServer {
       context = target.context;
     } else {
       const path = uriToPath(reference.uri);
-      if (!path || languageOf(path) !== 'python') return undefined;
+      // A closed file, or a TypeScript file whose findings come from the tsserver plugin: read from disk.
+      if (!path || languageOf(path) === undefined) return undefined;
       context = this.contextFor(path);
       const outcome = this.checkClosedFile(context, path);
       if (outcome.source === undefined) return undefined;
@@ -863,7 +887,9 @@ class InterleaveLanguageServer {
         const work = this.folders
           .filter((context) => context.client.enable)
           .flatMap((context) =>
-            discoverSourceFiles([context.root], { exclude: context.config.exclude, excludeBase: context.configDirectory }).files.map((path) => ({ context, path })),
+            discoverSourceFiles([context.root], { exclude: context.config.exclude, excludeBase: context.configDirectory })
+              .files.filter((path) => this.coversTypeScript || languageOf(path) !== 'typescript')
+              .map((path) => ({ context, path })),
           );
         let sliceStarted = performance.now();
         for (const [position, { context, path }] of work.entries()) {

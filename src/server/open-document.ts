@@ -1,12 +1,16 @@
 /**
- * A document the editor has open: its text, kept current from incremental changes, and its
- * tree-sitter tree, edited along with the text so the next parse reuses every unchanged subtree.
+ * A document the editor has open: its text, kept current from incremental changes, and for Python
+ * its tree-sitter tree, edited along with the text so the next parse reuses every unchanged
+ * subtree. TypeScript and JavaScript documents are parsed whole from their syntax: the compiler
+ * parses a file in milliseconds, and an editor's unsaved text is in no Program.
  */
 import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import { Edit, type Tree } from 'web-tree-sitter';
 import type { ParsedModule } from '../core/engine';
 import { extractFacts } from '../python/frontend';
 import { parsePython } from '../python/parser';
+import { analyzeTypeScript } from '../typescript/frontend';
+import { languageOf } from '../workspace/analyze';
 
 /** Where the text's line breaks leave a position after inserting `text` at `start`. */
 function endAfterInsert(start: { line: number; character: number }, text: string): { row: number; column: number } {
@@ -81,6 +85,7 @@ export class OpenDocument {
    */
   parse(path: string, moduleName: string): ParsedModule {
     const text = this.text;
+    if (languageOf(path) === 'typescript') return analyzeTypeScript(text, path, moduleName);
     const tree = parsePython(text, this.tree);
     this.dropTree();
     this.tree = tree;

@@ -12,6 +12,17 @@ export interface HazardReference {
   code: string;
 }
 
+/**
+ * `initializationOptions` of the `initialize` request. A client that runs the tsserver plugin
+ * (the VS Code extension, when VS Code's TypeScript support loads plugins) says so, and the server
+ * then leaves TypeScript and JavaScript files to it — never both. Other clients send nothing and
+ * get the server's findings for every language.
+ */
+export interface InitializationOptions {
+  /** Who reports on TypeScript and JavaScript files: this server (the default), or the tsserver plugin. */
+  typescript?: 'server' | 'plugin';
+}
+
 /** Request `interleave/explain`: everything the explainer panel draws for one finding. */
 export const EXPLAIN_REQUEST = 'interleave/explain';
 

@@ -54,6 +54,17 @@ describe('TypeScript frontend on hostile input', () => {
 });
 
 describe('TypeScript frontend facts', () => {
+  it('finds comments after code on the same line, where a trailing suppression sits', () => {
+    const module = facts('let n = 0;\nasync function h() {\n  n = n + 1; // interleave-ignore IL101\n  /* own line */\n}\n');
+    assert.deepEqual(
+      module.comments.map((comment) => [comment.range.start.line, comment.text]),
+      [
+        [2, '// interleave-ignore IL101'],
+        [3, '/* own line */'],
+      ],
+    );
+  });
+
   it('names imports the way the catalogs do: packages as imported, project modules by path', () => {
     const module = facts(
       [

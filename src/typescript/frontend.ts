@@ -447,7 +447,10 @@ class ModuleFactsBuilder {
     const { sourceFile } = this.context;
     const text = sourceFile.text;
     const found = new Map<number, ts.CommentRange>();
+    // Leading ranges start on the next line; a comment on the rest of the same line (`x = y; // …`)
+    // is a trailing one, and the only place a line's suppression comment can be.
     const collect = (position: number) => {
+      for (const comment of api.getTrailingCommentRanges(text, position) ?? []) found.set(comment.pos, comment);
       for (const comment of api.getLeadingCommentRanges(text, position) ?? []) found.set(comment.pos, comment);
     };
     collect(0);

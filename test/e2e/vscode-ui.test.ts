@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -69,6 +69,7 @@ describe('Interleave in VS Code (code-server + Chromium)', { timeout: 300_000 },
     execFileSync(process.execPath, [join(REPOSITORY, 'scripts', 'package-vsix.mjs'), '--out', vsix], { stdio: 'pipe' });
     workspace = copyExampleApp(scratch);
     writeFileSync(join(workspace, 'app', 'probe.py'), PROBE_MODULE);
+    cpSync(join(REPOSITORY, 'examples', 'express-shop'), join(workspace, 'express-shop'), { recursive: true });
     server = await startCodeServer({ workspace, vsix });
     browser = await launchBrowser(scratch);
     page = browser.pages()[0] ?? (await browser.newPage());
@@ -210,6 +211,77 @@ describe('Interleave in VS Code (code-server + Chromium)', { timeout: 300_000 },
     assert.notEqual(await classOf('IL103'), comment);
     await line.scrollIntoViewIfNeeded();
     await screenshot(page, '13-suppression-comment');
+  });
+
+  it('reports TypeScript through VS Code’s TypeScript support: one squiggle per finding, the hover and the quick fixes', async () => {
+    const file = 'express-shop/src/routes/admin.ts';
+    // The explainer of the tests before takes half the window (the Python files have unsaved fixes: they stay).
+    await page.keyboard.press('Control+1');
+    await runCommand(page, 'View: Close Editors in Other Groups');
+    await openFile(page, file);
+    await page.locator('.monaco-editor .squiggly-warning').first().waitFor({ timeout: 90_000 });
+    await page.keyboard.press('Control+Shift+M');
+    // The example has no node_modules: TypeScript's own "cannot find module" errors fill the list.
+    const filter = page.locator('.markers-panel-action-filter input, .viewpane-filter input').first();
+    await filter.fill('Metrics.dashboardViews');
+    // The tsserver plugin's finding: source "interleave", TypeScript's numeric code, the rule first in the text.
+    const rows = page.locator('.markers-panel .monaco-list-row', { hasText: '`Metrics.dashboardViews` is read at line 17' });
+    await rows.first().waitFor({ timeout: 30_000 });
+    const row = (await rows.first().textContent()) ?? '';
+    assert.match(row, /IL101 await-race: /);
+    // The Problems row shows `interleave(990001)`, the parentheses drawn by CSS.
+    assert.match(row, /interleave990001\[Ln 19, Col 3\]$/);
+    // Never a second copy from the language server (its diagnostics carry the code `IL101`).
+    await page.waitForTimeout(1500);
+    assert.equal(await rows.count(), 1, 'one Problems entry for the finding');
+    await screenshot(page, '15-typescript-squiggle');
+    await filter.fill('');
+
+    const write = locate(workspace, file, 'Metrics.dashboardViews = views + 1');
+    await goTo(page, write.line, write.column + 2);
+    await runCommand(page, 'Show or Focus Hover');
+    const hover = page.locator('.monaco-hover:visible', { hasText: 'await-race · warning' }).first();
+    await hover.waitFor({ timeout: 30_000 });
+    const text = (await hover.textContent()) ?? '';
+    assert.match(text, /IL101/);
+    assert.match(text, /Metrics\.dashboardViews/);
+    assert.equal(text.split('await-race · warning').length - 1, 1, 'the explanation shows once');
+    // The problem and TypeScript's own hover come first: scroll to Interleave's part.
+    await hover.hover();
+    await page.mouse.wheel(0, 400);
+    await screenshot(page, '16-typescript-hover');
+    await page.keyboard.press('Escape');
+
+    await page.keyboard.press('Control+.');
+    await page.locator('.action-widget .monaco-list-row', { hasText: 'Disable IL101 for this line' }).first().waitFor({ timeout: 30_000 });
+    const titles = await page.locator('.action-widget .monaco-list-row').allTextContents();
+    // Asked of the plugin in tsserver: VS Code's TypeScript extension never asks plugins for fixes of their own codes.
+    assert.ok(titles.includes('Disable IL101 for this file') && titles.includes('Explain IL101'), titles.join(' | '));
+    await screenshot(page, '17-typescript-quick-fix-menu');
+    await chooseAction(page, 'Disable IL101 for this line');
+    await page.locator('.monaco-editor .view-line', { hasText: /interleave-ignore\sIL101/ }).first().waitFor();
+    await rows.first().waitFor({ state: 'detached', timeout: 30_000 });
+  });
+
+  it('hands TypeScript to the language server when VS Code stops validating it, still one entry per finding', async () => {
+    const settings = join(workspace, '.vscode', 'settings.json');
+    mkdirSync(join(workspace, '.vscode'), { recursive: true });
+    writeFileSync(settings, JSON.stringify({ 'typescript.validate.enable': false, 'javascript.validate.enable': false }));
+    try {
+      await page.keyboard.press('Control+Shift+M');
+      const filter = page.locator('.markers-panel-action-filter input, .viewpane-filter input').first();
+      await filter.fill('execSync()');
+      const rows = page.locator('.markers-panel .monaco-list-row', { hasText: '`execSync()` in the Express GET handler' });
+      // The server's diagnostic has the rule as its code (`interleave(IL201)`), the plugin's has 990001.
+      await page.locator('.markers-panel .monaco-list-row', { hasText: /interleave\W*IL201/ }).first().waitFor({ timeout: 60_000 });
+      await page.locator('.markers-panel .monaco-list-row', { hasText: /interleave\W*990001/ }).first().waitFor({ state: 'detached', timeout: 30_000 });
+      await page.waitForTimeout(1500);
+      assert.equal(await rows.count(), 1, 'one Problems entry for the finding');
+      await screenshot(page, '18-typescript-from-the-server');
+      await filter.fill('');
+    } finally {
+      rmSync(settings);
+    }
   });
 
   it('walks a new user through opening a copy of the example app', async () => {

@@ -88,9 +88,10 @@ export class TestLanguageClient {
     this.connection.listen();
   }
 
-  async initialize(folders: readonly string[]): Promise<void> {
+  async initialize(folders: readonly string[], initializationOptions?: unknown): Promise<void> {
     await this.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
+      initializationOptions,
       rootUri: null,
       workspaceFolders: folders.map((folder) => ({ uri: uriOf(folder), name: folder })),
       capabilities: {

@@ -1,0 +1,319 @@
+/**
+ * Interleave inside tsserver: a language service that answers as the project's own does and adds
+ * Interleave's findings to the semantic diagnostics, its fixes and suppression comments to the code
+ * fixes, and its explanation to the hover. The analysis is the CLI's and the language server's —
+ * the same frontend, given tsserver's Program so the checker is shared, the same configuration
+ * (files, then the editor's settings) and suppression comments — converted to tsserver's shapes.
+ * Nothing here may throw into tsserver: a failure leaves the project's own answer unchanged.
+ */
+import type * as ts from 'typescript';
+import type { ResolvedConfig } from '../core/config';
+import { checkModule, type ParsedModule } from '../core/engine';
+import type { Position, Range } from '../core/facts';
+import { applySafeFixes, replacementEdit } from '../core/fix-all';
+import type { Hazard, Severity, TextEdit } from '../core/hazard';
+import type { ProjectFacts, RuleMeta } from '../core/rule';
+import { suppressFileEdit, suppressLineEdit, type SuppressionContext } from '../core/suppression-edits';
+import { RULES } from '../rules';
+import { DEFAULT_EDITOR_SETTINGS, parseEditorSettings, type EditorSettings } from '../server/editor-settings';
+import { hoverMarkdown } from '../server/hover';
+import { pathToUri } from '../server/document-uri';
+import { ProjectContext, summarize } from '../server/project-context';
+import type { TypeScriptApi } from '../typescript/compiler';
+import { extractTypeScriptFacts, parseTypeScript } from '../typescript/frontend';
+import { TypeScriptProject } from '../typescript/program';
+import { languageOf } from '../workspace/analyze';
+import { DEFAULT_MAX_FILE_SIZE } from '../workspace/source-file';
+import { FIX_ALL_FIX_ID, INTERLEAVE_ERROR_CODE } from './protocol';
+
+const RULE_METAS: readonly RuleMeta[] = RULES.map((rule) => rule.meta);
+const META_BY_CODE: ReadonlyMap<string, RuleMeta> = new Map(RULE_METAS.map((meta) => [meta.code, meta]));
+
+/**
+ * How often the configuration and deployment files are read again. tsserver tells a plugin nothing
+ * about files outside the Program, and reading them (a walk for deployment files included) on
+ * every keystroke's diagnostics would cost more than a few seconds' delay is worth.
+ */
+const CONFIG_RECHECK_MS = 3000;
+
+const FIX_ALL_DESCRIPTION = 'Interleave: apply all safe fixes';
+
+/** What one analysis of a source file found, valid while the file, configuration and project facts stay the same. */
+interface FileAnalysis {
+  sourceFile: ts.SourceFile;
+  parsed: ParsedModule;
+  hazards: Hazard[];
+  config: ResolvedConfig;
+  project: ProjectFacts;
+}
+
+export class InterleaveLanguageService {
+  private settings: EditorSettings = DEFAULT_EDITOR_SETTINGS;
+  private readonly context: ProjectContext;
+  private configReadAt = 0;
+  private lastConfigError?: string;
+  private typeScriptProject?: TypeScriptProject;
+  private readonly parsedFiles = new WeakMap<ts.SourceFile, ParsedModule>();
+  private readonly analyses = new WeakMap<ts.SourceFile, FileAnalysis>();
+  /** The source file each summary was made from, by path. */
+  private readonly summarized = new Map<string, ts.SourceFile>();
+
+  constructor(
+    private readonly ts: TypeScriptApi,
+    private readonly info: ts.server.PluginCreateInfo,
+  ) {
+    const root = info.project.getCurrentDirectory();
+    this.context = new ProjectContext(pathToUri(root), root, info.project.getProjectName(), false, DEFAULT_EDITOR_SETTINGS);
+  }
+
+  /** Applies the editor's settings, or the plugin's tsconfig entry; unusable values are logged and dropped. */
+  configure(raw: unknown): void {
+    const { settings, problems } = parseEditorSettings(raw, RULE_METAS);
+    for (const problem of problems) this.log(`settings: ${problem}`);
+    this.settings = settings;
+    this.configReadAt = 0;
+  }
+
+  /** The project's language service with Interleave's answers added. */
+  decorate(): ts.LanguageService {
+    const service = this.info.languageService;
+    return {
+      ...service,
+      getSemanticDiagnostics: (fileName) => {
+        const own = service.getSemanticDiagnostics(fileName);
+        return this.guard('diagnostics', own, () => [...own, ...this.diagnostics(fileName)]);
+      },
+      getSupportedCodeFixes: (fileName) => [...service.getSupportedCodeFixes(fileName), String(INTERLEAVE_ERROR_CODE)],
+      getCodeFixesAtPosition: (fileName, start, end, errorCodes, formatOptions, preferences) => {
+        const own = service.getCodeFixesAtPosition(fileName, start, end, errorCodes, formatOptions, preferences);
+        if (!errorCodes.includes(INTERLEAVE_ERROR_CODE)) return own;
+        return this.guard('code fixes', own, () => [...own, ...this.codeFixes(fileName, start, end)]);
+      },
+      getCombinedCodeFix: (scope, fixId, formatOptions, preferences) => {
+        if (fixId !== FIX_ALL_FIX_ID) return service.getCombinedCodeFix(scope, fixId, formatOptions, preferences);
+        const nothing: ts.CombinedCodeActions = { changes: [] };
+        return this.guard('fix-all', nothing, () => this.fixAll(scope.fileName) ?? nothing);
+      },
+      getQuickInfoAtPosition: (...args: Parameters<ts.LanguageService['getQuickInfoAtPosition']>) => {
+        const own = service.getQuickInfoAtPosition(...args);
+        return this.guard('hover', own, () => this.quickInfo(args[0], args[1], own));
+      },
+    };
+  }
+
+  /** Interleave's findings in a file as tsserver diagnostics. */
+  diagnostics(fileName: string): ts.Diagnostic[] {
+    const analysis = this.analyse(fileName);
+    if (!analysis) return [];
+    const program = this.info.languageService.getProgram();
+    return analysis.hazards.map((hazard) => this.diagnosticOf(hazard, analysis.sourceFile, program));
+  }
+
+  /** The rule's fix and the suppression comments for each finding overlapping `start`–`end`. */
+  codeFixes(fileName: string, start: number, end: number): ts.CodeFixAction[] {
+    const analysis = this.analyse(fileName);
+    if (!analysis) return [];
+    const { sourceFile } = analysis;
+    const document: SuppressionContext = { language: 'typescript', text: sourceFile.text, comments: analysis.parsed.facts.comments };
+    const actions: ts.CodeFixAction[] = [];
+    const fileDisabled = new Set<string>();
+    for (const hazard of analysis.hazards) {
+      const span = spanOf(sourceFile, hazard.range);
+      if (span.start > end || start > span.start + span.length) continue;
+      const { fix, code } = hazard;
+      if (fix) {
+        actions.push({
+          fixName: 'interleave',
+          description: `Interleave (${code}): ${fix.message}`,
+          changes: [fileChanges(sourceFile, fix.edits)],
+          ...(fix.applicability === 'safe' ? { fixId: FIX_ALL_FIX_ID, fixAllDescription: FIX_ALL_DESCRIPTION } : {}),
+        });
+      }
+      actions.push({
+        fixName: 'interleave-disable-line',
+        description: `Disable ${code} for this line`,
+        changes: [fileChanges(sourceFile, [suppressLineEdit(document, code, hazard.range.start.line, RULE_METAS)])],
+      });
+      if (fileDisabled.has(code)) continue;
+      fileDisabled.add(code);
+      actions.push({
+        fixName: 'interleave-disable-file',
+        description: `Disable ${code} for this file`,
+        changes: [fileChanges(sourceFile, [suppressFileEdit(document, code, RULE_METAS)])],
+      });
+    }
+    return actions;
+  }
+
+  /** Every safe fix of the file, applied pass by pass, as one change; undefined when the file is not analysed. */
+  fixAll(fileName: string): ts.CombinedCodeActions | undefined {
+    const analysis = this.analyse(fileName);
+    if (!analysis) return undefined;
+    const { sourceFile, config, project } = analysis;
+    const original = sourceFile.text;
+    const moduleName = this.context.moduleName(fileName);
+    // Later passes see text the Program does not hold: they are checked from the syntax alone.
+    const analyseText = (text: string) => {
+      if (text === original) return { hazards: analysis.hazards, syntaxErrors: analysis.parsed.facts.syntaxErrors.length };
+      const parsed = extractTypeScriptFacts({ ts: this.ts, sourceFile: parseTypeScript(this.ts, text, fileName), moduleName });
+      return { hazards: checkModule(parsed, { rules: RULES, config, project }).hazards, syntaxErrors: parsed.facts.syntaxErrors.length };
+    };
+    const edit = replacementEdit(original, applySafeFixes(original, analyseText));
+    return { changes: edit ? [fileChanges(sourceFile, [edit])] : [] };
+  }
+
+  /** The hover with each finding at `position` explained after what the project's service says. */
+  private quickInfo(fileName: string, position: number, own: ts.QuickInfo | undefined): ts.QuickInfo | undefined {
+    const analysis = this.analyse(fileName);
+    if (!analysis) return own;
+    const { sourceFile } = analysis;
+    const here = analysis.hazards.filter((hazard) => {
+      const span = spanOf(sourceFile, hazard.range);
+      return span.start <= position && position <= span.start + span.length;
+    });
+    if (here.length === 0) return own;
+    const markdown = here.map((hazard) => hoverMarkdown(hazard, META_BY_CODE.get(hazard.code)!)).join('\n\n---\n\n');
+    if (!own) {
+      return {
+        kind: this.ts.ScriptElementKind.unknown,
+        kindModifiers: '',
+        textSpan: spanOf(sourceFile, here[0]!.range),
+        displayParts: [],
+        documentation: [{ kind: 'text', text: markdown }],
+      };
+    }
+    const documentation = own.documentation ?? [];
+    const separator = documentation.length > 0 ? [{ kind: 'text', text: '\n\n---\n\n' }] : [];
+    return { ...own, documentation: [...documentation, ...separator, { kind: 'text', text: markdown }] };
+  }
+
+  /** The current analysis of a file of the project, or undefined when Interleave does not read it. */
+  private analyse(fileName: string): FileAnalysis | undefined {
+    if (!this.settings.enable || languageOf(fileName) !== 'typescript') return undefined;
+    this.refreshConfig();
+    if (this.context.isExcluded(fileName)) return undefined;
+    const program = this.info.languageService.getProgram();
+    const sourceFile = program?.getSourceFile(fileName);
+    if (!program || !sourceFile || sourceFile.text.length > DEFAULT_MAX_FILE_SIZE) return undefined;
+    const typeScriptProject = this.projectOf(program);
+    this.summarizeProgram(program, typeScriptProject);
+    const { config } = this.context;
+    const project = this.context.projectFacts();
+    const cached = this.analyses.get(sourceFile);
+    if (cached && cached.config === config && cached.project === project) return cached;
+    const parsed = this.parse(sourceFile, typeScriptProject);
+    const report = checkModule(parsed, { rules: RULES, config, project });
+    for (const problem of report.problems) this.log(problem);
+    const analysis: FileAnalysis = { sourceFile, parsed, hazards: report.hazards, config, project };
+    this.analyses.set(sourceFile, analysis);
+    return analysis;
+  }
+
+  private projectOf(program: ts.Program): TypeScriptProject {
+    if (this.typeScriptProject?.program !== program) {
+      this.typeScriptProject = new TypeScriptProject(this.ts, program, (path) => this.context.moduleName(path));
+    }
+    return this.typeScriptProject;
+  }
+
+  /** Facts of a source file; a Program keeps unchanged files' objects between edits, so each is read once. */
+  private parse(sourceFile: ts.SourceFile, project: TypeScriptProject): ParsedModule {
+    let parsed = this.parsedFiles.get(sourceFile);
+    if (!parsed) {
+      parsed = project.analyzeSourceFile(sourceFile, this.context.moduleName(sourceFile.fileName));
+      this.parsedFiles.set(sourceFile, parsed);
+    }
+    return parsed;
+  }
+
+  /** Keeps the cross-file summaries (blocking helpers in other modules, shared state) in step with the Program. */
+  private summarizeProgram(program: ts.Program, project: TypeScriptProject): void {
+    const present = new Set<string>();
+    for (const sourceFile of program.getSourceFiles()) {
+      const path = sourceFile.fileName;
+      if (sourceFile.isDeclarationFile || program.isSourceFileFromExternalLibrary(sourceFile) || languageOf(path) !== 'typescript') continue;
+      if (this.context.isExcluded(path) || sourceFile.text.length > DEFAULT_MAX_FILE_SIZE) continue;
+      present.add(path);
+      if (this.summarized.get(path) === sourceFile) continue;
+      this.summarized.set(path, sourceFile);
+      this.context.setSummary(path, summarize(this.parse(sourceFile, project)));
+    }
+    for (const path of this.summarized.keys()) if (!present.has(path)) this.summarized.delete(path);
+    this.context.retainSummaries(present);
+  }
+
+  /** Reads the configuration files again when they may have changed; a broken one is logged and the last good one kept. */
+  private refreshConfig(): void {
+    const now = Date.now();
+    if (now - this.configReadAt < CONFIG_RECHECK_MS) return;
+    this.configReadAt = now;
+    const error = this.context.reloadConfig(this.settings)?.describe();
+    if (error && error !== this.lastConfigError) this.log(`configuration: ${error}; the previous configuration stays in force`);
+    this.lastConfigError = error;
+  }
+
+  private diagnosticOf(hazard: Hazard, sourceFile: ts.SourceFile, program: ts.Program | undefined): ts.Diagnostic {
+    const span = spanOf(sourceFile, hazard.range);
+    const relatedInformation = hazard.related.flatMap((related): ts.DiagnosticRelatedInformation[] => {
+      const file = related.path === sourceFile.fileName ? sourceFile : program?.getSourceFile(related.path);
+      if (!file) return [];
+      const relatedSpan = spanOf(file, related.range);
+      return [{ file, ...relatedSpan, messageText: related.message, category: this.ts.DiagnosticCategory.Message, code: INTERLEAVE_ERROR_CODE }];
+    });
+    return {
+      file: sourceFile,
+      ...span,
+      messageText: `${hazard.code} ${hazard.name}: ${hazard.message}`,
+      category: this.categoryOf(hazard.severity),
+      code: INTERLEAVE_ERROR_CODE,
+      source: 'interleave',
+      ...(relatedInformation.length > 0 ? { relatedInformation } : {}),
+      ...(hazard.code === 'IL303' ? { reportsDeprecated: {} } : {}),
+    };
+  }
+
+  private categoryOf(severity: Severity): ts.DiagnosticCategory {
+    const { DiagnosticCategory } = this.ts;
+    switch (severity) {
+      case 'error':
+        return DiagnosticCategory.Error;
+      case 'warning':
+        return DiagnosticCategory.Warning;
+      case 'info':
+        return DiagnosticCategory.Message;
+      case 'hint':
+        return DiagnosticCategory.Suggestion;
+    }
+  }
+
+  /** Runs an addition to tsserver's answer; on any failure the answer goes out as the project's service gave it. */
+  private guard<T>(what: string, own: T, add: () => T): T {
+    try {
+      return add();
+    } catch (error) {
+      this.log(`${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return own;
+    }
+  }
+
+  private log(message: string): void {
+    this.info.project.projectService.logger.info(`[interleave] ${message}`);
+  }
+}
+
+/** The offset of a position in a parsed file, clamped to its line. */
+function offsetOf(sourceFile: ts.SourceFile, position: Position): number {
+  const lineStarts = sourceFile.getLineStarts();
+  const start = lineStarts[position.line];
+  if (start === undefined) return sourceFile.text.length;
+  return Math.min(start + position.character, lineStarts[position.line + 1] ?? sourceFile.text.length);
+}
+
+function spanOf(sourceFile: ts.SourceFile, range: Range): { start: number; length: number } {
+  const start = offsetOf(sourceFile, range.start);
+  return { start, length: Math.max(0, offsetOf(sourceFile, range.end) - start) };
+}
+
+function fileChanges(sourceFile: ts.SourceFile, edits: readonly TextEdit[]): ts.FileTextChanges {
+  return { fileName: sourceFile.fileName, textChanges: edits.map((edit) => ({ span: spanOf(sourceFile, edit.range), newText: edit.newText })) };
+}
