@@ -149,6 +149,10 @@ export const GATHERERS: ReadonlySet<string> = new Set([
   'asyncio.tasks.wait',
   'asyncio.as_completed',
   'asyncio.tasks.as_completed',
+  'Promise.all',
+  'Promise.allSettled',
+  'Promise.any',
+  'Promise.race',
 ]);
 
 /**
@@ -190,10 +194,33 @@ export const CONCURRENCY_LIMITERS: ReadonlySet<string> = new Set([
   'trio.Lock',
   'aiolimiter.AsyncLimiter',
   'asyncio_throttle.Throttler',
+  'p-limit',
+  'p-limit.default',
+  'p-queue',
+  'p-queue.default',
+  'p-throttle',
+  'p-throttle.default',
+  'bottleneck',
+  'bottleneck.default',
+  'async-mutex.Semaphore',
+  'async-mutex.Mutex',
+  'async-sema.Sema',
 ]);
 
 /** A limiter whose type is not visible (`self._semaphore`, an injected limiter), recognised by name. */
 export const LIMITER_NAME = /(^|[._])(sem|semaphore|\w*_semaphore|limiter|\w*_limiter|limit|\w*_limit|throttle|throttler|slots|\w*_slots)$/i;
 
+/** The JavaScript spelling of a limiter's name: `uploadSemaphore`, `apiLimiter`, `this.fetchLimit`. */
+export const CAMEL_CASE_LIMITER_NAME = /(^|\.)[a-z]\w*(Sem|Sema|Semaphore|Limiter|Limit|Throttle|Throttler|Slots)$/;
+
 /** Calls whose name says they cut a collection down to a fixed size or into batches. */
-export const BOUNDING_CALLS = /(^|\.)(limit|islice|batched|chunked|chunks|batches|paginate|take|head|top|sample)$/i;
+export const BOUNDING_CALLS = /(^|\.)(limit|islice|batched|chunked|chunk|chunks|batches|paginate|take|head|top|sample)$/i;
+
+/** JavaScript array methods that call a function once per element and collect what it returns: `xs.map(f)`. */
+export const MAPPING_METHODS = /\.(map|flatMap)$/;
+
+/** A JavaScript query option that caps how many rows come back: Prisma's `take: 50`, Sequelize's `limit: 50`. */
+export const ROW_CAP_OPTION = /\b(take|limit|first|last|perPage|pageSize)\s*:/;
+
+/** Methods of a JavaScript limiter that run a function when a slot frees up: `sem.runExclusive(f)`, `limiter.schedule(f)`. */
+export const LIMITER_METHODS: ReadonlySet<string> = new Set(['acquire', 'runExclusive', 'schedule', 'wrap', 'add', 'addAll', 'run', 'use']);

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import pLimit from 'p-limit';
 import pg from 'pg';
 import { settings } from '../config.js';
 import { pool } from '../db.js';
@@ -7,6 +8,8 @@ import { sendReceipt } from '../services/mailer.js';
 import { charge, refund } from '../services/payments.js';
 
 export const orders = Router();
+/** At most five receipts are being sent at once, across every request this process serves. */
+const receiptSends = pLimit(5);
 
 interface Order {
   id: number;
@@ -35,6 +38,32 @@ orders.post('/:id/refund', async (req, res) => {
   const order = await loadOrder(Number(req.params.id));
   if (order.chargeId) await refund(order.chargeId);
   void sendReceipt(order.email, order.id).catch((error) => console.error('refund mail failed', error));
+  res.sendStatus(204);
+});
+
+// Support resends receipts for a list of orders; the list comes from the request, and every order
+// becomes a query and a mail at the same moment: 300 ids take the whole pool and flood the SMTP server.
+orders.post('/receipts/resend', async (req, res) => {
+  const ids: number[] = req.body.orderIds;
+  await Promise.all( // expect: IL406
+    ids.map(async (id) => {
+      const order = await loadOrder(id);
+      await sendReceipt(order.email, order.id);
+    }),
+  );
+  res.sendStatus(204);
+});
+
+orders.post('/receipts/resend-limited', async (req, res) => {
+  const ids: number[] = req.body.orderIds;
+  await Promise.all(
+    ids.map((id) =>
+      receiptSends(async () => {
+        const order = await loadOrder(id);
+        await sendReceipt(order.email, order.id);
+      }),
+    ),
+  );
   res.sendStatus(204);
 });
 
