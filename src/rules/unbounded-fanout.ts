@@ -148,7 +148,17 @@ function gatheredFanOuts(
     const elements = origins.get(mapped)?.value;
     return [{ site: gather, work: { reference: mapped.positional![0]!, call: mapped }, host: fn, collection: mapped.range, ...(elements && { elements }) }];
   }
-  const fanOuts = module.language === 'typescript' ? mappedFanOuts(module, fn, gather, calls, origins) : [];
+  // Mappings an earlier gather already awaited are that gather's fan-out, not this one's:
+  // `files = await Promise.all(keys.map(fetch))` then `Promise.all(files.map(limited))`.
+  const earlier = new Set(
+    calls
+      .filter((call) => call !== gather && GATHERERS.has(call.callee ?? ''))
+      .flatMap((inner) => {
+        const fed = origins.get(inner)?.value;
+        return fed ? originCalls(fed, events) : [];
+      }),
+  );
+  const fanOuts = module.language === 'typescript' ? mappedFanOuts(module, fn, gather, calls.filter((call) => !earlier.has(call)), origins) : [];
   // A loop the gather itself runs in gathers each element's calls separately: batches, not one fan-out.
   const enclosing = new Set(loopsAround(gather, events));
   const loopCalls = calls.filter((call) => call.loop !== undefined && !enclosing.has(call.loop));
