@@ -3,7 +3,7 @@
  * that bear on processes, with where each is written. The workspace reads the files
  * (`workspace/deployment-parsers.ts`); rules read only these facts.
  */
-import type { Comment } from './facts';
+import type { Comment, Language } from './facts';
 
 /** A process count as a deployment states it. */
 export interface WorkerCount {
@@ -48,6 +48,11 @@ export interface DeploymentSetting extends Located {
   value: string;
   /** For `workers`, `WEB_CONCURRENCY` and `replicas`: the count it sets, when it can be read. */
   processes?: WorkerCount;
+  /**
+   * Whose processes `processes` counts, when only one language's: PM2 and `cluster` run Node,
+   * gunicorn's and uvicorn's settings Python. Unset for replicas and `WEB_CONCURRENCY`.
+   */
+  language?: Language;
 }
 
 export interface DeploymentFileFacts {

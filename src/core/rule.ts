@@ -59,6 +59,12 @@ export interface RuleMeta {
 export interface ProjectFacts {
   /** The worker process count, from settings or deployment files; undefined when unknown. */
   workers?: WorkerSetting;
+  /**
+   * The count for each language's processes when the deployment files tell them apart (a PM2
+   * config beside a gunicorn one); a language missing here has no count. Unset when `workers`
+   * holds for every module, as the user's `workers` setting does.
+   */
+  workersByLanguage?: Partial<Record<Language, WorkerSetting>>;
   /** Per-module summaries contributed by rules (`Rule.summarize`): by rule code, then module name. */
   summaries?: ReadonlyMap<string, ReadonlyMap<string, unknown>>;
   /**

@@ -223,7 +223,7 @@ with a reason: \`# interleave: ignore[per-process-state] -- single worker by des
     },
   },
   check({ module, project, report }) {
-    const workers = project.workers;
+    const workers = project.workersByLanguage ? project.workersByLanguage[module.language] : project.workers;
     if (workers?.count === 1) return;
     const states = new Map<string, SharedState>();
     for (const fn of requestPathFunctions(module)) {

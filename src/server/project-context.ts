@@ -11,7 +11,7 @@ import type { ProjectFacts } from '../core/rule';
 import { RULES } from '../rules';
 import { parseSource } from '../workspace/analyze';
 import { loadSettings } from '../workspace/config-discovery';
-import { projectWorkers } from '../workspace/deployment';
+import { projectWorkers, type ProcessCounts } from '../workspace/deployment';
 import { createExcludeMatcher } from '../workspace/discovery';
 import { ModuleNamer } from '../workspace/module-root';
 import { DEFAULT_MAX_FILE_SIZE, readSourceFile } from '../workspace/source-file';
@@ -33,7 +33,7 @@ export class ProjectContext {
   /** Exclude patterns are relative to this: the configuration file's directory, else the root. */
   configDirectory: string;
   client: EditorSettings;
-  workers?: WorkerSetting;
+  private processCounts: ProcessCounts = {};
   private namer = new ModuleNamer();
   private readonly summaries = new Map<string, ModuleSummaries>();
   private project?: ProjectFacts;
@@ -83,11 +83,16 @@ export class ProjectContext {
 
   /** Re-reads the deployment files; true when the worker count changed. */
   detectWorkers(): boolean {
-    const workers = projectWorkers(this.root, this.config.workers);
-    const changed = JSON.stringify(workers) !== JSON.stringify(this.workers);
-    this.workers = workers;
+    const counts = projectWorkers(this.root, this.config.workers);
+    const changed = JSON.stringify(counts) !== JSON.stringify(this.processCounts);
+    this.processCounts = counts;
     if (changed) this.project = undefined;
     return changed;
+  }
+
+  /** The worker count overall, for the explainer and the status. */
+  get workers(): WorkerSetting | undefined {
+    return this.processCounts.workers;
   }
 
   isExcluded(path: string): boolean {
@@ -133,7 +138,7 @@ export class ProjectContext {
 
   /** The project facts every open document of this folder is checked against. */
   projectFacts(): ProjectFacts {
-    this.project ??= projectFacts([...this.summaries.values()], this.workers);
+    this.project ??= { ...projectFacts([...this.summaries.values()], this.workers), ...(this.processCounts.workersByLanguage && { workersByLanguage: this.processCounts.workersByLanguage }) };
     return this.project;
   }
 }

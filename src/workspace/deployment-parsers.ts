@@ -15,7 +15,7 @@ import type {
   ServerName,
   WorkerCount,
 } from '../core/deployment-facts';
-import type { Comment } from '../core/facts';
+import type { Comment, Language } from '../core/facts';
 import type { WorkerSetting } from '../core/hazard';
 
 export type { DeploymentFileFacts, DeploymentFileReading, DeploymentSetting, Located, ServerCommand, ServerName, WorkerCount };
@@ -415,7 +415,7 @@ export function parseGunicornConfig(text: string): DeploymentFileFacts {
     const name = match[1] as 'workers' | 'worker_class' | 'reload' | 'wsgi_app';
     const value = match[2]!;
     const where = { line: logical.line, endLine: logical.endLine, text: logical.text.trim() };
-    facts.settings.push({ ...where, name, value: unquote(value), processes: name === 'workers' ? countFromExpression(value) : undefined });
+    facts.settings.push({ ...where, name, value: unquote(value), ...(name === 'workers' && { processes: countFromExpression(value), language: 'python' as const }) });
   }
   return facts;
 }
@@ -439,7 +439,7 @@ export function parseUvicornRun(text: string): DeploymentFileFacts {
     const line = lineOf(call.index);
     const workerLine = workers ? lineOf(open + workers.index) : line;
     const where = { line: workerLine, endLine: workerLine, text: (lines[workerLine] ?? '').trim() };
-    if (workers) facts.settings.push({ ...where, name: 'workers', value: workers[1]!.trim(), processes: countFromExpression(workers[1]!) });
+    if (workers) facts.settings.push({ ...where, name: 'workers', value: workers[1]!.trim(), processes: countFromExpression(workers[1]!), language: 'python' });
     if (reload) facts.settings.push({ line, endLine: line, text: where.text, name: 'reload', value: 'True' });
   }
   return facts;
@@ -463,7 +463,7 @@ export function parsePm2Config(text: string): DeploymentFileFacts {
   text.split(/\r?\n|\r/).forEach((line, index) => {
     const match = /(?:^|[\s{,])["']?instances["']?\s*[:=]\s*("[^"]*"|'[^']*'|-?\d+|max)/.exec(line);
     if (!match) return;
-    facts.settings.push({ line: index, endLine: index, text: line.trim(), name: 'workers', value: unquote(match[1]!), processes: pm2Instances(match[1]!) });
+    facts.settings.push({ line: index, endLine: index, text: line.trim(), name: 'workers', value: unquote(match[1]!), processes: pm2Instances(match[1]!), language: 'typescript' });
   });
   return facts;
 }
@@ -474,7 +474,7 @@ export function parsePm2Commands(text: string): DeploymentFileFacts {
   text.split(/\r?\n|\r/).forEach((line, index) => {
     const match = /\bpm2(?:-runtime)?\s+start\b[^"\n]*?\s(?:-i|--instances)[\s=]+("[^"]*"|'[^']*'|-?\d+|max)/.exec(line);
     if (!match) return;
-    facts.settings.push({ line: index, endLine: index, text: line.trim(), name: 'workers', value: unquote(match[1]!), processes: pm2Instances(match[1]!) });
+    facts.settings.push({ line: index, endLine: index, text: line.trim(), name: 'workers', value: unquote(match[1]!), processes: pm2Instances(match[1]!), language: 'typescript' });
   });
   return facts;
 }
@@ -490,7 +490,7 @@ export function parseNodeCluster(text: string): DeploymentFileFacts {
   if (index < 0) return facts;
   const perCpu = /\b(cpus\s*\(\s*\)|availableParallelism\s*\(\s*\))/.test(text);
   const processes: WorkerCount = perCpu ? { count: CPUS_ASSUMED, description: 'one `cluster` worker per CPU' } : { count: 2, description: 'several `cluster` workers' };
-  facts.settings.push({ line: index, endLine: index, text: lines[index]!.trim(), name: 'workers', value: 'cluster.fork()', processes });
+  facts.settings.push({ line: index, endLine: index, text: lines[index]!.trim(), name: 'workers', value: 'cluster.fork()', processes, language: 'typescript' });
   return facts;
 }
 
@@ -742,6 +742,8 @@ interface WorkerCandidate extends WorkerCount {
   path: string;
   where: Located;
   replicas: boolean;
+  /** Whose processes it counts, when only one language's. */
+  language?: Language;
 }
 
 /**
@@ -749,28 +751,36 @@ interface WorkerCandidate extends WorkerCount {
  * states (a hazard of per-process state exists in the deployment with the most processes), with
  * replicas and workers of the same manifest multiplied. Commands with `--reload` are development
  * commands and are left out. Exactly 1 only when every statement says 1; undefined when no file
- * says anything.
+ * says anything. With a language, only counts of that language's processes (or of any) count:
+ * a PM2 config says nothing about the Python service beside the Node one.
  */
-export function workerSettingFrom(files: readonly DeploymentFileReading[]): WorkerSetting | undefined {
+export function workerSettingFrom(files: readonly DeploymentFileReading[], language?: Language): WorkerSetting | undefined {
   const candidates: WorkerCandidate[] = [];
   for (const file of files) {
     if (file.development) continue;
     const own: WorkerCandidate[] = [];
     for (const command of file.facts.commands) {
-      if (command.workers && !command.reload && !command.development) own.push({ ...command.workers, path: file.path, where: command, replicas: false });
+      if (command.workers && !command.reload && !command.development) own.push({ ...command.workers, path: file.path, where: command, replicas: false, language: 'python' });
     }
     for (const setting of file.facts.settings) {
-      if (setting.processes && !setting.development) own.push({ ...setting.processes, path: file.path, where: setting, replicas: setting.name === 'replicas' });
+      if (setting.processes && !setting.development) {
+        own.push({ ...setting.processes, path: file.path, where: setting, replicas: setting.name === 'replicas', ...(setting.language && { language: setting.language }) });
+      }
     }
     const replicas = own.filter((candidate) => candidate.replicas && candidate.count > 1);
     const workers = own.filter((candidate) => !candidate.replicas && candidate.count > 1);
     for (const copies of replicas) {
       for (const worker of workers.filter((candidate) => candidate.where.group !== undefined && candidate.where.group === copies.where.group)) {
         const described = worker.description ?? `${worker.count} workers`;
-        own.push({ ...copies, count: copies.count * worker.count, description: `${copies.description ?? `${copies.count} replicas`} × ${described}` });
+        own.push({
+          ...copies,
+          count: copies.count * worker.count,
+          description: `${copies.description ?? `${copies.count} replicas`} × ${described}`,
+          ...(worker.language && { language: worker.language }),
+        });
       }
     }
-    candidates.push(...own);
+    candidates.push(...own.filter((candidate) => !language || !candidate.language || candidate.language === language));
   }
   if (candidates.length === 0) return undefined;
   const best = candidates.reduce((max, candidate) => (candidate.count > max.count ? candidate : max));

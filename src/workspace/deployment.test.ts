@@ -87,8 +87,25 @@ describe('deployment detection', () => {
   it('says nothing for a project without deployment files, and lets the setting override', () => {
     const root = project({ 'app/main.py': SESSIONS_APP, 'gunicorn.conf.py': 'workers = 4\n' });
     assert.equal(detectWorkers(project({ 'app/main.py': SESSIONS_APP })), undefined);
-    assert.deepEqual(projectWorkers(root, 1), { count: 1 });
-    assert.equal(projectWorkers(root)?.count, 4);
+    assert.deepEqual(projectWorkers(root, 1), { workers: { count: 1 } });
+    assert.equal(projectWorkers(root).workers?.count, 4);
+  });
+
+  it("counts each language's processes apart: a PM2 config says nothing of the Python service beside it", async () => {
+    const root = project({
+      'api/app/main.py': SESSIONS_APP,
+      'api/gunicorn.conf.py': 'workers = 2\n',
+      'web/ecosystem.config.cjs': "module.exports = { apps: [{ name: 'web', script: 'dist/server.js', instances: 6 }] };\n",
+    });
+    const counts = projectWorkers(root);
+    assert.equal(counts.workers?.count, 6);
+    assert.equal(counts.workersByLanguage?.python?.count, 2);
+    assert.equal(counts.workersByLanguage?.typescript?.count, 6);
+    const report = await analyzeText(SESSIONS_APP, { project: counts, settings: { select: ['IL103'] } });
+    assert.match(report.hazards[0]?.message ?? '', /gunicorn\.conf\.py:1 runs 2 workers/);
+    const pm2Only = projectWorkers(project({ 'app/main.py': SESSIONS_APP, 'ecosystem.config.cjs': 'module.exports = { apps: [{ instances: 4 }] };\n' }));
+    const python = await analyzeText(SESSIONS_APP, { project: pm2Only, settings: { select: ['IL103'] } });
+    assert.equal(python.hazards[0]?.severity, 'info', 'no count for Python processes: per-process state stays a note');
   });
 
   it('escalates per-process state (IL103) to a warning that names gunicorn.conf.py', async () => {
@@ -101,7 +118,7 @@ describe('deployment detection', () => {
     assert.match(hazard?.message ?? '', /gunicorn\.conf\.py:2 runs 4 workers: each has its own `SESSIONS`/);
     assert.ok(hazard?.related.some((related) => related.path === join(root, 'gunicorn.conf.py') && related.range.start.line === 1));
 
-    const quiet = await analyzeText(SESSIONS_APP, { project: { workers: projectWorkers(root, 1) }, settings: { select: ['IL103'] } });
+    const quiet = await analyzeText(SESSIONS_APP, { project: projectWorkers(root, 1), settings: { select: ['IL103'] } });
     assert.deepEqual(quiet.hazards, []);
   });
 

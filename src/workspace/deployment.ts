@@ -1,5 +1,6 @@
 import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
+import type { Language } from '../core/facts';
 import type { WorkerSetting } from '../core/hazard';
 import type { ProjectFacts } from '../core/rule';
 import {
@@ -120,17 +121,36 @@ export function detectWorkers(rootDir: string): WorkerSetting | undefined {
   return workerSettingFrom(readDeploymentFiles(rootDir));
 }
 
+export type ProcessCounts = Pick<ProjectFacts, 'workers' | 'workersByLanguage'>;
+
+const LANGUAGES: readonly Language[] = ['python', 'typescript'];
+
+/**
+ * How many processes run the project's code: the user's `workers` setting, which holds for every
+ * module, else what the deployment files say, overall and for each language's processes.
+ */
+function processCounts(deployment: readonly DeploymentFileReading[], configuredWorkers: number | undefined): ProcessCounts {
+  if (configuredWorkers !== undefined) return { workers: { count: configuredWorkers } };
+  const workers = workerSettingFrom(deployment);
+  if (!workers) return {};
+  const workersByLanguage: Partial<Record<Language, WorkerSetting>> = {};
+  for (const language of LANGUAGES) {
+    const setting = workerSettingFrom(deployment, language);
+    if (setting) workersByLanguage[language] = setting;
+  }
+  return { workers, workersByLanguage };
+}
+
 /** The user's `workers` setting when there is one (it overrides detection), else what the deployment files say. */
-export function projectWorkers(rootDir: string, configuredWorkers?: number): WorkerSetting | undefined {
-  return configuredWorkers !== undefined ? { count: configuredWorkers } : detectWorkers(rootDir);
+export function projectWorkers(rootDir: string, configuredWorkers?: number): ProcessCounts {
+  return processCounts(configuredWorkers !== undefined ? [] : readDeploymentFiles(rootDir), configuredWorkers);
 }
 
 /**
  * What the project's deployment tells the rules: its deployment files, read once, and the worker
- * count (the user's `workers` setting, else what those files say).
+ * counts (the user's `workers` setting, else what those files say).
  */
-export function projectDeployment(rootDir: string, configuredWorkers?: number): Pick<ProjectFacts, 'workers' | 'deployment'> {
+export function projectDeployment(rootDir: string, configuredWorkers?: number): Pick<ProjectFacts, 'workers' | 'workersByLanguage' | 'deployment'> {
   const deployment = readDeploymentFiles(rootDir);
-  const workers = configuredWorkers !== undefined ? { count: configuredWorkers } : workerSettingFrom(deployment);
-  return { ...(workers && { workers }), deployment };
+  return { ...processCounts(deployment, configuredWorkers), deployment };
 }
