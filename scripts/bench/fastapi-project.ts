@@ -265,6 +265,9 @@ function extraEndpoint(plan: DomainPlan, kind: ExtraKind, suffix: number, hazard
   }
 }
 
+/** The fewest lines a router's docstring, imports and `router = …` take. */
+const MINIMUM_HEADER_LINES = 8;
+
 function routerModule(plan: DomainPlan, random: SeededRandom, minimumLines: number): PythonSource {
   const { domain } = plan;
   const { noun, className, idParam, package: stem } = domain;
@@ -326,7 +329,7 @@ function routerModule(plan: DomainPlan, random: SeededRandom, minimumLines: numb
     body.add(`    return {"views": await service.increment_views(${idParam})}`);
   }
   const extras = random.between(3, 10);
-  for (let suffix = 1; suffix <= extras || body.lines.length + 24 < minimumLines; suffix++) {
+  for (let suffix = 1; suffix <= extras || body.lines.length + MINIMUM_HEADER_LINES < minimumLines; suffix++) {
     body.append(extraEndpoint(plan, random.pick(EXTRA_KINDS), suffix, random.chance(HAZARD_RATE), needs));
   }
 

@@ -1,0 +1,308 @@
+/**
+ * `npm run bench`: Interleave's CLI against Ruff's wasm build on generated FastAPI projects of
+ * several sizes (or on directories given), then the language server's keystroke latency, cold
+ * start and memory after indexing. Prints a table; `--json [FILE]` writes the figures as JSON.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildSync } from 'esbuild';
+import { discoverSourceFiles } from '../../src/workspace/discovery';
+import { countLines } from '../../src/workspace/file-analysis';
+import { measureEditorLatency, measureIndexMemory, type EditorLatency, type IndexMemory } from './editor-latency';
+import { generateProject, largeRouterPath, type GeneratedProject } from './fastapi-project';
+import type { RuffRunResult } from './ruff-check';
+import { runTimed, type TimedRun } from './timed-process';
+
+const root = join(__dirname, '..', '..');
+/** The bundled tools: under node_modules, so they resolve Ruff's package from there. */
+const toolsDirectory = join(root, 'node_modules', '.cache', 'interleave-bench');
+/** The generated projects: outside the repository, since both tools skip node_modules and git-ignored paths. */
+const projectsDirectory = join(tmpdir(), 'interleave-bench');
+const cliScript = join(root, 'dist', 'cli.js');
+const serverScript = join(root, 'dist', 'server.js');
+
+const SIZE_NAMES: Record<string, number> = { '10k': 10_000, '100k': 100_000, '1M': 1_000_000 };
+const DEFAULT_SIZES = '10k,100k,1M';
+const EDITOR_FILE_LINES = 2_000;
+const EDITOR_EDITS = 200;
+const INDEX_SIZE = 100_000;
+
+interface Workload {
+  name: string;
+  directory: string;
+  files: number;
+  lines: number;
+  /** Hazards the generator planted; undefined for a user's directory. */
+  planted?: number;
+}
+
+interface ToolRun {
+  wallMs: number;
+  cpuMs: number;
+  maxRssMb: number;
+  linesPerSecond: number;
+  filesPerSecond: number;
+  findings: number;
+}
+
+interface WorkloadResult extends Workload {
+  ruffVersion: string;
+  interleave: ToolRun;
+  ruff: ToolRun;
+  /** Interleave's wall time over Ruff's. */
+  ratio: number;
+  /** Interleave's wall time per line, in microseconds. */
+  interleaveMicrosPerLine: number;
+  ruffMicrosPerLine: number;
+}
+
+interface BenchReport {
+  date: string;
+  command: string;
+  machine: { cpu: string; cores: number; memoryGb: number; node: string; platform: string };
+  ruffVersion: string;
+  interleaveThreads: string;
+  workloads: WorkloadResult[];
+  editor?: EditorLatency;
+  index?: IndexMemory;
+}
+
+function parseSize(text: string): number {
+  const named = SIZE_NAMES[text];
+  if (named !== undefined) return named;
+  const match = /^(\d+(?:\.\d+)?)([kM]?)$/.exec(text);
+  if (!match) throw new Error(`invalid size \`${text}\` (e.g. 10k, 100k, 1M, 25000)`);
+  return Math.round(Number(match[1]) * (match[2] === 'k' ? 1_000 : match[2] === 'M' ? 1_000_000 : 1));
+}
+
+/** `--json` takes an optional file: the next argument when it ends in `.json`. */
+function splitJsonFlag(args: readonly string[]): { args: string[]; json?: string } {
+  const index = args.indexOf('--json');
+  if (index < 0) return { args: [...args] };
+  const next = args[index + 1];
+  const file = next !== undefined && next.endsWith('.json') ? next : undefined;
+  return { args: args.filter((_, position) => position !== index && !(file !== undefined && position === index + 1)), json: file ?? '-' };
+}
+
+/** Bundles the two scripts the timed processes load, so neither pays for compiling TypeScript at start-up. */
+function bundleTools(): { usageReporter: string; ruffCheck: string } {
+  const directory = toolsDirectory;
+  const entries = { usageReporter: 'process-usage.ts', ruffCheck: 'ruff-check.ts' };
+  const outputs = { usageReporter: join(directory, 'process-usage.cjs'), ruffCheck: join(directory, 'ruff-check.cjs') };
+  for (const [key, entry] of Object.entries(entries) as [keyof typeof entries, string][]) {
+    buildSync({
+      entryPoints: [join(__dirname, entry)],
+      outfile: outputs[key],
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      external: ['@astral-sh/ruff-wasm-nodejs'],
+      logLevel: 'warning',
+    });
+  }
+  return outputs;
+}
+
+/** Writes a generated project unless the directory already holds exactly this one. */
+function materialize(name: string, project: GeneratedProject): string {
+  const directory = join(projectsDirectory, name);
+  const hash = createHash('sha256');
+  for (const file of project.files) hash.update(file.path).update('\0').update(file.text).update('\0');
+  const digest = hash.digest('hex');
+  const stamp = join(directory, '.bench-digest');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === digest) return directory;
+  rmSync(directory, { recursive: true, force: true });
+  for (const file of project.files) {
+    const path = join(directory, file.path);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, file.text);
+  }
+  writeFileSync(stamp, digest);
+  return directory;
+}
+
+function userWorkload(directory: string): Workload {
+  const files = discoverSourceFiles([directory], { exclude: [], excludeBase: directory }).files;
+  const lines = files.reduce((sum, path) => sum + countLines(readFileSync(path, 'utf8')), 0);
+  return { name: directory, directory, files: files.length, lines };
+}
+
+function toolRun(run: TimedRun, workload: Workload, findings: number): ToolRun {
+  if (run.exitCode !== 0) throw new Error(`exit ${run.exitCode}: ${run.stderr}`);
+  const seconds = run.wallMs / 1000;
+  return {
+    wallMs: run.wallMs,
+    cpuMs: run.userMs + run.systemMs,
+    maxRssMb: run.maxRssKb / 1024,
+    linesPerSecond: workload.lines / seconds,
+    filesPerSecond: workload.files / seconds,
+    findings,
+  };
+}
+
+async function benchWorkload(workload: Workload, tools: { usageReporter: string; ruffCheck: string }, threads: string | undefined): Promise<WorkloadResult> {
+  const cliArgs = [cliScript, 'check', workload.directory, '--exit-zero', '--statistics', '--format', 'json', '--no-progress'];
+  if (threads !== undefined) cliArgs.push('--threads', threads);
+  const interleaveRun = await runTimed(tools.usageReporter, cliArgs, workload.directory);
+  const counts = JSON.parse(interleaveRun.stdout) as { count: number }[];
+  const interleave = toolRun(interleaveRun, workload, counts.reduce((sum, entry) => sum + entry.count, 0));
+  const ruffRun = await runTimed(tools.usageReporter, [tools.ruffCheck, workload.directory], workload.directory);
+  const ruffResult = JSON.parse(ruffRun.stdout) as RuffRunResult;
+  const ruff = toolRun(ruffRun, workload, Object.values(ruffResult.findings).reduce((sum, count) => sum + count, 0));
+  return {
+    ...workload,
+    ruffVersion: ruffResult.version,
+    interleave,
+    ruff,
+    ratio: interleave.wallMs / ruff.wallMs,
+    interleaveMicrosPerLine: (interleave.wallMs * 1000) / workload.lines,
+    ruffMicrosPerLine: (ruff.wallMs * 1000) / workload.lines,
+  };
+}
+
+const grouped = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const fixed = (value: number, digits = 2) => value.toFixed(digits);
+
+function renderTable(headers: readonly string[], rows: readonly string[][]): string {
+  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => row[column]!.length)));
+  const line = (cells: readonly string[]) => cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ');
+  return [line(headers), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/** Whether time per line stays within a quarter of the smallest workload's from the smallest to the largest. */
+function growth(results: readonly WorkloadResult[]): string {
+  if (results.length < 2) return '';
+  const first = results[0]!;
+  const last = results[results.length - 1]!;
+  const factor = last.interleaveMicrosPerLine / first.interleaveMicrosPerLine;
+  const verdict = factor <= 1.25 ? 'linear' : 'worse than linear';
+  return `Interleave time per line, ${first.name} → ${last.name}: ${fixed(first.interleaveMicrosPerLine, 1)} → ${fixed(last.interleaveMicrosPerLine, 1)} µs (×${fixed(factor)}): ${verdict}.`;
+}
+
+function render(report: BenchReport): string {
+  const rows = report.workloads.map((result) => [
+    result.name,
+    grouped.format(result.files),
+    grouped.format(result.lines),
+    fixed(result.interleave.wallMs / 1000),
+    fixed(result.ruff.wallMs / 1000),
+    fixed(result.ratio),
+    grouped.format(result.interleave.linesPerSecond),
+    grouped.format(result.ruff.linesPerSecond),
+    grouped.format(result.interleave.filesPerSecond),
+    fixed(result.interleaveMicrosPerLine, 1),
+    grouped.format(result.interleave.maxRssMb),
+    grouped.format(result.ruff.maxRssMb),
+    `${result.interleave.findings}${result.planted === undefined ? '' : `/${result.planted}`}`,
+    String(result.ruff.findings),
+  ]);
+  const sections = [
+    `${report.machine.cpu}, ${report.machine.cores} cores, Node ${report.machine.node}; Ruff ${report.ruffVersion} (wasm); Interleave threads: ${report.interleaveThreads}`,
+    '',
+    renderTable(
+      ['workload', 'files', 'lines', 'IL s', 'Ruff s', 'IL/Ruff', 'IL lines/s', 'Ruff lines/s', 'IL files/s', 'IL µs/line', 'IL MB', 'Ruff MB', 'IL found/planted', 'Ruff found'],
+      rows,
+    ),
+  ];
+  const line = growth(report.workloads.filter((result) => result.planted !== undefined));
+  if (line) sections.push('', line);
+  if (report.editor) {
+    const editor = report.editor;
+    sections.push(
+      '',
+      `Language server, ${grouped.format(editor.lines)}-line file, ${editor.edits} single-character edits: ` +
+        `keystroke → diagnostics p50 ${fixed(editor.p50Ms, 1)} ms, p95 ${fixed(editor.p95Ms, 1)} ms, max ${fixed(editor.maxMs, 1)} ms; ` +
+        `cold start to first diagnostics ${grouped.format(editor.coldStartMs)} ms.`,
+    );
+  }
+  if (report.index) {
+    const index = report.index;
+    sections.push(
+      `Language server after indexing ${grouped.format(index.files)} files (${grouped.format(INDEX_SIZE)} lines) in ${fixed(index.indexMs / 1000, 1)} s: ` +
+        `${grouped.format(index.rssMb)} MB resident (peak ${grouped.format(index.peakRssMb)} MB).`,
+    );
+  }
+  return `${sections.join('\n')}\n`;
+}
+
+async function main(): Promise<void> {
+  const { args, json } = splitJsonFlag(process.argv.slice(2));
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      sizes: { type: 'string' },
+      seed: { type: 'string', default: '1' },
+      threads: { type: 'string' },
+      'no-editor': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(
+      'npm run bench -- [DIRECTORY]... [--sizes 10k,100k,1M] [--seed N] [--threads N] [--no-editor] [--json [FILE.json]]\n' +
+        'Without directories, benchmarks generated FastAPI projects of each size; with them, those directories (and --sizes adds generated ones).\n',
+    );
+    return;
+  }
+  const seed = Number(values.seed);
+  const sizes = (values.sizes ?? (positionals.length > 0 ? '' : DEFAULT_SIZES)).split(',').filter(Boolean).map(parseSize);
+  const tools = bundleTools();
+  const log = (message: string) => process.stderr.write(`${message}\n`);
+
+  const workloads: Workload[] = [];
+  for (const size of sizes) {
+    const project = generateProject({ lines: size, seed });
+    const name = Object.entries(SIZE_NAMES).find(([, lines]) => lines === size)?.[0] ?? String(size);
+    const started = performance.now();
+    const directory = materialize(`project-${size}`, project);
+    log(`generated ${name}: ${project.files.length} files, ${project.lines} lines, ${project.planted.length} hazards planted (${grouped.format(performance.now() - started)} ms)`);
+    workloads.push({ name, directory, files: project.files.length, lines: project.lines, planted: project.planted.length });
+  }
+  workloads.push(...positionals.map((directory) => userWorkload(resolve(directory))));
+
+  const results: WorkloadResult[] = [];
+  for (const workload of workloads) {
+    log(`checking ${workload.name} with Interleave and Ruff…`);
+    results.push(await benchWorkload(workload, tools, values.threads));
+  }
+
+  let editor: EditorLatency | undefined;
+  let index: IndexMemory | undefined;
+  if (!values['no-editor']) {
+    const editorProject = materialize('editor', generateProject({ lines: 10_000, seed, largeRouterLines: EDITOR_FILE_LINES }));
+    log('language server: keystroke latency…');
+    editor = await measureEditorLatency(serverScript, editorProject, join(editorProject, largeRouterPath()), EDITOR_EDITS, seed);
+    log('language server: memory after indexing…');
+    index = await measureIndexMemory(serverScript, materialize(`project-${INDEX_SIZE}`, generateProject({ lines: INDEX_SIZE, seed })));
+  }
+
+  const report: BenchReport = {
+    date: new Date().toISOString(),
+    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+    machine: {
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cores: availableParallelism(),
+      memoryGb: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+    },
+    ruffVersion: results[0]?.ruffVersion ?? '',
+    interleaveThreads: values.threads ?? `default (${availableParallelism()})`,
+    workloads: results,
+    ...(editor && { editor }),
+    ...(index && { index }),
+  };
+  process.stdout.write(render(report));
+  if (json === '-') process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else if (json !== undefined) writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
