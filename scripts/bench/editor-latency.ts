@@ -16,6 +16,11 @@ export interface LatencySummary {
 export interface EditorLatency extends LatencySummary {
   lines: number;
   edits: number;
+  /**
+   * The server's own time for each analysis (tree-sitter parse, facts, rules), from its verbose
+   * log: the latency less the wait for typing to pause and the messages' travel.
+   */
+  analysis: LatencySummary;
   /** Spawn to the first diagnostics of the opened file. */
   coldStartMs: number;
 }
@@ -31,7 +36,10 @@ export interface IndexMemory {
 
 /** Settings that make the server log when a folder is indexed. */
 const SETTINGS = { trace: { server: 'messages' } };
+/** And each analysis's timing, for the keystroke run. */
+const VERBOSE_SETTINGS = { trace: { server: 'verbose' } };
 const INDEXED = /Indexed (\d+) files/;
+const ANALYSED = /^Analysed .* v(\d+): .*; parse ([\d.]+) ms, check ([\d.]+) ms$/;
 
 export function percentile(sorted: readonly number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)]!;
@@ -69,7 +77,7 @@ export async function measureEditorLatency(serverScript: string, folder: string,
   const text = readFileSync(file, 'utf8');
   const uri = uriOf(file);
   const started = performance.now();
-  const client = new TestLanguageClient({ args: [serverScript, '--stdio'], settings: SETTINGS });
+  const client = new TestLanguageClient({ args: [serverScript, '--stdio'], settings: VERBOSE_SETTINGS });
   try {
     await client.initialize([folder]);
     client.open(uri, text);
@@ -80,6 +88,7 @@ export async function measureEditorLatency(serverScript: string, folder: string,
     const settled = client.publications.length;
     await client.until(() => client.publications.slice(settled).some((publication) => publication.uri === uri), 'the re-check after indexing', 5_000).catch(() => undefined);
 
+    const firstEdit = client.logs.length;
     const samples: number[] = [];
     for (const place of keystrokes(text, edits, seed)) {
       for (const change of [
@@ -92,7 +101,11 @@ export async function measureEditorLatency(serverScript: string, folder: string,
         samples.push(performance.now() - sent);
       }
     }
-    return { lines: text.split('\n').length - 1, edits: samples.length, coldStartMs, ...summarize(samples) };
+    const analyses = client.logs.slice(firstEdit).flatMap((log) => {
+      const match = ANALYSED.exec(log.message);
+      return match ? [Number(match[2]) + Number(match[3])] : [];
+    });
+    return { lines: text.split('\n').length - 1, edits: samples.length, coldStartMs, ...summarize(samples), analysis: summarize(analyses) };
   } finally {
     await client.shutdown();
   }

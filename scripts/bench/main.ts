@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildSync } from 'esbuild';
@@ -13,6 +13,7 @@ import { discoverSourceFiles } from '../../src/workspace/discovery';
 import { countLines } from '../../src/workspace/file-analysis';
 import { measureEditorLatency, measureIndexMemory, type EditorLatency, type IndexMemory } from './editor-latency';
 import { generateProject, largeRouterPath, type GeneratedProject } from './fastapi-project';
+import type { ParseOnlyResult } from './parse-only';
 import type { RuffRunResult } from './ruff-check';
 import { runTimed, type TimedRun } from './timed-process';
 
@@ -29,6 +30,8 @@ const DEFAULT_SIZES = '10k,100k,1M';
 const EDITOR_FILE_LINES = 2_000;
 const EDITOR_EDITS = 200;
 const INDEX_SIZE = 100_000;
+/** Workloads smaller than this run three times and report the median; larger ones once. */
+const REPEAT_BELOW_LINES = 500_000;
 
 interface Workload {
   name: string;
@@ -54,6 +57,10 @@ interface WorkloadResult extends Workload {
   ruff: ToolRun;
   /** Interleave's wall time over Ruff's. */
   ratio: number;
+  /** Interleave's CPU time over Ruff's: less sensitive to other load on the machine, blind to Interleave's threads. */
+  cpuRatio: number;
+  /** Tree-sitter's parse of every Python file alone, in one thread, in milliseconds: the floor under Interleave's time. */
+  parseOnlyMs: number;
   /** Interleave's wall time per line, in microseconds. */
   interleaveMicrosPerLine: number;
   ruffMicrosPerLine: number;
@@ -62,7 +69,7 @@ interface WorkloadResult extends Workload {
 interface BenchReport {
   date: string;
   command: string;
-  machine: { cpu: string; cores: number; memoryGb: number; node: string; platform: string };
+  machine: { cpu: string; cores: number; memoryGb: number; node: string; platform: string; loadAverageAtStart: number[] };
   ruffVersion: string;
   interleaveThreads: string;
   workloads: WorkloadResult[];
@@ -87,11 +94,21 @@ function splitJsonFlag(args: readonly string[]): { args: string[]; json?: string
   return { args: args.filter((_, position) => position !== index && !(file !== undefined && position === index + 1)), json: file ?? '-' };
 }
 
-/** Bundles the two scripts the timed processes load, so neither pays for compiling TypeScript at start-up. */
-function bundleTools(): { usageReporter: string; ruffCheck: string } {
+interface Tools {
+  usageReporter: string;
+  ruffCheck: string;
+  parseOnly: string;
+}
+
+/** Bundles the scripts the timed processes load, so neither pays for compiling TypeScript at start-up. */
+function bundleTools(): Tools {
   const directory = toolsDirectory;
-  const entries = { usageReporter: 'process-usage.ts', ruffCheck: 'ruff-check.ts' };
-  const outputs = { usageReporter: join(directory, 'process-usage.cjs'), ruffCheck: join(directory, 'ruff-check.cjs') };
+  const entries: Record<keyof Tools, string> = { usageReporter: 'process-usage.ts', ruffCheck: 'ruff-check.ts', parseOnly: 'parse-only.ts' };
+  const outputs: Tools = {
+    usageReporter: join(directory, 'process-usage.cjs'),
+    ruffCheck: join(directory, 'ruff-check.cjs'),
+    parseOnly: join(directory, 'parse-only.cjs'),
+  };
   for (const [key, entry] of Object.entries(entries) as [keyof typeof entries, string][]) {
     buildSync({
       entryPoints: [join(__dirname, entry)],
@@ -100,7 +117,8 @@ function bundleTools(): { usageReporter: string; ruffCheck: string } {
       platform: 'node',
       target: 'node20',
       format: 'cjs',
-      external: ['@astral-sh/ruff-wasm-nodejs'],
+      // Loaded from node_modules at run time, each finding its wasm beside itself.
+      external: ['@astral-sh/ruff-wasm-nodejs', 'web-tree-sitter'],
       logLevel: 'warning',
     });
   }
@@ -132,7 +150,6 @@ function userWorkload(directory: string): Workload {
 }
 
 function toolRun(run: TimedRun, workload: Workload, findings: number): ToolRun {
-  if (run.exitCode !== 0) throw new Error(`exit ${run.exitCode}: ${run.stderr}`);
   const seconds = run.wallMs / 1000;
   return {
     wallMs: run.wallMs,
@@ -144,21 +161,39 @@ function toolRun(run: TimedRun, workload: Workload, findings: number): ToolRun {
   };
 }
 
-async function benchWorkload(workload: Workload, tools: { usageReporter: string; ruffCheck: string }, threads: string | undefined): Promise<WorkloadResult> {
+/** The run with the median wall time of `runs` runs: one slow run on a shared machine should not set the figure. */
+async function medianRun(runs: number, run: () => Promise<TimedRun>): Promise<TimedRun> {
+  const results: TimedRun[] = [];
+  for (let index = 0; index < runs; index++) results.push(await run());
+  results.sort((a, b) => a.wallMs - b.wallMs);
+  return results[Math.floor((results.length - 1) / 2)]!;
+}
+
+function succeeded(run: TimedRun, what: string): TimedRun {
+  if (run.exitCode !== 0) throw new Error(`${what} exited ${run.exitCode}: ${run.stderr}`);
+  return run;
+}
+
+async function benchWorkload(workload: Workload, tools: Tools, threads: string | undefined, runs: number): Promise<WorkloadResult> {
   const cliArgs = [cliScript, 'check', workload.directory, '--exit-zero', '--statistics', '--format', 'json', '--no-progress'];
   if (threads !== undefined) cliArgs.push('--threads', threads);
-  const interleaveRun = await runTimed(tools.usageReporter, cliArgs, workload.directory);
+  const timed = async (args: string[], what: string) =>
+    succeeded(await medianRun(runs, () => runTimed(tools.usageReporter, args, workload.directory)), what);
+  const interleaveRun = await timed(cliArgs, 'interleave check');
   const counts = JSON.parse(interleaveRun.stdout) as { count: number }[];
   const interleave = toolRun(interleaveRun, workload, counts.reduce((sum, entry) => sum + entry.count, 0));
-  const ruffRun = await runTimed(tools.usageReporter, [tools.ruffCheck, workload.directory], workload.directory);
+  const ruffRun = await timed([tools.ruffCheck, workload.directory], 'ruff-check');
   const ruffResult = JSON.parse(ruffRun.stdout) as RuffRunResult;
   const ruff = toolRun(ruffRun, workload, Object.values(ruffResult.findings).reduce((sum, count) => sum + count, 0));
+  const parseOnly = JSON.parse((await timed([tools.parseOnly, workload.directory], 'parse-only')).stdout) as ParseOnlyResult;
   return {
     ...workload,
     ruffVersion: ruffResult.version,
     interleave,
     ruff,
     ratio: interleave.wallMs / ruff.wallMs,
+    cpuRatio: interleave.cpuMs / ruff.cpuMs,
+    parseOnlyMs: parseOnly.parseMs,
     interleaveMicrosPerLine: (interleave.wallMs * 1000) / workload.lines,
     ruffMicrosPerLine: (ruff.wallMs * 1000) / workload.lines,
   };
@@ -191,6 +226,8 @@ function render(report: BenchReport): string {
     fixed(result.interleave.wallMs / 1000),
     fixed(result.ruff.wallMs / 1000),
     fixed(result.ratio),
+    fixed(result.cpuRatio),
+    fixed(result.parseOnlyMs / 1000),
     grouped.format(result.interleave.linesPerSecond),
     grouped.format(result.ruff.linesPerSecond),
     grouped.format(result.interleave.filesPerSecond),
@@ -201,10 +238,11 @@ function render(report: BenchReport): string {
     String(result.ruff.findings),
   ]);
   const sections = [
-    `${report.machine.cpu}, ${report.machine.cores} cores, Node ${report.machine.node}; Ruff ${report.ruffVersion} (wasm); Interleave threads: ${report.interleaveThreads}`,
+    `${report.machine.cpu}, ${report.machine.cores} cores, Node ${report.machine.node}, load average ${report.machine.loadAverageAtStart.join(' ')} at start; ` +
+      `Ruff ${report.ruffVersion} (wasm); Interleave threads: ${report.interleaveThreads}`,
     '',
     renderTable(
-      ['workload', 'files', 'lines', 'IL s', 'Ruff s', 'IL/Ruff', 'IL lines/s', 'Ruff lines/s', 'IL files/s', 'IL µs/line', 'IL MB', 'Ruff MB', 'IL found/planted', 'Ruff found'],
+      ['workload', 'files', 'lines', 'IL s', 'Ruff s', 'IL/Ruff', 'CPU IL/Ruff', 'parse-only s', 'IL lines/s', 'Ruff lines/s', 'IL files/s', 'IL µs/line', 'IL MB', 'Ruff MB', 'IL found/planted', 'Ruff found'],
       rows,
     ),
   ];
@@ -217,6 +255,7 @@ function render(report: BenchReport): string {
       `Language server, ${grouped.format(editor.lines)}-line file, ${editor.edits} single-character edits: ` +
         `keystroke → diagnostics p50 ${fixed(editor.p50Ms, 1)} ms, p95 ${fixed(editor.p95Ms, 1)} ms, max ${fixed(editor.maxMs, 1)} ms; ` +
         `cold start to first diagnostics ${grouped.format(editor.coldStartMs)} ms.`,
+      `  of which the server's analysis (parse, facts, rules): p50 ${fixed(editor.analysis.p50Ms, 1)} ms, p95 ${fixed(editor.analysis.p95Ms, 1)} ms, max ${fixed(editor.analysis.maxMs, 1)} ms.`,
     );
   }
   if (report.index) {
@@ -230,6 +269,7 @@ function render(report: BenchReport): string {
 }
 
 async function main(): Promise<void> {
+  const loadAverageAtStart = loadavg().map((load) => Math.round(load * 100) / 100);
   const { args, json } = splitJsonFlag(process.argv.slice(2));
   const { values, positionals } = parseArgs({
     args,
@@ -238,13 +278,14 @@ async function main(): Promise<void> {
       sizes: { type: 'string' },
       seed: { type: 'string', default: '1' },
       threads: { type: 'string' },
+      runs: { type: 'string' },
       'no-editor': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
     process.stdout.write(
-      'npm run bench -- [DIRECTORY]... [--sizes 10k,100k,1M] [--seed N] [--threads N] [--no-editor] [--json [FILE.json]]\n' +
+      'npm run bench -- [DIRECTORY]... [--sizes 10k,100k,1M] [--seed N] [--threads N] [--runs N] [--no-editor] [--json [FILE.json]]\n' +
         'Without directories, benchmarks generated FastAPI projects of each size; with them, those directories (and --sizes adds generated ones).\n',
     );
     return;
@@ -268,7 +309,8 @@ async function main(): Promise<void> {
   const results: WorkloadResult[] = [];
   for (const workload of workloads) {
     log(`checking ${workload.name} with Interleave and Ruff…`);
-    results.push(await benchWorkload(workload, tools, values.threads));
+    const runs = values.runs !== undefined ? Number(values.runs) : workload.lines < REPEAT_BELOW_LINES ? 3 : 1;
+    results.push(await benchWorkload(workload, tools, values.threads, runs));
   }
 
   let editor: EditorLatency | undefined;
@@ -290,6 +332,7 @@ async function main(): Promise<void> {
       memoryGb: Math.round(totalmem() / 2 ** 30),
       node: process.version,
       platform: `${process.platform} ${process.arch}`,
+      loadAverageAtStart,
     },
     ruffVersion: results[0]?.ruffVersion ?? '',
     interleaveThreads: values.threads ?? `default (${availableParallelism()})`,
