@@ -21,6 +21,9 @@ export interface EditorLatency extends LatencySummary {
    * log: the latency less the wait for typing to pause and the messages' travel.
    */
   analysis: LatencySummary;
+  /** Of the analysis: the incremental parse with the facts drawn from the tree, and the rules. */
+  parse: LatencySummary;
+  check: LatencySummary;
   /** Spawn to the first diagnostics of the opened file. */
   coldStartMs: number;
 }
@@ -103,9 +106,17 @@ export async function measureEditorLatency(serverScript: string, folder: string,
     }
     const analyses = client.logs.slice(firstEdit).flatMap((log) => {
       const match = ANALYSED.exec(log.message);
-      return match ? [Number(match[2]) + Number(match[3])] : [];
+      return match ? [{ parse: Number(match[2]), check: Number(match[3]) }] : [];
     });
-    return { lines: text.split('\n').length - 1, edits: samples.length, coldStartMs, ...summarize(samples), analysis: summarize(analyses) };
+    return {
+      lines: text.split('\n').length - 1,
+      edits: samples.length,
+      coldStartMs,
+      ...summarize(samples),
+      analysis: summarize(analyses.map(({ parse, check }) => parse + check)),
+      parse: summarize(analyses.map(({ parse }) => parse)),
+      check: summarize(analyses.map(({ check }) => check)),
+    };
   } finally {
     await client.shutdown();
   }
