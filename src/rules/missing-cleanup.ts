@@ -1,6 +1,7 @@
 import type { CallEvent, FlowEvent, FlowGraph, FunctionFacts, ModuleFacts, ValueHolder } from '../core/facts';
 import type { Fix } from '../core/hazard';
 import { requestReach } from '../core/request-reach';
+import { projectIndex } from '../core/project-index';
 import type { FixBuilder, MethodCallStatement, ProjectFacts, Rule } from '../core/rule';
 import { excerpt } from '../core/source-excerpt';
 import { RELEASE_METHODS, resourceCreatedBy, type ResourceKind } from './catalog/resources';
@@ -134,10 +135,17 @@ function isReleased(resource: OpenedResource, module: ModuleFacts, project: Proj
   const qualified = new Set(
     shared.flatMap((key) => [...closeMethods].flatMap((method) => [`${key}.${method}`, `${module.moduleName}.${key}.${method}`])),
   );
+  const released = projectIndex(project, 'IL301:releases', projectReleases);
+  return [...qualified].some((release) => released.has(release));
+}
+
+/** What every module closes, from the summaries: built once per project, not once per resource. */
+function projectReleases(project: ProjectFacts): Set<string> {
+  const releases = new Set<string>();
   for (const summary of project.summaries?.get('IL301')?.values() ?? []) {
-    if (isSummary(summary) && summary.releases.some((release) => qualified.has(release))) return true;
+    if (isSummary(summary)) for (const release of summary.releases) releases.add(release);
   }
-  return false;
+  return releases;
 }
 
 /**

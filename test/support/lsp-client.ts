@@ -192,6 +192,11 @@ export class TestLanguageClient {
     this.child.stdin.write(data);
   }
 
+  /** The server's process id, to read its memory from /proc. */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   get exited(): boolean {
     return this.child.exitCode !== null;
   }

@@ -1,6 +1,7 @@
 import type { CallEvent, FieldWriteEvent, FlowEvent, FunctionFacts, ModuleFacts, Range } from '../../core/facts';
 import { callsOf } from '../../core/request-reach';
 import { sourceLines } from '../../core/source-lines';
+import { projectIndex } from '../../core/project-index';
 import type { ProjectFacts } from '../../core/rule';
 import { eventsById, originCalls, valueOrigins, type Origins } from '../../core/value-origins';
 import { carriesValueThrough, locksRows, mapsVersionColumn, methodOf, ormFlavourOf, queriedModel, takesOneRow, type OrmFlavour } from '../catalog/orm';
@@ -169,15 +170,39 @@ export function summarizeRowLoads(module: ModuleFacts, external: LoaderLookup = 
   return { loaders: moduleLoaders(module, external), classes, ...(committing && { unitOfWork: committing }) };
 }
 
-/** The project's modules as IL105 knows them: other modules' summaries, and this module summarised afresh. */
+/** Every module's row summary, in the project's order, with where each module stands in that order. */
+interface RowSummaryIndex {
+  modules: ReadonlyMap<string, RowLoadSummary>;
+  positions: ReadonlyMap<string, number>;
+  /** The modules with a unit of work, in the project's order. */
+  unitsOfWork: readonly { moduleName: string; position: number; unitOfWork: NonNullable<RowLoadSummary['unitOfWork']> }[];
+}
+
+function rowSummaryIndex(project: ProjectFacts, code: string): RowSummaryIndex {
+  const modules = new Map<string, RowLoadSummary>();
+  const positions = new Map<string, number>();
+  const unitsOfWork: RowSummaryIndex['unitsOfWork'][number][] = [];
+  for (const [moduleName, summary] of project.summaries?.get(code) ?? []) {
+    if (!isSummary(summary)) continue;
+    positions.set(moduleName, modules.size);
+    modules.set(moduleName, summary);
+    if (summary.unitOfWork) unitsOfWork.push({ moduleName, position: positions.get(moduleName)!, unitOfWork: summary.unitOfWork });
+  }
+  return { modules, positions, unitsOfWork };
+}
+
+/**
+ * The project's modules as IL105 knows them: other modules' summaries, and this module summarised
+ * afresh. The other modules' lookup is built once per project, not once per module checked.
+ */
 export class ProjectRows {
-  private readonly modules = new Map<string, RowLoadSummary>();
+  private readonly index: RowSummaryIndex;
+  /** This module's own summary; until it is made, the project's summary of it stands in. */
+  private readonly own: RowLoadSummary;
 
   constructor(project: ProjectFacts, code: string, readonly module: ModuleFacts) {
-    for (const [moduleName, summary] of project.summaries?.get(code) ?? []) {
-      if (isSummary(summary)) this.modules.set(moduleName, summary);
-    }
-    this.modules.set(module.moduleName, summarizeRowLoads(module, (callee) => this.loader(callee)));
+    this.index = projectIndex(project, `${code}:row-summaries`, (facts) => rowSummaryIndex(facts, code));
+    this.own = summarizeRowLoads(module, (callee) => this.loader(callee));
   }
 
   /** The row a project function returns, by the qualified callee that calls it. */
@@ -188,8 +213,11 @@ export class ProjectRows {
 
   /** A session dependency of the project that commits after each request, if there is one. */
   unitOfWork(): RowLoadSummary['unitOfWork'] {
-    for (const summary of this.modules.values()) if (summary.unitOfWork) return summary.unitOfWork;
-    return undefined;
+    const name = this.module.moduleName;
+    const others = this.index.unitsOfWork.find((entry) => entry.moduleName !== name);
+    const ownPosition = this.index.positions.get(name) ?? Infinity;
+    if (this.own.unitOfWork && (!others || ownPosition < others.position)) return this.own.unitOfWork;
+    return others?.unitOfWork;
   }
 
   /** Whether a model class, or a class it inherits from, maps a version column. */
@@ -204,7 +232,9 @@ export class ProjectRows {
   private member(qualified: string): { summary: RowLoadSummary; name: string } | undefined {
     const parts = qualified.split('.');
     for (let split = parts.length - 1; split >= 1; split--) {
-      const summary = this.modules.get(parts.slice(0, split).join('.'));
+      const moduleName = parts.slice(0, split).join('.');
+      // `own` is unset while this module is being summarised.
+      const summary = moduleName === this.module.moduleName ? (this.own ?? this.index.modules.get(moduleName)) : this.index.modules.get(moduleName);
       if (summary) return { summary, name: parts.slice(split).join('.') };
     }
     return undefined;

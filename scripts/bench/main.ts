@@ -1,0 +1,370 @@
+/**
+ * `npm run bench`: Interleave's CLI against Ruff's wasm build on generated FastAPI projects of
+ * several sizes (or on directories given), then the language server's keystroke latency, cold
+ * start and memory after indexing. Prints a table; `--json [FILE]` writes the figures as JSON.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildSync } from 'esbuild';
+import { discoverSourceFiles } from '../../src/workspace/discovery';
+import { countLines } from '../../src/workspace/file-analysis';
+import { measureAnalysisSteps, type AnalysisSteps } from './analysis-steps';
+import { measureEditorLatency, measureIndexMemory, type EditorLatency, type IndexMemory } from './editor-latency';
+import { generateProject, largeRouterPath, type GeneratedProject } from './fastapi-project';
+import type { ParseOnlyResult } from './parse-only';
+import type { RuffRunResult } from './ruff-check';
+import { runTimed, type TimedRun } from './timed-process';
+
+const root = join(__dirname, '..', '..');
+/** The bundled tools: under node_modules, so they resolve Ruff's package from there. */
+const toolsDirectory = join(root, 'node_modules', '.cache', 'interleave-bench');
+/** The generated projects: outside the repository, since both tools skip node_modules and git-ignored paths. */
+const projectsDirectory = join(tmpdir(), 'interleave-bench');
+const cliScript = join(root, 'dist', 'cli.js');
+const serverScript = join(root, 'dist', 'server.js');
+
+const SIZE_NAMES: Record<string, number> = { '10k': 10_000, '100k': 100_000, '1M': 1_000_000 };
+const DEFAULT_SIZES = '10k,100k,1M';
+const EDITOR_FILE_LINES = 2_000;
+const EDITOR_EDITS = 200;
+const INDEX_SIZE = 100_000;
+/** Workloads smaller than this run three times and report the median; larger ones once. */
+const REPEAT_BELOW_LINES = 500_000;
+
+interface Workload {
+  name: string;
+  directory: string;
+  files: number;
+  lines: number;
+  /** Hazards the generator planted; undefined for a user's directory. */
+  planted?: number;
+}
+
+interface ToolRun {
+  wallMs: number;
+  cpuMs: number;
+  maxRssMb: number;
+  linesPerSecond: number;
+  filesPerSecond: number;
+  findings: number;
+}
+
+interface WorkloadResult extends Workload {
+  ruffVersion: string;
+  interleave: ToolRun;
+  ruff: ToolRun;
+  /** Interleave's wall time over Ruff's. */
+  ratio: number;
+  /** Interleave's CPU time over Ruff's: less sensitive to other load on the machine, blind to Interleave's threads. */
+  cpuRatio: number;
+  /** Tree-sitter's parse of every Python file alone, in one thread, in milliseconds: the floor under Interleave's time. */
+  parseOnlyMs: number;
+  /** Interleave's wall time per line, in microseconds. */
+  interleaveMicrosPerLine: number;
+  ruffMicrosPerLine: number;
+}
+
+interface BenchReport {
+  date: string;
+  command: string;
+  machine: { cpu: string; cores: number; memoryGb: number; node: string; platform: string; loadAverageAtStart: number[] };
+  ruffVersion: string;
+  interleaveThreads: string;
+  workloads: WorkloadResult[];
+  editor?: EditorLatency;
+  steps?: AnalysisSteps;
+  index?: IndexMemory;
+}
+
+function parseSize(text: string): number {
+  const named = SIZE_NAMES[text];
+  if (named !== undefined) return named;
+  const match = /^(\d+(?:\.\d+)?)([kM]?)$/.exec(text);
+  if (!match) throw new Error(`invalid size \`${text}\` (e.g. 10k, 100k, 1M, 25000)`);
+  return Math.round(Number(match[1]) * (match[2] === 'k' ? 1_000 : match[2] === 'M' ? 1_000_000 : 1));
+}
+
+/** `--json` takes an optional file: the next argument when it ends in `.json`. */
+function splitJsonFlag(args: readonly string[]): { args: string[]; json?: string } {
+  const index = args.indexOf('--json');
+  if (index < 0) return { args: [...args] };
+  const next = args[index + 1];
+  const file = next !== undefined && next.endsWith('.json') ? next : undefined;
+  return { args: args.filter((_, position) => position !== index && !(file !== undefined && position === index + 1)), json: file ?? '-' };
+}
+
+interface Tools {
+  usageReporter: string;
+  ruffCheck: string;
+  parseOnly: string;
+}
+
+/** Bundles the scripts the timed processes load, so neither pays for compiling TypeScript at start-up. */
+function bundleTools(): Tools {
+  const directory = toolsDirectory;
+  const entries: Record<keyof Tools, string> = { usageReporter: 'process-usage.ts', ruffCheck: 'ruff-check.ts', parseOnly: 'parse-only.ts' };
+  const outputs: Tools = {
+    usageReporter: join(directory, 'process-usage.cjs'),
+    ruffCheck: join(directory, 'ruff-check.cjs'),
+    parseOnly: join(directory, 'parse-only.cjs'),
+  };
+  for (const [key, entry] of Object.entries(entries) as [keyof typeof entries, string][]) {
+    buildSync({
+      entryPoints: [join(__dirname, entry)],
+      outfile: outputs[key],
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      // Loaded from node_modules at run time, each finding its wasm beside itself.
+      external: ['@astral-sh/ruff-wasm-nodejs', 'web-tree-sitter'],
+      logLevel: 'warning',
+    });
+  }
+  return outputs;
+}
+
+/** Writes a generated project unless the directory already holds exactly this one. */
+function materialize(name: string, project: GeneratedProject): string {
+  const directory = join(projectsDirectory, name);
+  const hash = createHash('sha256');
+  for (const file of project.files) hash.update(file.path).update('\0').update(file.text).update('\0');
+  const digest = hash.digest('hex');
+  const stamp = join(directory, '.bench-digest');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === digest) return directory;
+  rmSync(directory, { recursive: true, force: true });
+  for (const file of project.files) {
+    const path = join(directory, file.path);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, file.text);
+  }
+  writeFileSync(stamp, digest);
+  return directory;
+}
+
+function userWorkload(directory: string): Workload {
+  const files = discoverSourceFiles([directory], { exclude: [], excludeBase: directory }).files;
+  const lines = files.reduce((sum, path) => sum + countLines(readFileSync(path, 'utf8')), 0);
+  return { name: directory, directory, files: files.length, lines };
+}
+
+function toolRun(run: TimedRun, workload: Workload, findings: number): ToolRun {
+  const seconds = run.wallMs / 1000;
+  return {
+    wallMs: run.wallMs,
+    cpuMs: run.userMs + run.systemMs,
+    maxRssMb: run.maxRssKb / 1024,
+    linesPerSecond: workload.lines / seconds,
+    filesPerSecond: workload.files / seconds,
+    findings,
+  };
+}
+
+/** The run with the median wall time of `runs` runs: one slow run on a shared machine should not set the figure. */
+async function medianRun(runs: number, run: () => Promise<TimedRun>): Promise<TimedRun> {
+  const results: TimedRun[] = [];
+  for (let index = 0; index < runs; index++) results.push(await run());
+  results.sort((a, b) => a.wallMs - b.wallMs);
+  return results[Math.floor((results.length - 1) / 2)]!;
+}
+
+function succeeded(run: TimedRun, what: string): TimedRun {
+  if (run.exitCode !== 0) throw new Error(`${what} exited ${run.exitCode}: ${run.stderr}`);
+  return run;
+}
+
+async function benchWorkload(workload: Workload, tools: Tools, threads: string | undefined, runs: number): Promise<WorkloadResult> {
+  const cliArgs = [cliScript, 'check', workload.directory, '--exit-zero', '--statistics', '--format', 'json', '--no-progress'];
+  if (threads !== undefined) cliArgs.push('--threads', threads);
+  const timed = async (args: string[], what: string) =>
+    succeeded(await medianRun(runs, () => runTimed(tools.usageReporter, args, workload.directory)), what);
+  const interleaveRun = await timed(cliArgs, 'interleave check');
+  const counts = JSON.parse(interleaveRun.stdout) as { count: number }[];
+  const interleave = toolRun(interleaveRun, workload, counts.reduce((sum, entry) => sum + entry.count, 0));
+  const ruffRun = await timed([tools.ruffCheck, workload.directory], 'ruff-check');
+  const ruffResult = JSON.parse(ruffRun.stdout) as RuffRunResult;
+  const ruff = toolRun(ruffRun, workload, Object.values(ruffResult.findings).reduce((sum, count) => sum + count, 0));
+  const parseOnly = JSON.parse((await timed([tools.parseOnly, workload.directory], 'parse-only')).stdout) as ParseOnlyResult;
+  return {
+    ...workload,
+    ruffVersion: ruffResult.version,
+    interleave,
+    ruff,
+    ratio: interleave.wallMs / ruff.wallMs,
+    cpuRatio: interleave.cpuMs / ruff.cpuMs,
+    parseOnlyMs: parseOnly.parseMs,
+    interleaveMicrosPerLine: (interleave.wallMs * 1000) / workload.lines,
+    ruffMicrosPerLine: (ruff.wallMs * 1000) / workload.lines,
+  };
+}
+
+const grouped = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const fixed = (value: number, digits = 2) => value.toFixed(digits);
+
+function renderTable(headers: readonly string[], rows: readonly string[][]): string {
+  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => row[column]!.length)));
+  const line = (cells: readonly string[]) => cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ');
+  return [line(headers), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/**
+ * Time per line at each generated size, and whether it stays within a quarter from the
+ * second-largest size to the largest: smaller sizes are dominated by start-up (loading the
+ * parsers, compiling wasm), so the largest step is the one that shows the growth.
+ */
+function growth(results: readonly WorkloadResult[]): string {
+  if (results.length < 2) return '';
+  const [previous, last] = results.slice(-2) as [WorkloadResult, WorkloadResult];
+  const factor = last.interleaveMicrosPerLine / previous.interleaveMicrosPerLine;
+  const perLine = results.map((result) => `${result.name} ${fixed(result.interleaveMicrosPerLine, 1)}`).join(', ');
+  const verdict = factor <= 1.25 ? 'linear' : 'worse than linear';
+  return `Interleave wall time per line (µs): ${perLine}; ${previous.name} → ${last.name} ×${fixed(factor)}: ${verdict}.`;
+}
+
+function render(report: BenchReport): string {
+  const rows = report.workloads.map((result) => [
+    result.name,
+    grouped.format(result.files),
+    grouped.format(result.lines),
+    fixed(result.interleave.wallMs / 1000),
+    fixed(result.ruff.wallMs / 1000),
+    fixed(result.ratio),
+    fixed(result.cpuRatio),
+    fixed(result.parseOnlyMs / 1000),
+    grouped.format(result.interleave.linesPerSecond),
+    grouped.format(result.ruff.linesPerSecond),
+    grouped.format(result.interleave.filesPerSecond),
+    fixed(result.interleaveMicrosPerLine, 1),
+    grouped.format(result.interleave.maxRssMb),
+    grouped.format(result.ruff.maxRssMb),
+    `${result.interleave.findings}${result.planted === undefined ? '' : `/${result.planted}`}`,
+    String(result.ruff.findings),
+  ]);
+  const sections = [
+    `${report.machine.cpu}, ${report.machine.cores} cores, Node ${report.machine.node}, load average ${report.machine.loadAverageAtStart.join(' ')} at start; ` +
+      `Ruff ${report.ruffVersion} (wasm); Interleave threads: ${report.interleaveThreads}`,
+    '',
+    renderTable(
+      ['workload', 'files', 'lines', 'IL s', 'Ruff s', 'IL/Ruff', 'CPU IL/Ruff', 'parse-only s', 'IL lines/s', 'Ruff lines/s', 'IL files/s', 'IL µs/line', 'IL MB', 'Ruff MB', 'IL found/planted', 'Ruff found'],
+      rows,
+    ),
+  ];
+  const line = growth(report.workloads.filter((result) => result.planted !== undefined));
+  if (line) sections.push('', line);
+  if (report.editor) {
+    const editor = report.editor;
+    sections.push(
+      '',
+      `Language server, ${grouped.format(editor.lines)}-line file, ${editor.edits} single-character edits: ` +
+        `keystroke → diagnostics p50 ${fixed(editor.p50Ms, 1)} ms, p95 ${fixed(editor.p95Ms, 1)} ms, max ${fixed(editor.maxMs, 1)} ms; ` +
+        `cold start to first diagnostics ${grouped.format(editor.coldStartMs)} ms.`,
+      `  of which the server's analysis: p50 ${fixed(editor.analysis.p50Ms, 1)} ms, p95 ${fixed(editor.analysis.p95Ms, 1)} ms, max ${fixed(editor.analysis.maxMs, 1)} ms ` +
+        `(parse and facts p50 ${fixed(editor.parse.p50Ms, 1)} ms, rules p50 ${fixed(editor.check.p50Ms, 1)} ms).`,
+    );
+  }
+  if (report.steps) {
+    const steps = report.steps;
+    sections.push(
+      `One analysis of that file, in this process (mean of 30): full parse ${fixed(steps.fullParseMs, 1)} ms, incremental parse after a keystroke ${fixed(steps.incrementalParseMs, 1)} ms, ` +
+        `copying the tree ${fixed(steps.copyTreeMs, 1)} ms, facts (copy included) ${fixed(steps.factsMs, 1)} ms, facts and rules ${fixed(steps.factsAndRulesMs, 1)} ms.`,
+    );
+  }
+  if (report.index) {
+    const index = report.index;
+    sections.push(
+      `Language server after indexing ${grouped.format(index.files)} files (${grouped.format(INDEX_SIZE)} lines) in ${fixed(index.indexMs / 1000, 1)} s: ` +
+        `${grouped.format(index.rssMb)} MB resident (peak ${grouped.format(index.peakRssMb)} MB).`,
+    );
+  }
+  return `${sections.join('\n')}\n`;
+}
+
+async function main(): Promise<void> {
+  const loadAverageAtStart = loadavg().map((load) => Math.round(load * 100) / 100);
+  const { args, json } = splitJsonFlag(process.argv.slice(2));
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      sizes: { type: 'string' },
+      seed: { type: 'string', default: '1' },
+      threads: { type: 'string' },
+      runs: { type: 'string' },
+      'no-editor': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(
+      'npm run bench -- [DIRECTORY]... [--sizes 10k,100k,1M] [--seed N] [--threads N] [--runs N] [--no-editor] [--json [FILE.json]]\n' +
+        'Without directories, benchmarks generated FastAPI projects of each size; with them, those directories (and --sizes adds generated ones).\n',
+    );
+    return;
+  }
+  const seed = Number(values.seed);
+  const sizes = (values.sizes ?? (positionals.length > 0 ? '' : DEFAULT_SIZES)).split(',').filter(Boolean).map(parseSize);
+  const tools = bundleTools();
+  const log = (message: string) => process.stderr.write(`${message}\n`);
+
+  const workloads: Workload[] = [];
+  for (const size of sizes) {
+    const started = performance.now();
+    const project = generateProject({ lines: size, seed });
+    const name = Object.entries(SIZE_NAMES).find(([, lines]) => lines === size)?.[0] ?? String(size);
+    const directory = materialize(`project-${size}`, project);
+    log(`generated ${name}: ${project.files.length} files, ${project.lines} lines, ${project.planted.length} hazards planted, in ${grouped.format(performance.now() - started)} ms (written only when changed)`);
+    workloads.push({ name, directory, files: project.files.length, lines: project.lines, planted: project.planted.length });
+  }
+  workloads.push(...positionals.map((directory) => userWorkload(resolve(directory))));
+
+  const results: WorkloadResult[] = [];
+  for (const workload of workloads) {
+    log(`checking ${workload.name} with Interleave and Ruff…`);
+    const runs = values.runs !== undefined ? Number(values.runs) : workload.lines < REPEAT_BELOW_LINES ? 3 : 1;
+    results.push(await benchWorkload(workload, tools, values.threads, runs));
+  }
+
+  let editor: EditorLatency | undefined;
+  let steps: AnalysisSteps | undefined;
+  let index: IndexMemory | undefined;
+  if (!values['no-editor']) {
+    const editorProject = materialize('editor', generateProject({ lines: 10_000, seed, largeRouterLines: EDITOR_FILE_LINES }));
+    const editorFile = join(editorProject, largeRouterPath());
+    log('language server: keystroke latency…');
+    editor = await measureEditorLatency(serverScript, editorProject, editorFile, EDITOR_EDITS, seed);
+    log('one analysis, step by step…');
+    steps = await measureAnalysisSteps(editorFile, readFileSync(editorFile, 'utf8'));
+    log('language server: memory after indexing…');
+    index = await measureIndexMemory(serverScript, materialize(`project-${INDEX_SIZE}`, generateProject({ lines: INDEX_SIZE, seed })));
+  }
+
+  const report: BenchReport = {
+    date: new Date().toISOString(),
+    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+    machine: {
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cores: availableParallelism(),
+      memoryGb: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+      loadAverageAtStart,
+    },
+    ruffVersion: results[0]?.ruffVersion ?? '',
+    interleaveThreads: values.threads ?? `default (${availableParallelism()})`,
+    workloads: results,
+    ...(editor && { editor }),
+    ...(steps && { steps }),
+    ...(index && { index }),
+  };
+  process.stdout.write(render(report));
+  if (json === '-') process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else if (json !== undefined) writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
