@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { analyzeText } from '../../test/support/analyze';
-import { detectWorkers, isDeploymentFile, projectDeployment, projectWorkers, readDeploymentFiles } from './deployment';
+import { isDeploymentFile, projectDeployment, projectWorkers, readDeploymentFiles } from './deployment';
 
 const roots: string[] = [];
 
@@ -44,7 +44,7 @@ describe('deployment detection', () => {
       'gunicorn.conf.py': 'import multiprocessing\n\nbind = "0.0.0.0:8000"\nworkers = 4\nworker_class = "uvicorn.workers.UvicornWorker"\n',
       'app/main.py': SESSIONS_APP,
     });
-    const setting = detectWorkers(root);
+    const setting = projectWorkers(root).workers;
     assert.equal(setting?.count, 4);
     assert.equal(setting?.source?.path, join(root, 'gunicorn.conf.py'));
     assert.equal(setting?.source?.range.start.line, 3);
@@ -78,7 +78,7 @@ describe('deployment detection', () => {
         ['scripts/start.sh', false],
       ],
     );
-    const setting = detectWorkers(root);
+    const setting = projectWorkers(root).workers;
     assert.equal(setting?.count, 3);
     assert.equal(setting?.source?.path, join(root, 'docker-compose.yml'));
     assert.equal(setting?.source?.range.start.line, 3);
@@ -86,7 +86,7 @@ describe('deployment detection', () => {
 
   it('says nothing for a project without deployment files, and lets the setting override', () => {
     const root = project({ 'app/main.py': SESSIONS_APP, 'gunicorn.conf.py': 'workers = 4\n' });
-    assert.equal(detectWorkers(project({ 'app/main.py': SESSIONS_APP })), undefined);
+    assert.equal(projectWorkers(project({ 'app/main.py': SESSIONS_APP })).workers, undefined);
     assert.deepEqual(projectWorkers(root, 1), { workers: { count: 1 } });
     assert.equal(projectWorkers(root).workers?.count, 4);
   });
@@ -110,7 +110,7 @@ describe('deployment detection', () => {
 
   it('escalates per-process state (IL103) to a warning that names gunicorn.conf.py', async () => {
     const root = project({ 'gunicorn.conf.py': 'bind = "0.0.0.0:8000"\nworkers = 4\n' });
-    const workers = detectWorkers(root);
+    const workers = projectWorkers(root).workers;
     const report = await analyzeText(SESSIONS_APP, { project: { workers }, settings: { select: ['IL103'] } });
     assert.equal(report.hazards.length, 1);
     const [hazard] = report.hazards;
@@ -124,7 +124,7 @@ describe('deployment detection', () => {
 
   it('describes a CPU-scaled count in the IL103 message', async () => {
     const root = project({ 'gunicorn.conf.py': 'import multiprocessing\nworkers = multiprocessing.cpu_count() * 2 + 1\n' });
-    const report = await analyzeText(SESSIONS_APP, { project: { workers: detectWorkers(root) }, settings: { select: ['IL103'] } });
+    const report = await analyzeText(SESSIONS_APP, { project: { workers: projectWorkers(root).workers }, settings: { select: ['IL103'] } });
     assert.equal(report.hazards[0]?.severity, 'warning');
     assert.match(report.hazards[0]?.message ?? '', /runs `multiprocessing\.cpu_count\(\) \* 2 \+ 1` workers \(scales with the CPUs\): each has its own `SESSIONS`, so a change made on one worker is invisible to the others/);
   });

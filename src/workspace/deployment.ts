@@ -112,15 +112,6 @@ export function isDeploymentFile(path: string): boolean {
   }
 }
 
-/**
- * The worker/process count the project under `rootDir` is deployed with, read from its
- * deployment files, with the file, line and text that set it; undefined when no file says.
- * For the CLI and the language server: pass the result as `ProjectFacts.workers`.
- */
-export function detectWorkers(rootDir: string): WorkerSetting | undefined {
-  return workerSettingFrom(readDeploymentFiles(rootDir));
-}
-
 export type ProcessCounts = Pick<ProjectFacts, 'workers' | 'workersByLanguage'>;
 
 const LANGUAGES: readonly Language[] = ['python', 'typescript'];

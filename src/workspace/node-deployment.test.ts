@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { makeProject } from '../../test/support/cli';
-import { detectWorkers } from './deployment';
+import { projectWorkers } from './deployment';
 import { parseNodeCluster, parsePm2Commands, parsePm2Config } from './deployment-parsers';
 
 describe('Node process counts', () => {
@@ -27,7 +27,7 @@ describe('Node process counts', () => {
       'ecosystem.config.js': "module.exports = { apps: [{ script: 'server.js',\n  instances: 2 }] };\n",
       'src/server.ts': 'export {};\n',
     });
-    const workers = detectWorkers(root);
+    const workers = projectWorkers(root).workers;
     assert.equal(workers?.count, 2);
     assert.equal(workers?.source?.range.start.line, 1);
   });
