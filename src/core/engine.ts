@@ -3,7 +3,6 @@ import type { DeploymentFile } from './deployment-facts';
 import type { ModuleFacts, Range } from './facts';
 import { compareHazards, type Hazard } from './hazard';
 import type { Finding, FixBuilder, ProjectFacts, Rule, RuleMeta } from './rule';
-import type { WorkerSetting } from './hazard';
 import { sourceLines } from './source-lines';
 import { isSuppressed, parseSuppressions } from './suppression';
 
@@ -133,8 +132,11 @@ export function summarizeModule(parsed: ParsedModule, rules: readonly Rule[]): M
   return { moduleName: parsed.facts.moduleName, path: parsed.facts.path, byRule };
 }
 
-/** Project facts from every module's summaries (the second pass checks modules against these). */
-export function projectFacts(modules: readonly ModuleSummaries[], workers?: WorkerSetting): ProjectFacts {
+/**
+ * Project facts from every module's summaries (the second pass checks modules against these),
+ * added to what was known before the first pass: worker counts, deployment files.
+ */
+export function projectFacts(modules: readonly ModuleSummaries[], known: Omit<ProjectFacts, 'summaries'> = {}): ProjectFacts {
   const summaries = new Map<string, Map<string, unknown>>();
   for (const module of modules) {
     for (const [code, summary] of Object.entries(module.byRule)) {
@@ -143,5 +145,5 @@ export function projectFacts(modules: readonly ModuleSummaries[], workers?: Work
       byModule.set(module.moduleName, summary);
     }
   }
-  return { workers, summaries };
+  return { ...known, summaries };
 }

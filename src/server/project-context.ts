@@ -138,7 +138,7 @@ export class ProjectContext {
 
   /** The project facts every open document of this folder is checked against. */
   projectFacts(): ProjectFacts {
-    this.project ??= { ...projectFacts([...this.summaries.values()], this.workers), ...(this.processCounts.workersByLanguage && { workersByLanguage: this.processCounts.workersByLanguage }) };
+    this.project ??= projectFacts([...this.summaries.values()], this.processCounts);
     return this.project;
   }
 }

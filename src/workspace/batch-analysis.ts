@@ -75,13 +75,10 @@ export async function analyzeFiles(tasks: readonly FileTask[], options: BatchOpt
 
 /** What was known before the first pass (workers, deployment files), with the summaries of every module. */
 function projectWith(known: ProjectFacts, summaries: readonly (ModuleSummaries | undefined)[]): ProjectFacts {
-  return {
-    ...known,
-    ...projectFacts(
-      summaries.filter((summary) => summary !== undefined),
-      known.workers,
-    ),
-  };
+  return projectFacts(
+    summaries.filter((summary) => summary !== undefined),
+    known,
+  );
 }
 
 /** A worker thread and what the main thread knows about it. */

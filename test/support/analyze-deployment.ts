@@ -36,7 +36,7 @@ export async function analyzeDeploymentText(fileName: string, text: string, appl
   if (!module) throw new Error('the application does not parse');
   const file = parseDeploymentFile(`/project/${fileName}`, fileName, text);
   if (!file) throw new Error(`${fileName} is not a deployment file`);
-  const project = { ...projectFacts([summarizeModule(module, RULES)]), deployment: [file] };
+  const project = projectFacts([summarizeModule(module, RULES)], { deployment: [file] });
   const config = resolveConfig([], RULES.map((rule) => rule.meta));
   return checkDeploymentFile(file, { rules: RULES, config, project });
 }
