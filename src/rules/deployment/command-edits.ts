@@ -59,13 +59,17 @@ function wordPattern(word: string): RegExp {
   return new RegExp(`(^|[\\s"'\\[,/])(${escaped})(?=$|[\\s"',\\]])`, 'm');
 }
 
-/** Where a word of a command is written: `--reload` in a Dockerfile line or a YAML `args` item. */
-export function wordRange(file: DeploymentFile, command: Located, word: string): Range | undefined {
+/** A word of a command, found in the command's text: where that text starts being the word. */
+function findWord(file: DeploymentFile, command: Located, word: string): { text: LocatedText; start: number } | undefined {
   const text = new LocatedText(linesOf(file), command);
   const match = wordPattern(word).exec(text.text);
-  if (!match) return undefined;
-  const start = match.index + match[1]!.length;
-  return text.range(start, start + word.length);
+  return match ? { text, start: match.index + match[1]!.length } : undefined;
+}
+
+/** Where a word of a command is written: `--reload` in a Dockerfile line or a YAML `args` item. */
+export function wordRange(file: DeploymentFile, command: Located, word: string): Range | undefined {
+  const found = findWord(file, command, word);
+  return found && found.text.range(found.start, found.start + word.length);
 }
 
 /** Inserts `-k <workerClass>` after the `gunicorn` word, in the command's own form. */
@@ -113,11 +117,9 @@ export function replaceWordAfter(file: DeploymentFile, command: Located, anchor:
 
 /** Removes a flag (`--reload`) from a command, with the separator before it. */
 export function removeFlag(file: DeploymentFile, command: Located, flag: string): TextEdit[] | undefined {
-  const lines = linesOf(file);
-  const text = new LocatedText(lines, command);
-  const match = wordPattern(flag).exec(text.text);
-  if (!match) return undefined;
-  const start = match.index + match[1]!.length;
+  const found = findWord(file, command, flag);
+  if (!found) return undefined;
+  const { text, start } = found;
   const end = start + flag.length;
   const quote = text.text[start - 1];
   if (quote === '"' || quote === "'") {
@@ -128,7 +130,7 @@ export function removeFlag(file: DeploymentFile, command: Located, flag: string)
     return before ? [{ range: text.range(before.index, end + 1), newText: '' }] : undefined;
   }
   const position = text.position(start);
-  const line = lines[position.line] ?? '';
+  const line = text.lines[position.line] ?? '';
   if (/^\s*-\s+--?[\w-]+\s*(#.*)?$/.test(line)) {
     return [{ range: { start: { line: position.line, character: 0 }, end: { line: position.line + 1, character: 0 } }, newText: '' }];
   }
