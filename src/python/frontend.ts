@@ -124,6 +124,7 @@ export function extractFacts(tree: Tree, source: string, path: string, moduleNam
       attributes: [...info.attributeValues].map(([name, value]) => ({ name, value: shortText(value, 300), range: rangeOf(value) })),
     })),
     syntaxErrors: [...(root.hasError ? syntaxErrors(root) : []), ...unanalysable],
+    mainGuards: mainGuards(root),
   };
   return { facts, fixes: new PythonFixBuilder(facts, multilineStringLines(root)) };
 }
@@ -152,7 +153,8 @@ function functionFacts(
   const decoratorSites = decoratorsOf(definition).flatMap((decorator) => {
     const expression = namedChildren(decorator)[0];
     const callee = expression?.type === 'call' ? field(expression, 'function') : expression;
-    const qualified = callee ? (scope.qualify(callee) ?? callee.text) : undefined;
+    // Through instances too: `@app.command()` on `app = typer.Typer()` is `typer.Typer().command`.
+    const qualified = callee ? (scope.calleeName(callee) ?? scope.qualify(callee) ?? callee.text) : undefined;
     return qualified ? [{ qualified, range: rangeOf(decorator) }] : [];
   });
   const decorators = decoratorSites.map((site) => site.qualified);
@@ -202,6 +204,7 @@ function functionFacts(
     kind,
     framework: role?.framework,
     httpMethods: role?.methods,
+    ...(role?.path !== undefined && { routePath: role.path }),
     isAsync,
     isLambda,
     execution: executionOf(isAsync, role?.kind, role?.framework),
@@ -211,7 +214,28 @@ function functionFacts(
     range: rangeOf(definition.parent?.type === 'decorated_definition' ? definition.parent : definition),
     nameRange: nameNode ? rangeOf(nameNode) : rangeOf(definition),
     flow,
+    ...(isLambda && passedTo(definition, scope)),
   };
+}
+
+/** The call a lambda is written as an argument of: `run_in_executor(None, lambda: …)`. */
+function passedTo(definition: Node, scope: ModuleScope): Pick<FunctionFacts, 'passedTo'> {
+  let argument = definition;
+  while (argument.parent && (argument.parent.type === 'parenthesized_expression' || argument.parent.type === 'keyword_argument')) argument = argument.parent;
+  const call = argument.parent?.type === 'argument_list' ? argument.parent.parent : undefined;
+  const callee = call?.type === 'call' ? field(call, 'function') : undefined;
+  if (!call || !callee) return {};
+  const qualified = scope.calleeName(callee) ?? scope.qualify(callee);
+  return { passedTo: { ...(qualified && { callee: qualified }), text: shortText(callee, 80), range: rangeOf(call) } };
+}
+
+/** `if __name__ == "__main__":` blocks at module level: they run when the file is a program, not when it is imported. */
+function mainGuards(root: Node): Range[] {
+  return namedChildren(root).flatMap((statement) => {
+    if (statement.type !== 'if_statement') return [];
+    const condition = field(statement, 'condition')?.text.replace(/\s+/g, '') ?? '';
+    return /^(__name__==(['"])__main__\2|(['"])__main__\3==__name__)$/.test(condition) ? [rangeOf(statement)] : [];
+  });
 }
 
 function ancestorsNames(definition: Node): string[] {

@@ -1,12 +1,13 @@
 import { basename } from 'node:path';
 import type { CatalogEntry } from '../core/call-pattern';
 import type { CallEvent, FunctionFacts, Range } from '../core/facts';
+import { reachedFrom } from '../core/contexts/describe';
 import type { RelatedLocation } from '../core/hazard';
 import { lineOf, type Rule, type RuleContext } from '../core/rule';
 import { callCatalogs } from './blocking/call-catalogs';
 import { ProjectCallGraph, summarizeCallGraph, type BlockingChain, type ImportedInstance } from './blocking/call-graph';
 import { storyStep } from './story-steps';
-import { describeFunction, loopSeverity, runsOnEventLoop, stallConsequence, synchronousCalls } from './blocking/loop-calls';
+import { describeFunction, loopPlacement, loopSeverity, phaseAt, stallConsequence, synchronousCalls, type LoopPlacement } from './blocking/loop-calls';
 import { makeSyncFix, misplacedOffload, offloadFix } from './blocking/offload-fix';
 
 export const blockingCallTransitive: Rule = {
@@ -137,25 +138,26 @@ Across files the rule sees the modules of one analysis run; a module outside it 
     const catalogs = callCatalogs(config);
     const graph = new ProjectCallGraph(project, blockingCallTransitive.meta.code, module, catalogs.blocking, catalogs.offloadWrappers);
     for (const fn of module.functions) {
-      if (!runsOnEventLoop(fn)) continue;
+      const placement = loopPlacement(context, fn);
+      if (!placement) continue;
       const nested = new Map(module.functions.filter((inner) => inner.parent === fn.id && !inner.isLambda).map((inner) => [inner.name, inner]));
       for (const call of synchronousCalls(fn)) {
         const local = call.callee ? undefined : nested.get(call.text);
         const localChain = local && graph.nestedFunction(local);
         if (localChain) {
           const chain = graph.blockingChain(localChain);
-          if (chain) reportChain(context, fn, call, chain);
+          if (chain) reportChain(context, fn, placement, call, chain);
           continue;
         }
         if (!call.callee || catalogs.blocking.match(call.callee, call.literalArguments)) continue;
         const blocking = graph.blockingEntry(call.callee, call.literalArguments);
         if (blocking) {
-          reportInstanceCall(context, fn, call, blocking.entry, blocking.instance);
+          reportInstanceCall(context, fn, placement, call, blocking.entry, blocking.instance);
           continue;
         }
         const callee = graph.inlineFunction(call.callee);
         const chain = callee && graph.blockingChain(callee);
-        if (chain) reportChain(context, fn, call, chain);
+        if (chain) reportChain(context, fn, placement, call, chain);
       }
     }
   },
@@ -169,7 +171,7 @@ function instanceNote(instance: ImportedInstance): RelatedLocation {
   return { path: instance.path, range: instance.range, message: `\`${instance.name}\` is the \`${instance.type}\` created here` };
 }
 
-function reportChain(context: RuleContext, fn: FunctionFacts, call: CallEvent, chain: BlockingChain): void {
+function reportChain(context: RuleContext, fn: FunctionFacts, placement: LoopPlacement, call: CallEvent, chain: BlockingChain): void {
   const { module } = context;
   const last = chain.steps[chain.steps.length - 1]!;
   const path = chain.steps.map(({ caller }) => `\`${caller.name}\``).join(' → ');
@@ -184,10 +186,11 @@ function reportChain(context: RuleContext, fn: FunctionFacts, call: CallEvent, c
   }));
   if (chain.instance) related.push(instanceNote(chain.instance));
   const misplaced = misplacedOffload(context, call);
+  const phase = phaseAt(fn, placement, call.range);
   context.report({
-    message: `\`${call.text}()\` runs sync code that blocks, called from ${describeFunction(fn, module.language)}: ${path} → ${blockingCall}, which ${chain.entry.does}; ${stallConsequence(fn)}. ${misplaced?.advice ?? remedy(call, chain.entry)}`,
+    message: `\`${call.text}()\` runs sync code that blocks, called from ${describeFunction(fn, module.language)}${reachedFrom(placement.witness)}: ${path} → ${blockingCall}, which ${chain.entry.does}; ${stallConsequence(phase)}. ${misplaced?.advice ?? remedy(call, chain.entry)}`,
     range: call.range,
-    severity: loopSeverity(fn),
+    severity: loopSeverity(phase),
     related,
     fix: misplaced ? misplaced.fix : (makeSyncFix(module, context.fixes, fn) ?? offloadFix(module, context.fixes, call)),
     story: {
@@ -199,13 +202,14 @@ function reportChain(context: RuleContext, fn: FunctionFacts, call: CallEvent, c
   });
 }
 
-function reportInstanceCall(context: RuleContext, fn: FunctionFacts, call: CallEvent, entry: CatalogEntry, instance?: ImportedInstance): void {
+function reportInstanceCall(context: RuleContext, fn: FunctionFacts, placement: LoopPlacement, call: CallEvent, entry: CatalogEntry, instance?: ImportedInstance): void {
   const { module } = context;
   const origin = instance ? ` (\`${instance.name}\` is the \`${instance.type}\` created at ${where(instance.path, instance.range)})` : '';
+  const phase = phaseAt(fn, placement, call.range);
   context.report({
-    message: `\`${call.text}()\`${origin} in ${describeFunction(fn, module.language)} ${entry.does}: ${stallConsequence(fn)}. Instead, ${entry.suggestion}.`,
+    message: `\`${call.text}()\`${origin} in ${describeFunction(fn, module.language)}${reachedFrom(placement.witness)} ${entry.does}: ${stallConsequence(phase)}. Instead, ${entry.suggestion}.`,
     range: call.range,
-    severity: loopSeverity(fn),
+    severity: loopSeverity(phase),
     related: instance ? [instanceNote(instance)] : [],
     fix: makeSyncFix(module, context.fixes, fn) ?? offloadFix(module, context.fixes, call),
     story: { kind: 'blocking-call', call: storyStep(module, call.range, call.statement), chain: [], does: entry.does },

@@ -1,6 +1,7 @@
 import type { Rule } from '../core/rule';
 import { callCatalogs } from './blocking/call-catalogs';
-import { describeFunction, loopSeverity, matchGroups, runsOnEventLoop } from './blocking/loop-calls';
+import { reachedFrom } from '../core/contexts/describe';
+import { describeFunction, loopPlacement, loopSeverity, matchGroups, phaseAt } from './blocking/loop-calls';
 import { makeSyncFix, offloadFix } from './blocking/offload-fix';
 import { storyStep } from './story-steps';
 
@@ -110,16 +111,18 @@ When the input is known to be tiny (compressing a few bytes, hashing in a test f
 the finding with a reason: \`# interleave: ignore[cpu-bound-in-async] -- 64-byte payload\`.`,
     },
   },
-  check({ module, config, fixes, report }) {
+  check(context) {
+    const { module, config, fixes, report } = context;
     const { cpuBound } = callCatalogs(config);
     for (const fn of module.functions) {
-      if (!runsOnEventLoop(fn)) continue;
+      const placement = loopPlacement(context, fn);
+      if (!placement) continue;
       for (const { first } of matchGroups(fn, cpuBound)) {
         const { call, entry } = first;
         report({
-          message: `\`${call.text}()\` in ${describeFunction(fn, module.language)} ${entry.does}: for the tens to hundreds of milliseconds it takes, no other request on this worker runs. Instead, ${entry.suggestion}.`,
+          message: `\`${call.text}()\` in ${describeFunction(fn, module.language)}${reachedFrom(placement.witness)} ${entry.does}: for the tens to hundreds of milliseconds it takes, no other request on this worker runs. Instead, ${entry.suggestion}.`,
           range: call.range,
-          severity: loopSeverity(fn),
+          severity: loopSeverity(phaseAt(fn, placement, call.range)),
           fix: makeSyncFix(module, fixes, fn) ?? offloadFix(module, fixes, call),
           story: { kind: 'blocking-call', call: storyStep(module, call.range, call.statement), chain: [], does: entry.does },
         });

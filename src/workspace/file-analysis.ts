@@ -100,8 +100,7 @@ export function crossFileRules(config: ResolvedConfig): Rule[] {
 }
 
 /**
- * Analyses files with every registered rule, in the engine's two passes when a cross-file rule
- * is enabled: `summarize` each file, hand the project facts built from all summaries to
+ * Analyses files with every registered rule, in the engine's two passes: `summarize` each file, hand the project facts built from all summaries to
  * `setProject`, then `check` each file. A file summarised here is kept parsed until it is
  * checked, so each file is read and parsed once. Never throws: a crash becomes a problem on the
  * file's outcome, and the run goes on.
