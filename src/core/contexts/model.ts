@@ -32,6 +32,8 @@ export class ContextModel {
   private readonly byName = new Map<string, Map<string, ContextFunction>>();
   private readonly byId = new Map<string, Map<string, ContextFunction>>();
   private readonly children = new Map<ContextFunction, ContextFunction[]>();
+  /** Nested functions by their own name, per enclosing function: what a local name hands over. */
+  private readonly nestedByName = new Map<ContextFunction, Map<string, ContextFunction>>();
   private readonly witnesses = new Map<ContextFunction, Map<ContextKind, Witness>>();
   private readonly moduleWitnesses = new Map<string, Witness[]>();
   /** Last segments of calls no project function answered, made from code that may be served. */
@@ -48,7 +50,14 @@ export class ContextModel {
       }
       for (const fn of summary.functions) {
         const parent = fn.parent ? ids.get(fn.parent) : undefined;
-        if (parent) this.children.set(parent, [...(this.children.get(parent) ?? []), fn]);
+        if (!parent) continue;
+        let children = this.children.get(parent);
+        if (!children) this.children.set(parent, (children = []));
+        children.push(fn);
+        let named = this.nestedByName.get(parent);
+        if (!named) this.nestedByName.set(parent, (named = new Map()));
+        const own = lastSegment(fn.name);
+        if (!named.has(own)) named.set(own, fn);
       }
       this.byName.set(summary.moduleName, names);
       this.byId.set(summary.moduleName, ids);
@@ -170,10 +179,8 @@ export class ContextModel {
       if (found) return found;
     }
     // A nested function handed over by its local name: `def work(): …; await to_thread(work)`.
-    if (caller && /^\w+$/.test(call.text)) {
-      const nested = (this.children.get(caller) ?? []).find((child) => child.name.endsWith(`.${call.text}`));
-      if (nested) return { module, fn: nested };
-    }
+    const nested = caller && /^\w+$/.test(call.text) ? this.nestedByName.get(caller)?.get(call.text) : undefined;
+    if (nested) return { module, fn: nested };
     return undefined;
   }
 
