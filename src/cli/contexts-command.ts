@@ -61,7 +61,7 @@ export async function runContexts(args: readonly string[], io: CliIO): Promise<n
 
   await loadFrontends();
   const project = projectDeployment(loaded.directory, config.workers);
-  const analyzer = new FileAnalyzer({ config, project, maxFileSize: DEFAULT_MAX_FILE_SIZE });
+  const analyzer = new FileAnalyzer({ config, project, maxFileSize: DEFAULT_MAX_FILE_SIZE, projectRoot: loaded.directory });
   const namer = new ModuleNamer();
   const summaries: ContextSummary[] = [];
   for (const path of discovery.files) {

@@ -145,10 +145,11 @@ export interface ModuleSummaries {
   byRule: Record<string, unknown>;
 }
 
-export function summarizeModule(parsed: ParsedModule, rules: readonly Rule[]): ModuleSummaries {
+/** `root`: the project's root, which tells a `tests/` or `migrations/` directory of the project from one above it. */
+export function summarizeModule(parsed: ParsedModule, rules: readonly Rule[], root?: string): ModuleSummaries {
   let contexts: ContextSummary | undefined;
   try {
-    contexts = summarizeContexts(parsed.facts);
+    contexts = summarizeContexts(parsed.facts, root);
   } catch {
     // A module the model cannot summarise is unknown to it: its functions keep the rules' defaults.
   }

@@ -22,11 +22,16 @@ export const blockingCallTransitive: Rule = {
     docs: {
       whatItDoes: `
 Follows the calls a coroutine makes into the project's own sync functions and methods — in the
-same module or imported from others, through re-exports and module-level instances
-(\`mailer = Mailer()\`), any number of calls deep and safe against recursion — and reports the call
-in the async code when the chain ends in a call IL201 would report (its catalog plus the
-\`blocking-calls\` setting). The chain is shown step by step as related information, ending in
-"may block: \`smtplib.SMTP()\`" at the line that blocks.
+same module or imported from others, through re-exports, module-level instances
+(\`mailer = Mailer()\`), the types of attributes, parameters and properties (\`self.mailer.send()\`
+where \`mailer: Mailer\`) and return annotations (\`user = await repo.get(id)\` then
+\`user.check_password(pw)\`), any number of calls deep and safe against recursion — and reports
+the call in the async code when the chain ends in a call IL201 or IL203 would report (their
+catalogs plus the \`blocking-calls\` and \`cpu-bound-calls\` settings): a password hash two calls
+deep holds the loop as surely as a socket. The chain is shown step by step as related
+information, ending in "may block: \`smtplib.SMTP()\`" at the line that blocks. A singleton built
+lazily (\`if _client is None: _client = Client()\`) or by an \`@lru_cache\` getter is built once
+per worker, and its constructor is not followed.
 
 It also reports blocking calls on module-level instances imported from another module
 (\`from app.clients import http\` then \`http.get(url)\`, where \`http = requests.Session()\`).
@@ -136,7 +141,7 @@ Across files the rule sees the modules of one analysis run; a module outside it 
   check(context) {
     const { module, project, config } = context;
     const catalogs = callCatalogs(config);
-    const graph = new ProjectCallGraph(project, blockingCallTransitive.meta.code, module, catalogs.blocking, catalogs.offloadWrappers);
+    const graph = new ProjectCallGraph(project, blockingCallTransitive.meta.code, module, catalogs.stallsLoop, catalogs.offloadWrappers);
     for (const fn of module.functions) {
       const placement = loopPlacement(context, fn);
       if (!placement) continue;
@@ -149,7 +154,7 @@ Across files the rule sees the modules of one analysis run; a module outside it 
           if (chain) reportChain(context, fn, placement, call, chain);
           continue;
         }
-        if (!call.callee || catalogs.blocking.match(call.callee, call.literalArguments)) continue;
+        if (!call.callee || catalogs.stallsLoop.match(call.callee, call.literalArguments)) continue;
         const blocking = graph.blockingEntry(call.callee, call.literalArguments);
         if (blocking) {
           reportInstanceCall(context, fn, placement, call, blocking.entry, blocking.instance);

@@ -122,7 +122,7 @@ export class FileAnalyzer {
   summarize(task: FileTask): ModuleSummaries | undefined {
     const prepared = prepareFile(task, this.settings.maxFileSize, this.settings.projectRoot, this.typescript);
     this.prepared.set(task.path, prepared);
-    return prepared.parsed && summarizeModule(prepared.parsed, this.summarizing);
+    return prepared.parsed && summarizeModule(prepared.parsed, this.summarizing, this.settings.projectRoot);
   }
 
   setProject(project: ProjectFacts): void {

@@ -3,7 +3,8 @@ import { CONTEXT_LABELS, type Witness } from './kinds';
 
 /** The chain in a message: `` `POST /chat` → `summarize()` → `load_prompt()` ``. */
 export function witnessChain(witness: Witness): string {
-  return [`\`${witness.entry.label.replace(/`/g, '')}\``, ...witness.steps.map((step) => `\`${step.call}()\``)].join(' → ');
+  const { label } = witness.entry;
+  return [label.includes('`') ? label : `\`${label}\``, ...witness.steps.map((step) => `\`${step.call}()\``)].join(' → ');
 }
 
 /** `, reached from `POST /chat` → `summarize()`` — or nothing when the code is the entry point itself. */

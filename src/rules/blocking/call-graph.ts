@@ -1,6 +1,8 @@
 import type { CallEntry, CallMatcher, CatalogEntry } from '../../core/call-pattern';
 import type { FunctionFacts, LiteralArgument, ModuleFacts, Range } from '../../core/facts';
+import { ProjectResolver, type ResolvableFunction, type ResolvableModule } from '../../core/project-resolver';
 import type { ProjectFacts } from '../../core/rule';
+import { lazyInitialisations } from '../../core/contexts/summary';
 import { synchronousCalls } from './loop-calls';
 
 /**
@@ -22,11 +24,13 @@ export interface CallGraphSummary {
   instances: Record<string, { type: string; range: Range }>;
   /** Names the module imports, which it re-exports: `send_mail` → `app.services.mailer.send_mail`. */
   imports: Record<string, string>;
-  /** Classes by name, with their qualified bases: where inherited methods are found. */
-  classes: Record<string, string[]>;
+  /** Modules it imports every name of. */
+  starImports?: string[];
+  /** Classes by name: their qualified bases (where inherited methods are found) and attribute types. */
+  classes: Record<string, { bases: string[]; attributes?: Record<string, string> }>;
 }
 
-export interface FunctionSummary {
+export interface FunctionSummary extends ResolvableFunction {
   isAsync: boolean;
   /** Cached with no parameters (`@lru_cache def load_settings()`): its body runs once per process. */
   runsOnce: boolean;
@@ -43,17 +47,22 @@ export interface SummaryCall {
 }
 
 const CACHES = /^(functools\.(lru_cache|cache)|cachetools\.(cached|func\.\w+))$/;
+const PROPERTIES = /^((builtins\.)?property|functools\.cached_property)$/;
 
 export function summarizeFunction(fn: FunctionFacts): FunctionSummary {
   const parameters = fn.className && fn.decorators.every((d) => !d.endsWith('staticmethod')) ? fn.params.slice(1) : fn.params;
+  const lazy = lazyInitialisations(fn.flow);
   return {
     isAsync: fn.isAsync,
     runsOnce: parameters.length === 0 && fn.decorators.some((decorator) => CACHES.test(decorator)),
     decorators: fn.decorators,
+    ...(fn.returns && { returns: fn.returns }),
+    ...(fn.decorators.some((decorator) => PROPERTIES.test(decorator)) && { property: true }),
+    // A lazily initialised singleton (`if _client is None: _client = Client()`) is built once per worker, not per call.
     calls: fn.isAsync
       ? []
-      : synchronousCalls(fn).flatMap(({ callee, text, range, literalArguments }) =>
-          callee ? [{ callee, text, range, ...(literalArguments && { literalArguments }) }] : [],
+      : synchronousCalls(fn).flatMap(({ id, callee, text, range, literalArguments }) =>
+          callee && !lazy.has(id) ? [{ callee, text, range, ...(literalArguments && { literalArguments }) }] : [],
         ),
   };
 }
@@ -69,13 +78,20 @@ export function summarizeCallGraph(module: ModuleFacts): CallGraphSummary {
   }
   const imports: Record<string, string> = {};
   for (const fact of module.imports) imports[fact.local] = fact.target;
-  const classes: Record<string, string[]> = {};
-  for (const info of module.classes) classes[info.name] = info.bases;
-  return { path: module.path, functions, instances, imports, classes };
+  const classes: CallGraphSummary['classes'] = {};
+  for (const info of module.classes) classes[info.name] = { bases: info.bases, ...(info.attributeTypes && { attributes: info.attributeTypes }) };
+  return { path: module.path, functions, instances, imports, ...(module.starImports && { starImports: module.starImports }), classes };
 }
 
 function isSummary(value: unknown): value is CallGraphSummary {
   return typeof value === 'object' && value !== null && 'functions' in value && 'instances' in value && 'imports' in value && 'classes' in value;
+}
+
+/** A summary as the shared resolver reads it. */
+function resolvable(moduleName: string, summary: CallGraphSummary): ResolvableModule<FunctionSummary> {
+  const instances: Record<string, string> = {};
+  for (const [name, instance] of Object.entries(summary.instances)) instances[name] = instance.type;
+  return { moduleName, functions: new Map(Object.entries(summary.functions)), imports: summary.imports, starImports: summary.starImports, instances, classes: summary.classes };
 }
 
 /** A project function a call resolves to. */
@@ -113,8 +129,7 @@ export interface BlockingChain {
   instance?: ImportedInstance;
 }
 
-/** Re-exports and instance aliases followed per lookup, and calls followed per chain. */
-const MAX_ALIAS_HOPS = 6;
+/** Calls followed per chain. */
 const MAX_CHAIN_LENGTH = 12;
 
 export class ProjectCallGraph {
@@ -123,6 +138,14 @@ export class ProjectCallGraph {
   /** The module being checked, summarised afresh: the project's copy may predate an edit. */
   private readonly currentSummary: CallGraphSummary;
   private readonly chains = new Map<string, BlockingChain | null>();
+  private readonly resolvable = new Map<string, ResolvableModule<FunctionSummary> | undefined>();
+  private readonly resolver = new ProjectResolver<FunctionSummary>((moduleName) => {
+    if (!this.resolvable.has(moduleName)) {
+      const summary = this.module(moduleName);
+      this.resolvable.set(moduleName, summary && resolvable(moduleName, summary));
+    }
+    return this.resolvable.get(moduleName);
+  });
 
   constructor(
     project: ProjectFacts,
@@ -142,43 +165,14 @@ export class ProjectCallGraph {
   }
 
   /** What a qualified callee names in the project, or undefined when the project is not involved. */
-  resolve(callee: string, hops = 0): Resolution | undefined {
-    if (hops > MAX_ALIAS_HOPS) return undefined;
-    const method = /^([^()]*)\(\)\.([A-Za-z_]\w*)$/.exec(callee);
-    const path = method ? `${method[1]}.${method[2]}` : callee;
-    if (!path.includes('(')) {
-      const parts = path.split('.');
-      for (let split = parts.length - 1; split >= 1; split--) {
-        const moduleName = parts.slice(0, split).join('.');
-        const module = this.module(moduleName);
-        if (module) return this.member(module, moduleName, parts.slice(split), hops);
-      }
-    }
-    return hops > 0 ? { library: callee } : undefined;
-  }
-
-  private member(module: CallGraphSummary, moduleName: string, names: string[], hops: number): Resolution | undefined {
-    const name = names.join('.');
-    // Calling a class runs its `__init__` (Python) or `constructor` (JavaScript).
-    for (const candidate of [name, `${name}.__init__`, `${name}.constructor`]) {
-      const summary = module.functions[candidate];
-      if (summary) return { function: { moduleName, name: candidate, path: module.path, summary } };
-    }
-    const [head, ...rest] = names;
-    // A method the class inherits: `UserRepo().all` defined on `BaseRepo`.
-    for (const base of rest.length <= 1 ? (module.classes[head!] ?? []) : []) {
-      const inherited = this.resolve([base, ...rest].join('.'), hops + 1);
-      if (inherited && 'function' in inherited) return inherited;
-    }
-    const imported = module.imports[head!];
-    if (imported) return this.resolve([imported, ...rest].join('.'), hops + 1);
-    const instance = module.instances[head!];
-    if (!instance || rest.length !== 1) return undefined;
-    const resolution = this.resolve(`${instance.type}.${rest[0]}`, hops + 1);
-    if (resolution && 'library' in resolution && !resolution.instance) {
-      return { ...resolution, instance: { name: head!, type: instance.type, path: module.path, range: instance.range } };
-    }
-    return resolution;
+  resolve(callee: string): Resolution | undefined {
+    const found = this.resolver.resolve(callee);
+    if (found) return { function: { moduleName: found.moduleName, name: found.name, path: this.module(found.moduleName)!.path, summary: found.fn } };
+    const library = this.resolver.libraryCallee(callee);
+    if (!library) return undefined;
+    const owner = library.instance && this.module(library.instance.moduleName);
+    const instance = owner && library.instance ? owner.instances[library.instance.name] : undefined;
+    return { library: library.callee, ...(owner && instance && { instance: { name: library.instance!.name, type: instance.type, path: owner.path, range: instance.range } }) };
   }
 
   /** A function nested in the module being checked, which its enclosing function may call inline. */
