@@ -2,6 +2,7 @@ import type { ResolvedConfig } from './config';
 import type { DeploymentFile } from './deployment-facts';
 import { contextModelOf, type ContextModel } from './contexts';
 import type { FunctionFacts, ModuleFacts, Range } from './facts';
+import { summarizeCallGraph, type CallGraphSummary } from './call-summary';
 import { summarizeContexts, type ContextSummary } from './contexts/summary';
 import { compareHazards, type Hazard } from './hazard';
 import type { Finding, FixBuilder, ProjectFacts, Rule, RuleMeta } from './rule';
@@ -141,6 +142,8 @@ export interface ModuleSummaries {
   path: string;
   /** What the execution-context model needs of the module; every rule consults the model. */
   contexts?: ContextSummary;
+  /** The module's functions and the sync calls they make, for chains across modules (IL202, IL203). */
+  callGraph?: CallGraphSummary;
   /** By rule code. */
   byRule: Record<string, unknown>;
 }
@@ -148,10 +151,12 @@ export interface ModuleSummaries {
 /** `root`: the project's root, which tells a `tests/` or `migrations/` directory of the project from one above it. */
 export function summarizeModule(parsed: ParsedModule, rules: readonly Rule[], root?: string): ModuleSummaries {
   let contexts: ContextSummary | undefined;
+  let callGraph: CallGraphSummary | undefined;
   try {
     contexts = summarizeContexts(parsed.facts, root);
+    callGraph = summarizeCallGraph(parsed.facts);
   } catch {
-    // A module the model cannot summarise is unknown to it: its functions keep the rules' defaults.
+    // A module the index cannot summarise is unknown to it: its functions keep the rules' defaults.
   }
   const byRule: Record<string, unknown> = {};
   for (const rule of rules) {
@@ -162,7 +167,7 @@ export function summarizeModule(parsed: ParsedModule, rules: readonly Rule[], ro
       // A module whose summary fails contributes nothing cross-file; its own check still runs.
     }
   }
-  return { moduleName: parsed.facts.moduleName, path: parsed.facts.path, ...(contexts && { contexts }), byRule };
+  return { moduleName: parsed.facts.moduleName, path: parsed.facts.path, ...(contexts && { contexts }), ...(callGraph && { callGraph }), byRule };
 }
 
 /**
@@ -172,13 +177,15 @@ export function summarizeModule(parsed: ParsedModule, rules: readonly Rule[], ro
 export function projectFacts(modules: readonly ModuleSummaries[], known: Omit<ProjectFacts, 'summaries'> = {}): ProjectFacts {
   const summaries = new Map<string, Map<string, unknown>>();
   const contextSummaries = new Map<string, ContextSummary>();
+  const callGraphs = new Map<string, CallGraphSummary>();
   for (const module of modules) {
     if (module.contexts) contextSummaries.set(module.moduleName, module.contexts);
+    if (module.callGraph) callGraphs.set(module.moduleName, module.callGraph);
     for (const [code, summary] of Object.entries(module.byRule)) {
       let byModule = summaries.get(code);
       if (!byModule) summaries.set(code, (byModule = new Map()));
       byModule.set(module.moduleName, summary);
     }
   }
-  return { ...known, summaries, contextSummaries };
+  return { ...known, summaries, contextSummaries, callGraphs };
 }

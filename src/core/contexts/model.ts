@@ -36,6 +36,8 @@ export class ContextModel {
   private readonly moduleWitnesses = new Map<string, Witness[]>();
   /** Last segments of calls no project function answered, made from code that may be served. */
   private readonly unresolvedNames = new Set<string>();
+  /** Every callee is resolved once: the same names are called from many places. */
+  private readonly resolved = new Map<string, Node | undefined>();
   private readonly resolver = new ProjectResolver<ContextFunction>((moduleName) => {
     const module = this.modules.get(moduleName);
     return module && { moduleName, functions: this.byName.get(moduleName)!, imports: module.imports, starImports: module.starImports, instances: module.instances, classes: module.classes };
@@ -187,8 +189,11 @@ export class ContextModel {
   }
 
   private resolve(callee: string): Node | undefined {
-    const found = this.resolver.resolve(callee);
-    return found && { module: this.modules.get(found.moduleName)!, fn: found.fn };
+    if (!this.resolved.has(callee)) {
+      const found = this.resolver.resolve(callee);
+      this.resolved.set(callee, found && { module: this.modules.get(found.moduleName)!, fn: found.fn });
+    }
+    return this.resolved.get(callee);
   }
 }
 

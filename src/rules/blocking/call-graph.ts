@@ -1,91 +1,9 @@
 import type { CallEntry, CallMatcher, CatalogEntry } from '../../core/call-pattern';
+import { summarizeCallGraph, summarizeFunction, type CallGraphSummary, type FunctionSummary, type SummaryCall } from '../../core/call-summary';
 import type { FunctionFacts, LiteralArgument, ModuleFacts, Range } from '../../core/facts';
-import { ProjectResolver, type ResolvableFunction, type ResolvableModule } from '../../core/project-resolver';
+import { projectIndex } from '../../core/project-index';
+import { ProjectResolver, type ResolvableModule } from '../../core/project-resolver';
 import type { ProjectFacts } from '../../core/rule';
-import { lazyInitialisations } from '../../core/contexts/summary';
-import { synchronousCalls } from './loop-calls';
-
-/**
- * The cross-file half of IL202. The first pass summarises each module: its top-level functions and
- * methods with the calls they make, the instances it creates at module level and the names it
- * imports. The second pass resolves a call in async code to a project function and searches,
- * breadth first, for the shortest chain of sync calls that ends in a blocking one.
- *
- * Summaries keep every call with a known callee, not only blocking ones: which calls block depends
- * on the user's `blocking-calls` setting, which the check applies, so a summary stays valid when the
- * setting changes.
- */
-
-export interface CallGraphSummary {
-  path: string;
-  /** Top-level functions and methods by qualified name: `send_mail`, `Mailer.send`. */
-  functions: Record<string, FunctionSummary>;
-  /** Module-level names bound to instances: `mailer` → `app.mail.Mailer()`, with where. */
-  instances: Record<string, { type: string; range: Range }>;
-  /** Names the module imports, which it re-exports: `send_mail` → `app.services.mailer.send_mail`. */
-  imports: Record<string, string>;
-  /** Modules it imports every name of. */
-  starImports?: string[];
-  /** Classes by name: their qualified bases (where inherited methods are found) and attribute types. */
-  classes: Record<string, { bases: string[]; attributes?: Record<string, string> }>;
-}
-
-export interface FunctionSummary extends ResolvableFunction {
-  isAsync: boolean;
-  /** Cached with no parameters (`@lru_cache def load_settings()`): its body runs once per process. */
-  runsOnce: boolean;
-  decorators: string[];
-  /** The calls its body makes, for sync functions. */
-  calls: SummaryCall[];
-}
-
-export interface SummaryCall {
-  callee: string;
-  text: string;
-  range: Range;
-  literalArguments?: LiteralArgument[];
-}
-
-const CACHES = /^(functools\.(lru_cache|cache)|cachetools\.(cached|func\.\w+))$/;
-const PROPERTIES = /^((builtins\.)?property|functools\.cached_property)$/;
-
-export function summarizeFunction(fn: FunctionFacts): FunctionSummary {
-  const parameters = fn.className && fn.decorators.every((d) => !d.endsWith('staticmethod')) ? fn.params.slice(1) : fn.params;
-  const lazy = lazyInitialisations(fn.flow);
-  return {
-    isAsync: fn.isAsync,
-    runsOnce: parameters.length === 0 && fn.decorators.some((decorator) => CACHES.test(decorator)),
-    decorators: fn.decorators,
-    ...(fn.returns && { returns: fn.returns }),
-    ...(fn.decorators.some((decorator) => PROPERTIES.test(decorator)) && { property: true }),
-    // A lazily initialised singleton (`if _client is None: _client = Client()`) is built once per worker, not per call.
-    calls: fn.isAsync
-      ? []
-      : synchronousCalls(fn).flatMap(({ id, callee, text, range, literalArguments }) =>
-          callee && !lazy.has(id) ? [{ callee, text, range, ...(literalArguments && { literalArguments }) }] : [],
-        ),
-  };
-}
-
-export function summarizeCallGraph(module: ModuleFacts): CallGraphSummary {
-  const functions: Record<string, FunctionSummary> = {};
-  for (const fn of module.functions) {
-    if (!fn.parent && !fn.isLambda) functions[fn.qualifiedName] = summarizeFunction(fn);
-  }
-  const instances: CallGraphSummary['instances'] = {};
-  for (const state of module.state) {
-    if (state.scope === 'module' && state.valueKind?.endsWith('()')) instances[state.root] = { type: state.valueKind, range: state.range };
-  }
-  const imports: Record<string, string> = {};
-  for (const fact of module.imports) imports[fact.local] = fact.target;
-  const classes: CallGraphSummary['classes'] = {};
-  for (const info of module.classes) classes[info.name] = { bases: info.bases, ...(info.attributeTypes && { attributes: info.attributeTypes }) };
-  return { path: module.path, functions, instances, imports, ...(module.starImports && { starImports: module.starImports }), classes };
-}
-
-function isSummary(value: unknown): value is CallGraphSummary {
-  return typeof value === 'object' && value !== null && 'functions' in value && 'instances' in value && 'imports' in value && 'classes' in value;
-}
 
 /** A summary as the shared resolver reads it. */
 function resolvable(moduleName: string, summary: CallGraphSummary): ResolvableModule<FunctionSummary> {
@@ -134,14 +52,17 @@ const MAX_CHAIN_LENGTH = 12;
 
 export class ProjectCallGraph {
   /** Every module's summary; looked up, never copied, since a graph is made for each module checked. */
-  private readonly summaries: ReadonlyMap<string, unknown>;
+  private readonly summaries: ReadonlyMap<string, CallGraphSummary>;
   /** The module being checked, summarised afresh: the project's copy may predate an edit. */
   private readonly currentSummary: CallGraphSummary;
   private readonly chains = new Map<string, BlockingChain | null>();
-  private readonly resolvable = new Map<string, ResolvableModule<FunctionSummary> | undefined>();
+  /** Other modules as the resolver reads them: shared by every module's graph, since summaries do not change. */
+  private readonly resolvable: Map<string, ResolvableModule<FunctionSummary> | undefined>;
+  private readonly currentResolvable: ResolvableModule<FunctionSummary>;
   private readonly resolver = new ProjectResolver<FunctionSummary>((moduleName) => {
+    if (moduleName === this.current.moduleName) return this.currentResolvable;
     if (!this.resolvable.has(moduleName)) {
-      const summary = this.module(moduleName);
+      const summary = this.summaries.get(moduleName);
       this.resolvable.set(moduleName, summary && resolvable(moduleName, summary));
     }
     return this.resolvable.get(moduleName);
@@ -149,19 +70,19 @@ export class ProjectCallGraph {
 
   constructor(
     project: ProjectFacts,
-    code: string,
     private readonly current: ModuleFacts,
     private readonly blocking: CallMatcher<CatalogEntry>,
     private readonly offloadWrappers: CallMatcher<CallEntry>,
   ) {
-    this.summaries = project.summaries?.get(code) ?? new Map();
+    this.summaries = project.callGraphs ?? new Map();
     this.currentSummary = summarizeCallGraph(current);
+    this.currentResolvable = resolvable(current.moduleName, this.currentSummary);
+    this.resolvable = projectIndex(project, 'resolvable call graphs', () => new Map());
   }
 
   private module(moduleName: string): CallGraphSummary | undefined {
     if (moduleName === this.current.moduleName) return this.currentSummary;
-    const summary = this.summaries.get(moduleName);
-    return isSummary(summary) ? summary : undefined;
+    return this.summaries.get(moduleName);
   }
 
   /** What a qualified callee names in the project, or undefined when the project is not involved. */
@@ -185,6 +106,11 @@ export class ProjectCallGraph {
   inlineFunction(callee: string): ProjectFunction | undefined {
     const resolution = this.resolve(callee);
     return resolution && 'function' in resolution && this.runsInline(resolution.function) ? resolution.function : undefined;
+  }
+
+  /** Whether the catalog names the call itself, as written: the direct rule's finding, not a chain. */
+  matchesDirectly(callee: string, literalArguments?: readonly LiteralArgument[]): boolean {
+    return this.blocking.match(callee, literalArguments) !== undefined;
   }
 
   /** The catalog entry of a blocking call, looking through the project to the library call it makes. */
