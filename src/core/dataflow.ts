@@ -1,3 +1,4 @@
+import { spendBudget } from './budget';
 import type { FlowBlock, FlowEdge, FlowEvent, FlowGraph } from './facts';
 
 /** A forward dataflow problem over a flow graph. States are treated as immutable between calls. */
@@ -37,6 +38,7 @@ export function solveForward<S>(graph: FlowGraph, problem: ForwardProblem<S>): M
   queue.push(graph.entry);
   let budget = graph.blocks.length * 50 + 100;
   while (!queue.empty && budget-- > 0) {
+    spendBudget();
     const id = queue.pop();
     const block = graph.blocks[id]!;
     if (id !== graph.entry) {
@@ -142,6 +144,7 @@ export function replayForward<S>(
     const entry = entries.get(block.id);
     if (entry === undefined) continue;
     let state = problem.copy(entry);
+    spendBudget();
     for (const event of block.events) {
       visit(event, state);
       state = problem.event(state, event);

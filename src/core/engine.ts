@@ -1,3 +1,4 @@
+import { rethrowBudget, spendBudget } from './budget';
 import type { ResolvedConfig } from './config';
 import type { DeploymentFile } from './deployment-facts';
 import type { ModuleFacts, Range } from './facts';
@@ -44,6 +45,7 @@ export function checkModule(parsed: ParsedModule, options: CheckOptions): Module
   for (const rule of options.rules) {
     const { meta } = rule;
     if (!rule.check || !options.config.enabled.has(meta.code) || !meta.languages.includes(facts.language)) continue;
+    spendBudget();
     try {
       rule.check({
         module: facts,
@@ -53,6 +55,7 @@ export function checkModule(parsed: ParsedModule, options: CheckOptions): Module
         report: (finding) => hazards.push(hazardOf(finding, meta, facts.path, options.config)),
       });
     } catch (error) {
+      rethrowBudget(error);
       problems.push(`${meta.code} failed on ${facts.path}: ${(error as Error).stack ?? String(error)}`);
     }
   }
@@ -125,7 +128,8 @@ export function summarizeModule(parsed: ParsedModule, rules: readonly Rule[]): M
     if (!rule.summarize || !rule.meta.languages.includes(parsed.facts.language)) continue;
     try {
       byRule[rule.meta.code] = rule.summarize(parsed.facts);
-    } catch {
+    } catch (error) {
+      rethrowBudget(error);
       // A module whose summary fails contributes nothing cross-file; its own check still runs.
     }
   }

@@ -33,6 +33,7 @@ import {
   type WorkDoneProgressReporter,
   type WorkspaceFolder,
 } from 'vscode-languageserver/node';
+import { DEFAULT_FILE_BUDGET_MS } from '../core/budget';
 import type { Comment, Language } from '../core/facts';
 import { checkModule, type ParsedModule } from '../core/engine';
 import type { Hazard } from '../core/hazard';
@@ -849,7 +850,7 @@ class InterleaveLanguageServer {
   }
 
   private checkClosedFile(context: ProjectContext, path: string): FileOutcome {
-    const analyzer = new FileAnalyzer({ config: context.config, project: context.projectFacts(), maxFileSize: DEFAULT_MAX_FILE_SIZE });
+    const analyzer = new FileAnalyzer({ config: context.config, project: context.projectFacts(), maxFileSize: DEFAULT_MAX_FILE_SIZE, fileBudgetMs: DEFAULT_FILE_BUDGET_MS });
     return analyzer.check({ path, moduleName: context.moduleName(path) });
   }
 

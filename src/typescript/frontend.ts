@@ -1,6 +1,8 @@
 import type * as ts from 'typescript';
 import type { ParsedModule } from '../core/engine';
+import { rethrowBudget } from '../core/budget';
 import { withinStackLimit } from '../core/flow-graph-builder';
+import { parserFailure } from '../core/not-analysed';
 import type {
   ClassFact,
   Comment,
@@ -73,9 +75,18 @@ function scriptKindOf(api: TypeScriptApi, path: string): ts.ScriptKind {
   }
 }
 
-/** Parses a file on its own, without a Program: the fast path for the CLI and editors. */
+/**
+ * Parses a file on its own, without a Program: the fast path for the CLI and editors. The
+ * compiler's parser recurses as deep as the code nests and asserts on some malformed input; either
+ * failure throws NotAnalysable, so the file is reported rather than passed as clean.
+ */
 export function parseTypeScript(api: TypeScriptApi, source: string, path: string): ts.SourceFile {
-  return api.createSourceFile(path, source, api.ScriptTarget.Latest, true, scriptKindOf(api, path));
+  try {
+    return api.createSourceFile(path, source, api.ScriptTarget.Latest, true, scriptKindOf(api, path));
+  } catch (error) {
+    rethrowBudget(error);
+    throw parserFailure('TypeScript', error);
+  }
 }
 
 /**

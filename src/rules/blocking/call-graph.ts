@@ -1,3 +1,4 @@
+import { spendBudget } from '../../core/budget';
 import type { CallEntry, CallMatcher, CatalogEntry } from '../../core/call-pattern';
 import type { FunctionFacts, LiteralArgument, ModuleFacts, Range } from '../../core/facts';
 import type { ProjectFacts } from '../../core/rule';
@@ -224,6 +225,7 @@ export class ProjectCallGraph {
     for (let length = 0; length < MAX_CHAIN_LENGTH && frontier.length > 0; length++) {
       const next: Node[] = [];
       for (const { fn, steps } of frontier) {
+        spendBudget();
         for (const call of fn.summary.calls) {
           const blocking = this.blockingEntry(call.callee, call.literalArguments);
           if (blocking) return { steps: [...steps, { caller: fn, call }], ...blocking };
