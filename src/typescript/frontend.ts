@@ -124,6 +124,8 @@ interface FunctionRecord {
 
 class ModuleFactsBuilder {
   private readonly records = new Map<ts.Node, FunctionRecord>();
+  /** The same records by function id: looked up once per enclosing function of every function, however deep they nest. */
+  private readonly recordsById = new Map<string, FunctionRecord>();
   private readonly usedIds = new Set<string>();
   private readonly moduleLocks = new Map<string, LockKind>();
   private readonly expressApplications: Set<string>;
@@ -158,6 +160,7 @@ class ModuleFactsBuilder {
         return false;
       }
       this.records.set(node, record);
+      this.recordsById.set(record.facts.id, record);
       functions.push(record.facts);
       return true;
     });
@@ -363,8 +366,7 @@ class ModuleFactsBuilder {
   }
 
   private recordById(id: string): FunctionRecord | undefined {
-    for (const record of this.records.values()) if (record.facts.id === id) return record;
-    return undefined;
+    return this.recordsById.get(id);
   }
 
   /**
