@@ -1,10 +1,11 @@
 /**
  * LSP's base protocol — `Content-Length: N\r\n\r\n` then N bytes of JSON — read strictly. Once a
- * header or body is malformed there is no telling where the next message starts, so the reader
- * reports a FramingError and reads no further: the server logs the reason and exits, and the
- * client restarts it (VS Code's client does so, and shows the log). vscode-jsonrpc's own reader
- * keeps listening after such an error with its buffer out of step, so every later request goes
- * unanswered; and it waits for any Content-Length, however large.
+ * header is malformed there is no telling where the next message starts, so the reader reports a
+ * FramingError and reads no further: the server logs the reason and exits, and the client
+ * restarts it (VS Code's client does so, and shows the log). vscode-jsonrpc's own reader keeps
+ * listening after such an error with its buffer out of step, so every later request goes
+ * unanswered; and it waits for any Content-Length, however large. A well-framed body that is not
+ * a JSON-RPC message leaves the stream in step: it is skipped, with a reason, and reading goes on.
  */
 import { AbstractMessageReader, type DataCallback, type Disposable, type Message } from 'vscode-languageserver/node';
 
@@ -15,6 +16,11 @@ export const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
 
 export class FramingError extends Error {}
 
+/** A frame whose body could not be read as a message; the frames after it still can. */
+export interface SkippedFrame {
+  skipped: string;
+}
+
 const HEADER_END = Buffer.from('\r\n\r\n', 'ascii');
 
 /** Turns a byte stream into JSON-RPC messages; throws FramingError at the first malformed frame. */
@@ -23,11 +29,11 @@ export class FrameParser {
   private bodyLength: number | undefined;
   private failed = false;
 
-  /** Adds bytes; returns the messages they complete, in order. */
-  push(chunk: Uint8Array): unknown[] {
+  /** Adds bytes; returns the messages they complete, in order, and the frames skipped among them. */
+  push(chunk: Uint8Array): (object | SkippedFrame)[] {
     if (this.failed) throw new FramingError('the stream was already out of step');
     this.buffer = this.buffer.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.buffer, chunk]);
-    const messages: unknown[] = [];
+    const messages: (object | SkippedFrame)[] = [];
     try {
       for (;;) {
         if (this.bodyLength === undefined) {
@@ -70,28 +76,35 @@ function contentLength(header: string): number {
   return length;
 }
 
-function jsonBody(body: Buffer): unknown {
+function jsonBody(body: Buffer): object | SkippedFrame {
   let message: unknown;
   try {
     message = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
   } catch (error) {
-    throw new FramingError(`a body that is not UTF-8 JSON (${(error as Error).message})`);
+    return { skipped: `a body that is not UTF-8 JSON (${(error as Error).message})` };
   }
-  if (typeof message !== 'object' || message === null || Array.isArray(message)) throw new FramingError('a body that is not a JSON-RPC message object');
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) return { skipped: 'a body that is not a JSON-RPC message object' };
   return message;
+}
+
+export function isSkippedFrame(frame: object): frame is SkippedFrame {
+  return 'skipped' in frame && typeof (frame as SkippedFrame).skipped === 'string' && !('jsonrpc' in frame);
 }
 
 /** A MessageReader over a Node stream that stops, with a FramingError on `onError`, at the first bad frame. */
 export class StrictStreamMessageReader extends AbstractMessageReader {
   private readonly parser = new FrameParser();
 
-  constructor(private readonly stream: NodeJS.ReadableStream) {
+  constructor(
+    private readonly stream: NodeJS.ReadableStream,
+    private readonly onSkipped: (reason: string) => void,
+  ) {
     super();
   }
 
   listen(callback: DataCallback): Disposable {
     const onData = (chunk: Buffer) => {
-      let messages: unknown[];
+      let messages: (object | SkippedFrame)[];
       try {
         messages = this.parser.push(chunk);
       } catch (error) {
@@ -99,7 +112,10 @@ export class StrictStreamMessageReader extends AbstractMessageReader {
         this.fireError(error);
         return;
       }
-      for (const message of messages) callback(message as Message);
+      for (const message of messages) {
+        if (isSkippedFrame(message)) this.onSkipped(message.skipped);
+        else callback(message as Message);
+      }
     };
     this.stream.on('data', onData);
     this.stream.on('error', (error: Error) => this.fireError(error));

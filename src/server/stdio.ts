@@ -10,7 +10,7 @@ import { StrictStreamMessageReader } from './message-framing';
  * with status 1, and the client restarts it.
  */
 export function startStdioLanguageServer(): void {
-  const reader = new StrictStreamMessageReader(process.stdin);
+  const reader = new StrictStreamMessageReader(process.stdin, (reason) => process.stderr.write(`interleave lsp: skipped ${reason}\n`));
   reader.onError((error) => {
     process.stderr.write(`interleave lsp: cannot read the client's messages: ${error.message}; exiting so the client can restart the server\n`);
     process.exit(1);

@@ -88,7 +88,7 @@ export function readFramesInput(chunks: readonly Uint8Array[]): Verdict {
   try {
     for (const chunk of chunks) {
       for (const message of parser.push(chunk)) {
-        if (typeof message !== 'object' || message === null) throw new Error('a message that is not an object');
+        if (typeof message !== 'object' || message === null || Array.isArray(message)) throw new Error('a message that is not an object');
       }
     }
     return 'analysed';
