@@ -41,7 +41,7 @@ function reported(step: () => void): Verdict {
     return 'analysed';
   } catch (error) {
     if (error instanceof NotAnalysable) return 'not-analysed';
-    if (error instanceof BudgetExceeded) throw new Error(`hang: ${error.message} on a small input`);
+    if (error instanceof BudgetExceeded) throw new Error(`hang: ${error.message} on a small input`, { cause: error });
     throw error;
   }
 }
