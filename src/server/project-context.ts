@@ -147,7 +147,7 @@ export class ProjectContext {
 /** A file's summary from disk; undefined when it is skipped (too large, binary) or does not parse into facts. */
 export function summarizeFile(path: string, moduleName: string, root?: string): ModuleSummaries | undefined {
   const read = readSourceFile(path, DEFAULT_MAX_FILE_SIZE);
-  if (read.kind === 'skipped') return undefined;
+  if (read.kind !== 'text') return undefined;
   const parsed = parseSource(path, read.text, moduleName);
   return parsed && summarize(parsed, root);
 }

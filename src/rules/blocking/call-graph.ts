@@ -1,3 +1,4 @@
+import { spendBudget } from '../../core/budget';
 import type { CallEntry, CallMatcher, CatalogEntry } from '../../core/call-pattern';
 import { summarizeCallGraph, summarizeFunction, type CallGraphSummary, type FunctionSummary, type SummaryCall } from '../../core/call-summary';
 import type { FunctionFacts, LiteralArgument, ModuleFacts, Range } from '../../core/facts';
@@ -144,6 +145,7 @@ export class ProjectCallGraph {
     for (let length = 0; length < MAX_CHAIN_LENGTH && frontier.length > 0; length++) {
       const next: Node[] = [];
       for (const { fn, steps } of frontier) {
+        spendBudget();
         for (const call of fn.summary.calls) {
           const blocking = this.blockingEntry(call.callee, call.literalArguments);
           if (blocking) return { steps: [...steps, { caller: fn, call }], ...blocking };
