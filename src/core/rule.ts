@@ -10,7 +10,7 @@ import type {
   StatementRef,
 } from './facts';
 import type { ResolvedConfig } from './config';
-import type { DeploymentFile, DeploymentFileReading } from './deployment-facts';
+import type { DeploymentFile, DeploymentFileReading, PreloadSetting } from './deployment-facts';
 import type { Fix, Hazard, HazardStory, RelatedLocation, Severity, TextEdit, WorkerSetting } from './hazard';
 
 export type RuleFamily = 'race' | 'blocking' | 'lifespan' | 'tasks' | 'deployment';
@@ -65,6 +65,8 @@ export interface ProjectFacts {
    * holds for every module, as the user's `workers` setting does.
    */
   workersByLanguage?: Partial<Record<Language, WorkerSetting>>;
+  /** The production deployments that run gunicorn with `--preload` (or `preload_app = True`); undefined or empty when none does. */
+  preload?: readonly PreloadSetting[];
   /** Per-module summaries contributed by rules (`Rule.summarize`): by rule code, then module name. */
   summaries?: ReadonlyMap<string, ReadonlyMap<string, unknown>>;
   /**
