@@ -115,6 +115,15 @@ export interface FixBuilder {
    */
   offloadCall(call: CallEvent, wrapper: { module: string; name: string }): TextEdit[] | undefined;
 
+  /**
+   * Adds a keyword argument to a call: `MongoClient(url)` → `MongoClient(url, connect=False)`.
+   * Undefined when the call already passes it, or its arguments cannot be read safely.
+   */
+  addKeywordArgument(call: CallEvent, keyword: string, value: string): TextEdit[] | undefined;
+
+  /** Removes a function's decorator (its index in `decorators`) with its line. Undefined when it shares its line with other code. */
+  removeDecorator(fn: FunctionFacts, index: number): TextEdit[] | undefined;
+
   /** Turns a coroutine function into a plain one: `async def` → `def`. */
   makeSync(fn: FunctionFacts): TextEdit[] | undefined;
 
