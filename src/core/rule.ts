@@ -25,6 +25,11 @@ export interface RuleExample {
   framework?: string;
   /** For deployment rules: the file the example is, e.g. `Dockerfile`, `Procfile`. */
   deploymentFile?: string;
+  /**
+   * For a rule that reads the source with the deployment that serves it: the deployment file the
+   * example runs under, e.g. `gunicorn.conf.py` with `preload_app = True`.
+   */
+  servedWith?: { file: string; text: string };
   /** Raises exactly this rule, once. */
   bad: string;
   /** Raises nothing. */
