@@ -7,6 +7,7 @@ import { cachedCoroutine } from './cached-coroutine';
 import { cpuBoundInAsync } from './cpu-bound-in-async';
 import { danglingTask } from './dangling-task';
 import { deprecatedStartupHook } from './deprecated-startup-hook';
+import { forkSharedConnection } from './fork-shared-connection';
 import { loopReentry } from './loop-reentry';
 import { missingCleanup } from './missing-cleanup';
 import { ormLostUpdate } from './orm-lost-update';
@@ -42,4 +43,5 @@ export const RULES: readonly Rule[] = [
   unboundedFanout,
   wsgiWorkerForAsgi,
   reloadInProduction,
+  forkSharedConnection,
 ];
