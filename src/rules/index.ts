@@ -3,6 +3,7 @@ import { awaitCheckThenAct } from './await-check-then-act';
 import { awaitRace } from './await-race';
 import { blockingCall } from './blocking-call';
 import { blockingCallTransitive } from './blocking-call-transitive';
+import { cachedRequestData } from './cached-request-data';
 import { cachedCoroutine } from './cached-coroutine';
 import { cpuBoundInAsync } from './cpu-bound-in-async';
 import { danglingTask } from './dangling-task';
@@ -44,4 +45,5 @@ export const RULES: readonly Rule[] = [
   wsgiWorkerForAsgi,
   reloadInProduction,
   forkSharedConnection,
+  cachedRequestData,
 ];
