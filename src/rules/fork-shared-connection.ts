@@ -8,8 +8,8 @@ import { sourceLines } from '../core/source-lines';
 import { callCatalogs } from './blocking/call-catalogs';
 import { ProjectCallGraph, type BlockingChain, type ImportedInstance } from './blocking/call-graph';
 import { ForkUnsafeCalls, type ForkUnsafeCall } from './catalog/fork-unsafe-connections';
-import { preloadedFactories, preloadImporting, summarizeImportTime } from './deployment/preloaded-modules';
 import { synchronousCalls } from './blocking/loop-calls';
+import { preloadedFactories, preloadImporting, summarizeImportTime } from './deployment/preloaded-modules';
 
 const CODE = 'IL603';
 

@@ -10,6 +10,7 @@ import { sameModule, summarizeApplications } from './applications';
  * preloading command serves (`app.main` of `app.main:app`, or the modules that build an
  * application when no command names one) and every module those import at their top level,
  * packages included. Modules the app does not import — scripts, tests, migrations — are not.
+ * When the analysed files hold no application at all, each of them counts.
  */
 
 /** What IL603 needs of each module: its call graph, its top-level imports, and whether it builds an application. */
@@ -59,7 +60,9 @@ function preloadedModules(project: ProjectFacts, code: string): Map<string, Prel
   const reached = new Map<string, PreloadSetting>();
   for (const setting of project.preload ?? []) {
     const named = [...known].filter((moduleName) => setting.applications.some((target) => sameModule(moduleName, moduleOfTarget(target))));
-    const roots = named.length > 0 ? named : [...known].filter((moduleName) => summaries.get(moduleName)!.buildsApplication);
+    const builders = named.length > 0 ? named : [...known].filter((moduleName) => summaries.get(moduleName)!.buildsApplication);
+    // With no application in sight (one file checked on its own), every module checked may be one the app imports.
+    const roots = builders.length > 0 ? builders : [...known];
     const queue = roots.flatMap((root) => importedModules(root, known, bySuffix));
     while (queue.length > 0) {
       const moduleName = queue.pop()!;
