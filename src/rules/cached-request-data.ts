@@ -172,10 +172,25 @@ function capacity(decorator: string, written: string): string {
   return `up to ${size ?? '128'} entries`;
 }
 
+/** The decorator as written: `@lru_cache(maxsize=32)`. */
+function decoratorText(module: ModuleFacts, range: Range): string {
+  const lines = sourceLines(module).slice(range.start.line, range.end.line + 1);
+  if (lines.length === 0) return '';
+  lines[lines.length - 1] = lines[lines.length - 1]!.slice(0, range.end.character);
+  lines[0] = lines[0]!.slice(range.start.character);
+  return lines.join('\n');
+}
+
+/** How long an entry lasts: until it expires for a TTL cache, else as long as the process. */
+function lifetime(decorator: string, written: string): string {
+  return decorator.endsWith('ttl_cache') || /TTLCache|\bttl\s*=/.test(written) ? 'until the entry expires' : 'for as long as the worker process lives';
+}
+
 function report(context: RuleContext, fn: FunctionFacts, index: number, evidence: Evidence): void {
   const { module, fixes } = context;
   const decorator = fn.decorators[index]!;
   const range = fn.decoratorRanges[index]!;
+  const written = decoratorText(module, range);
   const shown = RESULT_CACHES.get(decorator)!;
   const name = `\`${fn.name}\``;
   const line = `line ${lineOf(evidence.range)}`;
@@ -183,7 +198,7 @@ function report(context: RuleContext, fn: FunctionFacts, index: number, evidence
   const related: RelatedLocation[] = [];
   switch (evidence.kind) {
     case 'object': {
-      const kept = capacity(decorator, (sourceLines(module)[range.start.line] ?? '').slice(range.start.character));
+      const kept = capacity(decorator, written);
       message =
         `\`${shown}\` on ${name} keys its cache on \`${evidence.parameter}\` (${line}): ${evidence.what}. A later request can never hit the entry ` +
         `an earlier one made, and the cache keeps ${kept} alive, each holding on to one request's object and everything that object references. ` +
@@ -194,15 +209,15 @@ function report(context: RuleContext, fn: FunctionFacts, index: number, evidence
     case 'credential':
       message =
         `\`${shown}\` on ${name} keys its cache on \`${evidence.parameter}\` (${line}): ${evidence.what}. Each credential's answer is computed ` +
-        'once and reused for as long as the worker process lives: an expired or revoked token, or a user whose permissions changed, keeps getting the ' +
+        `once and reused ${lifetime(decorator, written)}: an expired or revoked token, or a user whose permissions changed, keeps getting the ` +
         'cached answer. Check the credentials on every request; cache only what does not depend on them (signing keys, or a record with a short expiry).';
       related.push({ path: module.path, range: evidence.range, message: "the request's credentials" });
       break;
     case 'context': {
       const through = evidence.through.length > 0 ? ` through ${evidence.through.map((step) => `\`${step.name}()\``).join(' → ')}` : '';
       message =
-        `\`${shown}\` on ${name} keeps its result for the life of the worker process, but the result comes from the request: it reads ` +
-        `\`${evidence.code}\` (${evidence.what}, ${line})${through}. The first request the worker serves decides the answer for every later one — ` +
+        `\`${shown}\` on ${name} keeps its result ${lifetime(decorator, written)}, but the result comes from the request: it reads ` +
+        `\`${evidence.code}\` (${evidence.what}, ${line})${through}. The first request decides the answer for every later one the worker serves — ` +
         "other users get the first caller's data. Pass the request's value in as an argument and cache on that, or keep it per request instead of caching.";
       related.push({ path: module.path, range: evidence.range, message: `reads the current request (${evidence.what})` });
       break;
@@ -250,7 +265,9 @@ the request being served:
 - it returns a new database session (\`return SessionLocal()\`).
 
 The finding is at the decorator. Caches of settings, clients, engines, session factories and pure
-functions of their arguments (\`@lru_cache def get_settings()\`) are not reported.`,
+functions of their arguments (\`@lru_cache def get_settings()\`) are not reported, nor caches
+given their own key function (\`key=\`, \`key_builder=\`), which decide themselves what requests
+share.`,
       whyIsThisBad: `
 A cache decorator keeps each result for as long as the worker process lives, keyed only by the
 arguments. When the result comes from the request but the key does not, the first request a
@@ -324,7 +341,10 @@ When the per-request object is in fact shared (a session registry passed in deli
     let dependence: RequestDependence | undefined;
     for (const fn of module.functions) {
       const index = fn.decorators.findIndex((decorator) => RESULT_CACHES.has(decorator) && !(fn.isAsync && SYNC_ONLY_CACHES.has(decorator)));
-      if (index < 0 || !fn.decoratorRanges[index]) continue;
+      if (index < 0) continue;
+      const range = fn.decoratorRanges[index];
+      // A cache given its own key function (`key=`, `key_builder=`) decides itself what a request shares.
+      if (!range || /\bkey(_builder)?\s*=/.test(decoratorText(module, range))) continue;
       dependence ??= new RequestDependence(module);
       const evidence = dependence.evidence(fn);
       if (evidence) report(context, fn, index, evidence);
