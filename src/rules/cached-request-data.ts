@@ -70,8 +70,7 @@ class RequestDependence {
     if (annotation && isSessionType(`${annotation}()`)) return { kind: 'object', range: param.range, parameter: written, what: 'a database session, a new one for every request' };
     const dependency = DEPENDENCY.exec(written);
     if (!dependency || depth >= MAX_DEPENDENCY_DEPTH) return undefined;
-    const [, form, name] = dependency as unknown as [string, string, string];
-    const what = this.dependencyValue(name, form === 'Security', depth);
+    const what = this.dependencyValue(dependency[2]!, dependency[1] === 'Security', depth);
     return what && { kind: what.kind, range: param.range, parameter: written, what: what.what };
   }
 
