@@ -178,6 +178,9 @@ function examples(list: RuleExample[]): HTMLElement {
       list.length > 1
         ? { class: 'example', role: 'tabpanel', id: `example-${index}`, 'aria-labelledby': `example-tab-${index}` }
         : { class: 'example', role: 'group', 'aria-label': 'Example' },
+      ...(example.servedWith
+        ? [html('figure', { class: 'served' }, html('figcaption', {}, `Served with ${example.servedWith.file}`), html('pre', {}, html('code', {}, example.servedWith.text.trim())))]
+        : []),
       html('figure', { class: 'bad' }, html('figcaption', {}, 'Flagged'), html('pre', {}, html('code', {}, example.bad.trim()))),
       html('figure', { class: 'good' }, html('figcaption', {}, 'Instead'), html('pre', {}, html('code', {}, example.good.trim()))),
     ),
