@@ -2,48 +2,84 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { scoreCorpus, type Score } from './score';
 
-// Every corpus was written blind to the implementation (see README.md files). No labelled
-// non-hazard may be reported by the rule it imitates, and recall must not drop below what was
-// measured: the tuning corpus (python/, 116 race hazards) is at 100%, the held-out corpus
-// (holdout/python/, 170 hazards over all Python rules of issues 2-4) at 98.8% on its first run,
-// the boundary corpus (boundary/, 38 hazards of IL105, IL406, IL601, IL602) at 94.7% after its
-// first run (84.2%) led to three general fixes, and the TypeScript corpus (typescript/, 81
-// hazards) at 100% after its first run (72/81; IL406 had no TypeScript support yet) led to fixes.
-/** At least `share` of the labelled hazards found, over every rule scored; the misses listed if not. */
-function assertRecall(scores: readonly Score[], share: number): void {
-  const found = scores.reduce((sum, score) => sum + score.found, 0);
-  const labelled = scores.reduce((sum, score) => sum + score.labelled, 0);
-  assert.ok(found / labelled >= share, `${found}/${labelled}\n${scores.flatMap((score) => score.missed).join('\n')}`);
+// Every corpus was written blind to the implementation (see the README.md files), each in one
+// language. Each rule is held to what it finds there, on its own, so one rule's losses cannot
+// hide behind another's gains; no labelled non-hazard may be reported by the rule it imitates;
+// and the findings on lines no label mentions — likely false positives — are counted and capped
+// at what they are today. The real-code evaluation (test/evaluation/real, `npm run eval:real`)
+// is the yardstick; these corpora keep the figures they reached.
+
+/** Per rule: hazards found of those labelled, and the most findings allowed on unlabelled lines. */
+type Expected = Record<string, { found: number; labelled: number; unlabelled: number }>;
+
+function assertScores(scores: ReadonlyMap<string, Score>, expected: Expected, knownFalsePositives: RegExp[] = []): void {
+  for (const [code, wanted] of Object.entries(expected)) {
+    const score = scores.get(code)!;
+    assert.equal(score.labelled, wanted.labelled, `${code}: labels`);
+    assert.ok(score.found >= wanted.found, `${code}: ${score.found}/${score.labelled} found, at least ${wanted.found} expected; missed:\n${score.missed.join('\n')}`);
+    assert.ok(score.unlabelled.length <= wanted.unlabelled, `${code}: ${score.unlabelled.length} findings on unlabelled lines, at most ${wanted.unlabelled}:\n${score.unlabelled.join('\n')}`);
+    const falsePositives = score.falsePositives.filter((finding) => !knownFalsePositives.some((known) => known.test(finding)));
+    assert.deepEqual(falsePositives, [], `${code} reports labelled non-hazards`);
+  }
 }
 
-describe('blind evaluation corpora', () => {
-  it('finds every labelled race hazard of the tuning corpus and none of its non-hazards', async () => {
-    const scores = await scoreCorpus('python', ['IL101', 'IL102', 'IL103', 'IL104']);
-    for (const score of scores.values()) {
-      assert.deepEqual(score.missed, [], `${score.code}: ${score.found}/${score.labelled}`);
-      assert.deepEqual(score.falsePositives, [], `${score.code} reports labelled non-hazards`);
-    }
+describe('blind evaluation corpora, rule by rule', () => {
+  it('python/ (the tuning corpus; first run 102/116): every race hazard, nothing else', async () => {
+    const expected: Expected = {
+      IL101: { found: 23, labelled: 23, unlabelled: 0 },
+      IL102: { found: 12, labelled: 12, unlabelled: 0 },
+      IL103: { found: 69, labelled: 69, unlabelled: 2 },
+      IL104: { found: 12, labelled: 12, unlabelled: 0 },
+    };
+    assertScores(await scoreCorpus('python', Object.keys(expected)), expected);
   });
 
-  it('finds at least 98% of the held-out corpus hazards and none of its non-hazards', async () => {
-    const codes = ['IL101', 'IL102', 'IL103', 'IL104', 'IL201', 'IL202', 'IL203', 'IL204', 'IL301', 'IL302', 'IL303', 'IL401', 'IL402', 'IL403', 'IL404', 'IL405'];
-    const scores = [...(await scoreCorpus('holdout/python', codes)).values()];
-    assertRecall(scores, 0.98);
-    assert.deepEqual(scores.flatMap((score) => score.falsePositives), []);
+  it('holdout/python/ (never tuned on; first run 168/170)', async () => {
+    const expected: Expected = {
+      IL101: { found: 13, labelled: 13, unlabelled: 0 },
+      IL102: { found: 7, labelled: 7, unlabelled: 0 },
+      IL103: { found: 34, labelled: 34, unlabelled: 4 },
+      IL104: { found: 7, labelled: 7, unlabelled: 0 },
+      IL201: { found: 19, labelled: 19, unlabelled: 0 },
+      IL202: { found: 18, labelled: 18, unlabelled: 0 },
+      IL203: { found: 8, labelled: 8, unlabelled: 0 },
+      // Two short `with threading_lock:` blocks that hold no await: silent on purpose (README.md).
+      IL204: { found: 4, labelled: 6, unlabelled: 0 },
+      IL301: { found: 10, labelled: 10, unlabelled: 0 },
+      IL302: { found: 9, labelled: 9, unlabelled: 2 },
+      IL303: { found: 7, labelled: 7, unlabelled: 0 },
+      IL401: { found: 7, labelled: 7, unlabelled: 0 },
+      IL402: { found: 6, labelled: 6, unlabelled: 0 },
+      IL403: { found: 7, labelled: 7, unlabelled: 0 },
+      IL404: { found: 6, labelled: 6, unlabelled: 0 },
+      IL405: { found: 6, labelled: 6, unlabelled: 0 },
+    };
+    assertScores(await scoreCorpus('holdout/python', Object.keys(expected)), expected);
   });
 
-  it('finds at least 90% of the boundary corpus hazards, in four projects checked one by one, and none of its non-hazards', async () => {
-    const scores = [...(await scoreCorpus('boundary', ['IL105', 'IL406', 'IL601', 'IL602'])).values()];
-    assertRecall(scores, 0.9);
-    assert.deepEqual(scores.flatMap((score) => score.falsePositives), []);
+  it('boundary/ (four projects checked one by one; first run 32/38)', async () => {
+    const expected: Expected = {
+      IL105: { found: 16, labelled: 16, unlabelled: 0 },
+      IL406: { found: 9, labelled: 10, unlabelled: 1 },
+      IL601: { found: 5, labelled: 6, unlabelled: 0 },
+      IL602: { found: 6, labelled: 6, unlabelled: 0 },
+    };
+    assertScores(await scoreCorpus('boundary', Object.keys(expected)), expected);
   });
 
-  it('finds at least 95% of the TypeScript corpus hazards, and no non-hazard but the one known', async () => {
-    const scores = [...(await scoreCorpus('typescript', ['IL101', 'IL103', 'IL104', 'IL201', 'IL302', 'IL403', 'IL406'])).values()];
-    assertRecall(scores, 0.95);
+  it('typescript/ (first run 72/81)', async () => {
+    const expected: Expected = {
+      IL101: { found: 22, labelled: 22, unlabelled: 0 },
+      // Every Node module of the corpus counts under the PM2 config's instances (README.md).
+      IL103: { found: 4, labelled: 4, unlabelled: 55 },
+      IL104: { found: 7, labelled: 7, unlabelled: 2 },
+      IL201: { found: 21, labelled: 21, unlabelled: 0 },
+      IL302: { found: 6, labelled: 6, unlabelled: 0 },
+      IL403: { found: 13, labelled: 13, unlabelled: 0 },
+      IL406: { found: 8, labelled: 8, unlabelled: 0 },
+    };
     // A conditional request's fresh response, written back after the await, still counts as computed
     // from the entry read before it (its etag went into the request): see typescript/README.md.
-    const known = /^src\/koa\/proxy-cache\.mjs:57 IL101 /;
-    assert.deepEqual(scores.flatMap((score) => score.falsePositives).filter((finding) => !known.test(finding)), []);
+    assertScores(await scoreCorpus('typescript', Object.keys(expected)), expected, [/^src\/koa\/proxy-cache\.mjs:57 IL101 /]);
   });
 });
