@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { CallEvent, FunctionFacts, LiteralArgument, ModuleFacts, Range } from './facts';
 import { lazyInitialisations } from './contexts/summary';
 import type { ResolvableFunction } from './project-resolver';
@@ -15,6 +16,8 @@ import type { ResolvableFunction } from './project-resolver';
 
 export interface CallGraphSummary {
   path: string;
+  /** A digest of the module's text: a check of the same text can use this summary as it is. */
+  digest: string;
   /** Top-level functions and methods by qualified name: `send_mail`, `Mailer.send`. */
   functions: Record<string, FunctionSummary>;
   /** Module-level names bound to instances: `mailer` → `app.mail.Mailer()`, with where. */
@@ -77,7 +80,12 @@ export function summarizeCallGraph(module: ModuleFacts): CallGraphSummary {
   for (const fact of module.imports) imports[fact.local] = fact.target;
   const classes: CallGraphSummary['classes'] = {};
   for (const info of module.classes) classes[info.name] = { bases: info.bases, ...(info.attributeTypes && { attributes: info.attributeTypes }) };
-  return { path: module.path, functions, instances, imports, ...(module.starImports && { starImports: module.starImports }), classes };
+  return { path: module.path, digest: digestOf(module.source), functions, instances, imports, ...(module.starImports && { starImports: module.starImports }), classes };
+}
+
+/** A short digest of a module's text, to tell whether a summary was made from it. */
+export function digestOf(source: string): string {
+  return createHash('sha1').update(source).digest('base64');
 }
 
 /**

@@ -94,8 +94,17 @@ export const EDGE_CALLS: readonly EdgeCall[] = [
   edge('{setTimeout,setInterval,setImmediate,queueMicrotask,process.nextTick}', 'task'),
 ];
 
+/** The last name of every call EDGE_CALLS and the fallbacks below can match: most calls are none of them. */
+const EDGE_NAMES = new Set([
+  'add_task', 'BackgroundTask', 'to_thread', 'run_in_executor', 'run_in_threadpool', 'iterate_in_threadpool', 'run_sync',
+  'sync_to_async', 'asyncify', 'submit', 'map', 'Thread', 'Timer', 'Process', 'create_task', 'ensure_future', 'call_soon',
+  'call_later', 'start_soon', 'add_job', 'run', 'run_until_complete', 'setTimeout', 'setInterval', 'setImmediate',
+  'queueMicrotask', 'nextTick',
+]);
+
 export function edgeOf(callee: string | undefined, text: string): EdgeKind | undefined {
   const name = callee ?? text;
+  if (!EDGE_NAMES.has(name.slice(name.lastIndexOf('.') + 1)) && !EDGE_NAMES.has(text.slice(text.lastIndexOf('.') + 1))) return undefined;
   const known = EDGE_CALLS.find((entry) => entry.pattern.test(name));
   if (known) return known.edge;
   // A loop whose type the frontend could not infer: `self.loop.run_in_executor(None, f)`.

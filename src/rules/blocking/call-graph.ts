@@ -1,6 +1,6 @@
 import { spendBudget } from '../../core/budget';
 import type { CallEntry, CallMatcher, CatalogEntry } from '../../core/call-pattern';
-import { summarizeCallGraph, summarizeFunction, type CallGraphSummary, type FunctionSummary, type SummaryCall } from '../../core/call-summary';
+import { digestOf, summarizeCallGraph, summarizeFunction, type CallGraphSummary, type FunctionSummary, type SummaryCall } from '../../core/call-summary';
 import type { FunctionFacts, LiteralArgument, ModuleFacts, Range } from '../../core/facts';
 import { projectIndex } from '../../core/project-index';
 import { ProjectResolver, type ResolvableModule } from '../../core/project-resolver';
@@ -51,47 +51,74 @@ export interface BlockingChain<T extends CatalogEntry = CatalogEntry> {
 /** Calls followed per chain. */
 const MAX_CHAIN_LENGTH = 12;
 
-/** The project's calls, searched for calls the `blocking` catalog names (IL202; IL603 with its own catalog). */
-export class ProjectCallGraph<T extends CatalogEntry = CatalogEntry> {
-  /** Every module's summary; looked up, never copied, since a graph is made for each module checked. */
-  private readonly summaries: ReadonlyMap<string, CallGraphSummary>;
-  /** The module being checked, summarised afresh: the project's copy may predate an edit. */
-  private readonly currentSummary: CallGraphSummary;
-  private readonly chains = new Map<string, BlockingChain<T> | null>();
-  /** Other modules as the resolver reads them: shared by every module's graph, since summaries do not change. */
-  private readonly resolvable: Map<string, ResolvableModule<FunctionSummary> | undefined>;
-  private readonly currentResolvable: ResolvableModule<FunctionSummary>;
-  private readonly resolver = new ProjectResolver<FunctionSummary>((moduleName) => {
-    if (moduleName === this.current.moduleName) return this.currentResolvable;
-    if (!this.resolvable.has(moduleName)) {
-      const summary = this.summaries.get(moduleName);
-      this.resolvable.set(moduleName, summary && resolvable(moduleName, summary));
+/**
+ * What every rule that follows calls from one module shares: the module's own call graph,
+ * summarised afresh (the project's copy may predate an edit), and every callee it resolved.
+ */
+interface CallIndex {
+  summaries: ReadonlyMap<string, CallGraphSummary>;
+  current: ModuleFacts;
+  currentSummary: CallGraphSummary;
+  resolver: ProjectResolver<FunctionSummary>;
+  resolutions: Map<string, Resolution | undefined>;
+}
+
+const callIndexes = new WeakMap<ModuleFacts, { project: ProjectFacts; index: CallIndex }>();
+
+function callIndexOf(project: ProjectFacts, current: ModuleFacts): CallIndex {
+  const cached = callIndexes.get(current);
+  if (cached?.project === project) return cached.index;
+  const summaries = project.callGraphs ?? new Map<string, CallGraphSummary>();
+  // The project's summary of this module, unless the module changed since (an edit in the editor).
+  const stored = summaries.get(current.moduleName);
+  const currentSummary = stored?.digest === digestOf(current.source) ? stored : summarizeCallGraph(current);
+  const currentResolvable = resolvable(current.moduleName, currentSummary);
+  // Other modules as the resolver reads them: shared by every module's index, since summaries do not change.
+  const others = projectIndex(project, 'resolvable call graphs', () => new Map<string, ResolvableModule<FunctionSummary> | undefined>());
+  const resolver = new ProjectResolver<FunctionSummary>((moduleName) => {
+    if (moduleName === current.moduleName) return currentResolvable;
+    if (!others.has(moduleName)) {
+      const summary = summaries.get(moduleName);
+      others.set(moduleName, summary && resolvable(moduleName, summary));
     }
-    return this.resolvable.get(moduleName);
+    return others.get(moduleName);
   });
+  const index = { summaries, current, currentSummary, resolver, resolutions: new Map() };
+  callIndexes.set(current, { project, index });
+  return index;
+}
+
+/** The project's calls, searched for calls the `blocking` catalog names (IL202; IL203 and IL603 with their own catalogs). */
+export class ProjectCallGraph<T extends CatalogEntry = CatalogEntry> {
+  private readonly index: CallIndex;
+  private readonly chains = new Map<string, BlockingChain<T> | null>();
 
   constructor(
     project: ProjectFacts,
-    private readonly current: ModuleFacts,
+    current: ModuleFacts,
     private readonly blocking: CallMatcher<T>,
     private readonly offloadWrappers: CallMatcher<CallEntry>,
   ) {
-    this.summaries = project.callGraphs ?? new Map();
-    this.currentSummary = summarizeCallGraph(current);
-    this.currentResolvable = resolvable(current.moduleName, this.currentSummary);
-    this.resolvable = projectIndex(project, 'resolvable call graphs', () => new Map());
+    this.index = callIndexOf(project, current);
   }
 
   private module(moduleName: string): CallGraphSummary | undefined {
-    if (moduleName === this.current.moduleName) return this.currentSummary;
-    return this.summaries.get(moduleName);
+    if (moduleName === this.index.current.moduleName) return this.index.currentSummary;
+    return this.index.summaries.get(moduleName);
   }
 
   /** What a qualified callee names in the project, or undefined when the project is not involved. */
   resolve(callee: string): Resolution | undefined {
-    const found = this.resolver.resolve(callee);
+    const { resolutions } = this.index;
+    if (!resolutions.has(callee)) resolutions.set(callee, this.resolveAnew(callee));
+    return resolutions.get(callee);
+  }
+
+  private resolveAnew(callee: string): Resolution | undefined {
+    const { resolver } = this.index;
+    const found = resolver.resolve(callee);
     if (found) return { function: { moduleName: found.moduleName, name: found.name, path: this.module(found.moduleName)!.path, summary: found.fn } };
-    const library = this.resolver.libraryCallee(callee);
+    const library = resolver.libraryCallee(callee);
     if (!library) return undefined;
     const owner = library.instance && this.module(library.instance.moduleName);
     const instance = owner && library.instance ? owner.instances[library.instance.name] : undefined;
@@ -100,7 +127,8 @@ export class ProjectCallGraph<T extends CatalogEntry = CatalogEntry> {
 
   /** A function nested in the module being checked, which its enclosing function may call inline. */
   nestedFunction(fn: FunctionFacts): ProjectFunction | undefined {
-    const nested = { moduleName: this.current.moduleName, name: fn.qualifiedName, path: this.current.path, summary: summarizeFunction(fn) };
+    const { current } = this.index;
+    const nested = { moduleName: current.moduleName, name: fn.qualifiedName, path: current.path, summary: summarizeFunction(fn) };
     return this.runsInline(nested) ? nested : undefined;
   }
 
