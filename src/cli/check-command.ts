@@ -15,19 +15,22 @@ import { displayPath, type CheckResults } from './check-results';
 import { ExitStatus, type CliIO } from './cli-io';
 import { commaSeparated, helpText, parseCommandLine, UsageError, type OptionSpec } from './command-line';
 import { formatGithub } from './github-format';
-import { formatJson } from './json-format';
+import { formatGitlab } from './gitlab-format';
+import { formatJson, formatJsonLines } from './json-format';
+import { formatJunit } from './junit-format';
+import { formatRdjson } from './rdjson-format';
 import { ProgressLine } from './progress';
 import { formatSarif } from './sarif-format';
 import { SourceLines } from './source-lines';
 import { countByRule, formatRuleCounts, formatThroughput } from './statistics';
 import { colorEnabled, paletteFor } from './terminal-style';
-import { formatText } from './text-format';
+import { formatConcise, formatText } from './text-format';
 
-const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
+const FORMATS = ['text', 'concise', 'json', 'json-lines', 'sarif', 'github', 'gitlab', 'junit', 'rdjson'] as const;
 type OutputFormat = (typeof FORMATS)[number];
 
 export const CHECK_OPTIONS = {
-  format: { type: 'string', value: 'FORMAT', description: 'Output format: text (default), json, sarif or github' },
+  format: { type: 'string', value: 'FORMAT', description: `Output format: ${FORMATS.join(', ')} (default text)` },
   select: { type: 'string', multiple: true, value: 'RULES', description: 'Only these rules (codes, prefixes, names or ALL), comma-separated' },
   'extend-select': { type: 'string', multiple: true, value: 'RULES', description: 'Rules to enable on top of the selection' },
   ignore: { type: 'string', multiple: true, value: 'RULES', description: 'Rules to disable' },
@@ -218,11 +221,21 @@ function render(format: OutputFormat, results: CheckResults, io: CliIO, version:
   switch (format) {
     case 'text':
       return formatText(results, paletteFor(colorEnabled(io.stdout, io.env)), { summary });
+    case 'concise':
+      return formatConcise(results, paletteFor(colorEnabled(io.stdout, io.env)), { summary });
     case 'json':
       return formatJson(results);
+    case 'json-lines':
+      return formatJsonLines(results);
     case 'sarif':
       return formatSarif(results, version);
     case 'github':
       return formatGithub(results);
+    case 'gitlab':
+      return formatGitlab(results, io.env.CI_PROJECT_DIR ?? io.cwd);
+    case 'junit':
+      return formatJunit(results);
+    case 'rdjson':
+      return formatRdjson(results);
   }
 }

@@ -14,6 +14,8 @@ export interface CheckResults {
   severity: ReadonlyMap<string, Severity>;
   /** Paths are shown relative to this directory. */
   cwd: string;
+  /** Whether unsafe fixes count as available (`--unsafe-fixes`), for the fixable summary. */
+  unsafeFixes?: boolean;
 }
 
 /** A path as the user sees it: relative to the working directory, `/`-separated. */

@@ -13,6 +13,8 @@ export interface JsonHazard {
   name: string;
   severity: Severity;
   message: string;
+  /** Why it breaks and what to do instead (Markdown); only on findings that carry one. */
+  explanation?: string;
   /** Absolute path. */
   filename: string;
   location: DisplayPosition;
@@ -52,6 +54,7 @@ export function toJsonHazard(hazard: Hazard, results: Pick<CheckResults, 'lines'
     name: hazard.name,
     severity: hazard.severity,
     message: hazard.message,
+    ...(hazard.explanation !== undefined ? { explanation: hazard.explanation } : {}),
     filename: hazard.path,
     ...span(hazard.path, hazard.range),
     url: ruleUrl(hazard),
@@ -72,4 +75,9 @@ export function toJsonHazard(hazard: Hazard, results: Pick<CheckResults, 'lines'
 
 export function formatJson(results: CheckResults): string {
   return `${JSON.stringify(results.hazards.map((hazard) => toJsonHazard(hazard, results)), null, 2)}\n`;
+}
+
+/** `--format json-lines`: the JSON format's objects, one per line, for streaming readers. */
+export function formatJsonLines(results: CheckResults): string {
+  return results.hazards.map((hazard) => `${JSON.stringify(toJsonHazard(hazard, results))}\n`).join('');
 }

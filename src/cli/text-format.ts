@@ -1,4 +1,5 @@
 import type { Range } from '../core/facts';
+import { fixApplies } from '../core/fix-all';
 import type { Hazard } from '../core/hazard';
 import { displayPath, type CheckResults } from './check-results';
 import { characterCount } from './source-lines';
@@ -16,13 +17,29 @@ const TAB = '    ';
  */
 export function formatText(results: CheckResults, palette: Palette, options: { summary: boolean }): string {
   const blocks = results.hazards.map((hazard) => formatHazard(hazard, results, palette));
-  if (options.summary) blocks.push(summaryLine(results.hazards.length, palette));
+  if (options.summary) blocks.push(summary(results, palette));
   return blocks.length === 0 ? '' : `${blocks.join('\n')}\n`;
 }
 
-function summaryLine(count: number, palette: Palette): string {
+/** `--format concise`: one line per hazard, the text format's header, then the summary. */
+export function formatConcise(results: CheckResults, palette: Palette, options: { summary: boolean }): string {
+  const lines = results.hazards.map((hazard) => headerLine(hazard, results, palette));
+  if (options.summary) lines.push(summary(results, palette));
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+}
+
+/** The count, then (as Ruff does) how many `--fix` would fix and how many more `--unsafe-fixes` would. */
+function summary(results: CheckResults, palette: Palette): string {
+  const count = results.hazards.length;
   if (count === 0) return palette.bold('No hazards found.');
-  return palette.bold(`Found ${count} ${count === 1 ? 'hazard' : 'hazards'}.`);
+  const lines = [palette.bold(`Found ${count} ${count === 1 ? 'hazard' : 'hazards'}.`)];
+  const unsafe = results.unsafeFixes === true;
+  const fixable = results.hazards.filter((hazard) => fixApplies(hazard, unsafe)).length;
+  const hidden = unsafe ? 0 : results.hazards.filter((hazard) => fixApplies(hazard, true)).length - fixable;
+  const hiddenNote = hidden > 0 ? ` (${hidden} hidden ${hidden === 1 ? 'fix' : 'fixes'} can be enabled with \`--unsafe-fixes\`)` : '';
+  if (fixable > 0) lines.push(`${palette.help('[*]')} ${fixable} fixable with \`interleave check --fix${unsafe ? ' --unsafe-fixes' : ''}\`${hiddenNote}.`);
+  else if (hidden > 0) lines.push(`No fixes available${hiddenNote}.`);
+  return lines.join('\n');
 }
 
 function location(results: CheckResults, path: string, range: Range): string {
@@ -30,15 +47,24 @@ function location(results: CheckResults, path: string, range: Range): string {
   return `${displayPath(results.cwd, path)}:${row}:${column}`;
 }
 
-function formatHazard(hazard: Hazard, results: CheckResults, palette: Palette): string {
-  const header =
+/** `path:row:col: CODE [*] [name] message`; `[*]` marks what `--fix` would fix. */
+function headerLine(hazard: Hazard, results: CheckResults, palette: Palette): string {
+  const fixable = fixApplies(hazard, results.unsafeFixes === true) ? ` ${palette.help('[*]')}` : '';
+  return (
     `${palette.bold(location(results, hazard.path, hazard.range))}: ` +
-    `${palette.severity(hazard.severity, hazard.code)} ${palette.dim(`[${hazard.name}]`)} ${hazard.message}`;
-  const out = [header];
+    `${palette.severity(hazard.severity, hazard.code)}${fixable} ${palette.dim(`[${hazard.name}]`)} ${hazard.message}`
+  );
+}
+
+function formatHazard(hazard: Hazard, results: CheckResults, palette: Palette): string {
+  const out = [headerLine(hazard, results, palette)];
   const lines = results.lines.lines(hazard.path);
   if (lines) out.push(...codeFrame(lines, hazard, palette));
   const width = lines ? gutterWidth(hazard.range) : 0;
   const indent = ' '.repeat(width + 1);
+  if (hazard.explanation !== undefined) {
+    out.push(...hazard.explanation.trim().split(/\r?\n/).map((line) => `${indent}${line}`.trimEnd()));
+  }
   for (const related of hazard.related) {
     out.push(`${indent}${palette.gutter('=')} ${palette.bold('note')}: ${location(results, related.path, related.range)}: ${related.message}`);
   }

@@ -5,6 +5,11 @@
 import type { Hazard, TextEdit } from './hazard';
 import { applyTextEdits, offsetAt, positionAt } from './text-edits';
 
+/** Whether fix-all applies the hazard's fix: safe ones always, unsafe ones only when asked for. */
+export function fixApplies(hazard: Hazard, unsafeFixes: boolean): boolean {
+  return hazard.fix !== undefined && hazard.fix.edits.length > 0 && (hazard.fix.applicability === 'safe' || unsafeFixes);
+}
+
 /** What one pass of fix-all needs from the analysis of a text. */
 export interface FixPassAnalysis {
   hazards: readonly Hazard[];
