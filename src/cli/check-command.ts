@@ -15,6 +15,7 @@ import { displayPath, type CheckResults } from './check-results';
 import { ExitStatus, type CliIO } from './cli-io';
 import { commaSeparated, helpText, parseCommandLine, UsageError, type OptionSpec } from './command-line';
 import { formatGithub } from './github-format';
+import { fixCheckedFiles, fixedCount, FIX_OPTIONS, formatDiff, formatShowFixes } from './fix-mode';
 import { formatGitlab } from './gitlab-format';
 import { formatJson, formatJsonLines } from './json-format';
 import { formatJunit } from './junit-format';
@@ -42,6 +43,7 @@ export const CHECK_OPTIONS = {
   threads: { type: 'string', value: 'N', description: 'Worker threads for large trees (default: the available cores; 1 analyses in-process)' },
   quiet: { type: 'boolean', short: 'q', description: 'Print hazards only: no summary line, no progress' },
   'no-progress': { type: 'boolean', description: 'Never show progress on stderr' },
+  ...FIX_OPTIONS,
   help: { type: 'boolean', short: 'h', description: 'Show this help' },
 } as const satisfies Record<string, OptionSpec>;
 
@@ -169,13 +171,37 @@ export async function runCheck(args: readonly string[], io: CliIO, version: stri
   const progress =
     io.stderr.isTTY && !values.quiet && !values['no-progress'] ? new ProgressLine(io.stderr) : undefined;
   const root = projectRoot(loaded.file !== undefined ? loaded.directory : undefined, paths);
-  const outcomes = await analyzeFiles(tasks, {
-    settings: { config, project: projectDeployment(root, config.workers), maxFileSize: fileSizeLimit, projectRoot: root },
-    threads,
-    onProgress: progress && ((state) => progress.update(state)),
-  });
-  progress?.clear();
+  const settings = { config, project: projectDeployment(root, config.workers), maxFileSize: fileSizeLimit, projectRoot: root };
+  let project = settings.project;
+  const analyse = async () => {
+    const outcomes = await analyzeFiles(tasks, {
+      settings,
+      threads,
+      onProgress: progress && ((state) => progress.update(state)),
+      onProject: (facts) => (project = facts),
+    });
+    progress?.clear();
+    return outcomes;
+  };
+  let outcomes = await analyse();
   reportFileIssues(outcomes, io);
+
+  const unsafeFixes = values['unsafe-fixes'] === true;
+  let fixed = 0;
+  if (values.fix || values.diff) {
+    const fixes = await fixCheckedFiles(outcomes, tasks, settings, project, { unsafe: unsafeFixes, write: !values.diff }, io);
+    if (values.diff) {
+      const diff = formatDiff(fixes, io.cwd);
+      io.stdout.write(diff);
+      const count = fixes.reduce((sum, fix) => sum + fix.applied.length, 0);
+      if (!values.quiet) io.stderr.write(count === 0 ? 'No fixes to apply.\n' : `Would fix ${count} ${count === 1 ? 'hazard' : 'hazards'}.\n`);
+      return diff !== '' && !values['exit-zero'] ? ExitStatus.hazards : ExitStatus.clean;
+    }
+    fixed = fixedCount(fixes);
+    if (values['show-fixes']) io.stdout.write(formatShowFixes(fixes, io.cwd));
+    // What remains, from the files as they are now (a fix in one module can change another's findings).
+    if (fixed > 0) outcomes = await analyse();
+  }
 
   const hazards = outcomes.flatMap((outcome) => outcome.hazards).sort(compareHazards);
   if (values.statistics) {
@@ -187,6 +213,8 @@ export async function runCheck(args: readonly string[], io: CliIO, version: stri
       rules: metas.filter((meta) => config.enabled.has(meta.code)),
       severity: new Map(metas.map((meta) => [meta.code, config.severity.get(meta.code) ?? meta.defaultSeverity])),
       cwd: io.cwd,
+      unsafeFixes,
+      fixed,
     };
     io.stdout.write(render(format, results, io, version, !values.quiet));
   }

@@ -16,6 +16,8 @@ export interface CheckResults {
   cwd: string;
   /** Whether unsafe fixes count as available (`--unsafe-fixes`), for the fixable summary. */
   unsafeFixes?: boolean;
+  /** How many fixes `--fix` applied before these hazards were found. */
+  fixed?: number;
 }
 
 /** A path as the user sees it: relative to the working directory, `/`-separated. */

@@ -31,15 +31,22 @@ export function formatConcise(results: CheckResults, palette: Palette, options: 
 /** The count, then (as Ruff does) how many `--fix` would fix and how many more `--unsafe-fixes` would. */
 function summary(results: CheckResults, palette: Palette): string {
   const count = results.hazards.length;
-  if (count === 0) return palette.bold('No hazards found.');
-  const lines = [palette.bold(`Found ${count} ${count === 1 ? 'hazard' : 'hazards'}.`)];
+  const fixed = results.fixed ?? 0;
+  const plural = (n: number) => `${n} ${n === 1 ? 'hazard' : 'hazards'}`;
+  const headline =
+    fixed > 0 ? `Found ${plural(count + fixed)} (${fixed} fixed, ${count} remaining).` : count === 0 ? 'No hazards found.' : `Found ${plural(count)}.`;
+  return [palette.bold(headline), ...fixableLines(results, palette)].join('\n');
+}
+
+function fixableLines(results: CheckResults, palette: Palette): string[] {
+  const lines: string[] = [];
   const unsafe = results.unsafeFixes === true;
   const fixable = results.hazards.filter((hazard) => fixApplies(hazard, unsafe)).length;
   const hidden = unsafe ? 0 : results.hazards.filter((hazard) => fixApplies(hazard, true)).length - fixable;
   const hiddenNote = hidden > 0 ? ` (${hidden} hidden ${hidden === 1 ? 'fix' : 'fixes'} can be enabled with \`--unsafe-fixes\`)` : '';
   if (fixable > 0) lines.push(`${palette.help('[*]')} ${fixable} fixable with \`interleave check --fix${unsafe ? ' --unsafe-fixes' : ''}\`${hiddenNote}.`);
   else if (hidden > 0) lines.push(`No fixes available${hiddenNote}.`);
-  return lines.join('\n');
+  return lines;
 }
 
 function location(results: CheckResults, path: string, range: Range): string {

@@ -16,6 +16,8 @@ export interface BatchOptions {
   /** How many worker threads; defaults to the cores available. One means in-process. */
   threads?: number;
   onProgress?(progress: BatchProgress): void;
+  /** Hears the project facts the files were checked against (with every module's summary), e.g. to re-check a fixed file. */
+  onProject?(project: ProjectFacts): void;
 }
 
 /**
@@ -54,18 +56,21 @@ export async function analyzeFiles(tasks: readonly FileTask[], options: BatchOpt
   const done = { index: 0, check: 0 };
   const progress: ProgressCounter = (phase) => options.onProgress?.({ phase, done: ++done[phase], total: tasks.length });
   if (threads > 1 && tasks.length >= (options.parallelFrom ?? DEFAULT_PARALLEL_FROM)) {
-    return analyzeInWorkers(tasks, threads, passes === 2, options.settings, progress);
+    return analyzeInWorkers(tasks, threads, passes === 2, options.settings, progress, options.onProject);
   }
   await loadFrontends();
   const analyzer = new FileAnalyzer(options.settings);
+  let project = options.settings.project;
   if (passes === 2) {
     const summaries = tasks.map((task) => {
       const summary = analyzer.summarize(task);
       progress('index');
       return summary;
     });
-    analyzer.setProject(projectWith(options.settings.project, summaries));
+    project = projectWith(options.settings.project, summaries);
+    analyzer.setProject(project);
   }
+  options.onProject?.(project);
   return tasks.map((task) => {
     const outcome = analyzer.check(task);
     progress('check');
@@ -192,6 +197,7 @@ async function analyzeInWorkers(
   crossFile: boolean,
   settings: FileAnalysisSettings,
   progress: ProgressCounter,
+  onProject: BatchOptions['onProject'],
 ): Promise<FileOutcome[]> {
   const batchSize = Math.max(1, Math.min(16, Math.floor(tasks.length / (threadCount * 8))));
   const threads = Array.from({ length: threadCount }, () => startThread(settings));
@@ -231,6 +237,7 @@ async function analyzeInWorkers(
       project = projectWith(settings.project, summaries);
       own = new Map(threads.map((thread) => [thread, [...thread.kept]]));
     }
+    onProject?.(project);
     const outcomes: FileOutcome[] = new Array(tasks.length);
     const orphans = await runPass(
       threads,

@@ -72,15 +72,24 @@ function deploymentFileOf(path: string, text: string, projectRoot: string | unde
 
 /** Never throws: an unreadable file is skipped with a reason, a parser crash becomes a problem. */
 function prepareFile(task: FileTask, maxFileSize: number, projectRoot: string | undefined, typescript: TypeScriptProjects): PreparedFile {
-  const outcome: FileOutcome = { path: task.path, lines: 0, hazards: [], problems: [], syntaxErrors: [] };
   let text: string;
   try {
     const read = readSourceFile(task.path, maxFileSize);
-    if (read.kind === 'skipped') return { outcome: { ...outcome, skipped: read.reason } };
+    if (read.kind === 'skipped') return { outcome: { ...emptyOutcome(task), skipped: read.reason } };
     text = read.text;
   } catch (error) {
-    return { outcome: { ...outcome, skipped: `cannot read it: ${(error as Error).message}` } };
+    return { outcome: { ...emptyOutcome(task), skipped: `cannot read it: ${(error as Error).message}` } };
   }
+  return prepareText(task, text, projectRoot, typescript);
+}
+
+function emptyOutcome(task: FileTask): FileOutcome {
+  return { path: task.path, lines: 0, hazards: [], problems: [], syntaxErrors: [] };
+}
+
+/** A file's text parsed as source, as a deployment file, or both. */
+function prepareText(task: FileTask, text: string, projectRoot: string | undefined, typescript: TypeScriptProjects): PreparedFile {
+  const outcome = emptyOutcome(task);
   outcome.lines = countLines(text);
   try {
     const parsed = parseSource(task.path, text, task.moduleName, typescript);
@@ -92,6 +101,14 @@ function prepareFile(task: FileTask, maxFileSize: number, projectRoot: string | 
     outcome.problems.push(`parsing failed on ${task.path}: ${(error as Error).stack ?? String(error)}`);
     return { outcome };
   }
+}
+
+/** The analysis of a file's text that a fix round needs: its hazards, what does not parse, and a deployment file's commands. */
+export interface TextAnalysis {
+  hazards: Hazard[];
+  syntaxErrors: number;
+  /** For a deployment file, how many commands it starts: a fix must not change that. */
+  commands?: number;
 }
 
 /** The enabled rules that look across files, and so need every module summarised first. */
@@ -133,6 +150,21 @@ export class FileAnalyzer {
   check(task: FileTask): FileOutcome {
     const prepared = this.prepared.get(task.path) ?? prepareFile(task, this.settings.maxFileSize, this.settings.projectRoot, this.typescript);
     this.prepared.delete(task.path);
+    return this.checkPrepared(task, prepared);
+  }
+
+  /** Checks `text` as the content of the task's file (a fix round's result), with the project as it is. */
+  checkText(task: FileTask, text: string): TextAnalysis {
+    const prepared = prepareText(task, text, this.settings.projectRoot, this.typescript);
+    const outcome = this.checkPrepared(task, prepared);
+    return {
+      hazards: outcome.hazards,
+      syntaxErrors: outcome.syntaxErrors.length + (prepared.parsed || prepared.deployment ? 0 : 1),
+      ...(prepared.deployment ? { commands: prepared.deployment.facts.commands.length } : {}),
+    };
+  }
+
+  private checkPrepared(task: FileTask, prepared: PreparedFile): FileOutcome {
     const { outcome, text, parsed, deployment } = prepared;
     if (!parsed && !deployment) return outcome;
     try {

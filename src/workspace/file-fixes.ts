@@ -1,0 +1,99 @@
+/**
+ * Applying fixes to files on disk: read the file again, fix it in rounds against the project the
+ * run checked it in, and write the result only when it parses and the file did not change meanwhile.
+ */
+import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { applyFixes, type FixOutcome } from '../core/fix-all';
+import type { Hazard } from '../core/hazard';
+import type { FileAnalyzer, FileOutcome, FileTask } from './file-analysis';
+
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+export interface FileFix extends Omit<FixOutcome, 'text'> {
+  path: string;
+  /** The text as checked and as fixed, without a byte order mark (for diffs). */
+  before: string;
+  after: string;
+  /** Why the file was left as it is; undefined when it was fixed (or had nothing to fix). */
+  problem?: string;
+}
+
+/** A CRLF file gets CRLF in what fixes insert too; a file with any lone LF is left to LF. */
+function usesCrlf(text: string): boolean {
+  return text.includes('\r\n') && !/(^|[^\r])\n/.test(text);
+}
+
+function withLineEndings(hazards: readonly Hazard[], crlf: boolean): Hazard[] {
+  if (!crlf) return [...hazards];
+  return hazards.map((hazard) =>
+    hazard.fix ? { ...hazard, fix: { ...hazard.fix, edits: hazard.fix.edits.map((edit) => ({ ...edit, newText: edit.newText.replace(/\r?\n/g, '\r\n') })) } } : hazard,
+  );
+}
+
+/** Writes beside the file and renames over it, so a crash never leaves half a file; keeps its mode. */
+function replaceFile(path: string, bytes: Buffer, mode: number): void {
+  const temporary = `${path}.interleave-${process.pid}.tmp`;
+  try {
+    writeFileSync(temporary, bytes, { mode });
+    renameSync(temporary, path);
+  } finally {
+    rmSync(temporary, { force: true });
+  }
+}
+
+/**
+ * Fixes one checked file: `analyzer` must hold the project the run checked it in. With `write`
+ * false nothing is written (for `--diff`). Never throws: what stopped it is `problem`.
+ */
+export function fixFile(outcome: FileOutcome, task: FileTask, analyzer: FileAnalyzer, options: { unsafe: boolean; write: boolean }): FileFix {
+  const unchanged = (problem?: string): FileFix => ({
+    path: outcome.path,
+    before: outcome.source ?? '',
+    after: outcome.source ?? '',
+    applied: [],
+    rejected: [],
+    exhausted: false,
+    ...(problem !== undefined ? { problem } : {}),
+  });
+  if (outcome.source === undefined) return unchanged();
+  if (outcome.syntaxErrors.length > 0) return unchanged('it has syntax errors; fix them first');
+  let bytes: Buffer;
+  let mode: number;
+  try {
+    bytes = readFileSync(outcome.path);
+    mode = statSync(outcome.path).mode & 0o7777;
+  } catch (error) {
+    return unchanged(`cannot read it: ${(error as Error).message}`);
+  }
+  if (options.write && (mode & 0o222) === 0) return unchanged('it is read-only');
+  const bom = bytes.subarray(0, 3).equals(UTF8_BOM);
+  let text: string;
+  try {
+    text = utf8.decode(bom ? bytes.subarray(3) : bytes);
+  } catch {
+    return unchanged('it is no longer valid UTF-8');
+  }
+  if (text !== outcome.source) return unchanged('it changed after it was checked; run again');
+  const crlf = usesCrlf(text);
+  const commandsBefore = analyzer.checkText(task, text).commands;
+  const fixed = applyFixes(
+    text,
+    (candidate) => {
+      const analysis = analyzer.checkText(task, candidate);
+      // A deployment file whose fix loses or adds a command no longer starts the same servers.
+      const broken = analysis.commands !== commandsBefore ? 1 : 0;
+      return { hazards: withLineEndings(analysis.hazards, crlf), syntaxErrors: analysis.syntaxErrors + broken };
+    },
+    { unsafe: options.unsafe },
+  );
+  const result: FileFix = { path: outcome.path, before: text, after: fixed.text, applied: fixed.applied, rejected: fixed.rejected, exhausted: fixed.exhausted };
+  if (!options.write || fixed.text === text) return result;
+  try {
+    if (!readFileSync(outcome.path).equals(bytes)) return { ...unchanged('it changed while it was being fixed; not written'), rejected: fixed.rejected };
+    replaceFile(outcome.path, Buffer.concat([bom ? UTF8_BOM : Buffer.alloc(0), Buffer.from(fixed.text, 'utf8')]), mode);
+  } catch (error) {
+    return { ...unchanged(`cannot write it: ${(error as Error).message}`), rejected: fixed.rejected };
+  }
+  return result;
+}
