@@ -76,7 +76,7 @@ describe('interleave check --fix', () => {
     assert.equal(run.status, 1);
     assert.equal(readFileSync(join(root, 'app.py'), 'utf8'), SLEEPS);
     assert.match(run.stdout, /^--- a\/app\.py\n\+\+\+ b\/app\.py\n@@ -1,11 \+1,12 @@\n/);
-    assert.match(run.stdout, /\n-    time\.sleep\(1\)\n-    time\.sleep\(2\)\n\+    await asyncio\.sleep\(1\)\n/);
+    assert.match(run.stdout, /\n- {4}time\.sleep\(1\)\n- {4}time\.sleep\(2\)\n\+ {4}await asyncio\.sleep\(1\)\n/);
     assert.equal(run.stderr, 'Would fix 2 hazards.\n');
     const clean = await runCli(['check', '--diff'], { cwd: makeProject({ 'ok.py': 'x = 1\n' }) });
     assert.deepEqual([clean.status, clean.stdout], [0, '']);
