@@ -7,6 +7,7 @@ import { analyzeFiles } from '../workspace/batch-analysis';
 import { loadSettings } from '../workspace/config-discovery';
 import { projectDeployment } from '../workspace/deployment';
 import { discoverSourceFiles } from '../workspace/discovery';
+import { suppressionsFilePath } from '../workspace/suppressions-file';
 import type { FileOutcome } from '../workspace/file-analysis';
 import { ModuleNamer } from '../workspace/module-root';
 import { posixPathInside } from '../workspace/relative-path';
@@ -17,6 +18,7 @@ import { commaSeparated, helpText, parseCommandLine, UsageError, type OptionSpec
 import { formatGithub } from './github-format';
 import { fixCheckedFiles, fixedCount, FIX_OPTIONS, formatDiff, formatShowFixes } from './fix-mode';
 import { formatGitlab } from './gitlab-format';
+import { applyBulkSuppressions, SUPPRESSION_OPTIONS } from './suppressions-mode';
 import { formatJson, formatJsonLines } from './json-format';
 import { formatJunit } from './junit-format';
 import { formatRdjson } from './rdjson-format';
@@ -44,6 +46,7 @@ export const CHECK_OPTIONS = {
   quiet: { type: 'boolean', short: 'q', description: 'Print hazards only: no summary line, no progress' },
   'no-progress': { type: 'boolean', description: 'Never show progress on stderr' },
   ...FIX_OPTIONS,
+  ...SUPPRESSION_OPTIONS,
   help: { type: 'boolean', short: 'h', description: 'Show this help' },
 } as const satisfies Record<string, OptionSpec>;
 
@@ -203,7 +206,14 @@ export async function runCheck(args: readonly string[], io: CliIO, version: stri
     if (fixed > 0) outcomes = await analyse();
   }
 
-  const hazards = outcomes.flatMap((outcome) => outcome.hazards).sort(compareHazards);
+  const found = outcomes.flatMap((outcome) => outcome.hazards).sort(compareHazards);
+  const suppressionsFile = suppressionsFilePath(loaded.file !== undefined ? loaded.directory : io.cwd);
+  const bulk = applyBulkSuppressions(outcomes, found, suppressionsFile, {
+    suppressAll: values['suppress-all'] === true,
+    prune: values['prune-suppressions'] === true,
+    quiet: values.quiet === true,
+  }, io);
+  const hazards = bulk.reported;
   if (values.statistics) {
     writeStatistics(hazards, outcomes, (performance.now() - started) / 1000, format === 'json' ? 'json' : 'text', values.quiet === true, io);
   } else {
@@ -215,6 +225,7 @@ export async function runCheck(args: readonly string[], io: CliIO, version: stri
       cwd: io.cwd,
       unsafeFixes,
       fixed,
+      suppressed: bulk.suppressed,
     };
     io.stdout.write(render(format, results, io, version, !values.quiet));
   }

@@ -18,6 +18,8 @@ export interface CheckResults {
   unsafeFixes?: boolean;
   /** How many fixes `--fix` applied before these hazards were found. */
   fixed?: number;
+  /** Findings left out because interleave-suppressions.json records them. */
+  suppressed?: number;
 }
 
 /** A path as the user sees it: relative to the working directory, `/`-separated. */

@@ -1,4 +1,5 @@
 import { version } from '../../package.json';
+import { SuppressionsFileError } from '../core/bulk-suppressions';
 import { ConfigError } from '../core/config';
 import { CHECK_HELP, runCheck } from './check-command';
 import { ExitStatus, type CliIO } from './cli-io';
@@ -62,6 +63,10 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   } catch (error) {
     if (error instanceof ConfigError) {
       io.stderr.write(`error: ${error.describe()}\n`);
+      return ExitStatus.usage;
+    }
+    if (error instanceof SuppressionsFileError) {
+      io.stderr.write(`error: ${error.message}\n`);
       return ExitStatus.usage;
     }
     if (error instanceof UsageError) {

@@ -35,7 +35,9 @@ function summary(results: CheckResults, palette: Palette): string {
   const plural = (n: number) => `${n} ${n === 1 ? 'hazard' : 'hazards'}`;
   const headline =
     fixed > 0 ? `Found ${plural(count + fixed)} (${fixed} fixed, ${count} remaining).` : count === 0 ? 'No hazards found.' : `Found ${plural(count)}.`;
-  return [palette.bold(headline), ...fixableLines(results, palette)].join('\n');
+  const suppressed = results.suppressed ?? 0;
+  const suppressedLine = suppressed > 0 ? [`${plural(suppressed)} recorded in interleave-suppressions.json not shown.`] : [];
+  return [palette.bold(headline), ...suppressedLine, ...fixableLines(results, palette)].join('\n');
 }
 
 function fixableLines(results: CheckResults, palette: Palette): string[] {

@@ -33,6 +33,7 @@ import {
   type WorkDoneProgressReporter,
   type WorkspaceFolder,
 } from 'vscode-languageserver/node';
+import { SUPPRESSIONS_FILE_NAME } from '../core/bulk-suppressions';
 import type { Comment, Language } from '../core/facts';
 import { checkModule, type ParsedModule } from '../core/engine';
 import type { Hazard } from '../core/hazard';
@@ -105,7 +106,8 @@ const UNSAVED_EXTENSIONS: Readonly<Record<string, string>> = {
 };
 
 const RULE_METAS: ReadonlyMap<string, RuleMeta> = new Map(RULES.map((rule) => [rule.meta.code, rule.meta]));
-const CONFIG_FILE_NAMES = new Set(['pyproject.toml', 'interleave.toml', 'package.json']);
+/** Files whose change reloads the configuration (interleave-suppressions.json is read with it). */
+const CONFIG_FILE_NAMES = new Set(['pyproject.toml', 'interleave.toml', 'package.json', SUPPRESSIONS_FILE_NAME]);
 
 /** What the last analysis of an open document found, for its version. */
 interface DocumentAnalysis {
@@ -276,6 +278,7 @@ class InterleaveLanguageServer {
           { globPattern: '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}' },
           { globPattern: '**/{pyproject,interleave}.toml' },
           { globPattern: '**/package.json' },
+          { globPattern: `**/${SUPPRESSIONS_FILE_NAME}` },
           // Deployment files: where the worker count comes from.
           { globPattern: '**/{Dockerfile,Dockerfile.*,*.Dockerfile,Containerfile,Procfile,Procfile.*,*.sh}' },
           { globPattern: '**/*.{yml,yaml}' },
@@ -468,7 +471,8 @@ class InterleaveLanguageServer {
     const checkedFrom = performance.now();
     const report = checkModule(parsed, { rules: RULES, config: context.config, project: context.projectFacts() });
     for (const problem of report.problems) this.log.error(problem);
-    const analysis = this.record(document.uri, { version, text, hazards: report.hazards, language: parsed.facts.language, comments: parsed.facts.comments }, path);
+    const hazards = target.onDisk ? context.applySuppressions(path, report.hazards, text) : report.hazards;
+    const analysis = this.record(document.uri, { version, text, hazards, language: parsed.facts.language, comments: parsed.facts.comments }, path);
     const checkedAt = performance.now();
     this.analysisTimes.set(document.uri, parsedAt - started + (checkedAt - checkedFrom));
     this.log.verbose(
@@ -689,6 +693,8 @@ class InterleaveLanguageServer {
   private applyConfig(context: ProjectContext, settings: EditorSettings): void {
     const error = context.reloadConfig(settings);
     this.showOnce(`config:${context.root}`, error && `Interleave: ${error.describe()} — the previous configuration stays in force.`);
+    const suppressionsProblem = context.reloadSuppressions();
+    this.showOnce(`suppressions:${context.root}`, suppressionsProblem && `Interleave: ${suppressionsProblem}. Findings it records are shown.`);
     if (error?.file) {
       const uri = pathToUri(error.file);
       const line = Math.max(0, (error.line ?? 1) - 1);
@@ -865,8 +871,9 @@ class InterleaveLanguageServer {
     if (outcome.skipped) this.log.info(`Skipped ${path}: ${outcome.skipped}.`);
     for (const problem of outcome.problems) this.log.error(problem);
     this.workspaceFindings.add(uri);
-    this.publish(uri, outcome.hazards);
-    return outcome.hazards.length;
+    const hazards = outcome.source === undefined ? outcome.hazards : context.applySuppressions(path, outcome.hazards, outcome.source);
+    this.publish(uri, hazards);
+    return hazards.length;
   }
 
   /**

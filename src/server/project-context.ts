@@ -6,7 +6,8 @@
 import { dirname, sep } from 'node:path';
 import { ConfigError, resolveConfig, type ResolvedConfig } from '../core/config';
 import { projectFacts, summarizeModule, type ModuleSummaries, type ParsedModule } from '../core/engine';
-import type { WorkerSetting } from '../core/hazard';
+import { fingerprintHazards, splitBySuppressions, SUPPRESSIONS_FILE_NAME, SuppressionsFileError, type BulkSuppressions } from '../core/bulk-suppressions';
+import { compareHazards, type Hazard, type WorkerSetting } from '../core/hazard';
 import type { ProjectFacts } from '../core/rule';
 import { RULES } from '../rules';
 import { parseSource } from '../workspace/analyze';
@@ -15,6 +16,7 @@ import { projectWorkers, type ProcessCounts } from '../workspace/deployment';
 import { createExcludeMatcher } from '../workspace/discovery';
 import { ModuleNamer } from '../workspace/module-root';
 import { DEFAULT_MAX_FILE_SIZE, readSourceFile } from '../workspace/source-file';
+import { readBulkSuppressions, suppressionKey, suppressionsFilePath } from '../workspace/suppressions-file';
 import type { EditorSettings } from './editor-settings';
 
 const RULE_METAS = RULES.map((rule) => rule.meta);
@@ -38,6 +40,8 @@ export class ProjectContext {
   private readonly summaries = new Map<string, ModuleSummaries>();
   private project?: ProjectFacts;
   private excluded: (path: string) => boolean;
+  /** The project's interleave-suppressions.json, when it has one that could be read. */
+  private bulkSuppressions?: BulkSuppressions;
   /** Bumped whenever the index is rebuilt, so a superseded indexing run stops. */
   indexGeneration = 0;
 
@@ -79,6 +83,34 @@ export class ProjectContext {
       this.excluded = createExcludeMatcher(this.config.exclude, this.configDirectory);
       this.detectWorkers();
     }
+  }
+
+  /**
+   * Re-reads interleave-suppressions.json beside the configuration (else in the folder's root).
+   * Returns why it cannot be used, when it cannot; then nothing is suppressed.
+   */
+  reloadSuppressions(): string | undefined {
+    this.bulkSuppressions = undefined;
+    try {
+      this.bulkSuppressions = readBulkSuppressions(suppressionsFilePath(this.configDirectory));
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof SuppressionsFileError)) throw error;
+      return error.message;
+    }
+  }
+
+  /**
+   * A file's findings with the suppressions file applied: those it records are left out, or with
+   * `suppressedFindings: "hint"` shown as hints that say where they are recorded.
+   */
+  applySuppressions(path: string, hazards: Hazard[], text: string): Hazard[] {
+    const recorded = this.bulkSuppressions?.get(suppressionKey(suppressionsFilePath(this.configDirectory), path));
+    if (!recorded || hazards.length === 0) return hazards;
+    const { reported, suppressed } = splitBySuppressions(fingerprintHazards(hazards, text), recorded);
+    if (this.client.suppressedFindings === 'hide' || suppressed.length === 0) return reported;
+    const hints = suppressed.map((hazard): Hazard => ({ ...hazard, severity: 'hint', message: `${hazard.message} (recorded in ${SUPPRESSIONS_FILE_NAME})` }));
+    return [...reported, ...hints].sort(compareHazards);
   }
 
   /** Re-reads the deployment files; true when the worker count changed. */

@@ -93,6 +93,8 @@ export interface ClientSettings {
   severity: Record<string, Severity>;
   /** Analyse open documents as they are edited, or only when saved. */
   run: 'onType' | 'onSave';
+  /** Findings recorded in interleave-suppressions.json: left out, or shown as hints. */
+  suppressedFindings: 'hide' | 'hint';
   /** Worker process count; null leaves it to deployment detection. */
   workers: number | null;
   /** Globs of paths never analysed, added to the project's own `exclude`. */

@@ -32,7 +32,7 @@ function withLineEndings(hazards: readonly Hazard[], crlf: boolean): Hazard[] {
 }
 
 /** Writes beside the file and renames over it, so a crash never leaves half a file; keeps its mode. */
-function replaceFile(path: string, bytes: Buffer, mode: number): void {
+export function replaceFile(path: string, bytes: Buffer, mode: number): void {
   const temporary = `${path}.interleave-${process.pid}.tmp`;
   try {
     writeFileSync(temporary, bytes, { mode });
