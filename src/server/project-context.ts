@@ -3,6 +3,7 @@
  * editor's settings), the worker count, module naming, and the cross-file index — one summary
  * per Python file, kept current as files are edited, saved, created and deleted.
  */
+import { readFileSync } from 'node:fs';
 import { dirname, sep } from 'node:path';
 import { ConfigError, resolveConfig, type ResolvedConfig } from '../core/config';
 import { projectFacts, summarizeModule, type ModuleSummaries, type ParsedModule } from '../core/engine';
@@ -40,8 +41,11 @@ export class ProjectContext {
   private readonly summaries = new Map<string, ModuleSummaries>();
   private project?: ProjectFacts;
   private excluded: (path: string) => boolean;
-  /** The project's interleave-suppressions.json, when it has one that could be read. */
+  /** The project's interleave-suppressions.json, when it has one that could be read, with the text it was read from. */
   private bulkSuppressions?: BulkSuppressions;
+  private suppressionsText?: string;
+  private suppressionsPath?: string;
+  private suppressionsProblem?: string;
   /** Bumped whenever the index is rebuilt, so a superseded indexing run stops. */
   indexGeneration = 0;
 
@@ -86,18 +90,35 @@ export class ProjectContext {
   }
 
   /**
-   * Re-reads interleave-suppressions.json beside the configuration (else in the folder's root).
-   * Returns why it cannot be used, when it cannot; then nothing is suppressed.
+   * Re-reads interleave-suppressions.json beside the configuration (else in the folder's root);
+   * unchanged, it stays the same object. Returns why it cannot be used, when it cannot: then
+   * nothing is suppressed.
    */
   reloadSuppressions(): string | undefined {
-    this.bulkSuppressions = undefined;
+    const path = suppressionsFilePath(this.configDirectory);
+    let text: string | undefined;
     try {
-      this.bulkSuppressions = readBulkSuppressions(suppressionsFilePath(this.configDirectory));
-      return undefined;
+      text = readFileSync(path, 'utf8');
+    } catch {
+      text = undefined;
+    }
+    if (text === this.suppressionsText && path === this.suppressionsPath) return this.suppressionsProblem;
+    this.suppressionsText = text;
+    this.suppressionsPath = path;
+    this.bulkSuppressions = undefined;
+    this.suppressionsProblem = undefined;
+    try {
+      this.bulkSuppressions = readBulkSuppressions(path);
     } catch (error) {
       if (!(error instanceof SuppressionsFileError)) throw error;
-      return error.message;
+      this.suppressionsProblem = error.message;
     }
+    return this.suppressionsProblem;
+  }
+
+  /** What interleave-suppressions.json records; a new object whenever the file changed. */
+  get suppressions(): BulkSuppressions | undefined {
+    return this.bulkSuppressions;
   }
 
   /**
