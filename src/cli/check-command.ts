@@ -18,6 +18,7 @@ import { commaSeparated, helpText, parseCommandLine, UsageError, type OptionSpec
 import { formatGithub } from './github-format';
 import { fixCheckedFiles, fixedCount, FIX_OPTIONS, formatDiff, formatShowFixes } from './fix-mode';
 import { formatGitlab } from './gitlab-format';
+import { addIgnoresToFiles } from './add-ignore';
 import { applyBulkSuppressions, SUPPRESSION_OPTIONS } from './suppressions-mode';
 import { formatJson, formatJsonLines } from './json-format';
 import { formatJunit } from './junit-format';
@@ -153,6 +154,10 @@ export async function runCheck(args: readonly string[], io: CliIO, version: stri
   if (values.statistics && format !== 'text' && format !== 'json') {
     throw new UsageError('--statistics works with --format text or json', 'check');
   }
+  const editing = (['fix', 'diff', 'add-ignore', 'suppress-all'] as const).filter((flag) => values[flag]);
+  if (editing.length > 1 && !(editing.length === 2 && editing.includes('fix') && editing.includes('suppress-all'))) {
+    throw new UsageError(`--${editing[0]} and --${editing[1]} cannot be used together`, 'check');
+  }
   const metas = RULES.map((rule) => rule.meta);
   const loaded = loadSettings(io.cwd, metas, values.config);
   const config = resolveConfig([loaded.settings, commandLineSettings(values)], metas);
@@ -188,6 +193,11 @@ export async function runCheck(args: readonly string[], io: CliIO, version: stri
   };
   let outcomes = await analyse();
   reportFileIssues(outcomes, io);
+
+  if (values['add-ignore']) {
+    const written = await addIgnoresToFiles(outcomes, tasks, settings, project, metas, io);
+    if (written > 0) outcomes = await analyse();
+  }
 
   const unsafeFixes = values['unsafe-fixes'] === true;
   let fixed = 0;

@@ -22,6 +22,7 @@ import type { OptionSpec } from './command-line';
 export const SUPPRESSION_OPTIONS = {
   'suppress-all': { type: 'boolean', description: 'Record every finding in interleave-suppressions.json; later runs report only new ones' },
   'prune-suppressions': { type: 'boolean', description: 'Drop what interleave-suppressions.json records but no longer occurs' },
+  'add-ignore': { type: 'boolean', description: 'Add a suppression comment (`# interleave: ignore[…]`) for every finding, on its line' },
 } as const satisfies Record<string, OptionSpec>;
 
 export interface BulkSuppressionResult {

@@ -27,7 +27,7 @@ function usesCrlf(text: string): boolean {
 function withLineEndings(hazards: readonly Hazard[], crlf: boolean): Hazard[] {
   if (!crlf) return [...hazards];
   return hazards.map((hazard) =>
-    hazard.fix ? { ...hazard, fix: { ...hazard.fix, edits: hazard.fix.edits.map((edit) => ({ ...edit, newText: edit.newText.replace(/\r?\n/g, '\r\n') })) } } : hazard,
+    hazard.fix ? { ...hazard, fix: { ...hazard.fix, edits: hazard.fix.edits.map((edit) => ({ ...edit, newText: withFileLineEndings(edit.newText, true) })) } } : hazard,
   );
 }
 
@@ -40,6 +40,57 @@ export function replaceFile(path: string, bytes: Buffer, mode: number): void {
   } finally {
     rmSync(temporary, { force: true });
   }
+}
+
+/** A checked file as it is on disk now, verified to be the text that was checked. */
+export interface CheckedFile {
+  bytes: Buffer;
+  mode: number;
+  bom: boolean;
+  text: string;
+  crlf: boolean;
+}
+
+/**
+ * Reads a file the run checked, for changing it: its text must be the one that was checked, it must
+ * parse, and (when it is to be written) it must not be read-only. Otherwise, why not.
+ */
+export function readCheckedFile(outcome: FileOutcome, forWriting: boolean): CheckedFile | { problem: string } {
+  if (outcome.syntaxErrors.length > 0) return { problem: 'it has syntax errors; fix them first' };
+  let bytes: Buffer;
+  let mode: number;
+  try {
+    bytes = readFileSync(outcome.path);
+    mode = statSync(outcome.path).mode & 0o7777;
+  } catch (error) {
+    return { problem: `cannot read it: ${(error as Error).message}` };
+  }
+  if (forWriting && (mode & 0o222) === 0) return { problem: 'it is read-only' };
+  const bom = bytes.subarray(0, 3).equals(UTF8_BOM);
+  let text: string;
+  try {
+    text = utf8.decode(bom ? bytes.subarray(3) : bytes);
+  } catch {
+    return { problem: 'it is no longer valid UTF-8' };
+  }
+  if (text !== outcome.source) return { problem: 'it changed after it was checked; run again' };
+  return { bytes, mode, bom, text, crlf: usesCrlf(text) };
+}
+
+/** Writes a checked file's new text, unless the file changed meanwhile; undefined when written, else why not. */
+export function writeCheckedFile(path: string, file: CheckedFile, text: string): string | undefined {
+  try {
+    if (!readFileSync(path).equals(file.bytes)) return 'it changed while it was being edited; not written';
+    replaceFile(path, Buffer.concat([file.bom ? UTF8_BOM : Buffer.alloc(0), Buffer.from(text, 'utf8')]), file.mode);
+    return undefined;
+  } catch (error) {
+    return `cannot write it: ${(error as Error).message}`;
+  }
+}
+
+/** Text a fix or comment inserts, with the file's line endings. */
+export function withFileLineEndings(text: string, crlf: boolean): string {
+  return crlf ? text.replace(/\r?\n/g, '\r\n') : text;
 }
 
 /**
@@ -57,25 +108,9 @@ export function fixFile(outcome: FileOutcome, task: FileTask, analyzer: FileAnal
     ...(problem !== undefined ? { problem } : {}),
   });
   if (outcome.source === undefined) return unchanged();
-  if (outcome.syntaxErrors.length > 0) return unchanged('it has syntax errors; fix them first');
-  let bytes: Buffer;
-  let mode: number;
-  try {
-    bytes = readFileSync(outcome.path);
-    mode = statSync(outcome.path).mode & 0o7777;
-  } catch (error) {
-    return unchanged(`cannot read it: ${(error as Error).message}`);
-  }
-  if (options.write && (mode & 0o222) === 0) return unchanged('it is read-only');
-  const bom = bytes.subarray(0, 3).equals(UTF8_BOM);
-  let text: string;
-  try {
-    text = utf8.decode(bom ? bytes.subarray(3) : bytes);
-  } catch {
-    return unchanged('it is no longer valid UTF-8');
-  }
-  if (text !== outcome.source) return unchanged('it changed after it was checked; run again');
-  const crlf = usesCrlf(text);
+  const file = readCheckedFile(outcome, options.write);
+  if ('problem' in file) return unchanged(file.problem);
+  const { text, crlf } = file;
   const commandsBefore = analyzer.checkText(task, text).commands;
   const fixed = applyFixes(
     text,
@@ -89,11 +124,6 @@ export function fixFile(outcome: FileOutcome, task: FileTask, analyzer: FileAnal
   );
   const result: FileFix = { path: outcome.path, before: text, after: fixed.text, applied: fixed.applied, rejected: fixed.rejected, exhausted: fixed.exhausted };
   if (!options.write || fixed.text === text) return result;
-  try {
-    if (!readFileSync(outcome.path).equals(bytes)) return { ...unchanged('it changed while it was being fixed; not written'), rejected: fixed.rejected };
-    replaceFile(outcome.path, Buffer.concat([bom ? UTF8_BOM : Buffer.alloc(0), Buffer.from(fixed.text, 'utf8')]), mode);
-  } catch (error) {
-    return { ...unchanged(`cannot write it: ${(error as Error).message}`), rejected: fixed.rejected };
-  }
-  return result;
+  const problem = writeCheckedFile(outcome.path, file, fixed.text);
+  return problem === undefined ? result : { ...unchanged(problem), rejected: fixed.rejected };
 }
