@@ -1,14 +1,15 @@
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ConfigError, matchSelector, resolveConfig, type Settings } from '../core/config';
+import { ConfigError, matchSelector, resolveConfig, type ResolvedConfig, type Settings } from '../core/config';
 import { compareHazards, type Hazard } from '../core/hazard';
+import type { RuleMeta } from '../core/rule';
 import { RULES } from '../rules';
 import { analyzeFiles } from '../workspace/batch-analysis';
 import { loadSettings } from '../workspace/config-discovery';
 import { projectDeployment } from '../workspace/deployment';
 import { discoverSourceFiles } from '../workspace/discovery';
 import { suppressionsFilePath } from '../workspace/suppressions-file';
-import type { FileOutcome } from '../workspace/file-analysis';
+import type { FileAnalysisSettings, FileOutcome, FileTask } from '../workspace/file-analysis';
 import { ModuleNamer } from '../workspace/module-root';
 import { posixPathInside } from '../workspace/relative-path';
 import { DEFAULT_MAX_FILE_SIZE, formatByteSize, parseByteSize } from '../workspace/source-file';
@@ -29,6 +30,7 @@ import { SourceLines } from './source-lines';
 import { countByRule, formatRuleCounts, formatThroughput } from './statistics';
 import { colorEnabled, paletteFor } from './terminal-style';
 import { formatConcise, formatText } from './text-format';
+import { watchCheck } from './watch-mode';
 
 const FORMATS = ['text', 'concise', 'json', 'json-lines', 'sarif', 'github', 'gitlab', 'junit', 'rdjson'] as const;
 type OutputFormat = (typeof FORMATS)[number];
@@ -46,6 +48,7 @@ export const CHECK_OPTIONS = {
   threads: { type: 'string', value: 'N', description: 'Worker threads for large trees (default: the available cores; 1 analyses in-process)' },
   quiet: { type: 'boolean', short: 'q', description: 'Print hazards only: no summary line, no progress' },
   'no-progress': { type: 'boolean', description: 'Never show progress on stderr' },
+  watch: { type: 'boolean', short: 'w', description: 'Check, then check again whatever changes, until Ctrl+C' },
   ...FIX_OPTIONS,
   ...SUPPRESSION_OPTIONS,
   help: { type: 'boolean', short: 'h', description: 'Show this help' },
@@ -141,6 +144,53 @@ function reportFileIssues(outcomes: readonly FileOutcome[], io: CliIO): void {
   }
 }
 
+/** Flags that change files or the suppressions file: one at a time (`--fix --suppress-all` records what fixing left). */
+function checkEditingFlags(values: CheckValues): void {
+  const editing = (['fix', 'diff', 'add-ignore', 'suppress-all', 'prune-suppressions', 'watch'] as const).filter((flag) => values[flag]);
+  const fixThenRecord = editing.length === 2 && editing.includes('fix') && editing.includes('suppress-all');
+  if (editing.length > 1 && !fixThenRecord) throw new UsageError(`--${editing[0]} and --${editing[1]} cannot be used together`, 'check');
+  if (values.watch && values.statistics) throw new UsageError('--watch and --statistics cannot be used together', 'check');
+}
+
+/** Everything a check run decides before it reads a file. */
+interface CheckPlan {
+  metas: RuleMeta[];
+  config: ResolvedConfig;
+  paths: string[];
+  settings: FileAnalysisSettings;
+  suppressionsFile: string;
+  /** Finds the files to check (again, for `--watch`), warning about what it passes over. */
+  discover(): FileTask[];
+}
+
+function planCheck(values: CheckValues, positionals: readonly string[], io: CliIO): CheckPlan {
+  const metas = RULES.map((rule) => rule.meta);
+  const loaded = loadSettings(io.cwd, metas, values.config);
+  const config = resolveConfig([loaded.settings, commandLineSettings(values)], metas);
+  const paths = (positionals.length > 0 ? positionals : ['.']).map((path) => resolve(io.cwd, path));
+  const discover = (): FileTask[] => {
+    const discovery = discoverSourceFiles(paths, { exclude: config.exclude, excludeBase: loaded.directory, forceExclude: values['force-exclude'] });
+    if (discovery.missing.length > 0) {
+      const listed = discovery.missing.map((path) => displayPath(io.cwd, path)).join(', ');
+      throw new UsageError(`no such file or directory: ${listed}`, 'check');
+    }
+    for (const { path, message } of discovery.warnings) io.stderr.write(`warning: ${displayPath(io.cwd, path)}: ${message}\n`);
+    const namer = new ModuleNamer();
+    return discovery.files.map((path) => ({ path, moduleName: namer.moduleName(path) }));
+  };
+  const configDirectory = loaded.file !== undefined ? loaded.directory : undefined;
+  const existing = paths.filter((path) => existsSync(path));
+  const root = existing.length > 0 ? projectRoot(configDirectory, existing) : (configDirectory ?? io.cwd);
+  return {
+    metas,
+    config,
+    paths,
+    settings: { config, project: projectDeployment(root, config.workers), maxFileSize: maxFileSize(values['max-file-size']), projectRoot: root },
+    suppressionsFile: suppressionsFilePath(configDirectory ?? io.cwd),
+    discover,
+  };
+}
+
 export async function runCheck(args: readonly string[], io: CliIO, version: string): Promise<number> {
   const started = performance.now();
   const { values, positionals } = parseCommandLine(args, CHECK_OPTIONS, 'check');
@@ -149,37 +199,41 @@ export async function runCheck(args: readonly string[], io: CliIO, version: stri
     return ExitStatus.clean;
   }
   const format = outputFormat(values.format);
-  const fileSizeLimit = maxFileSize(values['max-file-size']);
   const threads = threadCount(values.threads);
   if (values.statistics && format !== 'text' && format !== 'json') {
     throw new UsageError('--statistics works with --format text or json', 'check');
   }
-  const editing = (['fix', 'diff', 'add-ignore', 'suppress-all'] as const).filter((flag) => values[flag]);
-  if (editing.length > 1 && !(editing.length === 2 && editing.includes('fix') && editing.includes('suppress-all'))) {
-    throw new UsageError(`--${editing[0]} and --${editing[1]} cannot be used together`, 'check');
+  checkEditingFlags(values);
+  const plan = planCheck(values, positionals, io);
+  const tasks = plan.discover();
+  const { settings, metas } = plan;
+  const unsafeFixes = values['unsafe-fixes'] === true;
+  /** Reports hazards as the format asks, minus what the suppressions file records; returns how many were reported. */
+  const report = (outcomes: readonly FileOutcome[], extra: { fixed?: number; suppressAll?: boolean; prune?: boolean } = {}): number => {
+    const found = outcomes.flatMap((outcome) => outcome.hazards).sort(compareHazards);
+    const bulk = applyBulkSuppressions(outcomes, found, plan.suppressionsFile, { suppressAll: extra.suppressAll === true, prune: extra.prune === true, quiet: values.quiet === true }, io);
+    const results: CheckResults = {
+      hazards: bulk.reported,
+      lines: new SourceLines(new Map(outcomes.flatMap((outcome) => (outcome.source === undefined ? [] : [[outcome.path, outcome.source]])))),
+      rules: metas.filter((meta) => plan.config.enabled.has(meta.code)),
+      severity: new Map(metas.map((meta) => [meta.code, plan.config.severity.get(meta.code) ?? meta.defaultSeverity])),
+      cwd: io.cwd,
+      unsafeFixes,
+      fixed: extra.fixed,
+      suppressed: bulk.suppressed,
+    };
+    if (values.statistics) {
+      writeStatistics(bulk.reported, outcomes, (performance.now() - started) / 1000, format === 'json' ? 'json' : 'text', values.quiet === true, io);
+    } else {
+      io.stdout.write(render(format, results, io, version, !values.quiet));
+    }
+    return bulk.reported.length;
+  };
+  if (values.watch) {
+    return watchCheck({ paths: plan.paths, settings, discover: plan.discover, report: (outcomes) => void report(outcomes) }, io);
   }
-  const metas = RULES.map((rule) => rule.meta);
-  const loaded = loadSettings(io.cwd, metas, values.config);
-  const config = resolveConfig([loaded.settings, commandLineSettings(values)], metas);
 
-  const paths = (positionals.length > 0 ? positionals : ['.']).map((path) => resolve(io.cwd, path));
-  const discovery = discoverSourceFiles(paths, {
-    exclude: config.exclude,
-    excludeBase: loaded.directory,
-    forceExclude: values['force-exclude'],
-  });
-  if (discovery.missing.length > 0) {
-    const listed = discovery.missing.map((path) => displayPath(io.cwd, path)).join(', ');
-    throw new UsageError(`no such file or directory: ${listed}`, 'check');
-  }
-  for (const { path, message } of discovery.warnings) io.stderr.write(`warning: ${displayPath(io.cwd, path)}: ${message}\n`);
-
-  const namer = new ModuleNamer();
-  const tasks = discovery.files.map((path) => ({ path, moduleName: namer.moduleName(path) }));
-  const progress =
-    io.stderr.isTTY && !values.quiet && !values['no-progress'] ? new ProgressLine(io.stderr) : undefined;
-  const root = projectRoot(loaded.file !== undefined ? loaded.directory : undefined, paths);
-  const settings = { config, project: projectDeployment(root, config.workers), maxFileSize: fileSizeLimit, projectRoot: root };
+  const progress = io.stderr.isTTY && !values.quiet && !values['no-progress'] ? new ProgressLine(io.stderr) : undefined;
   let project = settings.project;
   const analyse = async () => {
     const outcomes = await analyzeFiles(tasks, {
@@ -198,8 +252,6 @@ export async function runCheck(args: readonly string[], io: CliIO, version: stri
     const written = await addIgnoresToFiles(outcomes, tasks, settings, project, metas, io);
     if (written > 0) outcomes = await analyse();
   }
-
-  const unsafeFixes = values['unsafe-fixes'] === true;
   let fixed = 0;
   if (values.fix || values.diff) {
     const fixes = await fixCheckedFiles(outcomes, tasks, settings, project, { unsafe: unsafeFixes, write: !values.diff }, io);
@@ -215,31 +267,8 @@ export async function runCheck(args: readonly string[], io: CliIO, version: stri
     // What remains, from the files as they are now (a fix in one module can change another's findings).
     if (fixed > 0) outcomes = await analyse();
   }
-
-  const found = outcomes.flatMap((outcome) => outcome.hazards).sort(compareHazards);
-  const suppressionsFile = suppressionsFilePath(loaded.file !== undefined ? loaded.directory : io.cwd);
-  const bulk = applyBulkSuppressions(outcomes, found, suppressionsFile, {
-    suppressAll: values['suppress-all'] === true,
-    prune: values['prune-suppressions'] === true,
-    quiet: values.quiet === true,
-  }, io);
-  const hazards = bulk.reported;
-  if (values.statistics) {
-    writeStatistics(hazards, outcomes, (performance.now() - started) / 1000, format === 'json' ? 'json' : 'text', values.quiet === true, io);
-  } else {
-    const results: CheckResults = {
-      hazards,
-      lines: new SourceLines(new Map(outcomes.flatMap((outcome) => (outcome.source === undefined ? [] : [[outcome.path, outcome.source]])))),
-      rules: metas.filter((meta) => config.enabled.has(meta.code)),
-      severity: new Map(metas.map((meta) => [meta.code, config.severity.get(meta.code) ?? meta.defaultSeverity])),
-      cwd: io.cwd,
-      unsafeFixes,
-      fixed,
-      suppressed: bulk.suppressed,
-    };
-    io.stdout.write(render(format, results, io, version, !values.quiet));
-  }
-  return hazards.length > 0 && !values['exit-zero'] ? ExitStatus.hazards : ExitStatus.clean;
+  const reported = report(outcomes, { fixed, suppressAll: values['suppress-all'], prune: values['prune-suppressions'] });
+  return reported > 0 && !values['exit-zero'] ? ExitStatus.hazards : ExitStatus.clean;
 }
 
 /** Counts per rule on stdout, then throughput: on stdout for text, on stderr so JSON stays parseable. */

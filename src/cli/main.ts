@@ -84,7 +84,15 @@ if (require.main === module) {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? ExitStatus.clean);
     throw error;
   });
-  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env }).then(
+  const interrupt = new AbortController();
+  // Ctrl+C ends a watch cleanly (exit 0); any other run ends as interrupted runs do.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      interrupt.abort();
+      setImmediate(() => process.exit(process.exitCode ?? 130));
+    });
+  }
+  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env, signal: interrupt.signal }).then(
     (status) => {
       process.exitCode = status;
     },
