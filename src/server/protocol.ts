@@ -33,6 +33,8 @@ export interface ExplainResult {
   severity: Severity;
   /** The finding's message, in the user's names and lines. */
   message: string;
+  /** Why it breaks and what to do instead, in the user's names (Markdown), when the finding says. */
+  explanation?: string;
   /** The rule's documentation page. */
   url: string;
   story?: HazardStory;

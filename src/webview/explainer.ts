@@ -44,6 +44,7 @@ function header(result: ExplainResult): HTMLElement {
       html('span', { class: 'badge' }, result.family),
     ),
     html('p', { class: 'message' }, ...inlineNodes(parseInline(result.message))),
+    ...(result.explanation !== undefined ? [html('div', { class: 'explanation' }, ...blockNodes(parseMarkdown(result.explanation)))] : []),
   );
 }
 
