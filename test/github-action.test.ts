@@ -5,11 +5,10 @@
  * `uses` step (GitHub's SARIF upload) cannot run here: the test checks what it would be given.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import { execFileSync } from 'node:child_process';
 import type { Log } from 'sarif';
 import { parse } from 'yaml';
 import { CLEAN_MODULE } from './support/cli';

@@ -62,9 +62,13 @@ export function explainCommandUri(reference: HazardReference): string {
   return `command:${EXPLAIN_COMMAND}?${encodeURIComponent(JSON.stringify([reference]))}`;
 }
 
+/** A step's code beyond this many characters is cut: the hover is read at a glance. */
+const STEP_CODE_LENGTH = 60;
+
 /** `` `code` `` at line N, as a step of the interleaving names it. */
 function at(step: StoryStep): string {
-  return `${codeSpan(step.code)} (line ${step.range.start.line + 1})`;
+  const code = step.code.length > STEP_CODE_LENGTH ? `${step.code.slice(0, STEP_CODE_LENGTH - 1)}…` : step.code;
+  return `${codeSpan(code)} (line ${step.range.start.line + 1})`;
 }
 
 /** The interleaving the finding's story tells, as numbered steps in the user's names; empty without a story. */
