@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import type { Log } from 'sarif';
 import { parse } from 'yaml';
-import { CLEAN_MODULE } from './support/cli';
+import { BLOCKING_MODULE as BLOCKING, CLEAN_MODULE } from './support/cli';
 import { scratchDirectory } from './support/packed-package';
 
 const repository = join(__dirname, '..');
@@ -93,8 +93,6 @@ function runAction(workspace: string, inputs: Record<string, string>): ActionRun
   }
   return result;
 }
-
-const BLOCKING = 'import time\n\n\nasync def handler():\n    time.sleep(1)\n';
 
 describe('the GitHub Action (action.yml)', { timeout: 120_000 }, () => {
   const scratch = scratchDirectory('interleave-action-');

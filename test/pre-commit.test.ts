@@ -11,18 +11,11 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { packRepository, scratchDirectory } from './support/packed-package';
-import { CLEAN_MODULE } from './support/cli';
+import { BLOCKING_MODULE as BLOCKING, CLEAN_MODULE } from './support/cli';
 
 const repository = join(__dirname, '..');
 const preCommit = spawnSync('pre-commit', ['--version'], { encoding: 'utf8' });
 const skip = preCommit.status === 0 ? false : 'pre-commit is not installed (apt-get install pre-commit)';
-
-const BLOCKING = `import time
-
-
-async def handler():
-    time.sleep(1)
-`;
 
 function git(args: readonly string[], cwd: string): string {
   return execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args], { cwd, encoding: 'utf8' });

@@ -2,27 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { makeProject, runCli } from '../../test/support/cli';
-
-const HANDLERS = `import time
-from fastapi import FastAPI
-
-app = FastAPI()
-
-
-@app.get("/a")
-async def a():
-    time.sleep(1)
-    return {}
-`;
-
-const NEW_HANDLER = `
-
-@app.get("/b")
-async def b():
-    time.sleep(2)
-    return {}
-`;
+import { BLOCKING_HANDLERS as HANDLERS, makeProject, NEW_BLOCKING_HANDLER as NEW_HANDLER, runCli } from '../../test/support/cli';
 
 describe('interleave check --suppress-all and interleave-suppressions.json', () => {
   test('records every finding; later runs pass until a new one appears, which alone is reported, wherever lines moved', async () => {

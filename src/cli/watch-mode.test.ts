@@ -4,16 +4,9 @@ import { spawn, execFileSync } from 'node:child_process';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import { CLEAN_MODULE, makeProject } from '../../test/support/cli';
+import { BLOCKING_MODULE as BLOCKING, CLEAN_MODULE, makeProject } from '../../test/support/cli';
 
 const repository = join(__dirname, '..', '..');
-
-const BLOCKING = `import time
-
-
-async def handler():
-    time.sleep(1)
-`;
 
 /** `helper` blocks: a coroutine in another module that calls it is reported (IL202) only while it does. */
 const HELPER_BLOCKS = 'import time\n\n\ndef helper():\n    time.sleep(1)\n';

@@ -4,30 +4,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, FileChangeType, type Diagnostic } from 'vscode-languageserver-protocol/node';
-import { makeProject } from '../../test/support/cli';
+import { BLOCKING_HANDLERS as HANDLERS, makeProject, NEW_BLOCKING_HANDLER as NEW_HANDLER } from '../../test/support/cli';
 import { TestLanguageClient, uriOf } from '../../test/support/lsp-client';
 
 const repository = join(__dirname, '..', '..');
-
-const HANDLERS = `import time
-from fastapi import FastAPI
-
-app = FastAPI()
-
-
-@app.get("/a")
-async def a():
-    time.sleep(1)
-    return {}
-`;
-
-const NEW_HANDLER = `
-
-@app.get("/b")
-async def b():
-    time.sleep(2)
-    return {}
-`;
 
 const blocking = (diagnostics: readonly Diagnostic[]) => diagnostics.filter((diagnostic) => diagnostic.code === 'IL201');
 
