@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, sep } from 'node:path';
 import { ConfigError, resolveConfig, type ResolvedConfig } from '../core/config';
 import { projectFacts, summarizeModule, type ModuleSummaries, type ParsedModule } from '../core/engine';
-import { fingerprintHazards, splitBySuppressions, SUPPRESSIONS_FILE_NAME, SuppressionsFileError, type BulkSuppressions } from '../core/bulk-suppressions';
+import { fingerprintHazards, parseBulkSuppressions, splitBySuppressions, SUPPRESSIONS_FILE_NAME, SuppressionsFileError, type BulkSuppressions } from '../core/bulk-suppressions';
 import { compareHazards, type Hazard, type WorkerSetting } from '../core/hazard';
 import type { ProjectFacts } from '../core/rule';
 import { RULES } from '../rules';
@@ -17,7 +17,7 @@ import { projectWorkers, type ProcessCounts } from '../workspace/deployment';
 import { createExcludeMatcher } from '../workspace/discovery';
 import { ModuleNamer } from '../workspace/module-root';
 import { DEFAULT_MAX_FILE_SIZE, readSourceFile } from '../workspace/source-file';
-import { readBulkSuppressions, suppressionKey, suppressionsFilePath } from '../workspace/suppressions-file';
+import { suppressionKey, suppressionsFilePath } from '../workspace/suppressions-file';
 import type { EditorSettings } from './editor-settings';
 
 const RULE_METAS = RULES.map((rule) => rule.meta);
@@ -108,10 +108,10 @@ export class ProjectContext {
     this.bulkSuppressions = undefined;
     this.suppressionsProblem = undefined;
     try {
-      this.bulkSuppressions = readBulkSuppressions(path);
+      this.bulkSuppressions = text === undefined ? undefined : parseBulkSuppressions(text);
     } catch (error) {
       if (!(error instanceof SuppressionsFileError)) throw error;
-      this.suppressionsProblem = error.message;
+      this.suppressionsProblem = `${path} ${error.message}`;
     }
     return this.suppressionsProblem;
   }
