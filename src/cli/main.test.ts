@@ -16,8 +16,8 @@ describe('interleave', () => {
   test('--help lists the commands; each command has its own help', async () => {
     const main = await runCli(['--help'], { cwd });
     assert.equal(main.status, 0);
-    assert.match(main.stdout, /check \[PATH\]\.\.\..*\n.*explain <RULE>.*\n.*rules/);
-    for (const command of ['check', 'explain', 'rules']) {
+    assert.match(main.stdout, /check \[PATH\]\.\.\..*\n.*contexts \[PATH\].*\n.*explain <RULE>.*\n.*rules/);
+    for (const command of ['check', 'contexts', 'explain', 'rules']) {
       const help = await runCli([command, '--help'], { cwd });
       assert.equal(help.status, 0, command);
       assert.match(help.stdout, new RegExp(`^.*\\n\\nUsage: interleave ${command}`, 'm'), command);

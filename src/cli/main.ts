@@ -3,13 +3,14 @@ import { SuppressionsFileError } from '../core/bulk-suppressions';
 import { ConfigError } from '../core/config';
 import { CHECK_HELP, runCheck } from './check-command';
 import { ExitStatus, type CliIO } from './cli-io';
+import { CONTEXTS_HELP, runContexts } from './contexts-command';
 import { UsageError } from './command-line';
 import { LSP_HELP, runLsp } from './lsp-command';
 import { EXPLAIN_HELP, RULES_HELP, runExplain, runRules } from './rule-commands';
 
 export { ExitStatus, type CliIO } from './cli-io';
 
-const COMMAND_HELP: Record<string, string> = { check: CHECK_HELP, explain: EXPLAIN_HELP, rules: RULES_HELP, lsp: LSP_HELP };
+const COMMAND_HELP: Record<string, string> = { check: CHECK_HELP, contexts: CONTEXTS_HELP, explain: EXPLAIN_HELP, rules: RULES_HELP, lsp: LSP_HELP };
 
 const MAIN_HELP = `Interleave finds concurrency hazards in async web handlers: Python (FastAPI, Starlette, aiohttp) and TypeScript/JavaScript (Express, Fastify, NestJS, Koa, Hono, Next.js).
 
@@ -17,6 +18,7 @@ Usage: interleave <COMMAND> [OPTIONS]
 
 Commands:
   check [PATH]...   Check files or directories for hazards (default: the current directory)
+  contexts [PATH]   Print where each function runs: per request, at startup, in the background…
   explain <RULE>    Explain a rule by code or name, e.g. IL101 or await-race
   rules             List every rule
   lsp               Run the language server over stdio, for editors
@@ -35,6 +37,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     switch (command) {
       case 'check':
         return await runCheck(rest, io, version);
+      case 'contexts':
+        return await runContexts(rest, io);
       case 'explain':
         return runExplain(rest, io);
       case 'rules':

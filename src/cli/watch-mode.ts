@@ -10,7 +10,7 @@ import { basename } from 'node:path';
 import { projectFacts, type ModuleSummaries } from '../core/engine';
 import type { ProjectFacts } from '../core/rule';
 import { loadFrontends } from '../workspace/analyze';
-import { crossFileRules, FileAnalyzer, type FileAnalysisSettings, type FileOutcome, type FileTask } from '../workspace/file-analysis';
+import { FileAnalyzer, type FileAnalysisSettings, type FileOutcome, type FileTask } from '../workspace/file-analysis';
 import type { CliIO } from './cli-io';
 
 /** How long the tree must stay quiet after a change before it is checked: editors save in bursts. */
@@ -46,11 +46,9 @@ function stampOf(path: string): string {
 export class WatchSession {
   private readonly files = new Map<string, WatchedFile>();
   private readonly analyzer: FileAnalyzer;
-  private readonly crossFile: boolean;
 
   constructor(private readonly settings: FileAnalysisSettings) {
     this.analyzer = new FileAnalyzer(settings);
-    this.crossFile = crossFileRules(settings.config).length > 0;
   }
 
   /** Checks what changed since the last call; the first call checks everything. */
@@ -64,11 +62,11 @@ export class WatchSession {
       const stamp = stampOf(task.path);
       const known = this.files.get(task.path);
       if (known?.stamp === stamp) continue;
-      const summary = this.crossFile ? this.analyzer.summarize(task) : undefined;
+      const summary = this.analyzer.summarize(task);
       if (JSON.stringify(summary) !== JSON.stringify(known?.summary)) summariesChanged = true;
       changed.push({ task, stamp, summary });
     }
-    const recheckAll = this.crossFile && summariesChanged;
+    const recheckAll = summariesChanged;
     if (recheckAll) {
       const summaries = [...this.files.values(), ...changed].flatMap((file) => (file.summary ? [file.summary] : []));
       this.analyzer.setProject(this.projectWith(summaries));

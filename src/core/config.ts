@@ -22,6 +22,8 @@ export interface Settings {
   cpuBoundCalls?: CallSetting[];
   /** Callables that, like `asyncio.to_thread`, run the function they are given off the event loop. */
   offloadWrappers?: string[];
+  /** Report in code the server never runs too: CLI commands, tests, migrations, seeds, browser code. */
+  checkNotServed?: boolean;
 }
 
 /**
@@ -43,6 +45,7 @@ export interface ResolvedConfig {
   blockingCalls: readonly CallSetting[];
   cpuBoundCalls: readonly CallSetting[];
   offloadWrappers: readonly string[];
+  checkNotServed: boolean;
 }
 
 /** A configuration problem with the place it was written, reported as a usage error. */
@@ -122,6 +125,7 @@ export function resolveConfig(layers: readonly Settings[], rules: readonly RuleM
   const blockingCalls: CallSetting[] = [];
   const cpuBoundCalls: CallSetting[] = [];
   const offloadWrappers: string[] = [];
+  let checkNotServed = false;
   for (const layer of layers) {
     if (layer.select) enabled = new Set(layer.select.flatMap((s) => matchSelector(s, rules)).map((r) => r.code));
     for (const selector of layer.extendSelect ?? []) for (const rule of matchSelector(selector, rules)) enabled.add(rule.code);
@@ -137,8 +141,9 @@ export function resolveConfig(layers: readonly Settings[], rules: readonly RuleM
     blockingCalls.push(...(layer.blockingCalls ?? []));
     cpuBoundCalls.push(...(layer.cpuBoundCalls ?? []));
     offloadWrappers.push(...(layer.offloadWrappers ?? []));
+    if (layer.checkNotServed !== undefined) checkNotServed = layer.checkNotServed;
   }
-  return { enabled, severity, exclude, workers, blockingCalls, cpuBoundCalls, offloadWrappers };
+  return { enabled, severity, exclude, workers, blockingCalls, cpuBoundCalls, offloadWrappers, checkNotServed };
 }
 
 export function isSeverity(value: unknown): value is Severity {

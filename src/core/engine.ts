@@ -1,6 +1,9 @@
 import type { ResolvedConfig } from './config';
 import type { DeploymentFile } from './deployment-facts';
-import type { ModuleFacts, Range } from './facts';
+import { contextModelOf, type ContextModel } from './contexts';
+import type { FunctionFacts, ModuleFacts, Range } from './facts';
+import { summarizeCallGraph, type CallGraphSummary } from './call-summary';
+import { summarizeContexts, type ContextSummary } from './contexts/summary';
 import { compareHazards, type Hazard } from './hazard';
 import type { Finding, FixBuilder, ProjectFacts, Rule, RuleMeta } from './rule';
 import { sourceLines } from './source-lines';
@@ -57,10 +60,31 @@ export function checkModule(parsed: ParsedModule, options: CheckOptions): Module
     }
   }
   const suppressions = parseSuppressions(facts.comments, sourceLines(facts), options.rules.map((rule) => rule.meta));
+  const served = options.config.checkNotServed ? () => true : servedCode(facts, contextModelOf(options.project, facts));
   const kept = distinct(hazards).filter(
-    (hazard) => !overlapsAny(hazard.range, facts.syntaxErrors) && !isSuppressed(hazard, suppressions),
+    (hazard) => !overlapsAny(hazard.range, facts.syntaxErrors) && !isSuppressed(hazard, suppressions) && served(hazard.range),
   );
   return { hazards: kept.sort(compareHazards), problems };
+}
+
+/**
+ * Whether code at a place may run in the server: false inside a function every known way into
+ * which is a CLI command, a test, a migration, a seed or browser code, and in the top-level code
+ * of a module that is one of those. The serving rules' findings there are dropped.
+ */
+function servedCode(module: ModuleFacts, model: ContextModel): (range: Range) => boolean {
+  const moduleServed = !model.moduleContextsOf(module.moduleName).every((witness) => witness.kind === 'not-served');
+  return (range) => {
+    let innermost: FunctionFacts | undefined;
+    for (const fn of module.functions) {
+      if (within(range.start, fn.range) && (!innermost || within(fn.range.start, innermost.range))) innermost = fn;
+    }
+    return innermost ? !model.notServed(module.moduleName, innermost.id) : moduleServed;
+  };
+}
+
+function within(position: Range['start'], range: Range): boolean {
+  return before(range.start, position) && before(position, range.end);
 }
 
 /**
@@ -112,14 +136,28 @@ function before(a: Range['start'], b: Range['start']): boolean {
   return a.line < b.line || (a.line === b.line && a.character <= b.character);
 }
 
-/** A module's summaries by rule code: the first pass of a cross-file analysis. */
+/** A module's summaries: the first pass of a cross-file analysis. */
 export interface ModuleSummaries {
   moduleName: string;
   path: string;
+  /** What the execution-context model needs of the module; every rule consults the model. */
+  contexts?: ContextSummary;
+  /** The module's functions and the sync calls they make, for chains across modules (IL202, IL203). */
+  callGraph?: CallGraphSummary;
+  /** By rule code. */
   byRule: Record<string, unknown>;
 }
 
-export function summarizeModule(parsed: ParsedModule, rules: readonly Rule[]): ModuleSummaries {
+/** `root`: the project's root, which tells a `tests/` or `migrations/` directory of the project from one above it. */
+export function summarizeModule(parsed: ParsedModule, rules: readonly Rule[], root?: string): ModuleSummaries {
+  let contexts: ContextSummary | undefined;
+  let callGraph: CallGraphSummary | undefined;
+  try {
+    contexts = summarizeContexts(parsed.facts, root);
+    callGraph = summarizeCallGraph(parsed.facts);
+  } catch {
+    // A module the index cannot summarise is unknown to it: its functions keep the rules' defaults.
+  }
   const byRule: Record<string, unknown> = {};
   for (const rule of rules) {
     if (!rule.summarize || !rule.meta.languages.includes(parsed.facts.language)) continue;
@@ -129,7 +167,7 @@ export function summarizeModule(parsed: ParsedModule, rules: readonly Rule[]): M
       // A module whose summary fails contributes nothing cross-file; its own check still runs.
     }
   }
-  return { moduleName: parsed.facts.moduleName, path: parsed.facts.path, byRule };
+  return { moduleName: parsed.facts.moduleName, path: parsed.facts.path, ...(contexts && { contexts }), ...(callGraph && { callGraph }), byRule };
 }
 
 /**
@@ -138,12 +176,16 @@ export function summarizeModule(parsed: ParsedModule, rules: readonly Rule[]): M
  */
 export function projectFacts(modules: readonly ModuleSummaries[], known: Omit<ProjectFacts, 'summaries'> = {}): ProjectFacts {
   const summaries = new Map<string, Map<string, unknown>>();
+  const contextSummaries = new Map<string, ContextSummary>();
+  const callGraphs = new Map<string, CallGraphSummary>();
   for (const module of modules) {
+    if (module.contexts) contextSummaries.set(module.moduleName, module.contexts);
+    if (module.callGraph) callGraphs.set(module.moduleName, module.callGraph);
     for (const [code, summary] of Object.entries(module.byRule)) {
       let byModule = summaries.get(code);
       if (!byModule) summaries.set(code, (byModule = new Map()));
       byModule.set(module.moduleName, summary);
     }
   }
-  return { ...known, summaries };
+  return { ...known, summaries, contextSummaries, callGraphs };
 }

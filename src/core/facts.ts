@@ -247,6 +247,12 @@ export interface CallEvent {
   inputs?: ValueSource;
   /** The innermost iterate event the call runs once per element of. */
   loop?: number;
+  /**
+   * Arguments that name a function (`to_thread(render)`, `Thread(target=self.poll)`,
+   * `setInterval(tick, 1000)`), by the qualified name a call to it would carry, or only as written
+   * when it is a local (a nested function).
+   */
+  functionArguments?: { callee?: string; text: string }[];
 }
 
 /** One item of a `with`/`async with` statement: its context manager is entered here and exited after the body. */
@@ -382,6 +388,8 @@ export interface FunctionFacts {
    * memoising; a POST handler doing the same is recording the effect of a request.
    */
   httpMethods?: string[];
+  /** For routes and websocket endpoints: the path as the registration writes it, e.g. `/orders/{id}`. */
+  routePath?: string;
   /** Qualified decorator callees, e.g. `functools.lru_cache`. */
   decorators: string[];
   /** Where each decorator is written, in the order of `decorators`. */
@@ -390,6 +398,8 @@ export interface FunctionFacts {
   range: Range;
   nameRange: Range;
   flow: FlowGraph;
+  /** The qualified type the return annotation names (`app.models.User` for `-> User | None`), when resolvable. */
+  returns?: string;
   /** For a function written as an argument of a call (a callback): that call, by callee and range. */
   passedTo?: { callee?: string; text: string; range: Range };
   /**
@@ -428,6 +438,8 @@ export interface ModuleFacts {
   /** Names bound at module level to `asyncio.Lock()` / `threading.Lock()` and similar. */
   locks: { name: string; kind: LockKind; range: Range }[];
   imports: ImportFact[];
+  /** Modules imported with `from m import *` (`export * from` in JavaScript). */
+  starImports?: string[];
   /** Frameworks whose application objects this module creates or imports. */
   frameworks: Framework[];
   /** Application and router objects this module creates. */
@@ -438,6 +450,11 @@ export interface ModuleFacts {
   classes: ClassFact[];
   /** Regions the parser could not make sense of; findings inside them are dropped. */
   syntaxErrors: Range[];
+  /**
+   * Module-level blocks that run only when the file is executed as a program, not imported:
+   * `if __name__ == "__main__":`, `if (require.main === module)`.
+   */
+  mainGuards?: Range[];
 }
 
 /** A class defined at module level. */
@@ -448,6 +465,11 @@ export interface ClassFact {
   nameRange: Range;
   /** Attributes assigned in the class body, e.g. `__mapper_args__ = {"version_id_col": version}`. */
   attributes?: ClassAttributeFact[];
+  /**
+   * What its instances' attributes hold, from annotations and assignments in its methods:
+   * `repo` → `app.repos.UserRepo()`, `client` → `httpx.AsyncClient()`.
+   */
+  attributeTypes?: Record<string, string>;
 }
 
 export interface ClassAttributeFact {

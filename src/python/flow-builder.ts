@@ -14,6 +14,7 @@ import type {
   ValueSource,
 } from '../core/facts';
 import { computedFrom, FlowGraphBuilder, mergeSources, NO_SOURCE } from '../core/flow-graph-builder';
+import { edgeOf } from '../core/contexts/catalog';
 import { LOCK_TYPES, type LocalBindings, type ModuleScope } from './scope';
 import {
   callArguments,
@@ -1029,6 +1030,7 @@ export class FlowBuilder extends FlowGraphBuilder<Node> {
     const args = argumentNodes.map((argument) => this.expr(argument, 'argument'));
     sources.push(...args);
     const holders = argumentValues.flatMap((argument) => this.holderOf(argument) ?? []);
+    const functionArguments = edgeOf(calleeName, text) ? argumentValues.flatMap((argument) => this.functionReference(argument) ?? []) : [];
     const keywords = argumentNodes.flatMap((argument) => (argument.type === 'keyword_argument' ? (field(argument, 'name')?.text ?? []) : []));
     const positional = argumentNodes.flatMap((argument) => (argument.type === 'keyword_argument' ? [] : [shortText(argument)]));
 
@@ -1064,10 +1066,18 @@ export class FlowBuilder extends FlowGraphBuilder<Node> {
       ...(holders.length > 0 && { arguments: holders }),
       ...(positional.length > 0 && { positional }),
       ...(keywords.length > 0 && { keywords }),
+      ...(functionArguments.length > 0 && { functionArguments }),
       inputs,
       ...(loop !== undefined && { loop }),
     });
     return { ...result, calls: [...(result.calls ?? []), id] };
+  }
+
+  /** A function handed over by name: `render`, `self.poll`, `jobs.cleanup`; a local (a nested def) only as written. */
+  private functionReference(node: Node): { callee?: string; text: string } | undefined {
+    if (node.type !== 'identifier' && node.type !== 'attribute') return undefined;
+    const callee = this.env.scope.calleeName(node, this.localType, this.localBindings);
+    return { ...(callee && { callee }), text: shortText(node, 80) };
   }
 
   /** Notes where a call's value goes, for `x = call()`, `x = await call()` and `with call() as x`. */

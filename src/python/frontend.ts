@@ -94,6 +94,7 @@ export function extractFacts(tree: Tree, source: string, path: string, moduleNam
     comments: root.descendantsOfType('comment').flatMap((node): Comment[] => (node ? [{ range: rangeOf(node), text: node.text }] : [])),
     locks: moduleLocks(scope),
     imports: scope.importFacts,
+    ...(scope.starImports.length > 0 && { starImports: scope.starImports }),
     frameworks: [...handlers.frameworks],
     applications: handlers.applications.map(
       (application): ApplicationFact => ({
@@ -122,8 +123,10 @@ export function extractFacts(tree: Tree, source: string, path: string, moduleNam
       bases: info.bases,
       nameRange: rangeOf(field(info.node, 'name') ?? info.node),
       attributes: [...info.attributeValues].map(([name, value]) => ({ name, value: shortText(value, 300), range: rangeOf(value) })),
+      ...(info.instanceTypes.size > 0 && { attributeTypes: Object.fromEntries(info.instanceTypes) }),
     })),
     syntaxErrors: [...(root.hasError ? syntaxErrors(root) : []), ...unanalysable],
+    mainGuards: mainGuards(root),
   };
   return { facts, fixes: new PythonFixBuilder(facts, multilineStringLines(root)) };
 }
@@ -152,7 +155,8 @@ function functionFacts(
   const decoratorSites = decoratorsOf(definition).flatMap((decorator) => {
     const expression = namedChildren(decorator)[0];
     const callee = expression?.type === 'call' ? field(expression, 'function') : expression;
-    const qualified = callee ? (scope.qualify(callee) ?? callee.text) : undefined;
+    // Through instances too: `@app.command()` on `app = typer.Typer()` is `typer.Typer().command`.
+    const qualified = callee ? (scope.calleeName(callee) ?? scope.qualify(callee) ?? callee.text) : undefined;
     return qualified ? [{ qualified, range: rangeOf(decorator) }] : [];
   });
   const decorators = decoratorSites.map((site) => site.qualified);
@@ -202,6 +206,8 @@ function functionFacts(
     kind,
     framework: role?.framework,
     httpMethods: role?.methods,
+    ...(role?.path !== undefined && { routePath: role.path }),
+    ...returnType(definition, scope),
     isAsync,
     isLambda,
     execution: executionOf(isAsync, role?.kind, role?.framework),
@@ -211,7 +217,55 @@ function functionFacts(
     range: rangeOf(definition.parent?.type === 'decorated_definition' ? definition.parent : definition),
     nameRange: nameNode ? rangeOf(nameNode) : rangeOf(definition),
     flow,
+    ...(isLambda && passedTo(definition, scope)),
   };
+}
+
+/**
+ * The type a function returns: its annotation's, else the one type every `return` of its own body
+ * constructs (`return AllRepositories(session)`), for factories written without annotations.
+ */
+function returnType(definition: Node, scope: ModuleScope): Pick<FunctionFacts, 'returns'> {
+  if (definition.type !== 'function_definition') return {};
+  const annotation = field(definition, 'return_type');
+  if (annotation) {
+    const returns = scope.annotationName(annotation);
+    return returns ? { returns } : {};
+  }
+  const types = new Set<string | undefined>();
+  const stack = [...(field(definition, 'body')?.namedChildren ?? [])];
+  while (stack.length > 0 && types.size < 2) {
+    const node = stack.pop()!;
+    if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda') continue;
+    if (node.type === 'return_statement') {
+      const value = namedChildren(node)[0];
+      types.add(value?.type === 'call' ? scope.typeOf(value) : undefined);
+      continue;
+    }
+    stack.push(...node.namedChildren);
+  }
+  const [only] = types;
+  return types.size === 1 && only?.endsWith('()') && !only.slice(0, -2).includes('(') ? { returns: only.slice(0, -2) } : {};
+}
+
+/** The call a lambda is written as an argument of: `run_in_executor(None, lambda: …)`. */
+function passedTo(definition: Node, scope: ModuleScope): Pick<FunctionFacts, 'passedTo'> {
+  let argument = definition;
+  while (argument.parent && (argument.parent.type === 'parenthesized_expression' || argument.parent.type === 'keyword_argument')) argument = argument.parent;
+  const call = argument.parent?.type === 'argument_list' ? argument.parent.parent : undefined;
+  const callee = call?.type === 'call' ? field(call, 'function') : undefined;
+  if (!call || !callee) return {};
+  const qualified = scope.calleeName(callee) ?? scope.qualify(callee);
+  return { passedTo: { ...(qualified && { callee: qualified }), text: shortText(callee, 80), range: rangeOf(call) } };
+}
+
+/** `if __name__ == "__main__":` blocks at module level: they run when the file is a program, not when it is imported. */
+function mainGuards(root: Node): Range[] {
+  return namedChildren(root).flatMap((statement) => {
+    if (statement.type !== 'if_statement') return [];
+    const condition = field(statement, 'condition')?.text.replace(/\s+/g, '') ?? '';
+    return /^(__name__==(['"])__main__\2|(['"])__main__\3==__name__)$/.test(condition) ? [rangeOf(statement)] : [];
+  });
 }
 
 function ancestorsNames(definition: Node): string[] {

@@ -16,6 +16,8 @@ export interface HandlerRole {
   framework: Framework;
   /** For HTTP routes: the methods served, upper case. */
   methods?: string[];
+  /** For routes and websockets: the path as registered. */
+  path?: string;
 }
 
 /** An application or router constructed and bound to a module-level name. */
@@ -125,7 +127,7 @@ export class HandlerDetector {
     return this.roles.get(definition.startIndex);
   }
 
-  private assign(definition: Node | undefined, kind: FunctionKind, framework: Framework | undefined, methods?: string[]): void {
+  private assign(definition: Node | undefined, kind: FunctionKind, framework: Framework | undefined, methods?: string[], path?: Node): void {
     if (!definition || !framework) return;
     const existing = this.roles.get(definition.startIndex);
     if (existing && kind === 'route' && existing.kind === 'route' && methods) {
@@ -137,7 +139,8 @@ export class HandlerDetector {
       route: 6, websocket: 6, lifespan: 5, startup: 4, shutdown: 4, dependency: 3, background: 2, plain: 0,
     };
     if (existing && rank[existing.kind] >= rank[kind]) return;
-    this.roles.set(definition.startIndex, { kind, framework, methods: kind === 'route' ? methods : undefined });
+    const route = path ? stringValue(unparenthesize(path)) : undefined;
+    this.roles.set(definition.startIndex, { kind, framework, methods: kind === 'route' ? methods : undefined, ...(route !== undefined && { path: route }) });
   }
 
   /**
@@ -225,7 +228,7 @@ export class HandlerDetector {
         continue;
       }
       if (method === 'websocket' || method === 'websocket_route') {
-        this.assign(definition, 'websocket', framework);
+        this.assign(definition, 'websocket', framework, undefined, first);
         continue;
       }
       if (method === 'middleware') continue;
@@ -238,7 +241,7 @@ export class HandlerDetector {
           : framework === 'aiohttp' && method === 'route' && first
             ? this.methodsArgument(first, ['GET'])
             : this.methodsArgument(keywords.get('methods'), ['GET']);
-        this.assign(definition, 'route', framework, methods);
+        this.assign(definition, 'route', framework, methods, isPath ? first : undefined);
       }
     }
   }
@@ -262,7 +265,7 @@ export class HandlerDetector {
     if (qualified === 'starlette.routing.Route' || qualified === 'starlette.routing.WebSocketRoute') {
       const endpoint = keywords.get('endpoint') ?? positional[1];
       const kind = qualified.endsWith('WebSocketRoute') ? 'websocket' : 'route';
-      this.assign(this.resolveFunction(endpoint), kind, 'starlette', this.methodsArgument(keywords.get('methods'), ['GET']));
+      this.assign(this.resolveFunction(endpoint), kind, 'starlette', this.methodsArgument(keywords.get('methods'), ['GET']), keywords.get('path') ?? positional[0]);
       return;
     }
     if (qualified?.startsWith('aiohttp.web.') && AIOHTTP_ROUTE_FUNCTIONS.has(qualified.slice('aiohttp.web.'.length))) {
@@ -270,7 +273,7 @@ export class HandlerDetector {
       const isRoute = verb === 'route';
       const handler = isRoute ? positional[2] : positional[1];
       const methods = isRoute ? this.methodsArgument(positional[0], ['GET']) : HTTP_METHODS.has(verb) ? [verb.toUpperCase()] : undefined;
-      this.assign(this.resolveFunction(keywords.get('handler') ?? handler), 'route', 'aiohttp', methods);
+      this.assign(this.resolveFunction(keywords.get('handler') ?? handler), 'route', 'aiohttp', methods, isRoute ? positional[1] : positional[0]);
       return;
     }
     if (qualified === 'fastapi.Depends' || qualified === 'fastapi.Security' || qualified === 'fastapi.params.Depends') {
@@ -288,9 +291,9 @@ export class HandlerDetector {
     const framework = this.frameworkOfReceiver(receiver);
     if (!framework) return;
     if (method === 'add_api_route' || method === 'add_route') {
-      this.assign(this.resolveFunction(keywords.get('endpoint') ?? positional[1]), 'route', framework, this.methodsArgument(keywords.get('methods'), ['GET']));
+      this.assign(this.resolveFunction(keywords.get('endpoint') ?? positional[1]), 'route', framework, this.methodsArgument(keywords.get('methods'), ['GET']), keywords.get('path') ?? positional[0]);
     } else if (method === 'add_api_websocket_route' || method === 'add_websocket_route') {
-      this.assign(this.resolveFunction(keywords.get('endpoint') ?? positional[1]), 'websocket', framework);
+      this.assign(this.resolveFunction(keywords.get('endpoint') ?? positional[1]), 'websocket', framework, undefined, keywords.get('path') ?? positional[0]);
     } else if (method === 'add_event_handler') {
       const event = positional[0] ? stringValue(unparenthesize(positional[0])) : undefined;
       const kind = event === 'startup' ? 'startup' : event === 'shutdown' ? 'shutdown' : undefined;
@@ -307,7 +310,7 @@ export class HandlerDetector {
       const handler = isRoute ? positional[2] : positional[1];
       const verb = method.slice('add_'.length);
       const methods = isRoute ? this.methodsArgument(positional[0], ['GET']) : HTTP_METHODS.has(verb) ? [verb.toUpperCase()] : undefined;
-      this.assign(this.resolveFunction(keywords.get('handler') ?? handler), 'route', 'aiohttp', methods);
+      this.assign(this.resolveFunction(keywords.get('handler') ?? handler), 'route', 'aiohttp', methods, isRoute ? positional[1] : positional[0]);
     } else if (method === 'append' && receiverParts && receiverParts.length >= 2) {
       // aiohttp signals: app.on_startup.append(f), app.on_cleanup.append(f), app.cleanup_ctx.append(f)
       const signal = receiverParts[receiverParts.length - 1];

@@ -94,6 +94,8 @@ export interface LocalBindings {
 export class ModuleScope {
   readonly imports = new Map<string, string>();
   readonly importFacts: ImportFact[] = [];
+  /** Modules imported with `from m import *`: a name the module does not bind may come from them. */
+  readonly starImports: string[] = [];
   readonly bindings = new Map<string, ModuleBinding>();
   readonly classes = new Map<string, ClassInfo>();
   /** Classes with one module-level instance: class name → instance name. */
@@ -191,6 +193,7 @@ export class ModuleScope {
     }
     for (const item of namedChildren(statement)) {
       if (moduleNode && item.equals(moduleNode)) continue;
+      if (item.type === 'wildcard_import' && topLevel && !into) this.starImports.push(from);
       const qualified = (name: string) => (from ? `${from}.${name}` : name);
       if (item.type === 'dotted_name') bind(item.text, qualified(item.text), item);
       else if (item.type === 'aliased_import') {
@@ -250,7 +253,8 @@ export class ModuleScope {
     const superclasses = field(node, 'superclasses');
     for (const base of superclasses ? namedChildren(superclasses) : []) {
       if (base.type === 'keyword_argument') continue;
-      const qualified = this.qualify(base);
+      // `RepositoryGeneric[Recipe, RecipeModel]` inherits from `RepositoryGeneric`.
+      const qualified = this.qualify(base.type === 'subscript' ? (field(base, 'value') ?? base) : base);
       if (qualified) info.bases.push(qualified);
     }
     const body = field(node, 'body');
@@ -406,8 +410,11 @@ export class ModuleScope {
         return 'bool';
       case 'none':
         return 'none';
-      case 'await':
-        return undefined;
+      case 'await': {
+        // An awaited call has the type its coroutine function's annotation gives: `user = await repo.get(…)`.
+        const awaited = namedChildren(expr)[0];
+        return awaited && awaited.type === 'call' ? this.typeOf(awaited, types, locals) : undefined;
+      }
       case 'identifier':
         return types?.(expr.text) ?? (locals?.binds(expr.text) ? undefined : this.bindings.get(expr.text)?.valueType);
       case 'attribute': {

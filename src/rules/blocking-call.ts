@@ -1,3 +1,4 @@
+import { reachedFrom } from '../core/contexts/describe';
 import type { CallEvent, FunctionFacts } from '../core/facts';
 import type { Fix } from '../core/hazard';
 import type { Rule, RuleContext } from '../core/rule';
@@ -6,10 +7,12 @@ import {
   describeFunction,
   followerLocations,
   followerSentence,
+  loopPlacement,
   loopSeverity,
   matchGroups,
-  runsOnEventLoop,
+  phaseAt,
   stallConsequence,
+  type LoopPlacement,
   type MatchGroup,
 } from './blocking/loop-calls';
 import { makeSyncFix, misplacedOffload, offloadFix } from './blocking/offload-fix';
@@ -158,20 +161,21 @@ that runs its argument off the loop, list it in \`offload-wrappers\`.`,
   check(context) {
     const { blocking } = callCatalogs(context.config);
     for (const fn of context.module.functions) {
-      if (!runsOnEventLoop(fn)) continue;
-      for (const group of matchGroups(fn, blocking)) report(context, fn, group);
+      const placement = loopPlacement(context, fn);
+      if (placement) for (const group of matchGroups(fn, blocking)) report(context, fn, placement, group);
     }
   },
 };
 
-function report(context: RuleContext, fn: FunctionFacts, group: MatchGroup): void {
+function report(context: RuleContext, fn: FunctionFacts, placement: LoopPlacement, group: MatchGroup): void {
   const { module } = context;
   const { call, entry } = group.first;
   const misplaced = misplacedOffload(context, call);
+  const phase = phaseAt(fn, placement, call.range);
   context.report({
-    message: `\`${call.text}()\` in ${describeFunction(fn, module.language)} ${entry.does}: ${stallConsequence(fn)}. ${misplaced?.advice ?? `Instead, ${entry.suggestion}.`}${followerSentence(group)}`,
+    message: `\`${call.text}()\` in ${describeFunction(fn, module.language)}${reachedFrom(placement.witness)} ${entry.does}: ${stallConsequence(phase)}. ${misplaced?.advice ?? `Instead, ${entry.suggestion}.`}${followerSentence(group)}`,
     range: call.range,
-    severity: loopSeverity(fn),
+    severity: loopSeverity(phase),
     related: followerLocations(module.path, group),
     fix: misplaced ? misplaced.fix : fixFor(context, fn, group),
     story: { kind: 'blocking-call', call: storyStep(module, call.range, call.statement), chain: [], does: entry.does },

@@ -15,7 +15,7 @@ describe('seed examples', () => {
     const { expected, negatives } = parseExpectations(source);
     const pending = [...expected.values()].flat().filter((code) => !registered.has(code));
     it(`${basename(file)} reports what the seeds describe`, async () => {
-      const { hazards, problems } = await analyzeText(source, { path: file, moduleName: `seeds.${basename(file, '.py')}` });
+      const { hazards, problems } = await analyzeText(source, { path: file, moduleName: `app.${basename(file, '.py')}` });
       assert.deepEqual(problems, []);
       const actual = hazards.map((h) => `${h.range.start.line + 1}: ${h.code}`).sort();
       const wanted = [...expected]

@@ -1,8 +1,9 @@
+import { reachedFrom } from '../core/contexts/describe';
 import { solveForward, type ForwardProblem } from '../core/dataflow';
 import type { AwaitEvent, FunctionFacts, LockEnterEvent, Range } from '../core/facts';
 import { lineOf, type Rule, type RuleContext } from '../core/rule';
 import { callCatalogs } from './blocking/call-catalogs';
-import { describeFunction, loopSeverity, matchGroups, runsOnEventLoop } from './blocking/loop-calls';
+import { describeFunction, loopPlacement, loopSeverity, matchGroups, phaseAt, type LoopPlacement } from './blocking/loop-calls';
 import { storyStep } from './story-steps';
 
 export const syncPrimitiveInAsync: Rule = {
@@ -107,16 +108,17 @@ finding with a reason: \`# interleave: ignore[sync-primitive-in-async] -- set be
   check(context) {
     const { syncPrimitives } = callCatalogs(context.config);
     for (const fn of context.module.functions) {
-      if (!runsOnEventLoop(fn)) continue;
+      const placement = loopPlacement(context, fn);
+      if (!placement) continue;
       const heldAcross = locksHeldAcrossAwait(fn);
-      for (const { lock, suspension } of heldAcross) reportHeldLock(context, fn, lock, suspension);
+      for (const { lock, suspension } of heldAcross) reportHeldLock(context, fn, placement, lock, suspension);
       for (const { first } of matchGroups(fn, syncPrimitives)) {
         const { call, entry } = first;
         if (heldAcross.some(({ lock }) => sameStart(lock, call))) continue;
         context.report({
-          message: `\`${call.text}()\` in ${describeFunction(fn)} ${entry.does}: every other request on this worker waits with it. Instead, ${entry.suggestion}.`,
+          message: `\`${call.text}()\` in ${describeFunction(fn)}${reachedFrom(placement.witness)} ${entry.does}: every other request on this worker waits with it. Instead, ${entry.suggestion}.`,
           range: call.range,
-          severity: loopSeverity(fn),
+          severity: loopSeverity(phaseAt(fn, placement, call.range)),
           story: { kind: 'blocking-call', call: storyStep(context.module, call.range, call.statement), chain: [], does: entry.does },
         });
       }
@@ -128,7 +130,7 @@ function sameStart(a: { range: Range }, b: { range: Range }): boolean {
   return a.range.start.line === b.range.start.line && a.range.start.character === b.range.start.character;
 }
 
-function reportHeldLock(context: RuleContext, fn: FunctionFacts, lock: LockEnterEvent, suspension: AwaitEvent): void {
+function reportHeldLock(context: RuleContext, fn: FunctionFacts, placement: LoopPlacement, lock: LockEnterEvent, suspension: AwaitEvent): void {
   const awaited = suspension.form === 'await' ? `await ${suspension.text}` : suspension.text;
   const consequence = lock.shared
     ? `the coroutine keeps its permit while suspended; once suspended coroutines hold them all, the next request that reaches \`${lock.lock}\` blocks the event loop's thread, and none of the holders can resume to release theirs — the worker deadlocks`
@@ -136,7 +138,7 @@ function reportHeldLock(context: RuleContext, fn: FunctionFacts, lock: LockEnter
   context.report({
     message: `\`${lock.lock}\` (a threading ${lock.shared ? 'semaphore' : 'lock'}) is still held at \`${awaited}\` on line ${lineOf(suspension.range)} in ${describeFunction(fn)}: ${consequence}. Await before taking it, or use the \`asyncio\` equivalent (\`async with\`).`,
     range: lock.range,
-    severity: loopSeverity(fn),
+    severity: loopSeverity(phaseAt(fn, placement, lock.range)),
     related: [{ path: context.module.path, range: suspension.range, message: 'suspends here while it is held' }],
   });
 }

@@ -460,7 +460,7 @@ class InterleaveLanguageServer {
 
     const started = performance.now();
     const parsed = document.parse(path, target.onDisk ? context.moduleName(path) : '__main__');
-    if (target.onDisk && context.indexed && context.setSummary(path, summarize(parsed))) {
+    if (target.onDisk && context.indexed && context.setSummary(path, summarize(parsed, context.root))) {
       // What other files see of this one changed: re-check them (now, since a newer edit that cancels this analysis sees no change).
       for (const other of this.openDocumentsIn(context)) if (other !== document) this.schedule(other, TYPING_PAUSE_MS);
     }
@@ -541,7 +541,7 @@ class InterleaveLanguageServer {
       const started = performance.now();
       try {
         const { files } = discoverSourceFiles([context.root], { exclude: context.config.exclude, excludeBase: context.configDirectory });
-        const tasks = files.map((path) => ({ path, moduleName: context.moduleName(path) }));
+        const tasks = files.map((path) => ({ path, moduleName: context.moduleName(path), root: context.root }));
         let reportedAt = performance.now();
         let done = 0;
         const { unanswered, failure } = await indexOnThread(tasks, (reply) => {
@@ -587,7 +587,7 @@ class InterleaveLanguageServer {
 
   private updateSummaryFromDisk(context: ProjectContext, path: string): boolean {
     try {
-      return context.setSummary(path, summarizeFile(path, context.moduleName(path)));
+      return context.setSummary(path, summarizeFile(path, context.moduleName(path), context.root));
     } catch (error) {
       this.log.verbose(`Could not summarise ${path}: ${(error as Error).message}`);
       return context.setSummary(path, undefined);

@@ -1,5 +1,6 @@
 import type * as ts from 'typescript';
 import { computedFrom, FlowGraphBuilder, mergeSources, NO_SOURCE, zeroRange } from '../core/flow-graph-builder';
+import { edgeOf } from '../core/contexts/catalog';
 import type {
   AwaitForm,
   BranchEvent,
@@ -824,6 +825,7 @@ export class FlowBuilder extends FlowGraphBuilder<ts.Block> {
     const args = argumentNodes.map((argument) => this.expr(argument, 'argument'));
     sources.push(...args);
     const holders = argumentNodes.flatMap((argument) => this.holderOf(argument) ?? []);
+    const functionArguments = edgeOf(calleeName, text) ? argumentNodes.flatMap((argument) => this.functionReference(argument) ?? []) : [];
     const positional = argumentNodes.map((argument) => shortText(this.context, argument));
     const inputs = mergeSources(NO_SOURCE, ...sources);
 
@@ -864,10 +866,19 @@ export class FlowBuilder extends FlowGraphBuilder<ts.Block> {
       ...(awaitable && { awaitable }),
       ...(handlesRejection && { handlesRejection }),
       ...(positional.length > 0 && { positional }),
+      ...(functionArguments.length > 0 && { functionArguments }),
       inputs,
       ...(loop !== undefined && { loop }),
     });
     return { ...result, calls: [...(result.calls ?? []), id] };
+  }
+
+  /** A function handed over by name: `tick`, `this.flush`, `jobs.cleanup`. */
+  private functionReference(argument: ts.Expression): { callee?: string; text: string } | undefined {
+    const value = unwrap(this.context, argument);
+    if (!this.ts.isIdentifier(value) && !this.ts.isPropertyAccessExpression(value)) return undefined;
+    const callee = this.calleeName(value);
+    return { ...(callee && { callee }), text: shortText(this.context, value, 80) };
   }
 
   /** The qualified callee: from the module's names and types, else from the checker's type of the receiver. */

@@ -171,7 +171,18 @@ class ModuleFactsBuilder {
         (info): ClassFact => ({ name: info.name, bases: info.bases, nameRange: info.node.name ? rangeOf(this.context, info.node.name) : rangeOf(this.context, info.node) }),
       ),
       syntaxErrors: [...this.errorRanges(), ...unanalysable],
+      mainGuards: this.mainGuards(sourceFile),
     };
+  }
+
+  /** `if (require.main === module) { … }` at the top level: it runs when the file is a program, not a module. */
+  private mainGuards(sourceFile: ts.SourceFile): Range[] {
+    const { ts: api } = this;
+    return sourceFile.statements.flatMap((statement) => {
+      if (!api.isIfStatement(statement)) return [];
+      const condition = statement.expression.getText(sourceFile).replace(/\s+/g, '');
+      return /^(require\.main===module|module===require\.main)$/.test(condition) ? [rangeOf(this.context, statement)] : [];
+    });
   }
 
   private environment(parts: Pick<FunctionEnvironment, 'locals' | 'enclosing' | 'params' | 'isAsync' | 'trackState'> & Partial<FunctionEnvironment>): FunctionEnvironment {
@@ -319,6 +330,7 @@ class ModuleFactsBuilder {
       kind,
       framework: role?.framework,
       httpMethods: role?.methods,
+      ...(role?.path !== undefined && { routePath: role.path }),
       isAsync,
       isLambda,
       execution: this.executionOf(node, isAsync, kind, parent),

@@ -8,6 +8,8 @@ export interface HandlerRole {
   framework?: Framework;
   /** For HTTP routes: the methods served, upper case; undefined for middleware and catch-alls. */
   methods?: string[];
+  /** For routes: the path as registered. */
+  path?: string;
 }
 
 const HTTP_VERBS = new Set(['get', 'post', 'put', 'delete', 'patch', 'options', 'head']);
@@ -149,7 +151,7 @@ export class HandlerDetector {
     return this.roles.get(node);
   }
 
-  private assign(node: ts.Node | undefined, kind: FunctionKind, framework: Framework | undefined, methods?: string[]): void {
+  private assign(node: ts.Node | undefined, kind: FunctionKind, framework: Framework | undefined, methods?: string[], path?: string): void {
     if (!node) return;
     const existing = this.roles.get(node);
     if (existing?.kind === 'route' && kind === 'route') {
@@ -159,7 +161,7 @@ export class HandlerDetector {
     const rank: Record<FunctionKind, number> = { route: 6, websocket: 6, lifespan: 5, startup: 4, shutdown: 4, dependency: 3, background: 2, plain: 0 };
     if (existing && rank[existing.kind] >= rank[kind]) return;
     if (framework) this.frameworks.add(framework);
-    this.roles.set(node, { kind, framework, methods: kind === 'route' ? methods : undefined });
+    this.roles.set(node, { kind, framework, methods: kind === 'route' ? methods : undefined, ...(path !== undefined && { path }) });
   }
 
   /** The framework whose application `expression` creates: `express()`, `new Koa()`, `Fastify({ … })`. */
@@ -296,7 +298,8 @@ export class HandlerDetector {
         this.detectRouteOptions(value, framework, methods);
         continue;
       }
-      for (const fn of this.handlerFunctions(argument)) this.assign(fn, 'route', framework, methods);
+      const path = hasPath ? stringValue(this.context, first) : undefined;
+      for (const fn of this.handlerFunctions(argument)) this.assign(fn, 'route', framework, methods, path);
     }
   }
 

@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { projectFacts, type ModuleSummaries } from '../core/engine';
 import type { ProjectFacts } from '../core/rule';
 import { loadFrontends } from './analyze';
-import { crossFileRules, FileAnalyzer, type FileAnalysisSettings, type FileOutcome, type FileTask } from './file-analysis';
+import { FileAnalyzer, type FileAnalysisSettings, type FileOutcome, type FileTask } from './file-analysis';
 import { workerEntry } from './worker-entry';
 
 /** Below this many files, starting workers (each loads the parsers) costs more than it saves. */
@@ -21,8 +21,8 @@ export interface BatchOptions {
 }
 
 /**
- * How far a run is: with a cross-file rule enabled every file is first indexed (summarised for
- * the other files' checks), then checked.
+ * How far a run is: every file is first indexed (summarised for the execution-context model and
+ * the cross-file rules), then checked.
  */
 export interface BatchProgress {
   phase: 'index' | 'check';
@@ -52,24 +52,20 @@ export interface WorkerStartup {
  */
 export async function analyzeFiles(tasks: readonly FileTask[], options: BatchOptions): Promise<FileOutcome[]> {
   const threads = Math.min(options.threads ?? availableParallelism(), tasks.length);
-  const passes = crossFileRules(options.settings.config).length > 0 ? 2 : 1;
   const done = { index: 0, check: 0 };
   const progress: ProgressCounter = (phase) => options.onProgress?.({ phase, done: ++done[phase], total: tasks.length });
   if (threads > 1 && tasks.length >= (options.parallelFrom ?? DEFAULT_PARALLEL_FROM)) {
-    return analyzeInWorkers(tasks, threads, passes === 2, options.settings, progress, options.onProject);
+    return analyzeInWorkers(tasks, threads, options.settings, progress, options.onProject);
   }
   await loadFrontends();
   const analyzer = new FileAnalyzer(options.settings);
-  let project = options.settings.project;
-  if (passes === 2) {
-    const summaries = tasks.map((task) => {
-      const summary = analyzer.summarize(task);
-      progress('index');
-      return summary;
-    });
-    project = projectWith(options.settings.project, summaries);
-    analyzer.setProject(project);
-  }
+  const summaries = tasks.map((task) => {
+    const summary = analyzer.summarize(task);
+    progress('index');
+    return summary;
+  });
+  const project = projectWith(options.settings.project, summaries);
+  analyzer.setProject(project);
   options.onProject?.(project);
   return tasks.map((task) => {
     const outcome = analyzer.check(task);
@@ -194,7 +190,6 @@ function runPass(
 async function analyzeInWorkers(
   tasks: readonly FileTask[],
   threadCount: number,
-  crossFile: boolean,
   settings: FileAnalysisSettings,
   progress: ProgressCounter,
   onProject: BatchOptions['onProject'],
@@ -212,37 +207,33 @@ async function analyzeInWorkers(
   const files = (indexes: readonly number[]) => indexes.map((index) => tasks[index]!);
   const failures = new Map<number, string>();
   try {
-    let project = settings.project;
-    let own = new Map<AnalysisThread, number[]>();
     const summaries: (ModuleSummaries | undefined)[] = new Array(tasks.length);
     const mainKept: number[] = [];
-    if (crossFile) {
-      const orphans = await runPass(
-        threads,
-        { own, shared: tasks.map((_, index) => index) },
-        (batch) => ({ kind: 'summarize', files: files(batch) }),
-        batchSize,
-        (thread, index, reply) => {
-          if (reply.kind === 'summary') summaries[index] = reply.summary;
-          thread.kept.push(index);
-          progress('index');
-        },
-      );
-      orphans.failures.forEach((failure, index) => failures.set(index, failure));
-      for (const index of orphans.indexes) {
-        summaries[index] = (await onMainThread()).summarize(tasks[index]!);
-        mainKept.push(index);
+    const indexed = await runPass(
+      threads,
+      { own: new Map(), shared: tasks.map((_, index) => index) },
+      (batch) => ({ kind: 'summarize', files: files(batch) }),
+      batchSize,
+      (thread, index, reply) => {
+        if (reply.kind === 'summary') summaries[index] = reply.summary;
+        thread.kept.push(index);
         progress('index');
-      }
-      project = projectWith(settings.project, summaries);
-      own = new Map(threads.map((thread) => [thread, [...thread.kept]]));
+      },
+    );
+    indexed.failures.forEach((failure, index) => failures.set(index, failure));
+    for (const index of indexed.indexes) {
+      summaries[index] = (await onMainThread()).summarize(tasks[index]!);
+      mainKept.push(index);
+      progress('index');
     }
+    const project = projectWith(settings.project, summaries);
     onProject?.(project);
+    const own = new Map(threads.map((thread) => [thread, [...thread.kept]]));
     const outcomes: FileOutcome[] = new Array(tasks.length);
     const orphans = await runPass(
       threads,
-      { own, shared: crossFile ? [] : tasks.map((_, index) => index) },
-      (batch, first) => ({ kind: 'check', files: files(batch), project: first && crossFile ? project : undefined }),
+      { own, shared: [] },
+      (batch, first) => ({ kind: 'check', files: files(batch), project: first ? project : undefined }),
       batchSize,
       (_thread, index, reply) => {
         if (reply.kind === 'outcome') outcomes[index] = reply.outcome;

@@ -117,8 +117,7 @@ export function crossFileRules(config: ResolvedConfig): Rule[] {
 }
 
 /**
- * Analyses files with every registered rule, in the engine's two passes when a cross-file rule
- * is enabled: `summarize` each file, hand the project facts built from all summaries to
+ * Analyses files with every registered rule, in the engine's two passes: `summarize` each file, hand the project facts built from all summaries to
  * `setProject`, then `check` each file. A file summarised here is kept parsed until it is
  * checked, so each file is read and parsed once. Never throws: a crash becomes a problem on the
  * file's outcome, and the run goes on.
@@ -140,7 +139,7 @@ export class FileAnalyzer {
   summarize(task: FileTask): ModuleSummaries | undefined {
     const prepared = prepareFile(task, this.settings.maxFileSize, this.settings.projectRoot, this.typescript);
     this.prepared.set(task.path, prepared);
-    return prepared.parsed && summarizeModule(prepared.parsed, this.summarizing);
+    return prepared.parsed && summarizeModule(prepared.parsed, this.summarizing, this.settings.projectRoot);
   }
 
   setProject(project: ProjectFacts): void {

@@ -1,26 +1,53 @@
 import type { CallMatcher, CatalogEntry } from '../../core/call-pattern';
 import type { CallEvent, Framework, FunctionFacts, Language, Range } from '../../core/facts';
 import type { RelatedLocation, Severity } from '../../core/hazard';
-import { lineOf } from '../../core/rule';
+import { contextModelOf, type Witness } from '../../core/contexts';
+import { yieldPosition } from '../../core/contexts/summary';
+import { synchronousCalls } from '../../core/call-summary';
+import { lineOf, type RuleContext } from '../../core/rule';
 
 /**
- * Functions whose body runs on the event loop's thread: every coroutine, and the sync handlers
- * aiohttp calls there. Nested `def`s and lambdas are functions of their own (they run wherever
- * they are called, often in `asyncio.to_thread`), sync FastAPI/Starlette handlers run in the
- * threadpool, and module-level code runs at import.
+ * Where a function's blocking calls stall the serving loop: the entry point and calls that bring
+ * it there (when the model knows one), and whether that is only before serving starts or after it
+ * ends.
  */
-export function runsOnEventLoop(fn: FunctionFacts): boolean {
-  return fn.execution === 'event-loop';
+export interface LoopPlacement {
+  witness?: Witness;
+  phase?: 'startup' | 'shutdown';
 }
 
-/** Lifespans and startup/shutdown hooks run before the first request or after the last. */
-function isSetupOrTeardown(fn: FunctionFacts): boolean {
-  return fn.kind === 'lifespan' || fn.kind === 'startup' || fn.kind === 'shutdown';
+/**
+ * Whether a function's body runs on the event loop that serves requests, and how it gets there.
+ * Only coroutines — and the sync handlers aiohttp and Node run on the loop — qualify: a sync helper
+ * is followed from its async caller (IL202). Of those, code the execution-context model places
+ * only elsewhere is left out: a coroutine run by a CLI command's `asyncio.run`, a thread's own
+ * loop, a memoised initialiser that runs once, a test. Nested `def`s and lambdas are functions of
+ * their own, placed by where they are handed.
+ */
+export function loopPlacement(context: RuleContext, fn: FunctionFacts): LoopPlacement | undefined {
+  if (fn.execution !== 'event-loop') return undefined;
+  const { module, project, config } = context;
+  const verdict = contextModelOf(project, module).loopVerdict(module.moduleName, fn.id);
+  if (verdict.on === 'loop') {
+    const { kind } = verdict.witness;
+    return { witness: verdict.witness, ...((kind === 'startup' || kind === 'shutdown') && { phase: kind }) };
+  }
+  if (verdict.on === 'elsewhere') {
+    return config.checkNotServed && verdict.witnesses.every((witness) => witness.kind === 'not-served') ? {} : undefined;
+  }
+  return fn.kind === 'lifespan' || fn.kind === 'startup' ? { phase: 'startup' } : fn.kind === 'shutdown' ? { phase: 'shutdown' } : {};
+}
+
+/** The phase a call of a lifespan runs in: before its `yield` at startup, after it at shutdown. */
+export function phaseAt(fn: FunctionFacts, placement: LoopPlacement, range: Range): LoopPlacement['phase'] {
+  if (fn.kind !== 'lifespan' || !placement.phase) return placement.phase;
+  const yieldAt = yieldPosition(fn);
+  return yieldAt && comparePositions(range.start, yieldAt) >= 0 ? 'shutdown' : 'startup';
 }
 
 /** Blocking during startup or shutdown delays it but stalls no request: worth knowing, not a warning. */
-export function loopSeverity(fn: FunctionFacts): Severity | undefined {
-  return isSetupOrTeardown(fn) ? 'info' : undefined;
+export function loopSeverity(phase: LoopPlacement['phase']): Severity | undefined {
+  return phase ? 'info' : undefined;
 }
 
 const FRAMEWORK_LABELS: Partial<Record<Framework, string>> = {
@@ -53,29 +80,11 @@ export function describeFunction(fn: FunctionFacts, language: Language = 'python
   return fn.name === '<anonymous>' ? `the callback at line ${lineOf(fn.range)}` : `the callback ${named}`;
 }
 
-/** What waiting on the loop costs in this function, for the middle of a message. */
-export function stallConsequence(fn: FunctionFacts): string {
-  return isSetupOrTeardown(fn)
-    ? `it holds up the ${fn.kind === 'shutdown' ? 'shutdown' : 'startup'} (no request is being served yet, but every task already on the loop waits)`
+/** What waiting on the loop costs, for the middle of a message. */
+export function stallConsequence(phase: LoopPlacement['phase']): string {
+  return phase
+    ? `it holds up the ${phase} (no request is being served ${phase === 'shutdown' ? 'any more' : 'yet'}, but every task already on the loop waits)`
     : 'until it returns, the event loop — and every other request this worker is serving — waits';
-}
-
-/**
- * The calls a function makes in its own body that run to completion before it continues: in
- * source order, each once (a `finally` body appears on several paths of the flow graph). An awaited
- * call returns an awaitable, and the manager of an `async with` is entered by awaiting, so neither
- * is the call that blocks.
- */
-export function synchronousCalls(fn: FunctionFacts): CallEvent[] {
-  const events = fn.flow.blocks.flatMap((block) => block.events);
-  const asyncContexts = new Set(events.flatMap((event) => (event.kind === 'context' && event.form === 'async-with' && event.call !== undefined ? [event.call] : [])));
-  const calls = new Map<string, CallEvent>();
-  for (const event of events) {
-    if (event.kind !== 'call' || event.usage === 'awaited' || asyncContexts.has(event.id)) continue;
-    const key = rangeKey(event.range);
-    if (!calls.has(key)) calls.set(key, event);
-  }
-  return [...calls.values()].sort((a, b) => compareRanges(a.range, b.range));
 }
 
 export interface CatalogMatch {
@@ -140,8 +149,4 @@ function comparePositions(a: Range['start'], b: Range['start']): number {
 
 function compareRanges(a: Range, b: Range): number {
   return comparePositions(a.start, b.start);
-}
-
-function rangeKey(range: Range): string {
-  return `${range.start.line}:${range.start.character}-${range.end.line}:${range.end.character}`;
 }

@@ -1,0 +1,23 @@
+import type { ModuleFacts } from '../facts';
+import { projectIndex } from '../project-index';
+import type { ProjectFacts } from '../rule';
+import { ContextModel } from './model';
+import { summarizeContexts } from './summary';
+
+export { ContextModel, type LoopVerdict } from './model';
+export * from './kinds';
+
+const singleModule = new WeakMap<ModuleFacts, ContextModel>();
+
+/**
+ * The execution-context model a module is checked against: the project's, built once from every
+ * module's summary, when the project has summarised this module; else one of this module alone
+ * (a file checked on its own, a document not saved yet), where what other modules do is unknown.
+ */
+export function contextModelOf(project: ProjectFacts, module: ModuleFacts): ContextModel {
+  const summaries = project.contextSummaries;
+  if (summaries?.has(module.moduleName)) return projectIndex(project, 'contexts', () => new ContextModel(summaries.values()));
+  let model = singleModule.get(module);
+  if (!model) singleModule.set(module, (model = new ContextModel([summarizeContexts(module)])));
+  return model;
+}

@@ -1,0 +1,234 @@
+import type { Range } from '../facts';
+import { ProjectResolver } from '../project-resolver';
+import type { EdgeKind } from './catalog';
+import { CONTEXT_KINDS, SERVING_LOOP, type ContextKind, type EntryPoint, type FunctionContexts, type Witness, type WitnessStep } from './kinds';
+import type { ContextCall, ContextFunction, ContextSummary } from './summary';
+
+interface Node {
+  module: ContextSummary;
+  fn: ContextFunction;
+}
+
+/** Where code stands with respect to the serving event loop, as far as the model can tell. */
+export type LoopVerdict =
+  /** Reached from an entry point whose code runs on the loop that serves requests. */
+  | { on: 'loop'; witness: Witness }
+  /** Every known way in runs it elsewhere (a thread, a CLI, once at first use), and nothing unresolved may call it. */
+  | { on: 'elsewhere'; witnesses: Witness[] }
+  /** No entry point is known to reach it, or an unresolved call may: the rules fall back to what the code says. */
+  | { on: 'unknown' };
+
+/**
+ * The execution-context model of a project: for every function, the contexts it can run in, each
+ * with the shortest chain of calls from an entry point. Built once from every module's
+ * ContextSummary; linear in the number of functions and calls (each function is visited at most
+ * once per context kind). Calls it cannot resolve add nothing: such a function is "unknown", never
+ * given a wrong context.
+ */
+export class ContextModel {
+  private readonly modules = new Map<string, ContextSummary>();
+  private readonly byName = new Map<string, Map<string, ContextFunction>>();
+  private readonly byId = new Map<string, Map<string, ContextFunction>>();
+  private readonly children = new Map<ContextFunction, ContextFunction[]>();
+  /** Nested functions by their own name, per enclosing function: what a local name hands over. */
+  private readonly nestedByName = new Map<ContextFunction, Map<string, ContextFunction>>();
+  private readonly witnesses = new Map<ContextFunction, Map<ContextKind, Witness>>();
+  private readonly moduleWitnesses = new Map<string, Witness[]>();
+  /** Last segments of calls no project function answered, made from code that may be served. */
+  private readonly unresolvedNames = new Set<string>();
+  /** Every callee is resolved once: the same names are called from many places. */
+  private readonly resolved = new Map<string, Node | undefined>();
+  private readonly resolver = new ProjectResolver<ContextFunction>((moduleName) => {
+    const module = this.modules.get(moduleName);
+    return module && { moduleName, functions: this.byName.get(moduleName)!, imports: module.imports, starImports: module.starImports, instances: module.instances, classes: module.classes };
+  });
+
+  constructor(summaries: Iterable<ContextSummary>) {
+    for (const summary of summaries) {
+      this.modules.set(summary.moduleName, summary);
+      const names = new Map<string, ContextFunction>();
+      const ids = new Map<string, ContextFunction>();
+      for (const fn of summary.functions) {
+        ids.set(fn.id, fn);
+        if (!names.has(fn.name)) names.set(fn.name, fn);
+      }
+      for (const fn of summary.functions) {
+        const parent = fn.parent ? ids.get(fn.parent) : undefined;
+        if (!parent) continue;
+        let children = this.children.get(parent);
+        if (!children) this.children.set(parent, (children = []));
+        children.push(fn);
+        let named = this.nestedByName.get(parent);
+        if (!named) this.nestedByName.set(parent, (named = new Map()));
+        const own = lastSegment(fn.name);
+        if (!named.has(own)) named.set(own, fn);
+      }
+      this.byName.set(summary.moduleName, names);
+      this.byId.set(summary.moduleName, ids);
+    }
+    this.propagate();
+    this.collectUnresolvedNames();
+  }
+
+  /** The contexts of a function of a module, by the frontend's function id. */
+  contextsOf(moduleName: string, functionId: string): FunctionContexts {
+    const fn = this.byId.get(moduleName)?.get(functionId);
+    const known = fn ? this.witnesses.get(fn) : undefined;
+    if (!known) return { witnesses: [] };
+    return { witnesses: CONTEXT_KINDS.flatMap((kind) => known.get(kind) ?? []) };
+  }
+
+  /** The contexts a module's top-level code runs in: at import, or only as a program. */
+  moduleContextsOf(moduleName: string): Witness[] {
+    return this.moduleWitnesses.get(moduleName) ?? [];
+  }
+
+  /** Whether a function's body can run on the loop that serves requests, and why. */
+  loopVerdict(moduleName: string, functionId: string): LoopVerdict {
+    const fn = this.byId.get(moduleName)?.get(functionId);
+    const known = fn ? this.witnesses.get(fn) : undefined;
+    if (!fn || !known || known.size === 0) return { on: 'unknown' };
+    for (const kind of CONTEXT_KINDS) {
+      const witness = known.get(kind);
+      if (witness && SERVING_LOOP.has(kind)) return { on: 'loop', witness };
+    }
+    const simple = fn.name.slice(fn.name.lastIndexOf('.') + 1);
+    if (this.unresolvedNames.has(simple)) return { on: 'unknown' };
+    return { on: 'elsewhere', witnesses: [...known.values()] };
+  }
+
+  /** True when every known way into the function is outside the server, and nothing unresolved may call it. */
+  notServed(moduleName: string, functionId: string): boolean {
+    const verdict = this.loopVerdict(moduleName, functionId);
+    return verdict.on === 'elsewhere' && verdict.witnesses.every((witness) => witness.kind === 'not-served');
+  }
+
+  private propagate(): void {
+    const queue: { node: Node; witness: Witness }[] = [];
+    const visit = (node: Node, witness: Witness) => {
+      let known = this.witnesses.get(node.fn);
+      if (!known) this.witnesses.set(node.fn, (known = new Map()));
+      if (known.has(witness.kind)) return;
+      known.set(witness.kind, witness);
+      queue.push({ node, witness });
+    };
+    for (const module of this.modules.values()) {
+      for (const fn of module.functions) {
+        for (const entry of fn.entries) {
+          visit({ module, fn }, { kind: entry.kind, entry: { ...entry, path: module.path, range: fn.nameRange }, steps: [] });
+        }
+      }
+      const top = { caller: `module \`${module.moduleName}\``, module };
+      const importKind: ContextKind = module.role?.kind ?? 'import';
+      const importEntry: EntryPoint = {
+        kind: importKind,
+        label: module.role?.label ?? `import of \`${module.moduleName}\``,
+        path: module.path,
+        range: firstRange(module.importCalls),
+        ...(module.role?.contained && { contained: true }),
+      };
+      const mainEntry: EntryPoint = { kind: 'not-served', label: `\`__main__\` block of \`${module.moduleName}\``, path: module.path, range: firstRange(module.mainCalls) };
+      this.moduleWitnesses.set(module.moduleName, [
+        ...(module.importCalls.length > 0 || module.mainCalls.length === 0 ? [{ kind: importKind, entry: importEntry, steps: [] }] : []),
+        ...(module.mainCalls.length > 0 ? [{ kind: 'not-served' as const, entry: mainEntry, steps: [] }] : []),
+      ]);
+      for (const [calls, entry] of [
+        [module.importCalls, importEntry],
+        [module.mainCalls, mainEntry],
+      ] as const) {
+        for (const call of calls) {
+          const target = this.resolveCall(module, call);
+          if (!target || (entry.contained && target.module !== module)) continue;
+          const kind = transform(entry.kind, call.edge, target.fn);
+          if (kind) visit(target, { kind, entry, steps: [step(top.caller, call, module)] });
+        }
+      }
+    }
+    for (let head = 0; head < queue.length; head++) {
+      const { node, witness } = queue[head]!;
+      const caller = node.fn.name;
+      for (const call of node.fn.calls) {
+        const phase = witness.kind === 'startup' || witness.kind === 'shutdown' ? witness.kind : undefined;
+        if (node.fn.lifespan && phase && witness.steps.length === 0 && (phase === 'shutdown') !== (call.afterYield === true)) continue;
+        const target = this.resolveCall(node.module, call, node.fn);
+        if (!target || (witness.entry.contained && target.module !== node.module)) continue;
+        // A coroutine function called from sync code only makes a coroutine: nothing runs it here.
+        if (call.edge === 'inline' && !node.fn.isAsync && target.fn.isAsync && node.module.language === 'python') continue;
+        const kind = transform(witness.kind, call.edge, target.fn);
+        if (kind) visit(target, { kind, entry: witness.entry, steps: [...witness.steps, step(caller, call, node.module)] });
+      }
+      for (const child of this.children.get(node.fn) ?? []) {
+        const kind = child.passedTo ? transform(witness.kind, child.passedTo, child) : witness.kind;
+        if (kind) visit({ module: node.module, fn: child }, { kind, entry: witness.entry, steps: witness.steps });
+      }
+    }
+  }
+
+  /** Names of unresolved calls made by code the model does not place only outside the server. */
+  private collectUnresolvedNames(): void {
+    for (const module of this.modules.values()) {
+      for (const fn of module.functions) {
+        const known = this.witnesses.get(fn);
+        if (known && known.size > 0 && [...known.keys()].every((kind) => kind === 'not-served')) continue;
+        for (const call of fn.calls) if (!this.resolveCall(module, call, fn)) this.unresolvedNames.add(lastSegment(call.text));
+      }
+      if (module.role?.kind !== 'not-served') for (const call of module.importCalls) if (!this.resolveCall(module, call)) this.unresolvedNames.add(lastSegment(call.text));
+    }
+  }
+
+  /** The project function a call (or a function reference) runs, if the model can tell. */
+  private resolveCall(module: ContextSummary, call: ContextCall, caller?: ContextFunction): Node | undefined {
+    if (call.callee) {
+      const found = this.resolve(call.callee);
+      if (found) return found;
+    }
+    // A nested function handed over by its local name: `def work(): …; await to_thread(work)`.
+    const nested = caller && /^\w+$/.test(call.text) ? this.nestedByName.get(caller)?.get(call.text) : undefined;
+    if (nested) return { module, fn: nested };
+    return undefined;
+  }
+
+  private resolve(callee: string): Node | undefined {
+    if (!this.resolved.has(callee)) {
+      const found = this.resolver.resolve(callee);
+      this.resolved.set(callee, found && { module: this.modules.get(found.moduleName)!, fn: found.fn });
+    }
+    return this.resolved.get(callee);
+  }
+}
+
+/**
+ * The context a callee runs in, given its caller's and how it is called; undefined when the call
+ * does not run it (a coroutine created in sync code and not handed to anything).
+ */
+function transform(kind: ContextKind, edge: EdgeKind, callee: ContextFunction): ContextKind | undefined {
+  if (kind === 'not-served') return 'not-served';
+  switch (edge) {
+    case 'inline':
+      return callee.runsOnce ? 'once-per-worker' : kind;
+    case 'memo':
+      return 'once-per-worker';
+    case 'offload':
+      return kind === 'request-loop' || kind === 'request-threadpool' ? 'request-threadpool' : 'worker-thread';
+    case 'after-response':
+      return callee.isAsync ? 'background-loop' : 'request-threadpool';
+    case 'task':
+      return kind === 'worker-thread' ? 'worker-thread' : 'background-loop';
+    case 'thread':
+      return 'worker-thread';
+    case 'own-loop':
+      return kind === 'import' ? 'not-served' : 'worker-thread';
+  }
+}
+
+function step(caller: string, call: ContextCall, module: ContextSummary): WitnessStep {
+  return { caller, call: call.text, path: module.path, range: call.range };
+}
+
+function firstRange(calls: readonly ContextCall[]): Range {
+  return calls[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+}
+
+function lastSegment(text: string): string {
+  return text.slice(text.lastIndexOf('.') + 1);
+}

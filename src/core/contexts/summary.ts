@@ -1,0 +1,241 @@
+import type { FlowGraph, FunctionFacts, Language, ModuleFacts, Range } from '../facts';
+import { ENTRY_CLASSES, ENTRY_DECORATORS, edgeOf, fileRoleOf, type EdgeKind, type FileRole } from './catalog';
+import type { ContextKind } from './kinds';
+
+/**
+ * What one module tells the execution-context model: its functions with the entry points they
+ * are and the calls they make, its import-time calls, and the names other modules resolve through
+ * it. JSON-serialisable: it crosses worker threads and is kept per file by the language server.
+ */
+export interface ContextSummary {
+  path: string;
+  moduleName: string;
+  language: Language;
+  /** Set when the file's path says it is not part of the server (tests, migrations, scripts, browser code). */
+  role?: FileRole;
+  functions: ContextFunction[];
+  /** Calls made when the module is imported. */
+  importCalls: ContextCall[];
+  /** Calls made only when the file runs as a program (`if __name__ == "__main__":`). */
+  mainCalls: ContextCall[];
+  /** Names the module imports: `send_mail` → `app.services.mailer.send_mail`. */
+  imports: Record<string, string>;
+  /** Modules it imports every name of. */
+  starImports?: string[];
+  /** Module-level names bound to instances: `mailer` → `app.mail.Mailer()`. */
+  instances: Record<string, string>;
+  /** Classes by name: their qualified bases and what their instances' attributes hold. */
+  classes: Record<string, { bases: string[]; attributes?: Record<string, string> }>;
+}
+
+export interface ContextFunction {
+  /** Unique in the module: the frontend's function id (`Mailer.send@12`). */
+  id: string;
+  /** As the user names it and calls resolve to it: `send_mail`, `Mailer.send`, `outer.inner`. */
+  name: string;
+  /** The enclosing function's id, for nested functions and lambdas. */
+  parent?: string;
+  isAsync: boolean;
+  nameRange: Range;
+  /** The contexts the framework (or a decorator, or the file's role) starts this function in. */
+  entries: { kind: ContextKind; label: string; contained?: boolean }[];
+  /** Memoised with no arguments (`@lru_cache def get_client()`): its body runs once per worker. */
+  runsOnce?: boolean;
+  /** For a callback written as an argument: how the call it is handed to runs it. */
+  passedTo?: EdgeKind;
+  /** A lifespan: its calls before the `yield` run at startup, those after it at shutdown. */
+  lifespan?: boolean;
+  /** The qualified type its return annotation names: what calls on its result resolve through. */
+  returns?: string;
+  /** A `@property`: reading the attribute runs it. */
+  property?: boolean;
+  calls: ContextCall[];
+}
+
+export interface ContextCall {
+  /** The qualified name the call (or the function reference) resolves by, when known. */
+  callee?: string;
+  /** As written. */
+  text: string;
+  range: Range;
+  edge: EdgeKind;
+  /** In a lifespan, after its `yield`: it runs at shutdown. */
+  afterYield?: boolean;
+}
+
+const MEMO_DECORATORS = /^(functools\.(lru_cache|cache)|cachetools\.(cached|func\.\w+)|async_lru\.alru_cache)$/;
+const STATIC = /(^|\.)staticmethod$/;
+const PROPERTIES = /^((builtins\.)?property|functools\.cached_property)$/;
+
+export function summarizeContexts(module: ModuleFacts, root?: string): ContextSummary {
+  const role = fileRoleOf(module.language, placeOf(module, root), module.source);
+  const classBases = new Map(module.classes.map((info) => [info.name, info.bases]));
+  const functions = module.functions.map((fn) => functionSummary(module, fn, role, classBases.get(fn.className ?? '') ?? []));
+  const guards = module.mainGuards ?? [];
+  const importCalls: ContextCall[] = [];
+  const mainCalls: ContextCall[] = [];
+  for (const call of contextCalls(module.moduleFlow)) (guards.some((guard) => inside(call.range, guard)) ? mainCalls : importCalls).push(call);
+  const instances: Record<string, string> = {};
+  for (const state of module.state) if (state.scope === 'module' && state.valueKind?.endsWith('()')) instances[state.root] = state.valueKind;
+  const imports: Record<string, string> = {};
+  for (const fact of module.imports) imports[fact.local] = fact.target;
+  const classes: ContextSummary['classes'] = {};
+  for (const info of module.classes) classes[info.name] = { bases: info.bases, ...(info.attributeTypes && { attributes: info.attributeTypes }) };
+  return {
+    path: module.path,
+    moduleName: module.moduleName,
+    language: module.language,
+    ...(role && { role }),
+    functions,
+    importCalls,
+    mainCalls,
+    imports,
+    ...(module.starImports && { starImports: module.starImports }),
+    instances,
+    classes,
+  };
+}
+
+/**
+ * Where a module sits in the project, in its language's module-name style: the path from the
+ * project's root when it is known (so `migrations/versions/0001.py`, outside any package, is
+ * still under `migrations`), else the module name.
+ */
+function placeOf(module: ModuleFacts, root: string | undefined): string {
+  const path = module.path.split('\\').join('/');
+  const base = root?.split('\\').join('/').replace(/\/+$/, '');
+  if (!base || !path.startsWith(`${base}/`)) return module.moduleName;
+  const relative = path.slice(base.length + 1).replace(/\.[^./]+$/, '');
+  return module.language === 'python' ? relative.split('/').join('.') : relative;
+}
+
+function functionSummary(module: ModuleFacts, fn: FunctionFacts, role: FileRole | undefined, bases: readonly string[]): ContextFunction {
+  const parameters = fn.className && !fn.decorators.some((decorator) => STATIC.test(decorator)) ? fn.params.slice(1) : fn.params;
+  const passedTo = fn.passedTo ? edgeOf(fn.passedTo.callee, fn.passedTo.text) : undefined;
+  return {
+    id: fn.id,
+    name: fn.qualifiedName,
+    ...(fn.parent && { parent: fn.parent }),
+    isAsync: fn.isAsync,
+    nameRange: fn.nameRange,
+    entries: entriesOf(module.language, fn, role, bases),
+    ...(parameters.length === 0 && fn.decorators.some((decorator) => MEMO_DECORATORS.test(decorator)) && { runsOnce: true }),
+    ...(passedTo && { passedTo }),
+    ...(fn.kind === 'lifespan' && { lifespan: true }),
+    ...(fn.returns && { returns: fn.returns }),
+    ...(fn.decorators.some((decorator) => PROPERTIES.test(decorator)) && { property: true }),
+    calls: fn.kind === 'lifespan' ? markShutdown(fn, contextCalls(fn.flow)) : contextCalls(fn.flow),
+  };
+}
+
+/** How the framework names a route: `POST /orders/{id}`, `websocket /ws`, else the handler. */
+function routeLabel(fn: FunctionFacts): string {
+  const path = fn.routePath !== undefined ? ` ${fn.routePath}` : '';
+  if (fn.kind === 'websocket') return path ? `websocket${path}` : `websocket handler \`${fn.qualifiedName}\``;
+  const methods = fn.httpMethods?.join('/') ?? '';
+  return methods || path ? `${methods || 'route'}${path}` : `handler \`${fn.qualifiedName}\``;
+}
+
+function entriesOf(language: Language, fn: FunctionFacts, role: FileRole | undefined, bases: readonly string[]): ContextFunction['entries'] {
+  const entries: ContextFunction['entries'] = [];
+  const perRequest: ContextKind = fn.execution === 'threadpool' ? 'request-threadpool' : 'request-loop';
+  switch (fn.kind) {
+    case 'route':
+    case 'websocket':
+      entries.push({ kind: perRequest, label: routeLabel(fn) });
+      break;
+    case 'dependency':
+      entries.push({ kind: perRequest, label: `dependency \`${fn.qualifiedName}\`` });
+      break;
+    case 'lifespan':
+      entries.push({ kind: 'startup', label: `lifespan \`${fn.qualifiedName}\`` }, { kind: 'shutdown', label: `lifespan \`${fn.qualifiedName}\`` });
+      break;
+    case 'startup':
+    case 'shutdown':
+      entries.push({ kind: fn.kind, label: `${fn.kind} hook \`${fn.qualifiedName}\`` });
+      break;
+    case 'background':
+      entries.push({ kind: fn.execution === 'threadpool' ? 'request-threadpool' : 'background-loop', label: `background task \`${fn.qualifiedName}\`` });
+      break;
+    case 'plain':
+      break;
+  }
+  for (const decorator of fn.decorators) {
+    const known = ENTRY_DECORATORS.find((entry) => entry.pattern.test(decorator));
+    if (known) entries.push({ kind: fn.isAsync || !known.syncKind ? known.kind : known.syncKind, label: known.label.replace('{name}', fn.qualifiedName), ...(known.contained && { contained: true }) });
+  }
+  if (fn.className && !fn.parent) {
+    for (const known of ENTRY_CLASSES) {
+      if (!known.method.test(fn.name) || !bases.some((base) => known.base.test(base))) continue;
+      entries.push({ kind: known.kind, label: known.label.replace('{class}', fn.className).replace('{method}', fn.name), ...(known.contained && { contained: true }) });
+    }
+  }
+  // Node runs timers and listeners on its one loop, whoever registered them.
+  if (language === 'typescript' && fn.kind === 'plain' && fn.execution === 'event-loop' && !fn.isAsync && !fn.passedTo && !fn.parent) {
+    entries.push({ kind: 'background-loop', label: `callback \`${fn.qualifiedName}\`` });
+  }
+  if (role && !fn.parent) entries.push({ kind: role.kind, label: role.label, ...(role.contained && { contained: true }) });
+  return entries;
+}
+
+/**
+ * The calls a flow graph makes, each once, with how each runs its callee: a coroutine handed to
+ * `create_task`, a function handed to `to_thread`, a lazily initialised singleton (`if _client is
+ * None: _client = Client()` runs once per worker), or inline.
+ */
+function contextCalls(flow: FlowGraph): ContextCall[] {
+  const events = flow.blocks.flatMap((block) => block.events);
+  const lazy = lazyInitialisations(flow);
+  const calls = new Map<string, ContextCall>();
+  const add = (call: ContextCall) => {
+    const key = `${call.range.start.line}:${call.range.start.character} ${call.text}`;
+    if (!calls.has(key)) calls.set(key, call);
+  };
+  for (const event of events) {
+    if (event.kind !== 'call') continue;
+    const own = edgeOf(event.callee, event.text);
+    for (const argument of own ? (event.functionArguments ?? []) : []) add({ ...argument, range: event.range, edge: own! });
+    const outer = event.argumentOf ? edgeOf(event.argumentOf.callee, event.argumentOf.text) : undefined;
+    add({ ...(event.callee && { callee: event.callee }), text: event.text, range: event.range, edge: outer ?? (lazy.has(event.id) ? 'memo' : 'inline') });
+  }
+  return [...calls.values()];
+}
+
+/** A lifespan's calls after its `yield`, which run at shutdown. */
+function markShutdown(fn: FunctionFacts, calls: ContextCall[]): ContextCall[] {
+  const yieldAt = yieldPosition(fn);
+  return yieldAt ? calls.map((call) => (after(call.range.start, yieldAt) ? { ...call, afterYield: true } : call)) : calls;
+}
+
+/** Where a lifespan's (first) `yield` is: what runs after it runs at shutdown. */
+export function yieldPosition(fn: FunctionFacts): Range['start'] | undefined {
+  for (const block of fn.flow.blocks) for (const event of block.events) if (event.kind === 'await' && event.form === 'yield') return event.range.end;
+  return undefined;
+}
+
+/**
+ * Calls (by id) that initialise shared state lazily: `_client = Client()` where the function tests
+ * `_client` (`if _client is None:`) — it runs the first time, and later calls find it set.
+ */
+export function lazyInitialisations(flow: FlowGraph): Set<number> {
+  const events = flow.blocks.flatMap((block) => block.events);
+  const readKeys = new Map<number, string>();
+  for (const event of events) if (event.kind === 'read') readKeys.set(event.id, event.state.key);
+  const tested = new Set<string>();
+  for (const event of events) {
+    if (event.kind === 'branch') for (const read of event.value.reads) tested.add(readKeys.get(read) ?? '');
+  }
+  const lazy = new Set<number>();
+  for (const event of events) {
+    if (event.kind === 'call' && (event.boundTo ?? []).some((holder) => holder.kind === 'shared' && tested.has(holder.key))) lazy.add(event.id);
+  }
+  return lazy;
+}
+
+function after(a: Range['start'], b: Range['start']): boolean {
+  return a.line > b.line || (a.line === b.line && a.character >= b.character);
+}
+
+function inside(range: Range, outer: Range): boolean {
+  return after(range.start, outer.start) && after(outer.end, range.end);
+}
