@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError, matchSelector, resolveConfig, type ResolvedConfig, type Settings } from '../core/config';
+import { DEFAULT_FILE_BUDGET_MS } from '../core/budget';
 import { compareHazards, type Hazard } from '../core/hazard';
 import type { RuleMeta } from '../core/rule';
 import { RULES } from '../rules';
@@ -9,7 +10,7 @@ import { loadSettings } from '../workspace/config-discovery';
 import { projectDeployment } from '../workspace/deployment';
 import { discoverSourceFiles } from '../workspace/discovery';
 import { suppressionsFilePath } from '../workspace/suppressions-file';
-import type { FileAnalysisSettings, FileOutcome, FileTask } from '../workspace/file-analysis';
+import type { FileAnalysisSettings, FileOutcome } from '../workspace/file-analysis';
 import { ModuleNamer } from '../workspace/module-root';
 import { posixPathInside } from '../workspace/relative-path';
 import { DEFAULT_MAX_FILE_SIZE, formatByteSize, parseByteSize } from '../workspace/source-file';
@@ -25,12 +26,13 @@ import { formatJson, formatJsonLines } from './json-format';
 import { formatJunit } from './junit-format';
 import { formatRdjson } from './rdjson-format';
 import { ProgressLine } from './progress';
+import { describeNotAnalysed, notAnalysedFiles, type NotAnalysedFile } from './not-analysed';
 import { formatSarif } from './sarif-format';
 import { SourceLines } from './source-lines';
 import { countByRule, formatRuleCounts, formatThroughput } from './statistics';
 import { colorEnabled, paletteFor } from './terminal-style';
 import { formatConcise, formatText } from './text-format';
-import { watchCheck } from './watch-mode';
+import { watchCheck, type DiscoveredFiles } from './watch-mode';
 
 const FORMATS = ['text', 'concise', 'json', 'json-lines', 'sarif', 'github', 'gitlab', 'junit', 'rdjson'] as const;
 type OutputFormat = (typeof FORMATS)[number];
@@ -41,10 +43,20 @@ export const CHECK_OPTIONS = {
   'extend-select': { type: 'string', multiple: true, value: 'RULES', description: 'Rules to enable on top of the selection' },
   ignore: { type: 'string', multiple: true, value: 'RULES', description: 'Rules to disable' },
   config: { type: 'string', value: 'FILE', description: 'Use this interleave.toml, pyproject.toml or package.json instead of searching for one' },
-  'exit-zero': { type: 'boolean', description: 'Exit with 0 even when hazards are found' },
+  'exit-zero': { type: 'boolean', description: 'Exit with 0 even when hazards are found or files could not be analysed' },
+  'exit-zero-on-unanalysed': {
+    type: 'boolean',
+    description: 'Exit with 0 when the only problem is files that could not be analysed (they are still listed)',
+  },
   statistics: { type: 'boolean', description: 'Print hazard counts per rule and throughput instead of each hazard' },
   'force-exclude': { type: 'boolean', description: 'Apply exclude patterns to paths named on the command line too' },
   'max-file-size': { type: 'string', value: 'SIZE', description: `Skip files larger than this (default ${formatByteSize(DEFAULT_MAX_FILE_SIZE)}; e.g. 512K, 4MB)` },
+  'max-file-time': {
+    type: 'string',
+    value: 'TIME',
+    description: `Report a file as not analysed (too complex) when its analysis takes longer (default ${DEFAULT_FILE_BUDGET_MS / 1000}s; e.g. 30s, 500ms)`,
+  },
+  'follow-outside-symlinks': { type: 'boolean', description: 'Follow symbolic links that lead out of the directories checked' },
   threads: { type: 'string', value: 'N', description: 'Worker threads for large trees (default: the available cores; 1 analyses in-process)' },
   quiet: { type: 'boolean', short: 'q', description: 'Print hazards only: no summary line, no progress' },
   'no-progress': { type: 'boolean', description: 'Never show progress on stderr' },
@@ -57,7 +69,7 @@ export const CHECK_OPTIONS = {
 export const CHECK_HELP = helpText(
   'interleave check [OPTIONS] [PATH]...',
   'Check Python, TypeScript and JavaScript files, and the deployment files that run them, for concurrency hazards. PATH defaults to the current directory.\n' +
-    'Exit status: 0 no hazards, 1 hazards found, 2 usage or configuration error.',
+    'Exit status: 0 no hazards, 1 hazards found or files not analysed, 2 usage or configuration error.',
   CHECK_OPTIONS,
 );
 
@@ -113,6 +125,14 @@ function projectRoot(configDirectory: string | undefined, paths: readonly string
   });
 }
 
+function maxFileTime(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_FILE_BUDGET_MS;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$/i.exec(value);
+  const milliseconds = match ? Number(match[1]) * (match[2]?.toLowerCase() === 'ms' ? 1 : 1000) : NaN;
+  if (!(milliseconds > 0)) throw new UsageError(`invalid --max-file-time \`${value}\` (e.g. 30s, 500ms)`, 'check');
+  return milliseconds;
+}
+
 function threadCount(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const count = Number(value);
@@ -144,6 +164,13 @@ function reportFileIssues(outcomes: readonly FileOutcome[], io: CliIO): void {
   }
 }
 
+/** The files that were not analysed, listed on stderr in every format (stdout may be a JSON or SARIF document). */
+function listNotAnalysed(outcomes: readonly FileOutcome[], unreachable: readonly NotAnalysedFile[], io: CliIO): NotAnalysedFile[] {
+  const files = notAnalysedFiles(outcomes, unreachable);
+  for (const file of files) io.stderr.write(`error: ${describeNotAnalysed(io.cwd, file)}\n`);
+  return files;
+}
+
 /** Flags that change files or the suppressions file: one at a time (`--fix --suppress-all` records what fixing left). */
 function checkEditingFlags(values: CheckValues): void {
   const editing = (['fix', 'diff', 'add-ignore', 'suppress-all', 'prune-suppressions', 'watch'] as const).filter((flag) => values[flag]);
@@ -160,32 +187,39 @@ interface CheckPlan {
   settings: FileAnalysisSettings;
   suppressionsFile: string;
   /** Finds the files to check (again, for `--watch`), warning about what it passes over. */
-  discover(): FileTask[];
+  discover(): DiscoveredFiles;
 }
 
 function planCheck(values: CheckValues, positionals: readonly string[], io: CliIO): CheckPlan {
+  const fileSizeLimit = maxFileSize(values['max-file-size']);
+  const fileBudgetMs = maxFileTime(values['max-file-time']);
+  if (positionals.includes('')) throw new UsageError('an empty path names no file (use `.` for the current directory)', 'check');
   const metas = RULES.map((rule) => rule.meta);
   const loaded = loadSettings(io.cwd, metas, values.config);
   const config = resolveConfig([loaded.settings, commandLineSettings(values)], metas);
   const paths = (positionals.length > 0 ? positionals : ['.']).map((path) => resolve(io.cwd, path));
-  const discover = (): FileTask[] => {
-    const discovery = discoverSourceFiles(paths, { exclude: config.exclude, excludeBase: loaded.directory, forceExclude: values['force-exclude'] });
-    if (discovery.missing.length > 0) {
-      const listed = discovery.missing.map((path) => displayPath(io.cwd, path)).join(', ');
-      throw new UsageError(`no such file or directory: ${listed}`, 'check');
-    }
+  const discover = (): DiscoveredFiles => {
+    const discovery = discoverSourceFiles(paths, {
+      exclude: config.exclude,
+      excludeBase: loaded.directory,
+      forceExclude: values['force-exclude'],
+      followOutsideSymlinks: values['follow-outside-symlinks'],
+    });
     for (const { path, message } of discovery.warnings) io.stderr.write(`warning: ${displayPath(io.cwd, path)}: ${message}\n`);
     const namer = new ModuleNamer();
-    return discovery.files.map((path) => ({ path, moduleName: namer.moduleName(path) }));
+    return {
+      tasks: discovery.files.map((path) => ({ path, moduleName: namer.moduleName(path) })),
+      unreachable: [...discovery.missing.map((path) => ({ path, reason: 'no such file or directory' })), ...discovery.unreadable],
+    };
   };
   const configDirectory = loaded.file !== undefined ? loaded.directory : undefined;
   const existing = paths.filter((path) => existsSync(path));
-  const root = existing.length > 0 ? projectRoot(configDirectory, existing) : (configDirectory ?? io.cwd);
+  const root = projectRoot(configDirectory, existing.length > 0 ? existing : [io.cwd]);
   return {
     metas,
     config,
     paths,
-    settings: { config, project: projectDeployment(root, config.workers), maxFileSize: maxFileSize(values['max-file-size']), projectRoot: root },
+    settings: { config, project: projectDeployment(root, config.workers), maxFileSize: fileSizeLimit, fileBudgetMs, projectRoot: root },
     suppressionsFile: suppressionsFilePath(configDirectory ?? io.cwd),
     discover,
   };
@@ -205,15 +239,26 @@ export async function runCheck(args: readonly string[], io: CliIO, version: stri
   }
   checkEditingFlags(values);
   const plan = planCheck(values, positionals, io);
-  const tasks = plan.discover();
+  const { tasks, unreachable } = plan.discover();
   const { settings, metas } = plan;
   const unsafeFixes = values['unsafe-fixes'] === true;
-  /** Reports hazards as the format asks, minus what the suppressions file records; returns how many were reported. */
-  const report = (outcomes: readonly FileOutcome[], extra: { fixed?: number; suppressAll?: boolean; prune?: boolean } = {}): number => {
+  /** Whether files that were not analysed fail the run. */
+  const unanalysedFail = (notAnalysed: readonly NotAnalysedFile[]) => notAnalysed.length > 0 && !values['exit-zero-on-unanalysed'];
+  /**
+   * Lists the files that were not analysed, then reports hazards as the format asks, minus what the
+   * suppressions file records; returns whether the run failed.
+   */
+  const report = (
+    outcomes: readonly FileOutcome[],
+    unreached: readonly NotAnalysedFile[],
+    extra: { fixed?: number; suppressAll?: boolean; prune?: boolean } = {},
+  ): boolean => {
+    const notAnalysed = listNotAnalysed(outcomes, unreached, io);
     const found = outcomes.flatMap((outcome) => outcome.hazards).sort(compareHazards);
     const bulk = applyBulkSuppressions(outcomes, found, plan.suppressionsFile, { suppressAll: extra.suppressAll === true, prune: extra.prune === true, quiet: values.quiet === true }, io);
     const results: CheckResults = {
       hazards: bulk.reported,
+      notAnalysed,
       lines: new SourceLines(new Map(outcomes.flatMap((outcome) => (outcome.source === undefined ? [] : [[outcome.path, outcome.source]])))),
       rules: metas.filter((meta) => plan.config.enabled.has(meta.code)),
       severity: new Map(metas.map((meta) => [meta.code, plan.config.severity.get(meta.code) ?? meta.defaultSeverity])),
@@ -227,10 +272,10 @@ export async function runCheck(args: readonly string[], io: CliIO, version: stri
     } else {
       io.stdout.write(render(format, results, io, version, !values.quiet));
     }
-    return bulk.reported.length;
+    return bulk.reported.length > 0 || unanalysedFail(notAnalysed);
   };
   if (values.watch) {
-    return watchCheck({ paths: plan.paths, settings, discover: plan.discover, report: (outcomes) => void report(outcomes) }, io);
+    return watchCheck({ paths: plan.paths, settings, discover: plan.discover, report: (outcomes, unreached) => void report(outcomes, unreached) }, io);
   }
 
   const progress = io.stderr.isTTY && !values.quiet && !values['no-progress'] ? new ProgressLine(io.stderr) : undefined;
@@ -260,15 +305,17 @@ export async function runCheck(args: readonly string[], io: CliIO, version: stri
       io.stdout.write(diff);
       const count = fixes.reduce((sum, fix) => sum + fix.applied.length, 0);
       if (!values.quiet) io.stderr.write(count === 0 ? 'No fixes to apply.\n' : `Would fix ${count} ${count === 1 ? 'hazard' : 'hazards'}.\n`);
-      return diff !== '' && !values['exit-zero'] ? ExitStatus.hazards : ExitStatus.clean;
+      // A file that was not analysed has no fixes to show: that is no pass either.
+      const notAnalysed = listNotAnalysed(outcomes, unreachable, io);
+      return (diff !== '' || unanalysedFail(notAnalysed)) && !values['exit-zero'] ? ExitStatus.hazards : ExitStatus.clean;
     }
     fixed = fixedCount(fixes);
     if (values['show-fixes']) io.stdout.write(formatShowFixes(fixes, io.cwd));
     // What remains, from the files as they are now (a fix in one module can change another's findings).
     if (fixed > 0) outcomes = await analyse();
   }
-  const reported = report(outcomes, { fixed, suppressAll: values['suppress-all'], prune: values['prune-suppressions'] });
-  return reported > 0 && !values['exit-zero'] ? ExitStatus.hazards : ExitStatus.clean;
+  const failed = report(outcomes, unreachable, { fixed, suppressAll: values['suppress-all'], prune: values['prune-suppressions'] });
+  return failed && !values['exit-zero'] ? ExitStatus.hazards : ExitStatus.clean;
 }
 
 /** Counts per rule on stdout, then throughput: on stdout for text, on stderr so JSON stays parseable. */

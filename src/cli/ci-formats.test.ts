@@ -13,6 +13,9 @@ import { formatRdjson } from './rdjson-format';
 import { formatConcise } from './text-format';
 import { paletteFor } from './terminal-style';
 
+/** A project with a hazard and a file that cannot be analysed (not UTF-8). */
+const NOT_ANALYSED_PROJECT = { 'app/main.py': SEED_RACE, 'bad.py': Buffer.from('s = "\xe9t\xe9"\n', 'latin1') };
+
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const positiveInteger = (value: unknown): boolean => Number.isInteger(value) && (value as number) >= 1;
 
@@ -51,7 +54,7 @@ function assertRdDiagnostic(diagnostic: unknown): void {
   assert.ok(isObject(diagnostic.location.range));
   assertRdPosition(diagnostic.location.range.start, 'range.start');
   assertRdPosition(diagnostic.location.range.end, 'range.end');
-  assert.ok(isObject(diagnostic.code) && typeof diagnostic.code.value === 'string' && typeof diagnostic.code.url === 'string');
+  assert.ok(isObject(diagnostic.code) && typeof diagnostic.code.value === 'string' && ['string', 'undefined'].includes(typeof diagnostic.code.url));
   for (const suggestion of (diagnostic.suggestions as unknown[] | undefined) ?? []) {
     assert.ok(isObject(suggestion) && typeof suggestion.text === 'string' && isObject(suggestion.range));
     assertRdPosition(suggestion.range.start, 'suggestion.range.start');
@@ -86,6 +89,16 @@ describe('--format gitlab', () => {
     assert.notEqual(twice[0]!.fingerprint, twice[1]!.fingerprint);
   });
 
+  test('a file that was not analysed is a critical issue of its own', async () => {
+    const run = await runCli(['check', '--format', 'gitlab'], { cwd: makeProject(NOT_ANALYSED_PROJECT) });
+    assert.equal(run.status, 1);
+    const issues = JSON.parse(run.stdout) as { check_name: string; description: string; severity: string; location: { path: string } }[];
+    issues.forEach(assertCodeQualityIssue);
+    const [listed] = issues.filter((issue) => issue.check_name === 'not-analysed');
+    assert.deepEqual([listed?.location.path, listed?.severity], ['bad.py', 'critical']);
+    assert.match(listed!.description, /^not analysed: not valid UTF-8/);
+  });
+
   test('a clean run is an empty array', async () => {
     const run = await runCli(['check', '--format', 'gitlab'], { cwd: makeProject({ 'ok.py': 'x = 1\n' }) });
     assert.deepEqual(JSON.parse(run.stdout), []);
@@ -103,23 +116,30 @@ describe('--format junit', () => {
    */
   function parseReport(xml: string) {
     assert.equal(XMLValidator.validate(xml), true, 'well-formed XML');
-    const report = parser.parse(xml) as { testsuites: { tests: string; failures: string; testsuite: { name: string; tests: string; failures: string; testcase: Record<string, unknown>[] }[] } };
+    const report = parser.parse(xml) as {
+      testsuites: { tests: string; failures: string; errors: string; testsuite: { name: string; tests: string; failures: string; errors: string; testcase: Record<string, unknown>[] }[] };
+    };
     const { testsuites } = report;
     let failures = 0;
+    let errors = 0;
     for (const suite of testsuites.testsuite) {
       assert.equal(typeof suite.name, 'string');
       assert.equal(Number(suite.tests), suite.testcase.length);
       for (const testcase of suite.testcase) {
         assert.equal(typeof testcase.name, 'string');
         assert.equal(typeof testcase.classname, 'string');
-        if (testcase.failure !== undefined) {
-          failures++;
-          assert.equal(typeof (testcase.failure as { message: string }).message, 'string');
+        for (const [kind, outcome] of [['failure', testcase.failure], ['error', testcase.error]] as const) {
+          if (outcome === undefined) continue;
+          if (kind === 'failure') failures++;
+          else errors++;
+          assert.equal(typeof (outcome as { message: string }).message, 'string');
         }
       }
       assert.equal(Number(suite.failures), suite.testcase.filter((testcase) => testcase.failure !== undefined).length);
+      assert.equal(Number(suite.errors), suite.testcase.filter((testcase) => testcase.error !== undefined).length);
     }
     assert.equal(Number(testsuites.failures), failures);
+    assert.equal(Number(testsuites.errors), errors);
     return testsuites;
   }
 
@@ -137,6 +157,15 @@ describe('--format junit', () => {
     const failure = suites.testsuite[0]!.testcase[0]!.failure as { message: string; '#text': string };
     assert.equal(failure.message, 'a < b && "c" \uFFFD </failure><x>');
     assert.match(failure['#text'], /<b>not<\/b>/);
+  });
+
+  test('a file that was not analysed is a test case in error', async () => {
+    const run = await runCli(['check', '--format', 'junit'], { cwd: makeProject(NOT_ANALYSED_PROJECT) });
+    assert.equal(run.status, 1);
+    const suites = parseReport(run.stdout);
+    assert.equal(Number(suites.errors), 1);
+    const suite = suites.testsuite.find((one) => one.name === 'bad.py')!;
+    assert.match((suite.testcase[0]!.error as { message: string }).message, /^not analysed: not valid UTF-8/);
   });
 
   test('a clean run is one passing test case', async () => {
@@ -158,6 +187,15 @@ describe('--format rdjson', () => {
     result.diagnostics.forEach(assertRdDiagnostic);
   });
 
+  test('a file that was not analysed is an ERROR diagnostic', async () => {
+    const run = await runCli(['check', '--format', 'rdjson'], { cwd: makeProject(NOT_ANALYSED_PROJECT) });
+    assert.equal(run.status, 1);
+    const { diagnostics } = JSON.parse(run.stdout) as { diagnostics: { code: { value: string }; severity: string; message: string; location: { path: string } }[] };
+    diagnostics.forEach(assertRdDiagnostic);
+    const [listed] = diagnostics.filter((diagnostic) => diagnostic.code.value === 'not-analysed');
+    assert.deepEqual([listed?.location.path, listed?.severity], ['bad.py', 'ERROR']);
+  });
+
   test('columns count UTF-8 bytes, and fixes become suggestions', () => {
     const result = JSON.parse(formatRdjson(formatResults())) as { diagnostics: { location: { path: string; range: unknown }; suggestions: unknown[] }[] };
     const [diagnostic] = result.diagnostics;
@@ -169,11 +207,12 @@ describe('--format rdjson', () => {
 });
 
 describe('--format json-lines', () => {
-  test('one JSON object per line, each the JSON format’s object', async () => {
-    const root = makeProject({ 'app/main.py': SEED_RACE });
+  test('one JSON object per line, each the JSON format’s object, files not analysed included', async () => {
+    const root = makeProject({ ...NOT_ANALYSED_PROJECT });
     const lines = (await runCli(['check', '--format', 'json-lines'], { cwd: root })).stdout.trimEnd().split('\n');
     const array = JSON.parse((await runCli(['check', '--format', 'json'], { cwd: root })).stdout) as unknown[];
     assert.deepEqual(lines.map((line) => JSON.parse(line) as unknown), array);
+    assert.ok(array.some((entry) => (entry as { name: string }).name === 'not-analysed'));
   });
 });
 
@@ -191,6 +230,13 @@ describe('--format concise', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  test('counts the files that were not analysed in the summary; stderr lists them', async () => {
+    const run = await runCli(['check', '--format', 'concise'], { cwd: makeProject(NOT_ANALYSED_PROJECT) });
+    assert.equal(run.status, 1);
+    assert.match(run.stdout, /\nFound \d+ hazards?\. 1 file was not analysed \(listed above\)\.\n/);
+    assert.match(run.stderr, /^error: bad\.py: not analysed: not valid UTF-8/m);
   });
 
   test('an explanation stays out of the one line', () => {

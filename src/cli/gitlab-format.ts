@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { findingFingerprint, flaggedText } from '../core/fingerprint';
 import type { Severity } from '../core/hazard';
 import { displayPath, type CheckResults } from './check-results';
+import { NOT_ANALYSED, notAnalysedMessage, type NotAnalysedFile } from './not-analysed';
 
 /** GitLab's severities, from `info` to `blocker`. */
 const SEVERITY: Record<Severity, 'info' | 'minor' | 'major' | 'critical'> = {
@@ -21,6 +22,20 @@ export interface CodeQualityIssue {
   content?: { body: string };
 }
 
+const fingerprint = (key: string): string => createHash('sha256').update(key).digest('hex').slice(0, 32);
+
+/** A file that was not analysed: a `critical` issue at its first line, as the run's errors are. */
+function notAnalysedIssue(file: NotAnalysedFile, projectDirectory: string): CodeQualityIssue {
+  const path = displayPath(projectDirectory, file.path);
+  return {
+    description: notAnalysedMessage(file),
+    check_name: NOT_ANALYSED,
+    fingerprint: fingerprint(`${path}\0${NOT_ANALYSED}`),
+    severity: 'critical',
+    location: { path, lines: { begin: 1, end: 1 } },
+  };
+}
+
 /**
  * `--format gitlab`: a Code Quality report (`artifacts:reports:codequality`). Paths are relative to
  * `projectDirectory` (GitLab's `CI_PROJECT_DIR`, else the working directory). A fingerprint is
@@ -38,11 +53,12 @@ export function formatGitlab(results: CheckResults, projectDirectory: string): s
     return {
       description: `${hazard.code} ${hazard.name}: ${hazard.message}`,
       check_name: hazard.code,
-      fingerprint: createHash('sha256').update(`${key}\0${occurrence}`).digest('hex').slice(0, 32),
+      fingerprint: fingerprint(`${key}\0${occurrence}`),
       severity: SEVERITY[hazard.severity],
       location: { path, lines: { begin: hazard.range.start.line + 1, end: hazard.range.end.line + 1 } },
       ...(hazard.explanation !== undefined ? { content: { body: hazard.explanation } } : {}),
     };
   });
+  issues.push(...results.notAnalysed.map((file) => notAnalysedIssue(file, projectDirectory)));
   return `${JSON.stringify(issues, null, 2)}\n`;
 }

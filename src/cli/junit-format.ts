@@ -1,5 +1,6 @@
 import { displayPath, type CheckResults } from './check-results';
 import type { Hazard } from '../core/hazard';
+import { NOT_ANALYSED, notAnalysedMessage, type NotAnalysedFile } from './not-analysed';
 
 /** Characters XML 1.0 cannot hold at all, even escaped. */
 const NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
@@ -29,17 +30,30 @@ function attributes(values: Record<string, string | number>): string {
 
 /**
  * `--format junit`: JUnit XML as CI test reports read it (GitLab's `artifacts:reports:junit`,
- * Jenkins, Azure): one test suite per file with hazards, one failed test case per hazard. A clean run
- * is one passing test case, so the report shows a green check rather than nothing.
+ * Jenkins, Azure): one test suite per file with hazards, one failed test case per hazard. A file
+ * that was not analysed is a test case in error (it could not run), in its own file's suite. A clean
+ * run is one passing test case, so the report shows a green check rather than nothing.
  */
 export function formatJunit(results: CheckResults): string {
-  const byFile = new Map<string, Hazard[]>();
-  for (const hazard of results.hazards) byFile.set(hazard.path, [...(byFile.get(hazard.path) ?? []), hazard]);
-  const count = results.hazards.length;
-  const out = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites${attributes({ name: 'interleave', tests: Math.max(count, 1), failures: count, errors: 0 })}>`];
-  for (const [path, hazards] of byFile) {
+  const byFile = new Map<string, { hazards: Hazard[]; notAnalysed?: NotAnalysedFile }>();
+  const entry = (path: string) => byFile.get(path) ?? byFile.set(path, { hazards: [] }).get(path)!;
+  for (const hazard of results.hazards) entry(hazard.path).hazards.push(hazard);
+  for (const file of results.notAnalysed) entry(file.path).notAnalysed = file;
+  const failures = results.hazards.length;
+  const errors = results.notAnalysed.length;
+  const out = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites${attributes({ name: 'interleave', tests: Math.max(failures + errors, 1), failures, errors })}>`];
+  for (const [path, { hazards, notAnalysed }] of byFile) {
     const file = displayPath(results.cwd, path);
-    out.push(`  <testsuite${attributes({ name: file, tests: hazards.length, failures: hazards.length, errors: 0, skipped: 0 })}>`);
+    const suiteErrors = notAnalysed === undefined ? 0 : 1;
+    out.push(`  <testsuite${attributes({ name: file, tests: hazards.length + suiteErrors, failures: hazards.length, errors: suiteErrors, skipped: 0 })}>`);
+    if (notAnalysed !== undefined) {
+      const message = notAnalysedMessage(notAnalysed);
+      out.push(
+        `    <testcase${attributes({ name: `${NOT_ANALYSED} ${file}`, classname: file, file })}>`,
+        `      <error${attributes({ message, type: NOT_ANALYSED })}>${escapeXmlText(`${file}: ${message}`)}</error>`,
+        '    </testcase>',
+      );
+    }
     for (const hazard of hazards) {
       const { row, column } = results.lines.display(hazard.path, hazard.range.start);
       const body = [`${file}:${row}:${column}: ${hazard.message}`, ...(hazard.explanation !== undefined ? ['', hazard.explanation] : [])].join('\n');
@@ -51,7 +65,7 @@ export function formatJunit(results: CheckResults): string {
     }
     out.push('  </testsuite>');
   }
-  if (count === 0) {
+  if (byFile.size === 0) {
     out.push(`  <testsuite${attributes({ name: 'interleave', tests: 1, failures: 0, errors: 0, skipped: 0 })}>`, '    <testcase name="no hazards" classname="interleave"/>', '  </testsuite>');
   }
   out.push('</testsuites>');

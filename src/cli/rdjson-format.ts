@@ -2,6 +2,7 @@ import type { Position, Range } from '../core/facts';
 import type { Severity } from '../core/hazard';
 import { ruleUrl } from '../core/rule';
 import { displayPath, type CheckResults } from './check-results';
+import { NOT_ANALYSED, notAnalysedMessage } from './not-analysed';
 
 const SEVERITY: Record<Severity, 'ERROR' | 'WARNING' | 'INFO'> = {
   error: 'ERROR',
@@ -32,14 +33,15 @@ export interface RdDiagnostic {
   location: RdLocation;
   severity: (typeof SEVERITY)[Severity];
   source: { name: string };
-  code: { value: string; url: string };
+  code: { value: string; url?: string };
   suggestions?: { range: RdRange; text: string }[];
   related_locations?: { message: string; location: RdLocation }[];
 }
 
 /**
  * `--format rdjson`: reviewdog's `DiagnosticResult`, for `reviewdog -f=rdjson`. Fix edits become
- * suggestions, which reviewdog posts as suggested changes.
+ * suggestions, which reviewdog posts as suggested changes. A file that was not analysed is an
+ * `ERROR` at its start, with `not-analysed` for a code.
  */
 export function formatRdjson(results: CheckResults): string {
   const position = (path: string, at: Position): RdPosition => {
@@ -60,6 +62,16 @@ export function formatRdjson(results: CheckResults): string {
       ? { related_locations: hazard.related.map((related) => ({ message: related.message, location: location(related.path, related.range) })) }
       : {}),
   }));
+  const start = { line: 1, column: 1 };
+  for (const file of results.notAnalysed) {
+    diagnostics.push({
+      message: notAnalysedMessage(file),
+      location: { path: displayPath(results.cwd, file.path), range: { start, end: start } },
+      severity: 'ERROR',
+      source: { name: 'interleave' },
+      code: { value: NOT_ANALYSED },
+    });
+  }
   const result = { source: { name: 'interleave', url: 'https://github.com/interleave-dev/interleave' }, diagnostics };
   return `${JSON.stringify(result, null, 2)}\n`;
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -52,11 +53,32 @@ describe('interleave check --suppress-all and interleave-suppressions.json', () 
     assert.match((await runCli(['check'], { cwd: root })).stderr, /is version 9, and this Interleave reads version 1: upgrade Interleave/);
   });
 
+  test('a suppressions file that is a named pipe is refused, not waited on', async () => {
+    const root = makeProject({ 'app/main.py': HANDLERS });
+    execFileSync('mkfifo', [join(root, 'interleave-suppressions.json')]);
+    const run = await runCli(['check'], { cwd: root });
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /interleave-suppressions\.json: cannot be read \(a named pipe, not a regular file\)/);
+  });
+
   test('lives beside the configuration file, so checking from a subdirectory finds it', async () => {
     const root = makeProject({ 'pyproject.toml': '[tool.interleave]\n', 'app/main.py': HANDLERS });
     await runCli(['check', '--suppress-all'], { cwd: root });
     const run = await runCli(['check', '.'], { cwd: join(root, 'app') });
     assert.equal(run.status, 0, run.stdout);
     assert.match(run.stdout, /1 hazard recorded/);
+  });
+
+  test('a file that could not be analysed keeps what the file records for it, through --suppress-all and --prune-suppressions', async () => {
+    const root = makeProject({ 'app/main.py': HANDLERS, 'app/other.py': HANDLERS });
+    await runCli(['check', '--suppress-all'], { cwd: root });
+    const recorded = readFileSync(join(root, 'interleave-suppressions.json'), 'utf8');
+    writeFileSync(join(root, 'app/other.py'), Buffer.from(`${HANDLERS}# caf\xe9\n`, 'latin1'));
+    for (const flag of ['--suppress-all', '--prune-suppressions']) {
+      const run = await runCli(['check', flag], { cwd: root });
+      assert.equal(run.status, 1, flag);
+      assert.match(run.stderr, /error: app\/other\.py: not analysed: not valid UTF-8/);
+      assert.equal(readFileSync(join(root, 'interleave-suppressions.json'), 'utf8'), recorded, flag);
+    }
   });
 });

@@ -31,11 +31,16 @@ export interface BulkSuppressionResult {
   suppressed: number;
 }
 
-/** The findings of each analysed file, with fingerprints; files that were skipped are not in it. */
+/** Whether a file's findings are known: it was neither skipped nor left unanalysed (then what it records stays as it is). */
+function analysed(outcome: FileOutcome): boolean {
+  return outcome.skipped === undefined && outcome.notAnalysed === undefined;
+}
+
+/** The findings of each analysed file, with fingerprints; files that were skipped or not analysed are not in it. */
 function checkedFindings(outcomes: readonly FileOutcome[], file: string): Map<string, FingerprintedHazard[]> {
   const byKey = new Map<string, FingerprintedHazard[]>();
   for (const outcome of outcomes) {
-    if (outcome.skipped !== undefined) continue;
+    if (!analysed(outcome)) continue;
     byKey.set(suppressionKey(file, outcome.path), outcome.source === undefined ? [] : fingerprintHazards(outcome.hazards, outcome.source));
   }
   return byKey;
@@ -94,7 +99,7 @@ export function applyBulkSuppressions(
   let unused = 0;
   const keep = new Set<Hazard>();
   for (const outcome of outcomes) {
-    if (outcome.skipped !== undefined) continue;
+    if (!analysed(outcome)) continue;
     const key = suppressionKey(file, outcome.path);
     const split = splitBySuppressions(findings.get(key) ?? [], suppressions.get(key));
     for (const hazard of split.reported) keep.add(hazard);

@@ -37,7 +37,12 @@ function summary(results: CheckResults, palette: Palette): string {
     fixed > 0 ? `Found ${plural(count + fixed)} (${fixed} fixed, ${count} remaining).` : count === 0 ? 'No hazards found.' : `Found ${plural(count)}.`;
   const suppressed = results.suppressed ?? 0;
   const suppressedLine = suppressed > 0 ? [`${plural(suppressed)} recorded in interleave-suppressions.json not shown.`] : [];
-  return [palette.bold(headline), ...suppressedLine, ...fixableLines(results, palette)].join('\n');
+  return [palette.bold(headline) + notAnalysedNote(results.notAnalysed.length), ...suppressedLine, ...fixableLines(results, palette)].join('\n');
+}
+
+/** The files themselves are listed on stderr as the run meets them; the summary only counts them. */
+function notAnalysedNote(count: number): string {
+  return count === 0 ? '' : ` ${count} ${count === 1 ? 'file was' : 'files were'} not analysed (listed above).`;
 }
 
 function fixableLines(results: CheckResults, palette: Palette): string[] {

@@ -11,20 +11,28 @@ import { projectFacts, type ModuleSummaries } from '../core/engine';
 import type { ProjectFacts } from '../core/rule';
 import { loadFrontends } from '../workspace/analyze';
 import { FileAnalyzer, type FileAnalysisSettings, type FileOutcome, type FileTask } from '../workspace/file-analysis';
+import { displayPath } from './check-results';
 import type { CliIO } from './cli-io';
+import type { NotAnalysedFile } from './not-analysed';
 
 /** How long the tree must stay quiet after a change before it is checked: editors save in bursts. */
 const SETTLE_MS = 150;
+
+/** The files to check, in order, and those named or found that cannot be (missing, unnameable). */
+export interface DiscoveredFiles {
+  tasks: FileTask[];
+  unreachable: NotAnalysedFile[];
+}
 
 /** What a watch needs from the check command: how to find the files, and how to report. */
 export interface WatchedRun {
   /** Directories and files to watch. */
   paths: readonly string[];
   settings: FileAnalysisSettings;
-  /** The files to check now, in order. */
-  discover(): FileTask[];
+  /** The files to check now. */
+  discover(): DiscoveredFiles;
   /** Prints the state after a check and returns nothing. */
-  report(outcomes: readonly FileOutcome[]): void;
+  report(outcomes: readonly FileOutcome[], unreachable: readonly NotAnalysedFile[]): void;
 }
 
 interface WatchedFile {
@@ -94,9 +102,10 @@ export async function watchCheck(run: WatchedRun, io: CliIO): Promise<number> {
   const session = new WatchSession(run.settings);
   const time = () => new Date().toTimeString().slice(0, 8);
   const check = (why: string) => {
-    const { outcomes, changed, removed } = session.update(run.discover());
+    const { tasks, unreachable } = run.discover();
+    const { outcomes, changed, removed } = session.update(tasks);
     io.stdout.write(`[${time()}] ${why}${why === '' ? '' : ': '}checked ${changed} ${changed === 1 ? 'file' : 'files'}${removed > 0 ? `, ${removed} gone` : ''}.\n`);
-    run.report(outcomes);
+    run.report(outcomes, unreachable);
     io.stdout.write(`[${time()}] Watching for changes (Ctrl+C stops).\n`);
   };
   check('Started');
@@ -110,17 +119,25 @@ export async function watchCheck(run: WatchedRun, io: CliIO): Promise<number> {
       resolve();
     };
     io.signal?.addEventListener('abort', stop, { once: true });
+    const changed = (_event: string, name: string | null) => {
+      if (name !== null) changes.add(basename(name));
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        const names = [...changes].slice(0, 3).join(', ');
+        changes.clear();
+        check(`Changed ${names}`);
+      }, SETTLE_MS);
+    };
     for (const path of run.paths) {
-      const watcher = watch(path, { recursive: true }, (_event, name) => {
-        if (name !== null) changes.add(basename(String(name)));
-        clearTimeout(timer);
-        timer = setTimeout(() => {
-          const names = [...changes].slice(0, 3).join(', ');
-          changes.clear();
-          check(`Changed ${names}`);
-        }, SETTLE_MS);
-      });
-      watcher.on('error', (error) => io.stderr.write(`warning: stopped watching ${path}: ${error.message}\n`));
+      let watcher: FSWatcher;
+      try {
+        watcher = watch(path, { recursive: true }, changed);
+      } catch (error) {
+        // A path that does not exist is reported as not analysed on every check; there is nothing to watch.
+        io.stderr.write(`warning: cannot watch ${displayPath(io.cwd, path)}: ${(error as Error).message}\n`);
+        continue;
+      }
+      watcher.on('error', (error) => io.stderr.write(`warning: stopped watching ${displayPath(io.cwd, path)}: ${error.message}\n`));
       watchers.push(watcher);
     }
     if (io.signal?.aborted) stop();

@@ -6,7 +6,7 @@
  * fingerprints were not recorded are the new ones, wherever lines moved. Pure: text in, text out.
  */
 import { findingFingerprint, flaggedText } from './fingerprint';
-import type { Hazard } from './hazard';
+import { compareHazards, type Hazard } from './hazard';
 
 export const SUPPRESSIONS_FILE_NAME = 'interleave-suppressions.json';
 export const SUPPRESSIONS_VERSION = 1;
@@ -130,6 +130,22 @@ export function splitBySuppressions(findings: readonly FingerprintedHazard[], su
     split.suppressed.push(...known);
   }
   return split;
+}
+
+/** What an editor's analysis of one file needs of the suppressions file: the file's entry, and how to show what it records. */
+export interface FileSuppressions {
+  recorded: ReadonlyMap<string, RuleSuppression>;
+  /** Show recorded findings as hints that say where they are recorded, instead of leaving them out. */
+  asHints: boolean;
+}
+
+/** A file's findings as an editor shows them: those its entry records left out, or turned into hints. */
+export function withFileSuppressions(hazards: Hazard[], text: string, suppressions: FileSuppressions | undefined): Hazard[] {
+  if (!suppressions || hazards.length === 0) return hazards;
+  const { reported, suppressed } = splitBySuppressions(fingerprintHazards(hazards, text), suppressions.recorded);
+  if (!suppressions.asHints || suppressed.length === 0) return reported;
+  const hints = suppressed.map((hazard): Hazard => ({ ...hazard, severity: 'hint', message: `${hazard.message} (recorded in ${SUPPRESSIONS_FILE_NAME})` }));
+  return [...reported, ...hints].sort(compareHazards);
 }
 
 /** One file's current findings as suppressions. */

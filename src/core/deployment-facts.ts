@@ -3,7 +3,7 @@
  * that bear on processes, with where each is written. The workspace reads the files
  * (`workspace/deployment-parsers.ts`); rules read only these facts.
  */
-import type { Comment, Language } from './facts';
+import type { Comment, Language, Range } from './facts';
 
 /** A process count as a deployment states it. */
 export interface WorkerCount {
@@ -36,6 +36,8 @@ export interface ServerCommand extends Located {
   /** gunicorn's `-k`/`--worker-class`. */
   workerClass?: string;
   reload: boolean;
+  /** gunicorn's `--preload`: the app is imported in the master process and the workers are forked from it. */
+  preload?: boolean;
   /** gunicorn's `-c`/`--config` file. */
   config?: string;
   /** The application it serves, as written: `app.main:app`, `app.main:create_app()`. */
@@ -44,7 +46,7 @@ export interface ServerCommand extends Located {
 
 /** A setting that bears on processes: `workers = 4`, `WEB_CONCURRENCY=4`, `replicas: 3`, `GUNICORN_CMD_ARGS=…`. */
 export interface DeploymentSetting extends Located {
-  name: 'workers' | 'worker_class' | 'reload' | 'wsgi_app' | 'WEB_CONCURRENCY' | 'GUNICORN_CMD_ARGS' | 'replicas';
+  name: 'workers' | 'worker_class' | 'reload' | 'preload_app' | 'wsgi_app' | 'WEB_CONCURRENCY' | 'GUNICORN_CMD_ARGS' | 'replicas';
   value: string;
   /** For `workers`, `WEB_CONCURRENCY` and `replicas`: the count it sets, when it can be read. */
   processes?: WorkerCount;
@@ -75,4 +77,18 @@ export interface DeploymentFile extends DeploymentFileReading {
   kind: DeploymentFileKind;
   source: string;
   comments: Comment[];
+}
+
+/**
+ * A production deployment that has gunicorn import the application once, in its master process,
+ * and fork the workers from it (`--preload`, `preload_app = True`): whatever the app opens while
+ * it is imported, every worker inherits.
+ */
+export interface PreloadSetting {
+  /** Where the deployment sets it. */
+  source: { path: string; range: Range; text: string };
+  /** As the deployment writes it, for messages: `--preload`, `preload_app = True`. */
+  setting: string;
+  /** What the preloading gunicorn serves, as written (`app.main:app`); empty when no command or config says. */
+  applications: string[];
 }

@@ -1,3 +1,4 @@
+import { rethrowBudget, spendBudget } from './budget';
 import type { ResolvedConfig } from './config';
 import type { DeploymentFile } from './deployment-facts';
 import { contextModelOf, type ContextModel } from './contexts';
@@ -47,6 +48,7 @@ export function checkModule(parsed: ParsedModule, options: CheckOptions): Module
   for (const rule of options.rules) {
     const { meta } = rule;
     if (!rule.check || !options.config.enabled.has(meta.code) || !meta.languages.includes(facts.language)) continue;
+    spendBudget();
     try {
       rule.check({
         module: facts,
@@ -56,6 +58,7 @@ export function checkModule(parsed: ParsedModule, options: CheckOptions): Module
         report: (finding) => hazards.push(hazardOf(finding, meta, facts.path, options.config)),
       });
     } catch (error) {
+      rethrowBudget(error);
       problems.push(`${meta.code} failed on ${facts.path}: ${(error as Error).stack ?? String(error)}`);
     }
   }
@@ -163,7 +166,8 @@ export function summarizeModule(parsed: ParsedModule, rules: readonly Rule[], ro
     if (!rule.summarize || !rule.meta.languages.includes(parsed.facts.language)) continue;
     try {
       byRule[rule.meta.code] = rule.summarize(parsed.facts);
-    } catch {
+    } catch (error) {
+      rethrowBudget(error);
       // A module whose summary fails contributes nothing cross-file; its own check still runs.
     }
   }

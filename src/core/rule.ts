@@ -12,7 +12,7 @@ import type {
 import type { ResolvedConfig } from './config';
 import type { CallGraphSummary } from './call-summary';
 import type { ContextSummary } from './contexts/summary';
-import type { DeploymentFile, DeploymentFileReading } from './deployment-facts';
+import type { DeploymentFile, DeploymentFileReading, PreloadSetting } from './deployment-facts';
 import type { Fix, Hazard, HazardStory, RelatedLocation, Severity, TextEdit, WorkerSetting } from './hazard';
 
 export type RuleFamily = 'race' | 'blocking' | 'lifespan' | 'tasks' | 'deployment';
@@ -27,6 +27,11 @@ export interface RuleExample {
   framework?: string;
   /** For deployment rules: the file the example is, e.g. `Dockerfile`, `Procfile`. */
   deploymentFile?: string;
+  /**
+   * For a rule that reads the source with the deployment that serves it: the deployment file the
+   * example runs under, e.g. `gunicorn.conf.py` with `preload_app = True`.
+   */
+  servedWith?: { file: string; text: string };
   /** Raises exactly this rule, once. */
   bad: string;
   /** Raises nothing. */
@@ -67,6 +72,8 @@ export interface ProjectFacts {
    * holds for every module, as the user's `workers` setting does.
    */
   workersByLanguage?: Partial<Record<Language, WorkerSetting>>;
+  /** The production deployments that run gunicorn with `--preload` (or `preload_app = True`); undefined or empty when none does. */
+  preload?: readonly PreloadSetting[];
   /** Per-module summaries contributed by rules (`Rule.summarize`): by rule code, then module name. */
   summaries?: ReadonlyMap<string, ReadonlyMap<string, unknown>>;
   /** What every module tells the execution-context model, by module name. */
@@ -118,6 +125,15 @@ export interface FixBuilder {
    * `f(a, k=1)` → `await asyncio.to_thread(f, a, k=1)`, importing the wrapper when needed.
    */
   offloadCall(call: CallEvent, wrapper: { module: string; name: string }): TextEdit[] | undefined;
+
+  /**
+   * Adds a keyword argument to a call: `MongoClient(url)` → `MongoClient(url, connect=False)`.
+   * Undefined when the call already passes it, or its arguments cannot be read safely.
+   */
+  addKeywordArgument(call: CallEvent, keyword: string, value: string): TextEdit[] | undefined;
+
+  /** Removes a function's decorator (its index in `decorators`) with its line. Undefined when it shares its line with other code. */
+  removeDecorator(fn: FunctionFacts, index: number): TextEdit[] | undefined;
 
   /** Turns a coroutine function into a plain one: `async def` → `def`. */
   makeSync(fn: FunctionFacts): TextEdit[] | undefined;

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { CallEvent } from '../core/facts';
 import { applyTextEdits } from '../core/text-edits';
+import { loadFrontends, parseSource } from '../workspace/analyze';
 import { analyzeText } from '../../test/support/analyze';
 
 async function fixed(source: string): Promise<string> {
@@ -48,5 +50,36 @@ describe('Python lock fixes', () => {
     const { hazards } = await analyzeText(source, { settings: { select: ['IL101'] } });
     assert.equal(hazards.length, 1);
     assert.equal(hazards[0]!.fix, undefined);
+  });
+});
+
+describe('Python argument and decorator edits', () => {
+  /** The source with `connect=False` added to its first module-level call, or undefined when no edit is offered. */
+  async function withKeyword(source: string): Promise<string | undefined> {
+    await loadFrontends();
+    const parsed = parseSource('/p/app/db.py', source, 'app.db')!;
+    const call = parsed.facts.moduleFlow.blocks.flatMap((block) => block.events).find((event): event is CallEvent => event.kind === 'call')!;
+    const edits = parsed.fixes.addKeywordArgument(call, 'connect', 'False');
+    return edits && applyTextEdits(source, edits);
+  }
+
+  it('adds a keyword argument after the others, or alone', async () => {
+    assert.equal(await withKeyword('client = MongoClient(URL, tz_aware=True)\n'), 'client = MongoClient(URL, tz_aware=True, connect=False)\n');
+    assert.equal(await withKeyword('client = MongoClient()\n'), 'client = MongoClient(connect=False)\n');
+    assert.equal(await withKeyword('client = MongoClient(\n    URL,\n)\n'), 'client = MongoClient(\n    URL,\n connect=False)\n');
+  });
+
+  it('adds nothing when the call passes the keyword already or may through **kwargs', async () => {
+    assert.equal(await withKeyword('client = MongoClient(URL, connect=True)\n'), undefined);
+    assert.equal(await withKeyword('client = MongoClient(URL, **options)\n'), undefined);
+  });
+
+  it('removes a decorator with its line, comment included', async () => {
+    await loadFrontends();
+    const source = 'from functools import lru_cache\n\n\n@lru_cache(maxsize=32)  # per worker\ndef load(key: str) -> str:\n    return key\n';
+    const parsed = parseSource('/p/app/cache.py', source, 'app.cache')!;
+    const edits = parsed.fixes.removeDecorator(parsed.facts.functions[0]!, 0);
+    assert.ok(edits);
+    assert.equal(applyTextEdits(source, edits), 'from functools import lru_cache\n\n\ndef load(key: str) -> str:\n    return key\n');
   });
 });

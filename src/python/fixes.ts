@@ -273,6 +273,24 @@ export class PythonFixBuilder implements FixBuilder {
     return [{ range: call.range, newText: split.inner.trim() === '' ? split.callee : `${split.callee}, ${split.inner}` }];
   }
 
+  addKeywordArgument(call: CallEvent, keyword: string, value: string): TextEdit[] | undefined {
+    const split = this.splitCall(call);
+    if (!split || new RegExp(`(^|[,(\\s])(${keyword}\\s*=(?!=)|\\*\\*)`).test(split.inner)) return undefined;
+    const close = { line: call.range.end.line, character: call.range.end.character - 1 };
+    const argument = `${keyword}=${value}`;
+    const newText = split.inner.trim() === '' ? argument : /,\s*$/.test(split.inner) ? ` ${argument}` : `, ${argument}`;
+    return [{ range: { start: close, end: close }, newText }];
+  }
+
+  removeDecorator(fn: FunctionFacts, index: number): TextEdit[] | undefined {
+    const range = fn.decoratorRanges[index];
+    if (!range) return undefined;
+    const before = this.lines[range.start.line]!.slice(0, range.start.character);
+    const after = this.lines[range.end.line]!.slice(range.end.character);
+    if (!/^[ \t]*$/.test(before) || !/^\s*(#.*)?$/.test(after)) return undefined;
+    return [{ range: { start: { line: range.start.line, character: 0 }, end: { line: range.end.line + 1, character: 0 } }, newText: '' }];
+  }
+
   makeSync(fn: FunctionFacts): TextEdit[] | undefined {
     const { start } = fn.nameRange;
     const head = /\basync(\s+)def\s+$/.exec(this.lines[start.line]!.slice(0, start.character));

@@ -125,7 +125,7 @@ export function extractFacts(tree: Tree, source: string, path: string, moduleNam
       attributes: [...info.attributeValues].map(([name, value]) => ({ name, value: shortText(value, 300), range: rangeOf(value) })),
       ...(info.instanceTypes.size > 0 && { attributeTypes: Object.fromEntries(info.instanceTypes) }),
     })),
-    syntaxErrors: [...(root.hasError ? syntaxErrors(root) : []), ...unanalysable],
+    syntaxErrors: [...(tree.rootNode.hasError ? syntaxErrors(root, tree) : []), ...unanalysable],
     mainGuards: mainGuards(root),
   };
   return { facts, fixes: new PythonFixBuilder(facts, multilineStringLines(root)) };
@@ -366,8 +366,12 @@ function moduleLocks(scope: ModuleScope): ModuleFacts['locks'] {
   return locks;
 }
 
-/** The outermost ERROR and MISSING nodes. */
-function syntaxErrors(root: Node): Range[] {
+/**
+ * The outermost ERROR and MISSING nodes. A MISSING token the grammar hides (the newline that ends
+ * a statement) is in no copy and no cursor walk; then the error is placed on the smallest node that
+ * tree-sitter says holds one, so a file with an error is never taken for a clean one.
+ */
+function syntaxErrors(root: Node, tree: Tree): Range[] {
   const errors: Range[] = [];
   const stack = [root];
   while (stack.length > 0) {
@@ -375,7 +379,20 @@ function syntaxErrors(root: Node): Range[] {
     if (node.type === 'ERROR' || node.isMissing) errors.push(rangeOf(node));
     else if (node.hasError) for (let index = node.children.length - 1; index >= 0; index--) stack.push(node.children[index]!);
   }
+  if (errors.length === 0) errors.push(rangeOf(hiddenErrorHolder(root, tree)));
   return errors;
+}
+
+/** The copied node matching the deepest node of the tree-sitter tree that has an error below it. */
+function hiddenErrorHolder(root: Node, tree: Tree): Node {
+  let holder = tree.rootNode;
+  for (let next = holder.children.find((child) => child?.hasError); next; next = holder.children.find((child) => child?.hasError)) holder = next;
+  let copy = root;
+  for (let inner = copy.children.find((child) => child.startIndex <= holder.startIndex && child.endIndex >= holder.endIndex); inner; ) {
+    copy = inner;
+    inner = copy.children.find((child) => child.startIndex <= holder.startIndex && child.endIndex >= holder.endIndex);
+  }
+  return copy;
 }
 
 /** Lines that begin inside a string literal spanning several lines: never re-indent them. */

@@ -79,6 +79,26 @@ function isInstanceType(type: string): boolean {
   return type.includes('()');
 }
 
+/** Statements whose blocks bind names at top level; `statementsBeneath` walks them. */
+const COMPOUND_AT_TOP_LEVEL = new Set(['if_statement', 'try_statement', 'with_statement']);
+
+/**
+ * The statements in the blocks beneath a statement, at any depth but never inside a function or
+ * class, in document order. Iterative: the input decides how deep the blocks nest.
+ */
+function statementsBeneath(statement: Node): Node[] {
+  const found: Node[] = [];
+  const stack = [...namedChildren(statement)].reverse();
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'decorated_definition') continue;
+    if (node.parent?.type === 'block') found.push(node);
+    const children = namedChildren(node);
+    for (let index = children.length - 1; index >= 0; index--) stack.push(children[index]!);
+  }
+  return found;
+}
+
 /** A function body's own names, which resolve before the module's. */
 export interface LocalBindings {
   /** The qualified target of a name the function imports itself (`import time` in its body). */
@@ -145,23 +165,14 @@ export class ModuleScope {
       case 'if_statement':
       case 'try_statement':
       case 'with_statement':
-        // `try: import x except ImportError:` and `if TYPE_CHECKING:` blocks bind at top level too.
-        for (const block of statement.descendantsOfType(['block'])) {
-          if (block && this.isTopLevelBlock(block)) {
-            for (const inner of namedChildren(block)) this.collectTopLevel(inner, phase);
-          }
-        }
+        // `try: import x except ImportError:` and `if TYPE_CHECKING:` blocks bind at top level too,
+        // as does every statement nested in them outside a function or class. One walk, each
+        // statement once: a nest as deep as the input makes it costs no more than its size.
+        for (const inner of statementsBeneath(statement)) if (!COMPOUND_AT_TOP_LEVEL.has(inner.type)) this.collectTopLevel(inner, phase);
         return;
       default:
         return;
     }
-  }
-
-  private isTopLevelBlock(block: Node): boolean {
-    for (let node = block.parent; node; node = node.parent) {
-      if (node.type === 'function_definition' || node.type === 'class_definition') return false;
-    }
-    return true;
   }
 
   collectImport(statement: Node, topLevel: boolean, into?: Map<string, string>): void {

@@ -28,7 +28,7 @@ async function reported(root: string, code: string): Promise<string[]> {
 
 // Deployment rules read whole projects (the app's modules and its deployment files), so each
 // fixture case is a small project directory whose files carry the expectations.
-for (const rule of RULES.filter((candidate) => candidate.checkDeployment)) {
+for (const rule of RULES.filter((candidate) => candidate.meta.family === 'deployment')) {
   const { code, name } = rule.meta;
   describe(`${code} ${name} deployment fixtures`, () => {
     for (const root of deploymentFixtureCases(name)) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyzeText } from '../../test/support/analyze';
-import { analyzeDeploymentText } from '../../test/support/analyze-deployment';
+import { analyzeDeploymentText, servedWith } from '../../test/support/analyze-deployment';
 import { RULES } from '.';
 
 /** Where an example is analysed, by its language: the file's extension picks the frontend. */
@@ -11,8 +11,10 @@ const EXAMPLE_PATHS = { python: '/project/app/main.py', typescript: '/project/sr
 // does not fire on every other rule's handler example.
 describe('documentation examples', () => {
   for (const { meta } of RULES) {
-    const project = meta.code === 'IL103' ? {} : { workers: { count: 1 } };
+    const assumed = meta.code === 'IL103' ? {} : { workers: { count: 1 } };
     meta.docs.examples.forEach((example, index) => {
+      // An example served by a deployment file runs under what that file says (its workers, its preload).
+      const project = example.servedWith ? servedWith(example.servedWith.file, example.servedWith.text) : assumed;
       const label = `${meta.code} example ${index + 1}${example.framework ? ` (${example.framework})` : ''}`;
       // A deployment file example is checked as that file of a project with a FastAPI app.
       const analyze = (text: string) =>

@@ -18,7 +18,12 @@ export function renderRuleMarkdown(meta: RuleMeta): string {
       .map((example) => {
         const label = example.framework ? `${example.framework}:\n\n` : '';
         const fence = example.deploymentFile ? deploymentFence(example.deploymentFile) : (FENCE[example.language] ?? '');
-        return `${label}\`\`\`${fence}\n${example[side].trimEnd()}\n\`\`\``;
+        const { servedWith } = example;
+        const served =
+          servedWith && side === 'bad'
+            ? `Served with \`${servedWith.file}\`:\n\n\`\`\`${deploymentFence(servedWith.file)}\n${servedWith.text.trimEnd()}\n\`\`\`\n\n`
+            : '';
+        return `${label}${served}\`\`\`${fence}\n${example[side].trimEnd()}\n\`\`\``;
       })
       .join('\n\n');
   return [

@@ -3,10 +3,12 @@ import { awaitCheckThenAct } from './await-check-then-act';
 import { awaitRace } from './await-race';
 import { blockingCall } from './blocking-call';
 import { blockingCallTransitive } from './blocking-call-transitive';
+import { cachedRequestData } from './cached-request-data';
 import { cachedCoroutine } from './cached-coroutine';
 import { cpuBoundInAsync } from './cpu-bound-in-async';
 import { danglingTask } from './dangling-task';
 import { deprecatedStartupHook } from './deprecated-startup-hook';
+import { forkSharedConnection } from './fork-shared-connection';
 import { loopReentry } from './loop-reentry';
 import { missingCleanup } from './missing-cleanup';
 import { ormLostUpdate } from './orm-lost-update';
@@ -42,4 +44,6 @@ export const RULES: readonly Rule[] = [
   unboundedFanout,
   wsgiWorkerForAsgi,
   reloadInProduction,
+  forkSharedConnection,
+  cachedRequestData,
 ];

@@ -61,6 +61,13 @@ describe('the hover of a finding', () => {
     assert.ok(!explained.includes(leadingSentences(meta.docs.whyIsThisBad, 3)));
   });
 
+  test('escapes an explanation as it does a message: code from the repository cannot plant a link', () => {
+    const explanation = '`NOTE = "`" + x` is read, then [click here](command:workbench.action.terminal.new).\n\nSecond paragraph.';
+    const markdown = hoverMarkdown({ ...hazard, explanation }, meta);
+    assert.ok(markdown.includes('\\[click here\\](command:workbench.action.terminal.new)'), markdown);
+    assert.match(markdown, /\.\n\nSecond paragraph\./);
+  });
+
   test('every story kind tells its steps in the user’s names', () => {
     const stories: HazardStory[] = [
       { kind: 'lost-update', state: 'COUNTS', read: step(1, 'n = COUNTS'), suspend: step(2, 'await x()'), write: step(3, 'COUNTS = n + 1') },

@@ -58,6 +58,15 @@ export function leadingSentences(markdown: string, count: number): string {
   return paragraph;
 }
 
+/** A finding's explanation, made from the user's code like its message: escaped paragraph by paragraph, so it holds no link or markup. */
+function explanationMarkdown(explanation: string): string {
+  return explanation
+    .trim()
+    .split(/\n\s*\n/)
+    .map(escapeMessage)
+    .join('\n\n');
+}
+
 export function explainCommandUri(reference: HazardReference): string {
   return `command:${EXPLAIN_COMMAND}?${encodeURIComponent(JSON.stringify([reference]))}`;
 }
@@ -116,7 +125,7 @@ export function hoverMarkdown(hazard: Hazard, meta: RuleMeta, reference?: Hazard
   const parts = [`**${hazard.code} ${hazard.name}**`];
   const steps = interleavingMarkdown(hazard.story);
   if (steps.length > 0) parts.push(steps.join('\n'));
-  parts.push(hazard.explanation ?? leadingSentences(meta.docs.whyIsThisBad, 3));
+  parts.push(hazard.explanation !== undefined ? explanationMarkdown(hazard.explanation) : leadingSentences(meta.docs.whyIsThisBad, 3));
   if (hazard.fix) parts.push(`**Fix** (${hazard.fix.applicability}): ${escapeMessage(hazard.fix.message)}`);
   const documentation = `[${hazard.code} documentation](${ruleUrl(meta)})`;
   parts.push(reference ? `[Show the interleaving](${explainCommandUri(reference)}) · ${documentation}` : documentation);

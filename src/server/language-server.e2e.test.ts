@@ -52,6 +52,14 @@ async def handle_request():
     return {"count": RequestCounter.count}
 `;
 
+/** An app that connects to MongoDB at import time: IL603 once gunicorn preloads it. */
+const IMPORT_TIME_CLIENT = `from fastapi import FastAPI
+from pymongo import MongoClient
+
+app = FastAPI()
+client = MongoClient("mongodb://mongo:27017")
+`;
+
 const COROUTINE_MODULE = `async def notify():
     return None
 `;
@@ -91,7 +99,7 @@ function codeActions(client: TestLanguageClient, uri: string, diagnostics: Diagn
 
 describe('the language server over stdio (dist/server.js)', () => {
   let client: TestLanguageClient;
-  const root = makeProject({ 'a.py': COROUTINE_MODULE, 'b.py': CALLER_MODULE, 'app/closed.py': SEED, 'app/__init__.py': '' });
+  const root = makeProject({ 'a.py': COROUTINE_MODULE, 'b.py': CALLER_MODULE, 'app/closed.py': SEED, 'app/__init__.py': '', 'app/mongo.py': IMPORT_TIME_CLIENT });
   const file = (name: string) => uriOf(join(root, name));
 
   before(async () => {
@@ -290,6 +298,25 @@ describe('the language server over stdio (dist/server.js)', () => {
     rmSync(configPath);
     await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: configUri, type: FileChangeType.Deleted }] });
     await client.diagnosticsFor(configUri, (found) => found.length === 0);
+    client.close(uri);
+  });
+
+  test('a connection opened at import (IL603) is reported once gunicorn.conf.py turns on preload_app, and not after it is gone', async () => {
+    const uri = file('app/mongo.py');
+    client.open(uri, IMPORT_TIME_CLIENT);
+    assert.ok(!codes(await client.diagnosticsFor(uri)).includes('IL603'));
+    const configPath = join(root, 'gunicorn.conf.py');
+    writeFileSync(configPath, 'workers = 1\npreload_app = True\n');
+    await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: uriOf(configPath), type: FileChangeType.Created }] });
+    const shared = (await client.diagnosticsFor(uri, (found) => codes(found).includes('IL603'))).find((diagnostic) => diagnostic.code === 'IL603')!;
+    assert.equal(shared.range.start.line, 4);
+    assert.deepEqual(
+      shared.relatedInformation!.map((related) => [related.location.uri, related.location.range.start.line]),
+      [[uriOf(configPath), 1]],
+    );
+    rmSync(configPath);
+    await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: uriOf(configPath), type: FileChangeType.Deleted }] });
+    await client.diagnosticsFor(uri, (found) => !codes(found).includes('IL603'));
     client.close(uri);
   });
 

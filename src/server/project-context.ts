@@ -3,12 +3,11 @@
  * editor's settings), the worker count, module naming, and the cross-file index — one summary
  * per Python file, kept current as files are edited, saved, created and deleted.
  */
-import { readFileSync } from 'node:fs';
 import { dirname, sep } from 'node:path';
 import { ConfigError, resolveConfig, type ResolvedConfig } from '../core/config';
 import { projectFacts, summarizeModule, type ModuleSummaries, type ParsedModule } from '../core/engine';
-import { fingerprintHazards, parseBulkSuppressions, splitBySuppressions, SUPPRESSIONS_FILE_NAME, SuppressionsFileError, type BulkSuppressions } from '../core/bulk-suppressions';
-import { compareHazards, type Hazard, type WorkerSetting } from '../core/hazard';
+import { parseBulkSuppressions, SuppressionsFileError, withFileSuppressions, type BulkSuppressions, type FileSuppressions } from '../core/bulk-suppressions';
+import type { Hazard, WorkerSetting } from '../core/hazard';
 import type { ProjectFacts } from '../core/rule';
 import { RULES } from '../rules';
 import { parseSource } from '../workspace/analyze';
@@ -17,7 +16,7 @@ import { projectWorkers, type ProcessCounts } from '../workspace/deployment';
 import { createExcludeMatcher } from '../workspace/discovery';
 import { ModuleNamer } from '../workspace/module-root';
 import { DEFAULT_MAX_FILE_SIZE, readSourceFile } from '../workspace/source-file';
-import { suppressionKey, suppressionsFilePath } from '../workspace/suppressions-file';
+import { readSuppressionsText, suppressionKey, suppressionsFilePath } from '../workspace/suppressions-file';
 import type { EditorSettings } from './editor-settings';
 
 const RULE_METAS = RULES.map((rule) => rule.meta);
@@ -98,16 +97,18 @@ export class ProjectContext {
   reloadSuppressions(): string | undefined {
     const path = suppressionsFilePath(this.configDirectory);
     let text: string | undefined;
+    let unreadable: string | undefined;
     try {
-      text = readFileSync(path, 'utf8');
-    } catch {
-      text = undefined;
+      text = readSuppressionsText(path);
+    } catch (error) {
+      if (!(error instanceof SuppressionsFileError)) throw error;
+      unreadable = error.message;
     }
-    if (text === this.suppressionsText && path === this.suppressionsPath) return this.suppressionsProblem;
+    if (unreadable === undefined && text === this.suppressionsText && path === this.suppressionsPath) return this.suppressionsProblem;
     this.suppressionsText = text;
     this.suppressionsPath = path;
     this.bulkSuppressions = undefined;
-    this.suppressionsProblem = undefined;
+    this.suppressionsProblem = unreadable;
     try {
       this.bulkSuppressions = text === undefined ? undefined : parseBulkSuppressions(text);
     } catch (error) {
@@ -122,17 +123,18 @@ export class ProjectContext {
     return this.bulkSuppressions;
   }
 
+  /** What an analysis of the file at `path` needs of interleave-suppressions.json; undefined when it records nothing there. */
+  suppressionsFor(path: string): FileSuppressions | undefined {
+    const recorded = this.bulkSuppressions?.get(suppressionKey(suppressionsFilePath(this.configDirectory), path));
+    return recorded && { recorded, asHints: this.client.suppressedFindings === 'hint' };
+  }
+
   /**
    * A file's findings with the suppressions file applied: those it records are left out, or with
    * `suppressedFindings: "hint"` shown as hints that say where they are recorded.
    */
   applySuppressions(path: string, hazards: Hazard[], text: string): Hazard[] {
-    const recorded = this.bulkSuppressions?.get(suppressionKey(suppressionsFilePath(this.configDirectory), path));
-    if (!recorded || hazards.length === 0) return hazards;
-    const { reported, suppressed } = splitBySuppressions(fingerprintHazards(hazards, text), recorded);
-    if (this.client.suppressedFindings === 'hide' || suppressed.length === 0) return reported;
-    const hints = suppressed.map((hazard): Hazard => ({ ...hazard, severity: 'hint', message: `${hazard.message} (recorded in ${SUPPRESSIONS_FILE_NAME})` }));
-    return [...reported, ...hints].sort(compareHazards);
+    return withFileSuppressions(hazards, text, this.suppressionsFor(path));
   }
 
   /** Re-reads the deployment files; true when the worker count changed. */
@@ -200,7 +202,7 @@ export class ProjectContext {
 /** A file's summary from disk; undefined when it is skipped (too large, binary) or does not parse into facts. */
 export function summarizeFile(path: string, moduleName: string, root?: string): ModuleSummaries | undefined {
   const read = readSourceFile(path, DEFAULT_MAX_FILE_SIZE);
-  if (read.kind === 'skipped') return undefined;
+  if (read.kind !== 'text') return undefined;
   const parsed = parseSource(path, read.text, moduleName);
   return parsed && summarize(parsed, root);
 }

@@ -53,6 +53,14 @@ export class TypeScriptFixBuilder implements FixBuilder {
     return undefined;
   }
 
+  addKeywordArgument(): undefined {
+    return undefined;
+  }
+
+  removeDecorator(): undefined {
+    return undefined;
+  }
+
   passAsReference(): undefined {
     return undefined;
   }

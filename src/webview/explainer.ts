@@ -6,7 +6,7 @@ import type { RuleExample } from '../core/rule';
 import type { ExplainResult, HazardReference } from '../server/protocol';
 import { compareExcerpts } from './code-comparison';
 import { blockNodes, html, inlineNodes, shapeElement, svg } from './dom';
-import { parseInline, parseMarkdown } from './markdown';
+import { parseFindingText, parseMarkdown } from './markdown';
 import type { ExplainMessage, ViewMessage } from './messages';
 import { buildStoryScene, type SceneShape, type StoryScene } from './story-scene';
 
@@ -43,8 +43,9 @@ function header(result: ExplainResult): HTMLElement {
       html('span', { class: `badge severity-${result.severity}` }, result.severity),
       html('span', { class: 'badge' }, result.family),
     ),
-    html('p', { class: 'message' }, ...inlineNodes(parseInline(result.message))),
-    ...(result.explanation !== undefined ? [html('div', { class: 'explanation' }, ...blockNodes(parseMarkdown(result.explanation)))] : []),
+    html('p', { class: 'message' }, ...inlineNodes(parseFindingText(result.message))),
+    // The explanation is the finding's own text too: paragraphs and lists, but only code spans and text within them.
+    ...(result.explanation !== undefined ? [html('div', { class: 'explanation' }, ...blockNodes(parseMarkdown(result.explanation, parseFindingText)))] : []),
   );
 }
 
@@ -82,7 +83,7 @@ function storySection(scene: StoryScene): HTMLElement {
       element.classList.toggle('pending', shape.from > frame || (shape.until !== undefined && frame >= shape.until));
       element.classList.toggle('current', frame > 0 && shape.from === frame);
     }
-    caption.replaceChildren(...inlineNodes(parseInline(current.caption)));
+    caption.replaceChildren(...inlineNodes(parseFindingText(current.caption)));
     progress.textContent = `Step ${frame + 1} of ${scene.frames.length}`;
     shared.textContent = current.shared === undefined ? '' : `Shared value: ${current.shared}`;
     revealLine = current.line;
@@ -102,7 +103,7 @@ function storySection(scene: StoryScene): HTMLElement {
   const section = html(
     'section',
     { class: 'story', 'aria-labelledby': 'story-title' },
-    html('h2', { id: 'story-title' }, ...inlineNodes(parseInline(scene.title))),
+    html('h2', { id: 'story-title' }, ...inlineNodes(parseFindingText(scene.title))),
     drawing,
     html('div', { class: 'controls', role: 'group', 'aria-label': 'Step through the story' }, restart, back, next, progress),
     caption,
@@ -135,7 +136,7 @@ function codeSection(result: ExplainResult, reference: HazardReference): HTMLEle
     { class: 'code', 'aria-labelledby': 'code-title' },
     html('h2', { id: 'code-title' }, hasFix ? 'Your code and the fix' : 'Your code'),
     fix
-      ? html('p', {}, `Quick fix (${fix.applicability}): `, ...inlineNodes(parseInline(fix.message)))
+      ? html('p', {}, `Quick fix (${fix.applicability}): `, ...inlineNodes(parseFindingText(fix.message)))
       : html('p', {}, 'No automatic fix: the examples below show what to write instead.'),
     html(
       'table',
@@ -179,6 +180,9 @@ function examples(list: RuleExample[]): HTMLElement {
       list.length > 1
         ? { class: 'example', role: 'tabpanel', id: `example-${index}`, 'aria-labelledby': `example-tab-${index}` }
         : { class: 'example', role: 'group', 'aria-label': 'Example' },
+      ...(example.servedWith
+        ? [html('figure', { class: 'served' }, html('figcaption', {}, `Served with ${example.servedWith.file}`), html('pre', {}, html('code', {}, example.servedWith.text.trim())))]
+        : []),
       html('figure', { class: 'bad' }, html('figcaption', {}, 'Flagged'), html('pre', {}, html('code', {}, example.bad.trim()))),
       html('figure', { class: 'good' }, html('figcaption', {}, 'Instead'), html('pre', {}, html('code', {}, example.good.trim()))),
     ),

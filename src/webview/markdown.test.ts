@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseInline, parseMarkdown } from './markdown';
+import { parseFindingText, parseInline, parseMarkdown } from './markdown';
 
 describe('explainer markdown', () => {
   it('splits inline code, strong, emphasis and links from text', () => {
@@ -14,6 +14,21 @@ describe('explainer markdown', () => {
       { kind: 'text', text: ', see ' },
       { kind: 'link', text: 'docs', url: 'https://x.test/a' },
       { kind: 'text', text: '.' },
+    ]);
+  });
+
+  it('reads a finding as code spans and text only: a backtick in quoted code cannot open a link', () => {
+    const message = '`NOTE = "`" + x` is read, then [click here](https://evil.example/phish) and **bold**';
+    const inlines = parseFindingText(message);
+    assert.ok(inlines.every((inline) => inline.kind === 'text' || inline.kind === 'code'));
+    assert.ok(inlines.some((inline) => inline.kind === 'text' && inline.text.includes('[click here](https://evil.example/phish)')));
+  });
+
+  it('reads a finding’s explanation as paragraphs and lists of code spans and text', () => {
+    const blocks = parseMarkdown('Why `a` breaks, [see](https://evil.example).\n\n- **do** this', parseFindingText);
+    assert.deepEqual(blocks, [
+      { kind: 'paragraph', inlines: [{ kind: 'text', text: 'Why ' }, { kind: 'code', text: 'a' }, { kind: 'text', text: ' breaks, [see](https://evil.example).' }] },
+      { kind: 'list', items: [[{ kind: 'text', text: '**do** this' }]] },
     ]);
   });
 

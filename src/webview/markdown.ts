@@ -28,16 +28,37 @@ export function parseInline(text: string): Inline[] {
   return inlines;
 }
 
+/**
+ * A finding's own text — its message, fix, story title and captions — which quotes the user's code
+ * in backticks: code spans and plain text, nothing else. Code from a repository can hold a
+ * backtick that closes a span early, and whatever follows it must stay text: no link, no emphasis.
+ */
+export function parseFindingText(text: string): Inline[] {
+  const inlines: Inline[] = [];
+  let last = 0;
+  for (const match of text.matchAll(/`([^`]+)`/g)) {
+    if (match.index > last) inlines.push({ kind: 'text', text: text.slice(last, match.index) });
+    inlines.push({ kind: 'code', text: match[1]! });
+    last = match.index + match[0].length;
+  }
+  if (last < text.length) inlines.push({ kind: 'text', text: text.slice(last) });
+  return inlines;
+}
+
 const LIST_ITEM = /^\s*[-*]\s+/;
 
-export function parseMarkdown(source: string): Block[] {
+/**
+ * Paragraphs, lists and fenced code; the inlines within them read by `inline`: `parseInline` for the
+ * rule docs, `parseFindingText` for text made from the user's code (a finding's explanation).
+ */
+export function parseMarkdown(source: string, inline: (text: string) => Inline[] = parseInline): Block[] {
   const blocks: Block[] = [];
   const lines = source.replace(/\r\n/g, '\n').split('\n');
   let paragraph: string[] = [];
   let items: string[] = [];
   const flush = (): void => {
-    if (paragraph.length > 0) blocks.push({ kind: 'paragraph', inlines: parseInline(paragraph.join(' ')) });
-    if (items.length > 0) blocks.push({ kind: 'list', items: items.map(parseInline) });
+    if (paragraph.length > 0) blocks.push({ kind: 'paragraph', inlines: inline(paragraph.join(' ')) });
+    if (items.length > 0) blocks.push({ kind: 'list', items: items.map((item) => inline(item)) });
     paragraph = [];
     items = [];
   };

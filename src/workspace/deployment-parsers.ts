@@ -249,10 +249,11 @@ function serverAt(words: readonly string[], index: number): ServerName | undefin
 /** `app.main:app`, `app.main:create_app()`: a module path and an attribute (not a `host:port` bind). */
 const APPLICATION = /^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*(\(.*\))?$/;
 
-function serverOptions(server: ServerName, args: readonly string[]): Pick<ServerCommand, 'workers' | 'workerClass' | 'reload' | 'config' | 'application'> {
+function serverOptions(server: ServerName, args: readonly string[]): Pick<ServerCommand, 'workers' | 'workerClass' | 'reload' | 'preload' | 'config' | 'application'> {
   let workers: WorkerCount | undefined;
   let workerClass: string | undefined;
   let reload = false;
+  let preload = false;
   let config: string | undefined;
   let application: string | undefined;
   for (let index = 0; index < args.length; index++) {
@@ -270,13 +271,15 @@ function serverOptions(server: ServerName, args: readonly string[]): Pick<Server
     } else if (flag === '--reload' || (server === 'fastapi' && index === 0 && flag === 'dev')) {
       // `fastapi dev` is `fastapi run --reload`.
       reload = true;
+    } else if (server === 'gunicorn' && flag === '--preload') {
+      preload = true;
     } else if (server === 'gunicorn' && (flag === '-c' || flag === '--config')) {
       config = value();
     } else if (!arg.startsWith('-') && APPLICATION.test(arg)) {
       application ??= arg;
     }
   }
-  return { workers, workerClass, reload, ...(config !== undefined && { config }), ...(application !== undefined && { application }) };
+  return { workers, workerClass, reload, ...(preload && { preload }), ...(config !== undefined && { config }), ...(application !== undefined && { application }) };
 }
 
 // ---------------------------------------------------------------- line-based files
@@ -403,16 +406,16 @@ export function parseMakefile(text: string): DeploymentFileFacts {
 }
 
 /**
- * A gunicorn config file (`gunicorn.conf.py`): top-level `workers`, `worker_class`, `reload` and
- * `wsgi_app` assignments, `workers` evaluated when it is arithmetic over `cpu_count()` or an environment
+ * A gunicorn config file (`gunicorn.conf.py`): top-level `workers`, `worker_class`, `reload`,
+ * `preload_app` and `wsgi_app` assignments, `workers` evaluated when it is arithmetic over `cpu_count()` or an environment
  * variable's default.
  */
 export function parseGunicornConfig(text: string): DeploymentFileFacts {
   const facts: DeploymentFileFacts = { commands: [], settings: [] };
   for (const logical of logicalLines(text)) {
-    const match = /^(workers|worker_class|reload|wsgi_app)\s*(?::\s*[\w.[\]]+\s*)?=\s*(.+?)\s*(#.*)?$/.exec(logical.text);
+    const match = /^(workers|worker_class|reload|preload_app|wsgi_app)\s*(?::\s*[\w.[\]]+\s*)?=\s*(.+?)\s*(#.*)?$/.exec(logical.text);
     if (!match) continue;
-    const name = match[1] as 'workers' | 'worker_class' | 'reload' | 'wsgi_app';
+    const name = match[1] as 'workers' | 'worker_class' | 'reload' | 'preload_app' | 'wsgi_app';
     const value = match[2]!;
     const where = { line: logical.line, endLine: logical.endLine, text: logical.text.trim() };
     facts.settings.push({ ...where, name, value: unquote(value), ...(name === 'workers' && { processes: countFromExpression(value), language: 'python' as const }) });

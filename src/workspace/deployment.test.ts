@@ -149,4 +149,14 @@ describe('deployment detection', () => {
     assert.deepEqual(deployment?.map((reading) => reading.path).sort(), [join(root, 'Procfile'), join(root, 'gunicorn.conf.py')]);
     assert.equal(projectDeployment(root, 1).workers?.count, 1);
   });
+
+  it('reads whether gunicorn preloads the app even when the worker count is set', () => {
+    const root = project({ 'gunicorn.conf.py': 'workers = 3\npreload_app = True\n' });
+    for (const counts of [projectWorkers(root), projectWorkers(root, 1), projectDeployment(root, 1)]) {
+      assert.deepEqual(
+        counts.preload?.map(({ source, setting }) => [source.path, source.range.start.line, setting]),
+        [[join(root, 'gunicorn.conf.py'), 1, 'preload_app = True']],
+      );
+    }
+  });
 });

@@ -15,6 +15,7 @@ import {
   type DeploymentFileFacts,
   type DeploymentFileReading,
 } from './deployment-parsers';
+import { preloadSettingsFrom } from './deployment-preload';
 
 /** Directories that never hold the project's own deployment files. */
 const SKIPPED_DIRECTORIES = new Set([
@@ -112,36 +113,46 @@ export function isDeploymentFile(path: string): boolean {
   }
 }
 
-export type ProcessCounts = Pick<ProjectFacts, 'workers' | 'workersByLanguage'>;
+/** How the deployment runs the project's processes: how many, and whether gunicorn forks them from a preloaded app. */
+export type ProcessCounts = Pick<ProjectFacts, 'workers' | 'workersByLanguage' | 'preload'>;
 
 const LANGUAGES: readonly Language[] = ['python', 'typescript'];
 
 /**
  * How many processes run the project's code: the user's `workers` setting, which holds for every
- * module, else what the deployment files say, overall and for each language's processes.
+ * module, else what the deployment files say, overall and for each language's processes. Whether
+ * gunicorn preloads the app is the deployment files' to say, whatever the setting.
  */
 function processCounts(deployment: readonly DeploymentFileReading[], configuredWorkers: number | undefined): ProcessCounts {
-  if (configuredWorkers !== undefined) return { workers: { count: configuredWorkers } };
+  const preloadSettings = preloadSettingsFrom(deployment);
+  const preload = preloadSettings.length > 0 ? { preload: preloadSettings } : {};
+  if (configuredWorkers !== undefined) return { workers: { count: configuredWorkers }, ...preload };
   const workers = workerSettingFrom(deployment);
-  if (!workers) return {};
+  if (!workers) return preload;
   const workersByLanguage: Partial<Record<Language, WorkerSetting>> = {};
   for (const language of LANGUAGES) {
     const setting = workerSettingFrom(deployment, language);
     if (setting) workersByLanguage[language] = setting;
   }
-  return { workers, workersByLanguage };
+  return { workers, workersByLanguage, ...preload };
 }
 
-/** The user's `workers` setting when there is one (it overrides detection), else what the deployment files say. */
+/** The user's `workers` setting when there is one (it overrides detection), else what the deployment files say; and their preload settings. */
 export function projectWorkers(rootDir: string, configuredWorkers?: number): ProcessCounts {
-  return processCounts(configuredWorkers !== undefined ? [] : readDeploymentFiles(rootDir), configuredWorkers);
+  return processCounts(readDeploymentFiles(rootDir), configuredWorkers);
 }
 
 /**
  * What the project's deployment tells the rules: its deployment files, read once, and the worker
  * counts (the user's `workers` setting, else what those files say).
  */
-export function projectDeployment(rootDir: string, configuredWorkers?: number): Pick<ProjectFacts, 'workers' | 'workersByLanguage' | 'deployment'> {
-  const deployment = readDeploymentFiles(rootDir);
+export function projectDeployment(rootDir: string, configuredWorkers?: number): DeploymentProjectFacts {
+  return deploymentProjectFacts(readDeploymentFiles(rootDir), configuredWorkers);
+}
+
+export type DeploymentProjectFacts = Pick<ProjectFacts, 'workers' | 'workersByLanguage' | 'preload' | 'deployment'>;
+
+/** What deployment files already read tell the rules: the files, the worker counts and the preload settings. */
+export function deploymentProjectFacts(deployment: readonly DeploymentFileReading[], configuredWorkers?: number): DeploymentProjectFacts {
   return { ...processCounts(deployment, configuredWorkers), deployment };
 }

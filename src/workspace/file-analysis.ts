@@ -2,12 +2,14 @@ import { basename, relative } from 'node:path';
 import type { ResolvedConfig } from '../core/config';
 import type { DeploymentFile } from '../core/deployment-facts';
 import { checkDeploymentFile, checkModule, summarizeModule, type ModuleReport, type ModuleSummaries, type ParsedModule } from '../core/engine';
+import { withBudget } from '../core/budget';
 import type { Range } from '../core/facts';
+import { notAnalysedReason } from '../core/not-analysed';
 import { compareHazards, type Hazard } from '../core/hazard';
 import type { ProjectFacts, Rule } from '../core/rule';
 import { RULES } from '../rules';
 import { TypeScriptProjects } from '../typescript/program';
-import { parseSource } from './analyze';
+import { languageOf, parseSource } from './analyze';
 import { ModuleNamer } from './module-root';
 import { deploymentKindOf, parseDeploymentFile } from './deployment-parsers';
 import { readSourceFile } from './source-file';
@@ -24,6 +26,8 @@ export interface FileAnalysisSettings {
   /** What is known of the project before any file is read (the worker count, its deployment files). */
   project: ProjectFacts;
   maxFileSize: number;
+  /** Milliseconds one file's analysis may take before it is reported as too complex. */
+  fileBudgetMs: number;
   /**
    * The project's root: deployment files are named relative to it to tell those for development
    * (`dev/Dockerfile`, `docker-compose.override.yml`); without it only the file name counts.
@@ -33,8 +37,13 @@ export interface FileAnalysisSettings {
 
 export interface FileOutcome {
   path: string;
-  /** Why the file was not analysed; undefined when it was. */
+  /** Why the file was passed over as not worth analysing (too large, binary, not a regular file). */
   skipped?: string;
+  /**
+   * Why source that should have been analysed was not (unreadable, not UTF-8, the parser failed,
+   * too complex for the budget): listed in every output format, and it fails the run.
+   */
+  notAnalysed?: string;
   lines: number;
   hazards: Hazard[];
   /** Rules or frontends that failed on this file; the run goes on. */
@@ -70,17 +79,16 @@ function deploymentFileOf(path: string, text: string, projectRoot: string | unde
   return parseDeploymentFile(path, projectRoot === undefined ? basename(path) : relative(projectRoot, path), text);
 }
 
-/** Never throws: an unreadable file is skipped with a reason, a parser crash becomes a problem. */
-function prepareFile(task: FileTask, maxFileSize: number, projectRoot: string | undefined, typescript: TypeScriptProjects): PreparedFile {
-  let text: string;
-  try {
-    const read = readSourceFile(task.path, maxFileSize);
-    if (read.kind === 'skipped') return { outcome: { ...emptyOutcome(task), skipped: read.reason } };
-    text = read.text;
-  } catch (error) {
-    return { outcome: { ...emptyOutcome(task), skipped: `cannot read it: ${(error as Error).message}` } };
-  }
-  return prepareText(task, text, projectRoot, typescript);
+/**
+ * Never throws: a file that is not source is skipped with a reason; one that cannot be read, that
+ * the parser fails on or that overruns the budget is not analysed, with a reason; a crash of
+ * Interleave's own becomes a problem.
+ */
+function prepareFile(task: FileTask, settings: FileAnalysisSettings, typescript: TypeScriptProjects): PreparedFile {
+  const read = readSourceFile(task.path, settings.maxFileSize);
+  if (read.kind === 'skipped') return { outcome: { ...emptyOutcome(task), skipped: read.reason } };
+  if (read.kind === 'unreadable') return { outcome: { ...emptyOutcome(task), notAnalysed: read.reason } };
+  return prepareText(task, read.text, settings, typescript);
 }
 
 function emptyOutcome(task: FileTask): FileOutcome {
@@ -88,19 +96,28 @@ function emptyOutcome(task: FileTask): FileOutcome {
 }
 
 /** A file's text parsed as source, as a deployment file, or both. */
-function prepareText(task: FileTask, text: string, projectRoot: string | undefined, typescript: TypeScriptProjects): PreparedFile {
+function prepareText(task: FileTask, text: string, settings: FileAnalysisSettings, typescript: TypeScriptProjects): PreparedFile {
   const outcome = emptyOutcome(task);
   outcome.lines = countLines(text);
   try {
-    const parsed = parseSource(task.path, text, task.moduleName, typescript);
-    const deployment = deploymentFileOf(task.path, text, projectRoot);
+    // The file's TypeScript Program is shared work, built once for the whole project: it is not
+    // this file's to pay for out of its budget.
+    if (languageOf(task.path) === 'typescript') typescript.forFile(task.path);
+    const parsed = withBudget(settings.fileBudgetMs, () => parseSource(task.path, text, task.moduleName, typescript));
+    const deployment = deploymentFileOf(task.path, text, settings.projectRoot);
     if (!parsed && !deployment) return { outcome: { ...outcome, skipped: 'not a file type Interleave analyses' } };
     if (parsed) outcome.syntaxErrors = parsed.facts.syntaxErrors;
     return { outcome, text, ...(parsed && { parsed }), ...(deployment && { deployment }) };
   } catch (error) {
-    outcome.problems.push(`parsing failed on ${task.path}: ${(error as Error).stack ?? String(error)}`);
-    return { outcome };
+    return { outcome: failedOutcome(outcome, 'parsing', error) };
   }
+}
+
+/** The outcome of an analysis step that threw: not analysed when the input is to blame, a problem when Interleave is. */
+function failedOutcome(outcome: FileOutcome, step: 'parsing' | 'analysis', error: unknown): FileOutcome {
+  const reason = notAnalysedReason(error);
+  if (reason !== undefined) return { ...outcome, hazards: [], notAnalysed: reason };
+  return { ...outcome, problems: [...outcome.problems, `${step} failed on ${outcome.path}: ${(error as Error).stack ?? String(error)}`] };
 }
 
 /** The analysis of a file's text that a fix round needs: its hazards, what does not parse, and a deployment file's commands. */
@@ -109,6 +126,8 @@ export interface TextAnalysis {
   syntaxErrors: number;
   /** For a deployment file, how many commands it starts: a fix must not change that. */
   commands?: number;
+  /** Why the text could not be analysed (too complex for the budget, the parser failed): its hazards are unknown. */
+  notAnalysed?: string;
 }
 
 /** The enabled rules that look across files, and so need every module summarised first. */
@@ -129,7 +148,7 @@ export class FileAnalyzer {
   /** TypeScript Programs of the run, built when a file under a tsconfig.json is first read. */
   private readonly typescript: TypeScriptProjects;
 
-  constructor(private readonly settings: FileAnalysisSettings) {
+  constructor(readonly settings: FileAnalysisSettings) {
     this.summarizing = crossFileRules(settings.config);
     this.project = settings.project;
     const namer = new ModuleNamer();
@@ -137,9 +156,16 @@ export class FileAnalyzer {
   }
 
   summarize(task: FileTask): ModuleSummaries | undefined {
-    const prepared = prepareFile(task, this.settings.maxFileSize, this.settings.projectRoot, this.typescript);
+    const prepared = prepareFile(task, this.settings, this.typescript);
     this.prepared.set(task.path, prepared);
-    return prepared.parsed && summarizeModule(prepared.parsed, this.summarizing, this.settings.projectRoot);
+    if (!prepared.parsed) return undefined;
+    const { parsed } = prepared;
+    try {
+      return withBudget(this.settings.fileBudgetMs, () => summarizeModule(parsed, this.summarizing, this.settings.projectRoot));
+    } catch (error) {
+      this.prepared.set(task.path, { outcome: failedOutcome(prepared.outcome, 'analysis', error) });
+      return undefined;
+    }
   }
 
   setProject(project: ProjectFacts): void {
@@ -147,29 +173,30 @@ export class FileAnalyzer {
   }
 
   check(task: FileTask): FileOutcome {
-    const prepared = this.prepared.get(task.path) ?? prepareFile(task, this.settings.maxFileSize, this.settings.projectRoot, this.typescript);
+    const prepared = this.prepared.get(task.path) ?? prepareFile(task, this.settings, this.typescript);
     this.prepared.delete(task.path);
-    return this.checkPrepared(task, prepared);
+    return this.checkPrepared(prepared);
   }
 
   /** Checks `text` as the content of the task's file (a fix round's result), with the project as it is. */
   checkText(task: FileTask, text: string): TextAnalysis {
-    const prepared = prepareText(task, text, this.settings.projectRoot, this.typescript);
-    const outcome = this.checkPrepared(task, prepared);
+    const prepared = prepareText(task, text, this.settings, this.typescript);
+    const outcome = this.checkPrepared(prepared);
     return {
       hazards: outcome.hazards,
       syntaxErrors: outcome.syntaxErrors.length + (prepared.parsed || prepared.deployment ? 0 : 1),
       ...(prepared.deployment ? { commands: prepared.deployment.facts.commands.length } : {}),
+      ...(outcome.notAnalysed !== undefined ? { notAnalysed: outcome.notAnalysed } : {}),
     };
   }
 
-  private checkPrepared(task: FileTask, prepared: PreparedFile): FileOutcome {
+  private checkPrepared(prepared: PreparedFile): FileOutcome {
     const { outcome, text, parsed, deployment } = prepared;
     if (!parsed && !deployment) return outcome;
     try {
       const options = { rules: RULES, config: this.settings.config, project: this.project };
       const reports: ModuleReport[] = [];
-      if (parsed) reports.push(checkModule(parsed, options));
+      if (parsed) reports.push(withBudget(this.settings.fileBudgetMs, () => checkModule(parsed, options)));
       if (deployment) reports.push(checkDeploymentFile(deployment, options));
       const report = { hazards: reports.flatMap((one) => one.hazards).sort(compareHazards), problems: reports.flatMap((one) => one.problems) };
       return {
@@ -179,7 +206,7 @@ export class FileAnalyzer {
         ...(report.hazards.length > 0 ? { source: text } : {}),
       };
     } catch (error) {
-      return { ...outcome, problems: [...outcome.problems, `analysis failed on ${task.path}: ${(error as Error).stack ?? String(error)}`] };
+      return failedOutcome(outcome, 'analysis', error);
     }
   }
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { DEFAULT_FILE_BUDGET_MS } from '../core/budget';
 import { resolveConfig } from '../core/config';
 import { RULES } from '../rules';
 import { makeProject } from '../../test/support/cli';
@@ -11,11 +12,14 @@ import { fixFile } from './file-fixes';
 
 const SLEEP = 'import asyncio\nimport time\n\n\nasync def handler():\n    time.sleep(1)\n';
 
+const analyzerWithBudget = (fileBudgetMs: number) =>
+  new FileAnalyzer({ config: resolveConfig([], RULES.map((rule) => rule.meta)), project: {}, maxFileSize: 1 << 20, fileBudgetMs });
+
 async function checked(text: string) {
   await loadFrontends();
   const root = makeProject({ 'app.py': text });
   const task = { path: join(root, 'app.py'), moduleName: 'app' };
-  const analyzer = new FileAnalyzer({ config: resolveConfig([], RULES.map((rule) => rule.meta)), project: {}, maxFileSize: 1 << 20 });
+  const analyzer = analyzerWithBudget(DEFAULT_FILE_BUDGET_MS);
   return { task, analyzer, outcome: analyzer.check(task) };
 }
 
@@ -40,6 +44,21 @@ describe('fixing a file on disk', () => {
     const { task, analyzer, outcome } = await checked(SLEEP);
     const fix = fixFile(outcome, task, analyzer, { unsafe: false, write: false });
     assert.notEqual(fix.after, fix.before);
+    assert.equal(readFileSync(task.path, 'utf8'), SLEEP);
+  });
+
+  test('leaves the file as it is when a fixed version cannot be analysed within the budget', async () => {
+    const { task, outcome } = await checked(SLEEP);
+    const fix = fixFile(outcome, task, analyzerWithBudget(0), { unsafe: false, write: true });
+    assert.match(fix.problem ?? '', /^not analysed while fixing: too complex \(\d+ ms\)$/);
+    assert.deepEqual(fix.applied, []);
+    assert.equal(readFileSync(task.path, 'utf8'), SLEEP);
+  });
+
+  test('never touches a file that was not analysed', async () => {
+    const { task, analyzer, outcome } = await checked(SLEEP);
+    const fix = fixFile({ ...outcome, notAnalysed: 'too complex (10001 ms)' }, task, analyzer, { unsafe: false, write: true });
+    assert.equal(fix.after, fix.before);
     assert.equal(readFileSync(task.path, 'utf8'), SLEEP);
   });
 });

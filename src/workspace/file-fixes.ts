@@ -2,10 +2,11 @@
  * Applying fixes to files on disk: read the file again, fix it in rounds against the project the
  * run checked it in, and write the result only when it parses and the file did not change meanwhile.
  */
-import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { applyFixes, type FixOutcome } from '../core/fix-all';
 import type { Hazard } from '../core/hazard';
 import type { FileAnalyzer, FileOutcome, FileTask } from './file-analysis';
+import { readBoundedFile } from './source-file';
 
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -52,15 +53,18 @@ export interface CheckedFile {
 }
 
 /**
- * Reads a file the run checked, for changing it: its text must be the one that was checked, it must
- * parse, and (when it is to be written) it must not be read-only. Otherwise, why not.
+ * Reads a file the run checked, for changing it, as it was read to be checked (a regular file, no
+ * larger than `maxFileSize`): its text must be the one that was checked, it must parse, and (when it
+ * is to be written) it must not be read-only. Otherwise, why not.
  */
-export function readCheckedFile(outcome: FileOutcome, forWriting: boolean): CheckedFile | { problem: string } {
+export function readCheckedFile(outcome: FileOutcome, forWriting: boolean, maxFileSize: number): CheckedFile | { problem: string } {
   if (outcome.syntaxErrors.length > 0) return { problem: 'it has syntax errors; fix them first' };
-  let bytes: Buffer;
+  const read = readBoundedFile(outcome.path, maxFileSize);
+  if (read.kind === 'unreadable') return { problem: read.reason };
+  if (read.kind === 'skipped') return { problem: `it changed after it was checked (${read.reason}); run again` };
+  const bytes = read.content;
   let mode: number;
   try {
-    bytes = readFileSync(outcome.path);
     mode = statSync(outcome.path).mode & 0o7777;
   } catch (error) {
     return { problem: `cannot read it: ${(error as Error).message}` };
@@ -80,7 +84,8 @@ export function readCheckedFile(outcome: FileOutcome, forWriting: boolean): Chec
 /** Writes a checked file's new text, unless the file changed meanwhile; undefined when written, else why not. */
 export function writeCheckedFile(path: string, file: CheckedFile, text: string): string | undefined {
   try {
-    if (!readFileSync(path).equals(file.bytes)) return 'it changed while it was being edited; not written';
+    const now = readBoundedFile(path, file.bytes.length);
+    if (now.kind !== 'read' || !now.content.equals(file.bytes)) return 'it changed while it was being edited; not written';
     replaceFile(path, Buffer.concat([file.bom ? UTF8_BOM : Buffer.alloc(0), Buffer.from(text, 'utf8')]), file.mode);
     return undefined;
   } catch (error) {
@@ -93,9 +98,14 @@ export function withFileLineEndings(text: string, crlf: boolean): string {
   return crlf ? text.replace(/\r?\n/g, '\r\n') : text;
 }
 
+/** A fix round's result that could not be analysed within the budget: nothing vouches for it. */
+class FixNotAnalysed extends Error {}
+
 /**
  * Fixes one checked file: `analyzer` must hold the project the run checked it in. With `write`
- * false nothing is written (for `--diff`). Never throws: what stopped it is `problem`.
+ * false nothing is written (for `--diff`). A file that was not analysed is left alone, and so is
+ * one whose text, fixed, cannot be analysed (past the budget, say): a result is written only when
+ * every round of it was analysed. Never throws: what stopped it is `problem`.
  */
 export function fixFile(outcome: FileOutcome, task: FileTask, analyzer: FileAnalyzer, options: { unsafe: boolean; write: boolean }): FileFix {
   const unchanged = (problem?: string): FileFix => ({
@@ -107,21 +117,32 @@ export function fixFile(outcome: FileOutcome, task: FileTask, analyzer: FileAnal
     exhausted: false,
     ...(problem !== undefined ? { problem } : {}),
   });
-  if (outcome.source === undefined) return unchanged();
-  const file = readCheckedFile(outcome, options.write);
+  if (outcome.source === undefined || outcome.notAnalysed !== undefined) return unchanged();
+  const file = readCheckedFile(outcome, options.write, analyzer.settings.maxFileSize);
   if ('problem' in file) return unchanged(file.problem);
   const { text, crlf } = file;
-  const commandsBefore = analyzer.checkText(task, text).commands;
-  const fixed = applyFixes(
-    text,
-    (candidate) => {
-      const analysis = analyzer.checkText(task, candidate);
-      // A deployment file whose fix loses or adds a command no longer starts the same servers.
-      const broken = analysis.commands !== commandsBefore ? 1 : 0;
-      return { hazards: withLineEndings(analysis.hazards, crlf), syntaxErrors: analysis.syntaxErrors + broken };
-    },
-    { unsafe: options.unsafe },
-  );
+  const analyse = (candidate: string) => {
+    const analysis = analyzer.checkText(task, candidate);
+    if (analysis.notAnalysed !== undefined) throw new FixNotAnalysed(analysis.notAnalysed);
+    return analysis;
+  };
+  let fixed: FixOutcome;
+  try {
+    const commandsBefore = analyse(text).commands;
+    fixed = applyFixes(
+      text,
+      (candidate) => {
+        const analysis = analyse(candidate);
+        // A deployment file whose fix loses or adds a command no longer starts the same servers.
+        const broken = analysis.commands !== commandsBefore ? 1 : 0;
+        return { hazards: withLineEndings(analysis.hazards, crlf), syntaxErrors: analysis.syntaxErrors + broken };
+      },
+      { unsafe: options.unsafe },
+    );
+  } catch (error) {
+    if (error instanceof FixNotAnalysed) return unchanged(`not analysed while fixing: ${error.message}`);
+    throw error;
+  }
   const result: FileFix = { path: outcome.path, before: text, after: fixed.text, applied: fixed.applied, rejected: fixed.rejected, exhausted: fixed.exhausted };
   if (!options.write || fixed.text === text) return result;
   const problem = writeCheckedFile(outcome.path, file, fixed.text);

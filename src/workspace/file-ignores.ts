@@ -29,9 +29,12 @@ function codesByLine(outcome: FileOutcome): Map<number, string[]> {
  * every finding (a line inside a multi-line string, say, cannot carry one). Never throws.
  */
 export function addIgnoreComments(outcome: FileOutcome, task: FileTask, analyzer: FileAnalyzer, rules: readonly RuleMeta[]): AddedIgnores {
-  const file = readCheckedFile(outcome, true);
+  const file = readCheckedFile(outcome, true, analyzer.settings.maxFileSize);
   if ('problem' in file) return { path: outcome.path, comments: 0, problem: file.problem };
   const { text, crlf } = file;
+  // Analysed first, within the budget: a text that cannot be is not parsed again below.
+  const before = analyzer.checkText(task, text);
+  if (before.notAnalysed !== undefined) return { path: outcome.path, comments: 0, problem: `not analysed: ${before.notAnalysed}` };
   const lines = text.split(/\r?\n|\r/);
   const parsed = parseSource(task.path, text, task.moduleName);
   const edits: TextEdit[] = [];
@@ -47,7 +50,8 @@ export function addIgnoreComments(outcome: FileOutcome, task: FileTask, analyzer
   }
   const commented = applyTextEdits(text, edits.map((edit) => ({ ...edit, newText: withFileLineEndings(edit.newText, crlf) })));
   const after = analyzer.checkText(task, commented);
-  const before = analyzer.checkText(task, text);
+  // With no analysis of the result, nothing shows the comments silence the findings.
+  if (after.notAnalysed !== undefined) return { path: outcome.path, comments: 0, problem: `the result was not analysed (${after.notAnalysed}); not written` };
   if (after.syntaxErrors > before.syntaxErrors || after.commands !== before.commands) {
     return { path: outcome.path, comments: 0, problem: 'the comments would break it; not written' };
   }

@@ -1,9 +1,11 @@
+import { DEFAULT_FILE_BUDGET_MS } from '../../src/core/budget';
 import { resolveConfig, type Settings } from '../../src/core/config';
 import { checkDeploymentFile, projectFacts, summarizeModule, type ModuleReport } from '../../src/core/engine';
 import { RULES } from '../../src/rules';
 import { loadFrontends, moduleNameFor, parseSource } from '../../src/workspace/analyze';
 import { analyzeFiles } from '../../src/workspace/batch-analysis';
-import { projectDeployment } from '../../src/workspace/deployment';
+import type { ProjectFacts } from '../../src/core/rule';
+import { deploymentProjectFacts, projectDeployment } from '../../src/workspace/deployment';
 import { parseDeploymentFile } from '../../src/workspace/deployment-parsers';
 import { discoverSourceFiles } from '../../src/workspace/discovery';
 import type { FileOutcome } from '../../src/workspace/file-analysis';
@@ -18,7 +20,7 @@ export async function checkProjectDirectory(root: string, settings?: Settings): 
   const { files } = discoverSourceFiles([root], { exclude: [], excludeBase: root, respectGitignore: false });
   const tasks = files.map((path) => ({ path, moduleName: moduleNameFor(path, root) }));
   return analyzeFiles(tasks, {
-    settings: { config, project: projectDeployment(root, config.workers), maxFileSize: DEFAULT_MAX_FILE_SIZE, projectRoot: root },
+    settings: { config, project: projectDeployment(root, config.workers), maxFileSize: DEFAULT_MAX_FILE_SIZE, fileBudgetMs: DEFAULT_FILE_BUDGET_MS, projectRoot: root },
     threads: 1,
   });
 }
@@ -39,4 +41,11 @@ export async function analyzeDeploymentText(fileName: string, text: string, appl
   const project = projectFacts([summarizeModule(module, RULES)], { deployment: [file] });
   const config = resolveConfig([], RULES.map((rule) => rule.meta));
   return checkDeploymentFile(file, { rules: RULES, config, project });
+}
+
+/** What one deployment file (named like `gunicorn.conf.py`) tells the rules, for documentation examples it serves. */
+export function servedWith(fileName: string, text: string): ProjectFacts {
+  const file = parseDeploymentFile(`/project/${fileName}`, fileName, text);
+  if (!file) throw new Error(`${fileName} is not a deployment file`);
+  return deploymentProjectFacts([file]);
 }

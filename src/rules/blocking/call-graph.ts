@@ -1,3 +1,4 @@
+import { spendBudget } from '../../core/budget';
 import type { CallEntry, CallMatcher, CatalogEntry } from '../../core/call-pattern';
 import { summarizeCallGraph, summarizeFunction, type CallGraphSummary, type FunctionSummary, type SummaryCall } from '../../core/call-summary';
 import type { FunctionFacts, LiteralArgument, ModuleFacts, Range } from '../../core/facts';
@@ -40,9 +41,9 @@ export type Resolution = { function: ProjectFunction } | { library: string; inst
  * A chain from a project function to a blocking call: each step is a call made by the step's
  * function; the last step's call is the blocking one.
  */
-export interface BlockingChain {
+export interface BlockingChain<T extends CatalogEntry = CatalogEntry> {
   steps: { caller: ProjectFunction; call: SummaryCall }[];
-  entry: CatalogEntry;
+  entry: T;
   /** Set when the blocking call goes through a module-level instance of another module. */
   instance?: ImportedInstance;
 }
@@ -50,12 +51,13 @@ export interface BlockingChain {
 /** Calls followed per chain. */
 const MAX_CHAIN_LENGTH = 12;
 
-export class ProjectCallGraph {
+/** The project's calls, searched for calls the `blocking` catalog names (IL202; IL603 with its own catalog). */
+export class ProjectCallGraph<T extends CatalogEntry = CatalogEntry> {
   /** Every module's summary; looked up, never copied, since a graph is made for each module checked. */
   private readonly summaries: ReadonlyMap<string, CallGraphSummary>;
   /** The module being checked, summarised afresh: the project's copy may predate an edit. */
   private readonly currentSummary: CallGraphSummary;
-  private readonly chains = new Map<string, BlockingChain | null>();
+  private readonly chains = new Map<string, BlockingChain<T> | null>();
   /** Other modules as the resolver reads them: shared by every module's graph, since summaries do not change. */
   private readonly resolvable: Map<string, ResolvableModule<FunctionSummary> | undefined>;
   private readonly currentResolvable: ResolvableModule<FunctionSummary>;
@@ -71,7 +73,7 @@ export class ProjectCallGraph {
   constructor(
     project: ProjectFacts,
     private readonly current: ModuleFacts,
-    private readonly blocking: CallMatcher<CatalogEntry>,
+    private readonly blocking: CallMatcher<T>,
     private readonly offloadWrappers: CallMatcher<CallEntry>,
   ) {
     this.summaries = project.callGraphs ?? new Map();
@@ -114,7 +116,7 @@ export class ProjectCallGraph {
   }
 
   /** The catalog entry of a blocking call, looking through the project to the library call it makes. */
-  blockingEntry(callee: string, literalArguments?: readonly LiteralArgument[]): { entry: CatalogEntry; instance?: ImportedInstance } | undefined {
+  blockingEntry(callee: string, literalArguments?: readonly LiteralArgument[]): { entry: T; instance?: ImportedInstance } | undefined {
     const resolution = this.resolve(callee);
     const library = resolution && 'library' in resolution ? resolution : undefined;
     const entry = this.blocking.match(library?.library ?? callee, literalArguments);
@@ -128,22 +130,23 @@ export class ProjectCallGraph {
   }
 
   /** The shortest chain of sync calls from `start` to a blocking call, if there is one. */
-  blockingChain(start: ProjectFunction): BlockingChain | undefined {
+  blockingChain(start: ProjectFunction): BlockingChain<T> | undefined {
     const key = `${start.moduleName}:${start.name}`;
     if (!this.chains.has(key)) this.chains.set(key, this.search(start) ?? null);
     return this.chains.get(key) ?? undefined;
   }
 
-  private search(start: ProjectFunction): BlockingChain | undefined {
+  private search(start: ProjectFunction): BlockingChain<T> | undefined {
     interface Node {
       fn: ProjectFunction;
-      steps: BlockingChain['steps'];
+      steps: BlockingChain<T>['steps'];
     }
     const seen = new Set([`${start.moduleName}:${start.name}`]);
     let frontier: Node[] = [{ fn: start, steps: [] }];
     for (let length = 0; length < MAX_CHAIN_LENGTH && frontier.length > 0; length++) {
       const next: Node[] = [];
       for (const { fn, steps } of frontier) {
+        spendBudget();
         for (const call of fn.summary.calls) {
           const blocking = this.blockingEntry(call.callee, call.literalArguments);
           if (blocking) return { steps: [...steps, { caller: fn, call }], ...blocking };

@@ -97,9 +97,14 @@ function isSessionCall(call: CallEvent): boolean {
   return SESSION_NAME.test(receiverText);
 }
 
+/** A database session's type as the frontend infers it (`sqlalchemy.orm.Session()`), or a project type named for one (`app.db.SessionLocal()`). */
+export function isSessionType(type: string): boolean {
+  return SESSION_TYPES.has(type) || namesSession(type);
+}
+
 /** A parameter a framework hands a session in: `db: Session`, `session: SessionDep`, `db` with no annotation. */
 export function isSessionParameter(param: Parameter): boolean {
-  if (param.annotation) return SESSION_TYPES.has(`${param.annotation}()`) || namesSession(param.annotation);
+  if (param.annotation) return isSessionType(`${param.annotation}()`);
   return SESSION_NAME.test(param.name);
 }
 

@@ -74,6 +74,6 @@ export class ProjectApplications {
 }
 
 /** `app.main` names the module `app.main`, and `src.app.main` when the server runs from `src`. */
-function sameModule(moduleName: string, written: string): boolean {
+export function sameModule(moduleName: string, written: string): boolean {
   return moduleName === written || moduleName.endsWith(`.${written}`) || written.endsWith(`.${moduleName}`);
 }

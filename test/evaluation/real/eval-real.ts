@@ -137,7 +137,9 @@ async function main(): Promise<void> {
       await rebuildTree(git, app, root);
     }
     const started = performance.now();
-    const own = findingsOf(app, root, await checkApp(app, root));
+    const reported = await checkApp(app, root);
+    for (const entry of reported.filter((hazard) => hazard.code === null)) console.error(`${app.name}: ${entry.filename}: ${entry.message}`);
+    const own = findingsOf(app, root, reported);
     console.error(`${app.name}: ${own.length} findings in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     findings.push(...own);
   }
