@@ -108,10 +108,32 @@ export async function watchCheck(run: WatchedRun, io: CliIO): Promise<number> {
     run.report(outcomes, unreachable);
     io.stdout.write(`[${time()}] Watching for changes (Ctrl+C stops).\n`);
   };
-  check('Started');
   const watchers: FSWatcher[] = [];
   let timer: NodeJS.Timeout | undefined;
   const changes = new Set<string>();
+  const changed = (_event: string, name: string | null) => {
+    if (name !== null) changes.add(basename(name));
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      const names = [...changes].slice(0, 3).join(', ');
+      changes.clear();
+      check(`Changed ${names}`);
+    }, SETTLE_MS);
+  };
+  // Watching starts before the first check says it is watching: a change made on reading that line is seen.
+  for (const path of run.paths) {
+    let watcher: FSWatcher;
+    try {
+      watcher = watch(path, { recursive: true }, changed);
+    } catch (error) {
+      // A path that does not exist is reported as not analysed on every check; there is nothing to watch.
+      io.stderr.write(`warning: cannot watch ${displayPath(io.cwd, path)}: ${(error as Error).message}\n`);
+      continue;
+    }
+    watcher.on('error', (error) => io.stderr.write(`warning: stopped watching ${displayPath(io.cwd, path)}: ${error.message}\n`));
+    watchers.push(watcher);
+  }
+  check('Started');
   await new Promise<void>((resolve) => {
     const stop = () => {
       clearTimeout(timer);
@@ -119,27 +141,6 @@ export async function watchCheck(run: WatchedRun, io: CliIO): Promise<number> {
       resolve();
     };
     io.signal?.addEventListener('abort', stop, { once: true });
-    const changed = (_event: string, name: string | null) => {
-      if (name !== null) changes.add(basename(name));
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        const names = [...changes].slice(0, 3).join(', ');
-        changes.clear();
-        check(`Changed ${names}`);
-      }, SETTLE_MS);
-    };
-    for (const path of run.paths) {
-      let watcher: FSWatcher;
-      try {
-        watcher = watch(path, { recursive: true }, changed);
-      } catch (error) {
-        // A path that does not exist is reported as not analysed on every check; there is nothing to watch.
-        io.stderr.write(`warning: cannot watch ${displayPath(io.cwd, path)}: ${(error as Error).message}\n`);
-        continue;
-      }
-      watcher.on('error', (error) => io.stderr.write(`warning: stopped watching ${displayPath(io.cwd, path)}: ${error.message}\n`));
-      watchers.push(watcher);
-    }
     if (io.signal?.aborted) stop();
   });
   return 0;
