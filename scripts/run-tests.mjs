@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // Runs every `*.test.ts` under src/ and test/ with Node's test runner (TypeScript through tsx).
-// Arguments narrow the run to files whose path contains one of them.
+// Arguments narrow the run to files whose path contains one of them. Before the real-VS-Code suites
+// it installs what they need when it is missing (test/e2e/vscode/provision.mjs); what it cannot
+// install it names, and those suites then fail saying so: they never skip.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { provisionEndToEndTools } from '../test/e2e/vscode/provision.mjs';
 
 const root = join(import.meta.dirname, '..');
 const skip = new Set(['node_modules', 'dist', 'fixtures', 'test-results', '.git']);
@@ -25,6 +28,9 @@ const files = ['src', 'test']
 if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
+}
+if (files.some((file) => file.startsWith(join('test', 'e2e', 'vscode-')))) {
+  for (const problem of provisionEndToEndTools()) console.error(problem);
 }
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
   cwd: root,

@@ -19,7 +19,7 @@ describe('interleave check: exit status', () => {
     const run = await runCli(['check', '--select', 'IL101'], { cwd: root });
     assert.equal(run.status, 1);
     assert.match(run.stdout, /^app\/main\.py:10:5: IL101 \[await-race\] `RequestCounter\.count` is read at line 8/);
-    assert.match(run.stdout, /Found 1 hazard\.\n$/);
+    assert.match(run.stdout, /Found 1 hazard\.\nNo fixes available \(1 hidden fix can be enabled with `--unsafe-fixes`\)\.\n$/);
   });
 
   test('0 with --exit-zero even when hazards are found', async () => {

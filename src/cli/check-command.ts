@@ -1,14 +1,16 @@
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ConfigError, matchSelector, resolveConfig, type Settings } from '../core/config';
+import { ConfigError, matchSelector, resolveConfig, type ResolvedConfig, type Settings } from '../core/config';
 import { DEFAULT_FILE_BUDGET_MS } from '../core/budget';
 import { compareHazards, type Hazard } from '../core/hazard';
+import type { RuleMeta } from '../core/rule';
 import { RULES } from '../rules';
 import { analyzeFiles } from '../workspace/batch-analysis';
 import { loadSettings } from '../workspace/config-discovery';
 import { projectDeployment } from '../workspace/deployment';
 import { discoverSourceFiles } from '../workspace/discovery';
-import type { FileOutcome } from '../workspace/file-analysis';
+import { suppressionsFilePath } from '../workspace/suppressions-file';
+import type { FileAnalysisSettings, FileOutcome } from '../workspace/file-analysis';
 import { ModuleNamer } from '../workspace/module-root';
 import { posixPathInside } from '../workspace/relative-path';
 import { DEFAULT_MAX_FILE_SIZE, formatByteSize, parseByteSize } from '../workspace/source-file';
@@ -16,20 +18,27 @@ import { displayPath, type CheckResults } from './check-results';
 import { ExitStatus, type CliIO } from './cli-io';
 import { commaSeparated, helpText, parseCommandLine, UsageError, type OptionSpec } from './command-line';
 import { formatGithub } from './github-format';
-import { formatJson } from './json-format';
+import { fixCheckedFiles, fixedCount, FIX_OPTIONS, formatDiff, formatShowFixes } from './fix-mode';
+import { formatGitlab } from './gitlab-format';
+import { addIgnoresToFiles } from './add-ignore';
+import { applyBulkSuppressions, SUPPRESSION_OPTIONS } from './suppressions-mode';
+import { formatJson, formatJsonLines } from './json-format';
+import { formatJunit } from './junit-format';
+import { formatRdjson } from './rdjson-format';
 import { ProgressLine } from './progress';
 import { describeNotAnalysed, notAnalysedFiles, type NotAnalysedFile } from './not-analysed';
 import { formatSarif } from './sarif-format';
 import { SourceLines } from './source-lines';
 import { countByRule, formatRuleCounts, formatThroughput } from './statistics';
 import { colorEnabled, paletteFor } from './terminal-style';
-import { formatText } from './text-format';
+import { formatConcise, formatText } from './text-format';
+import { watchCheck, type DiscoveredFiles } from './watch-mode';
 
-const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
+const FORMATS = ['text', 'concise', 'json', 'json-lines', 'sarif', 'github', 'gitlab', 'junit', 'rdjson'] as const;
 type OutputFormat = (typeof FORMATS)[number];
 
 export const CHECK_OPTIONS = {
-  format: { type: 'string', value: 'FORMAT', description: 'Output format: text (default), json, sarif or github' },
+  format: { type: 'string', value: 'FORMAT', description: `Output format: ${FORMATS.join(', ')} (default text)` },
   select: { type: 'string', multiple: true, value: 'RULES', description: 'Only these rules (codes, prefixes, names or ALL), comma-separated' },
   'extend-select': { type: 'string', multiple: true, value: 'RULES', description: 'Rules to enable on top of the selection' },
   ignore: { type: 'string', multiple: true, value: 'RULES', description: 'Rules to disable' },
@@ -51,6 +60,9 @@ export const CHECK_OPTIONS = {
   threads: { type: 'string', value: 'N', description: 'Worker threads for large trees (default: the available cores; 1 analyses in-process)' },
   quiet: { type: 'boolean', short: 'q', description: 'Print hazards only: no summary line, no progress' },
   'no-progress': { type: 'boolean', description: 'Never show progress on stderr' },
+  watch: { type: 'boolean', short: 'w', description: 'Check, then check again whatever changes, until Ctrl+C' },
+  ...FIX_OPTIONS,
+  ...SUPPRESSION_OPTIONS,
   help: { type: 'boolean', short: 'h', description: 'Show this help' },
 } as const satisfies Record<string, OptionSpec>;
 
@@ -152,9 +164,65 @@ function reportFileIssues(outcomes: readonly FileOutcome[], io: CliIO): void {
   }
 }
 
-/** The files that were not analysed, on stderr in every format: stdout may be a JSON or SARIF document. */
-function reportNotAnalysed(files: readonly NotAnalysedFile[], io: CliIO): void {
+/** The files that were not analysed, listed on stderr in every format (stdout may be a JSON or SARIF document). */
+function listNotAnalysed(outcomes: readonly FileOutcome[], unreachable: readonly NotAnalysedFile[], io: CliIO): NotAnalysedFile[] {
+  const files = notAnalysedFiles(outcomes, unreachable);
   for (const file of files) io.stderr.write(`error: ${describeNotAnalysed(io.cwd, file)}\n`);
+  return files;
+}
+
+/** Flags that change files or the suppressions file: one at a time (`--fix --suppress-all` records what fixing left). */
+function checkEditingFlags(values: CheckValues): void {
+  const editing = (['fix', 'diff', 'add-ignore', 'suppress-all', 'prune-suppressions', 'watch'] as const).filter((flag) => values[flag]);
+  const fixThenRecord = editing.length === 2 && editing.includes('fix') && editing.includes('suppress-all');
+  if (editing.length > 1 && !fixThenRecord) throw new UsageError(`--${editing[0]} and --${editing[1]} cannot be used together`, 'check');
+  if (values.watch && values.statistics) throw new UsageError('--watch and --statistics cannot be used together', 'check');
+}
+
+/** Everything a check run decides before it reads a file. */
+interface CheckPlan {
+  metas: RuleMeta[];
+  config: ResolvedConfig;
+  paths: string[];
+  settings: FileAnalysisSettings;
+  suppressionsFile: string;
+  /** Finds the files to check (again, for `--watch`), warning about what it passes over. */
+  discover(): DiscoveredFiles;
+}
+
+function planCheck(values: CheckValues, positionals: readonly string[], io: CliIO): CheckPlan {
+  const fileSizeLimit = maxFileSize(values['max-file-size']);
+  const fileBudgetMs = maxFileTime(values['max-file-time']);
+  if (positionals.includes('')) throw new UsageError('an empty path names no file (use `.` for the current directory)', 'check');
+  const metas = RULES.map((rule) => rule.meta);
+  const loaded = loadSettings(io.cwd, metas, values.config);
+  const config = resolveConfig([loaded.settings, commandLineSettings(values)], metas);
+  const paths = (positionals.length > 0 ? positionals : ['.']).map((path) => resolve(io.cwd, path));
+  const discover = (): DiscoveredFiles => {
+    const discovery = discoverSourceFiles(paths, {
+      exclude: config.exclude,
+      excludeBase: loaded.directory,
+      forceExclude: values['force-exclude'],
+      followOutsideSymlinks: values['follow-outside-symlinks'],
+    });
+    for (const { path, message } of discovery.warnings) io.stderr.write(`warning: ${displayPath(io.cwd, path)}: ${message}\n`);
+    const namer = new ModuleNamer();
+    return {
+      tasks: discovery.files.map((path) => ({ path, moduleName: namer.moduleName(path) })),
+      unreachable: [...discovery.missing.map((path) => ({ path, reason: 'no such file or directory' })), ...discovery.unreadable],
+    };
+  };
+  const configDirectory = loaded.file !== undefined ? loaded.directory : undefined;
+  const existing = paths.filter((path) => existsSync(path));
+  const root = projectRoot(configDirectory, existing.length > 0 ? existing : [io.cwd]);
+  return {
+    metas,
+    config,
+    paths,
+    settings: { config, project: projectDeployment(root, config.workers), maxFileSize: fileSizeLimit, fileBudgetMs, projectRoot: root },
+    suppressionsFile: suppressionsFilePath(configDirectory ?? io.cwd),
+    discover,
+  };
 }
 
 export async function runCheck(args: readonly string[], io: CliIO, version: string): Promise<number> {
@@ -165,62 +233,89 @@ export async function runCheck(args: readonly string[], io: CliIO, version: stri
     return ExitStatus.clean;
   }
   const format = outputFormat(values.format);
-  const fileSizeLimit = maxFileSize(values['max-file-size']);
-  const fileBudgetMs = maxFileTime(values['max-file-time']);
-  if (positionals.includes('')) throw new UsageError('an empty path names no file (use `.` for the current directory)', 'check');
   const threads = threadCount(values.threads);
   if (values.statistics && format !== 'text' && format !== 'json') {
     throw new UsageError('--statistics works with --format text or json', 'check');
   }
-  const metas = RULES.map((rule) => rule.meta);
-  const loaded = loadSettings(io.cwd, metas, values.config);
-  const config = resolveConfig([loaded.settings, commandLineSettings(values)], metas);
-
-  const paths = (positionals.length > 0 ? positionals : ['.']).map((path) => resolve(io.cwd, path));
-  const discovery = discoverSourceFiles(paths, {
-    exclude: config.exclude,
-    excludeBase: loaded.directory,
-    forceExclude: values['force-exclude'],
-    followOutsideSymlinks: values['follow-outside-symlinks'],
-  });
-  for (const { path, message } of discovery.warnings) io.stderr.write(`warning: ${displayPath(io.cwd, path)}: ${message}\n`);
-  const existing = paths.filter((path) => !discovery.missing.includes(path));
-
-  const namer = new ModuleNamer();
-  const tasks = discovery.files.map((path) => ({ path, moduleName: namer.moduleName(path) }));
-  const progress =
-    io.stderr.isTTY && !values.quiet && !values['no-progress'] ? new ProgressLine(io.stderr) : undefined;
-  const root = projectRoot(loaded.file !== undefined ? loaded.directory : undefined, existing.length > 0 ? existing : [io.cwd]);
-  const outcomes = await analyzeFiles(tasks, {
-    settings: { config, project: projectDeployment(root, config.workers), maxFileSize: fileSizeLimit, fileBudgetMs, projectRoot: root },
-    threads,
-    onProgress: progress && ((state) => progress.update(state)),
-  });
-  progress?.clear();
-  reportFileIssues(outcomes, io);
-  const notAnalysed = notAnalysedFiles(outcomes, [
-    ...discovery.missing.map((path) => ({ path, reason: 'no such file or directory' })),
-    ...discovery.unreadable,
-  ]);
-  reportNotAnalysed(notAnalysed, io);
-
-  const hazards = outcomes.flatMap((outcome) => outcome.hazards).sort(compareHazards);
-  if (values.statistics) {
-    writeStatistics(hazards, outcomes, (performance.now() - started) / 1000, format === 'json' ? 'json' : 'text', values.quiet === true, io);
-  } else {
+  checkEditingFlags(values);
+  const plan = planCheck(values, positionals, io);
+  const { tasks, unreachable } = plan.discover();
+  const { settings, metas } = plan;
+  const unsafeFixes = values['unsafe-fixes'] === true;
+  /** Whether files that were not analysed fail the run. */
+  const unanalysedFail = (notAnalysed: readonly NotAnalysedFile[]) => notAnalysed.length > 0 && !values['exit-zero-on-unanalysed'];
+  /**
+   * Lists the files that were not analysed, then reports hazards as the format asks, minus what the
+   * suppressions file records; returns whether the run failed.
+   */
+  const report = (
+    outcomes: readonly FileOutcome[],
+    unreached: readonly NotAnalysedFile[],
+    extra: { fixed?: number; suppressAll?: boolean; prune?: boolean } = {},
+  ): boolean => {
+    const notAnalysed = listNotAnalysed(outcomes, unreached, io);
+    const found = outcomes.flatMap((outcome) => outcome.hazards).sort(compareHazards);
+    const bulk = applyBulkSuppressions(outcomes, found, plan.suppressionsFile, { suppressAll: extra.suppressAll === true, prune: extra.prune === true, quiet: values.quiet === true }, io);
     const results: CheckResults = {
-      hazards,
+      hazards: bulk.reported,
       notAnalysed,
       lines: new SourceLines(new Map(outcomes.flatMap((outcome) => (outcome.source === undefined ? [] : [[outcome.path, outcome.source]])))),
-      rules: metas.filter((meta) => config.enabled.has(meta.code)),
-      severity: new Map(metas.map((meta) => [meta.code, config.severity.get(meta.code) ?? meta.defaultSeverity])),
+      rules: metas.filter((meta) => plan.config.enabled.has(meta.code)),
+      severity: new Map(metas.map((meta) => [meta.code, plan.config.severity.get(meta.code) ?? meta.defaultSeverity])),
       cwd: io.cwd,
+      unsafeFixes,
+      fixed: extra.fixed,
+      suppressed: bulk.suppressed,
     };
-    io.stdout.write(render(format, results, io, version, !values.quiet));
+    if (values.statistics) {
+      writeStatistics(bulk.reported, outcomes, (performance.now() - started) / 1000, format === 'json' ? 'json' : 'text', values.quiet === true, io);
+    } else {
+      io.stdout.write(render(format, results, io, version, !values.quiet));
+    }
+    return bulk.reported.length > 0 || unanalysedFail(notAnalysed);
+  };
+  if (values.watch) {
+    return watchCheck({ paths: plan.paths, settings, discover: plan.discover, report: (outcomes, unreached) => void report(outcomes, unreached) }, io);
   }
-  if (values['exit-zero']) return ExitStatus.clean;
-  const failed = hazards.length > 0 || (notAnalysed.length > 0 && !values['exit-zero-on-unanalysed']);
-  return failed ? ExitStatus.hazards : ExitStatus.clean;
+
+  const progress = io.stderr.isTTY && !values.quiet && !values['no-progress'] ? new ProgressLine(io.stderr) : undefined;
+  let project = settings.project;
+  const analyse = async () => {
+    const outcomes = await analyzeFiles(tasks, {
+      settings,
+      threads,
+      onProgress: progress && ((state) => progress.update(state)),
+      onProject: (facts) => (project = facts),
+    });
+    progress?.clear();
+    return outcomes;
+  };
+  let outcomes = await analyse();
+  reportFileIssues(outcomes, io);
+
+  if (values['add-ignore']) {
+    const written = await addIgnoresToFiles(outcomes, tasks, settings, project, metas, io);
+    if (written > 0) outcomes = await analyse();
+  }
+  let fixed = 0;
+  if (values.fix || values.diff) {
+    const fixes = await fixCheckedFiles(outcomes, tasks, settings, project, { unsafe: unsafeFixes, write: !values.diff }, io);
+    if (values.diff) {
+      const diff = formatDiff(fixes, io.cwd);
+      io.stdout.write(diff);
+      const count = fixes.reduce((sum, fix) => sum + fix.applied.length, 0);
+      if (!values.quiet) io.stderr.write(count === 0 ? 'No fixes to apply.\n' : `Would fix ${count} ${count === 1 ? 'hazard' : 'hazards'}.\n`);
+      // A file that was not analysed has no fixes to show: that is no pass either.
+      const notAnalysed = listNotAnalysed(outcomes, unreachable, io);
+      return (diff !== '' || unanalysedFail(notAnalysed)) && !values['exit-zero'] ? ExitStatus.hazards : ExitStatus.clean;
+    }
+    fixed = fixedCount(fixes);
+    if (values['show-fixes']) io.stdout.write(formatShowFixes(fixes, io.cwd));
+    // What remains, from the files as they are now (a fix in one module can change another's findings).
+    if (fixed > 0) outcomes = await analyse();
+  }
+  const failed = report(outcomes, unreachable, { fixed, suppressAll: values['suppress-all'], prune: values['prune-suppressions'] });
+  return failed && !values['exit-zero'] ? ExitStatus.hazards : ExitStatus.clean;
 }
 
 /** Counts per rule on stdout, then throughput: on stdout for text, on stderr so JSON stays parseable. */
@@ -251,11 +346,21 @@ function render(format: OutputFormat, results: CheckResults, io: CliIO, version:
   switch (format) {
     case 'text':
       return formatText(results, paletteFor(colorEnabled(io.stdout, io.env)), { summary });
+    case 'concise':
+      return formatConcise(results, paletteFor(colorEnabled(io.stdout, io.env)), { summary });
     case 'json':
       return formatJson(results);
+    case 'json-lines':
+      return formatJsonLines(results);
     case 'sarif':
       return formatSarif(results, version);
     case 'github':
       return formatGithub(results);
+    case 'gitlab':
+      return formatGitlab(results, io.env.CI_PROJECT_DIR ?? io.cwd);
+    case 'junit':
+      return formatJunit(results);
+    case 'rdjson':
+      return formatRdjson(results);
   }
 }

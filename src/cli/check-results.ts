@@ -17,6 +17,12 @@ export interface CheckResults {
   severity: ReadonlyMap<string, Severity>;
   /** Paths are shown relative to this directory. */
   cwd: string;
+  /** Whether unsafe fixes count as available (`--unsafe-fixes`), for the fixable summary. */
+  unsafeFixes?: boolean;
+  /** How many fixes `--fix` applied before these hazards were found. */
+  fixed?: number;
+  /** Findings left out because interleave-suppressions.json records them. */
+  suppressed?: number;
 }
 
 /** A path as the user sees it: relative to the working directory, `/`-separated. */

@@ -10,6 +10,8 @@ export interface CliIO {
   stderr: OutputStream;
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
+  /** Ends long-running commands (`check --watch`); the bin aborts it on Ctrl+C. */
+  signal?: AbortSignal;
 }
 
 /** Exit statuses, as Ruff uses them. */

@@ -15,6 +15,12 @@ function assertPosition(value: unknown, where: string): void {
 }
 
 describe('--format json', () => {
+  test('carries a finding’s explanation, and leaves the field out when there is none', () => {
+    const [explained, plain] = JSON.parse(formatJson(formatResults([formatHazard({ explanation: 'Why, and the fix.' }), formatHazard()]))) as Record<string, unknown>[];
+    assert.equal(explained!.explanation, 'Why, and the fix.');
+    assert.equal('explanation' in plain!, false);
+  });
+
   test('matches the contract in DESIGN.md field by field', async () => {
     const root = makeProject({ 'app/main.py': SEED_RACE });
     const run = await runCli(['check', '--format', 'json'], { cwd: root });

@@ -14,6 +14,8 @@ export interface JsonHazard {
   name: string;
   severity: Severity;
   message: string;
+  /** Why it breaks and what to do instead (Markdown); only on findings that carry one. */
+  explanation?: string;
   /** Absolute path. */
   filename: string;
   location: DisplayPosition;
@@ -53,6 +55,7 @@ export function toJsonHazard(hazard: Hazard, results: Pick<CheckResults, 'lines'
     name: hazard.name,
     severity: hazard.severity,
     message: hazard.message,
+    ...(hazard.explanation !== undefined ? { explanation: hazard.explanation } : {}),
     filename: hazard.path,
     ...span(hazard.path, hazard.range),
     url: ruleUrl(hazard),
@@ -97,7 +100,18 @@ export function toJsonNotAnalysed(file: NotAnalysedFile): JsonNotAnalysed {
   };
 }
 
+/** The hazards, then the files that were not analysed. */
+function jsonEntries(results: CheckResults): (JsonHazard | JsonNotAnalysed)[] {
+  return [...results.hazards.map((hazard) => toJsonHazard(hazard, results)), ...results.notAnalysed.map(toJsonNotAnalysed)];
+}
+
 export function formatJson(results: CheckResults): string {
-  const entries = [...results.hazards.map((hazard) => toJsonHazard(hazard, results)), ...results.notAnalysed.map(toJsonNotAnalysed)];
-  return `${JSON.stringify(entries, null, 2)}\n`;
+  return `${JSON.stringify(jsonEntries(results), null, 2)}\n`;
+}
+
+/** `--format json-lines`: the JSON format's objects, one per line, for streaming readers. */
+export function formatJsonLines(results: CheckResults): string {
+  return jsonEntries(results)
+    .map((entry) => `${JSON.stringify(entry)}\n`)
+    .join('');
 }

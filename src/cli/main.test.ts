@@ -23,7 +23,7 @@ describe('interleave', () => {
       assert.match(help.stdout, new RegExp(`^.*\\n\\nUsage: interleave ${command}`, 'm'), command);
       assert.deepEqual(await runCli(['help', command], { cwd }), help);
     }
-    assert.match((await runCli(['check', '--help'], { cwd })).stdout, /--format <FORMAT>.*text \(default\), json, sarif or github/);
+    assert.match((await runCli(['check', '--help'], { cwd })).stdout, /--format <FORMAT>.*text, concise, json, json-lines, sarif, github, gitlab, junit, rdjson/);
   });
 
   test('no command prints help on stderr and exits 2', async () => {

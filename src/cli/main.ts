@@ -1,4 +1,5 @@
 import { version } from '../../package.json';
+import { SuppressionsFileError } from '../core/bulk-suppressions';
 import { ConfigError } from '../core/config';
 import { CHECK_HELP, runCheck } from './check-command';
 import { ExitStatus, type CliIO } from './cli-io';
@@ -68,6 +69,10 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       io.stderr.write(`error: ${error.describe()}\n`);
       return ExitStatus.usage;
     }
+    if (error instanceof SuppressionsFileError) {
+      io.stderr.write(`error: ${error.message}\n`);
+      return ExitStatus.usage;
+    }
     if (error instanceof UsageError) {
       const help = error.command ? `interleave ${error.command} --help` : 'interleave --help';
       io.stderr.write(`error: ${error.message}\n\nFor more information, try \`${help}\`.\n`);
@@ -83,7 +88,15 @@ if (require.main === module) {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? ExitStatus.clean);
     throw error;
   });
-  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env }).then(
+  const interrupt = new AbortController();
+  // Ctrl+C ends a watch cleanly (exit 0); any other run ends as interrupted runs do.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      interrupt.abort();
+      setImmediate(() => process.exit(process.exitCode ?? 130));
+    });
+  }
+  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env, signal: interrupt.signal }).then(
     (status) => {
       process.exitCode = status;
     },

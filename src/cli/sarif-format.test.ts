@@ -69,6 +69,14 @@ describe('--format sarif', () => {
     ]);
   });
 
+  test('keeps the result message one line, with the explanation as its Markdown, and a fingerprint', () => {
+    const log = JSON.parse(formatSarif(formatResults([formatHazard({ explanation: 'Why, and the fix.' })]), '1.2.3')) as Log;
+    const [result] = log.runs[0]!.results!;
+    assert.equal(result!.message.text, formatHazard().message);
+    assert.equal(result!.message.markdown, `${formatHazard().message}\n\nWhy, and the fix.`);
+    assert.match(result!.partialFingerprints!['interleaveFinding/v1']!, /^[0-9a-f]{16}$/);
+  });
+
   test('a file outside the working directory gets an absolute file URI', () => {
     const results = { ...formatResults([formatHazard({ path: '/elsewhere/x y.py', fix: undefined, related: [] })]) };
     const log = JSON.parse(formatSarif(results, '1.2.3')) as Log;

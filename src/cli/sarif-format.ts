@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import type { ArtifactLocation, Fix as SarifFix, Invocation, Log, Region, ReportingDescriptor, Result } from 'sarif';
 import type { Range } from '../core/facts';
+import { findingFingerprint, flaggedText } from '../core/fingerprint';
 import type { Hazard, Severity } from '../core/hazard';
 import { ruleUrl } from '../core/rule';
 import { renderRuleMarkdown } from '../rules/docs';
@@ -11,6 +12,8 @@ import { posixPathInside } from '../workspace/relative-path';
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 const INFORMATION_URI = 'https://github.com/interleave-dev/interleave';
 const SOURCE_ROOT = '%SRCROOT%';
+/** The finding's fingerprint (rule and flagged code), stable when lines move. */
+const FINGERPRINT_KEY = 'interleaveFinding/v1';
 
 const LEVEL: Record<Severity, Result.level> = {
   error: 'error',
@@ -90,7 +93,9 @@ export function formatSarif(results: CheckResults, version: string): string {
     ruleId: hazard.code,
     ruleIndex: ruleIndex.get(hazard.code),
     level: LEVEL[hazard.severity],
-    message: { text: hazard.message },
+    // The text stays one line; viewers that render Markdown get the explanation under it.
+    message: hazard.explanation === undefined ? { text: hazard.message } : { text: hazard.message, markdown: `${hazard.message}\n\n${hazard.explanation}` },
+    partialFingerprints: { [FINGERPRINT_KEY]: findingFingerprint(hazard.code, flaggedText(results.lines.lines(hazard.path) ?? [], hazard.range)) },
     locations: [
       { physicalLocation: { artifactLocation: artifactLocation(results.cwd, hazard.path), region: region(hazard.range) } },
     ],

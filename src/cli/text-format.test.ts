@@ -25,9 +25,16 @@ describe('--format text', () => {
         '  = help: Hold `totals_lock` from the read to the write (unsafe fix)',
         '',
         'Found 1 hazard.',
+        'No fixes available (1 hidden fix can be enabled with `--unsafe-fixes`).',
         '',
       ].join('\n'),
     );
+  });
+
+  test('shows a finding’s explanation under its code frame', () => {
+    const hazard = formatHazard({ explanation: 'Two requests read 41.\nUse a lock.', related: [], fix: undefined });
+    const output = formatText(formatResults([hazard]), plain, { summary: false });
+    assert.match(output, /\^ IL101\n8 \|\n {2}\|\n {2}Two requests read 41\.\n {2}Use a lock\.\n\n$/);
   });
 
   test('underlines every line of a multi-line range', () => {

@@ -1,4 +1,5 @@
 import type { Range } from '../core/facts';
+import { fixApplies } from '../core/fix-all';
 import type { Hazard } from '../core/hazard';
 import { displayPath, type CheckResults } from './check-results';
 import { characterCount } from './source-lines';
@@ -16,8 +17,27 @@ const TAB = '    ';
  */
 export function formatText(results: CheckResults, palette: Palette, options: { summary: boolean }): string {
   const blocks = results.hazards.map((hazard) => formatHazard(hazard, results, palette));
-  if (options.summary) blocks.push(summaryLine(results.hazards.length, palette) + notAnalysedNote(results.notAnalysed.length));
+  if (options.summary) blocks.push(summary(results, palette));
   return blocks.length === 0 ? '' : `${blocks.join('\n')}\n`;
+}
+
+/** `--format concise`: one line per hazard, the text format's header, then the summary. */
+export function formatConcise(results: CheckResults, palette: Palette, options: { summary: boolean }): string {
+  const lines = results.hazards.map((hazard) => headerLine(hazard, results, palette));
+  if (options.summary) lines.push(summary(results, palette));
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+}
+
+/** The count, then (as Ruff does) how many `--fix` would fix and how many more `--unsafe-fixes` would. */
+function summary(results: CheckResults, palette: Palette): string {
+  const count = results.hazards.length;
+  const fixed = results.fixed ?? 0;
+  const plural = (n: number) => `${n} ${n === 1 ? 'hazard' : 'hazards'}`;
+  const headline =
+    fixed > 0 ? `Found ${plural(count + fixed)} (${fixed} fixed, ${count} remaining).` : count === 0 ? 'No hazards found.' : `Found ${plural(count)}.`;
+  const suppressed = results.suppressed ?? 0;
+  const suppressedLine = suppressed > 0 ? [`${plural(suppressed)} recorded in interleave-suppressions.json not shown.`] : [];
+  return [palette.bold(headline) + notAnalysedNote(results.notAnalysed.length), ...suppressedLine, ...fixableLines(results, palette)].join('\n');
 }
 
 /** The files themselves are listed on stderr as the run meets them; the summary only counts them. */
@@ -25,9 +45,15 @@ function notAnalysedNote(count: number): string {
   return count === 0 ? '' : ` ${count} ${count === 1 ? 'file was' : 'files were'} not analysed (listed above).`;
 }
 
-function summaryLine(count: number, palette: Palette): string {
-  if (count === 0) return palette.bold('No hazards found.');
-  return palette.bold(`Found ${count} ${count === 1 ? 'hazard' : 'hazards'}.`);
+function fixableLines(results: CheckResults, palette: Palette): string[] {
+  const lines: string[] = [];
+  const unsafe = results.unsafeFixes === true;
+  const fixable = results.hazards.filter((hazard) => fixApplies(hazard, unsafe)).length;
+  const hidden = unsafe ? 0 : results.hazards.filter((hazard) => fixApplies(hazard, true)).length - fixable;
+  const hiddenNote = hidden > 0 ? ` (${hidden} hidden ${hidden === 1 ? 'fix' : 'fixes'} can be enabled with \`--unsafe-fixes\`)` : '';
+  if (fixable > 0) lines.push(`${palette.help('[*]')} ${fixable} fixable with \`interleave check --fix${unsafe ? ' --unsafe-fixes' : ''}\`${hiddenNote}.`);
+  else if (hidden > 0) lines.push(`No fixes available${hiddenNote}.`);
+  return lines;
 }
 
 function location(results: CheckResults, path: string, range: Range): string {
@@ -35,15 +61,24 @@ function location(results: CheckResults, path: string, range: Range): string {
   return `${displayPath(results.cwd, path)}:${row}:${column}`;
 }
 
-function formatHazard(hazard: Hazard, results: CheckResults, palette: Palette): string {
-  const header =
+/** `path:row:col: CODE [*] [name] message`; `[*]` marks what `--fix` would fix. */
+function headerLine(hazard: Hazard, results: CheckResults, palette: Palette): string {
+  const fixable = fixApplies(hazard, results.unsafeFixes === true) ? ` ${palette.help('[*]')}` : '';
+  return (
     `${palette.bold(location(results, hazard.path, hazard.range))}: ` +
-    `${palette.severity(hazard.severity, hazard.code)} ${palette.dim(`[${hazard.name}]`)} ${hazard.message}`;
-  const out = [header];
+    `${palette.severity(hazard.severity, hazard.code)}${fixable} ${palette.dim(`[${hazard.name}]`)} ${hazard.message}`
+  );
+}
+
+function formatHazard(hazard: Hazard, results: CheckResults, palette: Palette): string {
+  const out = [headerLine(hazard, results, palette)];
   const lines = results.lines.lines(hazard.path);
   if (lines) out.push(...codeFrame(lines, hazard, palette));
   const width = lines ? gutterWidth(hazard.range) : 0;
   const indent = ' '.repeat(width + 1);
+  if (hazard.explanation !== undefined) {
+    out.push(...hazard.explanation.trim().split(/\r?\n/).map((line) => `${indent}${line}`.trimEnd()));
+  }
   for (const related of hazard.related) {
     out.push(`${indent}${palette.gutter('=')} ${palette.bold('note')}: ${location(results, related.path, related.range)}: ${related.message}`);
   }

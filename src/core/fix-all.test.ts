@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { applySafeFixes, replacementEdit, type FixPassAnalysis } from './fix-all';
+import { applyFixes, applySafeFixes, replacementEdit, type FixPassAnalysis } from './fix-all';
 import type { Hazard } from './hazard';
 
 const at = (line: number, character: number) => ({ line, character });
@@ -19,7 +19,7 @@ function analyse(text: string): FixPassAnalysis {
       const start = at(index, bare[1]!.length);
       hazards.push(hazardAt(index, { applicability: 'safe', message: 'Await', edits: [{ range: { start, end: start }, newText: 'await ' }] }));
     }
-    if (line.includes('race')) {
+    if (line.includes('race') && !line.startsWith('LOCKED')) {
       hazards.push(hazardAt(index, { applicability: 'unsafe', message: 'Lock', edits: [{ range: range(index, 0, 0), newText: 'LOCKED ' }] }));
     }
   });
@@ -48,6 +48,35 @@ describe('fix-all', () => {
       syntaxErrors: text.includes('BROKEN') ? 1 : 0,
     });
     assert.equal(applySafeFixes('y\n', breaking), 'y\n');
+  });
+
+  test('with unsafe fixes, applies those too, and lists every applied fix in order', () => {
+    const outcome = applyFixes('    call()\nrace = 1\n', analyse, { unsafe: true });
+    assert.equal(outcome.text, '    await call()\nLOCKED race = 1\n');
+    assert.deepEqual(outcome.applied.map((hazard) => hazard.fix!.message), ['Await', 'Lock']);
+    assert.deepEqual(outcome.rejected, []);
+    assert.equal(outcome.exhausted, false);
+  });
+
+  test('keeps the fixes that parse when one in the same round breaks the text, and names the one that broke it', () => {
+    const mixed = (text: string): FixPassAnalysis => {
+      const hazards = [...analyse(text).hazards];
+      if (!text.startsWith('BROKEN')) hazards.push(hazardAt(0, { applicability: 'safe', message: 'Break', edits: [{ range: range(0, 0, 0), newText: 'BROKEN ' }] }));
+      return { hazards, syntaxErrors: text.includes('BROKEN') ? 1 : 0 };
+    };
+    const outcome = applyFixes('x\n    call()\n', mixed, { unsafe: false });
+    assert.equal(outcome.text, 'x\n    await call()\n');
+    assert.deepEqual(outcome.rejected.map((hazard) => hazard.fix!.message), ['Break']);
+  });
+
+  test('stops after the last round even when fixes keep coming, and says so', () => {
+    const endless = (text: string): FixPassAnalysis => ({
+      hazards: [hazardAt(0, { applicability: 'safe', message: 'grow', edits: [{ range: range(0, 0, 0), newText: 'x' }] })],
+      syntaxErrors: text.length < 0 ? 1 : 0,
+    });
+    const outcome = applyFixes('\n', endless, { unsafe: false, maxRounds: 3 });
+    assert.equal(outcome.text, 'xxx\n');
+    assert.equal(outcome.exhausted, true);
   });
 
   test('sends one edit covering only what changed', () => {

@@ -99,7 +99,14 @@ export interface Hazard {
   code: string;
   name: string;
   severity: Severity;
+  /** One line: what is wrong, in the user's names and lines. */
   message: string;
+  /**
+   * Why it breaks and what to do instead, in the user's names (Markdown): shown under the message
+   * where there is room (hover, explainer, text output, JSON, SARIF). Without it, surfaces fall
+   * back to the rule's docs.
+   */
+  explanation?: string;
   path: string;
   range: Range;
   related: RelatedLocation[];

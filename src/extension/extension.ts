@@ -20,7 +20,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const output = vscode.window.createOutputChannel('Interleave', { log: true });
   const explainer = new ExplainerPanel(context.extensionUri);
   const plugin = await TypeScriptPlugin.start(output);
-  const status = new HazardStatusItem(serverDocuments(plugin.coverage));
+  // Every language: the count includes the tsserver plugin's findings in TypeScript files.
+  const status = new HazardStatusItem(serverDocuments('server'));
   const languageClient = createLanguageClient(context, output, plugin.coverage);
   client = languageClient;
   const fixes = new TypeScriptFixProvider();
@@ -45,7 +46,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (plugin.recompute() === before) return;
       output.info(`TypeScript and JavaScript files are now reported by ${plugin.coverage === 'plugin' ? 'the tsserver plugin' : 'the Interleave language server'}.`);
       setCoverage(languageClient, plugin.coverage);
-      status.setDocuments(serverDocuments(plugin.coverage));
       registerFixes();
       await languageClient.restart();
     }),

@@ -8,6 +8,7 @@ import { analyzePython, loadPythonParser } from '../python/frontend';
 import { parseDeploymentFile } from '../workspace/deployment-parsers';
 import { checkProjectDirectory } from '../../test/support/analyze-deployment';
 import { caseFiles, deploymentFixtureCases, parseDeploymentExpectations } from '../../test/support/fixture-expectations';
+import { describeFixes, FIX_SNAPSHOT_EXTENSION, fixSnapshot } from '../../test/support/fix-snapshots';
 import { RULES } from '.';
 
 const copies: string[] = [];
@@ -42,6 +43,13 @@ for (const rule of RULES.filter((candidate) => candidate.meta.family === 'deploy
         const actual = await reported(root, code);
         assert.deepEqual(actual, expected.sort());
         for (const negative of negatives) assert.ok(!actual.includes(negative), `${negative} is marked OK`);
+      });
+
+      it(`offers in ${basename(root)} exactly the fixes in ${basename(root)}${FIX_SNAPSHOT_EXTENSION}`, async () => {
+        const outcomes = await checkProjectDirectory(root, { select: [code] });
+        const sections = outcomes.flatMap((outcome) => describeFixes(readFileSync(outcome.path, 'utf8'), outcome.hazards, relative(root, outcome.path)));
+        const { actual, expected } = fixSnapshot(`${root}${FIX_SNAPSHOT_EXTENSION}`, sections);
+        assert.equal(actual, expected ?? '', `the fixes of ${basename(root)} (UPDATE_FIX_SNAPSHOTS=1 rewrites the expected ones)`);
       });
 
       it(`offers fixes in ${basename(root)} that parse and remove the hazard`, async () => {

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
-import { basename } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { applyTextEdits } from '../core/text-edits';
 import { parseSource } from '../workspace/analyze';
 import { analyzeText } from '../../test/support/analyze';
-import { fixtureFiles, parseExpectations, readFixture } from '../../test/support/fixture-expectations';
+import { FIXTURES_ROOT, fixtureFiles, parseExpectations, readFixture } from '../../test/support/fixture-expectations';
+import { describeFixes, FIX_SNAPSHOT_EXTENSION, fixSnapshot } from '../../test/support/fix-snapshots';
 import { RULES } from '.';
 
 for (const rule of RULES) {
@@ -29,6 +31,13 @@ for (const rule of RULES) {
           for (const line of negatives) assert.ok(!actual.has(line), `line ${line + 1} is marked OK`);
         });
 
+        it(`offers in ${basename(file)} exactly the fixes in ${basename(file)}${FIX_SNAPSHOT_EXTENSION}`, async () => {
+          const source = readFixture(file);
+          const report = await analyzeText(source, { path: file, settings: { select: [code] } });
+          const { actual, expected } = fixSnapshot(`${file}${FIX_SNAPSHOT_EXTENSION}`, describeFixes(source, report.hazards));
+          assert.equal(actual, expected ?? '', `the fixes of ${basename(file)} (UPDATE_FIX_SNAPSHOTS=1 rewrites the expected ones)`);
+        });
+
         it(`offers fixes in ${basename(file)} that parse and remove the hazard`, async () => {
           const source = readFixture(file);
           const report = await analyzeText(source, { path: file, settings: { select: [code] } });
@@ -44,3 +53,13 @@ for (const rule of RULES) {
     });
   }
 }
+
+describe('fix snapshots', () => {
+  it('each belongs to a fixture that still exists', () => {
+    const snapshots = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+        entry.isDirectory() ? snapshots(join(dir, entry.name)) : entry.name.endsWith(FIX_SNAPSHOT_EXTENSION) ? [join(dir, entry.name)] : [],
+      );
+    for (const snapshot of snapshots(FIXTURES_ROOT)) assert.ok(existsSync(snapshot.slice(0, -FIX_SNAPSHOT_EXTENSION.length)), `${snapshot} has no fixture`);
+  });
+});

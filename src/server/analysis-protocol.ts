@@ -2,6 +2,7 @@
  * The language server's messages to and from its analysis thread (src/server/analysis-worker.ts),
  * which parses and checks documents so that the thread answering the editor never waits on one.
  */
+import type { FileSuppressions } from '../core/bulk-suppressions';
 import type { ResolvedConfig } from '../core/config';
 import type { ModuleSummaries } from '../core/engine';
 import type { Comment, Language } from '../core/facts';
@@ -24,9 +25,9 @@ export interface AnalysisSettings {
 }
 
 export type AnalysisRequest = { id: number } & (
-  | ({ kind: 'document'; uri: string; path: string; moduleName: string; text: string; edits: PendingEdits; summarize: boolean; root: string } & AnalysisSettings)
+  | ({ kind: 'document'; uri: string; path: string; moduleName: string; text: string; edits: PendingEdits; summarize: boolean; root: string; suppressions?: FileSuppressions } & AnalysisSettings)
   | ({ kind: 'fix-all'; path: string; moduleName: string; text: string } & AnalysisSettings)
-  | ({ kind: 'file'; path: string; moduleName: string; maxFileSize: number } & AnalysisSettings)
+  | ({ kind: 'file'; path: string; moduleName: string; maxFileSize: number; suppressions?: FileSuppressions } & AnalysisSettings)
   | { kind: 'close'; uri: string }
 );
 

@@ -4,6 +4,7 @@
 // the editor however long a document takes here — and restarts this thread if it stops answering.
 import { parentPort } from 'node:worker_threads';
 import { withBudget } from '../core/budget';
+import { withFileSuppressions } from '../core/bulk-suppressions';
 import { checkModule } from '../core/engine';
 import { applySafeFixes } from '../core/fix-all';
 import { notAnalysedReason } from '../core/not-analysed';
@@ -50,7 +51,8 @@ function answer(request: AnalysisRequest): AnalysisReply | undefined {
         id,
         kind: 'document',
         result: {
-          hazards: report.hazards,
+          // Findings interleave-suppressions.json records are left out (or made hints) here, with the text at hand.
+          hazards: withFileSuppressions(report.hazards, request.text, request.suppressions),
           comments: facts.comments,
           language: facts.language,
           summary,
@@ -72,7 +74,9 @@ function answer(request: AnalysisRequest): AnalysisReply | undefined {
     }
     case 'file': {
       const analyzer = new FileAnalyzer({ config: request.config, project: projectOf(request), maxFileSize: request.maxFileSize, fileBudgetMs: request.budgetMs });
-      return { id, kind: 'file', outcome: analyzer.check({ path: request.path, moduleName: request.moduleName }) };
+      const outcome = analyzer.check({ path: request.path, moduleName: request.moduleName });
+      const hazards = outcome.source === undefined ? outcome.hazards : withFileSuppressions(outcome.hazards, outcome.source, request.suppressions);
+      return { id, kind: 'file', outcome: { ...outcome, hazards } };
     }
   }
 }

@@ -8,13 +8,14 @@ const metas = RULES.map((rule) => rule.meta);
 describe('editor settings', () => {
   test('take what VS Code sends, with empty lists meaning "not set"', () => {
     const { settings, problems } = parseEditorSettings(
-      { enable: true, select: [], ignore: ['IL101', 'await-check-then-act'], severity: { IL103: 'error' }, run: 'onSave', workers: null, exclude: ['gen/**'], trace: { server: 'verbose' } },
+      { enable: true, select: [], ignore: ['IL101', 'await-check-then-act'], severity: { IL103: 'error' }, run: 'onSave', suppressedFindings: 'hint', workers: null, exclude: ['gen/**'], trace: { server: 'verbose' } },
       metas,
     );
     assert.deepEqual(problems, []);
     assert.deepEqual(settings, {
       enable: true,
       run: 'onSave',
+      suppressedFindings: 'hint',
       trace: 'verbose',
       overrides: { ignore: ['IL101', 'await-check-then-act'], severity: { IL103: 'error' }, extendExclude: ['gen/**'] },
     });

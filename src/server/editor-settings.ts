@@ -10,15 +10,19 @@ import type { RuleMeta } from '../core/rule';
 export type RunMode = 'onType' | 'onSave';
 export type TraceLevel = 'off' | 'messages' | 'verbose';
 
+/** What the editor shows of findings recorded in interleave-suppressions.json. */
+export type SuppressedFindings = 'hide' | 'hint';
+
 export interface EditorSettings {
   enable: boolean;
   run: RunMode;
+  suppressedFindings: SuppressedFindings;
   trace: TraceLevel;
   /** The layer that overrides configuration files (select, ignore, severity, workers, exclude). */
   overrides: Settings;
 }
 
-export const DEFAULT_EDITOR_SETTINGS: EditorSettings = { enable: true, run: 'onType', trace: 'off', overrides: {} };
+export const DEFAULT_EDITOR_SETTINGS: EditorSettings = { enable: true, run: 'onType', suppressedFindings: 'hide', trace: 'off', overrides: {} };
 
 export interface ParsedEditorSettings {
   settings: EditorSettings;
@@ -48,6 +52,10 @@ export function parseEditorSettings(raw: unknown, rules: readonly RuleMeta[]): P
   if (raw.run !== undefined) {
     if (raw.run === 'onType' || raw.run === 'onSave') settings.run = raw.run;
     else problems.push('`interleave.run` must be "onType" or "onSave"');
+  }
+  if (raw.suppressedFindings !== undefined) {
+    if (raw.suppressedFindings === 'hide' || raw.suppressedFindings === 'hint') settings.suppressedFindings = raw.suppressedFindings;
+    else problems.push('`interleave.suppressedFindings` must be "hide" or "hint"');
   }
   const trace = traceValue(raw);
   if (trace !== undefined) {

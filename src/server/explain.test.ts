@@ -24,6 +24,8 @@ describe('the explain result', () => {
     assert.match(result.excerpt.after!, /^@app\.get\("\/count"\)\nasync def handle_request\(\):\n {4}async with request_counter_lock:\n {8}current_count/);
     assert.match(result.excerpt.after!, /return \{"count": RequestCounter\.count\}/);
     assert.equal(result.fix?.applicability, 'unsafe');
+    assert.equal('explanation' in result, false, 'a finding without an explanation leaves the panel as it was');
+    assert.equal(explainResult({ ...race, explanation: 'Why, and the fix.' }, RULES[0]!.meta, SEED_RACE, undefined).explanation, 'Why, and the fix.');
   });
 
   test('without a fix there is no after; an edit far above only shifts the lines shown', () => {

@@ -78,6 +78,7 @@ export function explainResult(hazard: Hazard, meta: RuleMeta, text: string, work
     family: meta.family,
     severity: hazard.severity,
     message: hazard.message,
+    ...(hazard.explanation !== undefined ? { explanation: hazard.explanation } : {}),
     url: ruleUrl(meta),
     ...(hazard.story ? { story: hazard.story } : {}),
     ...(workers ? { workers } : {}),

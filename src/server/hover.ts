@@ -1,9 +1,11 @@
 /**
- * The hover on a flagged range: the finding in the user's names, why the rule matters, the fix,
- * and links to the explainer and the rule's page. Markdown built from text the user wrote is
- * escaped, so code in a message can only ever render as code.
+ * The hover on a flagged range. The editor already shows the diagnostic's message right above it,
+ * so the hover adds only what the message lacks: the interleaving step by step in the user's names
+ * and lines, why it matters (the finding's explanation, else the rule's), the fix, and links to the
+ * explainer and the rule's page. Markdown built from text the user wrote is escaped, so code can
+ * only ever render as code.
  */
-import type { Hazard } from '../core/hazard';
+import type { Hazard, HazardStory, StoryStep } from '../core/hazard';
 import { ruleUrl, type RuleMeta } from '../core/rule';
 import { EXPLAIN_COMMAND, type HazardReference } from './protocol';
 
@@ -56,8 +58,63 @@ export function leadingSentences(markdown: string, count: number): string {
   return paragraph;
 }
 
+/** A finding's explanation, made from the user's code like its message: escaped paragraph by paragraph, so it holds no link or markup. */
+function explanationMarkdown(explanation: string): string {
+  return explanation
+    .trim()
+    .split(/\n\s*\n/)
+    .map(escapeMessage)
+    .join('\n\n');
+}
+
 export function explainCommandUri(reference: HazardReference): string {
   return `command:${EXPLAIN_COMMAND}?${encodeURIComponent(JSON.stringify([reference]))}`;
+}
+
+/** A step's code beyond this many characters is cut: the hover is read at a glance. */
+const STEP_CODE_LENGTH = 60;
+
+/** `` `code` `` at line N, as a step of the interleaving names it. */
+function at(step: StoryStep): string {
+  const code = step.code.length > STEP_CODE_LENGTH ? `${step.code.slice(0, STEP_CODE_LENGTH - 1)}…` : step.code;
+  return `${codeSpan(code)} (line ${step.range.start.line + 1})`;
+}
+
+/** The interleaving the finding's story tells, as numbered steps in the user's names; empty without a story. */
+export function interleavingMarkdown(story: HazardStory | undefined): string[] {
+  switch (story?.kind) {
+    case 'lost-update':
+      return [
+        `1. Request A reads ${codeSpan(story.state)}: ${at(story.read)}.`,
+        `2. It waits at ${at(story.suspend)}; request B runs, reads the same value and writes its update.`,
+        `3. Request A writes from the value it read before: ${at(story.write)}. B's update is lost.`,
+      ];
+    case 'check-then-act':
+      return [
+        `1. Request A checks ${codeSpan(story.state)}: ${at(story.check)}.`,
+        `2. It waits at ${at(story.suspend)}; request B passes the same check and acts on it.`,
+        `3. Request A acts on a check that no longer holds: ${at(story.write)}.`,
+      ];
+    case 'thread-race':
+      return [
+        `1. Two requests run this handler at once, in two threadpool threads; both read ${codeSpan(story.state)}: ${at(story.read)}.`,
+        `2. Both write from what they read: ${at(story.write)}. One update is lost.`,
+      ];
+    case 'blocking-call':
+      return [
+        `1. ${at(story.call)} runs on the event loop and${story.chain.length > 0 ? `, through ${story.chain.map(at).join(' → ')},` : ''} ${story.does}.`,
+        '2. Until it returns, no other request this worker serves makes progress.',
+      ];
+    case 'missing-cleanup':
+      return [`1. Opened once: ${at(story.opened)}.`, `2. Nothing calls ${codeSpan(story.close)} on shutdown: connections and buffers are left to the process's exit.`];
+    case 'per-process': {
+      const workers = story.workers ? `each of the ${story.workers.description ?? `${story.workers.count} worker processes`}` : 'each worker process';
+      const lines = story.mutations.map((step) => `line ${step.range.start.line + 1}`).join(', ');
+      return [`1. ${codeSpan(story.state)} lives in process memory: ${at(story.definition)}.`, `2. Requests change it (${lines}), and ${workers} changes its own copy.`];
+    }
+    default:
+      return [];
+  }
 }
 
 /**
@@ -65,11 +122,10 @@ export function explainCommandUri(reference: HazardReference): string {
  * run Interleave's command (tsserver's hover, rendered by the TypeScript extension) links the docs only.
  */
 export function hoverMarkdown(hazard: Hazard, meta: RuleMeta, reference?: HazardReference): string {
-  const parts = [
-    `**${hazard.code}** ${hazard.name} · ${hazard.severity}`,
-    escapeMessage(hazard.message),
-    leadingSentences(meta.docs.whyIsThisBad, 3),
-  ];
+  const parts = [`**${hazard.code} ${hazard.name}**`];
+  const steps = interleavingMarkdown(hazard.story);
+  if (steps.length > 0) parts.push(steps.join('\n'));
+  parts.push(hazard.explanation !== undefined ? explanationMarkdown(hazard.explanation) : leadingSentences(meta.docs.whyIsThisBad, 3));
   if (hazard.fix) parts.push(`**Fix** (${hazard.fix.applicability}): ${escapeMessage(hazard.fix.message)}`);
   const documentation = `[${hazard.code} documentation](${ruleUrl(meta)})`;
   parts.push(reference ? `[Show the interleaving](${explainCommandUri(reference)}) · ${documentation}` : documentation);

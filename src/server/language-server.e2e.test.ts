@@ -73,6 +73,9 @@ async def signup():
     return {"ok": True}
 `;
 
+/** How the seed race's diagnostic message starts: the editor shows it above the hover. */
+const SEED_RACE_MESSAGE_START = '`RequestCounter.count` is read at line 8';
+
 const codes = (diagnostics: readonly Diagnostic[]) => diagnostics.map((diagnostic) => diagnostic.code);
 
 async function parses(text: string): Promise<boolean> {
@@ -213,14 +216,14 @@ describe('the language server over stdio (dist/server.js)', () => {
     client.close(uri);
   });
 
-  test('hovers with the finding, why it matters, the fix and links to the explainer and the docs', async () => {
+  test('hovers with what the diagnostic lacks: the interleaving in the user’s names, why it matters, the fix and links', async () => {
     const uri = file('app/hover.py');
     client.open(uri, SEED);
     await client.diagnosticsFor(uri, (found) => codes(found).includes('IL101'));
     const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 9, character: 10 } });
     const { value } = hover!.contents as MarkupContent;
-    assert.match(value, /^\*\*IL101\*\* await-race · warning/);
-    assert.match(value, /`RequestCounter\.count` is read at line 8/);
+    assert.match(value, /^\*\*IL101 await-race\*\*\n\n1\. Request A reads `RequestCounter\.count`: `current_count = RequestCounter\.count` \(line 8\)\.\n2\. It waits at `await asyncio\.sleep\(0\.001\)` \(line 9\)/);
+    assert.ok(!value.includes(SEED_RACE_MESSAGE_START), 'the diagnostic’s message is not repeated');
     assert.match(value, /\*\*Fix\*\* \(unsafe\): Hold `request_counter_lock`/);
     assert.match(value, /\[Show the interleaving\]\(command:interleave\.explain\?%5B%7B%22uri%22/);
     assert.match(value, /\[IL101 documentation\]\(https:\/\/\S+\/docs\/rules\/IL101\.md\)/);

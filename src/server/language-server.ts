@@ -34,6 +34,7 @@ import {
   type WorkspaceFolder,
 } from 'vscode-languageserver/node';
 import { DEFAULT_FILE_BUDGET_MS } from '../core/budget';
+import { SUPPRESSIONS_FILE_NAME } from '../core/bulk-suppressions';
 import type { Comment, Language } from '../core/facts';
 import type { Hazard } from '../core/hazard';
 import type { RuleMeta } from '../core/rule';
@@ -107,7 +108,8 @@ const UNSAVED_EXTENSIONS: Readonly<Record<string, string>> = {
 };
 
 const RULE_METAS: ReadonlyMap<string, RuleMeta> = new Map(RULES.map((rule) => [rule.meta.code, rule.meta]));
-const CONFIG_FILE_NAMES = new Set(['pyproject.toml', 'interleave.toml', 'package.json']);
+/** Files whose change reloads the configuration (interleave-suppressions.json is read with it). */
+const CONFIG_FILE_NAMES = new Set(['pyproject.toml', 'interleave.toml', 'package.json', SUPPRESSIONS_FILE_NAME]);
 
 /** What the last analysis of an open document found, for its version. */
 interface DocumentAnalysis {
@@ -309,6 +311,7 @@ class InterleaveLanguageServer {
           { globPattern: '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}' },
           { globPattern: '**/{pyproject,interleave}.toml' },
           { globPattern: '**/package.json' },
+          { globPattern: `**/${SUPPRESSIONS_FILE_NAME}` },
           // Deployment files: where the worker count comes from.
           { globPattern: '**/{Dockerfile,Dockerfile.*,*.Dockerfile,Containerfile,Procfile,Procfile.*,*.sh}' },
           { globPattern: '**/*.{yml,yaml}' },
@@ -502,6 +505,7 @@ class InterleaveLanguageServer {
         edits: document.takeEdits(),
         summarize: target.onDisk && context.indexed,
         root: context.root,
+        ...(target.onDisk ? { suppressions: context.suppressionsFor(path) } : {}),
         config: context.config,
         project: this.analysisThread.project(context.projectFacts()),
         budgetMs: DEFAULT_FILE_BUDGET_MS,
@@ -748,6 +752,8 @@ class InterleaveLanguageServer {
   private applyConfig(context: ProjectContext, settings: EditorSettings): void {
     const error = context.reloadConfig(settings);
     this.showOnce(`config:${context.root}`, error && `Interleave: ${error.describe()} — the previous configuration stays in force.`);
+    const suppressionsProblem = context.reloadSuppressions();
+    this.showOnce(`suppressions:${context.root}`, suppressionsProblem && `Interleave: ${suppressionsProblem}. Findings it records are shown.`);
     if (error?.file) {
       const uri = pathToUri(error.file);
       const line = Math.max(0, (error.line ?? 1) - 1);
@@ -914,13 +920,14 @@ class InterleaveLanguageServer {
     return hazard && { hazard, text, context };
   }
 
-  /** A closed file checked from disk on the analysis thread, as the CLI checks it. */
+  /** A closed file checked from disk on the analysis thread, as the CLI checks it, with interleave-suppressions.json applied. */
   private async checkClosedFile(context: ProjectContext, path: string): Promise<FileOutcome> {
     const reply = await this.analysisThread.request({
       kind: 'file',
       path,
       moduleName: context.moduleName(path),
       maxFileSize: DEFAULT_MAX_FILE_SIZE,
+      suppressions: context.suppressionsFor(path),
       config: context.config,
       project: this.analysisThread.project(context.projectFacts()),
       budgetMs: DEFAULT_FILE_BUDGET_MS,

@@ -6,7 +6,8 @@
 import { dirname, sep } from 'node:path';
 import { ConfigError, resolveConfig, type ResolvedConfig } from '../core/config';
 import { projectFacts, summarizeModule, type ModuleSummaries, type ParsedModule } from '../core/engine';
-import type { WorkerSetting } from '../core/hazard';
+import { parseBulkSuppressions, SuppressionsFileError, withFileSuppressions, type BulkSuppressions, type FileSuppressions } from '../core/bulk-suppressions';
+import type { Hazard, WorkerSetting } from '../core/hazard';
 import type { ProjectFacts } from '../core/rule';
 import { RULES } from '../rules';
 import { parseSource } from '../workspace/analyze';
@@ -15,6 +16,7 @@ import { projectWorkers, type ProcessCounts } from '../workspace/deployment';
 import { createExcludeMatcher } from '../workspace/discovery';
 import { ModuleNamer } from '../workspace/module-root';
 import { DEFAULT_MAX_FILE_SIZE, readSourceFile } from '../workspace/source-file';
+import { readSuppressionsText, suppressionKey, suppressionsFilePath } from '../workspace/suppressions-file';
 import type { EditorSettings } from './editor-settings';
 
 const RULE_METAS = RULES.map((rule) => rule.meta);
@@ -39,6 +41,11 @@ export class ProjectContext {
   private readonly summaries = new Map<string, ModuleSummaries>();
   private project?: ProjectFacts;
   private excluded: (path: string) => boolean;
+  /** The project's interleave-suppressions.json, when it has one that could be read, with the text it was read from. */
+  private bulkSuppressions?: BulkSuppressions;
+  private suppressionsText?: string;
+  private suppressionsPath?: string;
+  private suppressionsProblem?: string;
   /** Bumped whenever the index is rebuilt, so a superseded indexing run stops. */
   indexGeneration = 0;
 
@@ -80,6 +87,54 @@ export class ProjectContext {
       this.excluded = createExcludeMatcher(this.config.exclude, this.configDirectory);
       this.detectWorkers();
     }
+  }
+
+  /**
+   * Re-reads interleave-suppressions.json beside the configuration (else in the folder's root);
+   * unchanged, it stays the same object. Returns why it cannot be used, when it cannot: then
+   * nothing is suppressed.
+   */
+  reloadSuppressions(): string | undefined {
+    const path = suppressionsFilePath(this.configDirectory);
+    let text: string | undefined;
+    let unreadable: string | undefined;
+    try {
+      text = readSuppressionsText(path);
+    } catch (error) {
+      if (!(error instanceof SuppressionsFileError)) throw error;
+      unreadable = error.message;
+    }
+    if (unreadable === undefined && text === this.suppressionsText && path === this.suppressionsPath) return this.suppressionsProblem;
+    this.suppressionsText = text;
+    this.suppressionsPath = path;
+    this.bulkSuppressions = undefined;
+    this.suppressionsProblem = unreadable;
+    try {
+      this.bulkSuppressions = text === undefined ? undefined : parseBulkSuppressions(text);
+    } catch (error) {
+      if (!(error instanceof SuppressionsFileError)) throw error;
+      this.suppressionsProblem = `${path} ${error.message}`;
+    }
+    return this.suppressionsProblem;
+  }
+
+  /** What interleave-suppressions.json records; a new object whenever the file changed. */
+  get suppressions(): BulkSuppressions | undefined {
+    return this.bulkSuppressions;
+  }
+
+  /** What an analysis of the file at `path` needs of interleave-suppressions.json; undefined when it records nothing there. */
+  suppressionsFor(path: string): FileSuppressions | undefined {
+    const recorded = this.bulkSuppressions?.get(suppressionKey(suppressionsFilePath(this.configDirectory), path));
+    return recorded && { recorded, asHints: this.client.suppressedFindings === 'hint' };
+  }
+
+  /**
+   * A file's findings with the suppressions file applied: those it records are left out, or with
+   * `suppressedFindings: "hint"` shown as hints that say where they are recorded.
+   */
+  applySuppressions(path: string, hazards: Hazard[], text: string): Hazard[] {
+    return withFileSuppressions(hazards, text, this.suppressionsFor(path));
   }
 
   /** Re-reads the deployment files; true when the worker count changed. */

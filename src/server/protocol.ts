@@ -33,6 +33,8 @@ export interface ExplainResult {
   severity: Severity;
   /** The finding's message, in the user's names and lines. */
   message: string;
+  /** Why it breaks and what to do instead, in the user's names (Markdown), when the finding says. */
+  explanation?: string;
   /** The rule's documentation page. */
   url: string;
   story?: HazardStory;
@@ -93,6 +95,8 @@ export interface ClientSettings {
   severity: Record<string, Severity>;
   /** Analyse open documents as they are edited, or only when saved. */
   run: 'onType' | 'onSave';
+  /** Findings recorded in interleave-suppressions.json: left out, or shown as hints. */
+  suppressedFindings: 'hide' | 'hint';
   /** Worker process count; null leaves it to deployment detection. */
   workers: number | null;
   /** Globs of paths never analysed, added to the project's own `exclude`. */

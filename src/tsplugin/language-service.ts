@@ -7,6 +7,7 @@
  * Nothing here may throw into tsserver: a failure leaves the project's own answer unchanged.
  */
 import type * as ts from 'typescript';
+import type { BulkSuppressions } from '../core/bulk-suppressions';
 import type { ResolvedConfig } from '../core/config';
 import { checkModule, type ParsedModule } from '../core/engine';
 import type { Position, Range } from '../core/facts';
@@ -45,6 +46,7 @@ interface FileAnalysis {
   hazards: Hazard[];
   config: ResolvedConfig;
   project: ProjectFacts;
+  suppressions: BulkSuppressions | undefined;
 }
 
 export class InterleaveLanguageService {
@@ -52,6 +54,7 @@ export class InterleaveLanguageService {
   private readonly context: ProjectContext;
   private configReadAt = 0;
   private lastConfigError?: string;
+  private lastSuppressionsProblem?: string;
   private typeScriptProject?: TypeScriptProject;
   private readonly parsedFiles = new WeakMap<ts.SourceFile, ParsedModule>();
   private readonly analyses = new WeakMap<ts.SourceFile, FileAnalysis>();
@@ -199,12 +202,14 @@ export class InterleaveLanguageService {
     this.summarizeProgram(program, typeScriptProject);
     const { config } = this.context;
     const project = this.context.projectFacts();
+    const { suppressions } = this.context;
     const cached = this.analyses.get(sourceFile);
-    if (cached && cached.config === config && cached.project === project) return cached;
+    if (cached && cached.config === config && cached.project === project && cached.suppressions === suppressions) return cached;
     const parsed = this.parse(sourceFile, typeScriptProject);
     const report = checkModule(parsed, { rules: RULES, config, project });
     for (const problem of report.problems) this.log(problem);
-    const analysis: FileAnalysis = { sourceFile, parsed, hazards: report.hazards, config, project };
+    const hazards = this.context.applySuppressions(fileName, report.hazards, sourceFile.text);
+    const analysis: FileAnalysis = { sourceFile, parsed, hazards, config, project, suppressions };
     this.analyses.set(sourceFile, analysis);
     return analysis;
   }
@@ -250,6 +255,9 @@ export class InterleaveLanguageService {
     const error = this.context.reloadConfig(this.settings)?.describe();
     if (error && error !== this.lastConfigError) this.log(`configuration: ${error}; the previous configuration stays in force`);
     this.lastConfigError = error;
+    const suppressionsProblem = this.context.reloadSuppressions();
+    if (suppressionsProblem && suppressionsProblem !== this.lastSuppressionsProblem) this.log(`${suppressionsProblem}; findings it records are shown`);
+    this.lastSuppressionsProblem = suppressionsProblem;
   }
 
   private diagnosticOf(hazard: Hazard, sourceFile: ts.SourceFile, program: ts.Program | undefined): ts.Diagnostic {

@@ -4,6 +4,7 @@
  * a copy of examples/express-shop. Needs `npm run build` first (npm test's pretest does it).
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -169,7 +170,7 @@ describe('the tsserver plugin in a real tsserver', { timeout: 120_000 }, () => {
     const info = await server.request<ts.server.protocol.QuickInfoResponseBody>('quickinfo', { file: file('src/routes/admin.ts'), ...write });
     assert.match(info.displayString, /Metrics/);
     const documentation = typeof info.documentation === 'string' ? info.documentation : info.documentation.map((part) => part.text).join('');
-    assert.match(documentation, /\*\*IL101\*\* await-race · warning/);
+    assert.match(documentation, /\*\*IL101 await-race\*\*\n\n1\. Request A reads `Metrics\.dashboardViews`/);
     assert.match(documentation, /IL101 documentation\]\(https:/);
   });
 
@@ -183,6 +184,21 @@ describe('the tsserver plugin in a real tsserver', { timeout: 120_000 }, () => {
     assert.deepEqual(ours, []);
     await server.request('configurePlugin', { pluginName: TSSERVER_PLUGIN_NAME, configuration: {} });
     assert.ok(interleave(await semanticDiagnostics('src/routes/admin.ts')).length > 0);
+  });
+
+  test('leaves out what interleave-suppressions.json records, as the CLI does', async () => {
+    execFileSync(process.execPath, [join(repository, 'dist', 'cli.js'), 'check', '--suppress-all', '--select', 'IL101'], { cwd: shop, stdio: 'pipe' });
+    try {
+      // A new setting makes the plugin read the project's files again at once.
+      await server.request('configurePlugin', { pluginName: TSSERVER_PLUGIN_NAME, configuration: { exclude: [] } });
+      const ours = interleave(await semanticDiagnostics('src/routes/admin.ts'));
+      assert.ok(!ours.some((diagnostic) => diagnostic.text.startsWith('IL101 ')), 'the recorded race is left out');
+      assert.ok(ours.some((diagnostic) => diagnostic.text.startsWith('IL201 ')), 'what is not recorded is still reported');
+    } finally {
+      rmSync(file('interleave-suppressions.json'));
+      await server.request('configurePlugin', { pluginName: TSSERVER_PLUGIN_NAME, configuration: {} });
+    }
+    assert.ok(interleave(await semanticDiagnostics('src/routes/admin.ts')).some((diagnostic) => diagnostic.text.startsWith('IL101 ')));
   });
 
   test('leaves tsserver’s own answers alone on a file with syntax errors and under a broken configuration', async () => {

@@ -44,6 +44,8 @@ function header(result: ExplainResult): HTMLElement {
       html('span', { class: 'badge' }, result.family),
     ),
     html('p', { class: 'message' }, ...inlineNodes(parseFindingText(result.message))),
+    // The explanation is the finding's own text too: paragraphs and lists, but only code spans and text within them.
+    ...(result.explanation !== undefined ? [html('div', { class: 'explanation' }, ...blockNodes(parseMarkdown(result.explanation, parseFindingText)))] : []),
   );
 }
 

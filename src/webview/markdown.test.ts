@@ -24,6 +24,14 @@ describe('explainer markdown', () => {
     assert.ok(inlines.some((inline) => inline.kind === 'text' && inline.text.includes('[click here](https://evil.example/phish)')));
   });
 
+  it('reads a finding’s explanation as paragraphs and lists of code spans and text', () => {
+    const blocks = parseMarkdown('Why `a` breaks, [see](https://evil.example).\n\n- **do** this', parseFindingText);
+    assert.deepEqual(blocks, [
+      { kind: 'paragraph', inlines: [{ kind: 'text', text: 'Why ' }, { kind: 'code', text: 'a' }, { kind: 'text', text: ' breaks, [see](https://evil.example).' }] },
+      { kind: 'list', items: [[{ kind: 'text', text: '**do** this' }]] },
+    ]);
+  });
+
   it('keeps markup in the source as text', () => {
     assert.deepEqual(parseInline('<img src=x onerror=alert(1)> and `</script>`'), [
       { kind: 'text', text: '<img src=x onerror=alert(1)> and ' },

@@ -47,14 +47,18 @@ export function parseFindingText(text: string): Inline[] {
 
 const LIST_ITEM = /^\s*[-*]\s+/;
 
-export function parseMarkdown(source: string): Block[] {
+/**
+ * Paragraphs, lists and fenced code; the inlines within them read by `inline`: `parseInline` for the
+ * rule docs, `parseFindingText` for text made from the user's code (a finding's explanation).
+ */
+export function parseMarkdown(source: string, inline: (text: string) => Inline[] = parseInline): Block[] {
   const blocks: Block[] = [];
   const lines = source.replace(/\r\n/g, '\n').split('\n');
   let paragraph: string[] = [];
   let items: string[] = [];
   const flush = (): void => {
-    if (paragraph.length > 0) blocks.push({ kind: 'paragraph', inlines: parseInline(paragraph.join(' ')) });
-    if (items.length > 0) blocks.push({ kind: 'list', items: items.map(parseInline) });
+    if (paragraph.length > 0) blocks.push({ kind: 'paragraph', inlines: inline(paragraph.join(' ')) });
+    if (items.length > 0) blocks.push({ kind: 'list', items: items.map((item) => inline(item)) });
     paragraph = [];
     items = [];
   };

@@ -16,6 +16,8 @@ export interface BatchOptions {
   /** How many worker threads; defaults to the cores available. One means in-process. */
   threads?: number;
   onProgress?(progress: BatchProgress): void;
+  /** Hears the project facts the files were checked against (with every module's summary), e.g. to re-check a fixed file. */
+  onProject?(project: ProjectFacts): void;
 }
 
 /**
@@ -53,7 +55,7 @@ export async function analyzeFiles(tasks: readonly FileTask[], options: BatchOpt
   const done = { index: 0, check: 0 };
   const progress: ProgressCounter = (phase) => options.onProgress?.({ phase, done: ++done[phase], total: tasks.length });
   if (threads > 1 && tasks.length >= (options.parallelFrom ?? DEFAULT_PARALLEL_FROM)) {
-    return analyzeInWorkers(tasks, threads, options.settings, progress);
+    return analyzeInWorkers(tasks, threads, options.settings, progress, options.onProject);
   }
   await loadFrontends();
   const analyzer = new FileAnalyzer(options.settings);
@@ -62,7 +64,9 @@ export async function analyzeFiles(tasks: readonly FileTask[], options: BatchOpt
     progress('index');
     return summary;
   });
-  analyzer.setProject(projectWith(options.settings.project, summaries));
+  const project = projectWith(options.settings.project, summaries);
+  analyzer.setProject(project);
+  options.onProject?.(project);
   return tasks.map((task) => {
     const outcome = analyzer.check(task);
     progress('check');
@@ -188,6 +192,7 @@ async function analyzeInWorkers(
   threadCount: number,
   settings: FileAnalysisSettings,
   progress: ProgressCounter,
+  onProject: BatchOptions['onProject'],
 ): Promise<FileOutcome[]> {
   const batchSize = Math.max(1, Math.min(16, Math.floor(tasks.length / (threadCount * 8))));
   const threads = Array.from({ length: threadCount }, () => startThread(settings));
@@ -222,6 +227,7 @@ async function analyzeInWorkers(
       progress('index');
     }
     const project = projectWith(settings.project, summaries);
+    onProject?.(project);
     const own = new Map(threads.map((thread) => [thread, [...thread.kept]]));
     const outcomes: FileOutcome[] = new Array(tasks.length);
     const orphans = await runPass(

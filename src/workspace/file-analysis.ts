@@ -85,11 +85,19 @@ function deploymentFileOf(path: string, text: string, projectRoot: string | unde
  * Interleave's own becomes a problem.
  */
 function prepareFile(task: FileTask, settings: FileAnalysisSettings, typescript: TypeScriptProjects): PreparedFile {
-  const outcome: FileOutcome = { path: task.path, lines: 0, hazards: [], problems: [], syntaxErrors: [] };
   const read = readSourceFile(task.path, settings.maxFileSize);
-  if (read.kind === 'skipped') return { outcome: { ...outcome, skipped: read.reason } };
-  if (read.kind === 'unreadable') return { outcome: { ...outcome, notAnalysed: read.reason } };
-  const text = read.text;
+  if (read.kind === 'skipped') return { outcome: { ...emptyOutcome(task), skipped: read.reason } };
+  if (read.kind === 'unreadable') return { outcome: { ...emptyOutcome(task), notAnalysed: read.reason } };
+  return prepareText(task, read.text, settings, typescript);
+}
+
+function emptyOutcome(task: FileTask): FileOutcome {
+  return { path: task.path, lines: 0, hazards: [], problems: [], syntaxErrors: [] };
+}
+
+/** A file's text parsed as source, as a deployment file, or both. */
+function prepareText(task: FileTask, text: string, settings: FileAnalysisSettings, typescript: TypeScriptProjects): PreparedFile {
+  const outcome = emptyOutcome(task);
   outcome.lines = countLines(text);
   try {
     // The file's TypeScript Program is shared work, built once for the whole project: it is not
@@ -112,6 +120,16 @@ function failedOutcome(outcome: FileOutcome, step: 'parsing' | 'analysis', error
   return { ...outcome, problems: [...outcome.problems, `${step} failed on ${outcome.path}: ${(error as Error).stack ?? String(error)}`] };
 }
 
+/** The analysis of a file's text that a fix round needs: its hazards, what does not parse, and a deployment file's commands. */
+export interface TextAnalysis {
+  hazards: Hazard[];
+  syntaxErrors: number;
+  /** For a deployment file, how many commands it starts: a fix must not change that. */
+  commands?: number;
+  /** Why the text could not be analysed (too complex for the budget, the parser failed): its hazards are unknown. */
+  notAnalysed?: string;
+}
+
 /** The enabled rules that look across files, and so need every module summarised first. */
 export function crossFileRules(config: ResolvedConfig): Rule[] {
   return RULES.filter((rule) => rule.summarize && config.enabled.has(rule.meta.code));
@@ -130,7 +148,7 @@ export class FileAnalyzer {
   /** TypeScript Programs of the run, built when a file under a tsconfig.json is first read. */
   private readonly typescript: TypeScriptProjects;
 
-  constructor(private readonly settings: FileAnalysisSettings) {
+  constructor(readonly settings: FileAnalysisSettings) {
     this.summarizing = crossFileRules(settings.config);
     this.project = settings.project;
     const namer = new ModuleNamer();
@@ -157,6 +175,22 @@ export class FileAnalyzer {
   check(task: FileTask): FileOutcome {
     const prepared = this.prepared.get(task.path) ?? prepareFile(task, this.settings, this.typescript);
     this.prepared.delete(task.path);
+    return this.checkPrepared(prepared);
+  }
+
+  /** Checks `text` as the content of the task's file (a fix round's result), with the project as it is. */
+  checkText(task: FileTask, text: string): TextAnalysis {
+    const prepared = prepareText(task, text, this.settings, this.typescript);
+    const outcome = this.checkPrepared(prepared);
+    return {
+      hazards: outcome.hazards,
+      syntaxErrors: outcome.syntaxErrors.length + (prepared.parsed || prepared.deployment ? 0 : 1),
+      ...(prepared.deployment ? { commands: prepared.deployment.facts.commands.length } : {}),
+      ...(outcome.notAnalysed !== undefined ? { notAnalysed: outcome.notAnalysed } : {}),
+    };
+  }
+
+  private checkPrepared(prepared: PreparedFile): FileOutcome {
     const { outcome, text, parsed, deployment } = prepared;
     if (!parsed && !deployment) return outcome;
     try {

@@ -13,16 +13,13 @@ export const REPOSITORY = join(import.meta.dirname, '..', '..');
 const CODE_SERVER = join(import.meta.dirname, 'vscode', 'node_modules', '.bin', 'code-server');
 export const CHROMIUM = '/usr/bin/chromium';
 
-/** What to install when a piece is missing; CI installs both, a developer may not have. */
+/** Fails, saying what to run, when a piece is missing (scripts/run-tests.mjs installs them first when it can). */
 export function assertEndToEndTools(): void {
-  const missing = [
-    existsSync(CHROMIUM) ? undefined : `Chromium (${CHROMIUM}): apt-get install -y chromium`,
-    existsSync(CODE_SERVER)
-      ? undefined
-      : 'code-server: apt-get install -y libkrb5-dev pkg-config build-essential ripgrep, then test/e2e/vscode/install.sh',
-  ].filter((line) => line !== undefined);
+  const missing = [existsSync(CHROMIUM) ? undefined : `Chromium (${CHROMIUM})`, existsSync(CODE_SERVER) ? undefined : 'code-server'].filter(
+    (piece) => piece !== undefined,
+  );
   if (missing.length > 0) {
-    throw new Error(`The VS Code end-to-end tests need a real VS Code and a browser. Install:\n  ${missing.join('\n  ')}`);
+    throw new Error(`The VS Code end-to-end tests need ${missing.join(' and ')}: run node test/e2e/vscode/provision.mjs (npm test runs it), which installs them or says how.`);
   }
 }
 

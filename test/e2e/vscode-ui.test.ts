@@ -114,7 +114,9 @@ describe('Interleave in VS Code (code-server + Chromium)', { timeout: 300_000 },
     await hover.waitFor();
     const text = (await hover.textContent()) ?? '';
     assert.match(text, /IL101/);
-    assert.match(text, /RequestCounter\.count/);
+    assert.match(text, /Request A reads RequestCounter\.count/);
+    // The problem's message shows once, above; the hover adds what it lacks.
+    assert.equal(text.split('is read at line').length - 1, 1, 'the message is not repeated');
     await screenshot(page, '03-hover');
     // The hover's command link opens the explainer for this finding.
     await hover.locator('a', { hasText: 'Show the interleaving' }).click();
@@ -237,15 +239,23 @@ describe('Interleave in VS Code (code-server + Chromium)', { timeout: 300_000 },
     await screenshot(page, '15-typescript-squiggle');
     await filter.fill('');
 
+    // The language status counts the plugin's findings with the server's.
+    await page.locator('#status\\.languageStatus').click();
+    const status = page.locator('.monaco-hover', { hasText: 'Interleave:' }).last();
+    await status.waitFor();
+    assert.match((await status.textContent()) ?? '', /Interleave: \d+ hazards.*\d+ from the language server, [1-9]\d* from the tsserver plugin/);
+    await page.keyboard.press('Escape');
+
     const write = locate(workspace, file, 'Metrics.dashboardViews = views + 1');
     await goTo(page, write.line, write.column + 2);
     await runCommand(page, 'Show or Focus Hover');
-    const hover = page.locator('.monaco-hover:visible', { hasText: 'await-race · warning' }).first();
+    const hover = page.locator('.monaco-hover:visible', { hasText: 'Request A reads' }).first();
     await hover.waitFor({ timeout: 30_000 });
     const text = (await hover.textContent()) ?? '';
     assert.match(text, /IL101/);
     assert.match(text, /Metrics\.dashboardViews/);
-    assert.equal(text.split('await-race · warning').length - 1, 1, 'the explanation shows once');
+    assert.equal(text.split('Request A reads').length - 1, 1, 'the explanation shows once');
+    assert.equal(text.split('is read at line 17').length - 1, 1, 'the message is not repeated');
     // The problem and TypeScript's own hover come first: scroll to Interleave's part.
     await hover.hover();
     await page.mouse.wheel(0, 400);

@@ -26,6 +26,36 @@ async def health():
     return {"ok": True}
 `;
 
+/** A coroutine that blocks the event loop: IL201 on line 5, with a safe fix. */
+export const BLOCKING_MODULE = `import time
+
+
+async def handler():
+    time.sleep(1)
+`;
+
+/** A FastAPI app whose handler blocks: IL201 on line 9. */
+export const BLOCKING_HANDLERS = `import time
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+@app.get("/a")
+async def a():
+    time.sleep(1)
+    return {}
+`;
+
+/** One more blocking handler, to append to BLOCKING_HANDLERS: a new finding of the same rule in the same file. */
+export const NEW_BLOCKING_HANDLER = `
+
+@app.get("/b")
+async def b():
+    time.sleep(2)
+    return {}
+`;
+
 /**
  * Writes a temporary project (path → text or bytes) and removes it when the test file finishes.
  * Returns its real path, so paths in output compare equal on systems where tmp is a symlink.

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FIX_SNAPSHOT_EXTENSION } from './fix-snapshots';
 
 /** Test fixtures live under test/fixtures/<language>/<rule-name>/. */
 export const FIXTURES_ROOT = join(__dirname, '..', 'fixtures');
@@ -33,7 +34,7 @@ export function fixtureFiles(language: string, ruleName: string): string[] {
   const dir = join(FIXTURES_ROOT, language, ruleName);
   try {
     return readdirSync(dir)
-      .filter((name) => !name.startsWith('.'))
+      .filter((name) => !name.startsWith('.') && !name.endsWith(FIX_SNAPSHOT_EXTENSION))
       .sort()
       .map((name) => join(dir, name));
   } catch {
