@@ -57,7 +57,7 @@ export interface ContextCall {
   afterYield?: boolean;
 }
 
-const MEMO_DECORATORS = /^(functools\.(lru_cache|cache)|cachetools\.(cached|func\.\w+)|async_lru\.alru_cache)$/;
+export const MEMO_DECORATORS = /^(functools\.(lru_cache|cache)|cachetools\.(cached|func\.\w+)|async_lru\.alru_cache)$/;
 const STATIC = /(^|\.)staticmethod$/;
 
 export function summarizeContexts(module: ModuleFacts): ContextSummary {
