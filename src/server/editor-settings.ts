@@ -6,6 +6,7 @@
 import { ConfigError, findRule, isSeverity, matchSelector, type Settings } from '../core/config';
 import type { Severity } from '../core/hazard';
 import type { RuleMeta } from '../core/rule';
+import type { ContextLensSetting } from './protocol';
 
 export type RunMode = 'onType' | 'onSave';
 export type TraceLevel = 'off' | 'messages' | 'verbose';
@@ -14,11 +15,13 @@ export interface EditorSettings {
   enable: boolean;
   run: RunMode;
   trace: TraceLevel;
+  /** Which code the editor annotates with where it runs. */
+  contextLens: ContextLensSetting;
   /** The layer that overrides configuration files (select, ignore, severity, workers, exclude). */
   overrides: Settings;
 }
 
-export const DEFAULT_EDITOR_SETTINGS: EditorSettings = { enable: true, run: 'onType', trace: 'off', overrides: {} };
+export const DEFAULT_EDITOR_SETTINGS: EditorSettings = { enable: true, run: 'onType', trace: 'off', contextLens: 'handlers', overrides: {} };
 
 export interface ParsedEditorSettings {
   settings: EditorSettings;
@@ -48,6 +51,10 @@ export function parseEditorSettings(raw: unknown, rules: readonly RuleMeta[]): P
   if (raw.run !== undefined) {
     if (raw.run === 'onType' || raw.run === 'onSave') settings.run = raw.run;
     else problems.push('`interleave.run` must be "onType" or "onSave"');
+  }
+  if (raw.contextLens !== undefined) {
+    if (raw.contextLens === 'off' || raw.contextLens === 'handlers' || raw.contextLens === 'all') settings.contextLens = raw.contextLens;
+    else problems.push('`interleave.contextLens` must be "off", "handlers" or "all"');
   }
   const trace = traceValue(raw);
   if (trace !== undefined) {

@@ -9,6 +9,7 @@ import { basename, dirname } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import {
   CodeActionKind,
+  CodeLensRefreshRequest,
   DiagnosticSeverity,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
@@ -33,15 +34,15 @@ import {
   type WorkDoneProgressReporter,
   type WorkspaceFolder,
 } from 'vscode-languageserver/node';
-import type { Comment, Language } from '../core/facts';
+import type { Comment, Language, ModuleFacts } from '../core/facts';
 import { checkModule, type ParsedModule } from '../core/engine';
 import type { Hazard } from '../core/hazard';
-import type { RuleMeta } from '../core/rule';
+import type { ProjectFacts, RuleMeta } from '../core/rule';
 import { RULES } from '../rules';
 import { languageOf, loadFrontends, parseSource } from '../workspace/analyze';
 import { discoverSourceFiles } from '../workspace/discovery';
 import { FileAnalyzer, type FileOutcome } from '../workspace/file-analysis';
-import { DEFAULT_MAX_FILE_SIZE, formatByteSize } from '../workspace/source-file';
+import { DEFAULT_MAX_FILE_SIZE, formatByteSize, readSourceFile } from '../workspace/source-file';
 import { DEFAULT_EDITOR_SETTINGS, parseEditorSettings, type EditorSettings } from './editor-settings';
 import { applySafeFixes, replacementEdit } from '../core/fix-all';
 import {
@@ -54,6 +55,7 @@ import {
   kindRequested,
   type EditTarget,
 } from './code-actions';
+import { ContextLensProvider, type AnalysedModule, type LensAnalysis } from './context-lens';
 import { DIAGNOSTIC_SOURCE, hazardDataOf, hazardToDiagnostic } from './diagnostics';
 import { pathToUri, uriToPath } from './document-uri';
 import { explainResult } from './explain';
@@ -66,13 +68,15 @@ import {
   EXPLAIN_REQUEST,
   SETTINGS_SECTION,
   STATUS_NOTIFICATION,
+  WHERE_DOES_THIS_RUN_REQUEST,
   type AnalyzeWorkspaceResult,
+  type CodeContexts,
   type ExplainResult,
   type HazardReference,
   type InitializationOptions,
   type StatusParams,
 } from './protocol';
-import { isHazardReference } from './request-params';
+import { isCodePosition, isHazardReference } from './request-params';
 import { ServerLog } from './server-log';
 
 /**
@@ -114,6 +118,9 @@ interface DocumentAnalysis {
   hazards: Hazard[];
   language: Language;
   comments: readonly Comment[];
+  /** The facts and the project they were checked against, for the lens: undefined when nothing was analysed. */
+  module?: ModuleFacts;
+  project?: ProjectFacts;
 }
 
 /** Where a document's findings come from: its path (real, or made up for unsaved documents) and project. */
@@ -130,6 +137,7 @@ interface ClientFeatures {
   registerConfiguration: boolean;
   registerWatchers: boolean;
   workspaceFolders: boolean;
+  refreshLenses: boolean;
 }
 
 function clientFeatures(capabilities: ClientCapabilities): ClientFeatures {
@@ -139,6 +147,7 @@ function clientFeatures(capabilities: ClientCapabilities): ClientFeatures {
     registerConfiguration: capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true,
     registerWatchers: capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
     workspaceFolders: capabilities.workspace?.workspaceFolders === true,
+    refreshLenses: capabilities.workspace?.codeLens?.refreshSupport === true,
   };
 }
 
@@ -201,6 +210,13 @@ class InterleaveLanguageServer {
   private lastAnalysis?: string;
   /** False when the client's tsserver plugin reports on TypeScript and JavaScript files instead. */
   private coversTypeScript = true;
+  private readonly lens = new ContextLensProvider({
+    analysisOf: (uri, now) => this.lensAnalysisOf(uri, now),
+    closedFile: (uri) => this.closedModule(uri),
+    refresh: () => {
+      if (this.features.refreshLenses) this.connection.sendRequest(CodeLensRefreshRequest.type).catch((error: unknown) => this.log.verbose(`codeLens/refresh failed: ${String(error)}`));
+    },
+  });
 
   constructor(private readonly connection: Connection) {
     this.log = new ServerLog(connection.console);
@@ -223,6 +239,8 @@ class InterleaveLanguageServer {
     connection.onDidChangeWatchedFiles((params) => this.guard('didChangeWatchedFiles', () => this.watchedFilesChanged(params)));
     connection.onCodeAction((params) => this.codeActions(params));
     connection.onHover((params) => this.hover(params));
+    connection.onCodeLens(({ textDocument }) => this.lens.codeLenses(textDocument.uri));
+    connection.onRequest(WHERE_DOES_THIS_RUN_REQUEST, (params: unknown) => this.whereDoesThisRun(params));
     connection.onRequest(EXPLAIN_REQUEST, (params: unknown) => this.explain(params));
     // Sent without params, vscode-jsonrpc passes the cancellation token first.
     connection.onRequest(ANALYZE_WORKSPACE_REQUEST, (first: unknown, second?: unknown) =>
@@ -259,6 +277,7 @@ class InterleaveLanguageServer {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         hoverProvider: true,
+        codeLensProvider: { resolveProvider: false },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'interleave' },
@@ -325,6 +344,7 @@ class InterleaveLanguageServer {
     this.analyses.delete(uri);
     this.analysisTimes.delete(uri);
     this.skipLogged.delete(uri);
+    this.lens.forget(uri);
     document?.dropTree();
     const target = document && this.targetOf(document);
     // The file on disk is what other files see again, and what a workspace analysis reported.
@@ -466,9 +486,14 @@ class InterleaveLanguageServer {
     if (!this.isCurrent(document, version)) return undefined;
 
     const checkedFrom = performance.now();
-    const report = checkModule(parsed, { rules: RULES, config: context.config, project: context.projectFacts() });
+    const project = context.projectFacts();
+    const report = checkModule(parsed, { rules: RULES, config: context.config, project });
     for (const problem of report.problems) this.log.error(problem);
-    const analysis = this.record(document.uri, { version, text, hazards: report.hazards, language: parsed.facts.language, comments: parsed.facts.comments }, path);
+    const analysis = this.record(
+      document.uri,
+      { version, text, hazards: report.hazards, language: parsed.facts.language, comments: parsed.facts.comments, module: parsed.facts, project },
+      path,
+    );
     const checkedAt = performance.now();
     this.analysisTimes.set(document.uri, parsedAt - started + (checkedAt - checkedFrom));
     this.log.verbose(
@@ -482,6 +507,8 @@ class InterleaveLanguageServer {
     this.publish(uri, analysis.hazards, analysis.version, path);
     this.lastAnalysis = new Date().toISOString();
     this.sendStatus();
+    const document = this.documents.get(uri);
+    if (document) this.lens.analysed(uri, this.lensAnalysis(document, analysis));
     return analysis;
   }
 
@@ -790,19 +817,57 @@ class InterleaveLanguageServer {
     return edit && fixAllAction(target, edit);
   }
 
-  private async hover(params: HoverParams): Promise<Hover | null> {
-    const document = this.documents.get(params.textDocument.uri);
-    if (!document) return null;
+  /** The analysis of the document's current version for a hover or lens: waited for when analysing on type, none else. */
+  private async analysisForRequest(document: OpenDocument): Promise<DocumentAnalysis | undefined> {
     const cached = this.analyses.get(document.uri);
     const onType = this.targetOf(document)?.context.client.run !== 'onSave';
     const analysis = cached?.version === document.version ? cached : onType ? await this.currentAnalysis(document) : undefined;
-    if (!analysis || analysis.version !== document.version) return null;
+    return analysis?.version === document.version ? analysis : undefined;
+  }
+
+  private async hover(params: HoverParams): Promise<Hover | null> {
+    const document = this.documents.get(params.textDocument.uri);
+    if (!document) return null;
+    const analysis = await this.analysisForRequest(document);
+    if (!analysis) return null;
     const hazards = analysis.hazards.filter((hazard) => contains(hazard.range, params.position));
-    if (hazards.length === 0) return null;
-    const value = hazards
-      .map((hazard) => hoverMarkdown(hazard, RULE_METAS.get(hazard.code)!, { uri: document.uri, range: hazard.range, code: hazard.code }))
-      .join('\n\n---\n\n');
-    return { contents: { kind: 'markdown', value }, range: hazards[0]!.range };
+    const contexts = this.lens.hover(this.lensAnalysis(document, analysis), params.position);
+    if (hazards.length === 0 && !contexts) return null;
+    const value = [
+      ...hazards.map((hazard) => hoverMarkdown(hazard, RULE_METAS.get(hazard.code)!, { uri: document.uri, range: hazard.range, code: hazard.code })),
+      ...(contexts ? [contexts.markdown] : []),
+    ].join('\n\n---\n\n');
+    return { contents: { kind: 'markdown', value }, range: hazards[0]?.range ?? contexts!.range };
+  }
+
+  // --- where code runs ----------------------------------------------------------------------
+
+  private async lensAnalysisOf(uri: string, now: boolean): Promise<LensAnalysis | undefined> {
+    const document = this.documents.get(uri);
+    const analysis = document && (now ? await this.currentAnalysis(document) : await this.analysisForRequest(document));
+    return document && analysis && this.lensAnalysis(document, analysis);
+  }
+
+  /** An analysis as the lens reads it, under the document's folder's `contextLens` setting. */
+  private lensAnalysis(document: OpenDocument, { version, module, project }: DocumentAnalysis): LensAnalysis {
+    const setting = this.targetOf(document)?.context.client.contextLens ?? 'off';
+    return { version, setting, ...(module && project && { analysed: { module, project, uri: document.uri } }) };
+  }
+
+  private closedModule(uri: string): AnalysedModule | undefined {
+    const path = uriToPath(uri);
+    if (!path || languageOf(path) === undefined) return undefined;
+    const read = readSourceFile(path, DEFAULT_MAX_FILE_SIZE);
+    const context = this.contextFor(path);
+    const parsed = read.kind === 'text' ? parseSource(path, read.text, context.moduleName(path)) : undefined;
+    return parsed && { module: parsed.facts, project: context.projectFacts(), uri };
+  }
+
+  private async whereDoesThisRun(params: unknown): Promise<CodeContexts> {
+    if (!isCodePosition(params)) throw new ResponseError(ErrorCodes.InvalidParams, 'interleave/whereDoesThisRun expects a CodePosition: {uri, position}');
+    const contexts = await this.lens.whereDoesThisRun(params);
+    if (!contexts) throw new ResponseError(LSPErrorCodes.RequestFailed, `Interleave does not analyse ${params.uri}`);
+    return contexts;
   }
 
   // --- Interleave's own requests ------------------------------------------------------------
@@ -917,6 +982,7 @@ class InterleaveLanguageServer {
     for (const uri of [...this.timers.keys()]) this.cancel(uri);
     for (const context of [...this.folders, ...this.looseContexts.values()]) context.indexGeneration++;
     for (const document of this.documents.values()) document.dropTree();
+    this.lens.dispose();
   }
 }
 
