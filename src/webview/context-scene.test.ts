@@ -47,6 +47,15 @@ describe('the picture of where code runs', () => {
     assert.equal(filled(cli.shapes, 'running'), 1, 'only the process apart');
   });
 
+  test('says in a sentence what is filled in', () => {
+    assert.equal(
+      buildContextScene(runningIn(['request-loop', 'request-threadpool'], { count: 4 })).caption,
+      'Filled in: where `f` runs — in every worker process, on the event loop, and on a thread of the pool.',
+    );
+    assert.equal(buildContextScene(runningIn(['not-served'])).caption, 'Filled in: where `f` runs — in a process of its own, outside the server.');
+    assert.equal(buildContextScene(runningIn([])).caption, 'No entry point Interleave knows reaches `f`: nothing is filled in.');
+  });
+
   test('says what sharing memory means there, marking the notes that apply', () => {
     const applying = (scene: ReturnType<typeof buildContextScene>) => scene.notes.filter((note) => note.applies).map((note) => note.text.split(' ')[0]);
     assert.deepEqual(applying(buildContextScene(runningIn(['request-loop', 'request-threadpool']))), ['Tasks', 'Threads']);

@@ -18,6 +18,8 @@ export interface ContextScene {
   width: number;
   height: number;
   shapes: SceneShape[];
+  /** What the filled-in parts say, in a sentence. */
+  caption: string;
   /** What each part of the picture means for code that runs there. */
   notes: ContextNote[];
 }
@@ -63,10 +65,18 @@ export function buildContextScene(code: CodeContexts): ContextScene {
     ),
   );
   const workers = count === undefined ? 'worker processes' : `${code.workers?.description ?? `${count} worker processes`}`;
+  const places = [
+    ...(has(ON_THE_LOOP) ? ['on the event loop'] : []),
+    ...(has(ON_THREADS) ? ['on a thread of the pool'] : []),
+    ...(has(ONCE_PER_WORKER) ? ['once, when the worker builds its module state'] : []),
+  ];
+  const everyWorker = places.length > 0 ? `in every worker process, ${places.join(', and ')}` : '';
+  const where = [everyWorker, ...(notServed ? ['in a process of its own, outside the server'] : [])].filter(Boolean).join('; and ');
   return {
     width: WIDTH,
     height: BOX_TOP + BOX_HEIGHT + 10,
     shapes,
+    caption: where ? `Filled in: where ${code.subject} runs — ${where}.` : `No entry point Interleave knows reaches ${code.subject}: nothing is filled in.`,
     notes: [
       {
         text: 'Tasks on one event loop share memory: at every `await`, another request can run and change what this code read.',
@@ -104,7 +114,7 @@ function lane(x: number, y: number, width: number, label: string, unit: string, 
       const unitX = x + 10 + index * (unitWidth + 6);
       return [
         { kind: 'rect', role: here ? 'running' : 'step', from: 0, x: unitX, y: y + 26, width: unitWidth, height: 30 },
-        { kind: 'text', role: 'code', from: 0, x: unitX + unitWidth / 2, y: y + 45, ...fitText(unit, Math.floor(unitWidth / CHAR_WIDTH)), anchor: 'middle' },
+        { kind: 'text', role: 'step-label', from: 0, x: unitX + unitWidth / 2, y: y + 45, ...fitText(unit, Math.floor(unitWidth / CHAR_WIDTH)), anchor: 'middle' },
       ];
     }),
   ];

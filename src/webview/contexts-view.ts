@@ -32,6 +32,7 @@ function pictureSection(code: CodeContexts): HTMLElement {
     { class: 'story', 'aria-labelledby': 'picture-title' },
     html('h2', { id: 'picture-title' }, 'Tasks, threads and worker processes'),
     drawing,
+    html('p', { class: 'caption' }, ...inlineNodes(parseInline(scene.caption))),
     html('ul', { class: 'notes' }, ...scene.notes.map((note) => html('li', { class: note.applies ? 'applies' : 'other' }, ...inlineNodes(parseInline(note.text))))),
   );
 }
