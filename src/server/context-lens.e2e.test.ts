@@ -77,15 +77,6 @@ describe('the lens over stdio: textDocument/codeLens, its hover and interleave/w
   const main = uriOf(join(root, 'app', 'main.py'));
   const seed = uriOf(join(root, 'app', 'seed.py'));
   const lenses = (uri: string) => client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } }) as Promise<CodeLens[]>;
-  /** The lenses once the folder's index has placed `get_settings` (the project's model, not the module's alone). */
-  const indexedLenses = async (uri: string) => {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const found = await lenses(uri);
-      if (found.some((lens) => lens.command!.title.includes('× 4')) || Date.now() > deadline) return found;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  };
 
   before(async () => {
     execFileSync(process.execPath, [join(repository, 'scripts', 'build.mjs')], { stdio: 'inherit' });
@@ -101,7 +92,7 @@ describe('the lens over stdio: textDocument/codeLens, its hover and interleave/w
   });
 
   test('puts a lens above each handler, dependency, lifespan and piece of mutated module state, in the words of the model', async () => {
-    const byLine = titlesByLine(await indexedLenses(main));
+    const byLine = titlesByLine(await lenses(main));
     assert.deepEqual(byLine.get(lineOf(MAIN, 'VISITS = ')), ['once per worker × 4 · gunicorn.conf.py:1']);
     assert.deepEqual(byLine.get(lineOf(MAIN, '@lru_cache')), ['once per worker (`@lru_cache`) × 4 · gunicorn.conf.py:1']);
     assert.deepEqual(byLine.get(lineOf(MAIN, '@asynccontextmanager')), ['startup and shutdown · lifespan `lifespan`']);
