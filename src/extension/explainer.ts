@@ -20,7 +20,7 @@ export class ExplainerPanel implements vscode.Disposable {
     this.present(`${result.code} ${result.name}`, { type: 'explain', reference, result });
   }
 
-  /** Where a function, piece of module state or module runs, with its chains and the seeds' picture. */
+  /** Where a function, piece of module state or module runs: the worker processes drawn, and each chain. */
   showContexts(contexts: CodeContexts): void {
     this.present(`Where ${contexts.subject.replace(/`/g, '')} runs`, { type: 'contexts', contexts });
   }

@@ -69,8 +69,12 @@ function answeredByPlugin(plugin: TypeScriptPlugin, uri: string): boolean {
 
 async function contextsFromPlugin({ uri, position }: CodePosition): Promise<CodeContexts | undefined> {
   const args: RequestArgs<ContextsAtRequestArgs> = { file: vscode.Uri.parse(uri), line: position.line + 1, offset: position.character + 1 };
-  const response = await tsserverRequest<ContextsAtResponse>(CONTEXTS_AT_REQUEST, args, new vscode.CancellationTokenSource().token);
-  return response?.contexts;
+  const cancellation = new vscode.CancellationTokenSource();
+  try {
+    return (await tsserverRequest<ContextsAtResponse>(CONTEXTS_AT_REQUEST, args, cancellation.token))?.contexts;
+  } finally {
+    cancellation.dispose();
+  }
 }
 
 /** The lens for the plugin's files, asked of the plugin with the document's `interleave.contextLens`. */

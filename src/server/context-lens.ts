@@ -56,7 +56,6 @@ function codeContextsOf(annotation: ContextAnnotation, { module, project, uri }:
       line: contextLine(witness, options),
       chain: chainLinks(witness).map(({ path, ...link }) => ({ ...link, uri: uriOf(path) })),
     })),
-    ...(annotation.memo && { memo: annotation.memo }),
     ...(workers && {
       workers: {
         count: workers.count,

@@ -119,7 +119,7 @@ export interface RunContext {
 /** Where one function, piece of module state or module's top-level code runs: the lens, its hover and the panel. */
 export interface CodeContexts {
   kind: 'function' | 'state' | 'module';
-  /** As the user names it: `dashboard`, `RequestCounter.count`, `the GET /dashboard handler`. */
+  /** As a message names it, code in backticks: `` `dashboard` ``, `` `RequestCounter.count` ``, `the GET /dashboard handler`. */
   subject: string;
   uri: string;
   /** The line the lens sits above. */
@@ -130,8 +130,6 @@ export interface CodeContexts {
   lines: string[];
   /** Empty when no known entry point reaches the code. */
   contexts: RunContext[];
-  /** How a memoised function is memoised, as written: `@lru_cache`. */
-  memo?: string;
   /** The project's worker processes, when known: each has its own copy of what runs once per worker. */
   workers?: { count: number; description?: string; source?: { uri: string; range: TextRange } };
 }
