@@ -55,6 +55,12 @@ const results = await Promise.all([
     entryPoints: ['src/server/main.ts'],
     outfile: join(dist, 'server.js'),
   }),
+  // The language server's analysis thread.
+  build({
+    ...common,
+    entryPoints: ['src/server/document-worker.ts'],
+    outfile: join(dist, 'document-worker.js'),
+  }),
   // The language server's indexing thread.
   build({
     ...common,

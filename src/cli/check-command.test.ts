@@ -29,9 +29,18 @@ describe('interleave check: exit status', () => {
     assert.match(run.stdout, /IL101/);
   });
 
-  test('2 for an unknown option, an unknown format, or a missing path', async () => {
+  test('2 for an unknown option, an unknown format, an empty path or a bad limit', async () => {
     const root = makeProject({ 'main.py': CLEAN_MODULE });
-    for (const argv of [['check', '--colour'], ['check', '--format', 'xml'], ['check', 'nope/'], ['lint'], ['check', '--max-file-size', 'big'], ['check', '--threads', '0']]) {
+    const calls = [
+      ['check', '--colour'],
+      ['check', '--format', 'xml'],
+      ['check', ''],
+      ['lint'],
+      ['check', '--max-file-size', 'big'],
+      ['check', '--max-file-time', 'soon'],
+      ['check', '--threads', '0'],
+    ];
+    for (const argv of calls) {
       const run = await runCli(argv, { cwd: root });
       assert.equal(run.status, 2, argv.join(' '));
       assert.match(run.stderr, /^error: /, argv.join(' '));
@@ -154,11 +163,11 @@ describe('interleave check: files', () => {
     const warnings = run.stderr.trimEnd().split('\n');
     assert.deepEqual(
       warnings.map((line) => line.replace(/:.*/, '')),
-      ['warning', 'warning', 'warning', 'warning'],
+      ['warning', 'warning', 'warning', 'error'],
       run.stderr,
     );
     assert.match(run.stderr, /skipped b_binary\.py: binary file/);
-    assert.match(run.stderr, /skipped c_latin1\.py: not valid UTF-8/);
+    assert.match(run.stderr, /error: c_latin1\.py: not analysed: not valid UTF-8/);
     assert.match(run.stderr, /skipped d_huge\.py: larger than the 2 MiB limit/);
     assert.match(run.stderr, /e_syntax\.py:1:\d+: syntax error/);
   });

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError, matchSelector, resolveConfig, type Settings } from '../core/config';
+import { DEFAULT_FILE_BUDGET_MS } from '../core/budget';
 import { compareHazards, type Hazard } from '../core/hazard';
 import { RULES } from '../rules';
 import { analyzeFiles } from '../workspace/batch-analysis';
@@ -17,6 +18,7 @@ import { commaSeparated, helpText, parseCommandLine, UsageError, type OptionSpec
 import { formatGithub } from './github-format';
 import { formatJson } from './json-format';
 import { ProgressLine } from './progress';
+import { describeNotAnalysed, notAnalysedFiles, type NotAnalysedFile } from './not-analysed';
 import { formatSarif } from './sarif-format';
 import { SourceLines } from './source-lines';
 import { countByRule, formatRuleCounts, formatThroughput } from './statistics';
@@ -32,10 +34,20 @@ export const CHECK_OPTIONS = {
   'extend-select': { type: 'string', multiple: true, value: 'RULES', description: 'Rules to enable on top of the selection' },
   ignore: { type: 'string', multiple: true, value: 'RULES', description: 'Rules to disable' },
   config: { type: 'string', value: 'FILE', description: 'Use this interleave.toml, pyproject.toml or package.json instead of searching for one' },
-  'exit-zero': { type: 'boolean', description: 'Exit with 0 even when hazards are found' },
+  'exit-zero': { type: 'boolean', description: 'Exit with 0 even when hazards are found or files could not be analysed' },
+  'exit-zero-on-unanalysed': {
+    type: 'boolean',
+    description: 'Exit with 0 when the only problem is files that could not be analysed (they are still listed)',
+  },
   statistics: { type: 'boolean', description: 'Print hazard counts per rule and throughput instead of each hazard' },
   'force-exclude': { type: 'boolean', description: 'Apply exclude patterns to paths named on the command line too' },
   'max-file-size': { type: 'string', value: 'SIZE', description: `Skip files larger than this (default ${formatByteSize(DEFAULT_MAX_FILE_SIZE)}; e.g. 512K, 4MB)` },
+  'max-file-time': {
+    type: 'string',
+    value: 'TIME',
+    description: `Report a file as not analysed (too complex) when its analysis takes longer (default ${DEFAULT_FILE_BUDGET_MS / 1000}s; e.g. 30s, 500ms)`,
+  },
+  'follow-outside-symlinks': { type: 'boolean', description: 'Follow symbolic links that lead out of the directories checked' },
   threads: { type: 'string', value: 'N', description: 'Worker threads for large trees (default: the available cores; 1 analyses in-process)' },
   quiet: { type: 'boolean', short: 'q', description: 'Print hazards only: no summary line, no progress' },
   'no-progress': { type: 'boolean', description: 'Never show progress on stderr' },
@@ -45,7 +57,7 @@ export const CHECK_OPTIONS = {
 export const CHECK_HELP = helpText(
   'interleave check [OPTIONS] [PATH]...',
   'Check Python, TypeScript and JavaScript files, and the deployment files that run them, for concurrency hazards. PATH defaults to the current directory.\n' +
-    'Exit status: 0 no hazards, 1 hazards found, 2 usage or configuration error.',
+    'Exit status: 0 no hazards, 1 hazards found or files not analysed, 2 usage or configuration error.',
   CHECK_OPTIONS,
 );
 
@@ -101,6 +113,14 @@ function projectRoot(configDirectory: string | undefined, paths: readonly string
   });
 }
 
+function maxFileTime(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_FILE_BUDGET_MS;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$/i.exec(value);
+  const milliseconds = match ? Number(match[1]) * (match[2]?.toLowerCase() === 'ms' ? 1 : 1000) : NaN;
+  if (!(milliseconds > 0)) throw new UsageError(`invalid --max-file-time \`${value}\` (e.g. 30s, 500ms)`, 'check');
+  return milliseconds;
+}
+
 function threadCount(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const count = Number(value);
@@ -132,6 +152,11 @@ function reportFileIssues(outcomes: readonly FileOutcome[], io: CliIO): void {
   }
 }
 
+/** The files that were not analysed, on stderr in every format: stdout may be a JSON or SARIF document. */
+function reportNotAnalysed(files: readonly NotAnalysedFile[], io: CliIO): void {
+  for (const file of files) io.stderr.write(`error: ${describeNotAnalysed(io.cwd, file)}\n`);
+}
+
 export async function runCheck(args: readonly string[], io: CliIO, version: string): Promise<number> {
   const started = performance.now();
   const { values, positionals } = parseCommandLine(args, CHECK_OPTIONS, 'check');
@@ -141,6 +166,8 @@ export async function runCheck(args: readonly string[], io: CliIO, version: stri
   }
   const format = outputFormat(values.format);
   const fileSizeLimit = maxFileSize(values['max-file-size']);
+  const fileBudgetMs = maxFileTime(values['max-file-time']);
+  if (positionals.includes('')) throw new UsageError('an empty path names no file (use `.` for the current directory)', 'check');
   const threads = threadCount(values.threads);
   if (values.statistics && format !== 'text' && format !== 'json') {
     throw new UsageError('--statistics works with --format text or json', 'check');
@@ -154,25 +181,28 @@ export async function runCheck(args: readonly string[], io: CliIO, version: stri
     exclude: config.exclude,
     excludeBase: loaded.directory,
     forceExclude: values['force-exclude'],
+    followOutsideSymlinks: values['follow-outside-symlinks'],
   });
-  if (discovery.missing.length > 0) {
-    const listed = discovery.missing.map((path) => displayPath(io.cwd, path)).join(', ');
-    throw new UsageError(`no such file or directory: ${listed}`, 'check');
-  }
   for (const { path, message } of discovery.warnings) io.stderr.write(`warning: ${displayPath(io.cwd, path)}: ${message}\n`);
+  const existing = paths.filter((path) => !discovery.missing.includes(path));
 
   const namer = new ModuleNamer();
   const tasks = discovery.files.map((path) => ({ path, moduleName: namer.moduleName(path) }));
   const progress =
     io.stderr.isTTY && !values.quiet && !values['no-progress'] ? new ProgressLine(io.stderr) : undefined;
-  const root = projectRoot(loaded.file !== undefined ? loaded.directory : undefined, paths);
+  const root = projectRoot(loaded.file !== undefined ? loaded.directory : undefined, existing.length > 0 ? existing : [io.cwd]);
   const outcomes = await analyzeFiles(tasks, {
-    settings: { config, project: projectDeployment(root, config.workers), maxFileSize: fileSizeLimit, projectRoot: root },
+    settings: { config, project: projectDeployment(root, config.workers), maxFileSize: fileSizeLimit, fileBudgetMs, projectRoot: root },
     threads,
     onProgress: progress && ((state) => progress.update(state)),
   });
   progress?.clear();
   reportFileIssues(outcomes, io);
+  const notAnalysed = notAnalysedFiles(outcomes, [
+    ...discovery.missing.map((path) => ({ path, reason: 'no such file or directory' })),
+    ...discovery.unreadable,
+  ]);
+  reportNotAnalysed(notAnalysed, io);
 
   const hazards = outcomes.flatMap((outcome) => outcome.hazards).sort(compareHazards);
   if (values.statistics) {
@@ -180,6 +210,7 @@ export async function runCheck(args: readonly string[], io: CliIO, version: stri
   } else {
     const results: CheckResults = {
       hazards,
+      notAnalysed,
       lines: new SourceLines(new Map(outcomes.flatMap((outcome) => (outcome.source === undefined ? [] : [[outcome.path, outcome.source]])))),
       rules: metas.filter((meta) => config.enabled.has(meta.code)),
       severity: new Map(metas.map((meta) => [meta.code, config.severity.get(meta.code) ?? meta.defaultSeverity])),
@@ -187,7 +218,9 @@ export async function runCheck(args: readonly string[], io: CliIO, version: stri
     };
     io.stdout.write(render(format, results, io, version, !values.quiet));
   }
-  return hazards.length > 0 && !values['exit-zero'] ? ExitStatus.hazards : ExitStatus.clean;
+  if (values['exit-zero']) return ExitStatus.clean;
+  const failed = hazards.length > 0 || (notAnalysed.length > 0 && !values['exit-zero-on-unanalysed']);
+  return failed ? ExitStatus.hazards : ExitStatus.clean;
 }
 
 /** Counts per rule on stdout, then throughput: on stdout for text, on stderr so JSON stays parseable. */

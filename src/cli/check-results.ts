@@ -1,12 +1,15 @@
 import { relative, sep } from 'node:path';
 import type { Hazard, Severity } from '../core/hazard';
 import type { RuleMeta } from '../core/rule';
+import type { NotAnalysedFile } from './not-analysed';
 import type { SourceLines } from './source-lines';
 
 /** What every output format renders: the hazards of one run and what is needed to show them. */
 export interface CheckResults {
   /** Sorted by path, line, column and code. */
   hazards: readonly Hazard[];
+  /** Files that should have been analysed and were not, sorted by path. */
+  notAnalysed: readonly NotAnalysedFile[];
   lines: SourceLines;
   /** The rules that ran, by code. */
   rules: readonly RuleMeta[];

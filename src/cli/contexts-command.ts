@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { DEFAULT_FILE_BUDGET_MS } from '../core/budget';
 import { resolveConfig } from '../core/config';
 import { workersFor } from '../core/contexts/annotations';
 import { contextLine } from '../core/contexts/describe';
@@ -62,7 +63,7 @@ export async function runContexts(args: readonly string[], io: CliIO): Promise<n
 
   await loadFrontends();
   const project = projectDeployment(loaded.directory, config.workers);
-  const analyzer = new FileAnalyzer({ config, project, maxFileSize: DEFAULT_MAX_FILE_SIZE });
+  const analyzer = new FileAnalyzer({ config, project, maxFileSize: DEFAULT_MAX_FILE_SIZE, fileBudgetMs: DEFAULT_FILE_BUDGET_MS, projectRoot: loaded.directory });
   const namer = new ModuleNamer();
   const summaries: ContextSummary[] = [];
   for (const path of discovery.files) {

@@ -1,5 +1,6 @@
 import type { Severity } from '../core/hazard';
 import { displayPath, type CheckResults } from './check-results';
+import { notAnalysedMessage } from './not-analysed';
 
 const COMMAND: Record<Severity, 'error' | 'warning' | 'notice'> = {
   error: 'error',
@@ -35,5 +36,10 @@ export function formatGithub(results: CheckResults): string {
       const escaped = properties.map(([key, value]) => `${key}=${escapeProperty(value)}`).join(',');
       return `::${COMMAND[hazard.severity]} ${escaped}::${escapeData(hazard.message)}\n`;
     })
+    .concat(
+      results.notAnalysed.map(
+        (file) => `::error file=${escapeProperty(displayPath(results.cwd, file.path))},title=${escapeProperty('Interleave: not analysed')}::${escapeData(notAnalysedMessage(file))}\n`,
+      ),
+    )
     .join('');
 }

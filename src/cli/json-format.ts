@@ -2,6 +2,7 @@ import type { Range } from '../core/facts';
 import type { Hazard, Severity } from '../core/hazard';
 import { ruleUrl } from '../core/rule';
 import type { CheckResults } from './check-results';
+import { NOT_ANALYSED, notAnalysedMessage, type NotAnalysedFile } from './not-analysed';
 import type { DisplayPosition } from './source-lines';
 
 /**
@@ -70,6 +71,33 @@ export function toJsonHazard(hazard: Hazard, results: Pick<CheckResults, 'lines'
   };
 }
 
+/**
+ * A file that was not analysed, as Ruff writes an E902 or a syntax error it could not lint past:
+ * an entry of the same array, at the file's start, with no rule code.
+ */
+export interface JsonNotAnalysed extends Omit<JsonHazard, 'code' | 'url'> {
+  code: null;
+  name: typeof NOT_ANALYSED;
+  url: null;
+}
+
+export function toJsonNotAnalysed(file: NotAnalysedFile): JsonNotAnalysed {
+  const start = { row: 1, column: 1 };
+  return {
+    code: null,
+    name: NOT_ANALYSED,
+    severity: 'error',
+    message: notAnalysedMessage(file),
+    filename: file.path,
+    location: start,
+    end_location: start,
+    url: null,
+    related: [],
+    fix: null,
+  };
+}
+
 export function formatJson(results: CheckResults): string {
-  return `${JSON.stringify(results.hazards.map((hazard) => toJsonHazard(hazard, results)), null, 2)}\n`;
+  const entries = [...results.hazards.map((hazard) => toJsonHazard(hazard, results)), ...results.notAnalysed.map(toJsonNotAnalysed)];
+  return `${JSON.stringify(entries, null, 2)}\n`;
 }

@@ -1,10 +1,11 @@
 import { pathToFileURL } from 'node:url';
-import type { ArtifactLocation, Fix as SarifFix, Log, Region, ReportingDescriptor, Result } from 'sarif';
+import type { ArtifactLocation, Fix as SarifFix, Invocation, Log, Region, ReportingDescriptor, Result } from 'sarif';
 import type { Range } from '../core/facts';
 import type { Hazard, Severity } from '../core/hazard';
 import { ruleUrl } from '../core/rule';
 import { renderRuleMarkdown } from '../rules/docs';
 import type { CheckResults } from './check-results';
+import { NOT_ANALYSED, notAnalysedMessage } from './not-analysed';
 import { posixPathInside } from '../workspace/relative-path';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -56,6 +57,22 @@ function sarifFix(hazard: Hazard, cwd: string): SarifFix[] | undefined {
   ];
 }
 
+/**
+ * The run's invocation: files that were not analysed are tool execution notifications, the place
+ * SARIF keeps what went wrong while the tool ran (code scanning lists them as errors of the run).
+ */
+function invocation(results: CheckResults): Invocation {
+  return {
+    executionSuccessful: results.notAnalysed.length === 0,
+    toolExecutionNotifications: results.notAnalysed.map((file) => ({
+      level: 'error',
+      descriptor: { id: NOT_ANALYSED },
+      message: { text: notAnalysedMessage(file) },
+      locations: [{ physicalLocation: { artifactLocation: artifactLocation(results.cwd, file.path) } }],
+    })),
+  };
+}
+
 /** SARIF 2.1.0 for code scanning: one run, the enabled rules with their docs, one result per hazard. */
 export function formatSarif(results: CheckResults, version: string): string {
   const rules: ReportingDescriptor[] = results.rules.map((meta) => ({
@@ -92,6 +109,7 @@ export function formatSarif(results: CheckResults, version: string): string {
         tool: { driver: { name: 'interleave', version, semanticVersion: version, informationUri: INFORMATION_URI, rules } },
         originalUriBaseIds: { [SOURCE_ROOT]: { uri: pathToFileURL(results.cwd.endsWith('/') ? results.cwd : `${results.cwd}/`).href } },
         columnKind: 'utf16CodeUnits',
+        invocations: [invocation(results)],
         results: sarifResults,
       },
     ],

@@ -16,8 +16,13 @@ const TAB = '    ';
  */
 export function formatText(results: CheckResults, palette: Palette, options: { summary: boolean }): string {
   const blocks = results.hazards.map((hazard) => formatHazard(hazard, results, palette));
-  if (options.summary) blocks.push(summaryLine(results.hazards.length, palette));
+  if (options.summary) blocks.push(summaryLine(results.hazards.length, palette) + notAnalysedNote(results.notAnalysed.length));
   return blocks.length === 0 ? '' : `${blocks.join('\n')}\n`;
+}
+
+/** The files themselves are listed on stderr as the run meets them; the summary only counts them. */
+function notAnalysedNote(count: number): string {
+  return count === 0 ? '' : ` ${count} ${count === 1 ? 'file was' : 'files were'} not analysed (listed above).`;
 }
 
 function summaryLine(count: number, palette: Palette): string {

@@ -1,3 +1,4 @@
+import { spendBudget } from './budget';
 import type { FunctionFacts } from './facts';
 
 /**
@@ -37,6 +38,7 @@ export function reachableFunctions(
   const reached = new Set<FunctionFacts>();
   const queue = [...roots];
   while (queue.length > 0) {
+    spendBudget();
     const fn = queue.pop()!;
     if (reached.has(fn)) continue;
     reached.add(fn);

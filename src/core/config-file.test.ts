@@ -141,3 +141,13 @@ describe('configuration in package.json', () => {
     assert.match(invalid, /^package\.json:4: invalid JSON/);
   });
 });
+
+describe('check-not-served', () => {
+  it('reads a boolean and rejects anything else, naming the line', () => {
+    const parse = (text: string) => parseTomlSettings(text, 'interleave.toml', 'root', metas);
+    assert.equal(parse('check-not-served = true\n')!.checkNotServed, true);
+    assert.equal(resolveConfig([parse('check-not-served = true\n')!], metas).checkNotServed, true);
+    assert.equal(resolveConfig([], metas).checkNotServed, false);
+    assert.equal(errorOf(() => parse('select = ["IL2"]\ncheck-not-served = "yes"\n')), 'interleave.toml:2: `check-not-served` must be true or false');
+  });
+});

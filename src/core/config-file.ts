@@ -1,4 +1,5 @@
 import { getStaticTOMLValue, parseTOML } from 'toml-eslint-parser';
+import { z } from 'zod';
 import type { AST } from 'toml-eslint-parser';
 import { patternProblem } from './call-pattern';
 import { JsonSyntaxError, parseJsonDocument, plainJson, type JsonNode } from './json-document';
@@ -23,12 +24,14 @@ function fail(entry: Entry, context: FieldContext, message: string): never {
   throw new ConfigError(message, context.file, entry.line);
 }
 
+/** The shapes of the values, checked by schema; what each value means is checked by its field. */
+const STRING_LIST = z.array(z.string());
+const WORKER_COUNT = z.number().int().min(1);
+
 function stringList(entry: Entry, context: FieldContext): string[] {
-  const { value } = entry;
-  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) {
-    fail(entry, context, `\`${entry.key.join('.')}\` must be an array of strings`);
-  }
-  return value as string[];
+  const parsed = STRING_LIST.safeParse(entry.value);
+  if (!parsed.success) fail(entry, context, `\`${entry.key.join('.')}\` must be an array of strings`);
+  return parsed.data;
 }
 
 function selectorList(entry: Entry, context: FieldContext): string[] {
@@ -66,7 +69,11 @@ function callSettings(entry: Entry, context: FieldContext): CallSetting[] {
 /** Settings that may be written as tables, one key per line. */
 const TABLE_FIELDS = new Set(['severity', 'blocking-calls', 'cpu-bound-calls']);
 
-const FIELDS: Record<string, Field> = {
+/**
+ * The settings by key, in a Map: a key read from the user's file is looked up here, and a plain
+ * object would answer `constructor`, `toString` or `__proto__` from its prototype.
+ */
+const FIELDS: ReadonlyMap<string, Field> = new Map<string, Field>(Object.entries({
   select: (entry, settings, context) => {
     settings.select = selectorList(entry, context);
   },
@@ -83,11 +90,9 @@ const FIELDS: Record<string, Field> = {
     settings.extendExclude = stringList(entry, context);
   },
   workers: (entry, settings, context) => {
-    const { value } = entry;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-      fail(entry, context, '`workers` must be a whole number of at least 1');
-    }
-    settings.workers = value;
+    const parsed = WORKER_COUNT.safeParse(entry.value);
+    if (!parsed.success) fail(entry, context, '`workers` must be a whole number of at least 1');
+    settings.workers = parsed.data;
   },
   severity: (entry, settings, context) => {
     const [, rule, ...rest] = entry.key;
@@ -109,7 +114,47 @@ const FIELDS: Record<string, Field> = {
   'offload-wrappers': (entry, settings, context) => {
     settings.offloadWrappers = callSettings(entry, context).map((setting) => setting.pattern);
   },
-};
+  'check-not-served': (entry, settings, context) => {
+    if (typeof entry.value !== 'boolean') fail(entry, context, '`check-not-served` must be true or false');
+    settings.checkNotServed = entry.value;
+  },
+} satisfies Record<string, Field>));
+
+/** Whether the character at `index` follows an odd run of backslashes. */
+function escaped(text: string, index: number): boolean {
+  let backslashes = 0;
+  while (text[index - 1 - backslashes] === '\\') backslashes++;
+  return backslashes % 2 === 1;
+}
+
+/** Arrays and tables nest no deeper than this in a configuration file; deeper is an error, not a stack overflow. */
+export const MAX_CONFIG_DEPTH = 32;
+
+/**
+ * The line where a TOML text's brackets first nest deeper than MAX_CONFIG_DEPTH, if they do:
+ * checked before parsing, because the parser and its value reader recurse once per level.
+ */
+function tooDeepTomlLine(text: string): number | undefined {
+  let depth = 0;
+  let line = 1;
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index]!;
+    if (char === '\n') line++;
+    else if (char === '#') while (index + 1 < text.length && text[index + 1] !== '\n') index++;
+    else if (char === '"' || char === "'") {
+      const triple = text.startsWith(char.repeat(3), index);
+      const close = triple ? char.repeat(3) : char;
+      let end = text.indexOf(close, index + close.length);
+      while (!triple && char === '"' && end > 0 && escaped(text, end)) end = text.indexOf(close, end + 1);
+      const stop = end < 0 ? text.length : end + close.length - 1;
+      for (let inner = index + 1; inner <= stop && inner < text.length; inner++) if (text[inner] === '\n') line++;
+      index = stop;
+    } else if (char === '[' || char === '{') {
+      if (++depth > MAX_CONFIG_DEPTH) return line;
+    } else if (char === ']' || char === '}') depth = Math.max(0, depth - 1);
+  }
+  return undefined;
+}
 
 function collectEntries(body: AST.TOMLTopLevelTable['body'], prefix: readonly string[] = []): Entry[] {
   const entries: Entry[] = [];
@@ -148,6 +193,8 @@ export function parseTomlSettings(
   section: 'tool.interleave' | 'root',
   rules: readonly RuleMeta[],
 ): Settings | undefined {
+  const deepLine = tooDeepTomlLine(text);
+  if (deepLine !== undefined) throw new ConfigError(`arrays or tables nested deeper than ${MAX_CONFIG_DEPTH} levels`, file, deepLine);
   let ast: AST.TOMLProgram;
   try {
     ast = parseTOML(text);
@@ -172,8 +219,8 @@ function settingsFrom(entries: readonly Entry[], context: FieldContext): Setting
   const settings: Settings = {};
   for (const local of entries) {
     if (local.key.length === 0) continue;
-    const field = FIELDS[local.key[0]!];
-    if (!field) fail(local, context, `unknown setting \`${local.key[0]}\` (known: ${Object.keys(FIELDS).sort().join(', ')})`);
+    const field = FIELDS.get(local.key[0]!);
+    if (!field) fail(local, context, `unknown setting \`${local.key[0]}\` (known: ${[...FIELDS.keys()].sort().join(', ')})`);
     if (local.key.length > 1 && !TABLE_FIELDS.has(local.key[0]!)) fail(local, context, `\`${local.key[0]}\` is not a table`);
     if (TABLE_FIELDS.has(local.key[0]!) && local.key.length === 1) {
       if (typeof local.value === 'object' && local.value !== null && Object.keys(local.value).length === 0) continue;

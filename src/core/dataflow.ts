@@ -1,3 +1,4 @@
+import { spendBudget } from './budget';
 import type { FlowBlock, FlowEdge, FlowEvent, FlowGraph } from './facts';
 
 /** A forward dataflow problem over a flow graph. States are treated as immutable between calls. */
@@ -29,12 +30,16 @@ export function solveForward<S>(graph: FlowGraph, problem: ForwardProblem<S>): M
   const entry = new Map<number, S>();
   const exit = new Map<number, S>();
   entry.set(graph.entry, problem.initial());
-  const queue: number[] = [graph.entry];
-  const queued = new Set(queue);
+  // Blocks are taken in reverse postorder: a block's predecessors outside loops come first, so a
+  // join is computed once all of them are known, and a long `elif` chain costs linear time
+  // rather than one re-join of the merge point per branch.
+  const order = reversePostorder(graph);
+  const queue = new BlockQueue(order);
+  queue.push(graph.entry);
   let budget = graph.blocks.length * 50 + 100;
-  while (queue.length > 0 && budget-- > 0) {
-    const id = queue.shift()!;
-    queued.delete(id);
+  while (!queue.empty && budget-- > 0) {
+    spendBudget();
+    const id = queue.pop();
     const block = graph.blocks[id]!;
     if (id !== graph.entry) {
       const incoming: S[] = [];
@@ -50,14 +55,82 @@ export function solveForward<S>(graph: FlowGraph, problem: ForwardProblem<S>): M
     const previous = exit.get(id);
     if (previous !== undefined && problem.equals(previous, state)) continue;
     exit.set(id, state);
-    for (const edge of block.next) {
-      if (!queued.has(edge.to)) {
-        queued.add(edge.to);
-        queue.push(edge.to);
-      }
-    }
+    for (const edge of block.next) queue.push(edge.to);
   }
   return entry;
+}
+
+/** Each block's position in a reverse postorder from the entry (iterative: graphs can be deep); unreached blocks last. */
+function reversePostorder(graph: FlowGraph): Int32Array {
+  const position = new Int32Array(graph.blocks.length).fill(graph.blocks.length);
+  const visited = new Uint8Array(graph.blocks.length);
+  const postorder: number[] = [];
+  const stack: { id: number; next: number }[] = [{ id: graph.entry, next: 0 }];
+  visited[graph.entry] = 1;
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    const edges = graph.blocks[top.id]!.next;
+    if (top.next < edges.length) {
+      const to = edges[top.next++]!.to;
+      if (!visited[to]) {
+        visited[to] = 1;
+        stack.push({ id: to, next: 0 });
+      }
+    } else {
+      postorder.push(top.id);
+      stack.pop();
+    }
+  }
+  for (let index = 0; index < postorder.length; index++) position[postorder[postorder.length - 1 - index]!] = index;
+  return position;
+}
+
+/** A worklist of block ids that hands out the earliest in reverse postorder first, each id queued once. */
+class BlockQueue {
+  private readonly heap: number[] = [];
+  private readonly queued: Uint8Array;
+
+  constructor(private readonly position: Int32Array) {
+    this.queued = new Uint8Array(position.length);
+  }
+
+  get empty(): boolean {
+    return this.heap.length === 0;
+  }
+
+  push(id: number): void {
+    if (this.queued[id]) return;
+    this.queued[id] = 1;
+    const heap = this.heap;
+    heap.push(id);
+    for (let child = heap.length - 1; child > 0; ) {
+      const parent = (child - 1) >> 1;
+      if (this.position[heap[parent]!]! <= this.position[heap[child]!]!) break;
+      [heap[parent], heap[child]] = [heap[child]!, heap[parent]!];
+      child = parent;
+    }
+  }
+
+  pop(): number {
+    const heap = this.heap;
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    if (heap.length > 0) {
+      heap[0] = last;
+      for (let parent = 0; ; ) {
+        const left = parent * 2 + 1;
+        const right = left + 1;
+        let smallest = parent;
+        if (left < heap.length && this.position[heap[left]!]! < this.position[heap[smallest]!]!) smallest = left;
+        if (right < heap.length && this.position[heap[right]!]! < this.position[heap[smallest]!]!) smallest = right;
+        if (smallest === parent) break;
+        [heap[parent], heap[smallest]] = [heap[smallest]!, heap[parent]!];
+        parent = smallest;
+      }
+    }
+    this.queued[top] = 0;
+    return top;
+  }
 }
 
 /** Visits every event of every reachable block with the state just before it. */
@@ -71,6 +144,7 @@ export function replayForward<S>(
     const entry = entries.get(block.id);
     if (entry === undefined) continue;
     let state = problem.copy(entry);
+    spendBudget();
     for (const event of block.events) {
       visit(event, state);
       state = problem.event(state, event);

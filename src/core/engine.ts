@@ -1,7 +1,9 @@
+import { rethrowBudget, spendBudget } from './budget';
 import type { ResolvedConfig } from './config';
 import type { DeploymentFile } from './deployment-facts';
 import { contextModelOf, type ContextModel } from './contexts';
 import type { FunctionFacts, ModuleFacts, Range } from './facts';
+import { summarizeCallGraph, type CallGraphSummary } from './call-summary';
 import { summarizeContexts, type ContextSummary } from './contexts/summary';
 import { compareHazards, type Hazard } from './hazard';
 import type { Finding, FixBuilder, ProjectFacts, Rule, RuleMeta } from './rule';
@@ -46,6 +48,7 @@ export function checkModule(parsed: ParsedModule, options: CheckOptions): Module
   for (const rule of options.rules) {
     const { meta } = rule;
     if (!rule.check || !options.config.enabled.has(meta.code) || !meta.languages.includes(facts.language)) continue;
+    spendBudget();
     try {
       rule.check({
         module: facts,
@@ -55,6 +58,7 @@ export function checkModule(parsed: ParsedModule, options: CheckOptions): Module
         report: (finding) => hazards.push(hazardOf(finding, meta, facts.path, options.config)),
       });
     } catch (error) {
+      rethrowBudget(error);
       problems.push(`${meta.code} failed on ${facts.path}: ${(error as Error).stack ?? String(error)}`);
     }
   }
@@ -141,27 +145,33 @@ export interface ModuleSummaries {
   path: string;
   /** What the execution-context model needs of the module; every rule consults the model. */
   contexts?: ContextSummary;
+  /** The module's functions and the sync calls they make, for chains across modules (IL202, IL203). */
+  callGraph?: CallGraphSummary;
   /** By rule code. */
   byRule: Record<string, unknown>;
 }
 
-export function summarizeModule(parsed: ParsedModule, rules: readonly Rule[]): ModuleSummaries {
+/** `root`: the project's root, which tells a `tests/` or `migrations/` directory of the project from one above it. */
+export function summarizeModule(parsed: ParsedModule, rules: readonly Rule[], root?: string): ModuleSummaries {
   let contexts: ContextSummary | undefined;
+  let callGraph: CallGraphSummary | undefined;
   try {
-    contexts = summarizeContexts(parsed.facts);
+    contexts = summarizeContexts(parsed.facts, root);
+    callGraph = summarizeCallGraph(parsed.facts);
   } catch {
-    // A module the model cannot summarise is unknown to it: its functions keep the rules' defaults.
+    // A module the index cannot summarise is unknown to it: its functions keep the rules' defaults.
   }
   const byRule: Record<string, unknown> = {};
   for (const rule of rules) {
     if (!rule.summarize || !rule.meta.languages.includes(parsed.facts.language)) continue;
     try {
       byRule[rule.meta.code] = rule.summarize(parsed.facts);
-    } catch {
+    } catch (error) {
+      rethrowBudget(error);
       // A module whose summary fails contributes nothing cross-file; its own check still runs.
     }
   }
-  return { moduleName: parsed.facts.moduleName, path: parsed.facts.path, ...(contexts && { contexts }), byRule };
+  return { moduleName: parsed.facts.moduleName, path: parsed.facts.path, ...(contexts && { contexts }), ...(callGraph && { callGraph }), byRule };
 }
 
 /**
@@ -171,13 +181,35 @@ export function summarizeModule(parsed: ParsedModule, rules: readonly Rule[]): M
 export function projectFacts(modules: readonly ModuleSummaries[], known: Omit<ProjectFacts, 'summaries'> = {}): ProjectFacts {
   const summaries = new Map<string, Map<string, unknown>>();
   const contextSummaries = new Map<string, ContextSummary>();
+  const callGraphs = new Map<string, CallGraphSummary>();
   for (const module of modules) {
     if (module.contexts) contextSummaries.set(module.moduleName, module.contexts);
+    if (module.callGraph) callGraphs.set(module.moduleName, module.callGraph);
     for (const [code, summary] of Object.entries(module.byRule)) {
       let byModule = summaries.get(code);
       if (!byModule) summaries.set(code, (byModule = new Map()));
       byModule.set(module.moduleName, summary);
     }
   }
-  return { ...known, summaries, contextSummaries };
+  return { ...known, summaries, contextSummaries, callGraphs };
+}
+
+/**
+ * Project facts with one module's summaries replaced by those of its current text: a document
+ * checked as it is typed sees itself as it is now, not as the index last read it.
+ */
+export function withModuleSummaries(project: ProjectFacts, module: ModuleSummaries): ProjectFacts {
+  const replaced = <T>(byModule: ReadonlyMap<string, T> | undefined, value: T | undefined): Map<string, T> => {
+    const copy = new Map(byModule);
+    if (value === undefined) copy.delete(module.moduleName);
+    else copy.set(module.moduleName, value);
+    return copy;
+  };
+  const codes = new Set([...(project.summaries?.keys() ?? []), ...Object.keys(module.byRule)]);
+  return {
+    ...project,
+    summaries: new Map([...codes].map((code) => [code, replaced(project.summaries?.get(code), module.byRule[code])])),
+    contextSummaries: replaced(project.contextSummaries, module.contexts),
+    callGraphs: replaced(project.callGraphs, module.callGraph),
+  };
 }

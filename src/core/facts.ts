@@ -398,6 +398,8 @@ export interface FunctionFacts {
   range: Range;
   nameRange: Range;
   flow: FlowGraph;
+  /** The qualified type the return annotation names (`app.models.User` for `-> User | None`), when resolvable. */
+  returns?: string;
   /** For a function written as an argument of a call (a callback): that call, by callee and range. */
   passedTo?: { callee?: string; text: string; range: Range };
   /**
@@ -436,6 +438,8 @@ export interface ModuleFacts {
   /** Names bound at module level to `asyncio.Lock()` / `threading.Lock()` and similar. */
   locks: { name: string; kind: LockKind; range: Range }[];
   imports: ImportFact[];
+  /** Modules imported with `from m import *` (`export * from` in JavaScript). */
+  starImports?: string[];
   /** Frameworks whose application objects this module creates or imports. */
   frameworks: Framework[];
   /** Application and router objects this module creates. */
@@ -461,6 +465,11 @@ export interface ClassFact {
   nameRange: Range;
   /** Attributes assigned in the class body, e.g. `__mapper_args__ = {"version_id_col": version}`. */
   attributes?: ClassAttributeFact[];
+  /**
+   * What its instances' attributes hold, from annotations and assignments in its methods:
+   * `repo` → `app.repos.UserRepo()`, `client` → `httpx.AsyncClient()`.
+   */
+  attributeTypes?: Record<string, string>;
 }
 
 export interface ClassAttributeFact {

@@ -1,3 +1,4 @@
+import { spendBudget } from './budget';
 import type { AwaitForm, BranchEvent, FlowBlock, FlowEvent, FlowGraph, Range, StatementRef, ValueSource } from './facts';
 
 /** A value that comes from nothing tracked: a literal, a lambda, an unknown name. */
@@ -75,6 +76,7 @@ export abstract class FlowGraphBuilder<FinallyBody> {
   }
 
   protected newBlock(): FlowBlock {
+    spendBudget();
     const block: FlowBlock = { id: this.blocks.length, events: [], next: [] };
     this.blocks.push(block);
     return block;
@@ -96,6 +98,7 @@ export abstract class FlowGraphBuilder<FinallyBody> {
   }
 
   protected emit(event: FlowEvent): void {
+    spendBudget();
     this.current.events.push(event);
   }
 

@@ -28,9 +28,13 @@ export class JsonSyntaxError extends Error {
 
 const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 
+/** Objects and arrays nest no deeper than this: deeper is a syntax error, not a stack overflow. */
+export const MAX_JSON_DEPTH = 64;
+
 class JsonReader {
   private index = 0;
   private line = 1;
+  private depth = 0;
 
   constructor(private readonly text: string) {}
 
@@ -64,8 +68,12 @@ class JsonReader {
     this.whitespace();
     const line = this.line;
     const char = this.text[this.index];
-    if (char === '{') return this.object();
-    if (char === '[') return this.array();
+    if (char === '{' || char === '[') {
+      if (++this.depth > MAX_JSON_DEPTH) this.fail(`objects and arrays nested deeper than ${MAX_JSON_DEPTH} levels`);
+      const node = char === '{' ? this.object() : this.array();
+      this.depth--;
+      return node;
+    }
     if (char === '"') return { kind: 'scalar', value: this.string(), line };
     for (const [word, value] of [['true', true], ['false', false], ['null', null]] as const) {
       if (this.text.startsWith(word, this.index)) {

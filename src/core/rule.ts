@@ -10,6 +10,7 @@ import type {
   StatementRef,
 } from './facts';
 import type { ResolvedConfig } from './config';
+import type { CallGraphSummary } from './call-summary';
 import type { ContextSummary } from './contexts/summary';
 import type { DeploymentFile, DeploymentFileReading } from './deployment-facts';
 import type { Fix, Hazard, HazardStory, RelatedLocation, Severity, TextEdit, WorkerSetting } from './hazard';
@@ -70,6 +71,8 @@ export interface ProjectFacts {
   summaries?: ReadonlyMap<string, ReadonlyMap<string, unknown>>;
   /** What every module tells the execution-context model, by module name. */
   contextSummaries?: ReadonlyMap<string, ContextSummary>;
+  /** Every module's call graph, by module name. */
+  callGraphs?: ReadonlyMap<string, CallGraphSummary>;
   /**
    * The deployment files found from the project's root, for checks of one deployment file that
    * depend on another (a command and the gunicorn config it loads); undefined when not read.

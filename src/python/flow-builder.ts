@@ -452,16 +452,18 @@ export class FlowBuilder extends FlowGraphBuilder<Node> {
     }
   }
 
+  /** Linear in the number of `elif` clauses: the clause list is read once, however long the chain. */
   private ifStatement(node: Node): void {
     const after = this.newBlock();
-    let clause: Node | null = node;
-    while (clause) {
+    const alternatives = node.childrenForFieldName('alternative');
+    const clauses = [node, ...alternatives.filter((alternative) => alternative.type === 'elif_clause')];
+    const elseClause = alternatives.find((alternative) => alternative.type === 'else_clause');
+    for (const [index, clause] of clauses.entries()) {
       const condition = field(clause, 'condition');
       const consequence = field(clause, 'consequence');
-      const alternatives: Node[] = clause === node ? node.childrenForFieldName('alternative').filter((n): n is Node => !!n) : [];
       const thenBlock = this.newBlock();
       const elseBlock = this.newBlock();
-      const isLast = clause.type === 'elif_clause' ? !this.nextElif(node, clause) && !this.elseClause(node) : alternatives.length === 0;
+      const isLast = clause === node ? alternatives.length === 0 : index === clauses.length - 1 && !elseClause;
       const guard = isLast && consequence ? this.guardOf(consequence, condition) : undefined;
       if (condition) this.condition(condition, thenBlock, elseBlock, guard);
       else {
@@ -472,29 +474,10 @@ export class FlowBuilder extends FlowGraphBuilder<Node> {
       this.block(consequence);
       this.link(this.current, after);
       this.startBlock(elseBlock);
-      const next = this.nextElif(node, clause);
-      if (next) {
-        clause = next;
-        continue;
-      }
-      const elseClause = this.elseClause(node);
-      if (elseClause) this.block(field(elseClause, 'body'));
-      this.link(this.current, after);
-      clause = null;
     }
+    if (elseClause) this.block(field(elseClause, 'body'));
+    this.link(this.current, after);
     this.startBlock(after);
-  }
-
-  private nextElif(ifNode: Node, clause: Node): Node | null {
-    const alternatives = ifNode.childrenForFieldName('alternative').filter((n): n is Node => !!n);
-    const elifs = alternatives.filter((alt) => alt.type === 'elif_clause');
-    if (clause === ifNode) return elifs[0] ?? null;
-    const index = elifs.findIndex((elif) => elif.equals(clause));
-    return elifs[index + 1] ?? null;
-  }
-
-  private elseClause(ifNode: Node): Node | null {
-    return ifNode.childrenForFieldName('alternative').find((alt) => alt?.type === 'else_clause') ?? null;
   }
 
   /** A guard clause: the consequence leaves at once (`return`/`raise`/`continue`/`break`). */

@@ -94,6 +94,7 @@ export function extractFacts(tree: Tree, source: string, path: string, moduleNam
     comments: root.descendantsOfType('comment').flatMap((node): Comment[] => (node ? [{ range: rangeOf(node), text: node.text }] : [])),
     locks: moduleLocks(scope),
     imports: scope.importFacts,
+    ...(scope.starImports.length > 0 && { starImports: scope.starImports }),
     frameworks: [...handlers.frameworks],
     applications: handlers.applications.map(
       (application): ApplicationFact => ({
@@ -122,8 +123,9 @@ export function extractFacts(tree: Tree, source: string, path: string, moduleNam
       bases: info.bases,
       nameRange: rangeOf(field(info.node, 'name') ?? info.node),
       attributes: [...info.attributeValues].map(([name, value]) => ({ name, value: shortText(value, 300), range: rangeOf(value) })),
+      ...(info.instanceTypes.size > 0 && { attributeTypes: Object.fromEntries(info.instanceTypes) }),
     })),
-    syntaxErrors: [...(root.hasError ? syntaxErrors(root) : []), ...unanalysable],
+    syntaxErrors: [...(tree.rootNode.hasError ? syntaxErrors(root, tree) : []), ...unanalysable],
     mainGuards: mainGuards(root),
   };
   return { facts, fixes: new PythonFixBuilder(facts, multilineStringLines(root)) };
@@ -205,6 +207,7 @@ function functionFacts(
     framework: role?.framework,
     httpMethods: role?.methods,
     ...(role?.path !== undefined && { routePath: role.path }),
+    ...returnType(definition, scope),
     isAsync,
     isLambda,
     execution: executionOf(isAsync, role?.kind, role?.framework),
@@ -216,6 +219,33 @@ function functionFacts(
     flow,
     ...(isLambda && passedTo(definition, scope)),
   };
+}
+
+/**
+ * The type a function returns: its annotation's, else the one type every `return` of its own body
+ * constructs (`return AllRepositories(session)`), for factories written without annotations.
+ */
+function returnType(definition: Node, scope: ModuleScope): Pick<FunctionFacts, 'returns'> {
+  if (definition.type !== 'function_definition') return {};
+  const annotation = field(definition, 'return_type');
+  if (annotation) {
+    const returns = scope.annotationName(annotation);
+    return returns ? { returns } : {};
+  }
+  const types = new Set<string | undefined>();
+  const stack = [...(field(definition, 'body')?.namedChildren ?? [])];
+  while (stack.length > 0 && types.size < 2) {
+    const node = stack.pop()!;
+    if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda') continue;
+    if (node.type === 'return_statement') {
+      const value = namedChildren(node)[0];
+      types.add(value?.type === 'call' ? scope.typeOf(value) : undefined);
+      continue;
+    }
+    stack.push(...node.namedChildren);
+  }
+  const [only] = types;
+  return types.size === 1 && only?.endsWith('()') && !only.slice(0, -2).includes('(') ? { returns: only.slice(0, -2) } : {};
 }
 
 /** The call a lambda is written as an argument of: `run_in_executor(None, lambda: …)`. */
@@ -336,8 +366,12 @@ function moduleLocks(scope: ModuleScope): ModuleFacts['locks'] {
   return locks;
 }
 
-/** The outermost ERROR and MISSING nodes. */
-function syntaxErrors(root: Node): Range[] {
+/**
+ * The outermost ERROR and MISSING nodes. A MISSING token the grammar hides (the newline that ends
+ * a statement) is in no copy and no cursor walk; then the error is placed on the smallest node that
+ * tree-sitter says holds one, so a file with an error is never taken for a clean one.
+ */
+function syntaxErrors(root: Node, tree: Tree): Range[] {
   const errors: Range[] = [];
   const stack = [root];
   while (stack.length > 0) {
@@ -345,7 +379,20 @@ function syntaxErrors(root: Node): Range[] {
     if (node.type === 'ERROR' || node.isMissing) errors.push(rangeOf(node));
     else if (node.hasError) for (let index = node.children.length - 1; index >= 0; index--) stack.push(node.children[index]!);
   }
+  if (errors.length === 0) errors.push(rangeOf(hiddenErrorHolder(root, tree)));
   return errors;
+}
+
+/** The copied node matching the deepest node of the tree-sitter tree that has an error below it. */
+function hiddenErrorHolder(root: Node, tree: Tree): Node {
+  let holder = tree.rootNode;
+  for (let next = holder.children.find((child) => child?.hasError); next; next = holder.children.find((child) => child?.hasError)) holder = next;
+  let copy = root;
+  for (let inner = copy.children.find((child) => child.startIndex <= holder.startIndex && child.endIndex >= holder.endIndex); inner; ) {
+    copy = inner;
+    inner = copy.children.find((child) => child.startIndex <= holder.startIndex && child.endIndex >= holder.endIndex);
+  }
+  return copy;
 }
 
 /** Lines that begin inside a string literal spanning several lines: never re-indent them. */

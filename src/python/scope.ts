@@ -79,6 +79,26 @@ function isInstanceType(type: string): boolean {
   return type.includes('()');
 }
 
+/** Statements whose blocks bind names at top level; `statementsBeneath` walks them. */
+const COMPOUND_AT_TOP_LEVEL = new Set(['if_statement', 'try_statement', 'with_statement']);
+
+/**
+ * The statements in the blocks beneath a statement, at any depth but never inside a function or
+ * class, in document order. Iterative: the input decides how deep the blocks nest.
+ */
+function statementsBeneath(statement: Node): Node[] {
+  const found: Node[] = [];
+  const stack = [...namedChildren(statement)].reverse();
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'decorated_definition') continue;
+    if (node.parent?.type === 'block') found.push(node);
+    const children = namedChildren(node);
+    for (let index = children.length - 1; index >= 0; index--) stack.push(children[index]!);
+  }
+  return found;
+}
+
 /** A function body's own names, which resolve before the module's. */
 export interface LocalBindings {
   /** The qualified target of a name the function imports itself (`import time` in its body). */
@@ -94,6 +114,8 @@ export interface LocalBindings {
 export class ModuleScope {
   readonly imports = new Map<string, string>();
   readonly importFacts: ImportFact[] = [];
+  /** Modules imported with `from m import *`: a name the module does not bind may come from them. */
+  readonly starImports: string[] = [];
   readonly bindings = new Map<string, ModuleBinding>();
   readonly classes = new Map<string, ClassInfo>();
   /** Classes with one module-level instance: class name → instance name. */
@@ -143,23 +165,14 @@ export class ModuleScope {
       case 'if_statement':
       case 'try_statement':
       case 'with_statement':
-        // `try: import x except ImportError:` and `if TYPE_CHECKING:` blocks bind at top level too.
-        for (const block of statement.descendantsOfType(['block'])) {
-          if (block && this.isTopLevelBlock(block)) {
-            for (const inner of namedChildren(block)) this.collectTopLevel(inner, phase);
-          }
-        }
+        // `try: import x except ImportError:` and `if TYPE_CHECKING:` blocks bind at top level too,
+        // as does every statement nested in them outside a function or class. One walk, each
+        // statement once: a nest as deep as the input makes it costs no more than its size.
+        for (const inner of statementsBeneath(statement)) if (!COMPOUND_AT_TOP_LEVEL.has(inner.type)) this.collectTopLevel(inner, phase);
         return;
       default:
         return;
     }
-  }
-
-  private isTopLevelBlock(block: Node): boolean {
-    for (let node = block.parent; node; node = node.parent) {
-      if (node.type === 'function_definition' || node.type === 'class_definition') return false;
-    }
-    return true;
   }
 
   collectImport(statement: Node, topLevel: boolean, into?: Map<string, string>): void {
@@ -191,6 +204,7 @@ export class ModuleScope {
     }
     for (const item of namedChildren(statement)) {
       if (moduleNode && item.equals(moduleNode)) continue;
+      if (item.type === 'wildcard_import' && topLevel && !into) this.starImports.push(from);
       const qualified = (name: string) => (from ? `${from}.${name}` : name);
       if (item.type === 'dotted_name') bind(item.text, qualified(item.text), item);
       else if (item.type === 'aliased_import') {
@@ -250,7 +264,8 @@ export class ModuleScope {
     const superclasses = field(node, 'superclasses');
     for (const base of superclasses ? namedChildren(superclasses) : []) {
       if (base.type === 'keyword_argument') continue;
-      const qualified = this.qualify(base);
+      // `RepositoryGeneric[Recipe, RecipeModel]` inherits from `RepositoryGeneric`.
+      const qualified = this.qualify(base.type === 'subscript' ? (field(base, 'value') ?? base) : base);
       if (qualified) info.bases.push(qualified);
     }
     const body = field(node, 'body');
@@ -406,8 +421,11 @@ export class ModuleScope {
         return 'bool';
       case 'none':
         return 'none';
-      case 'await':
-        return undefined;
+      case 'await': {
+        // An awaited call has the type its coroutine function's annotation gives: `user = await repo.get(…)`.
+        const awaited = namedChildren(expr)[0];
+        return awaited && awaited.type === 'call' ? this.typeOf(awaited, types, locals) : undefined;
+      }
       case 'identifier':
         return types?.(expr.text) ?? (locals?.binds(expr.text) ? undefined : this.bindings.get(expr.text)?.valueType);
       case 'attribute': {

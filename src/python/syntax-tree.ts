@@ -1,4 +1,5 @@
 import type { Language, Tree } from 'web-tree-sitter';
+import { spendBudget } from '../core/budget';
 import { TreeWalk } from './parser';
 
 export interface Point {
@@ -196,6 +197,7 @@ export function copyTree(tree: Tree, source: string): SyntaxNode {
   let parent = root;
   let done = !walk.gotoFirstChild();
   while (!done) {
+    spendBudget();
     const typeId = walk.typeId;
     const isNamed = walk.isNamed;
     if (isNamed || !punctuation[typeId] || (hasErrors && walk.isMissing)) {

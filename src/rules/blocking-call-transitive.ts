@@ -1,14 +1,7 @@
-import { basename } from 'node:path';
-import type { CatalogEntry } from '../core/call-pattern';
-import type { CallEvent, FunctionFacts, Range } from '../core/facts';
-import { reachedFrom } from '../core/contexts/describe';
-import type { RelatedLocation } from '../core/hazard';
-import { lineOf, type Rule, type RuleContext } from '../core/rule';
+import type { Rule } from '../core/rule';
 import { callCatalogs } from './blocking/call-catalogs';
-import { ProjectCallGraph, summarizeCallGraph, type BlockingChain, type ImportedInstance } from './blocking/call-graph';
-import { storyStep } from './story-steps';
-import { describeFunction, loopPlacement, loopSeverity, phaseAt, stallConsequence, synchronousCalls, type LoopPlacement } from './blocking/loop-calls';
-import { makeSyncFix, misplacedOffload, offloadFix } from './blocking/offload-fix';
+import { ProjectCallGraph } from './blocking/call-graph';
+import { BLOCKING_CHAINS, reportStallingChains } from './blocking/chain-findings';
 
 export const blockingCallTransitive: Rule = {
   meta: {
@@ -22,11 +15,16 @@ export const blockingCallTransitive: Rule = {
     docs: {
       whatItDoes: `
 Follows the calls a coroutine makes into the project's own sync functions and methods — in the
-same module or imported from others, through re-exports and module-level instances
-(\`mailer = Mailer()\`), any number of calls deep and safe against recursion — and reports the call
-in the async code when the chain ends in a call IL201 would report (its catalog plus the
+same module or imported from others, through re-exports, module-level instances
+(\`mailer = Mailer()\`), the types of attributes, parameters and properties (\`self.mailer.send()\`
+where \`mailer: Mailer\`) and return annotations (\`user = await repo.get(id)\` then
+\`user.check_password(pw)\`), any number of calls deep and safe against recursion — and reports
+the call in the async code when the chain ends in a call IL201 would report (its catalog plus the
 \`blocking-calls\` setting). The chain is shown step by step as related information, ending in
-"may block: \`smtplib.SMTP()\`" at the line that blocks.
+"may block: \`smtplib.SMTP()\`" at the line that blocks. A chain that ends in CPU-heavy work (a
+password hash two calls deep) is IL203's, reported the same way. A singleton built
+lazily (\`if _client is None: _client = Client()\`) or by an \`@lru_cache\` getter is built once
+per worker, and its constructor is not followed.
 
 It also reports blocking calls on module-level instances imported from another module
 (\`from app.clients import http\` then \`http.get(url)\`, where \`http = requests.Session()\`).
@@ -132,90 +130,8 @@ the finding at the call with a reason: \`# interleave: ignore[blocking-call-tran
 Across files the rule sees the modules of one analysis run; a module outside it is not followed.`,
     },
   },
-  summarize: summarizeCallGraph,
   check(context) {
-    const { module, project, config } = context;
-    const catalogs = callCatalogs(config);
-    const graph = new ProjectCallGraph(project, blockingCallTransitive.meta.code, module, catalogs.blocking, catalogs.offloadWrappers);
-    for (const fn of module.functions) {
-      const placement = loopPlacement(context, fn);
-      if (!placement) continue;
-      const nested = new Map(module.functions.filter((inner) => inner.parent === fn.id && !inner.isLambda).map((inner) => [inner.name, inner]));
-      for (const call of synchronousCalls(fn)) {
-        const local = call.callee ? undefined : nested.get(call.text);
-        const localChain = local && graph.nestedFunction(local);
-        if (localChain) {
-          const chain = graph.blockingChain(localChain);
-          if (chain) reportChain(context, fn, placement, call, chain);
-          continue;
-        }
-        if (!call.callee || catalogs.blocking.match(call.callee, call.literalArguments)) continue;
-        const blocking = graph.blockingEntry(call.callee, call.literalArguments);
-        if (blocking) {
-          reportInstanceCall(context, fn, placement, call, blocking.entry, blocking.instance);
-          continue;
-        }
-        const callee = graph.inlineFunction(call.callee);
-        const chain = callee && graph.blockingChain(callee);
-        if (chain) reportChain(context, fn, placement, call, chain);
-      }
-    }
+    const { blocking, offloadWrappers } = callCatalogs(context.config);
+    reportStallingChains(context, new ProjectCallGraph(context.project, context.module, blocking, offloadWrappers), BLOCKING_CHAINS);
   },
 };
-
-function where(path: string, range: Range): string {
-  return `${basename(path)}:${lineOf(range)}`;
-}
-
-function instanceNote(instance: ImportedInstance): RelatedLocation {
-  return { path: instance.path, range: instance.range, message: `\`${instance.name}\` is the \`${instance.type}\` created here` };
-}
-
-function reportChain(context: RuleContext, fn: FunctionFacts, placement: LoopPlacement, call: CallEvent, chain: BlockingChain): void {
-  const { module } = context;
-  const last = chain.steps[chain.steps.length - 1]!;
-  const path = chain.steps.map(({ caller }) => `\`${caller.name}\``).join(' → ');
-  const blockingCall = `\`${last.call.text}()\` (${where(last.caller.path, last.call.range)})`;
-  const related: RelatedLocation[] = chain.steps.map(({ caller, call: step }, index) => ({
-    path: caller.path,
-    range: step.range,
-    message:
-      index === chain.steps.length - 1
-        ? `may block: \`${step.text}()\` ${chain.entry.does}`
-        : `\`${caller.name}\` calls \`${step.text}()\` here`,
-  }));
-  if (chain.instance) related.push(instanceNote(chain.instance));
-  const misplaced = misplacedOffload(context, call);
-  const phase = phaseAt(fn, placement, call.range);
-  context.report({
-    message: `\`${call.text}()\` runs sync code that blocks, called from ${describeFunction(fn, module.language)}${reachedFrom(placement.witness)}: ${path} → ${blockingCall}, which ${chain.entry.does}; ${stallConsequence(phase)}. ${misplaced?.advice ?? remedy(call, chain.entry)}`,
-    range: call.range,
-    severity: loopSeverity(phase),
-    related,
-    fix: misplaced ? misplaced.fix : (makeSyncFix(module, context.fixes, fn) ?? offloadFix(module, context.fixes, call)),
-    story: {
-      kind: 'blocking-call',
-      call: storyStep(module, call.range, call.statement),
-      chain: chain.steps.map(({ caller, call: step }) => ({ range: step.range, code: `${step.text}()`, path: caller.path })),
-      does: chain.entry.does,
-    },
-  });
-}
-
-function reportInstanceCall(context: RuleContext, fn: FunctionFacts, placement: LoopPlacement, call: CallEvent, entry: CatalogEntry, instance?: ImportedInstance): void {
-  const { module } = context;
-  const origin = instance ? ` (\`${instance.name}\` is the \`${instance.type}\` created at ${where(instance.path, instance.range)})` : '';
-  const phase = phaseAt(fn, placement, call.range);
-  context.report({
-    message: `\`${call.text}()\`${origin} in ${describeFunction(fn, module.language)}${reachedFrom(placement.witness)} ${entry.does}: ${stallConsequence(phase)}. Instead, ${entry.suggestion}.`,
-    range: call.range,
-    severity: loopSeverity(phase),
-    related: instance ? [instanceNote(instance)] : [],
-    fix: makeSyncFix(module, context.fixes, fn) ?? offloadFix(module, context.fixes, call),
-    story: { kind: 'blocking-call', call: storyStep(module, call.range, call.statement), chain: [], does: entry.does },
-  });
-}
-
-function remedy(call: CallEvent, entry: CatalogEntry): string {
-  return `Run \`${call.text}\` in a worker thread, or make the chain async: ${entry.suggestion}.`;
-}

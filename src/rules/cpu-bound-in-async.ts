@@ -1,6 +1,8 @@
 import type { Rule } from '../core/rule';
 import { callCatalogs } from './blocking/call-catalogs';
 import { reachedFrom } from '../core/contexts/describe';
+import { ProjectCallGraph } from './blocking/call-graph';
+import { CPU_CHAINS, reportStallingChains } from './blocking/chain-findings';
 import { describeFunction, loopPlacement, loopSeverity, matchGroups, phaseAt } from './blocking/loop-calls';
 import { makeSyncFix, offloadFix } from './blocking/offload-fix';
 import { storyStep } from './story-steps';
@@ -25,6 +27,11 @@ compression and decompression of data that arrives at runtime (\`zlib\`, \`gzip\
 
 Cheap work stays silent: \`hashlib.sha256\` and other digests, \`hmac.compare_digest\`,
 \`bcrypt.gensalt\`, \`needs_update\` checks, and compressing a literal.
+
+Like IL202 for blocking calls, it follows the coroutine's calls into the project's own sync
+functions and methods, across modules and through attribute, parameter and return types: a
+coroutine that calls \`user.check_password(pw)\`, where \`check_password\` calls \`bcrypt.checkpw\`, is
+reported at its call, with the chain as related information.
 
 In TypeScript and JavaScript it reports CPU-heavy work done in JavaScript itself, which has no
 form that leaves the main thread: \`jimp\` image operations, \`xlsx\`/\`exceljs\` parsing and
@@ -113,7 +120,8 @@ the finding with a reason: \`# interleave: ignore[cpu-bound-in-async] -- 64-byte
   },
   check(context) {
     const { module, config, fixes, report } = context;
-    const { cpuBound } = callCatalogs(config);
+    const { cpuBound, offloadWrappers } = callCatalogs(config);
+    reportStallingChains(context, new ProjectCallGraph(context.project, module, cpuBound, offloadWrappers), CPU_CHAINS);
     for (const fn of module.functions) {
       const placement = loopPlacement(context, fn);
       if (!placement) continue;

@@ -6,8 +6,18 @@ import { loopRunner, REENTRANT_LOOP_PATCHES } from './catalog/tasks';
 interface Caller {
   /** The coroutine the sync code is ultimately called from. */
   coroutine: FunctionFacts;
-  /** The calls from the coroutine down to the function, for related information. */
-  chain: { fn: FunctionFacts; call: CallEvent }[];
+  /**
+   * The last call on the way from the coroutine down to the function, linked to the caller's own:
+   * chains share their beginnings, so thousands of chained helpers cost no more than their count.
+   */
+  via?: { fn: FunctionFacts; call: CallEvent; caller: Caller };
+}
+
+/** The calls from the coroutine down to the function, for related information. */
+function chainOf(caller: Caller): { fn: FunctionFacts; call: CallEvent }[] {
+  const chain: { fn: FunctionFacts; call: CallEvent }[] = [];
+  for (let step = caller.via; step; step = step.caller.via) chain.push({ fn: step.fn, call: step.call });
+  return chain.reverse();
 }
 
 export const loopReentry: Rule = {
@@ -92,29 +102,30 @@ Interleave cannot see; suppress with a reason:
     const callers = new Map<FunctionFacts, Caller>();
     const queue: { fn: FunctionFacts; caller: Caller }[] = [];
     for (const fn of module.functions) {
-      if (fn.isAsync && !fn.isLambda) queue.push({ fn, caller: { coroutine: fn, chain: [] } });
+      if (fn.isAsync && !fn.isLambda) queue.push({ fn, caller: { coroutine: fn } });
     }
-    while (queue.length > 0) {
-      const { fn, caller } = queue.shift()!;
+    for (let next = 0; next < queue.length; next++) {
+      const { fn, caller } = queue[next]!;
       if (callers.has(fn)) continue;
       callers.set(fn, caller);
       for (const call of callsOf(fn)) {
         const callee = call.callee ? syncByName.get(call.callee) : undefined;
-        if (callee && !callers.has(callee)) queue.push({ fn: callee, caller: { coroutine: caller.coroutine, chain: [...caller.chain, { fn, call }] } });
+        if (callee && !callers.has(callee)) queue.push({ fn: callee, caller: { coroutine: caller.coroutine, via: { fn, call, caller } } });
       }
     }
     for (const [fn, caller] of callers) {
       for (const call of callsOf(fn)) {
         const runner = loopRunner(call.callee, call.text);
         if (!runner) continue;
+        const chain = chainOf(caller);
         const where =
-          caller.chain.length === 0
+          chain.length === 0
             ? `inside \`async def ${fn.name}\``
-            : `in \`${fn.name}\`, which \`async def ${caller.coroutine.name}\` calls on the event loop (line ${lineOf(caller.chain[0]!.call.range)})`;
+            : `in \`${fn.name}\`, which \`async def ${caller.coroutine.name}\` calls on the event loop (line ${lineOf(chain[0]!.call.range)})`;
         report({
           message: `\`${runner}\` ${where} tries to start an event loop while one is already running in this thread: it raises \`RuntimeError\` instead of running the coroutine. Await the coroutine instead (making the caller \`async\`), or run the sync code in a thread with \`asyncio.to_thread\`.`,
           range: call.range,
-          related: caller.chain.map(({ fn: from, call: via }) => ({ path: module.path, range: via.range, message: `\`${from.name}\` calls \`${via.text}\` on the event loop` })),
+          related: chain.map(({ fn: from, call: via }) => ({ path: module.path, range: via.range, message: `\`${from.name}\` calls \`${via.text}\` on the event loop` })),
         });
       }
     }

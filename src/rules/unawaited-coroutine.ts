@@ -23,6 +23,20 @@ function isCoroutineFunction(fn: FunctionFacts): boolean {
   return !fn.flow.blocks.some((block) => block.events.some((event) => event.kind === 'await' && event.form === 'yield'));
 }
 
+const NO_NAMES: ReadonlySet<string> = new Set();
+
+/** The names of the coroutine functions nested in each function, by the enclosing function's id: one pass over the module. */
+function nestedCoroutineNames(module: ModuleFacts): Map<string, Set<string>> {
+  const byParent = new Map<string, Set<string>>();
+  for (const inner of module.functions) {
+    if (inner.parent === undefined || !isCoroutineFunction(inner)) continue;
+    let names = byParent.get(inner.parent);
+    if (!names) byParent.set(inner.parent, (names = new Set()));
+    names.add(inner.name);
+  }
+  return byParent;
+}
+
 function coroutineNames(module: ModuleFacts): string[] {
   const names: string[] = [];
   for (const fn of module.functions) {
@@ -86,8 +100,9 @@ function rangeKey(range: Range): string {
  */
 function checkFloatingPromises(module: ModuleFacts, coroutines: NameSet, fixes: FixBuilder, report: RuleContext['report']): void {
   const callbacks = new Set(module.functions.flatMap((fn) => (fn.passedTo ? [rangeKey(fn.passedTo.range)] : [])));
+  const nestedCoroutines = nestedCoroutineNames(module);
   for (const fn of module.functions) {
-    const nested = new Set(module.functions.filter((inner) => inner.parent === fn.id && isCoroutineFunction(inner)).map((inner) => inner.name));
+    const nested = nestedCoroutines.get(fn.id) ?? NO_NAMES;
     for (const call of callsOf(fn)) {
       if (call.usage !== 'statement' || call.handlesRejection) continue;
       const source = promiseSource(call, coroutines, nested, callbacks);
@@ -232,8 +247,9 @@ one that schedules it on a queue), suppress with a reason:
       checkFloatingPromises(module, coroutines, fixes, report);
       return;
     }
+    const nestedCoroutines = nestedCoroutineNames(module);
     for (const fn of module.functions) {
-      const nested = new Set(module.functions.filter((inner) => inner.parent === fn.id && isCoroutineFunction(inner)).map((inner) => inner.name));
+      const nested = nestedCoroutines.get(fn.id) ?? NO_NAMES;
       for (const call of callsOf(fn)) {
         if (call.usage !== 'statement') continue;
         const isProjectCoroutine = call.callee !== undefined ? coroutines.has(call.callee) : nested.has(call.text);

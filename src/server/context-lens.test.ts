@@ -1,11 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { contextModelOf } from '../core/contexts';
-import { checkModule, projectFacts, summarizeModule } from '../core/engine';
-import { resolveConfig } from '../core/config';
-import { RULES } from '../rules';
-import { loadFrontends, parseSource } from '../workspace/analyze';
-import { codeLensesOf, contextHoverAt, contextsMarkdown, lensContexts } from './context-lens';
+import { codeLensesOf, contextHoverAt, contextsMarkdown } from './context-lens';
 import type { CodeContexts } from './protocol';
 
 const RANGE = { start: { line: 4, character: 10 }, end: { line: 4, character: 19 } };
@@ -60,19 +55,5 @@ describe('the lens and its hover', () => {
     const code = handler('GET /');
     assert.equal(contextHoverAt([code], { line: 4, character: 12 }, true)?.range, RANGE);
     assert.equal(contextHoverAt([code], { line: 5, character: 12 }, true), undefined);
-  });
-
-  test('reads the model the rules built for the same analysis, and works out one analysis’s lenses once per setting', async () => {
-    await loadFrontends();
-    const parsed = parseSource('/project/app/main.py', 'from fastapi import FastAPI\napp = FastAPI()\n@app.get("/")\nasync def root():\n    return 1\n', 'app.main')!;
-    const project = projectFacts([summarizeModule(parsed, RULES)]);
-    checkModule(parsed, { rules: RULES, config: resolveConfig([], RULES.map((rule) => rule.meta)), project });
-    const built = contextModelOf(project, parsed.facts);
-    const analysed = { module: parsed.facts, project, uri: 'file:///project/app/main.py' };
-    const lenses = lensContexts(analysed, 'handlers');
-    assert.deepEqual(lenses.map((code) => code.lines), [['per request · event loop · GET /']]);
-    assert.equal(lensContexts(analysed, 'handlers'), lenses, 'a hover after the lens request reuses its answer');
-    assert.equal(contextModelOf(project, parsed.facts), built, 'no second model');
-    assert.deepEqual(lensContexts(analysed, 'off'), []);
   });
 });

@@ -1,69 +1,22 @@
 /**
  * Where code runs, in the editor: the lens over each handler, dependency, lifespan and piece of
- * mutated module state, its hover with the chain from the entry point (each link opens the place),
- * and the answer the explainer panel draws. Built from the execution-context model the rules
- * already consulted for the same analysis, so showing it builds no model of its own.
+ * mutated module state, and its hover with the chain from the entry point (each link opens the
+ * place). Drawn from the CodeContexts the analysis worked out (src/server/code-contexts.ts) and
+ * nothing else, so the thread answering the editor never reads facts or builds a model.
  */
-import { contextModelOf } from '../core/contexts';
-import { contextAnnotationAt, contextAnnotations, workersFor, type ContextAnnotation } from '../core/contexts/annotations';
-import { chainLinks, contextLine, contextLines } from '../core/contexts/describe';
-import type { ModuleFacts, Position } from '../core/facts';
-import type { ProjectFacts } from '../core/rule';
-import { pathToUri } from './document-uri';
+import type { Position } from '../core/facts';
 import { escapeMessage } from './hover';
 import { WHERE_DOES_THIS_RUN_COMMAND, type ChainLink, type CodeContexts, type CodePosition, type ContextLens, type ContextLensSetting, type TextRange } from './protocol';
 
-/** A module as last analysed, with the project facts it was checked against (whose model the rules built). */
-export interface AnalysedModule {
-  module: ModuleFacts;
-  project: ProjectFacts;
-  /** The document's URI, which the module's own path (made up for an unsaved document) stands for. */
-  uri: string;
+/** Code a lens can go over, and the narrowest `contextLens` setting that puts one there. */
+export interface LensedCode {
+  code: CodeContexts;
+  scope: Exclude<ContextLensSetting, 'off'>;
 }
 
-/** The lenses of one analysis, by setting: hovers and lens requests between two analyses reuse them. */
-const lensCache = new WeakMap<ModuleFacts, { project: ProjectFacts; setting: ContextLensSetting; contexts: CodeContexts[] }>();
-
-/** Where each piece of code the setting covers runs, in source order; nothing when the lens is off. */
-export function lensContexts(analysed: AnalysedModule, setting: ContextLensSetting): CodeContexts[] {
-  if (setting === 'off') return [];
-  const cached = lensCache.get(analysed.module);
-  if (cached?.project === analysed.project && cached.setting === setting) return cached.contexts;
-  const model = contextModelOf(analysed.project, analysed.module);
-  const contexts = contextAnnotations(analysed.module, model, setting).map((annotation) => codeContextsOf(annotation, analysed));
-  lensCache.set(analysed.module, { project: analysed.project, setting, contexts });
-  return contexts;
-}
-
-/** Where the code at a position runs, whatever the setting: what the command shows. */
-export function contextsAt(analysed: AnalysedModule, position: Position): CodeContexts {
-  return codeContextsOf(contextAnnotationAt(analysed.module, contextModelOf(analysed.project, analysed.module), position), analysed);
-}
-
-function codeContextsOf(annotation: ContextAnnotation, { module, project, uri }: AnalysedModule): CodeContexts {
-  const uriOf = (path: string) => (path === module.path ? uri : pathToUri(path));
-  const workers = workersFor(project, module.language);
-  const options = { workers, memo: annotation.memo };
-  return {
-    kind: annotation.kind,
-    subject: annotation.subject,
-    uri,
-    anchor: annotation.anchor,
-    range: annotation.range,
-    lines: contextLines(annotation.witnesses, options),
-    contexts: annotation.witnesses.map((witness) => ({
-      kind: witness.kind,
-      line: contextLine(witness, options),
-      chain: chainLinks(witness).map(({ path, ...link }) => ({ ...link, uri: uriOf(path) })),
-    })),
-    ...(workers && {
-      workers: {
-        count: workers.count,
-        ...(workers.description && { description: workers.description }),
-        ...(workers.source && { source: { uri: uriOf(workers.source.path), range: workers.source.range } }),
-      },
-    }),
-  };
+/** The code a setting puts a lens over, in source order. */
+export function shownContexts(lensed: readonly LensedCode[], setting: ContextLensSetting): CodeContexts[] {
+  return setting === 'off' ? [] : lensed.filter((code) => setting === 'all' || code.scope === 'handlers').map((code) => code.code);
 }
 
 /** One lens per line, above the code; clicking one opens the explainer on it. */
@@ -132,23 +85,11 @@ function contains(range: TextRange, position: Position): boolean {
   return after(position, range.start) && after(range.end, position);
 }
 
-/** What the lens needs of the server: its documents' analyses, files on disk, and the client. */
-export interface LensHost {
-  /**
-   * The analysis of an open document's current version: waited for when the document is analysed
-   * as it is typed, or when `now` (a command asks); undefined when there is none.
-   */
-  analysisOf(uri: string, now: boolean): Promise<LensAnalysis | undefined>;
-  /** A file that is not open, read from disk and analysed against its project; undefined for one Interleave does not read. */
-  closedFile(uri: string): AnalysedModule | undefined;
-  /** Asks the client to fetch every lens again, when it can be asked. */
-  refresh(): void;
-}
-
+/** An analysis as the lens reads it, under the setting in force now. */
 export interface LensAnalysis {
   version: number;
-  /** Undefined when the document was not analysed (turned off, excluded, too large). */
-  analysed?: AnalysedModule;
+  /** Where the code any setting covers runs, as the analysis worked it out; undefined when the document was not analysed. */
+  lensed?: readonly LensedCode[];
   setting: ContextLensSetting;
 }
 
@@ -156,20 +97,20 @@ export interface LensAnalysis {
 const REFRESH_DELAY_MS = 150;
 
 /**
- * The language server's lens, its hover section and `interleave/whereDoesThisRun`. It also tells
- * when the lenses an editor shows went out of date without an edit to their document (a setting,
- * another file, the index, the worker count changed), so the editor must be asked to fetch them
- * again; after an edit the editor asks by itself.
+ * The language server's lens and its hover section. It also tells when the lenses an editor shows
+ * went out of date without an edit to their document (a setting, another file, the index, the
+ * worker count changed), so the editor must be asked to fetch them again; after an edit the
+ * editor asks by itself.
  */
 export class ContextLensProvider {
   private readonly shown = new Map<string, { version: number; titles: string }>();
   private refreshTimer?: NodeJS.Timeout;
 
-  constructor(private readonly host: LensHost) {}
+  /** `refresh` asks the client to fetch every lens again, when it can be asked. */
+  constructor(private readonly refresh: () => void) {}
 
-  async codeLenses(uri: string): Promise<ContextLens[]> {
-    const analysis = await this.host.analysisOf(uri, false);
-    if (!analysis) return [];
+  /** The lenses of a document's analysis, remembered as the ones shown for its version. */
+  codeLenses(uri: string, analysis: LensAnalysis): ContextLens[] {
     const lenses = lensesOf(analysis);
     this.shown.set(uri, { version: analysis.version, titles: signature(lenses) });
     return lenses;
@@ -177,13 +118,7 @@ export class ContextLensProvider {
 
   /** The hover section for the lensed code named at a position. */
   hover(analysis: LensAnalysis, position: Position): { markdown: string; range: TextRange } | undefined {
-    return analysis.analysed && contextHoverAt(lensContexts(analysis.analysed, analysis.setting), position, true);
-  }
-
-  async whereDoesThisRun(position: CodePosition): Promise<CodeContexts | undefined> {
-    const analysis = await this.host.analysisOf(position.uri, true);
-    const analysed = analysis ? analysis.analysed : this.host.closedFile(position.uri);
-    return analysed && contextsAt(analysed, position.position);
+    return contextHoverAt(shownContexts(analysis.lensed ?? [], analysis.setting), position, true);
   }
 
   /** After each analysis: when it changed the lenses shown for the same version, the editor is asked for them again. */
@@ -192,7 +127,7 @@ export class ContextLensProvider {
     if (shown?.version !== analysis.version || shown.titles === signature(lensesOf(analysis)) || this.refreshTimer) return;
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = undefined;
-      this.host.refresh();
+      this.refresh();
     }, REFRESH_DELAY_MS);
   }
 
@@ -206,7 +141,7 @@ export class ContextLensProvider {
 }
 
 function lensesOf(analysis: LensAnalysis): ContextLens[] {
-  return analysis.analysed ? codeLensesOf(lensContexts(analysis.analysed, analysis.setting)) : [];
+  return codeLensesOf(shownContexts(analysis.lensed ?? [], analysis.setting));
 }
 
 function signature(lenses: readonly ContextLens[]): string {

@@ -9,6 +9,8 @@ import { workerEntry } from '../workspace/worker-entry';
 export interface IndexTask {
   path: string;
   moduleName: string;
+  /** The workspace folder the file belongs to. */
+  root: string;
 }
 
 /** Main thread → index thread: the files to summarise. */

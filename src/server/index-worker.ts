@@ -12,10 +12,10 @@ const ready = loadFrontends();
 
 port.on('message', (request: IndexRequest) => {
   void ready.then(() => {
-    for (const { path, moduleName } of request.files) {
+    for (const { path, moduleName, root } of request.files) {
       let reply: IndexReply;
       try {
-        reply = { path, summary: summarizeFile(path, moduleName) };
+        reply = { path, summary: summarizeFile(path, moduleName, root) };
       } catch (error) {
         reply = { path, error: (error as Error).message };
       }

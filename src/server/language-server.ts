@@ -34,17 +34,17 @@ import {
   type WorkDoneProgressReporter,
   type WorkspaceFolder,
 } from 'vscode-languageserver/node';
-import type { Comment, Language, ModuleFacts } from '../core/facts';
-import { checkModule, type ParsedModule } from '../core/engine';
+import { DEFAULT_FILE_BUDGET_MS } from '../core/budget';
+import type { Comment, Language } from '../core/facts';
 import type { Hazard } from '../core/hazard';
-import type { ProjectFacts, RuleMeta } from '../core/rule';
+import type { RuleMeta } from '../core/rule';
 import { RULES } from '../rules';
-import { languageOf, loadFrontends, parseSource } from '../workspace/analyze';
+import { languageOf, loadFrontends } from '../workspace/analyze';
 import { discoverSourceFiles } from '../workspace/discovery';
-import { FileAnalyzer, type FileOutcome } from '../workspace/file-analysis';
-import { DEFAULT_MAX_FILE_SIZE, formatByteSize, readSourceFile } from '../workspace/source-file';
+import type { FileOutcome } from '../workspace/file-analysis';
+import { DEFAULT_MAX_FILE_SIZE, formatByteSize } from '../workspace/source-file';
 import { DEFAULT_EDITOR_SETTINGS, parseEditorSettings, type EditorSettings } from './editor-settings';
-import { applySafeFixes, replacementEdit } from '../core/fix-all';
+import { replacementEdit } from '../core/fix-all';
 import {
   disableForFileAction,
   disableForLineAction,
@@ -55,14 +55,16 @@ import {
   kindRequested,
   type EditTarget,
 } from './code-actions';
-import { ContextLensProvider, type AnalysedModule, type LensAnalysis } from './context-lens';
+import { ContextLensProvider, type LensAnalysis, type LensedCode } from './context-lens';
 import { DIAGNOSTIC_SOURCE, hazardDataOf, hazardToDiagnostic } from './diagnostics';
 import { pathToUri, uriToPath } from './document-uri';
 import { explainResult } from './explain';
+import type { AnalysisReply } from './analysis-protocol';
+import { AnalysisThread, AnalysisThreadRestarted } from './analysis-thread';
 import { indexOnThread, type IndexReply } from './index-thread';
 import { hoverMarkdown } from './hover';
 import { OpenDocument } from './open-document';
-import { ProjectContext, summarize, summarizeFile } from './project-context';
+import { ProjectContext, summarizeFile } from './project-context';
 import {
   ANALYZE_WORKSPACE_REQUEST,
   EXPLAIN_REQUEST,
@@ -71,6 +73,8 @@ import {
   WHERE_DOES_THIS_RUN_REQUEST,
   type AnalyzeWorkspaceResult,
   type CodeContexts,
+  type CodePosition,
+  type ContextLens,
   type ExplainResult,
   type HazardReference,
   type InitializationOptions,
@@ -118,9 +122,8 @@ interface DocumentAnalysis {
   hazards: Hazard[];
   language: Language;
   comments: readonly Comment[];
-  /** The facts and the project they were checked against, for the lens: undefined when nothing was analysed. */
-  module?: ModuleFacts;
-  project?: ProjectFacts;
+  /** Where the code any lens setting covers runs, worked out with the findings; undefined when nothing was analysed. */
+  lensed?: LensedCode[];
 }
 
 /** Where a document's findings come from: its path (real, or made up for unsaved documents) and project. */
@@ -179,7 +182,13 @@ function skipReason(text: string): string | undefined {
   return undefined;
 }
 
+/** A request the client cancelled while it was waiting on an analysis is answered as cancelled (-32800), not with stale work. */
+function throwIfCancelled(token: CancellationToken): void {
+  if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
+}
+
 class InterleaveLanguageServer {
+  private initializeReceived = false;
   private readonly log: ServerLog;
   private features: ClientFeatures = clientFeatures({});
   private readonly documents = new Map<string, OpenDocument>();
@@ -192,6 +201,12 @@ class InterleaveLanguageServer {
   private readonly published = new Map<string, number>();
   /** Closed files whose findings a workspace analysis published; kept current when they change on disk. */
   private readonly workspaceFindings = new Set<string>();
+  /** Open documents the analysis could not finish, and why: in the status item, logged once per reason. */
+  private readonly notAnalysed = new Map<string, string>();
+  private readonly analysisThread = new AnalysisThread((reason) => {
+    this.log.error(`${reason}.`);
+    for (const document of this.documents.values()) document.forgetEdits();
+  });
   /** Documents whose skip reason was logged, with the version, so a skip is logged once per edit burst. */
   private readonly skipLogged = new Map<string, string>();
   /** Configuration files with an error, by the context that read them, and those shown as diagnostics. */
@@ -210,12 +225,8 @@ class InterleaveLanguageServer {
   private lastAnalysis?: string;
   /** False when the client's tsserver plugin reports on TypeScript and JavaScript files instead. */
   private coversTypeScript = true;
-  private readonly lens = new ContextLensProvider({
-    analysisOf: (uri, now) => this.lensAnalysisOf(uri, now),
-    closedFile: (uri) => this.closedModule(uri),
-    refresh: () => {
-      if (this.features.refreshLenses) this.connection.sendRequest(CodeLensRefreshRequest.type).catch((error: unknown) => this.log.verbose(`codeLens/refresh failed: ${String(error)}`));
-    },
+  private readonly lens = new ContextLensProvider(() => {
+    if (this.features.refreshLenses) this.connection.sendRequest(CodeLensRefreshRequest.type).catch((error: unknown) => this.log.verbose(`codeLens/refresh failed: ${String(error)}`));
   });
 
   constructor(private readonly connection: Connection) {
@@ -237,21 +248,39 @@ class InterleaveLanguageServer {
     connection.onDidCloseTextDocument(({ textDocument }) => this.guard('didClose', () => this.close(textDocument.uri)));
     connection.onDidChangeConfiguration((params) => this.guard('didChangeConfiguration', () => this.reloadConfiguration(params.settings)));
     connection.onDidChangeWatchedFiles((params) => this.guard('didChangeWatchedFiles', () => this.watchedFilesChanged(params)));
-    connection.onCodeAction((params) => this.codeActions(params));
-    connection.onHover((params) => this.hover(params));
-    connection.onCodeLens(({ textDocument }) => this.lens.codeLenses(textDocument.uri));
-    connection.onRequest(WHERE_DOES_THIS_RUN_REQUEST, (params: unknown) => this.whereDoesThisRun(params));
-    connection.onRequest(EXPLAIN_REQUEST, (params: unknown) => this.explain(params));
+    connection.onCodeAction((params, token) => this.afterInitialize(() => this.codeActions(params, token)));
+    connection.onHover((params, token) => this.afterInitialize(() => this.hover(params, token)));
+    connection.onCodeLens(({ textDocument }, token) => this.afterInitialize(() => this.codeLenses(textDocument.uri, token)));
+    connection.onRequest(WHERE_DOES_THIS_RUN_REQUEST, (params: unknown, token: CancellationToken) => this.afterInitialize(() => this.whereDoesThisRun(params, token)));
+    connection.onRequest(EXPLAIN_REQUEST, (params: unknown, token: CancellationToken) => this.afterInitialize(() => this.explain(params, token)));
     // Sent without params, vscode-jsonrpc passes the cancellation token first.
     connection.onRequest(ANALYZE_WORKSPACE_REQUEST, (first: unknown, second?: unknown) =>
-      CancellationToken.is(first) ? this.analyzeWorkspace(undefined, first) : this.analyzeWorkspace(first, CancellationToken.is(second) ? second : CancellationToken.None),
+      this.afterInitialize(() =>
+        CancellationToken.is(first) ? this.analyzeWorkspace(undefined, first) : this.analyzeWorkspace(first, CancellationToken.is(second) ? second : CancellationToken.None),
+      ),
+    );
+    // Requests no handler takes: before `initialize` the protocol's answer is -32002, after it "no such method".
+    connection.onRequest((method: string) =>
+      this.afterInitialize(() => {
+        throw new ResponseError(ErrorCodes.MethodNotFound, `Interleave does not handle ${method}`);
+      }),
     );
     connection.onShutdown(() => this.shutdown());
     connection.listen();
   }
 
-  /** Runs a notification handler; a failure is logged, never thrown at the connection (or the process). */
-  private guard(name: string, handler: () => void | Promise<void>): void {
+  /** Answers a request once `initialize` has been received; before that, with -32002 as the protocol requires. */
+  private afterInitialize<T>(handler: () => T): T {
+    if (!this.initializeReceived) throw new ResponseError(ErrorCodes.ServerNotInitialized, 'the server has not been initialized');
+    return handler();
+  }
+
+  /**
+   * Runs a notification handler; a failure is logged, never thrown at the connection (or the
+   * process). Before `initialize`, notifications are dropped, as the protocol requires.
+   */
+  private guard(name: string, handler: () => void | Promise<unknown>): void {
+    if (!this.initializeReceived) return;
     const report = (error: unknown) => this.log.error(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     try {
       const result = handler();
@@ -262,6 +291,7 @@ class InterleaveLanguageServer {
   }
 
   private async initialize(params: InitializeParams): Promise<InitializeResult> {
+    this.initializeReceived = true;
     this.features = clientFeatures(params.capabilities);
     const options = params.initializationOptions as InitializationOptions | undefined;
     this.coversTypeScript = options?.typescript !== 'plugin';
@@ -344,14 +374,15 @@ class InterleaveLanguageServer {
     this.analyses.delete(uri);
     this.analysisTimes.delete(uri);
     this.skipLogged.delete(uri);
+    this.notAnalysed.delete(uri);
     this.lens.forget(uri);
-    document?.dropTree();
+    this.analysisThread.close(uri);
     const target = document && this.targetOf(document);
     // The file on disk is what other files see again, and what a workspace analysis reported.
     if (target?.onDisk && target.context.indexed) {
       this.updateSummaryFromDisk(target.context, target.path);
       if (this.workspaceFindings.has(uri)) {
-        this.publishClosedFile(target.context, target.path);
+        this.guard('publishClosedFile', () => this.publishClosedFile(target.context, target.path));
         return;
       }
     }
@@ -468,38 +499,59 @@ class InterleaveLanguageServer {
     if (!context.client.enable || context.isExcluded(path)) return this.record(document.uri, empty);
     const skipped = skipReason(text);
     if (skipped) {
-      document.dropTree();
+      document.forgetEdits();
+      this.analysisThread.close(document.uri);
       if (this.skipLogged.get(document.uri) !== skipped) this.log.warn(`Not analysing ${document.uri}: ${skipped}.`);
       this.skipLogged.set(document.uri, skipped);
       return this.record(document.uri, empty);
     }
     this.skipLogged.delete(document.uri);
 
-    const started = performance.now();
-    const parsed = document.parse(path, target.onDisk ? context.moduleName(path) : '__main__');
-    if (target.onDisk && context.indexed && context.setSummary(path, summarize(parsed))) {
+    // Parsed and checked on the analysis thread: this one keeps answering the editor meanwhile.
+    let reply: AnalysisReply;
+    try {
+      reply = await this.analysisThread.request({
+        kind: 'document',
+        uri: document.uri,
+        path,
+        moduleName: target.onDisk ? context.moduleName(path) : '__main__',
+        text,
+        edits: document.takeEdits(),
+        summarize: target.onDisk && context.indexed,
+        root: context.root,
+        config: context.config,
+        project: this.analysisThread.project(context.projectFacts()),
+        budgetMs: DEFAULT_FILE_BUDGET_MS,
+      });
+    } catch (error) {
+      if (error instanceof AnalysisThreadRestarted) return undefined;
+      throw error;
+    }
+    if (reply.kind === 'not-analysed') return this.recordNotAnalysed(document, { ...empty, language: languageOf(path) ?? 'python' }, reply.reason);
+    if (reply.kind !== 'document') throw new Error(reply.kind === 'failed' ? reply.error : `unexpected ${reply.kind} reply`);
+    const { result } = reply;
+    this.notAnalysed.delete(document.uri);
+    if (target.onDisk && context.indexed && context.setSummary(path, result.summary)) {
       // What other files see of this one changed: re-check them (now, since a newer edit that cancels this analysis sees no change).
       for (const other of this.openDocumentsIn(context)) if (other !== document) this.schedule(other, TYPING_PAUSE_MS);
     }
-    const parsedAt = performance.now();
-    await yieldToEventLoop();
     if (!this.isCurrent(document, version)) return undefined;
-
-    const checkedFrom = performance.now();
-    const project = context.projectFacts();
-    const report = checkModule(parsed, { rules: RULES, config: context.config, project });
-    for (const problem of report.problems) this.log.error(problem);
-    const analysis = this.record(
-      document.uri,
-      { version, text, hazards: report.hazards, language: parsed.facts.language, comments: parsed.facts.comments, module: parsed.facts, project },
-      path,
-    );
-    const checkedAt = performance.now();
-    this.analysisTimes.set(document.uri, parsedAt - started + (checkedAt - checkedFrom));
+    for (const problem of result.problems) this.log.error(problem);
+    const { hazards, language, comments, lensed } = result;
+    const analysis = this.record(document.uri, { version, text, hazards, language, comments, lensed }, path);
+    this.analysisTimes.set(document.uri, result.parseMs + result.checkMs);
     this.log.verbose(
-      `Analysed ${basename(path)} v${version}: ${report.hazards.length} hazards; parse ${(parsedAt - started).toFixed(1)} ms, check ${(checkedAt - checkedFrom).toFixed(1)} ms`,
+      `Analysed ${basename(path)} v${version}: ${result.hazards.length} hazards; parse ${result.parseMs.toFixed(1)} ms, check ${result.checkMs.toFixed(1)} ms`,
     );
     return analysis;
+  }
+
+  /** A document the analysis could not finish: logged once per reason, shown in the status, published with no findings. */
+  private recordNotAnalysed(document: OpenDocument, empty: DocumentAnalysis, reason: string): DocumentAnalysis {
+    document.forgetEdits();
+    if (this.notAnalysed.get(document.uri) !== reason) this.log.warn(`Not analysed: ${document.uri}: ${reason}.`);
+    this.notAnalysed.set(document.uri, reason);
+    return this.record(document.uri, empty);
   }
 
   private record(uri: string, analysis: DocumentAnalysis, path?: string): DocumentAnalysis {
@@ -564,7 +616,7 @@ class InterleaveLanguageServer {
       const started = performance.now();
       try {
         const { files } = discoverSourceFiles([context.root], { exclude: context.config.exclude, excludeBase: context.configDirectory });
-        const tasks = files.map((path) => ({ path, moduleName: context.moduleName(path) }));
+        const tasks = files.map((path) => ({ path, moduleName: context.moduleName(path), root: context.root }));
         let reportedAt = performance.now();
         let done = 0;
         const { unanswered, failure } = await indexOnThread(tasks, (reply) => {
@@ -610,7 +662,7 @@ class InterleaveLanguageServer {
 
   private updateSummaryFromDisk(context: ProjectContext, path: string): boolean {
     try {
-      return context.setSummary(path, summarizeFile(path, context.moduleName(path)));
+      return context.setSummary(path, summarizeFile(path, context.moduleName(path), context.root));
     } catch (error) {
       this.log.verbose(`Could not summarise ${path}: ${(error as Error).message}`);
       return context.setSummary(path, undefined);
@@ -649,7 +701,7 @@ class InterleaveLanguageServer {
         continue;
       }
       if (this.updateSummaryFromDisk(context, path)) recheck.add(context);
-      if (this.workspaceFindings.has(uri)) this.publishClosedFile(context, path);
+      if (this.workspaceFindings.has(uri)) this.guard('publishClosedFile', () => this.publishClosedFile(context, path));
     }
     for (const context of deploymentChanged) if (context.detectWorkers()) recheck.add(context);
     if (configChanged) {
@@ -768,13 +820,13 @@ class InterleaveLanguageServer {
     }
     for (const uri of this.workspaceFindings) {
       const path = uriToPath(uri);
-      if (path) this.publishClosedFile(this.contextFor(path), path);
+      if (path) await this.publishClosedFile(this.contextFor(path), path);
     }
   }
 
   // --- code actions and hover ---------------------------------------------------------------
 
-  private codeActions(params: CodeActionParams): CodeAction[] {
+  private async codeActions(params: CodeActionParams, token: CancellationToken): Promise<CodeAction[]> {
     const document = this.documents.get(params.textDocument.uri);
     if (!document) return [];
     const analysis = this.analyses.get(document.uri);
@@ -794,41 +846,47 @@ class InterleaveLanguageServer {
       }
     }
     if (only !== undefined && kindRequested(only, FIX_ALL_KIND)) {
-      const fixAll = this.fixAll(document, target);
+      const fixAll = await this.fixAll(document, target);
+      throwIfCancelled(token);
       if (fixAll) actions.push(fixAll);
     }
     return actions;
   }
 
-  private fixAll(document: OpenDocument, target: EditTarget): CodeAction | undefined {
+  /** Every safe fix applied, computed on the analysis thread (it re-analyses after each round). */
+  private async fixAll(document: OpenDocument, target: EditTarget): Promise<CodeAction | undefined> {
     const documentTarget = this.targetOf(document);
     if (!documentTarget) return undefined;
     const { context, path } = documentTarget;
     if (!context.client.enable || context.isExcluded(path) || skipReason(document.text)) return undefined;
-    const moduleName = documentTarget.onDisk ? context.moduleName(path) : '__main__';
-    const analyse = (text: string) => {
-      const parsed: ParsedModule | undefined = parseSource(path, text, moduleName);
-      if (!parsed) return { hazards: [], syntaxErrors: 0 };
-      const report = checkModule(parsed, { rules: RULES, config: context.config, project: context.projectFacts() });
-      return { hazards: report.hazards, syntaxErrors: parsed.facts.syntaxErrors.length };
-    };
     const before = document.text;
-    const edit = replacementEdit(before, applySafeFixes(before, analyse));
+    const reply = await this.analysisThread.request({
+      kind: 'fix-all',
+      path,
+      moduleName: documentTarget.onDisk ? context.moduleName(path) : '__main__',
+      text: before,
+      config: context.config,
+      project: this.analysisThread.project(context.projectFacts()),
+      budgetMs: DEFAULT_FILE_BUDGET_MS,
+    });
+    if (reply.kind !== 'fix-all') return undefined;
+    const edit = replacementEdit(before, reply.text);
     return edit && fixAllAction(target, edit);
   }
 
   /** The analysis of the document's current version for a hover or lens: waited for when analysing on type, none else. */
-  private async analysisForRequest(document: OpenDocument): Promise<DocumentAnalysis | undefined> {
+  private async analysisForRequest(document: OpenDocument, token: CancellationToken): Promise<DocumentAnalysis | undefined> {
     const cached = this.analyses.get(document.uri);
     const onType = this.targetOf(document)?.context.client.run !== 'onSave';
     const analysis = cached?.version === document.version ? cached : onType ? await this.currentAnalysis(document) : undefined;
+    throwIfCancelled(token);
     return analysis?.version === document.version ? analysis : undefined;
   }
 
-  private async hover(params: HoverParams): Promise<Hover | null> {
+  private async hover(params: HoverParams, token: CancellationToken): Promise<Hover | null> {
     const document = this.documents.get(params.textDocument.uri);
     if (!document) return null;
-    const analysis = await this.analysisForRequest(document);
+    const analysis = await this.analysisForRequest(document, token);
     if (!analysis) return null;
     const hazards = analysis.hazards.filter((hazard) => contains(hazard.range, params.position));
     const contexts = this.lens.hover(this.lensAnalysis(document, analysis), params.position);
@@ -842,41 +900,67 @@ class InterleaveLanguageServer {
 
   // --- where code runs ----------------------------------------------------------------------
 
-  private async lensAnalysisOf(uri: string, now: boolean): Promise<LensAnalysis | undefined> {
+  private async codeLenses(uri: string, token: CancellationToken): Promise<ContextLens[]> {
     const document = this.documents.get(uri);
-    const analysis = document && (now ? await this.currentAnalysis(document) : await this.analysisForRequest(document));
-    return document && analysis && this.lensAnalysis(document, analysis);
+    const analysis = document && (await this.analysisForRequest(document, token));
+    return document && analysis ? this.lens.codeLenses(uri, this.lensAnalysis(document, analysis)) : [];
   }
 
-  /** An analysis as the lens reads it, under the document's folder's `contextLens` setting. */
-  private lensAnalysis(document: OpenDocument, { version, module, project }: DocumentAnalysis): LensAnalysis {
+  /** An analysis as the lens reads it, under the document's folder's `contextLens` setting as it is now. */
+  private lensAnalysis(document: OpenDocument, { version, lensed }: DocumentAnalysis): LensAnalysis {
     const setting = this.targetOf(document)?.context.client.contextLens ?? 'off';
-    return { version, setting, ...(module && project && { analysed: { module, project, uri: document.uri } }) };
+    return { version, setting, ...(lensed && { lensed }) };
   }
 
-  private closedModule(uri: string): AnalysedModule | undefined {
-    const path = uriToPath(uri);
-    if (!path || languageOf(path) === undefined) return undefined;
-    const read = readSourceFile(path, DEFAULT_MAX_FILE_SIZE);
-    const context = this.contextFor(path);
-    const parsed = read.kind === 'text' ? parseSource(path, read.text, context.moduleName(path)) : undefined;
-    return parsed && { module: parsed.facts, project: context.projectFacts(), uri };
-  }
-
-  private async whereDoesThisRun(params: unknown): Promise<CodeContexts> {
+  private async whereDoesThisRun(params: unknown, token: CancellationToken): Promise<CodeContexts> {
     if (!isCodePosition(params)) throw new ResponseError(ErrorCodes.InvalidParams, 'interleave/whereDoesThisRun expects a CodePosition: {uri, position}');
-    const contexts = await this.lens.whereDoesThisRun(params);
-    if (!contexts) throw new ResponseError(LSPErrorCodes.RequestFailed, `Interleave does not analyse ${params.uri}`);
-    return contexts;
+    const answer = await this.contextsAt(params);
+    throwIfCancelled(token);
+    if (typeof answer === 'string') throw new ResponseError(LSPErrorCodes.RequestFailed, `Interleave does not analyse ${params.uri}: ${answer}`);
+    return answer;
+  }
+
+  /**
+   * Where the code at a position runs, worked out on the analysis thread: in an open document,
+   * from its analysis of the current version; in a file this server does not analyse as it is
+   * typed (closed, or a TypeScript file the tsserver plugin reads), from its text on disk. A
+   * string says why there is no answer.
+   */
+  private async contextsAt({ uri, position }: CodePosition): Promise<CodeContexts | string> {
+    const document = this.documents.get(uri);
+    const analysis = document && (await this.currentAnalysis(document));
+    let reply: AnalysisReply;
+    if (analysis) {
+      if (!analysis.lensed) return this.notAnalysed.get(uri) ?? this.skipLogged.get(uri) ?? 'it is excluded, or Interleave is turned off for it';
+      reply = await this.analysisThread.request({ kind: 'contexts-at', uri, position, budgetMs: DEFAULT_FILE_BUDGET_MS });
+    } else {
+      const path = uriToPath(uri);
+      if (!path || languageOf(path) === undefined) return 'not a file type Interleave analyses';
+      const context = this.contextFor(path);
+      reply = await this.analysisThread.request({
+        kind: 'file-contexts-at',
+        uri,
+        position,
+        path,
+        moduleName: context.moduleName(path),
+        maxFileSize: DEFAULT_MAX_FILE_SIZE,
+        project: this.analysisThread.project(context.projectFacts()),
+        budgetMs: DEFAULT_FILE_BUDGET_MS,
+      });
+    }
+    if (reply.kind === 'contexts-at') return reply.contexts;
+    if (reply.kind === 'not-analysed') return reply.reason;
+    throw new Error(reply.kind === 'failed' ? reply.error : `unexpected ${reply.kind} reply`);
   }
 
   // --- Interleave's own requests ------------------------------------------------------------
 
-  private async explain(params: unknown): Promise<ExplainResult> {
+  private async explain(params: unknown, token: CancellationToken): Promise<ExplainResult> {
     if (!isHazardReference(params)) {
       throw new ResponseError(ErrorCodes.InvalidParams, 'interleave/explain expects a HazardReference: {uri, range, code}');
     }
     const found = await this.findHazard(params);
+    throwIfCancelled(token);
     const meta = found && RULE_METAS.get(found.hazard.code);
     if (!found || !meta) {
       throw new ResponseError(LSPErrorCodes.RequestFailed, `no ${params.code} finding at ${params.uri}:${params.range.start.line + 1}`);
@@ -901,7 +985,7 @@ class InterleaveLanguageServer {
       // A closed file, or a TypeScript file whose findings come from the tsserver plugin: read from disk.
       if (!path || languageOf(path) === undefined) return undefined;
       context = this.contextFor(path);
-      const outcome = this.checkClosedFile(context, path);
+      const outcome = await this.checkClosedFile(context, path);
       if (outcome.source === undefined) return undefined;
       hazards = outcome.hazards;
       text = outcome.source;
@@ -913,21 +997,33 @@ class InterleaveLanguageServer {
     return hazard && { hazard, text, context };
   }
 
-  private checkClosedFile(context: ProjectContext, path: string): FileOutcome {
-    const analyzer = new FileAnalyzer({ config: context.config, project: context.projectFacts(), maxFileSize: DEFAULT_MAX_FILE_SIZE });
-    return analyzer.check({ path, moduleName: context.moduleName(path) });
+  /** A closed file checked from disk on the analysis thread, as the CLI checks it. */
+  private async checkClosedFile(context: ProjectContext, path: string): Promise<FileOutcome> {
+    const reply = await this.analysisThread.request({
+      kind: 'file',
+      path,
+      moduleName: context.moduleName(path),
+      maxFileSize: DEFAULT_MAX_FILE_SIZE,
+      config: context.config,
+      project: this.analysisThread.project(context.projectFacts()),
+      budgetMs: DEFAULT_FILE_BUDGET_MS,
+    });
+    if (reply.kind === 'file') return reply.outcome;
+    const outcome: FileOutcome = { path, lines: 0, hazards: [], problems: [], syntaxErrors: [] };
+    return reply.kind === 'not-analysed' ? { ...outcome, notAnalysed: reply.reason } : { ...outcome, problems: [reply.kind === 'failed' ? reply.error : reply.kind] };
   }
 
   /** Re-checks a closed file a workspace analysis reported on, and publishes what it finds now. */
-  private publishClosedFile(context: ProjectContext, path: string): number {
+  private async publishClosedFile(context: ProjectContext, path: string): Promise<number> {
     const uri = pathToUri(path);
     if (!context.client.enable || context.isExcluded(path)) {
       this.workspaceFindings.delete(uri);
       this.publish(uri, []);
       return 0;
     }
-    const outcome = this.checkClosedFile(context, path);
+    const outcome = await this.checkClosedFile(context, path);
     if (outcome.skipped) this.log.info(`Skipped ${path}: ${outcome.skipped}.`);
+    if (outcome.notAnalysed) this.log.warn(`Not analysed: ${path}: ${outcome.notAnalysed}.`);
     for (const problem of outcome.problems) this.log.error(problem);
     this.workspaceFindings.add(uri);
     this.publish(uri, outcome.hazards);
@@ -961,7 +1057,7 @@ class InterleaveLanguageServer {
           if (token.isCancellationRequested) break;
           const openUri = this.openUriOf(path);
           const document = openUri ? this.documents.get(openUri) : undefined;
-          result.hazards += document ? ((await this.currentAnalysis(document))?.hazards.length ?? 0) : this.publishClosedFile(context, path);
+          result.hazards += document ? ((await this.currentAnalysis(document))?.hazards.length ?? 0) : await this.publishClosedFile(context, path);
           result.files++;
           if (performance.now() - sliceStarted > TIME_SLICE_MS) {
             progress.report(Math.round((100 * position) / work.length), `${position}/${work.length} files`);
@@ -981,8 +1077,8 @@ class InterleaveLanguageServer {
   private shutdown(): void {
     for (const uri of [...this.timers.keys()]) this.cancel(uri);
     for (const context of [...this.folders, ...this.looseContexts.values()]) context.indexGeneration++;
-    for (const document of this.documents.values()) document.dropTree();
     this.lens.dispose();
+    void this.analysisThread.dispose();
   }
 }
 

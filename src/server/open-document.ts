@@ -1,16 +1,10 @@
 /**
- * A document the editor has open: its text, kept current from incremental changes, and for Python
- * its tree-sitter tree, edited along with the text so the next parse reuses every unchanged
- * subtree. TypeScript and JavaScript documents are parsed whole from their syntax: the compiler
- * parses a file in milliseconds, and an editor's unsaved text is in no Program.
+ * A document the editor has open: its text, kept current from incremental changes, and the edits
+ * made since its last analysis was sent, which the analysis thread replays on the tree-sitter tree
+ * it keeps, so the next parse reuses every unchanged subtree (src/server/document-parser.ts).
  */
 import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
-import { Edit, type Tree } from 'web-tree-sitter';
-import type { ParsedModule } from '../core/engine';
-import { extractFacts } from '../python/frontend';
-import { parsePython } from '../python/parser';
-import { analyzeTypeScript } from '../typescript/frontend';
-import { languageOf } from '../workspace/analyze';
+import type { TreeEdit } from './document-parser';
 
 /** Where the text's line breaks leave a position after inserting `text` at `start`. */
 function endAfterInsert(start: { line: number; character: number }, text: string): { row: number; column: number } {
@@ -20,10 +14,12 @@ function endAfterInsert(start: { line: number; character: number }, text: string
   return { row: start.line + breaks.length, column: text.length - (last.index + last[0].length) };
 }
 
+/** The edits since the text was last handed out, or `full` when the text was replaced whole. */
+export type PendingEdits = TreeEdit[] | 'full';
+
 export class OpenDocument {
   private document: TextDocument;
-  /** The last parse, edited to match the current text; undefined before the first parse or after a full replacement. */
-  private tree: Tree | undefined;
+  private edits: PendingEdits = 'full';
 
   constructor(
     readonly uri: string,
@@ -48,7 +44,7 @@ export class OpenDocument {
 
   /**
    * Applies the client's changes in order (each range refers to the text after the previous
-   * change) and tells the tree about each one.
+   * change) and records each one as a tree edit.
    */
   applyChanges(changes: readonly TextDocumentContentChangeEvent[], version: number): void {
     for (const change of changes) {
@@ -59,42 +55,34 @@ export class OpenDocument {
         // Positions are clamped by the document; the tree gets the clamped ones too.
         const clampedStart = this.document.positionAt(startIndex);
         const clampedEnd = this.document.positionAt(oldEndIndex);
-        this.tree?.edit(
-          new Edit({
+        if (this.edits !== 'full') {
+          this.edits.push({
             startIndex,
             oldEndIndex,
             newEndIndex: startIndex + change.text.length,
             startPosition: { row: clampedStart.line, column: clampedStart.character },
             oldEndPosition: { row: clampedEnd.line, column: clampedEnd.character },
             newEndPosition: endAfterInsert(clampedStart, change.text),
-          }),
-        );
-        this.document = TextDocument.update(this.document, [change], version);
+          });
+        }
       } else {
-        this.dropTree();
-        this.document = TextDocument.update(this.document, [change], version);
+        this.edits = 'full';
       }
+      this.document = TextDocument.update(this.document, [change], version);
     }
     // The version moves even when a client sends no changes.
     this.document = TextDocument.update(this.document, [], version);
   }
 
-  /**
-   * Parses the current text, incrementally when a tree is kept, and extracts the facts. The new
-   * tree replaces the old one.
-   */
-  parse(path: string, moduleName: string): ParsedModule {
-    const text = this.text;
-    if (languageOf(path) === 'typescript') return analyzeTypeScript(text, path, moduleName);
-    const tree = parsePython(text, this.tree);
-    this.dropTree();
-    this.tree = tree;
-    return extractFacts(tree, text, path, moduleName);
+  /** The edits since the last call, for the analysis that is about to parse the current text. */
+  takeEdits(): PendingEdits {
+    const edits = this.edits;
+    this.edits = [];
+    return edits;
   }
 
-  /** Frees the tree's wasm memory; the next parse starts from scratch. */
-  dropTree(): void {
-    this.tree?.delete();
-    this.tree = undefined;
+  /** The next analysis parses from scratch (the tree it would edit is gone). */
+  forgetEdits(): void {
+    this.edits = 'full';
   }
 }

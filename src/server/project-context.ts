@@ -22,8 +22,9 @@ const RULE_METAS = RULES.map((rule) => rule.meta);
 /** Rules that contribute summaries. Every one is summarised, enabled or not, so a settings change needs no re-index. */
 const SUMMARIZING_RULES = RULES.filter((rule) => rule.summarize);
 
-export function summarize(parsed: ParsedModule): ModuleSummaries {
-  return summarizeModule(parsed, SUMMARIZING_RULES);
+/** `root`: the workspace folder, which tells its `tests/` and `migrations/` from directories above it. */
+export function summarize(parsed: ParsedModule, root?: string): ModuleSummaries {
+  return summarizeModule(parsed, SUMMARIZING_RULES, root);
 }
 
 export class ProjectContext {
@@ -144,9 +145,9 @@ export class ProjectContext {
 }
 
 /** A file's summary from disk; undefined when it is skipped (too large, binary) or does not parse into facts. */
-export function summarizeFile(path: string, moduleName: string): ModuleSummaries | undefined {
+export function summarizeFile(path: string, moduleName: string, root?: string): ModuleSummaries | undefined {
   const read = readSourceFile(path, DEFAULT_MAX_FILE_SIZE);
-  if (read.kind === 'skipped') return undefined;
+  if (read.kind !== 'text') return undefined;
   const parsed = parseSource(path, read.text, moduleName);
-  return parsed && summarize(parsed);
+  return parsed && summarize(parsed, root);
 }

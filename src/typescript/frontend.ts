@@ -1,6 +1,8 @@
 import type * as ts from 'typescript';
 import type { ParsedModule } from '../core/engine';
+import { rethrowBudget } from '../core/budget';
 import { withinStackLimit } from '../core/flow-graph-builder';
+import { parserFailure } from '../core/not-analysed';
 import type {
   ClassFact,
   Comment,
@@ -73,9 +75,18 @@ function scriptKindOf(api: TypeScriptApi, path: string): ts.ScriptKind {
   }
 }
 
-/** Parses a file on its own, without a Program: the fast path for the CLI and editors. */
+/**
+ * Parses a file on its own, without a Program: the fast path for the CLI and editors. The
+ * compiler's parser recurses as deep as the code nests and asserts on some malformed input; either
+ * failure throws NotAnalysable, so the file is reported rather than passed as clean.
+ */
 export function parseTypeScript(api: TypeScriptApi, source: string, path: string): ts.SourceFile {
-  return api.createSourceFile(path, source, api.ScriptTarget.Latest, true, scriptKindOf(api, path));
+  try {
+    return api.createSourceFile(path, source, api.ScriptTarget.Latest, true, scriptKindOf(api, path));
+  } catch (error) {
+    rethrowBudget(error);
+    throw parserFailure('TypeScript', error);
+  }
 }
 
 /**
@@ -113,6 +124,8 @@ interface FunctionRecord {
 
 class ModuleFactsBuilder {
   private readonly records = new Map<ts.Node, FunctionRecord>();
+  /** The same records by function id: looked up once per enclosing function of every function, however deep they nest. */
+  private readonly recordsById = new Map<string, FunctionRecord>();
   private readonly usedIds = new Set<string>();
   private readonly moduleLocks = new Map<string, LockKind>();
   private readonly expressApplications: Set<string>;
@@ -147,6 +160,7 @@ class ModuleFactsBuilder {
         return false;
       }
       this.records.set(node, record);
+      this.recordsById.set(record.facts.id, record);
       functions.push(record.facts);
       return true;
     });
@@ -364,8 +378,7 @@ class ModuleFactsBuilder {
   }
 
   private recordById(id: string): FunctionRecord | undefined {
-    for (const record of this.records.values()) if (record.facts.id === id) return record;
-    return undefined;
+    return this.recordsById.get(id);
   }
 
   /**

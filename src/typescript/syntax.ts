@@ -1,4 +1,5 @@
 import type * as ts from 'typescript';
+import { spendBudget } from '../core/budget';
 import type { Position, Range } from '../core/facts';
 import type { TypeScriptApi } from './compiler';
 
@@ -147,6 +148,7 @@ export function forEachDescendant(context: SyntaxContext, root: ts.Node, visit: 
     for (let low = from, high = stack.length - 1; low < high; low++, high--) [stack[low], stack[high]] = [stack[high]!, stack[low]!];
     const node = stack.pop();
     if (!node) return;
+    spendBudget();
     from = stack.length;
     if (visit(node)) context.ts.forEachChild(node, push);
   }

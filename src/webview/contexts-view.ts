@@ -6,7 +6,7 @@
 import type { ChainLink, CodeContexts, RunContext, TextRange } from '../server/protocol';
 import { buildContextScene } from './context-scene';
 import { html, inlineNodes, shapeElement, svg } from './dom';
-import { parseInline } from './markdown';
+import { parseFindingText } from './markdown';
 import type { ViewMessage } from './messages';
 
 export function contextsView(code: CodeContexts, post: (message: ViewMessage) => void): HTMLElement[] {
@@ -15,8 +15,8 @@ export function contextsView(code: CodeContexts, post: (message: ViewMessage) =>
     html(
       'header',
       {},
-      html('h1', {}, ...inlineNodes(parseInline(`Where ${code.subject} runs`))),
-      html('p', { class: 'message' }, ...code.lines.flatMap((line, index) => [...(index > 0 ? [html('br')] : []), ...inlineNodes(parseInline(line))])),
+      html('h1', {}, ...inlineNodes(parseFindingText(`Where ${code.subject} runs`))),
+      html('p', { class: 'message' }, ...code.lines.flatMap((line, index) => [...(index > 0 ? [html('br')] : []), ...inlineNodes(parseFindingText(line))])),
     ),
     pictureSection(code),
     chainsSection(code, open),
@@ -32,8 +32,8 @@ function pictureSection(code: CodeContexts): HTMLElement {
     { class: 'story', 'aria-labelledby': 'picture-title' },
     html('h2', { id: 'picture-title' }, 'Tasks, threads and worker processes'),
     drawing,
-    html('p', { class: 'caption' }, ...inlineNodes(parseInline(scene.caption))),
-    html('ul', { class: 'notes' }, ...scene.notes.map((note) => html('li', { class: note.applies ? 'applies' : 'other' }, ...inlineNodes(parseInline(note.text))))),
+    html('p', { class: 'caption' }, ...inlineNodes(parseFindingText(scene.caption))),
+    html('ul', { class: 'notes' }, ...scene.notes.map((note) => html('li', { class: note.applies ? 'applies' : 'other' }, ...inlineNodes(parseFindingText(note.text))))),
   );
 }
 
@@ -54,11 +54,11 @@ function chainsSection(code: CodeContexts, open: (uri: string, range: TextRange)
 /** One context: its line, then the entry point and each call, each a link to its place. */
 function chainView(context: RunContext, open: (uri: string, range: TextRange) => void): HTMLElement {
   const step = (link: ChainLink, index: number): HTMLElement => {
-    const go = html('button', { type: 'button', class: 'link' }, ...inlineNodes(parseInline(link.caller ? `\`${link.label}\`` : link.label)));
+    const go = html('button', { type: 'button', class: 'link' }, ...inlineNodes(parseFindingText(link.caller ? `\`${link.label}\`` : link.label)));
     go.addEventListener('click', () => open(link.uri, link.range));
     const where = `${decodeURIComponent(link.uri.slice(link.uri.lastIndexOf('/') + 1))}:${link.range.start.line + 1}`;
     const role = index === 0 ? 'entry point' : `called in \`${link.caller ?? ''}\``;
-    return html('li', {}, go, ' ', html('span', { class: 'place' }, ...inlineNodes(parseInline(`${role} · ${where}`))));
+    return html('li', {}, go, ' ', html('span', { class: 'place' }, ...inlineNodes(parseFindingText(`${role} · ${where}`))));
   };
-  return html('div', { class: 'context' }, html('h3', {}, ...inlineNodes(parseInline(context.line))), html('ol', { class: 'chain' }, ...context.chain.map(step)));
+  return html('div', { class: 'context' }, html('h3', {}, ...inlineNodes(parseFindingText(context.line))), html('ol', { class: 'chain' }, ...context.chain.map(step)));
 }

@@ -7,7 +7,7 @@ import type { ExplainResult, HazardReference } from '../server/protocol';
 import { compareExcerpts } from './code-comparison';
 import { contextsView } from './contexts-view';
 import { blockNodes, html, inlineNodes, shapeElement, svg } from './dom';
-import { parseInline, parseMarkdown } from './markdown';
+import { parseFindingText, parseMarkdown } from './markdown';
 import type { ExplainMessage, HostMessage, ViewMessage } from './messages';
 import { buildStoryScene, type SceneShape, type StoryScene } from './story-scene';
 
@@ -46,7 +46,7 @@ function header(result: ExplainResult): HTMLElement {
       html('span', { class: `badge severity-${result.severity}` }, result.severity),
       html('span', { class: 'badge' }, result.family),
     ),
-    html('p', { class: 'message' }, ...inlineNodes(parseInline(result.message))),
+    html('p', { class: 'message' }, ...inlineNodes(parseFindingText(result.message))),
   );
 }
 
@@ -84,7 +84,7 @@ function storySection(scene: StoryScene): HTMLElement {
       element.classList.toggle('pending', shape.from > frame || (shape.until !== undefined && frame >= shape.until));
       element.classList.toggle('current', frame > 0 && shape.from === frame);
     }
-    caption.replaceChildren(...inlineNodes(parseInline(current.caption)));
+    caption.replaceChildren(...inlineNodes(parseFindingText(current.caption)));
     progress.textContent = `Step ${frame + 1} of ${scene.frames.length}`;
     shared.textContent = current.shared === undefined ? '' : `Shared value: ${current.shared}`;
     revealLine = current.line;
@@ -104,7 +104,7 @@ function storySection(scene: StoryScene): HTMLElement {
   const section = html(
     'section',
     { class: 'story', 'aria-labelledby': 'story-title' },
-    html('h2', { id: 'story-title' }, ...inlineNodes(parseInline(scene.title))),
+    html('h2', { id: 'story-title' }, ...inlineNodes(parseFindingText(scene.title))),
     drawing,
     html('div', { class: 'controls', role: 'group', 'aria-label': 'Step through the story' }, restart, back, next, progress),
     caption,
@@ -137,7 +137,7 @@ function codeSection(result: ExplainResult, reference: HazardReference): HTMLEle
     { class: 'code', 'aria-labelledby': 'code-title' },
     html('h2', { id: 'code-title' }, hasFix ? 'Your code and the fix' : 'Your code'),
     fix
-      ? html('p', {}, `Quick fix (${fix.applicability}): `, ...inlineNodes(parseInline(fix.message)))
+      ? html('p', {}, `Quick fix (${fix.applicability}): `, ...inlineNodes(parseFindingText(fix.message)))
       : html('p', {}, 'No automatic fix: the examples below show what to write instead.'),
     html(
       'table',

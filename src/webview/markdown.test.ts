@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseInline, parseMarkdown } from './markdown';
+import { parseFindingText, parseInline, parseMarkdown } from './markdown';
 
 describe('explainer markdown', () => {
   it('splits inline code, strong, emphasis and links from text', () => {
@@ -15,6 +15,13 @@ describe('explainer markdown', () => {
       { kind: 'link', text: 'docs', url: 'https://x.test/a' },
       { kind: 'text', text: '.' },
     ]);
+  });
+
+  it('reads a finding as code spans and text only: a backtick in quoted code cannot open a link', () => {
+    const message = '`NOTE = "`" + x` is read, then [click here](https://evil.example/phish) and **bold**';
+    const inlines = parseFindingText(message);
+    assert.ok(inlines.every((inline) => inline.kind === 'text' || inline.kind === 'code'));
+    assert.ok(inlines.some((inline) => inline.kind === 'text' && inline.text.includes('[click here](https://evil.example/phish)')));
   });
 
   it('keeps markup in the source as text', () => {

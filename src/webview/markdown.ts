@@ -28,6 +28,23 @@ export function parseInline(text: string): Inline[] {
   return inlines;
 }
 
+/**
+ * A finding's own text — its message, fix, story title and captions — which quotes the user's code
+ * in backticks: code spans and plain text, nothing else. Code from a repository can hold a
+ * backtick that closes a span early, and whatever follows it must stay text: no link, no emphasis.
+ */
+export function parseFindingText(text: string): Inline[] {
+  const inlines: Inline[] = [];
+  let last = 0;
+  for (const match of text.matchAll(/`([^`]+)`/g)) {
+    if (match.index > last) inlines.push({ kind: 'text', text: text.slice(last, match.index) });
+    inlines.push({ kind: 'code', text: match[1]! });
+    last = match.index + match[0].length;
+  }
+  if (last < text.length) inlines.push({ kind: 'text', text: text.slice(last) });
+  return inlines;
+}
+
 const LIST_ITEM = /^\s*[-*]\s+/;
 
 export function parseMarkdown(source: string): Block[] {

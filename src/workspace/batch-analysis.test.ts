@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { DEFAULT_FILE_BUDGET_MS } from '../core/budget';
 import { resolveConfig } from '../core/config';
 import { RULES } from '../rules';
 import { CLEAN_MODULE, makeProject, SEED_RACE } from '../../test/support/cli';
@@ -12,6 +13,7 @@ const settings: FileAnalysisSettings = {
   config: resolveConfig([], RULES.map((rule) => rule.meta)),
   project: {},
   maxFileSize: DEFAULT_MAX_FILE_SIZE,
+  fileBudgetMs: DEFAULT_FILE_BUDGET_MS,
 };
 
 const tenThousandLineFunction = `async def handler():\n${'    x = 1\n'.repeat(10_000)}`;
@@ -33,12 +35,13 @@ const HOSTILE_FILES: Record<string, string | Uint8Array> = {
 };
 
 describe('analyzeFiles', () => {
-  test('survives hostile files: each is skipped with a reason or analysed', { timeout: 60_000 }, async () => {
+  test('survives hostile files: each is skipped or not analysed with a reason, or analysed', { timeout: 60_000 }, async () => {
     const root = makeProject(HOSTILE_FILES);
     const tasks = Object.keys(HOSTILE_FILES).map((name) => ({ path: join(root, name), moduleName: name.replace('.py', '') }));
     const outcomes = await analyzeFiles(tasks, { settings, threads: 1 });
     const byName = new Map(outcomes.map((outcome) => [outcome.path.slice(root.length + 1), outcome]));
-    for (const name of ['nul.py', 'latin1.py', 'huge.py']) assert.ok(byName.get(name)?.skipped, `${name} is skipped`);
+    for (const name of ['nul.py', 'huge.py']) assert.ok(byName.get(name)?.skipped, `${name} is skipped`);
+    assert.match(byName.get('latin1.py')?.notAnalysed ?? '', /not valid UTF-8/);
     for (const name of ['empty.py', 'syntax_errors.py', 'long_function.py', 'nested.py', 'race.py']) {
       const outcome = byName.get(name)!;
       assert.equal(outcome.skipped, undefined, name);
@@ -98,9 +101,9 @@ describe('analyzeFiles', () => {
     },
   );
 
-  test('a file that vanished between discovery and analysis is skipped, not fatal', async () => {
+  test('a file that vanished between discovery and analysis is not analysed, and not fatal', async () => {
     const root = makeProject({});
     const [outcome] = await analyzeFiles([{ path: join(root, 'gone.py'), moduleName: 'gone' }], { settings });
-    assert.match(outcome!.skipped ?? '', /cannot read it: ENOENT/);
+    assert.match(outcome!.notAnalysed ?? '', /cannot read it: ENOENT/);
   });
 });

@@ -1,8 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ConfigError, type Settings } from '../core/config';
 import { parseJsonSettings, parseTomlSettings } from '../core/config-file';
 import type { RuleMeta } from '../core/rule';
+import { readBoundedFile } from './source-file';
+
+/** A configuration file larger than this is not read: no real pyproject.toml or package.json comes near it. */
+const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 
 /** Settings read from a configuration file, and where they came from. */
 export interface LoadedSettings {
@@ -22,12 +26,11 @@ function parseSettings(text: string, file: string, rules: readonly RuleMeta[]): 
   return parseTomlSettings(text, file, name === 'pyproject.toml' ? 'tool.interleave' : 'root', rules);
 }
 
+/** A configuration file's text, read like a source file: only a regular file, and no more than the cap. */
 function readConfigText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`cannot read configuration: ${(error as Error).message}`, file);
-  }
+  const read = readBoundedFile(file, MAX_CONFIG_BYTES);
+  if (read.kind !== 'read') throw new ConfigError(`cannot read configuration: ${read.reason}`, file);
+  return read.content.toString('utf8');
 }
 
 /**

@@ -99,6 +99,6 @@ describe('discoverSourceFiles', () => {
   test('walks empty directories without complaint', () => {
     const root = makeProject({});
     mkdirSync(join(root, 'empty'));
-    assert.deepEqual(discover(root), { files: [], missing: [], warnings: [] });
+    assert.deepEqual(discover(root), { files: [], missing: [], warnings: [], unreadable: [] });
   });
 });

@@ -15,6 +15,11 @@ export interface DiscoveryOptions {
   forceExclude?: boolean;
   /** Skip what `.gitignore` files and `.git/info/exclude` ignore; on unless turned off. */
   respectGitignore?: boolean;
+  /**
+   * Follow symbolic links whose target is outside the directory being walked. Off by default: a
+   * repository's link to `/etc` or a home directory is not the project's code.
+   */
+  followOutsideSymlinks?: boolean;
 }
 
 export interface DiscoveryWarning {
@@ -29,6 +34,19 @@ export interface Discovery {
   missing: string[];
   /** Paths passed over that the user may want to know about, and why. */
   warnings: DiscoveryWarning[];
+  /** Source files that cannot be read at all, and why: names that are not UTF-8, written by their bytes. */
+  unreadable: { path: string; reason: string }[];
+}
+
+/** A file name as bytes when it is not UTF-8: printable ASCII kept, every other byte as `\xNN`. */
+export function nameByBytes(name: Buffer): string {
+  return [...name].map((byte) => (byte >= 0x20 && byte < 0x7f && byte !== 0x5c ? String.fromCharCode(byte) : `\\x${byte.toString(16).padStart(2, '0')}`)).join('');
+}
+
+/** A directory entry's name, or undefined when it is not valid UTF-8 (and so has no path as a string). */
+function utf8Name(name: Buffer): string | undefined {
+  const decoded = name.toString('utf8');
+  return Buffer.from(decoded, 'utf8').equals(name) ? decoded : undefined;
 }
 
 /**
@@ -58,6 +76,7 @@ export function discoverSourceFiles(paths: readonly string[], options: Discovery
   const files: string[] = [];
   const missing: string[] = [];
   const warnings: DiscoveryWarning[] = [];
+  const unreadable: Discovery['unreadable'] = [];
 
   /** Marks a real path as visited; false when it was already. */
   const firstVisit = (path: string): boolean => {
@@ -72,19 +91,41 @@ export function discoverSourceFiles(paths: readonly string[], options: Discovery
     return true;
   };
 
-  const walk = (directory: string, inherited: GitignoreChain): void => {
+  /** Whether a link's target is inside the tree being walked (whose real path is `root`), or may be followed anyway. */
+  const mayFollow = (path: string, root: string): boolean => {
+    if (options.followOutsideSymlinks) return true;
+    let real: string;
+    try {
+      real = realpathSync(path);
+    } catch {
+      return false;
+    }
+    if (real === root || posixPathInside(root, real) !== undefined) return true;
+    warnings.push({ path, message: `a symbolic link to ${real}, outside the directory checked; not followed (--follow-outside-symlinks follows it)` });
+    return false;
+  };
+
+  const walk = (directory: string, inherited: GitignoreChain, root: string): void => {
     if (!firstVisit(directory)) return;
     const chain = respectGitignore ? enterDirectory(inherited, directory) : inherited;
-    let entries: Dirent[];
+    let entries: Dirent<Buffer>[];
     try {
-      // In name order, so which of two paths to one file is kept does not depend on the disk.
-      entries = readdirSync(directory, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      // Names as bytes, so one that is not UTF-8 can be told apart and reported; in name order, so
+      // which of two paths to one file is kept does not depend on the disk.
+      entries = readdirSync(directory, { withFileTypes: true, encoding: 'buffer' }).sort((a, b) => Buffer.compare(a.name, b.name));
     } catch (error) {
       warnings.push({ path: directory, message: `cannot read this directory (${(error as Error).message}); skipped` });
       return;
     }
     for (const entry of entries) {
-      const path = join(directory, entry.name);
+      const name = utf8Name(entry.name);
+      if (name === undefined) {
+        const path = join(directory, nameByBytes(entry.name));
+        if (entry.isDirectory()) unreadable.push({ path, reason: 'a directory whose name is not valid UTF-8: its files cannot be named, rename it to analyse them' });
+        else if (isAnalysable(path)) unreadable.push({ path, reason: 'its name is not valid UTF-8: rename it to analyse it' });
+        continue;
+      }
+      const path = join(directory, name);
       if (isExcluded(path)) continue;
       let isDirectory = entry.isDirectory();
       let isFile = entry.isFile();
@@ -94,10 +135,12 @@ export function discoverSourceFiles(paths: readonly string[], options: Discovery
         if (!target) continue;
         isDirectory = target.isDirectory();
         isFile = target.isFile();
+        if ((isDirectory || (isFile && isAnalysable(path))) && !mayFollow(path, root)) continue;
       }
+      // Pipes, sockets and devices are never source, whatever their name.
       if (!isDirectory && !(isFile && isAnalysable(path))) continue;
       if (respectGitignore && isGitIgnored(chain, path, isDirectory)) continue;
-      if (isDirectory) walk(path, chain);
+      if (isDirectory) walk(path, chain, root);
       else if (firstVisit(path)) files.push(path);
     }
   };
@@ -118,7 +161,7 @@ export function discoverSourceFiles(paths: readonly string[], options: Discovery
     } else if (options.forceExclude && isExcludedWithAncestors(path)) {
       continue;
     } else if (stats.isDirectory()) {
-      walk(path, respectGitignore ? inheritedChain(path) : []);
+      walk(path, respectGitignore ? inheritedChain(path) : [], realOrSelf(path));
     } else if (!isAnalysable(path)) {
       warnings.push({ path, message: 'not a file type Interleave analyses; skipped' });
     } else if (firstVisit(path)) {
@@ -126,7 +169,15 @@ export function discoverSourceFiles(paths: readonly string[], options: Discovery
     }
   }
   files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return { files, missing, warnings };
+  return { files, missing, warnings, unreadable };
+}
+
+function realOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }
 
 /** Source files of a language Interleave reads, and deployment files (Dockerfiles, compose files, Procfiles…). */

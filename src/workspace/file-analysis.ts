@@ -2,12 +2,14 @@ import { basename, relative } from 'node:path';
 import type { ResolvedConfig } from '../core/config';
 import type { DeploymentFile } from '../core/deployment-facts';
 import { checkDeploymentFile, checkModule, summarizeModule, type ModuleReport, type ModuleSummaries, type ParsedModule } from '../core/engine';
+import { withBudget } from '../core/budget';
 import type { Range } from '../core/facts';
+import { notAnalysedReason } from '../core/not-analysed';
 import { compareHazards, type Hazard } from '../core/hazard';
 import type { ProjectFacts, Rule } from '../core/rule';
 import { RULES } from '../rules';
 import { TypeScriptProjects } from '../typescript/program';
-import { parseSource } from './analyze';
+import { languageOf, parseSource } from './analyze';
 import { ModuleNamer } from './module-root';
 import { deploymentKindOf, parseDeploymentFile } from './deployment-parsers';
 import { readSourceFile } from './source-file';
@@ -24,6 +26,8 @@ export interface FileAnalysisSettings {
   /** What is known of the project before any file is read (the worker count, its deployment files). */
   project: ProjectFacts;
   maxFileSize: number;
+  /** Milliseconds one file's analysis may take before it is reported as too complex. */
+  fileBudgetMs: number;
   /**
    * The project's root: deployment files are named relative to it to tell those for development
    * (`dev/Dockerfile`, `docker-compose.override.yml`); without it only the file name counts.
@@ -33,8 +37,13 @@ export interface FileAnalysisSettings {
 
 export interface FileOutcome {
   path: string;
-  /** Why the file was not analysed; undefined when it was. */
+  /** Why the file was passed over as not worth analysing (too large, binary, not a regular file). */
   skipped?: string;
+  /**
+   * Why source that should have been analysed was not (unreadable, not UTF-8, the parser failed,
+   * too complex for the budget): listed in every output format, and it fails the run.
+   */
+  notAnalysed?: string;
   lines: number;
   hazards: Hazard[];
   /** Rules or frontends that failed on this file; the run goes on. */
@@ -70,28 +79,37 @@ function deploymentFileOf(path: string, text: string, projectRoot: string | unde
   return parseDeploymentFile(path, projectRoot === undefined ? basename(path) : relative(projectRoot, path), text);
 }
 
-/** Never throws: an unreadable file is skipped with a reason, a parser crash becomes a problem. */
-function prepareFile(task: FileTask, maxFileSize: number, projectRoot: string | undefined, typescript: TypeScriptProjects): PreparedFile {
+/**
+ * Never throws: a file that is not source is skipped with a reason; one that cannot be read, that
+ * the parser fails on or that overruns the budget is not analysed, with a reason; a crash of
+ * Interleave's own becomes a problem.
+ */
+function prepareFile(task: FileTask, settings: FileAnalysisSettings, typescript: TypeScriptProjects): PreparedFile {
   const outcome: FileOutcome = { path: task.path, lines: 0, hazards: [], problems: [], syntaxErrors: [] };
-  let text: string;
-  try {
-    const read = readSourceFile(task.path, maxFileSize);
-    if (read.kind === 'skipped') return { outcome: { ...outcome, skipped: read.reason } };
-    text = read.text;
-  } catch (error) {
-    return { outcome: { ...outcome, skipped: `cannot read it: ${(error as Error).message}` } };
-  }
+  const read = readSourceFile(task.path, settings.maxFileSize);
+  if (read.kind === 'skipped') return { outcome: { ...outcome, skipped: read.reason } };
+  if (read.kind === 'unreadable') return { outcome: { ...outcome, notAnalysed: read.reason } };
+  const text = read.text;
   outcome.lines = countLines(text);
   try {
-    const parsed = parseSource(task.path, text, task.moduleName, typescript);
-    const deployment = deploymentFileOf(task.path, text, projectRoot);
+    // The file's TypeScript Program is shared work, built once for the whole project: it is not
+    // this file's to pay for out of its budget.
+    if (languageOf(task.path) === 'typescript') typescript.forFile(task.path);
+    const parsed = withBudget(settings.fileBudgetMs, () => parseSource(task.path, text, task.moduleName, typescript));
+    const deployment = deploymentFileOf(task.path, text, settings.projectRoot);
     if (!parsed && !deployment) return { outcome: { ...outcome, skipped: 'not a file type Interleave analyses' } };
     if (parsed) outcome.syntaxErrors = parsed.facts.syntaxErrors;
     return { outcome, text, ...(parsed && { parsed }), ...(deployment && { deployment }) };
   } catch (error) {
-    outcome.problems.push(`parsing failed on ${task.path}: ${(error as Error).stack ?? String(error)}`);
-    return { outcome };
+    return { outcome: failedOutcome(outcome, 'parsing', error) };
   }
+}
+
+/** The outcome of an analysis step that threw: not analysed when the input is to blame, a problem when Interleave is. */
+function failedOutcome(outcome: FileOutcome, step: 'parsing' | 'analysis', error: unknown): FileOutcome {
+  const reason = notAnalysedReason(error);
+  if (reason !== undefined) return { ...outcome, hazards: [], notAnalysed: reason };
+  return { ...outcome, problems: [...outcome.problems, `${step} failed on ${outcome.path}: ${(error as Error).stack ?? String(error)}`] };
 }
 
 /** The enabled rules that look across files, and so need every module summarised first. */
@@ -120,9 +138,16 @@ export class FileAnalyzer {
   }
 
   summarize(task: FileTask): ModuleSummaries | undefined {
-    const prepared = prepareFile(task, this.settings.maxFileSize, this.settings.projectRoot, this.typescript);
+    const prepared = prepareFile(task, this.settings, this.typescript);
     this.prepared.set(task.path, prepared);
-    return prepared.parsed && summarizeModule(prepared.parsed, this.summarizing);
+    if (!prepared.parsed) return undefined;
+    const { parsed } = prepared;
+    try {
+      return withBudget(this.settings.fileBudgetMs, () => summarizeModule(parsed, this.summarizing, this.settings.projectRoot));
+    } catch (error) {
+      this.prepared.set(task.path, { outcome: failedOutcome(prepared.outcome, 'analysis', error) });
+      return undefined;
+    }
   }
 
   setProject(project: ProjectFacts): void {
@@ -130,14 +155,14 @@ export class FileAnalyzer {
   }
 
   check(task: FileTask): FileOutcome {
-    const prepared = this.prepared.get(task.path) ?? prepareFile(task, this.settings.maxFileSize, this.settings.projectRoot, this.typescript);
+    const prepared = this.prepared.get(task.path) ?? prepareFile(task, this.settings, this.typescript);
     this.prepared.delete(task.path);
     const { outcome, text, parsed, deployment } = prepared;
     if (!parsed && !deployment) return outcome;
     try {
       const options = { rules: RULES, config: this.settings.config, project: this.project };
       const reports: ModuleReport[] = [];
-      if (parsed) reports.push(checkModule(parsed, options));
+      if (parsed) reports.push(withBudget(this.settings.fileBudgetMs, () => checkModule(parsed, options)));
       if (deployment) reports.push(checkDeploymentFile(deployment, options));
       const report = { hazards: reports.flatMap((one) => one.hazards).sort(compareHazards), problems: reports.flatMap((one) => one.problems) };
       return {
@@ -147,7 +172,7 @@ export class FileAnalyzer {
         ...(report.hazards.length > 0 ? { source: text } : {}),
       };
     } catch (error) {
-      return { ...outcome, problems: [...outcome.problems, `analysis failed on ${task.path}: ${(error as Error).stack ?? String(error)}`] };
+      return failedOutcome(outcome, 'analysis', error);
     }
   }
 }

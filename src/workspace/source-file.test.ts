@@ -32,10 +32,10 @@ describe('readSourceFile', () => {
     assert.match(read.kind === 'skipped' ? read.reason : '', /binary/);
   });
 
-  test('skips Latin-1 bytes as not UTF-8 instead of guessing', () => {
+  test('cannot read Latin-1 bytes, as not UTF-8, instead of guessing', () => {
     const read = readSourceFile(join(root, 'latin1.py'));
-    assert.equal(read.kind, 'skipped');
-    assert.match(read.kind === 'skipped' ? read.reason : '', /not valid UTF-8/);
+    assert.equal(read.kind, 'unreadable');
+    assert.match(read.kind === 'unreadable' ? read.reason : '', /not valid UTF-8/);
   });
 
   test('skips a file over the size limit and names the limit', () => {

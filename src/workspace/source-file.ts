@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 
 /** Files larger than this are skipped unless the user raises the limit (`--max-file-size`). */
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
@@ -6,23 +6,73 @@ export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
 /** How far into a file a NUL byte marks it as binary, the heuristic git and grep use. */
 const BINARY_SNIFF_LENGTH = 8 * 1024;
 
-export type SourceRead = { kind: 'text'; text: string } | { kind: 'skipped'; reason: string };
+/**
+ * A file read, or why it was not: `skipped` files are not source worth analysing (too large,
+ * binary, not a regular file); `unreadable` ones are source that could not be read (permissions,
+ * gone, not UTF-8) and are reported as not analysed.
+ */
+export type FileRead<T> = { kind: 'read'; content: T } | { kind: 'skipped'; reason: string } | { kind: 'unreadable'; reason: string };
+
+export type SourceRead = { kind: 'text'; text: string } | { kind: 'skipped'; reason: string } | { kind: 'unreadable'; reason: string };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
+/** What a stat says a non-regular file is, for the reason it is skipped. */
+function specialKind(stats: Stats): string {
+  if (stats.isFIFO()) return 'a named pipe';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+  if (stats.isDirectory()) return 'a directory';
+  return 'not a regular file';
+}
+
+function tooLarge(maxBytes: number, size: string): string {
+  return `larger than the ${formatByteSize(maxBytes)} limit (${size}; raise it with --max-file-size)`;
+}
+
 /**
- * Reads a source file as text, or says why it is not worth analysing: too large, binary, or not
- * UTF-8. A UTF-8 byte order mark is dropped so positions match what editors show.
+ * Reads at most `maxBytes` of a regular file. The file is opened without blocking (a named pipe
+ * with no writer would otherwise hang the open) and checked with `fstat` on the open descriptor,
+ * so what is read is what was checked; reading stops past the limit, so a file that grows while
+ * it is read, or a device that never ends, costs no more than the limit.
+ */
+export function readBoundedFile(path: string, maxBytes: number): FileRead<Buffer> {
+  let descriptor: number;
+  try {
+    descriptor = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    return { kind: 'unreadable', reason: `cannot read it: ${(error as Error).message}` };
+  }
+  try {
+    const stats = fstatSync(descriptor);
+    if (!stats.isFile()) return { kind: 'skipped', reason: `${specialKind(stats)}, not a regular file` };
+    if (stats.size > maxBytes) return { kind: 'skipped', reason: tooLarge(maxBytes, formatByteSize(stats.size)) };
+    const buffer = Buffer.allocUnsafe(Math.min(maxBytes, stats.size) + 1);
+    let length = 0;
+    for (;;) {
+      const read = readSync(descriptor, buffer, length, buffer.length - length, null);
+      if (read === 0) break;
+      length += read;
+      if (length > maxBytes) return { kind: 'skipped', reason: tooLarge(maxBytes, 'it grew while being read') };
+      if (length === buffer.length) break;
+    }
+    return { kind: 'read', content: buffer.subarray(0, length) };
+  } catch (error) {
+    return { kind: 'unreadable', reason: `cannot read it: ${(error as Error).message}` };
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
+/**
+ * Reads a source file as text, or says why it is not analysed: too large, binary, not a regular
+ * file, unreadable, or not UTF-8. A UTF-8 byte order mark is dropped so positions match what
+ * editors show.
  */
 export function readSourceFile(path: string, maxBytes: number = DEFAULT_MAX_FILE_SIZE): SourceRead {
-  const size = statSync(path).size;
-  if (size > maxBytes) {
-    return {
-      kind: 'skipped',
-      reason: `larger than the ${formatByteSize(maxBytes)} limit (${formatByteSize(size)}; raise it with --max-file-size)`,
-    };
-  }
-  const bytes = readFileSync(path);
+  const read = readBoundedFile(path, maxBytes);
+  if (read.kind !== 'read') return read;
+  const bytes = read.content;
   if (bytes.subarray(0, BINARY_SNIFF_LENGTH).includes(0)) {
     return { kind: 'skipped', reason: 'binary file (NUL byte in the first 8 KiB)' };
   }
@@ -30,7 +80,7 @@ export function readSourceFile(path: string, maxBytes: number = DEFAULT_MAX_FILE
     // With ignoreBOM false the decoder drops a leading BOM itself.
     return { kind: 'text', text: utf8.decode(bytes) };
   } catch {
-    return { kind: 'skipped', reason: 'not valid UTF-8 (save it as UTF-8 to analyse it)' };
+    return { kind: 'unreadable', reason: 'not valid UTF-8 (save it as UTF-8 to analyse it)' };
   }
 }
 

@@ -42,6 +42,8 @@ export async function scoreCorpus(dir: string, codes: readonly string[]): Promis
   const scores = new Map(codes.map((code) => [code, { code, found: 0, labelled: 0, missed: [], falsePositives: [], unlabelled: [] } as Score]));
   const reported: JsonHazard[] = [];
   for (const project of labels.projects ?? ['.']) reported.push(...(await checkCorpus(join(root, project), codes)));
+  const notAnalysed = reported.filter((hazard) => hazard.code === null);
+  if (notAnalysed.length > 0) throw new Error(`not analysed: ${notAnalysed.map((hazard) => `${relative(root, hazard.filename)}: ${hazard.message}`).join('; ')}`);
   for (const hazard of reported) {
     const file = relative(root, hazard.filename);
     const line = hazard.location.row;

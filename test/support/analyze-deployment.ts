@@ -1,3 +1,4 @@
+import { DEFAULT_FILE_BUDGET_MS } from '../../src/core/budget';
 import { resolveConfig, type Settings } from '../../src/core/config';
 import { checkDeploymentFile, projectFacts, summarizeModule, type ModuleReport } from '../../src/core/engine';
 import { RULES } from '../../src/rules';
@@ -18,7 +19,7 @@ export async function checkProjectDirectory(root: string, settings?: Settings): 
   const { files } = discoverSourceFiles([root], { exclude: [], excludeBase: root, respectGitignore: false });
   const tasks = files.map((path) => ({ path, moduleName: moduleNameFor(path, root) }));
   return analyzeFiles(tasks, {
-    settings: { config, project: projectDeployment(root, config.workers), maxFileSize: DEFAULT_MAX_FILE_SIZE, projectRoot: root },
+    settings: { config, project: projectDeployment(root, config.workers), maxFileSize: DEFAULT_MAX_FILE_SIZE, fileBudgetMs: DEFAULT_FILE_BUDGET_MS, projectRoot: root },
     threads: 1,
   });
 }

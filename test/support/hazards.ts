@@ -48,6 +48,7 @@ export function formatResults(hazards: Hazard[] = [formatHazard()], source: stri
   const rules = RULES.map((rule) => rule.meta);
   return {
     hazards,
+    notAnalysed: [],
     lines: new SourceLines(new Map([[FORMAT_FILE, source]])),
     rules,
     severity: new Map(rules.map((meta) => [meta.code, meta.defaultSeverity])),

@@ -67,6 +67,7 @@ export class TestLanguageClient {
     this.settings = options.settings ?? {};
     this.child = spawn(process.execPath, options.args, { stdio: 'pipe' });
     this.child.stderr.on('data', (chunk: Buffer) => this.stderr.push(chunk.toString()));
+    this.child.on('exit', () => this.wake());
     this.connection = createProtocolConnection(new StreamMessageReader(this.child.stdout), new StreamMessageWriter(this.child.stdin));
     this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
       this.diagnostics.set(params.uri, params);

@@ -26,23 +26,29 @@ export interface ContextAnnotation {
   memo?: string;
 }
 
+/** Code the editor annotates, with the narrowest scope that annotates it: `handlers` for entry points and module state. */
+export interface ScopedAnnotation extends ContextAnnotation {
+  scope: AnnotationScope;
+}
+
 /** Containers a module-level name can hold that code then fills: application state unless proven otherwise. */
 const MUTABLE_VALUES = /^(dict|list|set|collections\.(defaultdict|OrderedDict|deque|Counter)\(\)|Map\(\)|Set\(\)|Array|object)$/;
 
 const START: Position = { line: 0, character: 0 };
 
 /** The code of a module the editor annotates under a scope, in source order. */
-export function contextAnnotations(module: ModuleFacts, model: ContextModel, scope: AnnotationScope): ContextAnnotation[] {
+export function contextAnnotations(module: ModuleFacts, model: ContextModel, scope: AnnotationScope): ScopedAnnotation[] {
   const summary = model.summaryOf(module.moduleName);
   const functions = new Map(summary?.functions.map((fn) => [fn.id, fn]));
-  const annotations: ContextAnnotation[] = [];
+  const annotations: ScopedAnnotation[] = [];
   for (const fn of module.functions) {
     const context = functions.get(fn.id);
-    if (scope === 'all' || (context && summary && startsContext(summary, context))) annotations.push(functionAnnotation(module, model, fn, context));
+    const entry = context && summary && startsContext(summary, context);
+    if (scope === 'all' || entry) annotations.push({ ...functionAnnotation(module, model, fn, context), scope: entry ? 'handlers' : 'all' });
   }
   const written = writtenState(module);
   for (const state of moduleState(module)) {
-    if (written(state) || MUTABLE_VALUES.test(state.valueKind ?? '')) annotations.push(stateAnnotation(module, model, state));
+    if (written(state) || MUTABLE_VALUES.test(state.valueKind ?? '')) annotations.push({ ...stateAnnotation(module, model, state), scope: 'handlers' });
   }
   return annotations.sort((a, b) => a.anchor.start.line - b.anchor.start.line || a.anchor.start.character - b.anchor.start.character);
 }

@@ -129,13 +129,13 @@ const NODE_NOT_SERVED: readonly [RegExp, string][] = [
 ];
 
 /**
- * A module that only the command line, tests, migrations or the browser run, by its dotted or
- * slashed module name (relative to its package root, so a project kept under `tests/` of another
- * repository is not mistaken for tests).
+ * A module that only the command line, tests, migrations or the browser run, by where it sits in
+ * the project (dotted for Python, slashed for JavaScript; relative to the project, so a project
+ * kept under `tests/` of another repository is not mistaken for tests).
  */
-export function fileRoleOf(language: Language, moduleName: string, source: string): FileRole | undefined {
+export function fileRoleOf(language: Language, place: string, source: string): FileRole | undefined {
   const table = language === 'python' ? PYTHON_NOT_SERVED : NODE_NOT_SERVED;
-  for (const [pattern, label] of table) if (pattern.test(moduleName)) return { kind: 'not-served', label, ...(label === 'tests' && { contained: true }) };
+  for (const [pattern, label] of table) if (pattern.test(place)) return { kind: 'not-served', label, ...(label === 'tests' && { contained: true }) };
   if (language === 'typescript' && BROWSER_GLOBALS.test(source) && !SERVER_MODULES.test(source)) return { kind: 'not-served', label: 'browser code' };
   return undefined;
 }

@@ -7,7 +7,8 @@ const THREADPOOL_THREADS = 40;
 
 /** The chain in a message: `` `POST /chat` → `summarize()` → `load_prompt()` ``. */
 export function witnessChain(witness: Witness): string {
-  return [`\`${witness.entry.label.replace(/`/g, '')}\``, ...witness.steps.map((step) => `\`${step.call}()\``)].join(' → ');
+  const { label } = witness.entry;
+  return [label.includes('`') ? label : `\`${label}\``, ...witness.steps.map((step) => `\`${step.call}()\``)].join(' → ');
 }
 
 /** `, reached from `POST /chat` → `summarize()`` — or nothing when the code is the entry point itself. */

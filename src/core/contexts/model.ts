@@ -1,10 +1,8 @@
 import type { Range } from '../facts';
+import { ProjectResolver } from '../project-resolver';
 import type { EdgeKind } from './catalog';
 import { CONTEXT_KINDS, SERVING_LOOP, type ContextKind, type EntryPoint, type FunctionContexts, type Witness, type WitnessStep } from './kinds';
 import type { ContextCall, ContextFunction, ContextSummary } from './summary';
-
-/** Re-exports and instance aliases followed per lookup. */
-const MAX_ALIAS_HOPS = 6;
 
 interface Node {
   module: ContextSummary;
@@ -38,6 +36,12 @@ export class ContextModel {
   private readonly moduleWitnesses = new Map<string, Witness[]>();
   /** Last segments of calls no project function answered, made from code that may be served. */
   private readonly unresolvedNames = new Set<string>();
+  /** Every callee is resolved once: the same names are called from many places. */
+  private readonly resolved = new Map<string, Node | undefined>();
+  private readonly resolver = new ProjectResolver<ContextFunction>((moduleName) => {
+    const module = this.modules.get(moduleName);
+    return module && { moduleName, functions: this.byName.get(moduleName)!, imports: module.imports, starImports: module.starImports, instances: module.instances, classes: module.classes };
+  });
 
   constructor(summaries: Iterable<ContextSummary>) {
     for (const summary of summaries) {
@@ -189,36 +193,12 @@ export class ContextModel {
     return undefined;
   }
 
-  private resolve(callee: string, hops = 0): Node | undefined {
-    if (hops > MAX_ALIAS_HOPS) return undefined;
-    const method = /^([^()]*)\(\)\.([A-Za-z_$][\w$]*)$/.exec(callee);
-    const path = method ? `${method[1]}.${method[2]}` : callee;
-    if (path.includes('(')) return undefined;
-    const parts = path.split('.');
-    for (let split = parts.length - 1; split >= 1; split--) {
-      const module = this.modules.get(parts.slice(0, split).join('.'));
-      if (module) return this.member(module, parts.slice(split), hops);
+  private resolve(callee: string): Node | undefined {
+    if (!this.resolved.has(callee)) {
+      const found = this.resolver.resolve(callee);
+      this.resolved.set(callee, found && { module: this.modules.get(found.moduleName)!, fn: found.fn });
     }
-    return undefined;
-  }
-
-  private member(module: ContextSummary, names: readonly string[], hops: number): Node | undefined {
-    const functions = this.byName.get(module.moduleName)!;
-    const name = names.join('.');
-    // Calling a class runs its `__init__` (Python) or `constructor` (JavaScript).
-    for (const candidate of [name, `${name}.__init__`, `${name}.constructor`]) {
-      const fn = functions.get(candidate);
-      if (fn) return { module, fn };
-    }
-    const [head, ...rest] = names;
-    for (const base of rest.length <= 1 ? (module.classes[head!] ?? []) : []) {
-      const inherited = this.resolve([base, ...rest].join('.'), hops + 1);
-      if (inherited) return inherited;
-    }
-    const imported = module.imports[head!];
-    if (imported) return this.resolve([imported, ...rest].join('.'), hops + 1);
-    const instance = module.instances[head!];
-    return instance && rest.length === 1 ? this.resolve(`${instance}.${rest[0]}`, hops + 1) : undefined;
+    return this.resolved.get(callee);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { CallEvent, FlowGraph, FunctionFacts, Language, ModuleFacts, Range } from '../facts';
+import type { FlowGraph, FunctionFacts, Language, ModuleFacts, Range } from '../facts';
 import { ENTRY_CLASSES, ENTRY_DECORATORS, edgeOf, fileRoleOf, type EdgeKind, type FileRole } from './catalog';
 import type { ContextKind } from './kinds';
 
@@ -20,10 +20,12 @@ export interface ContextSummary {
   mainCalls: ContextCall[];
   /** Names the module imports: `send_mail` → `app.services.mailer.send_mail`. */
   imports: Record<string, string>;
+  /** Modules it imports every name of. */
+  starImports?: string[];
   /** Module-level names bound to instances: `mailer` → `app.mail.Mailer()`. */
   instances: Record<string, string>;
-  /** Classes by name, with their qualified bases. */
-  classes: Record<string, string[]>;
+  /** Classes by name: their qualified bases and what their instances' attributes hold. */
+  classes: Record<string, { bases: string[]; attributes?: Record<string, string> }>;
 }
 
 export interface ContextFunction {
@@ -43,6 +45,10 @@ export interface ContextFunction {
   passedTo?: EdgeKind;
   /** A lifespan: its calls before the `yield` run at startup, those after it at shutdown. */
   lifespan?: boolean;
+  /** The qualified type its return annotation names: what calls on its result resolve through. */
+  returns?: string;
+  /** A `@property`: reading the attribute runs it. */
+  property?: boolean;
   calls: ContextCall[];
 }
 
@@ -59,9 +65,10 @@ export interface ContextCall {
 
 export const MEMO_DECORATORS = /^(functools\.(lru_cache|cache)|cachetools\.(cached|func\.\w+)|async_lru\.alru_cache)$/;
 const STATIC = /(^|\.)staticmethod$/;
+const PROPERTIES = /^((builtins\.)?property|functools\.cached_property)$/;
 
-export function summarizeContexts(module: ModuleFacts): ContextSummary {
-  const role = fileRoleOf(module.language, module.moduleName, module.source);
+export function summarizeContexts(module: ModuleFacts, root?: string): ContextSummary {
+  const role = fileRoleOf(module.language, placeOf(module, root), module.source);
   const classBases = new Map(module.classes.map((info) => [info.name, info.bases]));
   const functions = module.functions.map((fn) => functionSummary(module, fn, role, classBases.get(fn.className ?? '') ?? []));
   const guards = module.mainGuards ?? [];
@@ -72,8 +79,8 @@ export function summarizeContexts(module: ModuleFacts): ContextSummary {
   for (const state of module.state) if (state.scope === 'module' && state.valueKind?.endsWith('()')) instances[state.root] = state.valueKind;
   const imports: Record<string, string> = {};
   for (const fact of module.imports) imports[fact.local] = fact.target;
-  const classes: Record<string, string[]> = {};
-  for (const info of module.classes) classes[info.name] = info.bases;
+  const classes: ContextSummary['classes'] = {};
+  for (const info of module.classes) classes[info.name] = { bases: info.bases, ...(info.attributeTypes && { attributes: info.attributeTypes }) };
   return {
     path: module.path,
     moduleName: module.moduleName,
@@ -83,9 +90,23 @@ export function summarizeContexts(module: ModuleFacts): ContextSummary {
     importCalls,
     mainCalls,
     imports,
+    ...(module.starImports && { starImports: module.starImports }),
     instances,
     classes,
   };
+}
+
+/**
+ * Where a module sits in the project, in its language's module-name style: the path from the
+ * project's root when it is known (so `migrations/versions/0001.py`, outside any package, is
+ * still under `migrations`), else the module name.
+ */
+function placeOf(module: ModuleFacts, root: string | undefined): string {
+  const path = module.path.split('\\').join('/');
+  const base = root?.split('\\').join('/').replace(/\/+$/, '');
+  if (!base || !path.startsWith(`${base}/`)) return module.moduleName;
+  const relative = path.slice(base.length + 1).replace(/\.[^./]+$/, '');
+  return module.language === 'python' ? relative.split('/').join('.') : relative;
 }
 
 function functionSummary(module: ModuleFacts, fn: FunctionFacts, role: FileRole | undefined, bases: readonly string[]): ContextFunction {
@@ -101,6 +122,8 @@ function functionSummary(module: ModuleFacts, fn: FunctionFacts, role: FileRole 
     ...(parameters.length === 0 && fn.decorators.some((decorator) => MEMO_DECORATORS.test(decorator)) && { runsOnce: true }),
     ...(passedTo && { passedTo }),
     ...(fn.kind === 'lifespan' && { lifespan: true }),
+    ...(fn.returns && { returns: fn.returns }),
+    ...(fn.decorators.some((decorator) => PROPERTIES.test(decorator)) && { property: true }),
     calls: fn.kind === 'lifespan' ? markShutdown(fn, contextCalls(fn.flow)) : contextCalls(fn.flow),
   };
 }
@@ -162,12 +185,7 @@ function entriesOf(language: Language, fn: FunctionFacts, role: FileRole | undef
  */
 function contextCalls(flow: FlowGraph): ContextCall[] {
   const events = flow.blocks.flatMap((block) => block.events);
-  const testedState = new Set<string>();
-  const readKeys = new Map<number, string>();
-  for (const event of events) if (event.kind === 'read') readKeys.set(event.id, event.state.key);
-  for (const event of events) {
-    if (event.kind === 'branch') for (const read of event.value.reads) testedState.add(readKeys.get(read) ?? '');
-  }
+  const lazy = lazyInitialisations(flow);
   const calls = new Map<string, ContextCall>();
   const add = (call: ContextCall) => {
     const key = `${call.range.start.line}:${call.range.start.character} ${call.text}`;
@@ -178,7 +196,7 @@ function contextCalls(flow: FlowGraph): ContextCall[] {
     const own = edgeOf(event.callee, event.text);
     for (const argument of own ? (event.functionArguments ?? []) : []) add({ ...argument, range: event.range, edge: own! });
     const outer = event.argumentOf ? edgeOf(event.argumentOf.callee, event.argumentOf.text) : undefined;
-    add({ ...(event.callee && { callee: event.callee }), text: event.text, range: event.range, edge: outer ?? (isLazyInitialisation(event, testedState) ? 'memo' : 'inline') });
+    add({ ...(event.callee && { callee: event.callee }), text: event.text, range: event.range, edge: outer ?? (lazy.has(event.id) ? 'memo' : 'inline') });
   }
   return [...calls.values()];
 }
@@ -195,9 +213,23 @@ export function yieldPosition(fn: FunctionFacts): Range['start'] | undefined {
   return undefined;
 }
 
-/** `_client = Client()` under a test of `_client`: it runs the first time, and later calls find it set. */
-function isLazyInitialisation(call: CallEvent, testedState: ReadonlySet<string>): boolean {
-  return (call.boundTo ?? []).some((holder) => holder.kind === 'shared' && testedState.has(holder.key));
+/**
+ * Calls (by id) that initialise shared state lazily: `_client = Client()` where the function tests
+ * `_client` (`if _client is None:`) — it runs the first time, and later calls find it set.
+ */
+export function lazyInitialisations(flow: FlowGraph): Set<number> {
+  const events = flow.blocks.flatMap((block) => block.events);
+  const readKeys = new Map<number, string>();
+  for (const event of events) if (event.kind === 'read') readKeys.set(event.id, event.state.key);
+  const tested = new Set<string>();
+  for (const event of events) {
+    if (event.kind === 'branch') for (const read of event.value.reads) tested.add(readKeys.get(read) ?? '');
+  }
+  const lazy = new Set<number>();
+  for (const event of events) {
+    if (event.kind === 'call' && (event.boundTo ?? []).some((holder) => holder.kind === 'shared' && tested.has(holder.key))) lazy.add(event.id);
+  }
+  return lazy;
 }
 
 function after(a: Range['start'], b: Range['start']): boolean {

@@ -13,6 +13,8 @@ export interface CallCatalogs {
   cpuBound: CallMatcher<CatalogEntry>;
   syncPrimitives: CallMatcher<CatalogEntry>;
   offloadWrappers: CallMatcher<CallEntry>;
+  /** Blocking and CPU-heavy calls together: what holds the loop at the end of a chain of sync calls (IL202). */
+  stallsLoop: CallMatcher<CatalogEntry>;
 }
 
 const compiled = new WeakMap<ResolvedConfig, CallCatalogs>();
@@ -24,19 +26,22 @@ function userEntries(settings: readonly CallSetting[], does: string, suggestion:
 export function callCatalogs(config: ResolvedConfig): CallCatalogs {
   let catalogs = compiled.get(config);
   if (!catalogs) {
+    const blocking = [
+      ...BLOCKING_CALLS,
+      ...NODE_BLOCKING_CALLS,
+      ...userEntries(config.blockingCalls, 'blocks (listed in `blocking-calls`)', 'move it off the event loop: `await asyncio.to_thread(...)` in Python, a `worker_threads` worker in Node'),
+    ];
+    const cpuBound = [
+      ...CPU_BOUND_CALLS,
+      ...NODE_CPU_BOUND_CALLS,
+      ...userEntries(config.cpuBoundCalls, 'is CPU-heavy (listed in `cpu-bound-calls`)', 'move it to a thread or a process pool: `await asyncio.to_thread(...)` in Python, a `worker_threads` worker in Node'),
+    ];
     catalogs = {
-      blocking: new CallMatcher([
-        ...BLOCKING_CALLS,
-        ...NODE_BLOCKING_CALLS,
-        ...userEntries(config.blockingCalls, 'blocks (listed in `blocking-calls`)', 'move it off the event loop: `await asyncio.to_thread(...)` in Python, a `worker_threads` worker in Node'),
-      ]),
-      cpuBound: new CallMatcher([
-        ...CPU_BOUND_CALLS,
-        ...NODE_CPU_BOUND_CALLS,
-        ...userEntries(config.cpuBoundCalls, 'is CPU-heavy (listed in `cpu-bound-calls`)', 'move it to a thread or a process pool: `await asyncio.to_thread(...)` in Python, a `worker_threads` worker in Node'),
-      ]),
+      blocking: new CallMatcher(blocking),
+      cpuBound: new CallMatcher(cpuBound),
       syncPrimitives: new CallMatcher(SYNC_PRIMITIVES),
       offloadWrappers: new CallMatcher([{ calls: [...OFFLOAD_WRAPPERS, ...config.offloadWrappers] }]),
+      stallsLoop: new CallMatcher([...blocking, ...cpuBound]),
     };
     compiled.set(config, catalogs);
   }

@@ -1,81 +1,16 @@
+import { spendBudget } from '../../core/budget';
 import type { CallEntry, CallMatcher, CatalogEntry } from '../../core/call-pattern';
+import { summarizeCallGraph, summarizeFunction, type CallGraphSummary, type FunctionSummary, type SummaryCall } from '../../core/call-summary';
 import type { FunctionFacts, LiteralArgument, ModuleFacts, Range } from '../../core/facts';
+import { projectIndex } from '../../core/project-index';
+import { ProjectResolver, type ResolvableModule } from '../../core/project-resolver';
 import type { ProjectFacts } from '../../core/rule';
-import { synchronousCalls } from './loop-calls';
 
-/**
- * The cross-file half of IL202. The first pass summarises each module: its top-level functions and
- * methods with the calls they make, the instances it creates at module level and the names it
- * imports. The second pass resolves a call in async code to a project function and searches,
- * breadth first, for the shortest chain of sync calls that ends in a blocking one.
- *
- * Summaries keep every call with a known callee, not only blocking ones: which calls block depends
- * on the user's `blocking-calls` setting, which the check applies, so a summary stays valid when the
- * setting changes.
- */
-
-export interface CallGraphSummary {
-  path: string;
-  /** Top-level functions and methods by qualified name: `send_mail`, `Mailer.send`. */
-  functions: Record<string, FunctionSummary>;
-  /** Module-level names bound to instances: `mailer` → `app.mail.Mailer()`, with where. */
-  instances: Record<string, { type: string; range: Range }>;
-  /** Names the module imports, which it re-exports: `send_mail` → `app.services.mailer.send_mail`. */
-  imports: Record<string, string>;
-  /** Classes by name, with their qualified bases: where inherited methods are found. */
-  classes: Record<string, string[]>;
-}
-
-export interface FunctionSummary {
-  isAsync: boolean;
-  /** Cached with no parameters (`@lru_cache def load_settings()`): its body runs once per process. */
-  runsOnce: boolean;
-  decorators: string[];
-  /** The calls its body makes, for sync functions. */
-  calls: SummaryCall[];
-}
-
-export interface SummaryCall {
-  callee: string;
-  text: string;
-  range: Range;
-  literalArguments?: LiteralArgument[];
-}
-
-const CACHES = /^(functools\.(lru_cache|cache)|cachetools\.(cached|func\.\w+))$/;
-
-export function summarizeFunction(fn: FunctionFacts): FunctionSummary {
-  const parameters = fn.className && fn.decorators.every((d) => !d.endsWith('staticmethod')) ? fn.params.slice(1) : fn.params;
-  return {
-    isAsync: fn.isAsync,
-    runsOnce: parameters.length === 0 && fn.decorators.some((decorator) => CACHES.test(decorator)),
-    decorators: fn.decorators,
-    calls: fn.isAsync
-      ? []
-      : synchronousCalls(fn).flatMap(({ callee, text, range, literalArguments }) =>
-          callee ? [{ callee, text, range, ...(literalArguments && { literalArguments }) }] : [],
-        ),
-  };
-}
-
-export function summarizeCallGraph(module: ModuleFacts): CallGraphSummary {
-  const functions: Record<string, FunctionSummary> = {};
-  for (const fn of module.functions) {
-    if (!fn.parent && !fn.isLambda) functions[fn.qualifiedName] = summarizeFunction(fn);
-  }
-  const instances: CallGraphSummary['instances'] = {};
-  for (const state of module.state) {
-    if (state.scope === 'module' && state.valueKind?.endsWith('()')) instances[state.root] = { type: state.valueKind, range: state.range };
-  }
-  const imports: Record<string, string> = {};
-  for (const fact of module.imports) imports[fact.local] = fact.target;
-  const classes: Record<string, string[]> = {};
-  for (const info of module.classes) classes[info.name] = info.bases;
-  return { path: module.path, functions, instances, imports, classes };
-}
-
-function isSummary(value: unknown): value is CallGraphSummary {
-  return typeof value === 'object' && value !== null && 'functions' in value && 'instances' in value && 'imports' in value && 'classes' in value;
+/** A summary as the shared resolver reads it. */
+function resolvable(moduleName: string, summary: CallGraphSummary): ResolvableModule<FunctionSummary> {
+  const instances: Record<string, string> = {};
+  for (const [name, instance] of Object.entries(summary.instances)) instances[name] = instance.type;
+  return { moduleName, functions: new Map(Object.entries(summary.functions)), imports: summary.imports, starImports: summary.starImports, instances, classes: summary.classes };
 }
 
 /** A project function a call resolves to. */
@@ -113,72 +48,53 @@ export interface BlockingChain {
   instance?: ImportedInstance;
 }
 
-/** Re-exports and instance aliases followed per lookup, and calls followed per chain. */
-const MAX_ALIAS_HOPS = 6;
+/** Calls followed per chain. */
 const MAX_CHAIN_LENGTH = 12;
 
 export class ProjectCallGraph {
   /** Every module's summary; looked up, never copied, since a graph is made for each module checked. */
-  private readonly summaries: ReadonlyMap<string, unknown>;
+  private readonly summaries: ReadonlyMap<string, CallGraphSummary>;
   /** The module being checked, summarised afresh: the project's copy may predate an edit. */
   private readonly currentSummary: CallGraphSummary;
   private readonly chains = new Map<string, BlockingChain | null>();
+  /** Other modules as the resolver reads them: shared by every module's graph, since summaries do not change. */
+  private readonly resolvable: Map<string, ResolvableModule<FunctionSummary> | undefined>;
+  private readonly currentResolvable: ResolvableModule<FunctionSummary>;
+  private readonly resolver = new ProjectResolver<FunctionSummary>((moduleName) => {
+    if (moduleName === this.current.moduleName) return this.currentResolvable;
+    if (!this.resolvable.has(moduleName)) {
+      const summary = this.summaries.get(moduleName);
+      this.resolvable.set(moduleName, summary && resolvable(moduleName, summary));
+    }
+    return this.resolvable.get(moduleName);
+  });
 
   constructor(
     project: ProjectFacts,
-    code: string,
     private readonly current: ModuleFacts,
     private readonly blocking: CallMatcher<CatalogEntry>,
     private readonly offloadWrappers: CallMatcher<CallEntry>,
   ) {
-    this.summaries = project.summaries?.get(code) ?? new Map();
+    this.summaries = project.callGraphs ?? new Map();
     this.currentSummary = summarizeCallGraph(current);
+    this.currentResolvable = resolvable(current.moduleName, this.currentSummary);
+    this.resolvable = projectIndex(project, 'resolvable call graphs', () => new Map());
   }
 
   private module(moduleName: string): CallGraphSummary | undefined {
     if (moduleName === this.current.moduleName) return this.currentSummary;
-    const summary = this.summaries.get(moduleName);
-    return isSummary(summary) ? summary : undefined;
+    return this.summaries.get(moduleName);
   }
 
   /** What a qualified callee names in the project, or undefined when the project is not involved. */
-  resolve(callee: string, hops = 0): Resolution | undefined {
-    if (hops > MAX_ALIAS_HOPS) return undefined;
-    const method = /^([^()]*)\(\)\.([A-Za-z_]\w*)$/.exec(callee);
-    const path = method ? `${method[1]}.${method[2]}` : callee;
-    if (!path.includes('(')) {
-      const parts = path.split('.');
-      for (let split = parts.length - 1; split >= 1; split--) {
-        const moduleName = parts.slice(0, split).join('.');
-        const module = this.module(moduleName);
-        if (module) return this.member(module, moduleName, parts.slice(split), hops);
-      }
-    }
-    return hops > 0 ? { library: callee } : undefined;
-  }
-
-  private member(module: CallGraphSummary, moduleName: string, names: string[], hops: number): Resolution | undefined {
-    const name = names.join('.');
-    // Calling a class runs its `__init__` (Python) or `constructor` (JavaScript).
-    for (const candidate of [name, `${name}.__init__`, `${name}.constructor`]) {
-      const summary = module.functions[candidate];
-      if (summary) return { function: { moduleName, name: candidate, path: module.path, summary } };
-    }
-    const [head, ...rest] = names;
-    // A method the class inherits: `UserRepo().all` defined on `BaseRepo`.
-    for (const base of rest.length <= 1 ? (module.classes[head!] ?? []) : []) {
-      const inherited = this.resolve([base, ...rest].join('.'), hops + 1);
-      if (inherited && 'function' in inherited) return inherited;
-    }
-    const imported = module.imports[head!];
-    if (imported) return this.resolve([imported, ...rest].join('.'), hops + 1);
-    const instance = module.instances[head!];
-    if (!instance || rest.length !== 1) return undefined;
-    const resolution = this.resolve(`${instance.type}.${rest[0]}`, hops + 1);
-    if (resolution && 'library' in resolution && !resolution.instance) {
-      return { ...resolution, instance: { name: head!, type: instance.type, path: module.path, range: instance.range } };
-    }
-    return resolution;
+  resolve(callee: string): Resolution | undefined {
+    const found = this.resolver.resolve(callee);
+    if (found) return { function: { moduleName: found.moduleName, name: found.name, path: this.module(found.moduleName)!.path, summary: found.fn } };
+    const library = this.resolver.libraryCallee(callee);
+    if (!library) return undefined;
+    const owner = library.instance && this.module(library.instance.moduleName);
+    const instance = owner && library.instance ? owner.instances[library.instance.name] : undefined;
+    return { library: library.callee, ...(owner && instance && { instance: { name: library.instance!.name, type: instance.type, path: owner.path, range: instance.range } }) };
   }
 
   /** A function nested in the module being checked, which its enclosing function may call inline. */
@@ -191,6 +107,11 @@ export class ProjectCallGraph {
   inlineFunction(callee: string): ProjectFunction | undefined {
     const resolution = this.resolve(callee);
     return resolution && 'function' in resolution && this.runsInline(resolution.function) ? resolution.function : undefined;
+  }
+
+  /** Whether the catalog names the call itself, as written: the direct rule's finding, not a chain. */
+  matchesDirectly(callee: string, literalArguments?: readonly LiteralArgument[]): boolean {
+    return this.blocking.match(callee, literalArguments) !== undefined;
   }
 
   /** The catalog entry of a blocking call, looking through the project to the library call it makes. */
@@ -224,6 +145,7 @@ export class ProjectCallGraph {
     for (let length = 0; length < MAX_CHAIN_LENGTH && frontier.length > 0; length++) {
       const next: Node[] = [];
       for (const { fn, steps } of frontier) {
+        spendBudget();
         for (const call of fn.summary.calls) {
           const blocking = this.blockingEntry(call.callee, call.literalArguments);
           if (blocking) return { steps: [...steps, { caller: fn, call }], ...blocking };

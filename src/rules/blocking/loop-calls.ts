@@ -3,6 +3,7 @@ import type { CallEvent, Framework, FunctionFacts, Language, Range } from '../..
 import type { RelatedLocation, Severity } from '../../core/hazard';
 import { contextModelOf, type Witness } from '../../core/contexts';
 import { yieldPosition } from '../../core/contexts/summary';
+import { synchronousCalls } from '../../core/call-summary';
 import { lineOf, type RuleContext } from '../../core/rule';
 
 /**
@@ -86,24 +87,6 @@ export function stallConsequence(phase: LoopPlacement['phase']): string {
     : 'until it returns, the event loop — and every other request this worker is serving — waits';
 }
 
-/**
- * The calls a function makes in its own body that run to completion before it continues: in
- * source order, each once (a `finally` body appears on several paths of the flow graph). An awaited
- * call returns an awaitable, and the manager of an `async with` is entered by awaiting, so neither
- * is the call that blocks.
- */
-export function synchronousCalls(fn: FunctionFacts): CallEvent[] {
-  const events = fn.flow.blocks.flatMap((block) => block.events);
-  const asyncContexts = new Set(events.flatMap((event) => (event.kind === 'context' && event.form === 'async-with' && event.call !== undefined ? [event.call] : [])));
-  const calls = new Map<string, CallEvent>();
-  for (const event of events) {
-    if (event.kind !== 'call' || event.usage === 'awaited' || asyncContexts.has(event.id)) continue;
-    const key = rangeKey(event.range);
-    if (!calls.has(key)) calls.set(key, event);
-  }
-  return [...calls.values()].sort((a, b) => compareRanges(a.range, b.range));
-}
-
 export interface CatalogMatch {
   call: CallEvent;
   entry: CatalogEntry;
@@ -166,8 +149,4 @@ function comparePositions(a: Range['start'], b: Range['start']): number {
 
 function compareRanges(a: Range, b: Range): number {
   return comparePositions(a.start, b.start);
-}
-
-function rangeKey(range: Range): string {
-  return `${range.start.line}:${range.start.character}-${range.end.line}:${range.end.character}`;
 }

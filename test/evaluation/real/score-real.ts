@@ -41,8 +41,9 @@ export interface RealFinding {
   related: { file: string; line: number; message: string }[];
 }
 
+/** The findings of a run, without the entries that list files not analysed (`code: null`). */
 export function findingsOf(app: RealApp, root: string, hazards: readonly JsonHazard[]): RealFinding[] {
-  return hazards.map((hazard) => ({
+  return hazards.flatMap((hazard) => (hazard.code === null ? [] : [hazard])).map((hazard) => ({
     app: app.name,
     language: /\.py$/.test(hazard.filename) ? 'python' : /\.[cm]?[jt]sx?$/.test(hazard.filename) ? 'typescript' : app.language,
     file: relative(root, hazard.filename),

@@ -1,0 +1,100 @@
+import type { CallEvent, FunctionFacts, LiteralArgument, ModuleFacts, Range } from './facts';
+import { lazyInitialisations } from './contexts/summary';
+import type { ResolvableFunction } from './project-resolver';
+
+/**
+ * The call graph of one module, as other modules' checks need it: its top-level functions and
+ * methods with the sync calls they make, the instances it creates at module level, the names it
+ * imports and its classes. The blocking rules search it for chains of sync calls from async code
+ * to a call that holds the loop (IL202, IL203).
+ *
+ * Summaries keep every call with a known callee, not only blocking ones: which calls block depends
+ * on the user's `blocking-calls` setting, which the check applies, so a summary stays valid when the
+ * setting changes.
+ */
+
+export interface CallGraphSummary {
+  path: string;
+  /** Top-level functions and methods by qualified name: `send_mail`, `Mailer.send`. */
+  functions: Record<string, FunctionSummary>;
+  /** Module-level names bound to instances: `mailer` → `app.mail.Mailer()`, with where. */
+  instances: Record<string, { type: string; range: Range }>;
+  /** Names the module imports, which it re-exports: `send_mail` → `app.services.mailer.send_mail`. */
+  imports: Record<string, string>;
+  /** Modules it imports every name of. */
+  starImports?: string[];
+  /** Classes by name: their qualified bases (where inherited methods are found) and attribute types. */
+  classes: Record<string, { bases: string[]; attributes?: Record<string, string> }>;
+}
+
+export interface FunctionSummary extends ResolvableFunction {
+  isAsync: boolean;
+  /** Cached with no parameters (`@lru_cache def load_settings()`): its body runs once per process. */
+  runsOnce: boolean;
+  decorators: string[];
+  /** The calls its body makes, for sync functions. */
+  calls: SummaryCall[];
+}
+
+export interface SummaryCall {
+  callee: string;
+  text: string;
+  range: Range;
+  literalArguments?: LiteralArgument[];
+}
+
+const CACHES = /^(functools\.(lru_cache|cache)|cachetools\.(cached|func\.\w+))$/;
+const PROPERTIES = /^((builtins\.)?property|functools\.cached_property)$/;
+
+export function summarizeFunction(fn: FunctionFacts): FunctionSummary {
+  const parameters = fn.className && fn.decorators.every((d) => !d.endsWith('staticmethod')) ? fn.params.slice(1) : fn.params;
+  const lazy = lazyInitialisations(fn.flow);
+  return {
+    isAsync: fn.isAsync,
+    runsOnce: parameters.length === 0 && fn.decorators.some((decorator) => CACHES.test(decorator)),
+    decorators: fn.decorators,
+    ...(fn.returns && { returns: fn.returns }),
+    ...(fn.decorators.some((decorator) => PROPERTIES.test(decorator)) && { property: true }),
+    // A lazily initialised singleton (`if _client is None: _client = Client()`) is built once per worker, not per call.
+    calls: fn.isAsync
+      ? []
+      : synchronousCalls(fn).flatMap(({ id, callee, text, range, literalArguments }) =>
+          callee && !lazy.has(id) ? [{ callee, text, range, ...(literalArguments && { literalArguments }) }] : [],
+        ),
+  };
+}
+
+export function summarizeCallGraph(module: ModuleFacts): CallGraphSummary {
+  const functions: Record<string, FunctionSummary> = {};
+  for (const fn of module.functions) {
+    if (!fn.parent && !fn.isLambda) functions[fn.qualifiedName] = summarizeFunction(fn);
+  }
+  const instances: CallGraphSummary['instances'] = {};
+  for (const state of module.state) {
+    if (state.scope === 'module' && state.valueKind?.endsWith('()')) instances[state.root] = { type: state.valueKind, range: state.range };
+  }
+  const imports: Record<string, string> = {};
+  for (const fact of module.imports) imports[fact.local] = fact.target;
+  const classes: CallGraphSummary['classes'] = {};
+  for (const info of module.classes) classes[info.name] = { bases: info.bases, ...(info.attributeTypes && { attributes: info.attributeTypes }) };
+  return { path: module.path, functions, instances, imports, ...(module.starImports && { starImports: module.starImports }), classes };
+}
+
+/**
+ * The calls a function makes in its own body that run to completion before it continues: in
+ * source order, each once (a `finally` body appears on several paths of the flow graph). An awaited
+ * call returns an awaitable, and the manager of an `async with` is entered by awaiting, so neither
+ * is the call that blocks.
+ */
+export function synchronousCalls(fn: FunctionFacts): CallEvent[] {
+  const events = fn.flow.blocks.flatMap((block) => block.events);
+  const asyncContexts = new Set(events.flatMap((event) => (event.kind === 'context' && event.form === 'async-with' && event.call !== undefined ? [event.call] : [])));
+  const calls = new Map<string, CallEvent>();
+  for (const event of events) {
+    if (event.kind !== 'call' || event.usage === 'awaited' || asyncContexts.has(event.id)) continue;
+    const { start, end } = event.range;
+    const key = `${start.line}:${start.character}-${end.line}:${end.character}`;
+    if (!calls.has(key)) calls.set(key, event);
+  }
+  return [...calls.values()].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+}

@@ -1,0 +1,120 @@
+import { basename } from 'node:path';
+import type { CatalogEntry } from '../../core/call-pattern';
+import { synchronousCalls } from '../../core/call-summary';
+import { reachedFrom } from '../../core/contexts/describe';
+import type { CallEvent, FunctionFacts, Range } from '../../core/facts';
+import type { RelatedLocation, Severity } from '../../core/hazard';
+import { lineOf, type RuleContext } from '../../core/rule';
+import { storyStep } from '../story-steps';
+import type { BlockingChain, ImportedInstance, ProjectCallGraph } from './call-graph';
+import { describeFunction, loopPlacement, loopSeverity, phaseAt, stallConsequence, type LoopPlacement } from './loop-calls';
+import { makeSyncFix, misplacedOffload, offloadFix } from './offload-fix';
+
+/** How a rule words the chains it reports: what the sync code does, and its last step. */
+export interface ChainWording {
+  stalls: string;
+  lastStep: string;
+  /** The severity when the code runs per request; startup and shutdown are `info` whatever it is. */
+  severity?: Severity;
+}
+
+export const BLOCKING_CHAINS: ChainWording = { stalls: 'blocks', lastStep: 'may block' };
+export const CPU_CHAINS: ChainWording = { stalls: 'is CPU-heavy', lastStep: 'burns CPU' };
+
+/**
+ * Reports the calls coroutines (and other code on the serving loop) make into the project's sync
+ * code when it ends, however many calls and modules deep, in a call the graph's catalog names; and
+ * the catalog's calls made on another module's instance of a library type. Calls the catalog names
+ * directly are the direct rule's (IL201, IL203).
+ */
+export function reportStallingChains(context: RuleContext, graph: ProjectCallGraph, wording: ChainWording): void {
+  const { module } = context;
+  for (const fn of module.functions) {
+    const placement = loopPlacement(context, fn);
+    if (!placement) continue;
+    const nested = new Map(module.functions.filter((inner) => inner.parent === fn.id && !inner.isLambda).map((inner) => [inner.name, inner]));
+    for (const call of synchronousCalls(fn)) {
+      const local = call.callee ? undefined : nested.get(call.text);
+      const localChain = local && graph.nestedFunction(local);
+      if (localChain) {
+        const chain = graph.blockingChain(localChain);
+        if (chain) reportChain(context, fn, placement, call, chain, wording);
+        continue;
+      }
+      if (!call.callee || graph.matchesDirectly(call.callee, call.literalArguments)) continue;
+      const stalling = graph.blockingEntry(call.callee, call.literalArguments);
+      if (stalling) {
+        reportInstanceCall(context, fn, placement, call, stalling, wording);
+        continue;
+      }
+      const callee = graph.inlineFunction(call.callee);
+      const chain = callee && graph.blockingChain(callee);
+      if (chain) reportChain(context, fn, placement, call, chain, wording);
+    }
+  }
+}
+
+function where(path: string, range: Range): string {
+  return `${basename(path)}:${lineOf(range)}`;
+}
+
+function instanceNote(instance: ImportedInstance): RelatedLocation {
+  return { path: instance.path, range: instance.range, message: `\`${instance.name}\` is the \`${instance.type}\` created here` };
+}
+
+function reportChain(context: RuleContext, fn: FunctionFacts, placement: LoopPlacement, call: CallEvent, chain: BlockingChain, wording: ChainWording): void {
+  const { module } = context;
+  const last = chain.steps[chain.steps.length - 1]!;
+  const path = chain.steps.map(({ caller }) => `\`${caller.name}\``).join(' → ');
+  const blockingCall = `\`${last.call.text}()\` (${where(last.caller.path, last.call.range)})`;
+  const related: RelatedLocation[] = chain.steps.map(({ caller, call: step }, index) => ({
+    path: caller.path,
+    range: step.range,
+    message:
+      index === chain.steps.length - 1
+        ? `${wording.lastStep}: \`${step.text}()\` ${chain.entry.does}`
+        : `\`${caller.name}\` calls \`${step.text}()\` here`,
+  }));
+  if (chain.instance) related.push(instanceNote(chain.instance));
+  const misplaced = misplacedOffload(context, call);
+  const phase = phaseAt(fn, placement, call.range);
+  context.report({
+    message: `\`${call.text}()\` runs sync code that ${wording.stalls}, called from ${describeFunction(fn, module.language)}${reachedFrom(placement.witness)}: ${path} → ${blockingCall}, which ${chain.entry.does}; ${stallConsequence(phase)}. ${misplaced?.advice ?? remedy(call, chain.entry)}`,
+    range: call.range,
+    severity: loopSeverity(phase) ?? wording.severity,
+    related,
+    fix: misplaced ? misplaced.fix : (makeSyncFix(module, context.fixes, fn) ?? offloadFix(module, context.fixes, call)),
+    story: {
+      kind: 'blocking-call',
+      call: storyStep(module, call.range, call.statement),
+      chain: chain.steps.map(({ caller, call: step }) => ({ range: step.range, code: `${step.text}()`, path: caller.path })),
+      does: chain.entry.does,
+    },
+  });
+}
+
+function reportInstanceCall(
+  context: RuleContext,
+  fn: FunctionFacts,
+  placement: LoopPlacement,
+  call: CallEvent,
+  stalling: { entry: CatalogEntry; instance?: ImportedInstance },
+  wording: ChainWording,
+): void {
+  const { entry, instance } = stalling;
+  const { module } = context;
+  const origin = instance ? ` (\`${instance.name}\` is the \`${instance.type}\` created at ${where(instance.path, instance.range)})` : '';
+  const phase = phaseAt(fn, placement, call.range);
+  context.report({
+    message: `\`${call.text}()\`${origin} in ${describeFunction(fn, module.language)}${reachedFrom(placement.witness)} ${entry.does}: ${stallConsequence(phase)}. Instead, ${entry.suggestion}.`,
+    range: call.range,
+    severity: loopSeverity(phase) ?? wording.severity,
+    related: instance ? [instanceNote(instance)] : [],
+    fix: makeSyncFix(module, context.fixes, fn) ?? offloadFix(module, context.fixes, call),
+    story: { kind: 'blocking-call', call: storyStep(module, call.range, call.statement), chain: [], does: entry.does },
+  });
+}
+
+function remedy(call: CallEvent, entry: CatalogEntry): string {
+  return `Run \`${call.text}\` in a worker thread, or make the chain async: ${entry.suggestion}.`;
+}
