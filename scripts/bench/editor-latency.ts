@@ -4,6 +4,7 @@
  * diagnostics of its version, and how much memory the server holds once it has indexed a folder.
  */
 import { readFileSync } from 'node:fs';
+import { CodeLensRequest } from 'vscode-languageserver-protocol/node';
 import { TestLanguageClient, uriOf } from '../../test/support/lsp-client';
 import { SeededRandom } from './seeded-random';
 
@@ -24,6 +25,11 @@ export interface EditorLatency extends LatencySummary {
   /** Of the analysis: the incremental parse with the facts drawn from the tree, and the rules. */
   parse: LatencySummary;
   check: LatencySummary;
+  /**
+   * A `textDocument/codeLens` request sent when each keystroke's diagnostics arrive, to its answer:
+   * what the lens adds to a keystroke, reading the model the analysis's rules already built.
+   */
+  lens: LatencySummary;
   /** Spawn to the first diagnostics of the opened file. */
   coldStartMs: number;
 }
@@ -93,6 +99,7 @@ export async function measureEditorLatency(serverScript: string, folder: string,
 
     const firstEdit = client.logs.length;
     const samples: number[] = [];
+    const lensSamples: number[] = [];
     for (const place of keystrokes(text, edits, seed)) {
       for (const change of [
         { range: { start: place, end: place }, text: 'x' },
@@ -102,6 +109,9 @@ export async function measureEditorLatency(serverScript: string, folder: string,
         client.change(uri, [change]);
         await client.diagnosticsFor(uri);
         samples.push(performance.now() - sent);
+        const asked = performance.now();
+        await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } });
+        lensSamples.push(performance.now() - asked);
       }
     }
     const analyses = client.logs.slice(firstEdit).flatMap((log) => {
@@ -116,6 +126,7 @@ export async function measureEditorLatency(serverScript: string, folder: string,
       analysis: summarize(analyses.map(({ parse, check }) => parse + check)),
       parse: summarize(analyses.map(({ parse }) => parse)),
       check: summarize(analyses.map(({ check }) => check)),
+      lens: summarize(lensSamples),
     };
   } finally {
     await client.shutdown();

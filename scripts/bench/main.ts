@@ -263,6 +263,7 @@ function render(report: BenchReport): string {
         `cold start to first diagnostics ${grouped.format(editor.coldStartMs)} ms.`,
       `  of which the server's analysis: p50 ${fixed(editor.analysis.p50Ms, 1)} ms, p95 ${fixed(editor.analysis.p95Ms, 1)} ms, max ${fixed(editor.analysis.maxMs, 1)} ms ` +
         `(parse and facts p50 ${fixed(editor.parse.p50Ms, 1)} ms, rules p50 ${fixed(editor.check.p50Ms, 1)} ms).`,
+      `  the lens, asked once each keystroke's diagnostics arrived: p50 ${fixed(editor.lens.p50Ms, 1)} ms, p95 ${fixed(editor.lens.p95Ms, 1)} ms, max ${fixed(editor.lens.maxMs, 1)} ms.`,
     );
   }
   if (report.steps) {

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { DEFAULT_FILE_BUDGET_MS } from '../core/budget';
 import { resolveConfig } from '../core/config';
+import { workersFor } from '../core/contexts/annotations';
 import { contextLine } from '../core/contexts/describe';
 import { ContextModel, type Witness } from '../core/contexts';
 import type { ContextSummary } from '../core/contexts/summary';
@@ -70,15 +71,15 @@ export async function runContexts(args: readonly string[], io: CliIO): Promise<n
     if (summary) summaries.push(summary);
   }
   const model = new ContextModel(summaries);
-  const modules = summaries.map((summary) => moduleContexts(summary, model, io.cwd));
-  io.stdout.write(format === 'json' ? `${JSON.stringify(modules, null, 2)}\n` : formatText(modules, project.workers));
+  const modules = summaries.map((summary) => moduleContexts(summary, model, io.cwd, workersFor(project, summary.language)));
+  io.stdout.write(format === 'json' ? `${JSON.stringify(modules, null, 2)}\n` : formatText(modules));
   return ExitStatus.clean;
 }
 
-function moduleContexts(summary: ContextSummary, model: ContextModel, cwd: string): JsonModuleContexts {
+function moduleContexts(summary: ContextSummary, model: ContextModel, cwd: string, workers: WorkerSetting | undefined): JsonModuleContexts {
   const json = (witness: Witness): JsonWitness => ({
     kind: witness.kind,
-    label: contextLine(witness),
+    label: contextLine(witness, { workers }),
     entry: { label: witness.entry.label, filename: displayPath(cwd, witness.entry.path), row: witness.entry.range.start.line + 1 },
     steps: witness.steps.map((step) => ({ caller: step.caller, call: step.call, filename: displayPath(cwd, step.path), row: step.range.start.line + 1 })),
   });
@@ -94,13 +95,13 @@ function moduleContexts(summary: ContextSummary, model: ContextModel, cwd: strin
   };
 }
 
-function formatText(modules: readonly JsonModuleContexts[], workers: WorkerSetting | undefined): string {
+function formatText(modules: readonly JsonModuleContexts[]): string {
   const lines: string[] = [];
   const chain = (witness: JsonWitness) =>
     witness.steps.length === 0 ? '' : ` ← ${[`${witness.entry.filename}:${witness.entry.row}`, ...witness.steps.map((step) => `${step.call}() (${step.filename}:${step.row})`)].join(' → ')}`;
   for (const module of modules) {
     lines.push(module.filename);
-    for (const witness of module.contexts) lines.push(`  (module)  ${witness.kind === 'import' && workers ? `${witness.label} × ${workers.description ?? workers.count}` : witness.label}`);
+    for (const witness of module.contexts) lines.push(`  (module)  ${witness.label}`);
     for (const fn of module.functions) {
       if (fn.contexts.length === 0) {
         lines.push(`  ${fn.name} :${fn.row}  unknown: no entry point reaches it`);

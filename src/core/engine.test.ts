@@ -3,6 +3,9 @@ import { describe, it } from 'node:test';
 import type { Rule } from './rule';
 import { analyzeText } from '../../test/support/analyze';
 import { RULES } from '../rules';
+import { loadFrontends, parseSource } from '../workspace/analyze';
+import { contextModelOf } from './contexts';
+import { projectFacts, summarizeModule, withModuleSummaries } from './engine';
 
 const RACE = `import asyncio
 STATE = {"n": 0}
@@ -76,5 +79,23 @@ async def handler():
     assert.equal(four.hazards[0]!.severity, 'warning');
     assert.match(four.hazards[0]!.message, /gunicorn\.conf\.py:3 runs 4 workers: each has its own `HITS`/);
     assert.equal((await analyzeText(source, { project: { workers: { count: 1 } } })).hazards.length, 0);
+  });
+
+  it('checks a module being typed against the project as of its current text, the other modules and the project it came from untouched', async () => {
+    await loadFrontends();
+    const source = 'from fastapi import FastAPI\napp = FastAPI()\n@app.get("/")\nasync def root():\n    return 1\n';
+    const parse = (text: string) => parseSource('/project/app/main.py', text, 'app.main')!;
+    const indexed = summarizeModule(parse(source), RULES);
+    const other = summarizeModule(parseSource('/project/app/other.py', 'def helper():\n    return 2\n', 'app.other')!, RULES);
+    const project = projectFacts([indexed, other], { workers: { count: 4, description: '4 workers' } });
+    const typed = parse(`\n${source}`);
+    const root = typed.facts.functions.find((fn) => fn.name === 'root')!;
+    assert.deepEqual(contextModelOf(project, typed.facts).contextsOf('app.main', root.id).witnesses, [], 'the index knows `root` a line higher');
+
+    const current = withModuleSummaries(project, summarizeModule(typed, RULES));
+    assert.deepEqual(contextModelOf(current, typed.facts).contextsOf('app.main', root.id).witnesses.map((witness) => witness.entry.label), ['GET /']);
+    assert.equal(current.contextSummaries?.get('app.other'), other.contexts);
+    assert.deepEqual(current.workers, project.workers);
+    assert.equal(project.contextSummaries?.get('app.main'), indexed.contexts);
   });
 });

@@ -193,3 +193,23 @@ export function projectFacts(modules: readonly ModuleSummaries[], known: Omit<Pr
   }
   return { ...known, summaries, contextSummaries, callGraphs };
 }
+
+/**
+ * Project facts with one module's summaries replaced by those of its current text: a document
+ * checked as it is typed sees itself as it is now, not as the index last read it.
+ */
+export function withModuleSummaries(project: ProjectFacts, module: ModuleSummaries): ProjectFacts {
+  const replaced = <T>(byModule: ReadonlyMap<string, T> | undefined, value: T | undefined): Map<string, T> => {
+    const copy = new Map(byModule);
+    if (value === undefined) copy.delete(module.moduleName);
+    else copy.set(module.moduleName, value);
+    return copy;
+  };
+  const codes = new Set([...(project.summaries?.keys() ?? []), ...Object.keys(module.byRule)]);
+  return {
+    ...project,
+    summaries: new Map([...codes].map((code) => [code, replaced(project.summaries?.get(code), module.byRule[code])])),
+    contextSummaries: replaced(project.contextSummaries, module.contexts),
+    callGraphs: replaced(project.callGraphs, module.callGraph),
+  };
+}

@@ -1,24 +1,32 @@
 /**
  * The explainer panel's host side: one reused webview panel, a static page under a strict CSP,
- * and the finding sent as a message — never written into the HTML, so no source text can end up
- * parsed as markup.
+ * and the finding (or where a piece of code runs) sent as a message — never written into the HTML,
+ * so no source text can end up parsed as markup.
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { ExplainResult, HazardReference } from '../server/protocol';
-import type { ExplainMessage, ViewMessage } from '../webview/messages';
+import type { CodeContexts, ExplainResult, HazardReference } from '../server/protocol';
+import type { HostMessage, ViewMessage } from '../webview/messages';
 
 const VIEW_TYPE = 'interleave.explainer';
 
 export class ExplainerPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
-  private current: ExplainMessage | undefined;
+  private current: HostMessage | undefined;
 
   constructor(private readonly extensionUri: vscode.Uri) {}
 
   show(reference: HazardReference, result: ExplainResult): void {
-    this.current = { type: 'explain', reference, result };
-    const title = `${result.code} ${result.name}`;
+    this.present(`${result.code} ${result.name}`, { type: 'explain', reference, result });
+  }
+
+  /** Where a function, piece of module state or module runs: the worker processes drawn, and each chain. */
+  showContexts(contexts: CodeContexts): void {
+    this.present(`Where ${contexts.subject.replace(/`/g, '')} runs`, { type: 'contexts', contexts });
+  }
+
+  private present(title: string, message: HostMessage): void {
+    this.current = message;
     if (this.panel) {
       this.panel.title = title;
       this.panel.reveal(undefined, true);
@@ -52,17 +60,21 @@ export class ExplainerPanel implements vscode.Disposable {
   }
 
   private receive(message: ViewMessage): void {
-    if (!this.current) return;
-    const { reference, result } = this.current;
+    const current = this.current;
+    if (!current) return;
     switch (message.type) {
       case 'ready':
-        void this.panel?.webview.postMessage(this.current);
+        void this.panel?.webview.postMessage(current);
         return;
       case 'reveal':
-        void revealLine(vscode.Uri.parse(reference.uri), message.line);
+        if (current.type === 'explain') void revealLine(vscode.Uri.parse(current.reference.uri), message.line);
+        return;
+      case 'open':
+        // Only places the answer names: the page asks, the host decides what may be opened.
+        if (current.type === 'contexts' && placesOf(current.contexts).has(message.uri)) void revealLine(vscode.Uri.parse(message.uri), message.line);
         return;
       case 'openDocumentation':
-        void openDocumentation(result.url);
+        if (current.type === 'explain') void openDocumentation(current.result.url);
         return;
     }
   }
@@ -92,6 +104,13 @@ export class ExplainerPanel implements vscode.Disposable {
 </body>
 </html>`;
   }
+}
+
+/** The documents an answer links to: the code's own, each chain's, the deployment file's. */
+function placesOf(contexts: CodeContexts): Set<string> {
+  const uris = [contexts.uri, ...contexts.contexts.flatMap((context) => context.chain.map((link) => link.uri))];
+  if (contexts.workers?.source) uris.push(contexts.workers.source.uri);
+  return new Set(uris);
 }
 
 async function revealLine(uri: vscode.Uri, line: number): Promise<void> {

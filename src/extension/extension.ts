@@ -13,6 +13,7 @@ import { createLanguageClient, serverDocuments, setCoverage } from './language-c
 import { HazardStatusItem } from './status';
 import { COVERAGE_SETTINGS, TypeScriptPlugin } from './typescript-coverage';
 import { TYPESCRIPT_DOCUMENTS, TypeScriptFixProvider } from './typescript-fixes';
+import { registerWhereCodeRuns } from './where-code-runs';
 
 let client: LanguageClient | undefined;
 
@@ -50,6 +51,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await languageClient.restart();
     }),
     ...registerCommands({ extension: context, client: languageClient, output, explainer }),
+    ...registerWhereCodeRuns({ client: languageClient, plugin, explainer, output }),
   );
   try {
     await languageClient.start();

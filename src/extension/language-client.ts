@@ -9,7 +9,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { EXPLAIN_COMMAND, type InitializationOptions } from '../server/protocol';
+import { EXPLAIN_COMMAND, WHERE_DOES_THIS_RUN_COMMAND, type InitializationOptions } from '../server/protocol';
 import type { TypeScriptCoverage } from './typescript-coverage';
 import { TYPESCRIPT_DOCUMENTS } from './typescript-fixes';
 
@@ -44,8 +44,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
   // the `interleave` section per folder; the server registers for change notifications itself.
   const clientOptions: LanguageClientOptions = {
     outputChannel: output,
-    // The hover's "Show the interleaving" link is a command link; trust that command and no other.
-    markdown: { isTrusted: { enabledCommands: [EXPLAIN_COMMAND] } },
+    // The hovers' "Show the interleaving" and "Show in the explainer" links are command links; trust those commands and no other.
+    markdown: { isTrusted: { enabledCommands: [EXPLAIN_COMMAND, WHERE_DOES_THIS_RUN_COMMAND] } },
   };
   const client = new LanguageClient(CLIENT_ID, 'Interleave', serverOptions, clientOptions);
   setCoverage(client, coverage);

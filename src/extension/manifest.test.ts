@@ -28,7 +28,7 @@ const root = join(import.meta.dirname, '..', '..');
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Manifest;
 
 /** What a folder with no settings gets: everything on, as you type, workers from deployment files. */
-const DEFAULTS: ClientSettings = { enable: true, select: [], ignore: [], severity: {}, run: 'onType', suppressedFindings: 'hide', workers: null, exclude: [] };
+const DEFAULTS: ClientSettings = { enable: true, select: [], ignore: [], severity: {}, run: 'onType', suppressedFindings: 'hide', workers: null, exclude: [], contextLens: 'handlers' };
 
 describe('extension manifest', () => {
   it('contributes exactly the interleave settings of the protocol, plus trace.server', () => {

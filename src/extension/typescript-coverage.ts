@@ -92,6 +92,7 @@ export class TypeScriptPlugin implements vscode.Disposable {
       severity: settings.get<ClientSettings['severity']>('severity', {}),
       workers: settings.get<ClientSettings['workers']>('workers', null),
       exclude: settings.get<ClientSettings['exclude']>('exclude', []),
+      contextLens: settings.get<ClientSettings['contextLens']>('contextLens', 'handlers'),
     };
     this.api.configurePlugin(TSSERVER_PLUGIN_NAME, configuration);
   }

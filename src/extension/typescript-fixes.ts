@@ -24,7 +24,7 @@ export const TYPESCRIPT_DOCUMENTS: { scheme: string; language: string }[] = ['ty
 ]);
 
 /** A request's arguments as the extension sends them: `typescript.tsserverRequest` turns a `file` URI into tsserver's path. */
-type RequestArgs<T extends { file: string }> = Omit<T, 'file'> & { file: vscode.Uri };
+export type RequestArgs<T extends { file: string }> = Omit<T, 'file'> & { file: vscode.Uri };
 
 const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('interleave');
 
@@ -36,7 +36,7 @@ export function pluginRuleCode(diagnostic: vscode.Diagnostic): string | undefine
 }
 
 /** Sends a request to the TypeScript extension's tsserver; undefined when it has no answer (no server, cancelled). */
-async function tsserverRequest<T>(command: string, args: unknown, token: vscode.CancellationToken): Promise<T | undefined> {
+export async function tsserverRequest<T>(command: string, args: unknown, token: vscode.CancellationToken): Promise<T | undefined> {
   const response = await vscode.commands.executeCommand<{ type?: string; body?: T } | undefined>('typescript.tsserverRequest', command, args, undefined, token);
   return response?.type === 'response' ? response.body : undefined;
 }

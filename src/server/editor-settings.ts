@@ -6,6 +6,7 @@
 import { ConfigError, findRule, isSeverity, matchSelector, type Settings } from '../core/config';
 import type { Severity } from '../core/hazard';
 import type { RuleMeta } from '../core/rule';
+import type { ContextLensSetting } from './protocol';
 
 export type RunMode = 'onType' | 'onSave';
 export type TraceLevel = 'off' | 'messages' | 'verbose';
@@ -18,11 +19,13 @@ export interface EditorSettings {
   run: RunMode;
   suppressedFindings: SuppressedFindings;
   trace: TraceLevel;
+  /** Which code the editor annotates with where it runs. */
+  contextLens: ContextLensSetting;
   /** The layer that overrides configuration files (select, ignore, severity, workers, exclude). */
   overrides: Settings;
 }
 
-export const DEFAULT_EDITOR_SETTINGS: EditorSettings = { enable: true, run: 'onType', suppressedFindings: 'hide', trace: 'off', overrides: {} };
+export const DEFAULT_EDITOR_SETTINGS: EditorSettings = { enable: true, run: 'onType', suppressedFindings: 'hide', trace: 'off', contextLens: 'handlers', overrides: {} };
 
 export interface ParsedEditorSettings {
   settings: EditorSettings;
@@ -56,6 +59,10 @@ export function parseEditorSettings(raw: unknown, rules: readonly RuleMeta[]): P
   if (raw.suppressedFindings !== undefined) {
     if (raw.suppressedFindings === 'hide' || raw.suppressedFindings === 'hint') settings.suppressedFindings = raw.suppressedFindings;
     else problems.push('`interleave.suppressedFindings` must be "hide" or "hint"');
+  }
+  if (raw.contextLens !== undefined) {
+    if (raw.contextLens === 'off' || raw.contextLens === 'handlers' || raw.contextLens === 'all') settings.contextLens = raw.contextLens;
+    else problems.push('`interleave.contextLens` must be "off", "handlers" or "all"');
   }
   const trace = traceValue(raw);
   if (trace !== undefined) {

@@ -9,6 +9,7 @@ import { basename, dirname } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import {
   CodeActionKind,
+  CodeLensRefreshRequest,
   DiagnosticSeverity,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
@@ -55,6 +56,7 @@ import {
   kindRequested,
   type EditTarget,
 } from './code-actions';
+import { ContextLensProvider, type LensAnalysis, type LensedCode } from './context-lens';
 import { DIAGNOSTIC_SOURCE, hazardDataOf, hazardToDiagnostic } from './diagnostics';
 import { pathToUri, uriToPath } from './document-uri';
 import { explainResult } from './explain';
@@ -69,13 +71,17 @@ import {
   EXPLAIN_REQUEST,
   SETTINGS_SECTION,
   STATUS_NOTIFICATION,
+  WHERE_DOES_THIS_RUN_REQUEST,
   type AnalyzeWorkspaceResult,
+  type CodeContexts,
+  type CodePosition,
+  type ContextLens,
   type ExplainResult,
   type HazardReference,
   type InitializationOptions,
   type StatusParams,
 } from './protocol';
-import { isHazardReference } from './request-params';
+import { isCodePosition, isHazardReference } from './request-params';
 import { ServerLog } from './server-log';
 
 /**
@@ -118,6 +124,8 @@ interface DocumentAnalysis {
   hazards: Hazard[];
   language: Language;
   comments: readonly Comment[];
+  /** Where the code any lens setting covers runs, worked out with the findings; undefined when nothing was analysed. */
+  lensed?: LensedCode[];
 }
 
 /** Where a document's findings come from: its path (real, or made up for unsaved documents) and project. */
@@ -134,6 +142,7 @@ interface ClientFeatures {
   registerConfiguration: boolean;
   registerWatchers: boolean;
   workspaceFolders: boolean;
+  refreshLenses: boolean;
 }
 
 function clientFeatures(capabilities: ClientCapabilities): ClientFeatures {
@@ -143,6 +152,7 @@ function clientFeatures(capabilities: ClientCapabilities): ClientFeatures {
     registerConfiguration: capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true,
     registerWatchers: capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
     workspaceFolders: capabilities.workspace?.workspaceFolders === true,
+    refreshLenses: capabilities.workspace?.codeLens?.refreshSupport === true,
   };
 }
 
@@ -217,6 +227,9 @@ class InterleaveLanguageServer {
   private lastAnalysis?: string;
   /** False when the client's tsserver plugin reports on TypeScript and JavaScript files instead. */
   private coversTypeScript = true;
+  private readonly lens = new ContextLensProvider(() => {
+    if (this.features.refreshLenses) this.connection.sendRequest(CodeLensRefreshRequest.type).catch((error: unknown) => this.log.verbose(`codeLens/refresh failed: ${String(error)}`));
+  });
 
   constructor(private readonly connection: Connection) {
     this.log = new ServerLog(connection.console);
@@ -239,6 +252,8 @@ class InterleaveLanguageServer {
     connection.onDidChangeWatchedFiles((params) => this.guard('didChangeWatchedFiles', () => this.watchedFilesChanged(params)));
     connection.onCodeAction((params, token) => this.afterInitialize(() => this.codeActions(params, token)));
     connection.onHover((params, token) => this.afterInitialize(() => this.hover(params, token)));
+    connection.onCodeLens(({ textDocument }, token) => this.afterInitialize(() => this.codeLenses(textDocument.uri, token)));
+    connection.onRequest(WHERE_DOES_THIS_RUN_REQUEST, (params: unknown, token: CancellationToken) => this.afterInitialize(() => this.whereDoesThisRun(params, token)));
     connection.onRequest(EXPLAIN_REQUEST, (params: unknown, token: CancellationToken) => this.afterInitialize(() => this.explain(params, token)));
     // Sent without params, vscode-jsonrpc passes the cancellation token first.
     connection.onRequest(ANALYZE_WORKSPACE_REQUEST, (first: unknown, second?: unknown) =>
@@ -294,6 +309,7 @@ class InterleaveLanguageServer {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         hoverProvider: true,
+        codeLensProvider: { resolveProvider: false },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'interleave' },
@@ -362,6 +378,7 @@ class InterleaveLanguageServer {
     this.analysisTimes.delete(uri);
     this.skipLogged.delete(uri);
     this.notAnalysed.delete(uri);
+    this.lens.forget(uri);
     this.analysisThread.close(uri);
     const target = document && this.targetOf(document);
     // The file on disk is what other files see again, and what a workspace analysis reported.
@@ -524,7 +541,8 @@ class InterleaveLanguageServer {
     }
     if (!this.isCurrent(document, version)) return undefined;
     for (const problem of result.problems) this.log.error(problem);
-    const analysis = this.record(document.uri, { version, text, hazards: result.hazards, language: result.language, comments: result.comments }, path);
+    const { hazards, language, comments, lensed } = result;
+    const analysis = this.record(document.uri, { version, text, hazards, language, comments, lensed }, path);
     this.analysisTimes.set(document.uri, result.parseMs + result.checkMs);
     this.log.verbose(
       `Analysed ${basename(path)} v${version}: ${result.hazards.length} hazards; parse ${result.parseMs.toFixed(1)} ms, check ${result.checkMs.toFixed(1)} ms`,
@@ -545,6 +563,8 @@ class InterleaveLanguageServer {
     this.publish(uri, analysis.hazards, analysis.version, path);
     this.lastAnalysis = new Date().toISOString();
     this.sendStatus();
+    const document = this.documents.get(uri);
+    if (document) this.lens.analysed(uri, this.lensAnalysis(document, analysis));
     return analysis;
   }
 
@@ -860,20 +880,83 @@ class InterleaveLanguageServer {
     return edit && fixAllAction(target, edit);
   }
 
-  private async hover(params: HoverParams, token: CancellationToken): Promise<Hover | null> {
-    const document = this.documents.get(params.textDocument.uri);
-    if (!document) return null;
+  /** The analysis of the document's current version for a hover or lens: waited for when analysing on type, none else. */
+  private async analysisForRequest(document: OpenDocument, token: CancellationToken): Promise<DocumentAnalysis | undefined> {
     const cached = this.analyses.get(document.uri);
     const onType = this.targetOf(document)?.context.client.run !== 'onSave';
     const analysis = cached?.version === document.version ? cached : onType ? await this.currentAnalysis(document) : undefined;
     throwIfCancelled(token);
-    if (!analysis || analysis.version !== document.version) return null;
+    return analysis?.version === document.version ? analysis : undefined;
+  }
+
+  private async hover(params: HoverParams, token: CancellationToken): Promise<Hover | null> {
+    const document = this.documents.get(params.textDocument.uri);
+    if (!document) return null;
+    const analysis = await this.analysisForRequest(document, token);
+    if (!analysis) return null;
     const hazards = analysis.hazards.filter((hazard) => contains(hazard.range, params.position));
-    if (hazards.length === 0) return null;
-    const value = hazards
-      .map((hazard) => hoverMarkdown(hazard, RULE_METAS.get(hazard.code)!, { uri: document.uri, range: hazard.range, code: hazard.code }))
-      .join('\n\n---\n\n');
-    return { contents: { kind: 'markdown', value }, range: hazards[0]!.range };
+    const contexts = this.lens.hover(this.lensAnalysis(document, analysis), params.position);
+    if (hazards.length === 0 && !contexts) return null;
+    const value = [
+      ...hazards.map((hazard) => hoverMarkdown(hazard, RULE_METAS.get(hazard.code)!, { uri: document.uri, range: hazard.range, code: hazard.code })),
+      ...(contexts ? [contexts.markdown] : []),
+    ].join('\n\n---\n\n');
+    return { contents: { kind: 'markdown', value }, range: hazards[0]?.range ?? contexts!.range };
+  }
+
+  // --- where code runs ----------------------------------------------------------------------
+
+  private async codeLenses(uri: string, token: CancellationToken): Promise<ContextLens[]> {
+    const document = this.documents.get(uri);
+    const analysis = document && (await this.analysisForRequest(document, token));
+    return document && analysis ? this.lens.codeLenses(uri, this.lensAnalysis(document, analysis)) : [];
+  }
+
+  /** An analysis as the lens reads it, under the document's folder's `contextLens` setting as it is now. */
+  private lensAnalysis(document: OpenDocument, { version, lensed }: DocumentAnalysis): LensAnalysis {
+    const setting = this.targetOf(document)?.context.client.contextLens ?? 'off';
+    return { version, setting, ...(lensed && { lensed }) };
+  }
+
+  private async whereDoesThisRun(params: unknown, token: CancellationToken): Promise<CodeContexts> {
+    if (!isCodePosition(params)) throw new ResponseError(ErrorCodes.InvalidParams, 'interleave/whereDoesThisRun expects a CodePosition: {uri, position}');
+    const answer = await this.contextsAt(params);
+    throwIfCancelled(token);
+    if (typeof answer === 'string') throw new ResponseError(LSPErrorCodes.RequestFailed, `Interleave does not analyse ${params.uri}: ${answer}`);
+    return answer;
+  }
+
+  /**
+   * Where the code at a position runs, worked out on the analysis thread: in an open document,
+   * from its analysis of the current version; in a file this server does not analyse as it is
+   * typed (closed, or a TypeScript file the tsserver plugin reads), from its text on disk. A
+   * string says why there is no answer.
+   */
+  private async contextsAt({ uri, position }: CodePosition): Promise<CodeContexts | string> {
+    const document = this.documents.get(uri);
+    const analysis = document && (await this.currentAnalysis(document));
+    let reply: AnalysisReply;
+    if (analysis) {
+      if (!analysis.lensed) return this.notAnalysed.get(uri) ?? this.skipLogged.get(uri) ?? 'it is excluded, or Interleave is turned off for it';
+      reply = await this.analysisThread.request({ kind: 'contexts-at', uri, position, budgetMs: DEFAULT_FILE_BUDGET_MS });
+    } else {
+      const path = uriToPath(uri);
+      if (!path || languageOf(path) === undefined) return 'not a file type Interleave analyses';
+      const context = this.contextFor(path);
+      reply = await this.analysisThread.request({
+        kind: 'file-contexts-at',
+        uri,
+        position,
+        path,
+        moduleName: context.moduleName(path),
+        maxFileSize: DEFAULT_MAX_FILE_SIZE,
+        project: this.analysisThread.project(context.projectFacts()),
+        budgetMs: DEFAULT_FILE_BUDGET_MS,
+      });
+    }
+    if (reply.kind === 'contexts-at') return reply.contexts;
+    if (reply.kind === 'not-analysed') return reply.reason;
+    throw new Error(reply.kind === 'failed' ? reply.error : `unexpected ${reply.kind} reply`);
   }
 
   // --- Interleave's own requests ------------------------------------------------------------
@@ -1001,6 +1084,7 @@ class InterleaveLanguageServer {
   private shutdown(): void {
     for (const uri of [...this.timers.keys()]) this.cancel(uri);
     for (const context of [...this.folders, ...this.looseContexts.values()]) context.indexGeneration++;
+    this.lens.dispose();
     void this.analysisThread.dispose();
   }
 }

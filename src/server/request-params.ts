@@ -3,7 +3,7 @@
  * parameters fail these gets an InvalidParams error instead of a crash.
  */
 import type { Range } from '../core/facts';
-import type { HazardReference } from './protocol';
+import type { CodePosition, HazardReference } from './protocol';
 
 function isPosition(value: unknown): value is Range['start'] {
   if (typeof value !== 'object' || value === null) return false;
@@ -21,4 +21,10 @@ export function isHazardReference(value: unknown): value is HazardReference {
   if (typeof value !== 'object' || value === null) return false;
   const { uri, range, code } = value as { uri?: unknown; range?: unknown; code?: unknown };
   return typeof uri === 'string' && typeof code === 'string' && isRange(range);
+}
+
+export function isCodePosition(value: unknown): value is CodePosition {
+  if (typeof value !== 'object' || value === null) return false;
+  const { uri, position } = value as { uri?: unknown; position?: unknown };
+  return typeof uri === 'string' && isPosition(position);
 }

@@ -9,11 +9,17 @@ import type { TypeScriptApi } from '../typescript/compiler';
 import { InterleaveLanguageService } from './language-service';
 import {
   CODE_FIXES_REQUEST,
+  CONTEXT_LENSES_REQUEST,
+  CONTEXTS_AT_REQUEST,
   FIX_ALL_FIX_ID,
   FIX_ALL_REQUEST,
   INTERLEAVE_ERROR_CODE,
   type CodeFixesRequestArgs,
   type CodeFixesResponse,
+  type ContextLensesRequestArgs,
+  type ContextLensesResponse,
+  type ContextsAtRequestArgs,
+  type ContextsAtResponse,
   type FixAllRequestArgs,
   type FixAllResponse,
   type PluginCodeFix,
@@ -22,6 +28,9 @@ import {
 
 /** Sessions that already answer Interleave's commands: every project's plugin shares its session's handlers. */
 const sessionsWithRequests = new WeakSet<object>();
+
+/** Each project's Interleave service, for the requests that need more than the language service's own methods. */
+const serviceOfProject = new WeakMap<ts.server.Project, InterleaveLanguageService>();
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
@@ -33,6 +42,14 @@ function isCodeFixesArgs(value: unknown): value is CodeFixesRequestArgs {
 
 function isFixAllArgs(value: unknown): value is FixAllRequestArgs {
   return isRecord(value) && typeof value.file === 'string';
+}
+
+function isContextLensesArgs(value: unknown): value is ContextLensesRequestArgs {
+  return isRecord(value) && typeof value.file === 'string' && (value.setting === 'off' || value.setting === 'handlers' || value.setting === 'all');
+}
+
+function isContextsAtArgs(value: unknown): value is ContextsAtRequestArgs {
+  return isRecord(value) && typeof value.file === 'string' && Number.isInteger(value.line) && Number.isInteger(value.offset);
 }
 
 /**
@@ -49,7 +66,7 @@ function addRequests(typescript: TypeScriptApi, info: ts.server.PluginCreateInfo
     const path = typescript.server.toNormalizedPath(file);
     const project = projectService.getDefaultProjectForFile(path, false);
     const scriptInfo = project?.getScriptInfoForNormalizedPath(path);
-    return project && scriptInfo ? { service: project.getLanguageService(), scriptInfo } : undefined;
+    return project && scriptInfo ? { service: project.getLanguageService(), scriptInfo, interleave: serviceOfProject.get(project) } : undefined;
   };
   const changesIn = (scriptInfo: ts.server.ScriptInfo, changes: readonly ts.FileTextChanges[], file: string): PluginTextChange[] =>
     changes
@@ -91,6 +108,21 @@ function addRequests(typescript: TypeScriptApi, info: ts.server.PluginCreateInfo
     }
     return { response, responseRequired: true };
   });
+
+  session.addProtocolHandler(CONTEXT_LENSES_REQUEST, (request) => {
+    const args: unknown = request.arguments;
+    const interleave = isContextLensesArgs(args) ? openFile(args.file)?.interleave : undefined;
+    const response: ContextLensesResponse = { lenses: isContextLensesArgs(args) && interleave ? interleave.contextLenses(args.file, args.setting) : [] };
+    return { response, responseRequired: true };
+  });
+
+  session.addProtocolHandler(CONTEXTS_AT_REQUEST, (request) => {
+    const args: unknown = request.arguments;
+    const interleave = isContextsAtArgs(args) ? openFile(args.file)?.interleave : undefined;
+    const contexts = isContextsAtArgs(args) ? interleave?.contextsAt(args.file, { line: args.line - 1, character: args.offset - 1 }) : undefined;
+    const response: ContextsAtResponse = contexts ? { contexts } : {};
+    return { response, responseRequired: true };
+  });
 }
 
 const createPlugin: ts.server.PluginModuleFactory = ({ typescript }) => {
@@ -101,6 +133,7 @@ const createPlugin: ts.server.PluginModuleFactory = ({ typescript }) => {
       const service = new InterleaveLanguageService(typescript, info);
       service.configure(info.config);
       services.add(new WeakRef(service));
+      serviceOfProject.set(info.project, service);
       try {
         addRequests(typescript, info);
       } catch (error) {

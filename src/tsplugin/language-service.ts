@@ -17,9 +17,12 @@ import type { ProjectFacts, RuleMeta } from '../core/rule';
 import { suppressFileEdit, suppressLineEdit, type SuppressionContext } from '../core/suppression-edits';
 import { RULES } from '../rules';
 import { DEFAULT_EDITOR_SETTINGS, parseEditorSettings, type EditorSettings } from '../server/editor-settings';
+import { contextsAt, lensContexts, type AnalysedModule } from '../server/code-contexts';
+import { codeLensesOf, contextHoverAt } from '../server/context-lens';
 import { hoverMarkdown } from '../server/hover';
 import { pathToUri } from '../server/document-uri';
 import { ProjectContext, summarize } from '../server/project-context';
+import type { CodeContexts, ContextLens, ContextLensSetting } from '../server/protocol';
 import type { TypeScriptApi } from '../typescript/compiler';
 import { extractTypeScriptFacts, parseTypeScript } from '../typescript/frontend';
 import { TypeScriptProject } from '../typescript/program';
@@ -165,7 +168,28 @@ export class InterleaveLanguageService {
     return { changes: edit ? [fileChanges(sourceFile, [edit])] : [] };
   }
 
-  /** The hover with each finding at `position` explained after what the project's service says. */
+  /** A file's lenses under a `contextLens` setting: where each handler, dependency and piece of mutated module state runs. */
+  contextLenses(fileName: string, setting: ContextLensSetting): ContextLens[] {
+    return this.guard('lenses', [], () => {
+      const analysed = this.analysedModule(fileName);
+      return analysed ? codeLensesOf(lensContexts(analysed, setting)) : [];
+    });
+  }
+
+  /** Where the code at a 0-based position runs; undefined when Interleave does not read the file. */
+  contextsAt(fileName: string, position: Position): CodeContexts | undefined {
+    return this.guard('contexts', undefined, () => {
+      const analysed = this.analysedModule(fileName);
+      return analysed && contextsAt(analysed, position);
+    });
+  }
+
+  private analysedModule(fileName: string): AnalysedModule | undefined {
+    const analysis = this.analyse(fileName);
+    return analysis && analysedModuleOf(analysis, fileName);
+  }
+
+  /** The hover with each finding at `position` explained, and where the code named there runs, after what the project's service says. */
   private quickInfo(fileName: string, position: number, own: ts.QuickInfo | undefined): ts.QuickInfo | undefined {
     const analysis = this.analyse(fileName);
     if (!analysis) return own;
@@ -174,13 +198,15 @@ export class InterleaveLanguageService {
       const span = spanOf(sourceFile, hazard.range);
       return span.start <= position && position <= span.start + span.length;
     });
-    if (here.length === 0) return own;
-    const markdown = here.map((hazard) => hoverMarkdown(hazard, META_BY_CODE.get(hazard.code)!)).join('\n\n---\n\n');
+    const analysed = analysedModuleOf(analysis, fileName);
+    const contexts = contextHoverAt(lensContexts(analysed, this.settings.contextLens), sourceFile.getLineAndCharacterOfPosition(position), false);
+    if (here.length === 0 && !contexts) return own;
+    const markdown = [...here.map((hazard) => hoverMarkdown(hazard, META_BY_CODE.get(hazard.code)!)), ...(contexts ? [contexts.markdown] : [])].join('\n\n---\n\n');
     if (!own) {
       return {
         kind: this.ts.ScriptElementKind.unknown,
         kindModifiers: '',
-        textSpan: spanOf(sourceFile, here[0]!.range),
+        textSpan: spanOf(sourceFile, here[0]?.range ?? contexts!.range),
         displayParts: [],
         documentation: [{ kind: 'text', text: markdown }],
       };
@@ -307,6 +333,11 @@ export class InterleaveLanguageService {
   private log(message: string): void {
     this.info.project.projectService.logger.info(`[interleave] ${message}`);
   }
+}
+
+/** An analysis as the lens reads it: the facts, and the project facts (whose model the rules built) they were checked against. */
+function analysedModuleOf(analysis: FileAnalysis, fileName: string): AnalysedModule {
+  return { module: analysis.parsed.facts, project: analysis.project, uri: pathToUri(fileName) };
 }
 
 /** The offset of a position in a parsed file, clamped to its line. */

@@ -2,6 +2,7 @@
  * What the tsserver plugin, the VS Code extension and the build agree on. Types and constants
  * only: the extension imports this module, and nothing here may pull in the engine.
  */
+import type { CodeContexts, ContextLens, ContextLensSetting } from '../server/protocol';
 
 /**
  * The package name tsserver resolves the plugin by: `contributes.typescriptServerPlugins` in the
@@ -73,6 +74,33 @@ export interface FixAllResponse {
 }
 
 /**
+ * Where code runs, for the extension's lens and its "Where does this run?" command on the files
+ * the plugin reports on: the lenses of a file under a `contextLens` setting, and the answer for a
+ * position (the same CodeContexts the language server gives for other files).
+ */
+export const CONTEXT_LENSES_REQUEST = '_interleave.contextLenses';
+export const CONTEXTS_AT_REQUEST = '_interleave.contextsAt';
+
+export interface ContextLensesRequestArgs {
+  file: string;
+  setting: ContextLensSetting;
+}
+
+export interface ContextLensesResponse {
+  lenses: ContextLens[];
+}
+
+/** Arguments of `_interleave.contextsAt`: a file and a 1-based location. */
+export interface ContextsAtRequestArgs extends PluginLocation {
+  file: string;
+}
+
+export interface ContextsAtResponse {
+  /** Undefined when the plugin does not analyse the file. */
+  contexts?: CodeContexts;
+}
+
+/**
  * What the plugin is configured with, by the VS Code extension (`configurePlugin`) or as the
  * other keys of its `compilerOptions.plugins` entry: the `interleave.*` editor settings.
  */
@@ -84,4 +112,5 @@ export interface PluginConfiguration {
   severity?: Record<string, string>;
   workers?: number | null;
   exclude?: string[];
+  contextLens?: ContextLensSetting;
 }

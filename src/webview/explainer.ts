@@ -1,13 +1,14 @@
 /**
  * The explainer webview: draws the finding the host posts — the story as SVG with step buttons,
- * the user's code beside the fixed code, and the rule's docs.
+ * the user's code beside the fixed code, and the rule's docs — or where a piece of code runs.
  */
 import type { RuleExample } from '../core/rule';
 import type { ExplainResult, HazardReference } from '../server/protocol';
 import { compareExcerpts } from './code-comparison';
+import { contextsView } from './contexts-view';
 import { blockNodes, html, inlineNodes, shapeElement, svg } from './dom';
 import { parseFindingText, parseMarkdown } from './markdown';
-import type { ExplainMessage, ViewMessage } from './messages';
+import type { ExplainMessage, HostMessage, ViewMessage } from './messages';
 import { buildStoryScene, type SceneShape, type StoryScene } from './story-scene';
 
 interface VsCodeApi {
@@ -18,8 +19,10 @@ declare function acquireVsCodeApi(): VsCodeApi;
 const vscode = acquireVsCodeApi();
 const root = document.getElementById('explainer');
 
-window.addEventListener('message', (event: MessageEvent<ExplainMessage>) => {
-  if (event.data.type === 'explain' && root) render(root, event.data);
+window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
+  if (!root) return;
+  if (event.data.type === 'explain') render(root, event.data);
+  else if (event.data.type === 'contexts') root.replaceChildren(...contextsView(event.data.contexts, (message) => vscode.postMessage(message)));
 });
 vscode.postMessage({ type: 'ready' });
 

@@ -7,6 +7,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
+  CodeLensRefreshRequest,
   ConfigurationRequest,
   createProtocolConnection,
   DidChangeTextDocumentNotification,
@@ -55,6 +56,8 @@ export class TestLanguageClient {
   readonly logs: LogMessageParams[] = [];
   readonly notifications: { method: string; params: unknown }[] = [];
   readonly stderr: string[] = [];
+  /** How many times the server asked for the lenses to be fetched again. */
+  lensRefreshes = 0;
   settings: Record<string, unknown>;
   private readonly child: ChildProcessWithoutNullStreams;
   private readonly waiters = new Set<Waiter>();
@@ -86,6 +89,10 @@ export class TestLanguageClient {
     this.connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => this.settings));
     this.connection.onRequest(RegistrationRequest.type, () => undefined);
     this.connection.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);
+    this.connection.onRequest(CodeLensRefreshRequest.type, () => {
+      this.lensRefreshes++;
+      this.wake();
+    });
     this.connection.listen();
   }
 
@@ -102,6 +109,7 @@ export class TestLanguageClient {
           workspaceEdit: { documentChanges: true },
           didChangeConfiguration: { dynamicRegistration: true },
           didChangeWatchedFiles: { dynamicRegistration: true },
+          codeLens: { refreshSupport: true },
         },
         window: { workDoneProgress: true },
         textDocument: { publishDiagnostics: { versionSupport: true, relatedInformation: true } },

@@ -78,6 +78,11 @@ export class ContextModel {
     return { witnesses: CONTEXT_KINDS.flatMap((kind) => known.get(kind) ?? []) };
   }
 
+  /** What a module told the model, by its name. */
+  summaryOf(moduleName: string): ContextSummary | undefined {
+    return this.modules.get(moduleName);
+  }
+
   /** The contexts a module's top-level code runs in: at import, or only as a program. */
   moduleContextsOf(moduleName: string): Witness[] {
     return this.moduleWitnesses.get(moduleName) ?? [];

@@ -63,7 +63,7 @@ export interface ContextCall {
   afterYield?: boolean;
 }
 
-const MEMO_DECORATORS = /^(functools\.(lru_cache|cache)|cachetools\.(cached|func\.\w+)|async_lru\.alru_cache)$/;
+export const MEMO_DECORATORS = /^(functools\.(lru_cache|cache)|cachetools\.(cached|func\.\w+)|async_lru\.alru_cache)$/;
 const STATIC = /(^|\.)staticmethod$/;
 const PROPERTIES = /^((builtins\.)?property|functools\.cached_property)$/;
 
