@@ -27,6 +27,11 @@ export interface CallEntry {
    * `queue.get(timeout=0)`, `zlib.compress(b"...")`. Without `values`, any literal counts.
    */
   unlessLiteral?: readonly LiteralCondition[];
+  /**
+   * The calls matter only when the argument at `position` is a number literal of at least `value`:
+   * `crypto.randomBytes(16)` is as cheap as any call, `crypto.randomBytes(8_388_608)` is not.
+   */
+  ifLiteralAtLeast?: { position: number; value: number };
 }
 
 export interface LiteralCondition {
@@ -124,10 +129,17 @@ export class CallMatcher<T extends CallEntry> {
     for (const compiled of (root && this.byRoot.get(root)) || []) {
       if (!compiled.calls.test(callee) || compiled.except.some((pattern) => pattern.test(callee))) continue;
       if (compiled.entry.unlessLiteral?.some((condition) => satisfied(condition, literals))) return undefined;
+      const { ifLiteralAtLeast } = compiled.entry;
+      if (ifLiteralAtLeast && !atLeast(ifLiteralAtLeast, literals)) return undefined;
       return compiled.entry;
     }
     return undefined;
   }
+}
+
+function atLeast(condition: { position: number; value: number }, literals: readonly LiteralArgument[]): boolean {
+  const literal = literals.find((candidate) => candidate.position === condition.position);
+  return literal !== undefined && Number(literal.value.replace(/_/g, '')) >= condition.value;
 }
 
 function satisfied(condition: LiteralCondition, literals: readonly LiteralArgument[]): boolean {
@@ -159,4 +171,14 @@ export interface CatalogEntry extends CallEntry {
    * a reported `opensFile` call they are part of that finding, not findings of their own.
    */
   usesOpenFile?: boolean;
+  /**
+   * The calls do their I/O on the file object they are given or called on: over an in-memory
+   * buffer (`zipfile.ZipFile(io.BytesIO(data))`, `json.load(io.StringIO(text))`) they do none.
+   */
+  inMemoryHarmless?: boolean;
+  /**
+   * The calls return a promise but do their work on the calling thread (WebAssembly or pure
+   * JavaScript hashing): awaiting them does not take the work off the event loop.
+   */
+  blocksWhenAwaited?: boolean;
 }

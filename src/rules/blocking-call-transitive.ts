@@ -8,7 +8,7 @@ import { callCatalogs } from './blocking/call-catalogs';
 import { ProjectCallGraph, summarizeCallGraph, type BlockingChain, type ImportedInstance } from './blocking/call-graph';
 import { storyStep } from './story-steps';
 import { describeFunction, loopPlacement, loopSeverity, phaseAt, stallConsequence, synchronousCalls, type LoopPlacement } from './blocking/loop-calls';
-import { makeSyncFix, misplacedOffload, offloadFix } from './blocking/offload-fix';
+import { helperRemedy, misplacedOffload, remedyFor } from './blocking/offload-fix';
 
 export const blockingCallTransitive: Rule = {
   meta: {
@@ -24,9 +24,10 @@ export const blockingCallTransitive: Rule = {
 Follows the calls a coroutine makes into the project's own sync functions and methods — in the
 same module or imported from others, through re-exports and module-level instances
 (\`mailer = Mailer()\`), any number of calls deep and safe against recursion — and reports the call
-in the async code when the chain ends in a call IL201 would report (its catalog plus the
-\`blocking-calls\` setting). The chain is shown step by step as related information, ending in
-"may block: \`smtplib.SMTP()\`" at the line that blocks.
+in the async code when the chain ends in a call IL201 or IL203 would report — one that waits on
+something outside the process, or CPU-heavy work such as password hashing (their catalogs plus
+the \`blocking-calls\` and \`cpu-bound-calls\` settings). The chain is shown step by step as
+related information, ending in "may block: \`smtplib.SMTP()\`" at the line that blocks.
 
 It also reports blocking calls on module-level instances imported from another module
 (\`from app.clients import http\` then \`http.get(url)\`, where \`http = requests.Session()\`).
@@ -136,7 +137,7 @@ Across files the rule sees the modules of one analysis run; a module outside it 
   check(context) {
     const { module, project, config } = context;
     const catalogs = callCatalogs(config);
-    const graph = new ProjectCallGraph(project, blockingCallTransitive.meta.code, module, catalogs.blocking, catalogs.offloadWrappers);
+    const graph = new ProjectCallGraph(project, blockingCallTransitive.meta.code, module, catalogs.stallsTheLoop, catalogs.offloadWrappers);
     for (const fn of module.functions) {
       const placement = loopPlacement(context, fn);
       if (!placement) continue;
@@ -149,7 +150,7 @@ Across files the rule sees the modules of one analysis run; a module outside it 
           if (chain) reportChain(context, fn, placement, call, chain);
           continue;
         }
-        if (!call.callee || catalogs.blocking.match(call.callee, call.literalArguments)) continue;
+        if (!call.callee || catalogs.stallsTheLoop.match(call.callee, call.literalArguments)) continue;
         const blocking = graph.blockingEntry(call.callee, call.literalArguments);
         if (blocking) {
           reportInstanceCall(context, fn, placement, call, blocking.entry, blocking.instance);
@@ -187,12 +188,13 @@ function reportChain(context: RuleContext, fn: FunctionFacts, placement: LoopPla
   if (chain.instance) related.push(instanceNote(chain.instance));
   const misplaced = misplacedOffload(context, call);
   const phase = phaseAt(fn, placement, call.range);
+  const remedy = misplaced ? { advice: misplaced.advice, fix: misplaced.fix } : helperRemedy(context, fn, call, chain.entry.suggestion);
   context.report({
-    message: `\`${call.text}()\` runs sync code that blocks, called from ${describeFunction(fn, module.language)}${reachedFrom(placement.witness)}: ${path} → ${blockingCall}, which ${chain.entry.does}; ${stallConsequence(phase)}. ${misplaced?.advice ?? remedy(call, chain.entry)}`,
+    message: `\`${call.text}()\` runs sync code that blocks, called from ${describeFunction(fn, module.language)}${reachedFrom(placement.witness)}: ${path} → ${blockingCall}, which ${chain.entry.does}; ${stallConsequence(phase)}. ${remedy.advice}`,
     range: call.range,
     severity: loopSeverity(phase),
     related,
-    fix: misplaced ? misplaced.fix : (makeSyncFix(module, context.fixes, fn) ?? offloadFix(module, context.fixes, call)),
+    fix: remedy.fix,
     story: {
       kind: 'blocking-call',
       call: storyStep(module, call.range, call.statement),
@@ -206,16 +208,14 @@ function reportInstanceCall(context: RuleContext, fn: FunctionFacts, placement: 
   const { module } = context;
   const origin = instance ? ` (\`${instance.name}\` is the \`${instance.type}\` created at ${where(instance.path, instance.range)})` : '';
   const phase = phaseAt(fn, placement, call.range);
+  const { fix, advice } = remedyFor(context, fn, [{ first: { call, entry }, followers: [] }]);
   context.report({
-    message: `\`${call.text}()\`${origin} in ${describeFunction(fn, module.language)}${reachedFrom(placement.witness)} ${entry.does}: ${stallConsequence(phase)}. Instead, ${entry.suggestion}.`,
+    message: `\`${call.text}()\`${origin} in ${describeFunction(fn, module.language)}${reachedFrom(placement.witness)} ${entry.does}: ${stallConsequence(phase)}. ${advice}`,
     range: call.range,
     severity: loopSeverity(phase),
     related: instance ? [instanceNote(instance)] : [],
-    fix: makeSyncFix(module, context.fixes, fn) ?? offloadFix(module, context.fixes, call),
+    fix,
     story: { kind: 'blocking-call', call: storyStep(module, call.range, call.statement), chain: [], does: entry.does },
   });
 }
 
-function remedy(call: CallEvent, entry: CatalogEntry): string {
-  return `Run \`${call.text}\` in a worker thread, or make the chain async: ${entry.suggestion}.`;
-}

@@ -39,7 +39,11 @@ describe('blind evaluation corpora', () => {
   });
 
   it('finds at least 95% of the TypeScript corpus hazards, and no non-hazard but the one known', async () => {
-    const scores = [...(await scoreCorpus('typescript', ['IL101', 'IL103', 'IL104', 'IL201', 'IL302', 'IL403', 'IL406'])).values()];
+    // The corpus labels no IL203: its author filed the CPU-heavy sync calls (`bcrypt.compareSync`,
+    // `crypto.pbkdf2Sync`, `zlib.gzipSync`) under IL201, which since reports only calls that wait
+    // on something outside the process; IL203 reports these.
+    const aliases = { IL201: ['IL203'] };
+    const scores = [...(await scoreCorpus('typescript', ['IL101', 'IL103', 'IL104', 'IL201', 'IL203', 'IL302', 'IL403', 'IL406'], aliases)).values()];
     assertRecall(scores, 0.95);
     // A conditional request's fresh response, written back after the await, still counts as computed
     // from the entry read before it (its etag went into the request): see typescript/README.md.

@@ -11,6 +11,8 @@ import { SYNC_PRIMITIVES } from '../catalog/sync-primitives';
 export interface CallCatalogs {
   blocking: CallMatcher<CatalogEntry>;
   cpuBound: CallMatcher<CatalogEntry>;
+  /** Both: what IL202 follows sync helpers to, since either stalls the loop from inside a helper. */
+  stallsTheLoop: CallMatcher<CatalogEntry>;
   syncPrimitives: CallMatcher<CatalogEntry>;
   offloadWrappers: CallMatcher<CallEntry>;
 }
@@ -24,17 +26,23 @@ function userEntries(settings: readonly CallSetting[], does: string, suggestion:
 export function callCatalogs(config: ResolvedConfig): CallCatalogs {
   let catalogs = compiled.get(config);
   if (!catalogs) {
+    const userBlocking = userEntries(
+      config.blockingCalls,
+      'blocks (listed in `blocking-calls`)',
+      'move it off the event loop: `await asyncio.to_thread(...)` in Python, a `worker_threads` worker in Node',
+    );
+    const userCpuBound = userEntries(
+      config.cpuBoundCalls,
+      'is CPU-heavy (listed in `cpu-bound-calls`)',
+      'move it to a thread or a process pool: `await asyncio.to_thread(...)` in Python, a `worker_threads` worker in Node',
+    );
+    const builtInBlocking = [...BLOCKING_CALLS, ...NODE_BLOCKING_CALLS];
+    const builtInCpuBound = [...CPU_BOUND_CALLS, ...NODE_CPU_BOUND_CALLS];
     catalogs = {
-      blocking: new CallMatcher([
-        ...BLOCKING_CALLS,
-        ...NODE_BLOCKING_CALLS,
-        ...userEntries(config.blockingCalls, 'blocks (listed in `blocking-calls`)', 'move it off the event loop: `await asyncio.to_thread(...)` in Python, a `worker_threads` worker in Node'),
-      ]),
-      cpuBound: new CallMatcher([
-        ...CPU_BOUND_CALLS,
-        ...NODE_CPU_BOUND_CALLS,
-        ...userEntries(config.cpuBoundCalls, 'is CPU-heavy (listed in `cpu-bound-calls`)', 'move it to a thread or a process pool: `await asyncio.to_thread(...)` in Python, a `worker_threads` worker in Node'),
-      ]),
+      blocking: new CallMatcher([...builtInBlocking, ...userBlocking]),
+      cpuBound: new CallMatcher([...builtInCpuBound, ...userCpuBound]),
+      // The user's entries last, so that they win over the built-in ones of either kind.
+      stallsTheLoop: new CallMatcher([...builtInBlocking, ...builtInCpuBound, ...userBlocking, ...userCpuBound]),
       syncPrimitives: new CallMatcher(SYNC_PRIMITIVES),
       offloadWrappers: new CallMatcher([{ calls: [...OFFLOAD_WRAPPERS, ...config.offloadWrappers] }]),
     };

@@ -1,6 +1,7 @@
 import type { CallEntry, CallMatcher, CatalogEntry } from '../../core/call-pattern';
 import type { FunctionFacts, LiteralArgument, ModuleFacts, Range } from '../../core/facts';
 import type { ProjectFacts } from '../../core/rule';
+import { overInMemoryFile } from './in-memory';
 import { synchronousCalls } from './loop-calls';
 
 /**
@@ -40,6 +41,8 @@ export interface SummaryCall {
   text: string;
   range: Range;
   literalArguments?: LiteralArgument[];
+  /** The call works on an in-memory file (`json.load(io.StringIO(text))`): file readers do no I/O there. */
+  inMemoryFile?: true;
 }
 
 const CACHES = /^(functools\.(lru_cache|cache)|cachetools\.(cached|func\.\w+))$/;
@@ -52,9 +55,10 @@ export function summarizeFunction(fn: FunctionFacts): FunctionSummary {
     decorators: fn.decorators,
     calls: fn.isAsync
       ? []
-      : synchronousCalls(fn).flatMap(({ callee, text, range, literalArguments }) =>
-          callee ? [{ callee, text, range, ...(literalArguments && { literalArguments }) }] : [],
-        ),
+      : synchronousCalls(fn).flatMap((call) => {
+          const { callee, text, range, literalArguments } = call;
+          return callee ? [{ callee, text, range, ...(literalArguments && { literalArguments }), ...(overInMemoryFile(fn, call) && { inMemoryFile: true as const }) }] : [];
+        }),
   };
 }
 
@@ -226,7 +230,7 @@ export class ProjectCallGraph {
       for (const { fn, steps } of frontier) {
         for (const call of fn.summary.calls) {
           const blocking = this.blockingEntry(call.callee, call.literalArguments);
-          if (blocking) return { steps: [...steps, { caller: fn, call }], ...blocking };
+          if (blocking && !(blocking.entry.inMemoryHarmless && call.inMemoryFile)) return { steps: [...steps, { caller: fn, call }], ...blocking };
         }
         for (const call of fn.summary.calls) {
           const callee = this.inlineFunction(call.callee);

@@ -4,6 +4,7 @@ import type { RelatedLocation, Severity } from '../../core/hazard';
 import { contextModelOf, type Witness } from '../../core/contexts';
 import { yieldPosition } from '../../core/contexts/summary';
 import { lineOf, type RuleContext } from '../../core/rule';
+import { overInMemoryFile } from './in-memory';
 
 /**
  * Where a function's blocking calls stall the serving loop: the entry point and calls that bring
@@ -79,11 +80,11 @@ export function describeFunction(fn: FunctionFacts, language: Language = 'python
   return fn.name === '<anonymous>' ? `the callback at line ${lineOf(fn.range)}` : `the callback ${named}`;
 }
 
-/** What waiting on the loop costs, for the middle of a message. */
-export function stallConsequence(phase: LoopPlacement['phase']): string {
+/** What waiting on the loop costs, for the middle of a message: of one call, or of several. */
+export function stallConsequence(phase: LoopPlacement['phase'], several = false): string {
   return phase
-    ? `it holds up the ${phase} (no request is being served ${phase === 'shutdown' ? 'any more' : 'yet'}, but every task already on the loop waits)`
-    : 'until it returns, the event loop — and every other request this worker is serving — waits';
+    ? `${several ? 'they hold' : 'it holds'} up the ${phase} (no request is being served ${phase === 'shutdown' ? 'any more' : 'yet'}, but every task already on the loop waits)`
+    : `until ${several ? 'each returns' : 'it returns'}, the event loop — and every other request this worker is serving — waits`;
 }
 
 /**
@@ -93,15 +94,20 @@ export function stallConsequence(phase: LoopPlacement['phase']): string {
  * is the call that blocks.
  */
 export function synchronousCalls(fn: FunctionFacts): CallEvent[] {
+  return ownCalls(fn).flatMap(({ call, awaited }) => (awaited ? [] : [call]));
+}
+
+/** Every call of a function's own body, each once and in source order, and whether it is awaited. */
+function ownCalls(fn: FunctionFacts): { call: CallEvent; awaited: boolean }[] {
   const events = fn.flow.blocks.flatMap((block) => block.events);
   const asyncContexts = new Set(events.flatMap((event) => (event.kind === 'context' && event.form === 'async-with' && event.call !== undefined ? [event.call] : [])));
-  const calls = new Map<string, CallEvent>();
+  const calls = new Map<string, { call: CallEvent; awaited: boolean }>();
   for (const event of events) {
-    if (event.kind !== 'call' || event.usage === 'awaited' || asyncContexts.has(event.id)) continue;
+    if (event.kind !== 'call') continue;
     const key = rangeKey(event.range);
-    if (!calls.has(key)) calls.set(key, event);
+    if (!calls.has(key)) calls.set(key, { call: event, awaited: event.usage === 'awaited' || asyncContexts.has(event.id) });
   }
-  return [...calls.values()].sort((a, b) => compareRanges(a.range, b.range));
+  return [...calls.values()].sort((a, b) => compareRanges(a.call.range, b.call.range));
 }
 
 export interface CatalogMatch {
@@ -120,9 +126,10 @@ export interface MatchGroup {
 }
 
 export function matchGroups(fn: FunctionFacts, matcher: CallMatcher<CatalogEntry>): MatchGroup[] {
-  const matches = synchronousCalls(fn).flatMap((call): CatalogMatch[] => {
+  const matches = ownCalls(fn).flatMap(({ call, awaited }): CatalogMatch[] => {
     const entry = matcher.match(call.callee, call.literalArguments);
-    return entry ? [{ call, entry }] : [];
+    if (!entry || (awaited && !entry.blocksWhenAwaited) || (entry.inMemoryHarmless && overInMemoryFile(fn, call))) return [];
+    return [{ call, entry }];
   });
   const groups = new Map<CatalogMatch, MatchGroup>();
   for (const match of matches) {

@@ -1,13 +1,14 @@
 import type { CatalogEntry } from '../../core/call-pattern';
 
 /**
- * Node calls that block the one thread every request shares: the `*Sync` APIs of `fs`,
- * `child_process`, `zlib` and `crypto`'s key derivation and key generation, `Atomics.wait`,
- * synchronous database drivers (`better-sqlite3`, `node:sqlite`), native `bcrypt`'s sync hashing,
- * and the sync helpers of popular file-system and shell packages. IL201 reports them in request
- * handlers and async functions; IL202 follows sync helpers to them. The union of eslint-plugin-n
- * `no-sync`, Deno's `no-sync-fn-in-async-fn` and the Node documentation's "don't block the event
- * loop" list, plus the database drivers.
+ * Node calls that block the one thread every request shares while they wait for something outside
+ * it: the `*Sync` APIs of `fs` and `child_process`, `Atomics.wait`, synchronous database drivers
+ * (`better-sqlite3`, `node:sqlite`), and the sync helpers of popular file-system and shell
+ * packages. IL201 reports them in request handlers and async functions; IL202 follows sync helpers
+ * to them. With the CPU-heavy `*Sync` APIs of `zlib` and `crypto` and sync password hashing
+ * (IL203's, in node-cpu-bound-calls.ts) this is the union of eslint-plugin-n `no-sync`, Deno's
+ * `no-sync-fn-in-async-fn` and the Node documentation's "don't block the event loop" list, plus
+ * the database drivers.
  *
  * Names are those the TypeScript frontend writes: the module as imported (`node:` dropped), then
  * the member path — `fs.readFileSync`, `better-sqlite3().prepare().get` (a method on what a
@@ -57,26 +58,6 @@ export const NODE_BLOCKING_CALLS: readonly CatalogEntry[] = [
     does: 'runs a child process and waits for it synchronously',
     suggestion: 'use `execFile`/`spawn` from `child_process` (`promisify(execFile)`) and `await` the result',
     origin: ['eslint-plugin-n no-sync'],
-  },
-
-  // ---------------------------------------------------------------- compression, crypto, passwords
-  {
-    calls: ['zlib.{gzipSync,gunzipSync,deflateSync,inflateSync,deflateRawSync,inflateRawSync,unzipSync,brotliCompressSync,brotliDecompressSync}'],
-    unlessLiteral: [{ position: 0 }],
-    does: 'compresses or decompresses synchronously on the main thread',
-    suggestion: 'use the callback or `promisify`d form (`await promisify(gzip)(data)`), which runs in libuv\'s threadpool',
-    origin: ['eslint-plugin-n no-sync'],
-  },
-  {
-    calls: ['crypto.{pbkdf2Sync,scryptSync,generateKeyPairSync,generateKeySync,generatePrimeSync,checkPrimeSync}'],
-    does: 'derives or generates a key synchronously, which is deliberately slow',
-    suggestion: 'use the callback form (`await promisify(scrypt)(password, salt, 64)`), which runs in libuv\'s threadpool',
-    origin: ['eslint-plugin-n no-sync'],
-  },
-  {
-    calls: ['{bcrypt,bcryptjs}.{hashSync,compareSync}'],
-    does: 'hashes or checks a password synchronously, which is deliberately slow',
-    suggestion: 'use `await bcrypt.hash(…)` / `await bcrypt.compare(…)`',
   },
 
   // ---------------------------------------------------------------- waiting
