@@ -181,4 +181,9 @@ export interface CatalogEntry extends CallEntry {
    * JavaScript hashing): awaiting them does not take the work off the event loop.
    */
   blocksWhenAwaited?: boolean;
+  /**
+   * The calls make something that waits only when a \`with\` statement enters it (\`with
+   * FileLock(path):\`): made anywhere else, it has not waited yet.
+   */
+  blocksWhenEntered?: boolean;
 }

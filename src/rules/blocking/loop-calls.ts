@@ -97,15 +97,24 @@ export function synchronousCalls(fn: FunctionFacts): CallEvent[] {
   return ownCalls(fn).flatMap(({ call, awaited }) => (awaited ? [] : [call]));
 }
 
+interface OwnCall {
+  call: CallEvent;
+  awaited: boolean;
+  /** The call makes the manager of a (sync) `with` statement, which enters it at once. */
+  entered: boolean;
+}
+
 /** Every call of a function's own body, each once and in source order, and whether it is awaited. */
-function ownCalls(fn: FunctionFacts): { call: CallEvent; awaited: boolean }[] {
+function ownCalls(fn: FunctionFacts): OwnCall[] {
   const events = fn.flow.blocks.flatMap((block) => block.events);
-  const asyncContexts = new Set(events.flatMap((event) => (event.kind === 'context' && event.form === 'async-with' && event.call !== undefined ? [event.call] : [])));
-  const calls = new Map<string, { call: CallEvent; awaited: boolean }>();
+  const managers = (form: 'with' | 'async-with') => new Set(events.flatMap((event) => (event.kind === 'context' && event.form === form && event.call !== undefined ? [event.call] : [])));
+  const asyncContexts = managers('async-with');
+  const syncContexts = managers('with');
+  const calls = new Map<string, OwnCall>();
   for (const event of events) {
     if (event.kind !== 'call') continue;
     const key = rangeKey(event.range);
-    if (!calls.has(key)) calls.set(key, { call: event, awaited: event.usage === 'awaited' || asyncContexts.has(event.id) });
+    if (!calls.has(key)) calls.set(key, { call: event, awaited: event.usage === 'awaited' || asyncContexts.has(event.id), entered: syncContexts.has(event.id) });
   }
   return [...calls.values()].sort((a, b) => compareRanges(a.call.range, b.call.range));
 }
@@ -126,10 +135,10 @@ export interface MatchGroup {
 }
 
 export function matchGroups(fn: FunctionFacts, matcher: CallMatcher<CatalogEntry>): MatchGroup[] {
-  const matches = ownCalls(fn).flatMap(({ call, awaited }): CatalogMatch[] => {
+  const matches = ownCalls(fn).flatMap(({ call, awaited, entered }): CatalogMatch[] => {
     const entry = matcher.match(call.callee, call.literalArguments);
-    if (!entry || (awaited && !entry.blocksWhenAwaited) || (entry.inMemoryHarmless && overInMemoryFile(fn, call))) return [];
-    return [{ call, entry }];
+    if (!entry || (awaited && !entry.blocksWhenAwaited) || (entry.blocksWhenEntered && !entered)) return [];
+    return entry.inMemoryHarmless && overInMemoryFile(fn, call) ? [] : [{ call, entry }];
   });
   const groups = new Map<CatalogMatch, MatchGroup>();
   for (const match of matches) {
@@ -145,6 +154,7 @@ export function matchGroups(fn: FunctionFacts, matcher: CallMatcher<CatalogEntry
 }
 
 function follows(later: CatalogMatch, first: CatalogMatch): boolean {
+  if (compareRanges(first.call.range, later.call.range) > 0) return false;
   const { callee } = first.call;
   if (callee && later.call.callee?.startsWith(`${callee}()`)) return true;
   return !!first.entry.opensFile && !!later.entry.usesOpenFile && contains(first.call.statement.range, later.call.range);
