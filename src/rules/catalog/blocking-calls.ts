@@ -311,6 +311,12 @@ export const BLOCKING_CALLS: readonly CatalogEntry[] = [
     suggestion: 'use `asyncssh`, or move the work to a worker thread',
   },
 
+  {
+    calls: ['pyln.client.{LightningRpc,UnixDomainSocketRpc}().*'],
+    does: "calls Core Lightning's RPC over its Unix socket with a blocking client",
+    suggestion: 'move the call to a worker thread (`pyln-client` has no asynchronous form)',
+  },
+
   // ---------------------------------------------------------------- databases
   {
     calls: [
