@@ -38,6 +38,8 @@ export interface LiteralCondition {
   keyword?: string;
   position?: number;
   values?: readonly string[];
+  /** A number literal below this: `pbkdf2_hmac("sha256", p, s, 1000)` is cheap, 600 000 rounds are not. */
+  below?: number;
 }
 
 /** A leading name: a Python module or function, or an npm package (`better-sqlite3`, `@prisma/client`, `fs/promises`). */
@@ -139,7 +141,7 @@ export class CallMatcher<T extends CallEntry> {
 
 function atLeast(condition: { position: number; value: number }, literals: readonly LiteralArgument[]): boolean {
   const literal = literals.find((candidate) => candidate.position === condition.position);
-  return literal !== undefined && Number(literal.value.replace(/_/g, '')) >= condition.value;
+  return literal !== undefined && numberOf(literal) >= condition.value;
 }
 
 function satisfied(condition: LiteralCondition, literals: readonly LiteralArgument[]): boolean {
@@ -147,8 +149,14 @@ function satisfied(condition: LiteralCondition, literals: readonly LiteralArgume
     (literal) =>
       ((condition.keyword !== undefined && literal.keyword === condition.keyword) ||
         (condition.position !== undefined && literal.position === condition.position)) &&
-      (!condition.values || condition.values.includes(literal.value)),
+      (!condition.values || condition.values.includes(literal.value)) &&
+      (condition.below === undefined || numberOf(literal) < condition.below),
   );
+}
+
+/** A literal's value as a number (`8_388_608`), or NaN. */
+function numberOf(literal: LiteralArgument): number {
+  return Number(literal.value.replace(/_/g, ''));
 }
 
 /** A catalog entry: the calls, what they do, and what the message tells the user to do instead. */

@@ -22,16 +22,18 @@ werkzeug and Django hashers), key derivation (\`hashlib.pbkdf2_hmac\`, \`hashlib
 \`cryptography\` KDFs, RSA key generation), compression and decompression of data that arrives at
 runtime (\`zlib\`, \`gzip\`, \`bz2\`, \`lzma\`, \`brotli\`, \`zstandard\`, \`lz4\`), Pillow image operations,
 PDF, Word and spreadsheet rendering and parsing (WeasyPrint, reportlab, \`pypdf\`, PyMuPDF,
-python-docx, openpyxl), loading and running machine-learning models (sentence-transformers,
-\`transformers\`, spaCy, Whisper, scikit-learn estimators), and the calls listed in the
-\`cpu-bound-calls\` setting.
+python-docx, openpyxl), running machine-learning models (sentence-transformers' \`encode\`,
+\`transformers\` \`generate\`, spaCy's \`pipe\`, Whisper's \`transcribe\`, scikit-learn's \`fit\` and
+\`predict\`), and the calls listed in the \`cpu-bound-calls\` setting.
 
 Cheap work stays silent: \`hashlib.sha256\` and other digests, \`hmac.compare_digest\`,
-\`bcrypt.gensalt\`, \`needs_update\` checks, compressing a literal, and data-frame work, whose cost
-depends on a size the code does not show.
+\`bcrypt.gensalt\`, \`needs_update\` checks, key derivation with fewer than 10 000 rounds written
+as a literal, compressing a literal, and data-frame work, whose cost depends on a size the code
+does not show. Loading a model is slow too, but usually done once and kept: list your loader in
+\`cpu-bound-calls\` if yours runs per request.
 
 In TypeScript and JavaScript it reports the CPU-heavy synchronous APIs — \`crypto.scryptSync\`,
-\`pbkdf2Sync\`, \`generateKeyPairSync\`, \`randomBytes\` of megabytes, \`zlib.*Sync\` — sync password
+\`pbkdf2Sync\` (10 000 rounds or more, or a count it cannot read), \`generateKeyPairSync\`, \`randomBytes\` of megabytes, \`zlib.*Sync\` — sync password
 hashing (\`bcrypt\`/\`bcryptjs\` \`compareSync\`/\`hashSync\`, \`@node-rs/*\` \`verifySync\`), hashing in
 WebAssembly (\`hash-wasm\`'s \`argon2Verify\` and \`bcryptVerify\`, whose promises resolve only after
 the work is done on the main thread, awaited or not), and CPU-heavy work done in JavaScript itself:

@@ -20,7 +20,15 @@ const THREADPOOL_FORM = "use the callback or promise form, which runs in libuv's
 
 export const NODE_CPU_BOUND_CALLS: readonly CatalogEntry[] = [
   {
-    calls: ['crypto.{pbkdf2Sync,scryptSync,generateKeyPairSync,generateKeySync,generatePrimeSync,checkPrimeSync,hkdfSync}'],
+    // A few thousand rounds take a millisecond or two: derivation made cheap on purpose.
+    calls: ['crypto.pbkdf2Sync'],
+    unlessLiteral: [{ position: 2, below: 10_000 }],
+    does: 'derives a key with many rounds of hashing synchronously, which is deliberately slow',
+    suggestion: `${THREADPOOL_FORM} (\`await promisify(pbkdf2)(password, salt, rounds, 64, 'sha512')\`)`,
+    origin: ['eslint-plugin-n no-sync'],
+  },
+  {
+    calls: ['crypto.{scryptSync,generateKeyPairSync,generateKeySync,generatePrimeSync,checkPrimeSync}'],
     does: 'derives or generates a key synchronously, which is deliberately slow',
     suggestion: `${THREADPOOL_FORM} (\`await promisify(scrypt)(password, salt, 64)\`)`,
     origin: ['eslint-plugin-n no-sync'],
