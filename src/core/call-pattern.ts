@@ -194,4 +194,10 @@ export interface CatalogEntry extends CallEntry {
    * FileLock(path):\`): made anywhere else, it has not waited yet.
    */
   blocksWhenEntered?: boolean;
+  /**
+   * The calls usually return in microseconds — file metadata the operating system keeps cached —
+   * and block for long only on a slow or network file system: a function that makes only such
+   * calls is reported as information, not as a warning.
+   */
+  quick?: boolean;
 }

@@ -45,7 +45,9 @@ cloud and network clients.
 A function's blocking calls are one finding, at the first of them, with every other call listed as
 related information: the remedy — an async client, or the whole function off the loop — is one
 change. Calls of a lifespan before and after its \`yield\` are two findings, one for startup and one
-for shutdown.
+for shutdown. A function whose only blocking calls ask for file metadata (\`os.path.exists\`,
+\`Path.is_file()\`, \`os.stat\`) is reported as information: the operating system usually answers
+those from its cache, and they wait for long only on a slow or network file system.
 
 Calls are recognised through import aliases (\`from time import sleep as pause\`), module-level
 instances (\`http = requests.Session()\`), annotated parameters (\`db: Session = Depends(get_db)\`),
@@ -191,6 +193,10 @@ that runs its argument off the loop, list it in \`offload-wrappers\`.`,
   },
 };
 
+/** What metadata lookups cost the loop: usually nothing, sometimes a stall. */
+const QUICK_CONSEQUENCE =
+  "the operating system usually answers from its cache at once, but on a slow or network file system the event loop — and every other request this worker is serving — waits";
+
 /** How many of a run's other calls a message names; the related locations list them all. */
 const NAMED_IN_MESSAGE = 4;
 
@@ -204,18 +210,20 @@ function reportRun(context: RuleContext, fn: FunctionFacts, placement: LoopPlace
   const { call, entry } = first!.first;
   const where = `${describeFunction(fn, module.language)}${reachedFrom(placement.witness)}`;
   const { fix, advice } = remedyFor(context, fn, groups);
+  const quick = groups.every(onlyQuickCalls);
+  const consequence = quick && !phase ? QUICK_CONSEQUENCE : stallConsequence(phase, others.length > 0);
   let message: string;
   if (others.length === 0) {
-    message = `\`${call.text}()\` in ${where} ${entry.does}: ${stallConsequence(phase)}. ${advice}${followerSentence(first!)}`;
+    message = `\`${call.text}()\` in ${where} ${entry.does}: ${consequence}. ${advice}${followerSentence(first!)}`;
   } else {
     const named = others.slice(0, NAMED_IN_MESSAGE).map(({ first: { call: other } }) => `\`${other.text}()\` (line ${lineOf(other.range)})`);
     const more = others.length > NAMED_IN_MESSAGE ? `, and ${others.length - NAMED_IN_MESSAGE} more` : '';
-    message = `\`${call.text}()\` in ${where} ${entry.does}, and so ${others.length === 1 ? 'does' : 'do'} ${joinList(named)}${more}: ${stallConsequence(phase, true)}. ${advice}`;
+    message = `\`${call.text}()\` in ${where} ${entry.does}, and so ${others.length === 1 ? 'does' : 'do'} ${joinList(named)}${more}: ${consequence}. ${advice}`;
   }
   context.report({
     message,
     range: call.range,
-    severity: loopSeverity(phase),
+    severity: loopSeverity(phase) ?? (quick ? 'info' : undefined),
     related: [
       ...followerLocations(module.path, first!),
       ...others.flatMap((group) => [
@@ -240,6 +248,11 @@ function reportMisplaced(context: RuleContext, fn: FunctionFacts, placement: Loo
     fix: misplaced.fix,
     story: { kind: 'blocking-call', call: storyStep(module, call.range, call.statement), chain: [], does: entry.does },
   });
+}
+
+/** A group of metadata lookups (`os.path.exists`, `Path.is_file`) that rarely wait for long. */
+function onlyQuickCalls(group: MatchGroup): boolean {
+  return [group.first, ...group.followers].every(({ entry }) => entry.quick);
 }
 
 /** `a`, `a and b`, `a, b and c`. */

@@ -44,13 +44,19 @@ const ASYNC_FILES = 'use `aiofiles.open` or `anyio.open_file`, or move the work 
 /** For clients with no asynchronous form: the thread is the remedy. */
 const IN_A_THREAD = 'move the call to a worker thread';
 
-/** Methods of `pathlib.Path` that touch the file system. */
-const PATH_IO_METHODS = [
+/** Methods of `pathlib.Path` that ask for a file's metadata. */
+const PATH_METADATA_METHODS = [
   'exists,is_file,is_dir,is_symlink,is_mount,is_socket,is_fifo,is_block_device,is_char_device,is_junction',
   'stat,lstat,owner,group,samefile,readlink,resolve',
+].join(',');
+
+/** Methods of `pathlib.Path` that read, write or list. */
+const PATH_IO_METHODS = [
   'read_text,read_bytes,write_text,write_bytes,iterdir,glob,rglob,walk',
   'mkdir,rmdir,unlink,rename,replace,touch,chmod,lchmod,symlink_to,hardlink_to,link_to,copy,copy_into,move,move_into',
 ].join(',');
+
+const ASYNC_PATHS = 'use `anyio.Path` (`await anyio.Path(p).exists()`) or `aiofiles.os.path`, or move the work to a worker thread';
 
 const SYNC_SESSIONS =
   'sqlalchemy.orm.Session,sqlalchemy.orm.session.Session,sqlmodel.Session,sqlmodel.orm.session.Session,sqlalchemy.orm.sessionmaker(),sqlalchemy.orm.session.sessionmaker(),sqlalchemy.orm.scoped_session,sqlalchemy.orm.scoped_session()';
@@ -229,9 +235,12 @@ export const BLOCKING_CALLS: readonly CatalogEntry[] = [
   {
     calls: [
       'os.path.{exists,lexists,isfile,isdir,islink,ismount,isjunction,isdevdrive,getsize,getmtime,getatime,getctime,samefile,sameopenfile,realpath}',
+      `pathlib.{Path,PosixPath,WindowsPath}().{${PATH_METADATA_METHODS}}`,
+      'os.{stat,lstat,access,readlink}',
     ],
-    does: 'queries the file system with a blocking call',
-    suggestion: 'use `aiofiles.os.path` (`await aiofiles.os.path.exists(...)`) or `anyio.Path`',
+    does: "asks the file system for a file's metadata with a blocking call",
+    suggestion: ASYNC_PATHS,
+    quick: true,
     origin: ['ruff ASYNC240', 'flake8-async ASYNC240', 'blockbuster'],
   },
   {
@@ -242,8 +251,8 @@ export const BLOCKING_CALLS: readonly CatalogEntry[] = [
   },
   {
     calls: [
-      'os.{remove,unlink,rename,renames,replace,mkdir,makedirs,rmdir,removedirs,listdir,scandir,walk,fwalk,stat,lstat,statvfs}',
-      'os.{chmod,lchmod,chown,lchown,chflags,access,link,symlink,readlink,truncate,utime,mkfifo,mknod}',
+      'os.{remove,unlink,rename,renames,replace,mkdir,makedirs,rmdir,removedirs,listdir,scandir,walk,fwalk,statvfs}',
+      'os.{chmod,lchmod,chown,lchown,chflags,link,symlink,truncate,utime,mkfifo,mknod}',
       'os.{open,read,write,pread,pwrite,readv,writev,fsync,fdatasync,sendfile,copy_file_range}',
       'shutil.{copy,copy2,copyfile,copyfileobj,copytree,copymode,copystat,move,rmtree,make_archive,unpack_archive,disk_usage,chown}',
       'glob.{glob,iglob}',
