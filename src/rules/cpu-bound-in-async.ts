@@ -33,9 +33,9 @@ does not show. Loading a model is slow too, but usually done once and kept: list
 \`cpu-bound-calls\` if yours runs per request.
 
 In TypeScript and JavaScript it reports the CPU-heavy synchronous APIs — \`crypto.scryptSync\`,
-\`pbkdf2Sync\` (10 000 rounds or more, or a count it cannot read), \`generateKeyPairSync\`, \`randomBytes\` of megabytes, \`zlib.*Sync\` — sync password
-hashing (\`bcrypt\`/\`bcryptjs\` \`compareSync\`/\`hashSync\`, \`@node-rs/*\` \`verifySync\`), hashing in
-WebAssembly (\`hash-wasm\`'s \`argon2Verify\` and \`bcryptVerify\`, whose promises resolve only after
+\`pbkdf2Sync\` (10 000 rounds or more, or a count it cannot read), \`generateKeyPairSync\`,
+\`randomBytes\` of megabytes, \`zlib.*Sync\` — sync password hashing (\`bcrypt\`/\`bcryptjs\`
+\`compareSync\`/\`hashSync\`, \`@node-rs/*\` \`verifySync\`), hashing in WebAssembly (\`hash-wasm\`'s \`argon2Verify\` and \`bcryptVerify\`, whose promises resolve only after
 the work is done on the main thread, awaited or not), and CPU-heavy work done in JavaScript itself:
 \`jimp\` image operations, \`xlsx\`/\`exceljs\` parsing and writing, \`node-forge\` and \`node-rsa\` key
 generation, \`pako\` compression. Salt generation (\`genSaltSync\`), the callback and promise forms of

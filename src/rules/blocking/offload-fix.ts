@@ -77,11 +77,12 @@ export function makeSyncFix(module: ModuleFacts, fixes: FixBuilder, fn: Function
   if (calledHere) return undefined;
   const edits = fixes.makeSync(fn);
   if (!edits) return undefined;
-  return {
-    applicability: 'unsafe',
-    message: `Make \`${fn.name}\` a plain \`def\`: ${fn.framework === 'fastapi' ? 'FastAPI' : 'Starlette'} runs it in its threadpool`,
-    edits,
-  };
+  return { applicability: 'unsafe', message: `Make \`${fn.name}\` a plain \`def\`: ${frameworkName(fn)} runs it in its threadpool`, edits };
+}
+
+/** The framework that runs a plain `def` endpoint in its threadpool, as messages name it. */
+function frameworkName(fn: FunctionFacts): string {
+  return fn.framework === 'fastapi' ? 'FastAPI' : 'Starlette';
 }
 
 /** A fix for the calls of one finding, and the sentence that tells the user what to do — the same thing. */
@@ -105,10 +106,7 @@ export function remedyFor(context: RuleContext, fn: FunctionFacts, groups: reado
   const awaitable = groups.every((group) => group.followers.length === 0) ? awaitableFix(module, fixes, matches) : undefined;
   if (awaitable) return { fix: awaitable, advice: `Instead, ${alternatives}.` };
   const makeSync = makeSyncFix(module, fixes, fn);
-  if (makeSync) {
-    const framework = fn.framework === 'fastapi' ? 'FastAPI' : 'Starlette';
-    return { fix: makeSync, advice: `Instead, ${alternatives}; or make \`${fn.name}\` a plain \`def\`, which ${framework} runs in its threadpool — the quick fix does that.` };
-  }
+  if (makeSync) return { fix: makeSync, advice: `Instead, ${alternatives}; or make \`${fn.name}\` a plain \`def\`, which ${frameworkName(fn)} runs in its threadpool — the quick fix does that.` };
   const offload = single && offloadFix(module, fixes, single.call);
   if (offload) {
     const wrapped = `\`await ${wrapperName(module)}(${single.call.text}, …)\``;
@@ -166,10 +164,7 @@ function sameEdit(a: TextEdit, b: TextEdit): boolean {
 export function helperRemedy(context: RuleContext, fn: FunctionFacts, call: CallEvent, alternative: string): Remedy {
   const { module, fixes } = context;
   const makeSync = makeSyncFix(module, fixes, fn);
-  if (makeSync) {
-    const framework = fn.framework === 'fastapi' ? 'FastAPI' : 'Starlette';
-    return { fix: makeSync, advice: `Make \`${fn.name}\` a plain \`def\`, which ${framework} runs in its threadpool, as the quick fix does; or make the chain async: ${alternative}.` };
-  }
+  if (makeSync) return { fix: makeSync, advice: `Make \`${fn.name}\` a plain \`def\`, which ${frameworkName(fn)} runs in its threadpool, as the quick fix does; or make the chain async: ${alternative}.` };
   const offload = offloadFix(module, fixes, call);
   if (offload) return { fix: offload, advice: `Run it in a worker thread, as the quick fix does (\`await ${wrapperName(module)}(${call.text}, …)\`); or make the chain async: ${alternative}.` };
   return { advice: `Run \`${call.text}\` in a worker thread, or make the chain async: ${alternative}.` };
