@@ -80,6 +80,26 @@ describe('IL201 blocking-call', () => {
     assert.match(finding!.message, /usually answers from its cache/);
   });
 
+  it('reports as information a Node handler that only checks whether a file exists, and as a warning one that also reads it', async () => {
+    const source = [
+      "import express from 'express';",
+      "import fs from 'node:fs';",
+      '',
+      'const app = express();',
+      "app.get('/exists', (req, res) => res.json({ ok: fs.existsSync(String(req.query.path)) }));",
+      "app.get('/read', (req, res) => res.send(fs.existsSync('a.txt') ? fs.readFileSync('a.txt', 'utf8') : ''));",
+      '',
+    ].join('\n');
+    const findings = (await analyzeText(source, { rules, path: '/project/src/app.ts', moduleName: 'src.app' })).hazards;
+    assert.deepEqual(
+      findings.map((finding) => [finding.range.start.line + 1, finding.severity]),
+      [
+        [5, 'info'],
+        [6, 'warning'],
+      ],
+    );
+  });
+
   it('reports a lifespan once for its startup and once for its shutdown', async () => {
     const source = [
       'import shutil',

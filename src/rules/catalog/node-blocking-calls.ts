@@ -25,6 +25,9 @@ const FS_WITH_PROMISE_TWIN = [
   'utimes', 'lutimes', 'truncate', 'opendir',
 ];
 
+/** `fs` sync functions that only ask for a file's metadata: usually answered from the OS cache. */
+const FS_METADATA = new Set(['stat', 'lstat', 'access', 'readlink', 'realpath']);
+
 const FS_MODULES = '{fs,fs-extra,graceful-fs}';
 const FS_PROMISES = 'use its `fs/promises` counterpart (`await access(path)` for `existsSync`, `await readFile(path)` for `readFileSync`), which waits without holding the event loop';
 
@@ -37,12 +40,20 @@ export const NODE_BLOCKING_CALLS: readonly CatalogEntry[] = [
     suggestion: FS_PROMISES,
     origin: ['eslint-plugin-n no-sync', 'deno no-sync-fn-in-async-fn'],
   },
+  {
+    calls: [`${FS_MODULES}.existsSync`],
+    does: "asks the file system for a file's metadata synchronously",
+    suggestion: FS_PROMISES,
+    quick: true,
+    origin: ['eslint-plugin-n no-sync', 'deno no-sync-fn-in-async-fn'],
+  },
   ...FS_WITH_PROMISE_TWIN.map(
     (name): CatalogEntry => ({
       calls: [`${FS_MODULES}.${name}Sync`],
-      does: 'does file-system I/O synchronously',
+      does: FS_METADATA.has(name) ? "asks the file system for a file's metadata synchronously" : 'does file-system I/O synchronously',
       suggestion: `use \`await ${name}(…)\` from \`fs/promises\`, which waits without holding the event loop`,
       awaitableEquivalent: { module: 'fs/promises', name },
+      ...(FS_METADATA.has(name) && { quick: true }),
       origin: ['eslint-plugin-n no-sync', 'deno no-sync-fn-in-async-fn'],
     }),
   ),
