@@ -27,12 +27,19 @@ export interface CallEntry {
    * `queue.get(timeout=0)`, `zlib.compress(b"...")`. Without `values`, any literal counts.
    */
   unlessLiteral?: readonly LiteralCondition[];
+  /**
+   * The calls matter only when the argument at `position` is a number literal of at least `value`:
+   * `crypto.randomBytes(16)` is as cheap as any call, `crypto.randomBytes(8_388_608)` is not.
+   */
+  ifLiteralAtLeast?: { position: number; value: number };
 }
 
 export interface LiteralCondition {
   keyword?: string;
   position?: number;
   values?: readonly string[];
+  /** A number literal below this: `pbkdf2_hmac("sha256", p, s, 1000)` is cheap, 600 000 rounds are not. */
+  below?: number;
 }
 
 /** A leading name: a Python module or function, or an npm package (`better-sqlite3`, `@prisma/client`, `fs/promises`). */
@@ -124,10 +131,17 @@ export class CallMatcher<T extends CallEntry> {
     for (const compiled of (root && this.byRoot.get(root)) || []) {
       if (!compiled.calls.test(callee) || compiled.except.some((pattern) => pattern.test(callee))) continue;
       if (compiled.entry.unlessLiteral?.some((condition) => satisfied(condition, literals))) return undefined;
+      const { ifLiteralAtLeast } = compiled.entry;
+      if (ifLiteralAtLeast && !atLeast(ifLiteralAtLeast, literals)) return undefined;
       return compiled.entry;
     }
     return undefined;
   }
+}
+
+function atLeast(condition: { position: number; value: number }, literals: readonly LiteralArgument[]): boolean {
+  const literal = literals.find((candidate) => candidate.position === condition.position);
+  return literal !== undefined && numberOf(literal) >= condition.value;
 }
 
 function satisfied(condition: LiteralCondition, literals: readonly LiteralArgument[]): boolean {
@@ -135,8 +149,14 @@ function satisfied(condition: LiteralCondition, literals: readonly LiteralArgume
     (literal) =>
       ((condition.keyword !== undefined && literal.keyword === condition.keyword) ||
         (condition.position !== undefined && literal.position === condition.position)) &&
-      (!condition.values || condition.values.includes(literal.value)),
+      (!condition.values || condition.values.includes(literal.value)) &&
+      (condition.below === undefined || numberOf(literal) < condition.below),
   );
+}
+
+/** A literal's value as a number (`8_388_608`), or NaN. */
+function numberOf(literal: LiteralArgument): number {
+  return Number(literal.value.replace(/_/g, ''));
 }
 
 /** A catalog entry: the calls, what they do, and what the message tells the user to do instead. */
@@ -159,4 +179,25 @@ export interface CatalogEntry extends CallEntry {
    * a reported `opensFile` call they are part of that finding, not findings of their own.
    */
   usesOpenFile?: boolean;
+  /**
+   * The calls do their I/O on the file object they are given or called on: over an in-memory
+   * buffer (`zipfile.ZipFile(io.BytesIO(data))`, `json.load(io.StringIO(text))`) they do none.
+   */
+  inMemoryHarmless?: boolean;
+  /**
+   * The calls return a promise but do their work on the calling thread (WebAssembly or pure
+   * JavaScript hashing): awaiting them does not take the work off the event loop.
+   */
+  blocksWhenAwaited?: boolean;
+  /**
+   * The calls make something that waits only when a \`with\` statement enters it (\`with
+   * FileLock(path):\`): made anywhere else, it has not waited yet.
+   */
+  blocksWhenEntered?: boolean;
+  /**
+   * The calls usually return in microseconds — file metadata the operating system keeps cached —
+   * and block for long only on a slow or network file system: a function that makes only such
+   * calls is reported as information, not as a warning.
+   */
+  quick?: boolean;
 }

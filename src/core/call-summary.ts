@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CallEvent, FunctionFacts, LiteralArgument, ModuleFacts, Range } from './facts';
 import { lazyInitialisations } from './contexts/summary';
+import { overInMemoryFile } from './in-memory-files';
 import type { ResolvableFunction } from './project-resolver';
 
 /**
@@ -44,6 +45,8 @@ export interface SummaryCall {
   text: string;
   range: Range;
   literalArguments?: LiteralArgument[];
+  /** The call works on an in-memory file (`json.load(io.StringIO(text))`): file readers do no I/O there. */
+  inMemoryFile?: true;
 }
 
 const CACHES = /^(functools\.(lru_cache|cache)|cachetools\.(cached|func\.\w+))$/;
@@ -61,9 +64,11 @@ export function summarizeFunction(fn: FunctionFacts): FunctionSummary {
     // A lazily initialised singleton (`if _client is None: _client = Client()`) is built once per worker, not per call.
     calls: fn.isAsync
       ? []
-      : synchronousCalls(fn).flatMap(({ id, callee, text, range, literalArguments }) =>
-          callee && !lazy.has(id) ? [{ callee, text, range, ...(literalArguments && { literalArguments }) }] : [],
-        ),
+      : synchronousCalls(fn).flatMap((call) => {
+          const { id, callee, text, range, literalArguments } = call;
+          if (!callee || lazy.has(id)) return [];
+          return [{ callee, text, range, ...(literalArguments && { literalArguments }), ...(overInMemoryFile(fn, call) && { inMemoryFile: true as const }) }];
+        }),
   };
 }
 
@@ -95,14 +100,28 @@ export function digestOf(source: string): string {
  * is the call that blocks.
  */
 export function synchronousCalls(fn: FunctionFacts): CallEvent[] {
+  return ownCalls(fn).flatMap(({ call, awaited }) => (awaited ? [] : [call]));
+}
+
+export interface OwnCall {
+  call: CallEvent;
+  awaited: boolean;
+  /** The call makes the manager of a (sync) `with` statement, which enters it at once. */
+  entered: boolean;
+}
+
+/** Every call of a function's own body, each once and in source order, and whether it is awaited. */
+export function ownCalls(fn: FunctionFacts): OwnCall[] {
   const events = fn.flow.blocks.flatMap((block) => block.events);
-  const asyncContexts = new Set(events.flatMap((event) => (event.kind === 'context' && event.form === 'async-with' && event.call !== undefined ? [event.call] : [])));
-  const calls = new Map<string, CallEvent>();
+  const managers = (form: 'with' | 'async-with') => new Set(events.flatMap((event) => (event.kind === 'context' && event.form === form && event.call !== undefined ? [event.call] : [])));
+  const asyncContexts = managers('async-with');
+  const syncContexts = managers('with');
+  const calls = new Map<string, OwnCall>();
   for (const event of events) {
-    if (event.kind !== 'call' || event.usage === 'awaited' || asyncContexts.has(event.id)) continue;
+    if (event.kind !== 'call') continue;
     const { start, end } = event.range;
     const key = `${start.line}:${start.character}-${end.line}:${end.character}`;
-    if (!calls.has(key)) calls.set(key, event);
+    if (!calls.has(key)) calls.set(key, { call: event, awaited: event.usage === 'awaited' || asyncContexts.has(event.id), entered: syncContexts.has(event.id) });
   }
-  return [...calls.values()].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  return [...calls.values()].sort((a, b) => a.call.range.start.line - b.call.range.start.line || a.call.range.start.character - b.call.range.start.character);
 }

@@ -4,7 +4,7 @@ import { reachedFrom } from '../core/contexts/describe';
 import { ProjectCallGraph } from './blocking/call-graph';
 import { CPU_CHAINS, reportStallingChains } from './blocking/chain-findings';
 import { describeFunction, loopPlacement, loopSeverity, matchGroups, phaseAt } from './blocking/loop-calls';
-import { makeSyncFix, offloadFix } from './blocking/offload-fix';
+import { remedyFor } from './blocking/offload-fix';
 import { storyStep } from './story-steps';
 
 export const cpuBoundInAsync: Rule = {
@@ -18,25 +18,37 @@ export const cpuBoundInAsync: Rule = {
     fix: 'unsafe',
     docs: {
       whatItDoes: `
-Checks coroutines for calls that are slow by design: password hashing and verification (passlib
-\`CryptContext.hash/verify\`, \`bcrypt\`, \`argon2\`, \`pwdlib\`, werkzeug and Django hashers), key
-derivation (\`hashlib.pbkdf2_hmac\`, \`hashlib.scrypt\`, \`cryptography\` KDFs, RSA key generation),
-compression and decompression of data that arrives at runtime (\`zlib\`, \`gzip\`, \`bz2\`, \`lzma\`,
-\`brotli\`, \`zstandard\`, \`lz4\`), Pillow image operations, and the calls listed in the
-\`cpu-bound-calls\` setting.
+Checks coroutines for calls that are slow by design or by the size of what they work on: password
+hashing and verification (passlib \`CryptContext.hash/verify\`, \`bcrypt\`, \`argon2\`, \`pwdlib\`,
+werkzeug and Django hashers), key derivation (\`hashlib.pbkdf2_hmac\`, \`hashlib.scrypt\`,
+\`cryptography\` KDFs, RSA key generation), compression and decompression of data that arrives at
+runtime (\`zlib\`, \`gzip\`, \`bz2\`, \`lzma\`, \`brotli\`, \`zstandard\`, \`lz4\`), Pillow image operations,
+PDF, Word and spreadsheet rendering and parsing (WeasyPrint, reportlab, \`pypdf\`, PyMuPDF,
+python-docx, openpyxl), running machine-learning models (sentence-transformers' \`encode\`,
+\`transformers\` \`generate\`, spaCy's \`pipe\`, Whisper's \`transcribe\`, scikit-learn's \`fit\` and
+\`predict\`), and the calls listed in the \`cpu-bound-calls\` setting.
 
 Cheap work stays silent: \`hashlib.sha256\` and other digests, \`hmac.compare_digest\`,
-\`bcrypt.gensalt\`, \`needs_update\` checks, and compressing a literal.
+\`bcrypt.gensalt\`, \`needs_update\` checks, key derivation with fewer than 10 000 rounds written
+as a literal, compressing a literal, and data-frame work, whose cost depends on a size the code
+does not show. Loading a model is slow too, but usually done once and kept: list your loader in
+\`cpu-bound-calls\` if yours runs per request.
 
 Like IL202 for blocking calls, it follows the coroutine's calls into the project's own sync
 functions and methods, across modules and through attribute, parameter and return types: a
 coroutine that calls \`user.check_password(pw)\`, where \`check_password\` calls \`bcrypt.checkpw\`, is
-reported at its call, with the chain as related information.
+reported at its call, with the chain as related information. A helper that also blocks (it
+writes the file it renders) is reported once, by IL202.
 
-In TypeScript and JavaScript it reports CPU-heavy work done in JavaScript itself, which has no
-form that leaves the main thread: \`jimp\` image operations, \`xlsx\`/\`exceljs\` parsing and
-writing, \`node-forge\` and \`node-rsa\` key generation, \`pako\` compression. Node's own \`*Sync\`
-APIs (\`crypto.scryptSync\`, \`zlib.gzipSync\`) are IL201's.`,
+In TypeScript and JavaScript it reports the CPU-heavy synchronous APIs — \`crypto.scryptSync\`,
+\`pbkdf2Sync\` (10 000 rounds or more, or a count it cannot read), \`generateKeyPairSync\`,
+\`randomBytes\` of megabytes, \`zlib.*Sync\` — sync password hashing (\`bcrypt\`/\`bcryptjs\`
+\`compareSync\`/\`hashSync\`, \`@node-rs/*\` \`verifySync\`), hashing in WebAssembly (\`hash-wasm\`'s \`argon2Verify\` and \`bcryptVerify\`, whose promises resolve only after
+the work is done on the main thread, awaited or not), and CPU-heavy work done in JavaScript itself:
+\`jimp\` image operations, \`xlsx\`/\`exceljs\` parsing and writing, \`node-forge\` and \`node-rsa\` key
+generation, \`pako\` compression. Salt generation (\`genSaltSync\`), the callback and promise forms of
+\`crypto\` and \`zlib\`, native \`bcrypt\` and \`argon2\`'s async APIs (libuv's threadpool) and
+\`JSON.parse\` stay silent.`,
       whyIsThisBad: `
 A password hash is meant to take 100–500 ms of CPU. On the event loop nothing else runs during
 that time: a burst of logins serialises every other request of the worker behind them, and
@@ -119,19 +131,22 @@ the finding with a reason: \`# interleave: ignore[cpu-bound-in-async] -- 64-byte
     },
   },
   check(context) {
-    const { module, config, fixes, report } = context;
-    const { cpuBound, offloadWrappers } = callCatalogs(config);
-    reportStallingChains(context, new ProjectCallGraph(context.project, module, cpuBound, offloadWrappers), CPU_CHAINS);
+    const { module, config, report } = context;
+    const { blocking, cpuBound, offloadWrappers } = callCatalogs(config);
+    // A helper that both blocks and burns CPU is IL202's: one finding for the call.
+    const blockingGraph = new ProjectCallGraph(context.project, module, blocking, offloadWrappers);
+    reportStallingChains(context, new ProjectCallGraph(context.project, module, cpuBound, offloadWrappers), CPU_CHAINS, blockingGraph);
     for (const fn of module.functions) {
       const placement = loopPlacement(context, fn);
       if (!placement) continue;
-      for (const { first } of matchGroups(fn, cpuBound)) {
-        const { call, entry } = first;
+      for (const group of matchGroups(fn, cpuBound)) {
+        const { call, entry } = group.first;
+        const { fix, advice } = remedyFor(context, fn, [group]);
         report({
-          message: `\`${call.text}()\` in ${describeFunction(fn, module.language)}${reachedFrom(placement.witness)} ${entry.does}: for the tens to hundreds of milliseconds it takes, no other request on this worker runs. Instead, ${entry.suggestion}.`,
+          message: `\`${call.text}()\` in ${describeFunction(fn, module.language)}${reachedFrom(placement.witness)} ${entry.does}: for the tens to hundreds of milliseconds it takes, no other request on this worker runs. ${advice}`,
           range: call.range,
           severity: loopSeverity(phaseAt(fn, placement, call.range)),
-          fix: makeSyncFix(module, fixes, fn) ?? offloadFix(module, fixes, call),
+          fix,
           story: { kind: 'blocking-call', call: storyStep(module, call.range, call.statement), chain: [], does: entry.does },
         });
       }

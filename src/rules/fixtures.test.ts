@@ -16,7 +16,7 @@ for (const rule of RULES) {
       for (const file of fixtureFiles(language, name)) {
         it(`reports exactly the annotated lines of ${basename(file)}`, async () => {
           const source = readFixture(file);
-          const { expected, negatives } = parseExpectations(source);
+          const { expected, negatives, related } = parseExpectations(source);
           const report = await analyzeText(source, { path: file, settings: { select: [code] } });
           assert.deepEqual(report.problems, []);
           const actual = new Map<number, string[]>();
@@ -29,6 +29,10 @@ for (const rule of RULES) {
             [...map].sort(([a], [b]) => a - b).map(([line, codes]) => `${line + 1}: ${codes.join(',')}`);
           assert.deepEqual(describeLines(actual), describeLines(wanted), `hazards in ${basename(file)} (line: codes)`);
           for (const line of negatives) assert.ok(!actual.has(line), `line ${line + 1} is marked OK`);
+          const relatedLines = new Set(report.hazards.flatMap((hazard) => hazard.related.filter((note) => note.path === file).map((note) => note.range.start.line)));
+          for (const [line, codes] of related) {
+            if (codes.includes(code)) assert.ok(relatedLines.has(line), `line ${line + 1} is related information of a ${code} finding`);
+          }
         });
 
         it(`offers in ${basename(file)} exactly the fixes in ${basename(file)}${FIX_SNAPSHOT_EXTENSION}`, async () => {

@@ -1,6 +1,6 @@
 import { reachedFrom } from '../core/contexts/describe';
 import { solveForward, type ForwardProblem } from '../core/dataflow';
-import type { AwaitEvent, FunctionFacts, LockEnterEvent, Range } from '../core/facts';
+import type { AwaitEvent, CallEvent, FlowBlock, FlowEdge, FlowEvent, FunctionFacts, LockEnterEvent, Range } from '../core/facts';
 import { lineOf, type Rule, type RuleContext } from '../core/rule';
 import { callCatalogs } from './blocking/call-catalogs';
 import { describeFunction, loopPlacement, loopSeverity, matchGroups, phaseAt, type LoopPlacement } from './blocking/loop-calls';
@@ -20,12 +20,15 @@ export const syncPrimitiveInAsync: Rule = {
 Checks coroutines for waits on thread synchronisation: \`threading.Lock/RLock/Semaphore.acquire()\`,
 \`Event.wait()\`, \`Condition.wait()\`, \`Barrier.wait()\`, \`queue.Queue.get()/put()/join()\`,
 \`Thread.join()\`, \`Future.result()\`, \`concurrent.futures.wait\` and their \`multiprocessing\`
-counterparts — and for a threading lock (\`with lock:\` or \`lock.acquire()\`) that is still held when
-the coroutine reaches an \`await\`, \`async with\` or \`async for\`.
+counterparts, and \`filelock\` locks shared with other processes (\`lock.acquire()\`,
+\`with FileLock(path):\`) — and for a threading lock (\`with lock:\` or \`lock.acquire()\`) that is
+still held when the coroutine reaches an \`await\`, \`async with\` or \`async for\`.
 
-Calls that cannot wait are left alone (\`acquire(blocking=False)\`, \`get(block=False)\`,
-\`get_nowait()\`, \`wait(0)\`), and so is a short \`with lock:\` that never awaits — that is how state
-shared with threadpool handlers should be guarded.`,
+Calls that cannot wait are left alone (\`acquire(blocking=False)\`, \`FileLock(path, blocking=False)\`,
+\`get(block=False)\`, \`get_nowait()\`, \`wait(0)\`), and so is a \`get()\` that every path reaches
+right after a test found the same queue non-empty (\`if not q.empty():\`, \`while q.qsize() > 0:\`,
+\`if q.empty(): continue\`) with no await in between, and a short \`with lock:\` that never awaits —
+that is how state shared with threadpool handlers should be guarded.`,
       whyIsThisBad: `
 These primitives block the calling thread until another thread acts. On the event loop that thread
 is the one running every request, so nothing else progresses while it waits — often including the
@@ -114,7 +117,7 @@ finding with a reason: \`# interleave: ignore[sync-primitive-in-async] -- set be
       for (const { lock, suspension } of heldAcross) reportHeldLock(context, fn, placement, lock, suspension);
       for (const { first } of matchGroups(fn, syncPrimitives)) {
         const { call, entry } = first;
-        if (heldAcross.some(({ lock }) => sameStart(lock, call))) continue;
+        if (heldAcross.some(({ lock }) => sameStart(lock, call)) || foundNonEmpty(fn, context.module.source, call)) continue;
         context.report({
           message: `\`${call.text}()\` in ${describeFunction(fn)}${reachedFrom(placement.witness)} ${entry.does}: every other request on this worker waits with it. Instead, ${entry.suggestion}.`,
           range: call.range,
@@ -182,4 +185,69 @@ function locksHeldAcrossAwait(fn: FunctionFacts): { lock: LockEnterEvent; suspen
     }
   }
   return [...found.values()];
+}
+
+/** A queue method that takes an item: once the queue is known to hold one, it returns at once. */
+const TAKES_AN_ITEM = /\.(get|get_nowait)$/;
+
+/**
+ * Whether every way to a queue's `get()` passes a test that found the same queue non-empty —
+ * `if not q.empty():`, `if q.qsize():`, or `if q.empty(): continue` before it — with no await in
+ * between, so no other coroutine on this loop can have taken the item: the `get()` returns at once.
+ */
+function foundNonEmpty(fn: FunctionFacts, source: string, call: CallEvent): boolean {
+  const receiver = call.receiver?.text;
+  if (!receiver || !call.callee || !TAKES_AN_ITEM.test(call.callee)) return false;
+  const tests = new Map<number, boolean>();
+  for (const block of fn.flow.blocks) {
+    for (const event of block.events) {
+      const nonEmptyWhen = event.kind === 'branch' ? nonEmptyArm(textOf(source, event.range), receiver) : undefined;
+      if (event.kind === 'branch' && nonEmptyWhen !== undefined) tests.set(event.id, nonEmptyWhen);
+    }
+  }
+  if (tests.size === 0) return false;
+  const predecessors = new Map<number, { from: FlowBlock; edge: FlowEdge }[]>();
+  for (const block of fn.flow.blocks) for (const edge of block.next) predecessors.set(edge.to, [...(predecessors.get(edge.to) ?? []), { from: block, edge }]);
+  const start = fn.flow.blocks.find((block) => block.events.includes(call));
+  if (!start) return false;
+  const suspends = (events: readonly FlowEvent[]) => events.some((event) => event.kind === 'await');
+  if (suspends(start.events.slice(0, start.events.indexOf(call)))) return false;
+  // Walk back from the call: every path from the entry must meet the test's non-empty arm before an
+  // await. Blocks nothing leads to (after a `continue`) are not paths.
+  const seen = new Set<number>([start.id]);
+  const pending = [start.id];
+  while (pending.length > 0) {
+    const id = pending.pop()!;
+    if (id === fn.flow.entry) return false;
+    for (const { from, edge } of predecessors.get(id) ?? []) {
+      if (edge.branch && tests.has(edge.branch.id)) {
+        if (tests.get(edge.branch.id) === edge.branch.taken) continue;
+        return false;
+      }
+      if (seen.has(from.id)) continue;
+      if (suspends(from.events)) return false;
+      seen.add(from.id);
+      pending.push(from.id);
+    }
+  }
+  return true;
+}
+
+/** For a test of whether `queue` is empty, the arm (taken or not) on which it holds an item. */
+function nonEmptyArm(test: string, queue: string): boolean | undefined {
+  const compact = test.replace(/\s+/g, ' ').trim();
+  const escaped = queue.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  if (new RegExp(`^not ${escaped}\\.empty\\(\\)$`).test(compact)) return true;
+  if (new RegExp(`^${escaped}\\.empty\\(\\)$`).test(compact)) return false;
+  if (new RegExp(`^${escaped}\\.qsize\\(\\)( ?(>|!=) ?0)?$`).test(compact)) return true;
+  if (new RegExp(`^(not ${escaped}\\.qsize\\(\\)|${escaped}\\.qsize\\(\\) ?== ?0)$`).test(compact)) return false;
+  return undefined;
+}
+
+function textOf(source: string, range: Range): string {
+  const lines = source.split(/\r?\n/).slice(range.start.line, range.end.line + 1);
+  if (lines.length === 0) return '';
+  lines[lines.length - 1] = lines[lines.length - 1]!.slice(0, range.end.character);
+  lines[0] = lines[0]!.slice(range.start.character);
+  return lines.join(' ');
 }

@@ -74,12 +74,16 @@ describe('blind evaluation corpora, rule by rule', () => {
       IL103: { found: 4, labelled: 4, unlabelled: 55 },
       IL104: { found: 7, labelled: 7, unlabelled: 2 },
       IL201: { found: 21, labelled: 21, unlabelled: 0 },
+      // The corpus labels no IL203: its author filed the CPU-heavy sync calls (`bcrypt.compareSync`,
+      // `crypto.pbkdf2Sync`, `zlib.gzipSync`) under IL201, which since reports only calls that wait
+      // on something outside the process; IL203 reports these, and answers those labels.
+      IL203: { found: 0, labelled: 0, unlabelled: 0 },
       IL302: { found: 6, labelled: 6, unlabelled: 0 },
       IL403: { found: 13, labelled: 13, unlabelled: 0 },
       IL406: { found: 8, labelled: 8, unlabelled: 0 },
     };
     // A conditional request's fresh response, written back after the await, still counts as computed
     // from the entry read before it (its etag went into the request): see typescript/README.md.
-    assertScores(await scoreCorpus('typescript', Object.keys(expected)), expected, [/^src\/koa\/proxy-cache\.mjs:57 IL101 /]);
+    assertScores(await scoreCorpus('typescript', Object.keys(expected), { IL201: ['IL203'] }), expected, [/^src\/koa\/proxy-cache\.mjs:57 IL101 /]);
   });
 });

@@ -29,14 +29,32 @@ export interface Score {
   unlabelled: string[];
 }
 
+/**
+ * Codes whose findings also answer labels of another code, for a corpus written before a call moved
+ * between rules: `{ IL201: ['IL203'] }` — an IL203 finding answers an IL201 label, and one on a
+ * line labelled `not IL201: …` is a false positive.
+ */
+export type CodeAliases = Readonly<Record<string, readonly string[]>>;
+
+/** Whether a finding of `code` speaks to a label of `labelled`. */
+function answers(code: string, labelled: string | undefined, aliases: CodeAliases): boolean {
+  return labelled === code || (labelled !== undefined && (aliases[labelled] ?? []).includes(code));
+}
+
 /** A non-hazard label written as `not IL101: …` is about that rule; one without a code, about all. */
-function imitates(label: Label, code: string): boolean {
+function imitates(label: Label, code: string, aliases: CodeAliases): boolean {
   const named = /^not (IL\d{3})\b/.exec(label.why)?.[1];
-  return named === undefined || named === code;
+  return named === undefined || answers(code, named, aliases);
+}
+
+/** The lines a finding names in a file: its own, and those of its related information there (one finding for several calls). */
+function linesOf(hazard: JsonHazard, root: string, file: string): number[] {
+  const own = relative(root, hazard.filename) === file ? [hazard.location.row] : [];
+  return [...own, ...hazard.related.filter((note) => relative(root, note.filename) === file).map((note) => note.location.row)];
 }
 
 /** Scores `codes` over the corpus in `dir` (relative to test/evaluation), which holds labels.json. */
-export async function scoreCorpus(dir: string, codes: readonly string[]): Promise<Map<string, Score>> {
+export async function scoreCorpus(dir: string, codes: readonly string[], aliases: CodeAliases = {}): Promise<Map<string, Score>> {
   const root = join(__dirname, dir);
   const labels = JSON.parse(readFileSync(join(root, 'labels.json'), 'utf8')) as CorpusLabels;
   const scores = new Map(codes.map((code) => [code, { code, found: 0, labelled: 0, missed: [], falsePositives: [], unlabelled: [] } as Score]));
@@ -50,15 +68,16 @@ export async function scoreCorpus(dir: string, codes: readonly string[]): Promis
     const nonHazards = labels.files[file]?.non_hazards ?? [];
     const hazards = labels.files[file]?.hazards ?? [];
     const score = scores.get(hazard.code)!;
-    if (nonHazards.some((label) => label.line === line && imitates(label, hazard.code))) score.falsePositives.push(`${file}:${line} ${hazard.code} ${hazard.message}`);
-    else if (!hazards.some((label) => label.line === line && label.code === hazard.code)) score.unlabelled.push(`${file}:${line} ${hazard.code} ${hazard.message}`);
+    const named = linesOf(hazard, root, file);
+    if (nonHazards.some((label) => named.includes(label.line) && imitates(label, hazard.code, aliases))) score.falsePositives.push(`${file}:${line} ${hazard.code} ${hazard.message}`);
+    else if (!hazards.some((label) => label.line === line && answers(hazard.code, label.code, aliases))) score.unlabelled.push(`${file}:${line} ${hazard.code} ${hazard.message}`);
   }
   for (const [file, { hazards }] of Object.entries(labels.files)) {
     for (const label of hazards) {
       const score = scores.get(label.code!);
       if (!score) continue;
       score.labelled++;
-      if (reported.some((h) => h.code === label.code && h.location.row === label.line && relative(root, h.filename) === file)) score.found++;
+      if (reported.some((h) => answers(h.code, label.code, aliases) && linesOf(h, root, file).includes(label.line))) score.found++;
       else score.missed.push(`${file}:${label.line} ${label.why}`);
     }
   }

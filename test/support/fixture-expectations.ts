@@ -10,24 +10,32 @@ export interface FixtureExpectations {
   expected: Map<number, string[]>;
   /** 0-based lines marked `# OK`: tempting shapes that must stay silent. */
   negatives: Set<number>;
+  /** 0-based line → codes of a diagnostic elsewhere that lists the line as related information. */
+  related: Map<number, string[]>;
 }
 
 const EXPECT = /(?:#|\/\/)\s*((?:IL\d{3})(?:\s*,\s*IL\d{3})*)\b/;
 const OK = /(?:#|\/\/)\s*OK\b/;
+const RELATED = /(?:#|\/\/)\s*related\s+((?:IL\d{3})(?:\s*,\s*IL\d{3})*)\b/;
 
 /**
  * Reads inline expectations: a trailing `# IL101` (or `// IL101`) says a diagnostic of that code
- * starts on the line; `# OK` marks a line that must have none.
+ * starts on the line; `# related IL201` that no diagnostic starts there, but one of that code
+ * elsewhere names the line among its related locations (one finding for several calls); `# OK`
+ * marks a line that must have none.
  */
 export function parseExpectations(source: string): FixtureExpectations {
   const expected = new Map<number, string[]>();
   const negatives = new Set<number>();
+  const related = new Map<number, string[]>();
   source.split(/\r?\n/).forEach((text, line) => {
     const codes = EXPECT.exec(text);
+    const relatedCodes = RELATED.exec(text);
     if (codes) expected.set(line, codes[1]!.split(/\s*,\s*/));
+    else if (relatedCodes) related.set(line, relatedCodes[1]!.split(/\s*,\s*/));
     else if (OK.test(text)) negatives.add(line);
   });
-  return { expected, negatives };
+  return { expected, negatives, related };
 }
 
 export function fixtureFiles(language: string, ruleName: string): string[] {
@@ -58,7 +66,7 @@ const NEXT_LINE = /^\s*#\s*next-line:\s*(OK\b|(?:IL\d{3})(?:\s*,\s*IL\d{3})*)/;
  */
 export function parseDeploymentExpectations(source: string): FixtureExpectations {
   const lines = source.split(/\r?\n/);
-  const { expected, negatives } = parseExpectations(lines.map((line) => (NEXT_LINE.test(line) ? '' : line)).join('\n'));
+  const { expected, negatives, related } = parseExpectations(lines.map((line) => (NEXT_LINE.test(line) ? '' : line)).join('\n'));
   lines.forEach((text, index) => {
     const marker = NEXT_LINE.exec(text)?.[1];
     if (!marker) return;
@@ -67,7 +75,7 @@ export function parseDeploymentExpectations(source: string): FixtureExpectations
     if (marker.startsWith('OK')) negatives.add(target);
     else expected.set(target, marker.split(/\s*,\s*/));
   });
-  return { expected, negatives };
+  return { expected, negatives, related };
 }
 
 /** The case directories of a deployment rule's fixtures. */

@@ -97,8 +97,11 @@ export class ContextModel {
       const witness = known.get(kind);
       if (witness && SERVING_LOOP.has(kind)) return { on: 'loop', witness };
     }
+    // A call the model could not resolve may reach a function of the same name — unless the
+    // function's module is not served at all (a test, a migration, a script): served code would
+    // have to import it, and that import would resolve.
     const simple = fn.name.slice(fn.name.lastIndexOf('.') + 1);
-    if (this.unresolvedNames.has(simple)) return { on: 'unknown' };
+    if (this.unresolvedNames.has(simple) && this.modules.get(moduleName)?.role?.kind !== 'not-served') return { on: 'unknown' };
     return { on: 'elsewhere', witnesses: [...known.values()] };
   }
 

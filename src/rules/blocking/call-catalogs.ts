@@ -13,8 +13,6 @@ export interface CallCatalogs {
   cpuBound: CallMatcher<CatalogEntry>;
   syncPrimitives: CallMatcher<CatalogEntry>;
   offloadWrappers: CallMatcher<CallEntry>;
-  /** Blocking and CPU-heavy calls together: what holds the loop at the end of a chain of sync calls (IL202). */
-  stallsLoop: CallMatcher<CatalogEntry>;
 }
 
 const compiled = new WeakMap<ResolvedConfig, CallCatalogs>();
@@ -41,7 +39,6 @@ export function callCatalogs(config: ResolvedConfig): CallCatalogs {
       cpuBound: new CallMatcher(cpuBound),
       syncPrimitives: new CallMatcher(SYNC_PRIMITIVES),
       offloadWrappers: new CallMatcher([{ calls: [...OFFLOAD_WRAPPERS, ...config.offloadWrappers] }]),
-      stallsLoop: new CallMatcher([...blocking, ...cpuBound]),
     };
     compiled.set(config, catalogs);
   }

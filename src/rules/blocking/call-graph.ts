@@ -177,7 +177,7 @@ export class ProjectCallGraph<T extends CatalogEntry = CatalogEntry> {
         spendBudget();
         for (const call of fn.summary.calls) {
           const blocking = this.blockingEntry(call.callee, call.literalArguments);
-          if (blocking) return { steps: [...steps, { caller: fn, call }], ...blocking };
+          if (blocking && !(blocking.entry.inMemoryHarmless && call.inMemoryFile)) return { steps: [...steps, { caller: fn, call }], ...blocking };
         }
         for (const call of fn.summary.calls) {
           const callee = this.inlineFunction(call.callee);

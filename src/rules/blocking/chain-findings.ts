@@ -8,7 +8,7 @@ import { lineOf, type RuleContext } from '../../core/rule';
 import { storyStep } from '../story-steps';
 import type { BlockingChain, ImportedInstance, ProjectCallGraph } from './call-graph';
 import { describeFunction, loopPlacement, loopSeverity, phaseAt, stallConsequence, type LoopPlacement } from './loop-calls';
-import { makeSyncFix, misplacedOffload, offloadFix } from './offload-fix';
+import { helperRemedy, misplacedOffload, remedyFor } from './offload-fix';
 
 /** How a rule words the chains it reports: what the sync code does, and its last step. */
 export interface ChainWording {
@@ -25,9 +25,10 @@ export const CPU_CHAINS: ChainWording = { stalls: 'is CPU-heavy', lastStep: 'bur
  * Reports the calls coroutines (and other code on the serving loop) make into the project's sync
  * code when it ends, however many calls and modules deep, in a call the graph's catalog names; and
  * the catalog's calls made on another module's instance of a library type. Calls the catalog names
- * directly are the direct rule's (IL201, IL203).
+ * directly are the direct rule's (IL201, IL203). A chain that `deferTo` also finds is left to the
+ * rule that owns that graph: one finding per call, the one that says the helper blocks.
  */
-export function reportStallingChains(context: RuleContext, graph: ProjectCallGraph, wording: ChainWording): void {
+export function reportStallingChains(context: RuleContext, graph: ProjectCallGraph, wording: ChainWording, deferTo?: ProjectCallGraph): void {
   const { module } = context;
   for (const fn of module.functions) {
     const placement = loopPlacement(context, fn);
@@ -38,7 +39,7 @@ export function reportStallingChains(context: RuleContext, graph: ProjectCallGra
       const localChain = local && graph.nestedFunction(local);
       if (localChain) {
         const chain = graph.blockingChain(localChain);
-        if (chain) reportChain(context, fn, placement, call, chain, wording);
+        if (chain && !deferTo?.blockingChain(localChain)) reportChain(context, fn, placement, call, chain, wording);
         continue;
       }
       if (!call.callee || graph.matchesDirectly(call.callee, call.literalArguments)) continue;
@@ -49,7 +50,7 @@ export function reportStallingChains(context: RuleContext, graph: ProjectCallGra
       }
       const callee = graph.inlineFunction(call.callee);
       const chain = callee && graph.blockingChain(callee);
-      if (chain) reportChain(context, fn, placement, call, chain, wording);
+      if (chain && !deferTo?.blockingChain(callee)) reportChain(context, fn, placement, call, chain, wording);
     }
   }
 }
@@ -78,12 +79,13 @@ function reportChain(context: RuleContext, fn: FunctionFacts, placement: LoopPla
   if (chain.instance) related.push(instanceNote(chain.instance));
   const misplaced = misplacedOffload(context, call);
   const phase = phaseAt(fn, placement, call.range);
+  const { advice, fix } = misplaced ?? helperRemedy(context, fn, call, chain.entry.suggestion);
   context.report({
-    message: `\`${call.text}()\` runs sync code that ${wording.stalls}, called from ${describeFunction(fn, module.language)}${reachedFrom(placement.witness)}: ${path} → ${blockingCall}, which ${chain.entry.does}; ${stallConsequence(phase)}. ${misplaced?.advice ?? remedy(call, chain.entry)}`,
+    message: `\`${call.text}()\` runs sync code that ${wording.stalls}, called from ${describeFunction(fn, module.language)}${reachedFrom(placement.witness)}: ${path} → ${blockingCall}, which ${chain.entry.does}; ${stallConsequence(phase)}. ${advice}`,
     range: call.range,
     severity: loopSeverity(phase) ?? wording.severity,
     related,
-    fix: misplaced ? misplaced.fix : (makeSyncFix(module, context.fixes, fn) ?? offloadFix(module, context.fixes, call)),
+    fix,
     story: {
       kind: 'blocking-call',
       call: storyStep(module, call.range, call.statement),
@@ -105,16 +107,13 @@ function reportInstanceCall(
   const { module } = context;
   const origin = instance ? ` (\`${instance.name}\` is the \`${instance.type}\` created at ${where(instance.path, instance.range)})` : '';
   const phase = phaseAt(fn, placement, call.range);
+  const { advice, fix } = remedyFor(context, fn, [{ first: { call, entry }, followers: [] }]);
   context.report({
-    message: `\`${call.text}()\`${origin} in ${describeFunction(fn, module.language)}${reachedFrom(placement.witness)} ${entry.does}: ${stallConsequence(phase)}. Instead, ${entry.suggestion}.`,
+    message: `\`${call.text}()\`${origin} in ${describeFunction(fn, module.language)}${reachedFrom(placement.witness)} ${entry.does}: ${stallConsequence(phase)}. ${advice}`,
     range: call.range,
     severity: loopSeverity(phase) ?? wording.severity,
     related: instance ? [instanceNote(instance)] : [],
-    fix: makeSyncFix(module, context.fixes, fn) ?? offloadFix(module, context.fixes, call),
+    fix,
     story: { kind: 'blocking-call', call: storyStep(module, call.range, call.statement), chain: [], does: entry.does },
   });
-}
-
-function remedy(call: CallEvent, entry: CatalogEntry): string {
-  return `Run \`${call.text}\` in a worker thread, or make the chain async: ${entry.suggestion}.`;
 }

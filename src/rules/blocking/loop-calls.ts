@@ -3,7 +3,8 @@ import type { CallEvent, Framework, FunctionFacts, Language, Range } from '../..
 import type { RelatedLocation, Severity } from '../../core/hazard';
 import { contextModelOf, type Witness } from '../../core/contexts';
 import { yieldPosition } from '../../core/contexts/summary';
-import { synchronousCalls } from '../../core/call-summary';
+import { ownCalls } from '../../core/call-summary';
+import { overInMemoryFile } from '../../core/in-memory-files';
 import { lineOf, type RuleContext } from '../../core/rule';
 
 /**
@@ -80,11 +81,11 @@ export function describeFunction(fn: FunctionFacts, language: Language = 'python
   return fn.name === '<anonymous>' ? `the callback at line ${lineOf(fn.range)}` : `the callback ${named}`;
 }
 
-/** What waiting on the loop costs, for the middle of a message. */
-export function stallConsequence(phase: LoopPlacement['phase']): string {
+/** What waiting on the loop costs, for the middle of a message: of one call, or of several. */
+export function stallConsequence(phase: LoopPlacement['phase'], several = false): string {
   return phase
-    ? `it holds up the ${phase} (no request is being served ${phase === 'shutdown' ? 'any more' : 'yet'}, but every task already on the loop waits)`
-    : 'until it returns, the event loop — and every other request this worker is serving — waits';
+    ? `${several ? 'they hold' : 'it holds'} up the ${phase} (no request is being served ${phase === 'shutdown' ? 'any more' : 'yet'}, but every task already on the loop waits)`
+    : `until ${several ? 'each returns' : 'it returns'}, the event loop — and every other request this worker is serving — waits`;
 }
 
 export interface CatalogMatch {
@@ -103,9 +104,10 @@ export interface MatchGroup {
 }
 
 export function matchGroups(fn: FunctionFacts, matcher: CallMatcher<CatalogEntry>): MatchGroup[] {
-  const matches = synchronousCalls(fn).flatMap((call): CatalogMatch[] => {
+  const matches = ownCalls(fn).flatMap(({ call, awaited, entered }): CatalogMatch[] => {
     const entry = matcher.match(call.callee, call.literalArguments);
-    return entry ? [{ call, entry }] : [];
+    if (!entry || (awaited && !entry.blocksWhenAwaited) || (entry.blocksWhenEntered && !entered)) return [];
+    return entry.inMemoryHarmless && overInMemoryFile(fn, call) ? [] : [{ call, entry }];
   });
   const groups = new Map<CatalogMatch, MatchGroup>();
   for (const match of matches) {
@@ -121,6 +123,7 @@ export function matchGroups(fn: FunctionFacts, matcher: CallMatcher<CatalogEntry
 }
 
 function follows(later: CatalogMatch, first: CatalogMatch): boolean {
+  if (compareRanges(first.call.range, later.call.range) > 0) return false;
   const { callee } = first.call;
   if (callee && later.call.callee?.startsWith(`${callee}()`)) return true;
   return !!first.entry.opensFile && !!later.entry.usesOpenFile && contains(first.call.statement.range, later.call.range);

@@ -15,11 +15,14 @@ import type { CatalogEntry } from '../../core/call-pattern';
  * session reached the call (a module-level instance, a local, an annotated parameter, a `with … as`
  * name, `self.session` set in `__init__`).
  *
- * Deliberately left out, to stay precise: pure path-string functions (`os.path.join`,
- * `os.path.normpath` — which Ruff's ASYNC240 flags — `basename`, `splitext`), constructors that do
- * no I/O until used (`requests.Session()`, `httpx.Client()`, `boto3.client()`,
- * `pymongo.MongoClient()`, `Path(...)`), in-memory files (`io.BytesIO`, `io.StringIO`), `print`
- * and `logging`, and pure methods (`Path.with_suffix`, `Session.add`).
+ * Deliberately left out, to stay precise: path functions that touch no file system — string work
+ * (`os.path.join`, `normpath`, `basename`, `splitext`, the pure-path methods) and those that at
+ * most ask the process for its working directory or read the environment (`os.path.abspath`,
+ * `relpath`, `expanduser`, `Path.absolute()`, `Path.expanduser()`, `Path.cwd()`, `Path.home()`),
+ * although Ruff's ASYNC240 flags several of them; constructors that do no I/O until used
+ * (`requests.Session()`, `httpx.Client()`, `boto3.client()`, `pymongo.MongoClient()`, `Path(...)`),
+ * in-memory files (`io.BytesIO`, `io.StringIO`) and the readers and archives opened over them,
+ * `print` and `logging`, and pure methods (`Path.with_suffix`, `Session.add`).
  */
 
 const HTTP_VERBS = 'get,post,put,patch,delete,head,options,request';
@@ -36,15 +39,24 @@ const FILE_OPENERS =
 const FILE_TYPES =
   'typing.IO,typing.TextIO,typing.BinaryIO,io.TextIOWrapper,io.BufferedReader,io.BufferedWriter,io.BufferedRandom,io.FileIO,io.IOBase,io.RawIOBase,io.BufferedIOBase,io.TextIOBase,_io.TextIOWrapper';
 
-const ASYNC_FILES = 'use `aiofiles.open` or `anyio.open_file`, or move the work to a thread: `await asyncio.to_thread(...)`';
+const ASYNC_FILES = 'use `aiofiles.open` or `anyio.open_file`, or move the work to a worker thread';
 
-/** Methods of `pathlib.Path` that touch the file system. */
-const PATH_IO_METHODS = [
+/** For clients with no asynchronous form: the thread is the remedy. */
+const IN_A_THREAD = 'move the call to a worker thread';
+
+/** Methods of `pathlib.Path` that ask for a file's metadata. */
+const PATH_METADATA_METHODS = [
   'exists,is_file,is_dir,is_symlink,is_mount,is_socket,is_fifo,is_block_device,is_char_device,is_junction',
-  'stat,lstat,owner,group,samefile,readlink,resolve,absolute,expanduser,cwd,home',
+  'stat,lstat,owner,group,samefile,readlink,resolve',
+].join(',');
+
+/** Methods of `pathlib.Path` that read, write or list. */
+const PATH_IO_METHODS = [
   'read_text,read_bytes,write_text,write_bytes,iterdir,glob,rglob,walk',
   'mkdir,rmdir,unlink,rename,replace,touch,chmod,lchmod,symlink_to,hardlink_to,link_to,copy,copy_into,move,move_into',
 ].join(',');
+
+const ASYNC_PATHS = 'use `anyio.Path` (`await anyio.Path(p).exists()`) or `aiofiles.os.path`, or move the work to a worker thread';
 
 const SYNC_SESSIONS =
   'sqlalchemy.orm.Session,sqlalchemy.orm.session.Session,sqlmodel.Session,sqlmodel.orm.session.Session,sqlalchemy.orm.sessionmaker(),sqlalchemy.orm.session.sessionmaker(),sqlalchemy.orm.scoped_session,sqlalchemy.orm.scoped_session()';
@@ -64,6 +76,27 @@ const MONGO_IO = [
   'estimated_document_count,distinct,create_index,create_indexes,drop_index,drop,list_collection_names',
   'list_database_names,command,server_info,watch',
 ].join(',');
+
+const BOTO3_CLIENTS =
+  'boto3.client,boto3.session.Session().client,boto3.Session().client,botocore.session.get_session().create_client,botocore.session.Session().create_client';
+
+/** What a Google Cloud data client does over the network (its `collection()`/`table()` builders do not). */
+const GOOGLE_DATA_CALLS =
+  'get,set,update,delete,stream,add,create,commit,get_all,list_documents,query,get_table,list_rows,insert_rows,insert_rows_json,load_table_from_dataframe,load_table_from_uri,load_table_from_file,load_table_from_json,create_table,delete_table,get_dataset,list_tables,list_datasets,put,put_multi,get_multi,delete_multi,allocate_ids';
+
+/** Generated (GAPIC) Google Cloud clients: every method of theirs is a remote call. */
+const GOOGLE_API_CLIENTS = [
+  'secretmanager.SecretManagerServiceClient,secretmanager_v1.SecretManagerServiceClient,tasks_v2.CloudTasksClient,tasks.CloudTasksClient',
+  'translate_v3.TranslationServiceClient,translate.TranslationServiceClient,translate_v2.Client,speech.SpeechClient,speech_v1.SpeechClient',
+  'texttospeech.TextToSpeechClient,vision.ImageAnnotatorClient,kms.KeyManagementServiceClient,kms_v1.KeyManagementServiceClient',
+  'language_v1.LanguageServiceClient,documentai.DocumentProcessorServiceClient,dlp_v2.DlpServiceClient,logging.Client',
+].join(',');
+
+/** The Stripe resource methods that send a request (`stripe.Customer.retrieve`, `stripe.checkout.Session.create`). */
+const STRIPE_CALLS = 'create,retrieve,modify,delete,list,search,cancel,capture,confirm,pay,void_invoice,finalize_invoice,send_invoice,mark_uncollectible,upcoming,create_preview,expire,refund,reject,attach,detach,verify,close,list_line_items,create_usage_record,retrieve_usage_record_summaries';
+
+/** Model-API calls of the OpenAI and Anthropic clients (`client.chat.completions.create`, `client.images.generate`). */
+const MODEL_API_CALLS = 'create,generate,parse,stream,edit,create_variation,retrieve,list,delete,upload,content,create_and_poll,upload_and_poll,transcribe,translate';
 
 export const BLOCKING_CALLS: readonly CatalogEntry[] = [
   // ---------------------------------------------------------------- sleeping
@@ -122,7 +155,7 @@ export const BLOCKING_CALLS: readonly CatalogEntry[] = [
   {
     calls: ['xmlrpc.client.ServerProxy().*'],
     does: 'makes a blocking XML-RPC call',
-    suggestion: 'move the call to a thread: `await asyncio.to_thread(...)`',
+    suggestion: IN_A_THREAD,
   },
 
   // ---------------------------------------------------------------- subprocesses
@@ -150,19 +183,28 @@ export const BLOCKING_CALLS: readonly CatalogEntry[] = [
     does: 'opens a file with blocking I/O',
     suggestion: ASYNC_FILES,
     opensFile: true,
+    inMemoryHarmless: true,
     origin: ['ruff ASYNC230', 'flake8-async ASYNC230', 'flake8-async ASYNC231', 'sonar S7493', 'blockbuster'],
   },
   {
     calls: [
       `{${FILE_OPENERS}}().{${FILE_OBJECT_METHODS}}`,
       `{${FILE_TYPES}}().{${FILE_OBJECT_METHODS}}`,
-      'zipfile.ZipFile().{read,extract,extractall,write,writestr,open,testzip}',
-      'tarfile.open().{extract,extractall,extractfile,add,addfile}',
+      'zipfile.ZipFile().{read,writestr,open,testzip}',
+      '{tarfile.open,tarfile.TarFile}().{extractfile,addfile}',
       'sys.stdin.{read,readline,readlines}',
     ],
     does: 'reads or writes a file with blocking I/O',
     suggestion: ASYNC_FILES,
+    inMemoryHarmless: true,
     origin: ['flake8-async ASYNC232', 'sonar S7493', 'blockbuster'],
+  },
+  {
+    // Wherever the archive itself is, these read or write the files it holds on disk.
+    calls: ['zipfile.ZipFile().{extract,extractall,write}', '{tarfile.open,tarfile.TarFile}().{extract,extractall,add}'],
+    does: 'extracts or adds files on disk with blocking I/O',
+    suggestion: 'move the work to a worker thread',
+    origin: ['blockbuster'],
   },
   {
     calls: ['{fastapi.UploadFile,fastapi.datastructures.UploadFile,starlette.datastructures.UploadFile}().file.{read,readline,readlines,write,seek}'],
@@ -173,7 +215,8 @@ export const BLOCKING_CALLS: readonly CatalogEntry[] = [
     calls: ['{json,pickle,marshal,tomllib,plistlib}.{load,dump}'],
     does: 'reads or writes a file object with blocking I/O',
     usesOpenFile: true,
-    suggestion: 'read the bytes asynchronously (`aiofiles`) and parse them with `json.loads`, or move the work to a thread: `await asyncio.to_thread(...)`',
+    inMemoryHarmless: true,
+    suggestion: 'read the bytes asynchronously (`aiofiles`) and parse them with `json.loads`, or move the work to a worker thread',
     origin: ['blockbuster'],
   },
   {
@@ -184,35 +227,39 @@ export const BLOCKING_CALLS: readonly CatalogEntry[] = [
       'torch.{load,save}',
     ],
     does: 'reads or writes a data file with blocking I/O',
-    suggestion: 'load it once at startup, or move the work to a thread: `await asyncio.to_thread(...)`',
+    inMemoryHarmless: true,
+    suggestion: 'load it once at startup, or move the work to a worker thread',
   },
 
   // ---------------------------------------------------------------- file system
   {
     calls: [
-      'os.path.{exists,lexists,isfile,isdir,islink,ismount,isjunction,isdevdrive,getsize,getmtime,getatime,getctime,samefile,sameopenfile,realpath,abspath,relpath,expanduser}',
+      'os.path.{exists,lexists,isfile,isdir,islink,ismount,isjunction,isdevdrive,getsize,getmtime,getatime,getctime,samefile,sameopenfile,realpath}',
+      `pathlib.{Path,PosixPath,WindowsPath}().{${PATH_METADATA_METHODS}}`,
+      'os.{stat,lstat,access,readlink}',
     ],
-    does: 'queries the file system with a blocking call',
-    suggestion: 'use `aiofiles.os.path` (`await aiofiles.os.path.exists(...)`) or `anyio.Path`',
+    does: "asks the file system for a file's metadata with a blocking call",
+    suggestion: ASYNC_PATHS,
+    quick: true,
     origin: ['ruff ASYNC240', 'flake8-async ASYNC240', 'blockbuster'],
   },
   {
-    calls: [`pathlib.{Path,PosixPath,WindowsPath}().{${PATH_IO_METHODS}}`, 'pathlib.{Path,PosixPath,WindowsPath}.{cwd,home}'],
+    calls: [`pathlib.{Path,PosixPath,WindowsPath}().{${PATH_IO_METHODS}}`],
     does: 'touches the file system with a blocking `pathlib` call',
-    suggestion: 'use `anyio.Path` (`await anyio.Path(p).read_text()`), or move the work to a thread: `await asyncio.to_thread(...)`',
+    suggestion: 'use `anyio.Path` (`await anyio.Path(p).read_text()`), or move the work to a worker thread',
     origin: ['ruff ASYNC240', 'flake8-async ASYNC240', 'blockbuster'],
   },
   {
     calls: [
-      'os.{remove,unlink,rename,renames,replace,mkdir,makedirs,rmdir,removedirs,listdir,scandir,walk,fwalk,stat,lstat,statvfs}',
-      'os.{chmod,lchmod,chown,lchown,chflags,access,link,symlink,readlink,truncate,utime,mkfifo,mknod}',
+      'os.{remove,unlink,rename,renames,replace,mkdir,makedirs,rmdir,removedirs,listdir,scandir,walk,fwalk,statvfs}',
+      'os.{chmod,lchmod,chown,lchown,chflags,link,symlink,truncate,utime,mkfifo,mknod}',
       'os.{open,read,write,pread,pwrite,readv,writev,fsync,fdatasync,sendfile,copy_file_range}',
       'shutil.{copy,copy2,copyfile,copyfileobj,copytree,copymode,copystat,move,rmtree,make_archive,unpack_archive,disk_usage,chown}',
       'glob.{glob,iglob}',
       'filecmp.{cmp,cmpfiles}',
     ],
     does: 'does blocking file-system I/O',
-    suggestion: 'use `aiofiles.os` (`await aiofiles.os.remove(...)`), or move the work to a thread: `await asyncio.to_thread(...)`',
+    suggestion: 'use `aiofiles.os` (`await aiofiles.os.remove(...)`), or move the work to a worker thread',
     origin: ['blockbuster'],
   },
 
@@ -262,7 +309,7 @@ export const BLOCKING_CALLS: readonly CatalogEntry[] = [
       'telnetlib.Telnet().{open,read_until,read_all,read_some,write,expect}',
     ],
     does: 'talks to a server with a blocking client',
-    suggestion: 'use `aioftp`, or move the work to a thread: `await asyncio.to_thread(...)`',
+    suggestion: 'use `aioftp`, or move the work to a worker thread',
   },
   {
     calls: [
@@ -270,7 +317,13 @@ export const BLOCKING_CALLS: readonly CatalogEntry[] = [
       'paramiko.{SFTPClient,SFTPClient.from_transport}().{get,put,open,listdir,listdir_attr,stat,remove,rename,mkdir,rmdir,getfo,putfo}',
     ],
     does: 'talks to an SSH server with a blocking client',
-    suggestion: 'use `asyncssh`, or move the work to a thread: `await asyncio.to_thread(...)`',
+    suggestion: 'use `asyncssh`, or move the work to a worker thread',
+  },
+
+  {
+    calls: ['pyln.client.{LightningRpc,UnixDomainSocketRpc}().*'],
+    does: "calls Core Lightning's RPC over its Unix socket with a blocking client",
+    suggestion: 'move the call to a worker thread (`pyln-client` has no asynchronous form)',
   },
 
   // ---------------------------------------------------------------- databases
@@ -283,6 +336,7 @@ export const BLOCKING_CALLS: readonly CatalogEntry[] = [
       `sqlalchemy.{Connection,engine.Connection,engine.base.Connection}().{${CONNECTION_IO}}`,
       'sqlalchemy.{MetaData,schema.MetaData}().{create_all,drop_all,reflect}',
       'sqlmodel.SQLModel.metadata.{create_all,drop_all}',
+      'sqlalchemy.inspect().{get_schema_names,get_table_names,get_view_names,get_columns,get_pk_constraint,get_foreign_keys,get_indexes,get_unique_constraints,get_check_constraints,get_sequence_names,has_table,has_schema,has_index,get_multi_columns}',
     ],
     does: 'queries the database through sync SQLAlchemy',
     suggestion: ASYNC_SQLALCHEMY,
@@ -358,24 +412,103 @@ export const BLOCKING_CALLS: readonly CatalogEntry[] = [
 
   // ---------------------------------------------------------------- cloud SDKs
   {
-    calls: ['boto3.{client,session.Session().client,Session().client}().*', 'boto3.{client,session.Session().client,Session().client}().{get_paginator().paginate,get_waiter().wait}'],
-    except: ['boto3.**().{generate_presigned_url,generate_presigned_post,get_paginator,get_waiter,can_paginate,close}'],
+    calls: [
+      `{${BOTO3_CLIENTS}}().*`,
+      `{${BOTO3_CLIENTS}}().{get_paginator().paginate,get_waiter().wait}`,
+    ],
+    except: ['{boto3,botocore}.**().{generate_presigned_url,generate_presigned_post,get_paginator,get_waiter,can_paginate,close,meta,exceptions}'],
     does: 'calls AWS with the blocking `boto3` client',
-    suggestion: 'use `aioboto3` / `aiobotocore`, or move the call to a thread: `await asyncio.to_thread(client.get_object, ...)`',
+    suggestion: 'use `aioboto3` / `aiobotocore` (`async with session.client("s3") as s3: await s3.get_object(...)`), or move the call to a worker thread',
   },
   {
     calls: [
       'boto3.{resource,session.Session().resource,Session().resource}()**.{load,reload,get,put,delete,upload_file,download_file,upload_fileobj,download_fileobj,copy,copy_from,put_item,get_item,update_item,delete_item,query,scan,batch_get_item,all,filter,create,wait_until_exists}',
     ],
     does: 'calls AWS with a blocking `boto3` resource',
-    suggestion: 'use `aioboto3`, or move the call to a thread: `await asyncio.to_thread(...)`',
+    suggestion: "use `aioboto3`'s resources, or move the call to a worker thread",
   },
   {
     calls: [
-      'google.cloud.storage.Client()**.{upload_from_string,upload_from_filename,upload_from_file,download_as_bytes,download_as_text,download_to_filename,download_to_file,exists,delete,reload,list_blobs,get_bucket,create_bucket}',
-      'azure.storage.blob.{BlobServiceClient,BlobClient,ContainerClient,BlobServiceClient.from_connection_string}()**.{upload_blob,download_blob,delete_blob,list_blobs,create_container,get_blob_properties,readall}',
+      'google.cloud.storage.Client()**.{upload_from_string,upload_from_filename,upload_from_file,download_as_bytes,download_as_text,download_as_string,download_to_filename,download_to_file,exists,delete,reload,list_blobs,get_bucket,create_bucket,make_public,generate_signed_url}',
+      'azure.storage.blob.{BlobServiceClient,BlobClient,ContainerClient,BlobServiceClient.from_connection_string,BlobClient.from_connection_string,ContainerClient.from_connection_string}()**.{upload_blob,download_blob,delete_blob,list_blobs,create_container,delete_container,get_blob_properties,readall,exists,set_blob_metadata}',
+      'azure.storage.filedatalake.{DataLakeServiceClient,FileSystemClient,DataLakeDirectoryClient,DataLakeFileClient,DataLakeServiceClient.from_connection_string}()**.{upload_data,append_data,flush_data,download_file,readall,create_file,delete_file,create_directory,delete_directory,get_file_properties,get_paths,exists,rename_file}',
     ],
+    except: ['google.cloud.storage.Client()**.generate_signed_url'],
     does: 'calls a cloud storage service with a blocking client',
-    suggestion: "use the SDK's async client (`gcloud-aio-storage`, `azure.storage.blob.aio`), or `await asyncio.to_thread(...)`",
+    suggestion: "use the SDK's async client (`gcloud-aio-storage`, `azure.storage.blob.aio`, `azure.storage.filedatalake.aio`), or move the call to a worker thread",
+  },
+  {
+    calls: [
+      `google.cloud.{bigquery,firestore,firestore_v1,datastore}.Client()**.{${GOOGLE_DATA_CALLS}}`,
+      'google.cloud.bigquery.Client().query().{result,to_dataframe,to_arrow}',
+      'google.cloud.pubsub_v1.PublisherClient().publish().result',
+      'google.cloud.pubsub_v1.SubscriberClient().{pull,acknowledge,modify_ack_deadline}',
+      `google.cloud.{${GOOGLE_API_CLIENTS}}().*`,
+    ],
+    except: ['google.cloud.**().{*_path,parse_*_path,from_service_account_file,from_service_account_info,from_service_account_json,transport,api_endpoint,close,collection,document,batch,transaction,bucket,blob,dataset,table}'],
+    does: 'calls a Google Cloud API with a blocking client',
+    suggestion: "use the library's `…AsyncClient` (`SecretManagerServiceAsyncClient`, `firestore.AsyncClient`) or `gcloud-aio-*`, or move the call to a worker thread",
+  },
+  {
+    calls: ['google.oauth2.id_token.{verify_oauth2_token,verify_token,verify_firebase_token,fetch_id_token}', 'google.auth.transport.requests.AuthorizedSession().{get,post,put,patch,delete,request}'],
+    does: "fetches Google's certificates or tokens over HTTP with the blocking `requests` transport",
+    suggestion: 'verify the token with a JWKS client that caches the keys and fetches them asynchronously (`authlib`, `PyJWT` with keys refreshed by a background task), or move the call to a worker thread',
+  },
+
+  // ---------------------------------------------------------------- HTTP API SDKs built on sync clients
+  {
+    calls: [`stripe.**.{${STRIPE_CALLS}}`, 'stripe.**().auto_paging_iter', `stripe.StripeClient()**.{${STRIPE_CALLS},update}`],
+    except: ['stripe.{Webhook,WebhookSignature,util,oauth_error}.**', 'stripe.**.construct_from'],
+    does: 'calls the Stripe API with the blocking client',
+    suggestion: "use stripe's async methods (`await stripe.Customer.retrieve_async(...)`, `await client.customers.retrieve_async(...)`), or move the call to a worker thread",
+  },
+  {
+    calls: [`{openai,openai.OpenAI(),openai.AzureOpenAI(),openai.Client()}**.{${MODEL_API_CALLS}}`],
+    except: ['{openai.AsyncOpenAI,openai.AsyncAzureOpenAI,openai.AsyncClient}**', 'openai.**.{acreate,with_raw_response,with_streaming_response}'],
+    does: 'calls the OpenAI API with the blocking client',
+    suggestion: 'use `openai.AsyncOpenAI` (`await client.chat.completions.create(...)`)',
+  },
+  {
+    calls: [`{anthropic.Anthropic,anthropic.AnthropicBedrock,anthropic.AnthropicVertex,anthropic.Client}()**.{${MODEL_API_CALLS},count_tokens}`],
+    does: 'calls the Anthropic API with the blocking client',
+    suggestion: 'use `anthropic.AsyncAnthropic` (`await client.messages.create(...)`)',
+  },
+  {
+    calls: ['{slack_sdk.WebClient,slack_sdk.web.WebClient,slack_sdk.web.client.WebClient,slack.WebClient}().*', '{slack_sdk.webhook.WebhookClient,slack_sdk.WebhookClient}().send'],
+    does: 'calls the Slack API with the blocking `WebClient`',
+    suggestion: 'use `slack_sdk.web.async_client.AsyncWebClient` (or `AsyncWebhookClient`)',
+  },
+  {
+    calls: ['twilio.rest.Client()**.{create,fetch,update,delete,list,stream,page}'],
+    does: 'calls the Twilio API with the blocking client',
+    suggestion: "use twilio's async API (`Client(..., http_client=AsyncTwilioHttpClient())` and `await client.messages.create_async(...)`)",
+  },
+  {
+    calls: ['{sendgrid.SendGridAPIClient,sendgrid.sendgrid.SendGridAPIClient}().send', '{sendgrid.SendGridAPIClient,sendgrid.sendgrid.SendGridAPIClient}().client**.{get,post,put,patch,delete}'],
+    does: 'calls the SendGrid API with the blocking client',
+    suggestion: "post to SendGrid's v3 API with `httpx.AsyncClient`, send from a background worker, or move the call to a worker thread",
+  },
+  {
+    calls: ['resend.*.{send,create,get,list,update,remove,cancel,verify}'],
+    does: 'calls the Resend API with the blocking `requests`-based client',
+    suggestion: "call Resend's HTTP API with `httpx.AsyncClient`, send from a background worker, or move the call to a worker thread",
+  },
+  {
+    calls: [
+      'pywebpush.webpush',
+      'pywebpush.WebPusher().send',
+      '{requests_oauthlib.OAuth2Session,requests_oauthlib.OAuth1Session,authlib.integrations.requests_client.OAuth2Session}().{get,post,put,patch,delete,request,fetch_token,refresh_token,fetch_access_token,fetch_request_token}',
+      'github.Github()**.{get_*,search_*,create_*,edit,delete,update,merge}',
+      'notion_client.Client()**.{query,create,retrieve,update,list,search,append,delete}',
+      '{mailchimp_marketing.Client,mailchimp_transactional.Client}()**.*',
+      'hvac.Client()**.{read,write,list,delete,read_secret_version,create_or_update_secret,login,is_authenticated}',
+      'kubernetes.client.*Api()**.*',
+      'firebase_admin.messaging.{send,send_all,send_each,send_multicast,send_each_for_multicast,subscribe_to_topic,unsubscribe_from_topic}',
+      'firebase_admin.auth.{get_user,get_user_by_email,create_user,update_user,delete_user,list_users,set_custom_user_claims,create_custom_token,generate_password_reset_link,generate_email_verification_link}',
+      'cloudinary.uploader.{upload,destroy,explicit,rename}',
+    ],
+    except: ['kubernetes.client.**().{api_client,close}', '{mailchimp_marketing,mailchimp_transactional}.**.set_config'],
+    does: 'calls a web API through an SDK built on a blocking HTTP client',
+    suggestion: "use the SDK's async client where it has one (`kubernetes_asyncio`, `notion_client.AsyncClient`), call the API with `httpx.AsyncClient`, or move the call to a worker thread",
   },
 ];

@@ -1,17 +1,23 @@
 import type { CatalogEntry } from '../../core/call-pattern';
 
 /**
- * Calls that keep the CPU busy for a noticeable time — tens to hundreds of milliseconds — by
- * design: password hashing and key derivation, compression of data that arrives at runtime, image
- * processing, key generation. On the event loop nothing else runs meanwhile. IL203 reports them in
- * coroutines.
+ * Calls that keep the CPU busy for a noticeable time — tens of milliseconds to seconds — by
+ * design or by the size of what they work on: password hashing and key derivation, compression of
+ * data that arrives at runtime, image processing, document rendering and parsing, key generation,
+ * loading and running machine-learning models. On the event loop nothing else runs meanwhile.
+ * IL203 reports them in coroutines; IL202 follows sync helpers to them.
  *
  * Cheap hashing (`hashlib.sha256`, `hmac.compare_digest`), salt generation (`bcrypt.gensalt`),
- * rehash checks and compression of a literal are left alone.
+ * rehash checks and compression of a literal are left alone, and so is data-frame work (`pandas`),
+ * whose cost depends on a size the code does not show.
  */
 
-const IN_A_THREAD =
-  'move it to a thread — `await asyncio.to_thread(...)`; these libraries release the GIL, so other requests keep running';
+const IN_A_THREAD = 'move it to a worker thread: these libraries release the GIL, so other requests keep running';
+
+const PIL_IMAGES = 'PIL.Image.open,PIL.Image.new,PIL.Image.frombytes,PIL.Image.frombuffer,PIL.Image.fromarray,PIL.Image.Image';
+
+/** Key-derivation rounds below which the work is cheap. */
+const CHEAP_ROUNDS = 10_000;
 
 const PASSWORD_HASHING = 'hash,verify,verify_and_update,encrypt,dummy_verify';
 
@@ -34,8 +40,15 @@ export const CPU_BOUND_CALLS: readonly CatalogEntry[] = [
     suggestion: IN_A_THREAD,
   },
   {
+    // A few thousand rounds take a millisecond or two: derivation made cheap on purpose.
+    calls: ['hashlib.pbkdf2_hmac'],
+    unlessLiteral: [{ position: 3, keyword: 'iterations', below: CHEAP_ROUNDS }],
+    does: 'derives a key with many rounds of hashing, which is deliberately slow',
+    suggestion: IN_A_THREAD,
+  },
+  {
     calls: [
-      'hashlib.{pbkdf2_hmac,scrypt}',
+      'hashlib.scrypt',
       'scrypt.hash',
       'cryptography.hazmat.primitives.kdf.{pbkdf2.PBKDF2HMAC,scrypt.Scrypt,argon2.Argon2id}().{derive,verify}',
       'cryptography.hazmat.primitives.asymmetric.{rsa,dsa}.generate_private_key',
@@ -53,15 +66,46 @@ export const CPU_BOUND_CALLS: readonly CatalogEntry[] = [
     ],
     unlessLiteral: [{ position: 0, keyword: 'data' }],
     does: 'compresses or decompresses data',
-    suggestion: 'move it to a thread — `await asyncio.to_thread(zlib.compress, data)`; zlib, bz2 and lzma release the GIL',
+    suggestion: 'move it to a worker thread: zlib, bz2 and lzma release the GIL',
   },
   {
     calls: [
-      '{PIL.Image.open,PIL.Image.new,PIL.Image.frombytes,PIL.Image.frombuffer,PIL.Image.fromarray,PIL.Image.Image}()**.{resize,thumbnail,rotate,convert,filter,transform,transpose,quantize,reduce,save,paste,point,effect_spread}',
+      `{${PIL_IMAGES}}()**.{resize,thumbnail,rotate,convert,filter,transform,transpose,quantize,reduce,save,paste,point,effect_spread,load,tobytes,crop,copy}`,
+      'PIL.Image.{composite,alpha_composite,blend,merge}',
       'PIL.ImageOps.{fit,contain,cover,pad,exif_transpose,grayscale,autocontrast,equalize,posterize,solarize}',
-      'weasyprint.HTML().write_pdf',
     ],
-    does: 'processes an image or document',
-    suggestion: 'move it to a thread (`await asyncio.to_thread(...)`) or, for large images, a process pool',
+    does: 'processes an image',
+    suggestion: 'move it to a worker thread (Pillow releases the GIL while it works) or, for large images, a process pool',
+  },
+  {
+    calls: [
+      'weasyprint.HTML().{write_pdf,render}',
+      'xhtml2pdf.pisa.CreatePDF',
+      'pdfkit.{from_string,from_url,from_file}',
+      'reportlab.platypus.{SimpleDocTemplate,BaseDocTemplate}().build',
+      'fpdf.{FPDF,fpdf.FPDF}().output',
+      '{pypdf,PyPDF2}.PdfReader',
+      '{pypdf,PyPDF2}.{PdfWriter,PdfMerger}().{write,append,merge}',
+      '{fitz,pymupdf}.open',
+      'docx.Document',
+      'docx.Document().save',
+      'openpyxl.load_workbook',
+      'openpyxl.Workbook().save',
+    ],
+    does: 'renders or parses a document (PDF, Word, spreadsheet)',
+    suggestion: 'move it to a worker thread, or for large documents a process pool or a task queue',
+  },
+  {
+    calls: [
+      '{sentence_transformers.SentenceTransformer,sentence_transformers.CrossEncoder}().{encode,predict,rank}',
+      'transformers.*.from_pretrained().{generate,encode,decode,batch_decode}',
+      'sklearn.**().{fit,fit_transform,predict,predict_proba,transform,score}',
+      'spacy.load().pipe',
+      '{whisper.load_model,faster_whisper.WhisperModel}().transcribe',
+    ],
+    // Loading a model is slow too, but code that loads one per request is rare and code that
+    // loads one on first use and keeps it is common: loading is left to the user's own list.
+    does: 'runs a machine-learning model',
+    suggestion: 'run inference in a worker thread (or a process pool, or a separate inference service)',
   },
 ];

@@ -1,13 +1,14 @@
 import type { CatalogEntry } from '../../core/call-pattern';
 
 /**
- * Node calls that block the one thread every request shares: the `*Sync` APIs of `fs`,
- * `child_process`, `zlib` and `crypto`'s key derivation and key generation, `Atomics.wait`,
- * synchronous database drivers (`better-sqlite3`, `node:sqlite`), native `bcrypt`'s sync hashing,
- * and the sync helpers of popular file-system and shell packages. IL201 reports them in request
- * handlers and async functions; IL202 follows sync helpers to them. The union of eslint-plugin-n
- * `no-sync`, Deno's `no-sync-fn-in-async-fn` and the Node documentation's "don't block the event
- * loop" list, plus the database drivers.
+ * Node calls that block the one thread every request shares while they wait for something outside
+ * it: the `*Sync` APIs of `fs` and `child_process`, `Atomics.wait`, synchronous database drivers
+ * (`better-sqlite3`, `node:sqlite`), and the sync helpers of popular file-system and shell
+ * packages. IL201 reports them in request handlers and async functions; IL202 follows sync helpers
+ * to them. With the CPU-heavy `*Sync` APIs of `zlib` and `crypto` and sync password hashing
+ * (IL203's, in node-cpu-bound-calls.ts) this is the union of eslint-plugin-n `no-sync`, Deno's
+ * `no-sync-fn-in-async-fn` and the Node documentation's "don't block the event loop" list, plus
+ * the database drivers.
  *
  * Names are those the TypeScript frontend writes: the module as imported (`node:` dropped), then
  * the member path — `fs.readFileSync`, `better-sqlite3().prepare().get` (a method on what a
@@ -24,6 +25,9 @@ const FS_WITH_PROMISE_TWIN = [
   'utimes', 'lutimes', 'truncate', 'opendir',
 ];
 
+/** `fs` sync functions that only ask for a file's metadata: usually answered from the OS cache. */
+const FS_METADATA = new Set(['stat', 'lstat', 'access', 'readlink', 'realpath']);
+
 const FS_MODULES = '{fs,fs-extra,graceful-fs}';
 const FS_PROMISES = 'use its `fs/promises` counterpart (`await access(path)` for `existsSync`, `await readFile(path)` for `readFileSync`), which waits without holding the event loop';
 
@@ -36,12 +40,20 @@ export const NODE_BLOCKING_CALLS: readonly CatalogEntry[] = [
     suggestion: FS_PROMISES,
     origin: ['eslint-plugin-n no-sync', 'deno no-sync-fn-in-async-fn'],
   },
+  {
+    calls: [`${FS_MODULES}.existsSync`],
+    does: "asks the file system for a file's metadata synchronously",
+    suggestion: FS_PROMISES,
+    quick: true,
+    origin: ['eslint-plugin-n no-sync', 'deno no-sync-fn-in-async-fn'],
+  },
   ...FS_WITH_PROMISE_TWIN.map(
     (name): CatalogEntry => ({
       calls: [`${FS_MODULES}.${name}Sync`],
-      does: 'does file-system I/O synchronously',
+      does: FS_METADATA.has(name) ? "asks the file system for a file's metadata synchronously" : 'does file-system I/O synchronously',
       suggestion: `use \`await ${name}(…)\` from \`fs/promises\`, which waits without holding the event loop`,
       awaitableEquivalent: { module: 'fs/promises', name },
+      ...(FS_METADATA.has(name) && { quick: true }),
       origin: ['eslint-plugin-n no-sync', 'deno no-sync-fn-in-async-fn'],
     }),
   ),
@@ -57,26 +69,6 @@ export const NODE_BLOCKING_CALLS: readonly CatalogEntry[] = [
     does: 'runs a child process and waits for it synchronously',
     suggestion: 'use `execFile`/`spawn` from `child_process` (`promisify(execFile)`) and `await` the result',
     origin: ['eslint-plugin-n no-sync'],
-  },
-
-  // ---------------------------------------------------------------- compression, crypto, passwords
-  {
-    calls: ['zlib.{gzipSync,gunzipSync,deflateSync,inflateSync,deflateRawSync,inflateRawSync,unzipSync,brotliCompressSync,brotliDecompressSync}'],
-    unlessLiteral: [{ position: 0 }],
-    does: 'compresses or decompresses synchronously on the main thread',
-    suggestion: 'use the callback or `promisify`d form (`await promisify(gzip)(data)`), which runs in libuv\'s threadpool',
-    origin: ['eslint-plugin-n no-sync'],
-  },
-  {
-    calls: ['crypto.{pbkdf2Sync,scryptSync,generateKeyPairSync,generateKeySync,generatePrimeSync,checkPrimeSync}'],
-    does: 'derives or generates a key synchronously, which is deliberately slow',
-    suggestion: 'use the callback form (`await promisify(scrypt)(password, salt, 64)`), which runs in libuv\'s threadpool',
-    origin: ['eslint-plugin-n no-sync'],
-  },
-  {
-    calls: ['{bcrypt,bcryptjs}.{hashSync,compareSync}'],
-    does: 'hashes or checks a password synchronously, which is deliberately slow',
-    suggestion: 'use `await bcrypt.hash(…)` / `await bcrypt.compare(…)`',
   },
 
   // ---------------------------------------------------------------- waiting

@@ -7,7 +7,8 @@ import type { CatalogEntry } from '../../core/call-pattern';
  *
  * A call that cannot wait — `acquire(blocking=False)`, `get(block=False)`, `wait(0)`,
  * `get_nowait()`, `put_nowait()` — is left alone, and so is a short `with lock:` that never awaits:
- * that is the right way to share state with threadpool handlers.
+ * that is the right way to share state with threadpool handlers. IL204 also leaves alone a
+ * `get()` right after the same queue was found non-empty with no await between.
  */
 
 const NEVER_WAIT_ACQUIRE = [
@@ -15,6 +16,9 @@ const NEVER_WAIT_ACQUIRE = [
   { keyword: 'timeout', position: 1, values: ['0', '0.0'] },
 ];
 const NEVER_WAIT_TIMEOUT_FIRST = [{ keyword: 'timeout', position: 0, values: ['0', '0.0'] }];
+
+/** `filelock`'s locks: between processes, through a file. */
+const FILE_LOCKS = 'filelock.FileLock,filelock.SoftFileLock,filelock.UnixFileLock,filelock.WindowsFileLock';
 
 const QUEUES = 'queue.Queue,queue.LifoQueue,queue.PriorityQueue,queue.SimpleQueue,multiprocessing.Queue,multiprocessing.JoinableQueue,multiprocessing.SimpleQueue';
 
@@ -42,6 +46,25 @@ export const SYNC_PRIMITIVES: readonly CatalogEntry[] = [
     unlessLiteral: [{ keyword: 'timeout', values: ['0', '0.0'] }],
     does: 'waits on a thread condition or barrier',
     suggestion: 'use `asyncio.Condition` / `asyncio.Barrier`',
+  },
+  {
+    calls: [`{${FILE_LOCKS}}().acquire`],
+    unlessLiteral: [
+      { keyword: 'blocking', values: ['False', '0'] },
+      { keyword: 'timeout', position: 0, values: ['0', '0.0'] },
+    ],
+    does: 'waits for a file lock while another process holds it',
+    suggestion: 'take it with `blocking=False` and retry with `await asyncio.sleep(...)`, or wait for it in a worker thread: `await asyncio.to_thread(lock.acquire)`',
+  },
+  {
+    calls: [`{${FILE_LOCKS}}`],
+    blocksWhenEntered: true,
+    unlessLiteral: [
+      { keyword: 'blocking', values: ['False', '0'] },
+      { keyword: 'timeout', values: ['0', '0.0'] },
+    ],
+    does: 'enters a file lock, waiting while another process holds it',
+    suggestion: 'make it non-blocking (`FileLock(path, blocking=False)`) and retry with `await asyncio.sleep(...)`, or use `filelock.AsyncFileLock` (`async with`)',
   },
   {
     calls: [`{${QUEUES}}().get`],
