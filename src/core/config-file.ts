@@ -106,6 +106,10 @@ const FIELDS: Record<string, Field> = {
   'cpu-bound-calls': (entry, settings, context) => {
     settings.cpuBoundCalls = [...(settings.cpuBoundCalls ?? []), ...callSettings(entry, context)];
   },
+  preview: (entry, settings, context) => {
+    if (typeof entry.value !== 'boolean') fail(entry, context, '`preview` must be true or false');
+    settings.preview = entry.value;
+  },
   'offload-wrappers': (entry, settings, context) => {
     settings.offloadWrappers = callSettings(entry, context).map((setting) => setting.pattern);
   },
