@@ -14,7 +14,8 @@ function danglingReason(module: ModuleFacts, fn: FunctionFacts, call: CallEvent)
       return fn.isLambda ? 'the lambda returns it to a caller that drops it' : undefined;
     case 'assigned': {
       const holders = call.boundTo ?? [];
-      if (holders.length === 0 || holders.some((holder) => holder.kind !== 'local')) return undefined;
+      // Stored on an object (`buffer.timeout = create_task(…)`, shared state, `self.task`): the object keeps it.
+      if (holders.length === 0 || holders.some((holder) => holder.kind !== 'local' || holder.key.includes('.'))) return undefined;
       if (holders.every((holder) => holder.key === '_')) return 'it is assigned to `_`';
       const names = holders.map((holder) => holder.key);
       const uses = localUses(module, fn, names);
