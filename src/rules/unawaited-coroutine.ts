@@ -7,10 +7,15 @@ import type { FixBuilder, ProjectFacts, Rule, RuleContext } from '../core/rule';
 import { excerpt } from '../core/source-excerpt';
 import { NODE_PROMISE_CALLS } from './catalog/node-promises';
 import { isKnownCoroutineCall, TRANSPARENT_DECORATORS } from './catalog/tasks';
+import { chainedCallee, projectRejections, rejectionFate, rejectionHandledInChain, summarizeRejections, type RejectionSummary } from './rejections';
 
-/** What other modules need to know: the names this module's coroutine functions are called by. */
+/**
+ * What other modules need to know: the names this module's coroutine functions are called by, and
+ * in JavaScript what the module tells about rejections.
+ */
 interface CoroutineSummary {
   coroutines: string[];
+  rejections?: RejectionSummary;
 }
 
 /**
@@ -56,8 +61,6 @@ function projectCoroutines(project: ProjectFacts): Set<string> {
 type NameSet = Pick<ReadonlySet<string>, 'has'>;
 
 const nodePromises = new CallMatcher(NODE_PROMISE_CALLS);
-/** `f().then` / `f().finally`: a method that chains on the promise `f()` made. */
-const CHAINED = /^(.*)\(\)\.(then|finally)$/;
 
 /**
  * Why a statement call's result is a promise, or undefined when it is not known to be one: the
@@ -66,10 +69,11 @@ const CHAINED = /^(.*)\(\)\.(then|finally)$/;
  */
 function promiseSource(call: CallEvent, coroutines: NameSet, nested: ReadonlySet<string>, callbacks: ReadonlySet<string>): string | undefined {
   if (call.awaitable) return 'its type is a promise';
-  let callee = call.callee;
-  if (callee === undefined) return nested.has(call.text) ? `\`${call.text}\` is an async function` : undefined;
-  for (let chained = CHAINED.exec(callee); chained; chained = CHAINED.exec(callee)) callee = chained[1]!;
-  if (coroutines.has(callee)) return `\`${callee}\` is an async function`;
+  if (call.callee === undefined) return nested.has(call.text) ? `\`${call.text}\` is an async function` : undefined;
+  const callee = chainedCallee(call.callee);
+  // Named as written (`audit.record`), or for a chain by the function it starts from (`record`).
+  const written = callee === call.callee ? call.text : callee.slice(callee.lastIndexOf('.') + 1);
+  if (coroutines.has(callee)) return `\`${written}\` is an async function`;
   // A library call given a callback reports through the callback instead of a promise.
   if (nodePromises.match(callee) && !callbacks.has(rangeKey(call.range))) return `\`${callee}\` returns a promise`;
   return undefined;
@@ -81,24 +85,39 @@ function rangeKey(range: Range): string {
 
 /**
  * Floating promises in TypeScript and JavaScript: a promise-returning call written as a statement,
- * not awaited, returned, given a rejection handler (\`.catch\`, two-argument \`.then\`) or marked
- * with \`void\`.
+ * not awaited, returned, given a rejection handler (\`.catch\`, two-argument \`.then\`, also further
+ * down its chain) or marked with \`void\`, unless it is a project function that cannot reject. A
+ * call marked with \`void\` that can reject is reported too when the project installs no
+ * process-wide \`unhandledRejection\` handler: the mark says the promise is dropped on purpose,
+ * but its rejection still ends the process.
  */
-function checkFloatingPromises(module: ModuleFacts, coroutines: NameSet, fixes: FixBuilder, report: RuleContext['report']): void {
+function checkFloatingPromises(module: ModuleFacts, project: ProjectFacts, coroutines: NameSet, fixes: FixBuilder, report: RuleContext['report']): void {
+  const rejections = projectRejections(project, module, 'IL403');
   const callbacks = new Set(module.functions.flatMap((fn) => (fn.passedTo ? [rangeKey(fn.passedTo.range)] : [])));
   for (const fn of module.functions) {
     const nested = new Set(module.functions.filter((inner) => inner.parent === fn.id && isCoroutineFunction(inner)).map((inner) => inner.name));
     for (const call of callsOf(fn)) {
-      if (call.usage !== 'statement' || call.handlesRejection) continue;
+      const voided = call.voided === true && !rejections.handler;
+      if ((call.usage !== 'statement' && !voided) || rejectionHandledInChain(fn, call)) continue;
+      if (call.callee !== undefined && rejections.neverReject.has(chainedCallee(call.callee))) continue;
       const source = promiseSource(call, coroutines, nested, callbacks);
       if (!source) continue;
+      const fate = `if it rejects, the rejection ${rejectionFate(rejections)}`;
+      const text = excerpt(module, call.range);
+      if (voided) {
+        report({
+          message: `\`void ${text}\` drops a promise on purpose (${source}), but ${fate}. Handle its failure where it is dropped: \`void work().catch(log)\`.`,
+          range: call.range,
+        });
+        continue;
+      }
       const canAwait = fn.isAsync && !fn.isLambda;
       const fix: Fix | undefined = canAwait ? { applicability: 'safe', message: `Await \`${call.text}(…)\``, edits: fixes.awaitCall(call.range) } : undefined;
       const remedy = canAwait
         ? '`await` it; if it should run in the background, handle its failure and say so: `void work().catch(log)`.'
         : `\`${fn.name === '<anonymous>' ? 'this function' : fn.name}\` is not async, so it cannot await: return the promise to the caller, or handle its failure and say so: \`void work().catch(log)\`.`;
       report({
-        message: `\`${excerpt(module, call.range)}\` starts a promise and drops it (${source}): nothing waits for its work, and if it rejects the rejection is unhandled, which ends a Node process. ${remedy}`,
+        message: `\`${text}\` starts a promise and drops it (${source}): nothing waits for its work, and ${fate}. ${remedy}`,
         range: call.range,
         fix,
       });
@@ -126,8 +145,13 @@ In TypeScript and JavaScript it reports floating promises: a call written as a s
 result is a promise — an async function or method of the project (in any module), a library call
 known to return one (\`fs/promises\`, \`fetch\`, \`pg\` queries, Prisma, ioredis, \`nodemailer\`), a
 \`.then\`/\`.finally\` chained on one, or, with a \`tsconfig.json\`, any call the type checker types
-as a thenable — that is not awaited, returned, given a rejection handler (\`.catch(h)\`,
-\`.then(ok, h)\`) or marked as intended with \`void\`.`,
+as a thenable — that is not awaited, returned, or given a rejection handler (\`.catch(h)\`,
+\`.then(ok, h)\`, also further down the chain: \`.catch(h).finally(f)\`). An async function of the
+project that cannot reject — every \`await\` in it is caught by a \`try\` that does not throw again,
+or awaits functions that cannot reject either — is not reported when dropped. \`void work()\` marks
+the drop as intended and is not reported when the project installs a process-wide
+\`unhandledRejection\` handler; without one, a \`void\`ed call that can reject still ends the
+process and is reported.`,
       whyIsThisBad: `
 Calling a coroutine function only creates a coroutine object; nothing in its body runs until it
 is awaited or scheduled. \`notify_user(order)\` on its own line looks like it sends the
@@ -137,7 +161,8 @@ the client never gets the message; on \`asyncio.sleep(1)\` the back-off never ha
 
 A JavaScript promise does run, but nothing waits for it: the handler answers before the work is
 done, errors skip the handler's \`try\`/\`catch\`, and a rejection is unhandled — since Node 15 that
-ends the process. A dropped Prisma query does not run at all: Prisma's promises start on \`await\`.`,
+ends the process, and with a process-wide \`unhandledRejection\` handler it is only logged, far
+from its cause. A dropped Prisma query does not run at all: Prisma's promises start on \`await\`.`,
       examples: [
         {
           language: 'python',
@@ -221,7 +246,7 @@ one that schedules it on a queue), suppress with a reason:
     },
   },
   summarize(module): CoroutineSummary {
-    return { coroutines: coroutineNames(module) };
+    return { coroutines: coroutineNames(module), ...(module.language === 'typescript' && { rejections: summarizeRejections(module) }) };
   },
   check({ module, project, fixes, report }) {
     // This module's names, fresh (the project's copy may predate an edit), and the project's.
@@ -229,7 +254,7 @@ one that schedules it on a queue), suppress with a reason:
     const everywhere = projectIndex(project, 'IL403', projectCoroutines);
     const coroutines: NameSet = { has: (name) => own.has(name) || everywhere.has(name) };
     if (module.language !== 'python') {
-      checkFloatingPromises(module, coroutines, fixes, report);
+      checkFloatingPromises(module, project, coroutines, fixes, report);
       return;
     }
     for (const fn of module.functions) {
