@@ -4,7 +4,7 @@ import type { ProjectFacts, Rule, RuleContext } from '../core/rule';
 import { excerpt } from '../core/source-excerpt';
 import { PROMISE_DROPPING_CALLEES, PROMISE_DROPPING_METHODS } from './catalog/node-promises';
 import { spawnsTask } from './catalog/tasks';
-import { projectRejections, rejectionFate, rejectionOf, summarizeRejections } from './rejections';
+import { canReject, projectRejections, rejectionFate, summarizeRejections } from './promises/rejections';
 
 /** Why a spawned task is not kept, or undefined when something holds on to it. */
 function danglingReason(module: ModuleFacts, fn: FunctionFacts, call: CallEvent): string | undefined {
@@ -84,15 +84,14 @@ function checkDroppedCallbacks(module: ModuleFacts, project: ProjectFacts, repor
     const method = methodOf(site.text);
     const drops = (site.callee !== undefined && PROMISE_DROPPING_CALLEES.has(site.callee)) || (site.text.includes('.') && PROMISE_DROPPING_METHODS.has(method));
     if (!drops) continue;
-    const rejection = rejectionOf(fn);
-    const canReject = rejection.own || rejection.through.some((callee) => !rejections.neverReject.has(callee));
+    const rejects = canReject(fn, rejections.neverReject);
     const fate = rejectionFate(rejections);
     const forEach = method === 'forEach';
     const executor = site.callee === 'Promise';
     // With a process-wide handler a dropped rejection is logged; a loop that does not wait, or a promise that never settles, is still wrong.
-    if (forEach ? !awaits(fn) : !canReject || (rejections.handler && !executor)) continue;
+    if (forEach ? !awaits(fn) : !rejects || (rejections.handler && !executor)) continue;
     const message = forEach
-      ? `This async callback runs once per element, and \`forEach\` neither waits for the callbacks nor handles their failures: the loop finishes before the work does${canReject ? `, and a rejection ${fate}` : ''}. Use \`for (const item of items) await …\`, or \`await Promise.all(items.map(async (item) => …))\`.`
+      ? `This async callback runs once per element, and \`forEach\` neither waits for the callbacks nor handles their failures: the loop finishes before the work does${rejects ? `, and a rejection ${fate}` : ''}. Use \`for (const item of items) await …\`, or \`await Promise.all(items.map(async (item) => …))\`.`
       : executor
         ? `This async \`Promise\` executor can reject, and its rejection never reaches the promise it builds, which may never settle; the rejection ${fate}. Make the executor sync and call \`reject\`, or build the promise from the async function itself.`
         : `This async callback can reject, and \`${site.text}\` drops the promise it returns: the rejection ${fate}. Wrap the callback's body in \`try\`/\`catch\` and handle the failure there, or call a function that does.`;

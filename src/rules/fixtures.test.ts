@@ -12,10 +12,12 @@ for (const rule of RULES) {
   for (const language of rule.meta.languages) {
     describe(`${code} ${name} fixtures (${language})`, () => {
       for (const file of fixtureFiles(language, name)) {
+        // A fixture named for preview (`preview-queries.ts`) is checked with `preview = true`.
+        const settings = { select: [code], ...(basename(file).includes('preview') && { preview: true }) };
         it(`reports exactly the annotated lines of ${basename(file)}`, async () => {
           const source = readFixture(file);
           const { expected, negatives } = parseExpectations(source);
-          const report = await analyzeText(source, { path: file, settings: { select: [code] } });
+          const report = await analyzeText(source, { path: file, settings });
           assert.deepEqual(report.problems, []);
           const actual = new Map<number, string[]>();
           for (const hazard of report.hazards) {
@@ -31,12 +33,12 @@ for (const rule of RULES) {
 
         it(`offers fixes in ${basename(file)} that parse and remove the hazard`, async () => {
           const source = readFixture(file);
-          const report = await analyzeText(source, { path: file, settings: { select: [code] } });
+          const report = await analyzeText(source, { path: file, settings });
           for (const hazard of report.hazards.filter((h) => h.fix)) {
             const fixed = applyTextEdits(source, hazard.fix!.edits);
             const where = `fix at line ${hazard.range.start.line + 1}`;
             assert.deepEqual(parseSource(file, fixed, 'fixed')?.facts.syntaxErrors, [], `${where} breaks the syntax:\n${fixed}`);
-            const after = await analyzeText(fixed, { path: file, settings: { select: [code] } });
+            const after = await analyzeText(fixed, { path: file, settings });
             assert.ok(after.hazards.length < report.hazards.length, `${where} leaves the hazard:\n${fixed}`);
           }
         });

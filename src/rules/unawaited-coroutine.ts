@@ -7,7 +7,7 @@ import type { FixBuilder, ProjectFacts, Rule, RuleContext } from '../core/rule';
 import { excerpt } from '../core/source-excerpt';
 import { NODE_PROMISE_CALLS } from './catalog/node-promises';
 import { isKnownCoroutineCall, TRANSPARENT_DECORATORS } from './catalog/tasks';
-import { chainedCallee, projectRejections, rejectionFate, rejectionHandledInChain, summarizeRejections, type RejectionSummary } from './rejections';
+import { canReject, chainedCallee, projectRejections, rejectionFate, rejectionHandledInChain, summarizeRejections, type RejectionSummary } from './promises/rejections';
 
 /**
  * What other modules need to know: the names this module's coroutine functions are called by, and
@@ -95,7 +95,9 @@ function checkFloatingPromises(module: ModuleFacts, project: ProjectFacts, corou
   const rejections = projectRejections(project, module, 'IL403');
   const callbacks = new Set(module.functions.flatMap((fn) => (fn.passedTo ? [rangeKey(fn.passedTo.range)] : [])));
   for (const fn of module.functions) {
-    const nested = new Set(module.functions.filter((inner) => inner.parent === fn.id && isCoroutineFunction(inner)).map((inner) => inner.name));
+    const nestedCoroutines = module.functions.filter((inner) => inner.parent === fn.id && isCoroutineFunction(inner));
+    // A nested async function that cannot reject is no floating promise to worry about.
+    const nested = new Set(nestedCoroutines.filter((inner) => canReject(inner, rejections.neverReject)).map((inner) => inner.name));
     for (const call of callsOf(fn)) {
       const voided = call.voided === true && !rejections.handler;
       if ((call.usage !== 'statement' && !voided) || rejectionHandledInChain(fn, call)) continue;

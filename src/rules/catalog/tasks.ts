@@ -213,8 +213,8 @@ export const LIMITER_NAME = /(^|[._])(sem|semaphore|\w*_semaphore|limiter|\w*_li
 /** The JavaScript spelling of a limiter's name: `uploadSemaphore`, `apiLimiter`, `this.fetchLimit`. */
 export const CAMEL_CASE_LIMITER_NAME = /(^|\.)[a-z]\w*(Sem|Sema|Semaphore|Limiter|Limit|Throttle|Throttler|Slots)$/;
 
-/** Calls whose name says they cut a collection down to a fixed size or into batches. */
-export const BOUNDING_CALLS = /(^|\.)(limit|islice|batched|chunked|chunk|chunks|batches|paginate|take|head|top|sample)$/i;
+/** Calls whose name says they cut a collection down to a fixed size or into batches, or cap a count: `min(n, 100)`. */
+export const BOUNDING_CALLS = /(^|\.)(limit|islice|batched|chunked|chunk|chunks|batches|paginate|take|head|top|sample|min)$/i;
 
 /** JavaScript array methods that call a function once per element and collect what it returns: `xs.map(f)`. */
 export const MAPPING_METHODS = /\.(map|flatMap)$/;

@@ -1,7 +1,7 @@
-import type { CallEvent, FunctionFacts, ModuleFacts, Range } from '../core/facts';
-import { projectIndex } from '../core/project-index';
-import { calleeNamesOf, callsOf } from '../core/request-reach';
-import type { ProjectFacts } from '../core/rule';
+import type { CallEvent, FunctionFacts, ModuleFacts, Range } from '../../core/facts';
+import { projectIndex } from '../../core/project-index';
+import { calleeNamesOf, callsOf } from '../../core/request-reach';
+import type { ProjectFacts } from '../../core/rule';
 
 /**
  * What a JavaScript module tells about promise rejections, for IL401 and IL403 across files: where
@@ -17,6 +17,8 @@ export interface RejectionSummary {
 export interface ProcessHandler {
   path: string;
   range: Range;
+  /** Installed by a module's top-level code, for the life of the process (not added and removed around one task). */
+  topLevel: boolean;
 }
 
 /**
@@ -87,7 +89,7 @@ export function rejectionOf(fn: FunctionFacts): FunctionRejection {
 export function summarizeRejections(module: ModuleFacts): RejectionSummary {
   const handlers: ProcessHandler[] = [];
   for (const scope of [module.moduleFlow, ...module.functions.map((fn) => fn.flow)]) {
-    for (const call of callsOf({ flow: scope })) if (installsHandler(module, call)) handlers.push({ path: module.path, range: call.range });
+    for (const call of callsOf({ flow: scope })) if (installsHandler(module, call)) handlers.push({ path: module.path, range: call.range, topLevel: scope === module.moduleFlow });
   }
   const functions = module.functions.flatMap((fn) => {
     const names = fn.isAsync ? calleeNamesOf(module, fn) : [];
@@ -122,6 +124,20 @@ function addNeverRejecting(functions: readonly RejectionSummary['functions'][num
   }
 }
 
+/** The handler a message points to: one installed at the top level of a module if there is one. */
+function firstHandler(handlers: readonly ProcessHandler[]): ProcessHandler | undefined {
+  return handlers.find((handler) => handler.topLevel) ?? handlers[0];
+}
+
+/**
+ * Whether an async function can reject, given what cannot: through an `await` of its own, or of
+ * a call to a function that can.
+ */
+export function canReject(fn: FunctionFacts, neverReject: ReadonlySet<string>): boolean {
+  const rejection = rejectionOf(fn);
+  return rejection.own || rejection.through.some((callee) => !neverReject.has(callee));
+}
+
 /**
  * What the project tells about rejections: built once from every module's summary (the summaries
  * IL401 and IL403 keep under `rejections`, by `code`), then this module's own summary, fresh —
@@ -132,12 +148,12 @@ export function projectRejections(project: ProjectFacts, module: ModuleFacts, co
     const summaries = [...(project.summaries?.get(code)?.values() ?? [])].map((summary) => (summary as { rejections?: unknown } | undefined)?.rejections).filter(isSummary);
     const neverReject = new Set<string>();
     addNeverRejecting(summaries.flatMap((summary) => summary.functions), neverReject);
-    return { handler: summaries.flatMap((summary) => summary.handlers)[0], neverReject };
+    return { handler: firstHandler(summaries.flatMap((summary) => summary.handlers)), neverReject };
   });
   const own = summarizeRejections(module);
   const neverReject = new Set(fromProject.neverReject);
   addNeverRejecting(own.functions, neverReject);
-  const handler = own.handlers[0] ?? fromProject.handler;
+  const handler = firstHandler([...own.handlers, ...(fromProject.handler ? [fromProject.handler] : [])]);
   return { ...(handler && { handler }), neverReject };
 }
 
