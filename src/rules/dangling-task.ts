@@ -4,7 +4,8 @@ import type { ProjectFacts, Rule, RuleContext } from '../core/rule';
 import { excerpt } from '../core/source-excerpt';
 import { PROMISE_DROPPING_CALLEES, PROMISE_DROPPING_METHODS } from './catalog/node-promises';
 import { spawnsTask } from './catalog/tasks';
-import { canReject, projectRejections, rejectionFate, summarizeRejections } from './promises/rejections';
+import { canReject, projectRejections, rejectionFate, summarizeRejections } from './tasks/rejections';
+import { summarizeWrappers, taskWrappers, wrapperCalled } from './tasks/task-wrappers';
 
 /** Why a spawned task is not kept, or undefined when something holds on to it. */
 function danglingReason(module: ModuleFacts, fn: FunctionFacts, call: CallEvent): string | undefined {
@@ -115,8 +116,10 @@ export const danglingTask: Rule = {
     fix: 'unsafe',
     docs: {
       whatItDoes: `
-Finds \`asyncio.create_task\`, \`asyncio.ensure_future\` and \`loop.create_task\` calls whose task
-nobody keeps: the call is a bare statement, its result is assigned to \`_\` or to a name that is
+Finds \`asyncio.create_task\`, \`asyncio.ensure_future\` and \`loop.create_task\` calls — and calls
+of the project's own helpers that return the task such a call made without keeping it
+(\`def create_task(self, coro): return self.loop.create_task(coro)\`, and helpers of those, across
+modules) — whose task nobody keeps: the call is a bare statement, its result is assigned to \`_\` or to a name that is
 never used (or only given a done-callback), or a lambda used as a callback returns it. Tasks
 created by a \`TaskGroup\` (\`tg.create_task\`) are kept by the group, and a task stored on an
 object (\`self.task = …\`, \`buffer.pending = …\` of a debounce, \`app.state.job = …\`) or in a
@@ -219,17 +222,20 @@ coroutine itself), suppress with a reason:
     },
   },
   summarize(module) {
-    return module.language === 'typescript' ? { rejections: summarizeRejections(module) } : {};
+    return module.language === 'typescript' ? { rejections: summarizeRejections(module) } : { wrappers: summarizeWrappers(module) };
   },
   check({ module, project, fixes, report }) {
     if (module.language !== 'python') {
       checkDroppedCallbacks(module, project, report);
       return;
     }
+    const wrappers = taskWrappers(project, module);
     for (const fn of module.functions) {
       for (const block of fn.flow.blocks) {
         for (const event of block.events) {
-          if (event.kind !== 'call' || !spawnsTask(event.callee, event.text)) continue;
+          if (event.kind !== 'call') continue;
+          const wrapper = spawnsTask(event.callee, event.text) ? undefined : wrapperCalled(event, wrappers);
+          if (!wrapper && !spawnsTask(event.callee, event.text)) continue;
           const reason = danglingReason(module, fn, event);
           if (!reason) continue;
           const kept = fn.isLambda ? undefined : fixes.keepTaskReference(event, fn);
@@ -239,7 +245,7 @@ coroutine itself), suppress with a reason:
             edits: kept.edits,
           };
           report({
-            message: `\`${excerpt(module, event.range)}\` starts a task that nobody keeps (${reason}): the event loop holds only a weak reference, so it can be garbage-collected before it finishes, and its exception is never seen. Keep a reference until it is done (a set plus \`add_done_callback(set.discard)\`), use an \`asyncio.TaskGroup\`, or hand work that follows the response to \`BackgroundTasks\`.`,
+            message: `\`${excerpt(module, event.range)}\` starts a task that nobody keeps (${reason}${wrapper ? `; \`${wrapper}\` returns the task it creates and keeps no reference to it` : ''}): the event loop holds only a weak reference, so it can be garbage-collected before it finishes, and its exception is never seen. Keep a reference until it is done (a set plus \`add_done_callback(set.discard)\`), use an \`asyncio.TaskGroup\`, or hand work that follows the response to \`BackgroundTasks\`.`,
             range: event.range,
             fix,
           });

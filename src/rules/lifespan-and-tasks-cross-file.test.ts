@@ -50,6 +50,46 @@ async def signup(user: str) -> dict:
   });
 });
 
+describe('IL401 dangling-task across modules', () => {
+  const core = `import asyncio
+
+
+class Core:
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        return asyncio.get_running_loop()
+
+    def create_task(self, coroutine):
+        return self.loop.create_task(coroutine)
+
+
+class CoreAttributes:
+    core: Core
+
+    def sys_create_task(self, coroutine):
+        return self.core.create_task(coroutine)
+`;
+  const api = `from app.core import CoreAttributes
+
+
+class Mounts(CoreAttributes):
+    async def reload(self) -> None:
+        return None
+
+    async def create(self) -> None:
+        self.sys_create_task(self.reload())
+
+    async def remove(self) -> None:
+        task = self.sys_create_task(self.reload())
+        await task
+`;
+
+  it('knows the helpers of other modules that hand back a task they do not keep', async () => {
+    assert.deepEqual((await checkModulesWith({ 'app.core': core, 'app.api': api }, danglingTask)).get('app.api'), ['9: IL401']);
+    assert.deepEqual((await checkModulesWith({ 'app.api': api }, danglingTask)).get('app.api'), []);
+  });
+});
+
 describe('IL301 missing-cleanup across modules', () => {
   const clients = `import httpx
 

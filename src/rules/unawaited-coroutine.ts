@@ -7,7 +7,7 @@ import type { FixBuilder, ProjectFacts, Rule, RuleContext } from '../core/rule';
 import { excerpt } from '../core/source-excerpt';
 import { NODE_PROMISE_CALLS } from './catalog/node-promises';
 import { isKnownCoroutineCall, TRANSPARENT_DECORATORS } from './catalog/tasks';
-import { canReject, chainedCallee, projectRejections, rejectionFate, rejectionHandledInChain, summarizeRejections, type RejectionSummary } from './promises/rejections';
+import { canReject, chainedCallee, projectRejections, rejectionFate, rejectionHandledInChain, summarizeRejections, type RejectionSummary } from './tasks/rejections';
 
 /**
  * What other modules need to know: the names this module's coroutine functions are called by, and

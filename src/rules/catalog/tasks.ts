@@ -15,11 +15,11 @@ export const TASK_SPAWNERS: ReadonlySet<string> = new Set([
   'asyncio.get_event_loop().ensure_future',
 ]);
 
-/** `loop.create_task(...)` on a loop whose type the frontend could not infer. */
+/** `loop.create_task(...)` on a loop whose type the frontend could not infer (`self.loop` of a property). */
 const LOOP_CREATE_TASK = /(^|\.)(loop|event_loop|_loop)\.create_task$/;
 
 export function spawnsTask(callee: string | undefined, text: string): boolean {
-  return (callee !== undefined && TASK_SPAWNERS.has(callee)) || (callee === undefined && LOOP_CREATE_TASK.test(text));
+  return (callee !== undefined && TASK_SPAWNERS.has(callee)) || LOOP_CREATE_TASK.test(text);
 }
 
 /** `.start()` of a thread or process object. */
