@@ -14,8 +14,12 @@ const RUN_ONCE_KINDS = new Set(['lifespan', 'startup', 'shutdown']);
 const SLICE = /\[[^[\]]*:[^[\]]*\]/;
 /** `xs.slice(0, 20)`, `xs.slice(i, i + 10)`: a cut to a fixed size or a batch, given two bounds. */
 const JS_SLICE = /\.(slice|splice)$/;
-/** JavaScript functions that return at once without I/O: `xs.map(Number)`, `Promise.resolve(x)`. */
-const SYNC_BUILTIN = /^(Number|String|Boolean|BigInt|Symbol|Object|Array|Date|JSON|Math|Buffer|Promise|parseInt|parseFloat|structuredClone|(en|de)codeURI(Component)?)(\.|$)/;
+/**
+ * JavaScript functions that do no I/O: builtins that return at once (`xs.map(Number)`,
+ * `Promise.resolve(x)`), and libraries whose promises only wrap computation (`hash-wasm`'s
+ * `sha256`, `jose`'s key export, WebCrypto digests).
+ */
+const NO_IO = /^(Number|String|Boolean|BigInt|Symbol|Object|Array|Date|JSON|Math|Buffer|Promise|parseInt|parseFloat|structuredClone|(en|de)codeURI(Component)?|hash-wasm|jose|crypto\.subtle)(\.|$)/;
 
 /** The parameters a collection comes from (Python's `self` aside): `req`, `dto`, `urls`. */
 function requestNames(module: ModuleFacts, fn: FunctionFacts, elements: Origins): string[] {
@@ -109,7 +113,7 @@ function holdsLimiter(module: ModuleFacts, fn: FunctionFacts, depth = 0): boolea
 
 /** Whether a JavaScript call a callback returns or awaits starts I/O, as far as this module tells. */
 function startsIo(module: ModuleFacts, callback: FunctionFacts, call: CallEvent): boolean {
-  if (SYNC_BUILTIN.test(call.callee ?? call.text)) return false;
+  if (NO_IO.test(call.callee ?? call.text)) return false;
   const target = resolve(module, callback, { call });
   if (target) return target.isAsync && suspends(target) && !holdsLimiter(module, target);
   if (call.awaitable || call.usage === 'awaited') return true;
@@ -141,7 +145,7 @@ function unboundedIo(module: ModuleFacts, fn: FunctionFacts, work: Work): boolea
   // A coroutine from elsewhere is taken to do I/O, unless it only sleeps or is a JavaScript builtin.
   if (!target) {
     const name = 'reference' in work ? work.reference : (work.call.callee ?? work.call.text);
-    return name !== 'asyncio.sleep' && !(module.language === 'typescript' && SYNC_BUILTIN.test(name));
+    return name !== 'asyncio.sleep' && !(module.language === 'typescript' && NO_IO.test(name));
   }
   return target.isAsync && suspends(target) && !holdsLimiter(module, target);
 }
@@ -185,12 +189,6 @@ function remedy(module: ModuleFacts, collection: string): string {
   return 'Hold an `asyncio.Semaphore` (or anyio `CapacityLimiter`) around each call, or process the collection in fixed-size batches.';
 }
 
-/** How a message names a handler: `POST /roles/:id/users`, or by name. */
-function handlerLabel(handler: FunctionFacts): string {
-  if (handler.routePath) return `${handler.kind === 'websocket' ? 'the WebSocket ' : ''}\`${handler.httpMethods?.length ? `${handler.httpMethods.join('/')} ` : ''}${handler.routePath}\``;
-  return handler.name === '<anonymous>' ? `the handler at line ${handler.range.start.line + 1}` : `the handler \`${handler.qualifiedName}\``;
-}
-
 function fanOutText(module: ModuleFacts, fanOut: FanOut): { head: string; collection: string } {
   const site = fanOut.site;
   const collection = excerpt(module, fanOut.collection, 50);
@@ -203,7 +201,7 @@ function requestMessage(module: ModuleFacts, fanOut: FanOut, input: RequestInput
   const { head, collection } = fanOutText(module, fanOut);
   const limit = module.language === 'typescript' ? 'limit' : 'semaphore';
   return (
-    `${head} (${line(fanOut.collection)}), all at once and with no ${limit} or batching. \`${collection}\` comes from ${input.part} ${input.handler.kind === 'websocket' ? 'on' : 'of'} ${handlerLabel(input.handler)}, ` +
+    `${head} (${line(fanOut.collection)}), all at once and with no ${limit} or batching. \`${collection}\` comes from ${input.part} ${input.handler.kind === 'websocket' ? 'on' : 'of'} ${input.route}, ` +
     `and nothing in this module caps its length (a length check, a schema maximum): one request with 500 elements makes 500 concurrent calls — ` +
     `enough to exhaust a database pool or trip an API's rate limit for every other user. ${remedy(module, collection)}`
   );

@@ -10,6 +10,31 @@ export interface RequestInput {
   handler: FunctionFacts;
   /** As a message says it: `the request body`, `the query string`, `a message from the client`. */
   part: string;
+  /** The handler as a message names it: `POST /roles/:id/users`, `the WebSocket /ws`. */
+  route: string;
+}
+
+/** `router.post('/roles/:id/users', guard, async (ctx) => …)`: a registration on a router the module does not create. */
+const ROUTE_REGISTRATION = /^[\w$.]+\.(get|post|put|patch|delete|all)\s*\(\s*['"`](\/[^'"`]*)/;
+
+/**
+ * The handler a function is, or is nested in: one the frontend knows, or a callback registered
+ * like a route on a router it could not place (a router handed in as a parameter), with its
+ * method and path.
+ */
+function handlerOf(module: ModuleFacts, fn: FunctionFacts): { handler: FunctionFacts; route: string } | undefined {
+  for (const scope of scopesAround(module, fn)) {
+    if (scope.kind === 'route' || scope.kind === 'websocket') return { handler: scope, route: knownRoute(scope) };
+    const registration = scope.passedTo && ROUTE_REGISTRATION.exec(excerpt(module, scope.passedTo.range, 200));
+    if (registration) return { handler: scope, route: `\`${registration[1]!.toUpperCase()} ${registration[2]}\`` };
+  }
+  return undefined;
+}
+
+/** How a message names a handler the frontend knows: `POST /roles/:id/users`, or by name. */
+function knownRoute(handler: FunctionFacts): string {
+  if (handler.routePath) return `${handler.kind === 'websocket' ? 'the WebSocket ' : ''}\`${handler.httpMethods?.length ? `${handler.httpMethods.join('/')} ` : ''}${handler.routePath}\``;
+  return handler.name === '<anonymous>' ? `the handler at line ${handler.range.start.line + 1}` : `the handler \`${handler.qualifiedName}\``;
 }
 
 /** Calls that read what the client sent: `await request.json()`, `await websocket.receive_json()`, `searchParams.getAll('id')`. */
@@ -63,8 +88,9 @@ function isProjectCall(module: ModuleFacts, fn: FunctionFacts, call: CallEvent):
  * own code, whose size the request does not decide.
  */
 export function requestInput(module: ModuleFacts, fn: FunctionFacts, fanOut: FanOut, elements: Origins, events: ReadonlyMap<number, FlowEvent>): RequestInput | undefined {
-  const handler = scopesAround(module, fn).find((scope) => scope.kind === 'route' || scope.kind === 'websocket');
-  if (!handler) return undefined;
+  const found = handlerOf(module, fn);
+  if (!found) return undefined;
+  const { handler, route } = found;
   const params = inputParameters(module, handler);
   const sources = originCalls(elements, events);
   const reads = sources.filter((call) => INPUT_READERS.test(call.text) && params.has(call.receiver?.key.split('.')[0] ?? ''));
@@ -75,10 +101,10 @@ export function requestInput(module: ModuleFacts, fn: FunctionFacts, fanOut: Fan
   const roots = fanOut.loop ? fanOut.loop.value.locals : (fanOut.work.call.inputs?.locals ?? []);
   const path = [textOf(module, fanOut.collection), ...feedingBinds(fn, roots).map((bind) => lines[bind.range.start.line] ?? ''), ...sources.map((call) => `${call.text}(`)].join('\n');
   const known = reached.map((name) => params.get(name)).find((part) => part !== undefined);
-  if (known) return { handler, part: known };
+  if (known) return { handler, part: known, route };
   if (!CLIENT_PARTS.test(path)) return undefined;
   const part = MESSAGE_PARTS.test(path) || handler.kind === 'websocket' ? 'a message from the client' : QUERY_PARTS.test(path) ? 'the query string' : 'the request body';
-  return { handler, part };
+  return { handler, part, route };
 }
 
 /** The names a collection goes by: its locals and the last field of its path (`ids` of `req.body.ids`). */
@@ -94,6 +120,26 @@ function escaped(name: string): string {
   return name.replace(/\$/g, '\\$');
 }
 
+/** Comparison operators and their mirror images, for `20 < ids.length` read as `ids.length > 20`. */
+const MIRRORED: Readonly<Record<string, string>> = { '>': '<', '>=': '<=', '<': '>', '<=': '>=', '==': '==', '===': '===', '!=': '!=', '!==': '!==' };
+
+/**
+ * A comparison of the collection's length against a bound before the fan-out: `len(ids) > 50`,
+ * `ids.length === 1`, `MAX < ids.length`. Emptiness checks (`ids.length > 0`, `len(ids) == 0`,
+ * `ids.length >= 1`) bound nothing.
+ */
+function capsLength(module: ModuleFacts, names: readonly string[], text: string): boolean {
+  const alternatives = names.map(escaped).join('|');
+  const length = module.language === 'python' ? `len\\(\\s*[\\w.]*\\b(?:${alternatives})\\s*\\)` : `\\b(?:${alternatives})\\??\\.length\\b`;
+  const operator = '(===?|!==?|<=|>=|<|>)';
+  const operand = '([\\w$.]+)';
+  const comparisons = [
+    ...[...text.matchAll(new RegExp(`${length}\\s*${operator}\\s*${operand}`, 'g'))].map((match) => [match[1]!, match[2]!] as const),
+    ...[...text.matchAll(new RegExp(`${operand}\\s*${operator}\\s*${length}`, 'g'))].map((match) => [MIRRORED[match[2]!]!, match[1]!] as const),
+  ];
+  return comparisons.some(([op, bound]) => bound !== '0' && !(bound === '1' && (op === '>=' || op === '<')));
+}
+
 /**
  * A bound the handler puts on the collection's size before the fan-out: a length check
  * (`if len(ids) > 50: raise …`, `assert(ids.length === 1)`), a schema that caps it in the route's
@@ -107,12 +153,9 @@ export function sizeChecked(module: ModuleFacts, fn: FunctionFacts, fanOut: FanO
   const lines = sourceLines(module);
   const site = fanOut.site.range.start;
   const before = [...lines.slice(input.handler.range.start.line, site.line), (lines[site.line] ?? '').slice(0, site.character)].join('\n');
-  const lengthCheck =
-    module.language === 'python'
-      ? new RegExp(`len\\(\\s*[\\w.]*\\b(${alternatives})\\s*\\)\\s*(>|>=|<|<=|==|!=)|(>|>=|<|<=|==|!=)\\s*len\\(\\s*[\\w.]*\\b(${alternatives})\\s*\\)`)
-      : new RegExp(`\\b(${alternatives})\\??\\.length\\s*(>|>=|<|<=|===?|!==?)|(>|>=|<|<=|===?|!==?)\\s*[\\w$.]*\\b(${alternatives})\\??\\.length\\b`);
-  if (lengthCheck.test(before)) return true;
-  const schemaCap = new RegExp(`\\b(${alternatives})\\b[^\\n]*(\\.max\\(|\\.length\\(|maxItems|max_length|max_items|conlist|\\bLen\\()`);
+  if (capsLength(module, names, before)) return true;
+  // Within the field's own declaration: `userIds: z.array(z.string()).max(20)`, `urls: list[str] = Field(max_length=20)`.
+  const schemaCap = new RegExp(`\\b(${alternatives})\\b[^,;{}\\n]*?(\\.max\\(|\\.length\\(|maxItems|max_length|max_items|conlist|\\bLen\\()`);
   const registration = input.handler.passedTo;
   if (registration && schemaCap.test(excerpt(module, { start: registration.range.start, end: input.handler.range.start }, Number.POSITIVE_INFINITY))) return true;
   return module.language === 'python' && input.handler.params.some((param) => schemaCap.test(textOf(module, param.range)) || modelCaps(module, param, schemaCap));
