@@ -127,6 +127,52 @@ function checkFloatingPromises(module: ModuleFacts, project: ProjectFacts, corou
   }
 }
 
+/** The methods of a coroutine object itself. */
+const COROUTINE_METHODS = /\.(send|throw|close|__await__)$/;
+
+/**
+ * Whether a local holding a coroutine is consumed anywhere in the function or the functions nested
+ * in it: awaited, handed to a call (`gather(*coros)`, `create_task(coro)`), driven or closed
+ * (`coro.send(None)`, `coro.close()`), returned, or stored or bound elsewhere. A local only
+ * compared, indexed, tested or asked for `.items()` is used as if it held the result.
+ */
+function coroutineConsumed(module: ModuleFacts, fn: FunctionFacts, name: string): boolean {
+  const word = new RegExp(`(^|[^\\w.])${name}\\b`);
+  const scopes = [fn, ...module.functions.filter((inner) => isNestedIn(module, inner, fn))];
+  return scopes.some((scope) =>
+    scope.flow.blocks.some((block) =>
+      block.events.some((event) => {
+        switch (event.kind) {
+          case 'await':
+            return event.text === name;
+          case 'call':
+            return (
+              (event.receiver?.key === name && COROUTINE_METHODS.test(event.text)) ||
+              (event.arguments ?? []).some((argument) => argument.key === name) ||
+              (event.positional ?? []).some((argument) => word.test(argument))
+            );
+          case 'return':
+          case 'write':
+          case 'field-write':
+            return event.value.locals.includes(name);
+          case 'bind':
+            // Another name for the coroutine (`task = coro`), not a value computed from it.
+            return event.name !== name && !event.value.computed && event.value.locals.includes(name);
+          default:
+            return false;
+        }
+      }),
+    ),
+  );
+}
+
+function isNestedIn(module: ModuleFacts, candidate: FunctionFacts, ancestor: FunctionFacts): boolean {
+  for (let parent = candidate.parent; parent; parent = module.functions.find((fn) => fn.id === parent)?.parent) {
+    if (parent === ancestor.id) return true;
+  }
+  return false;
+}
+
 export const unawaitedCoroutine: Rule = {
   meta: {
     code: 'IL403',
@@ -262,9 +308,11 @@ one that schedules it on a queue), suppress with a reason:
     for (const fn of module.functions) {
       const nested = new Set(module.functions.filter((inner) => inner.parent === fn.id && isCoroutineFunction(inner)).map((inner) => inner.name));
       for (const call of callsOf(fn)) {
-        if (call.usage !== 'statement') continue;
+        const holder = call.usage === 'assigned' && call.boundTo?.length === 1 && call.boundTo[0]!.kind === 'local' && !call.boundTo[0]!.key.includes('.') ? call.boundTo[0]!.key : undefined;
+        if (call.usage !== 'statement' && !holder) continue;
         const isProjectCoroutine = call.callee !== undefined ? coroutines.has(call.callee) : nested.has(call.text);
         if (!isProjectCoroutine && !isKnownCoroutineCall(call.callee)) continue;
+        if (holder && coroutineConsumed(module, fn, holder)) continue;
         const canAwait = fn.isAsync && !fn.isLambda;
         const fix: Fix | undefined = canAwait
           ? { applicability: 'safe', message: `Await \`${call.text}(…)\``, edits: fixes.awaitCall(call.range) }
@@ -272,8 +320,11 @@ one that schedules it on a queue), suppress with a reason:
         const remedy = canAwait
           ? 'Add `await`, or, if it should run after the response, hand it to `BackgroundTasks` or keep it as a task.'
           : `\`${fn.name}\` is not a coroutine, so it cannot await: make it \`async\`, or schedule the coroutine on the running loop and keep the task.`;
+        const dropped = holder
+          ? `creates a coroutine that is never awaited: \`${holder}\` holds the coroutine, not its result, and nothing awaits it or hands it on`
+          : 'creates a coroutine and drops it';
         report({
-          message: `\`${excerpt(module, call.range)}\` creates a coroutine and drops it: \`${call.callee ?? call.text}\` is a coroutine function, so nothing in it runs until it is awaited (Python only warns "coroutine was never awaited"). ${remedy}`,
+          message: `\`${excerpt(module, call.range)}\` ${dropped}: \`${call.callee ?? call.text}\` is a coroutine function, so nothing in it runs until it is awaited (Python only warns "coroutine was never awaited"). ${remedy}`,
           range: call.range,
           fix,
         });
