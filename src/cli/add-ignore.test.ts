@@ -13,6 +13,11 @@ app = FastAPI()
 @app.get("/a")
 async def a():
     time.sleep(1)
+    return {}
+
+
+@app.get("/b")
+async def b():
     time.sleep(2)  # a note of the author's
     return {}
 `;

@@ -43,6 +43,7 @@ export const CHECK_OPTIONS = {
   'extend-select': { type: 'string', multiple: true, value: 'RULES', description: 'Rules to enable on top of the selection' },
   ignore: { type: 'string', multiple: true, value: 'RULES', description: 'Rules to disable' },
   config: { type: 'string', value: 'FILE', description: 'Use this interleave.toml, pyproject.toml or package.json instead of searching for one' },
+  preview: { type: 'boolean', description: 'Enable preview rules, and the preview parts of stable ones' },
   'exit-zero': { type: 'boolean', description: 'Exit with 0 even when hazards are found or files could not be analysed' },
   'exit-zero-on-unanalysed': {
     type: 'boolean',
@@ -107,6 +108,7 @@ function commandLineSettings(values: CheckValues): Settings {
     }
     layer[field] = selectors;
   }
+  if (values.preview) layer.preview = true;
   return layer;
 }
 

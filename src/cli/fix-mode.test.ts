@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { makeProject, runCli } from '../../test/support/cli';
 import { analyzePython, loadPythonParser } from '../python/frontend';
 
-/** Two blocking sleeps whose safe fixes both import asyncio at the same place: the second waits a round. */
+/** Two blocking sleeps in one function: one finding, whose safe fix replaces both and imports asyncio once. */
 const SLEEPS = `import time
 from fastapi import FastAPI
 
@@ -46,8 +46,8 @@ describe('interleave check --fix', () => {
     const root = makeProject({ 'app.py': SLEEPS });
     const run = await runCli(['check', '--fix', '--show-fixes'], { cwd: root });
     assert.equal(readFileSync(join(root, 'app.py'), 'utf8'), SLEEPS_FIXED);
-    assert.match(run.stdout, /^Fixed 2 hazards:\n- app\.py:\n {4}2 × IL201 \(blocking-call\)\n/);
-    assert.match(run.stdout, /Found 2 hazards \(2 fixed, 0 remaining\)\.\n$/);
+    assert.match(run.stdout, /^Fixed 1 hazard:\n- app\.py:\n {4}1 × IL201 \(blocking-call\)\n/);
+    assert.match(run.stdout, /Found 1 hazard \(1 fixed, 0 remaining\)\.\n$/);
     assert.equal(run.status, 0);
     // Fixing the fixed file again changes nothing.
     assert.match((await runCli(['check', '--fix'], { cwd: root })).stdout, /^No hazards found\.\n$/);
@@ -77,7 +77,7 @@ describe('interleave check --fix', () => {
     assert.equal(readFileSync(join(root, 'app.py'), 'utf8'), SLEEPS);
     assert.match(run.stdout, /^--- a\/app\.py\n\+\+\+ b\/app\.py\n@@ -1,11 \+1,12 @@\n/);
     assert.match(run.stdout, /\n- {4}time\.sleep\(1\)\n- {4}time\.sleep\(2\)\n\+ {4}await asyncio\.sleep\(1\)\n/);
-    assert.equal(run.stderr, 'Would fix 2 hazards.\n');
+    assert.equal(run.stderr, 'Would fix 1 hazard.\n');
     const clean = await runCli(['check', '--diff'], { cwd: makeProject({ 'ok.py': 'x = 1\n' }) });
     assert.deepEqual([clean.status, clean.stdout], [0, '']);
   });
@@ -101,7 +101,7 @@ describe('interleave check --fix', () => {
     assert.match(run.stderr, /^error: app\.py: not fixed: it is read-only\n/);
     assert.equal(readFileSync(path, 'utf8'), SLEEPS);
     assert.equal(statSync(path).mode & 0o777, 0o444);
-    assert.match(run.stdout, /Found 2 hazards\./);
+    assert.match(run.stdout, /Found 1 hazard\./);
   });
 
   test('leaves a file with syntax errors alone', async () => {

@@ -78,7 +78,7 @@ describe('interleave rules', () => {
     const run = await runCli(['rules', '--format', 'json'], { cwd });
     const rows = JSON.parse(run.stdout) as Record<string, unknown>[];
     assert.equal(rows.length, RULES.length);
-    assert.deepEqual(Object.keys(rows[0]!), ['code', 'name', 'family', 'default_severity', 'fix', 'languages', 'summary', 'url']);
+    assert.deepEqual(Object.keys(rows[0]!), ['code', 'name', 'family', 'default_severity', 'fix', 'languages', 'summary', 'preview', 'url']);
     assert.equal((await runCli(['rules', '--format', 'yaml'], { cwd })).status, 2);
   });
 });

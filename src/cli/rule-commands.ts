@@ -52,6 +52,7 @@ export function runRules(args: readonly string[], io: CliIO): number {
         fix: meta.fix,
         languages: meta.languages,
         summary: meta.summary,
+        preview: meta.preview === true,
         url: ruleUrl(meta),
       }));
       io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
@@ -59,7 +60,7 @@ export function runRules(args: readonly string[], io: CliIO): number {
     }
     case 'text': {
       const header = ['code', 'name', 'family', 'severity', 'fix', 'summary'];
-      const rows = metas.map((meta) => [meta.code, meta.name, meta.family, meta.defaultSeverity, meta.fix, meta.summary]);
+      const rows = metas.map((meta) => [meta.code, meta.name, meta.family, `${meta.defaultSeverity}${meta.preview ? ' (preview)' : ''}`, meta.fix, meta.summary]);
       const widths = header.map((_, column) => Math.max(...[header, ...rows].map((row) => row[column]!.length)));
       const line = (row: string[]) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ');
       io.stdout.write(`${[header, ...rows].map(line).join('\n')}\n`);

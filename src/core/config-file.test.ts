@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, resolveConfig } from './config';
+import { ConfigError, resolveConfig, type Settings } from './config';
 import { parseJsonSettings, parseTomlSettings } from './config-file';
 import { RULES } from '../rules';
 
@@ -60,6 +60,20 @@ describe('configuration files', () => {
   it('layers settings the way Ruff does: select replaces, extend-select adds, ignore removes', () => {
     const config = resolveConfig([{ select: ['IL101'] }, { extendSelect: ['IL104'] }, { ignore: ['await-race'] }], metas);
     assert.deepEqual([...config.enabled], ['IL104']);
+  });
+
+  it('leaves preview rules out of the default selection, ALL and prefixes, unless preview is on or the rule is named', () => {
+    const rules = [...metas.filter((meta) => meta.code === 'IL101' || meta.code === 'IL104'), { ...metas.find((meta) => meta.code === 'IL102')!, preview: true }];
+    const enabled = (...layers: Settings[]) => [...resolveConfig(layers, rules).enabled].sort();
+    assert.deepEqual(enabled(), ['IL101', 'IL104']);
+    assert.deepEqual(enabled({ select: ['ALL'] }), ['IL101', 'IL104']);
+    assert.deepEqual(enabled({ select: ['IL1'] }), ['IL101', 'IL104']);
+    assert.deepEqual(enabled({ extendSelect: ['threadpool-race'] }), ['IL101', 'IL102', 'IL104']);
+    assert.deepEqual(enabled({ select: ['IL102'] }), ['IL102']);
+    assert.deepEqual(enabled({ select: ['IL1'] }, { preview: true }), ['IL101', 'IL102', 'IL104']);
+    assert.deepEqual(enabled({ preview: true }), ['IL101', 'IL102', 'IL104']);
+    assert.equal(resolveConfig([parseTomlSettings('preview = true\n', 'interleave.toml', 'root', rules)!], rules).preview, true);
+    assert.equal(errorOf(() => parseTomlSettings('preview = "yes"\n', 'interleave.toml', 'root', rules)), 'interleave.toml:1: `preview` must be true or false');
   });
 });
 

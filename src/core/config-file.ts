@@ -111,6 +111,10 @@ const FIELDS: ReadonlyMap<string, Field> = new Map<string, Field>(Object.entries
   'cpu-bound-calls': (entry, settings, context) => {
     settings.cpuBoundCalls = [...(settings.cpuBoundCalls ?? []), ...callSettings(entry, context)];
   },
+  preview: (entry, settings, context) => {
+    if (typeof entry.value !== 'boolean') fail(entry, context, '`preview` must be true or false');
+    settings.preview = entry.value;
+  },
   'offload-wrappers': (entry, settings, context) => {
     settings.offloadWrappers = callSettings(entry, context).map((setting) => setting.pattern);
   },

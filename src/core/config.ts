@@ -24,6 +24,8 @@ export interface Settings {
   offloadWrappers?: string[];
   /** Report in code the server never runs too: CLI commands, tests, migrations, seeds, browser code. */
   checkNotServed?: boolean;
+  /** Enable preview rules, and the preview parts of stable ones, as Ruff's `preview` does. */
+  preview?: boolean;
 }
 
 /**
@@ -46,6 +48,8 @@ export interface ResolvedConfig {
   cpuBoundCalls: readonly CallSetting[];
   offloadWrappers: readonly string[];
   checkNotServed: boolean;
+  /** Preview rules are on by default, and stable rules also report what they are less sure of. */
+  preview: boolean;
 }
 
 /** A configuration problem with the place it was written, reported as a usage error. */
@@ -108,6 +112,15 @@ export function matchSelector(selector: string, rules: readonly RuleMeta[]): Rul
   return byCode;
 }
 
+/**
+ * The rules a selector turns on: a preview rule only when preview is enabled or the selector names
+ * it exactly (by code or name), never through `ALL` or a prefix.
+ */
+function selectedBy(selector: string, rules: readonly RuleMeta[], preview: boolean): RuleMeta[] {
+  const wanted = selector.trim();
+  return matchSelector(selector, rules).filter((rule) => preview || !rule.preview || rule.name === wanted || rule.code === wanted.toUpperCase());
+}
+
 export function findRule(codeOrName: string, rules: readonly RuleMeta[]): RuleMeta | undefined {
   const wanted = codeOrName.trim();
   return rules.find((rule) => rule.code === wanted.toUpperCase() || rule.name === wanted);
@@ -118,7 +131,8 @@ export function findRule(codeOrName: string, rules: readonly RuleMeta[]): RuleMe
  * replaces the selection so far, `extendSelect` adds to it, `ignore` removes from it.
  */
 export function resolveConfig(layers: readonly Settings[], rules: readonly RuleMeta[]): ResolvedConfig {
-  let enabled = new Set(rules.map((rule) => rule.code));
+  const preview = layers.reduce((on, layer) => layer.preview ?? on, false);
+  let enabled = new Set(rules.filter((rule) => preview || !rule.preview).map((rule) => rule.code));
   const severity = new Map<string, Severity>();
   let exclude = [...DEFAULT_EXCLUDE];
   let workers: number | undefined;
@@ -127,8 +141,8 @@ export function resolveConfig(layers: readonly Settings[], rules: readonly RuleM
   const offloadWrappers: string[] = [];
   let checkNotServed = false;
   for (const layer of layers) {
-    if (layer.select) enabled = new Set(layer.select.flatMap((s) => matchSelector(s, rules)).map((r) => r.code));
-    for (const selector of layer.extendSelect ?? []) for (const rule of matchSelector(selector, rules)) enabled.add(rule.code);
+    if (layer.select) enabled = new Set(layer.select.flatMap((s) => selectedBy(s, rules, preview)).map((r) => r.code));
+    for (const selector of layer.extendSelect ?? []) for (const rule of selectedBy(selector, rules, preview)) enabled.add(rule.code);
     for (const selector of layer.ignore ?? []) for (const rule of matchSelector(selector, rules)) enabled.delete(rule.code);
     for (const [key, value] of Object.entries(layer.severity ?? {})) {
       const rule = findRule(key, rules);
@@ -143,7 +157,7 @@ export function resolveConfig(layers: readonly Settings[], rules: readonly RuleM
     offloadWrappers.push(...(layer.offloadWrappers ?? []));
     if (layer.checkNotServed !== undefined) checkNotServed = layer.checkNotServed;
   }
-  return { enabled, severity, exclude, workers, blockingCalls, cpuBoundCalls, offloadWrappers, checkNotServed };
+  return { enabled, severity, exclude, workers, blockingCalls, cpuBoundCalls, offloadWrappers, checkNotServed, preview };
 }
 
 export function isSeverity(value: unknown): value is Severity {

@@ -176,6 +176,12 @@ export interface AwaitEvent {
   text: string;
   range: Range;
   statement: StatementRef;
+  /**
+   * Inside a `try` of this function whose handler does not raise again: a failure here stays in
+   * the function. Set by the TypeScript frontend, where it tells an async callback that cannot
+   * reject.
+   */
+  caught?: boolean;
 }
 
 export type CallUsage = 'statement' | 'awaited' | 'assigned' | 'argument' | 'returned' | 'other';
@@ -239,6 +245,8 @@ export interface CallEvent {
    * `.then(ok, h)`): the failure of what came before is observed.
    */
   handlesRejection?: boolean;
+  /** The call is the operand of `void`: its promise is dropped on purpose, though a rejection stays unhandled. */
+  voided?: boolean;
   /** The positional arguments as written, each on one line and shortened: `Account`, `account_id`. */
   positional?: string[];
   /** Names of the keyword arguments passed, literal or not: `with_for_update` of `db.get(M, k, with_for_update={…})`. */
@@ -402,11 +410,6 @@ export interface FunctionFacts {
   returns?: string;
   /** For a function written as an argument of a call (a callback): that call, by callee and range. */
   passedTo?: { callee?: string; text: string; range: Range };
-  /**
-   * Every statement of the body runs inside one `try` whose handler does not raise again: a call
-   * never raises (and, for a coroutine, never rejects).
-   */
-  catchesAll?: boolean;
 }
 
 /** Module-level (or class-level) state a handler could share with other requests. */

@@ -42,6 +42,8 @@ export function withinStackLimit<T>(walk: () => T): T | undefined {
 export interface TryRegion<FinallyBody> {
   handlers: FlowBlock[];
   finallyBody?: FinallyBody;
+  /** Its handler does not raise again: what fails in the `try` body stays in the function. */
+  swallows?: boolean;
 }
 
 /**
@@ -184,7 +186,8 @@ export abstract class FlowGraphBuilder<FinallyBody> {
 
   /** A point where the function may suspend and other requests run. */
   protected suspend(form: AwaitForm, text: string, range: Range): void {
-    this.emit({ kind: 'await', id: this.id(), form, text, range, statement: this.statementRef });
+    const caught = this.tries.some((region) => region.swallows === true);
+    this.emit({ kind: 'await', id: this.id(), form, text, range, statement: this.statementRef, ...(caught && { caught }) });
   }
 }
 

@@ -60,6 +60,8 @@ export interface RuleMeta {
   languages: Language[];
   fix: FixAvailability;
   docs: RuleDocs;
+  /** Not yet reliable enough to be on by default: selected by its code or name, or with `preview = true`. */
+  preview?: boolean;
 }
 
 /** What the project around a module tells the rules: how it is deployed, what other modules do. */

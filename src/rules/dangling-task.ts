@@ -1,9 +1,11 @@
 import type { CallEvent, FunctionFacts, ModuleFacts } from '../core/facts';
 import type { Fix } from '../core/hazard';
-import type { Rule, RuleContext } from '../core/rule';
+import type { ProjectFacts, Rule, RuleContext } from '../core/rule';
 import { excerpt } from '../core/source-excerpt';
 import { PROMISE_DROPPING_CALLEES, PROMISE_DROPPING_METHODS } from './catalog/node-promises';
 import { spawnsTask } from './catalog/tasks';
+import { canReject, projectRejections, rejectionFate, summarizeRejections } from './tasks/rejections';
+import { summarizeWrappers, taskWrappers, wrapperCalled } from './tasks/task-wrappers';
 
 /** Why a spawned task is not kept, or undefined when something holds on to it. */
 function danglingReason(module: ModuleFacts, fn: FunctionFacts, call: CallEvent): string | undefined {
@@ -14,7 +16,8 @@ function danglingReason(module: ModuleFacts, fn: FunctionFacts, call: CallEvent)
       return fn.isLambda ? 'the lambda returns it to a caller that drops it' : undefined;
     case 'assigned': {
       const holders = call.boundTo ?? [];
-      if (holders.length === 0 || holders.some((holder) => holder.kind !== 'local')) return undefined;
+      // Stored on an object (`buffer.timeout = create_task(…)`, shared state, `self.task`): the object keeps it.
+      if (holders.length === 0 || holders.some((holder) => holder.kind !== 'local' || holder.key.includes('.'))) return undefined;
       if (holders.every((holder) => holder.key === '_')) return 'it is assigned to `_`';
       const names = holders.map((holder) => holder.key);
       const uses = localUses(module, fn, names);
@@ -61,32 +64,41 @@ function methodOf(text: string): string {
   return text.slice(text.lastIndexOf('.') + 1);
 }
 
+function awaits(fn: FunctionFacts): boolean {
+  return fn.flow.blocks.some((block) => block.events.some((event) => event.kind === 'await'));
+}
+
 /**
  * An async callback handed to something that drops the promise it returns — a timer, a listener
- * registration, `forEach`, a `Promise` executor — when its body can reject (it is not wholly
- * wrapped in a `try`/`catch` that handles the error).
+ * registration, `forEach`, a `Promise` executor — when it can reject: an `await` outside any `try`
+ * that handles the failure, on a call not known to never reject. Where the project installs a
+ * process-wide `unhandledRejection` handler a rejection is logged, not fatal: only `forEach`, which
+ * returns before the work is done, and a `Promise` executor, whose promise may never settle, are
+ * still reported.
  */
-function checkDroppedCallbacks(module: ModuleFacts, report: RuleContext['report']): void {
+function checkDroppedCallbacks(module: ModuleFacts, project: ProjectFacts, report: RuleContext['report']): void {
+  const rejections = projectRejections(project, module, 'IL401');
   for (const fn of module.functions) {
     const site = fn.passedTo;
     // Routes are the framework's to await; shutdown and startup hooks end or begin the process anyway.
-    if (!fn.isAsync || !site || fn.catchesAll || fn.kind === 'route' || fn.kind === 'shutdown' || fn.kind === 'startup') continue;
+    if (!fn.isAsync || !site || fn.kind === 'route' || fn.kind === 'shutdown' || fn.kind === 'startup') continue;
     const method = methodOf(site.text);
     const drops = (site.callee !== undefined && PROMISE_DROPPING_CALLEES.has(site.callee)) || (site.text.includes('.') && PROMISE_DROPPING_METHODS.has(method));
     if (!drops) continue;
-    const consequence =
-      method === 'forEach'
-        ? '`forEach` neither waits for the callbacks nor handles their failures: the loop finishes before the work does'
-        : site.callee === 'Promise'
-          ? 'an async executor\'s rejection never reaches the promise it builds, which may never settle'
-          : `\`${site.text}\` drops the promise the callback returns`;
-    const remedy =
-      method === 'forEach'
-        ? 'Use `for (const item of items) await …`, or `await Promise.all(items.map(async (item) => …))`.'
-        : "Wrap the callback's body in `try`/`catch` and handle the failure there, or call a function that does.";
+    const rejects = canReject(fn, rejections.neverReject);
+    const fate = rejectionFate(rejections);
+    const forEach = method === 'forEach';
+    const executor = site.callee === 'Promise';
+    // With a process-wide handler a dropped rejection is logged; a loop that does not wait, or a promise that never settles, is still wrong.
+    if (forEach ? !awaits(fn) : !rejects || (rejections.handler && !executor)) continue;
+    const message = forEach
+      ? `This async callback runs once per element, and \`forEach\` neither waits for the callbacks nor handles their failures: the loop finishes before the work does${rejects ? `, and a rejection ${fate}` : ''}. Use \`for (const item of items) await …\`, or \`await Promise.all(items.map(async (item) => …))\`.`
+      : executor
+        ? `This async \`Promise\` executor can reject, and its rejection never reaches the promise it builds, which may never settle; the rejection ${fate}. Make the executor sync and call \`reject\`, or build the promise from the async function itself.`
+        : `This async callback can reject, and \`${site.text}\` drops the promise it returns: the rejection ${fate}. Wrap the callback's body in \`try\`/\`catch\` and handle the failure there, or call a function that does.`;
     const line = site.range.start.line;
     report({
-      message: `This async callback can reject, and ${consequence}: the rejection is unhandled, which ends a Node process. ${remedy}`,
+      message,
       range: { start: site.range.start, end: { line, character: site.range.start.character + site.text.length } },
       related: [{ path: module.path, range: { start: fn.range.start, end: fn.range.start }, message: 'the async callback' }],
     });
@@ -104,17 +116,26 @@ export const danglingTask: Rule = {
     fix: 'unsafe',
     docs: {
       whatItDoes: `
-Finds \`asyncio.create_task\`, \`asyncio.ensure_future\` and \`loop.create_task\` calls whose task
-nobody keeps: the call is a bare statement, its result is assigned to \`_\` or to a name that is
+Finds \`asyncio.create_task\`, \`asyncio.ensure_future\` and \`loop.create_task\` calls — and calls
+of the project's own helpers that return the task such a call made without keeping it
+(\`def create_task(self, coro): return self.loop.create_task(coro)\`, and helpers of those, across
+modules) — whose task nobody keeps: the call is a bare statement, its result is assigned to \`_\` or to a name that is
 never used (or only given a done-callback), or a lambda used as a callback returns it. Tasks
-created by a \`TaskGroup\` (\`tg.create_task\`) are kept by the group and are not reported.
+created by a \`TaskGroup\` (\`tg.create_task\`) are kept by the group, and a task stored on an
+object (\`self.task = …\`, \`buffer.pending = …\` of a debounce, \`app.state.job = …\`) or in a
+collection is kept by it: neither is reported.
 
 In TypeScript and JavaScript the background work is an async callback handed to something that
 drops the promise it returns: a timer (\`setInterval\`, \`setTimeout\`, \`setImmediate\`,
 \`process.nextTick\`), a listener (\`emitter.on\`, \`socket.on('message', …)\`), \`forEach\`, or a
-\`new Promise\` executor. A callback whose whole body is a \`try\` with a \`catch\` that does not
-rethrow cannot reject and is not reported; nor are route handlers (the framework awaits them) and
-shutdown hooks.`,
+\`new Promise\` executor, when the callback can reject. It cannot when every \`await\` in it is
+inside a \`try\` whose \`catch\` does not throw again, handles the rejection on the promise
+(\`await save().catch(log)\`), or awaits an async function of the project that cannot reject
+either (followed across files); such callbacks are not reported, nor are route handlers (the
+framework awaits them) and startup and shutdown hooks. When the project installs a process-wide
+\`unhandledRejection\` handler that does not exit (\`process.on('unhandledRejection', log)\`), a
+dropped rejection is logged rather than fatal: then only \`forEach\` (which does not wait for the
+work) and \`Promise\` executors (whose promise may never settle) are reported.`,
       whyIsThisBad: `
 The event loop keeps only a *weak* reference to a task. A task nobody else references can be
 garbage-collected before it finishes — the work silently stops half-way, typically under memory
@@ -124,7 +145,9 @@ that started it returned 200.
 
 In Node a rejection nobody handles is fatal: since Node 15 the process exits on an unhandled
 rejection, taking every in-flight request with it, because a timer tick or an event failed once.
-\`forEach\` with an async callback also returns before any of the work is done.`,
+A process-wide \`unhandledRejection\` handler keeps the process alive, but only logs the failure,
+far from the code that could have handled it. \`forEach\` with an async callback also returns
+before any of the work is done.`,
       examples: [
         {
           language: 'python',
@@ -198,15 +221,21 @@ coroutine itself), suppress with a reason:
 \`# interleave: ignore[dangling-task] -- the job registers itself in JOBS\`.`,
     },
   },
-  check({ module, fixes, report }) {
+  summarize(module) {
+    return module.language === 'typescript' ? { rejections: summarizeRejections(module) } : { wrappers: summarizeWrappers(module) };
+  },
+  check({ module, project, fixes, report }) {
     if (module.language !== 'python') {
-      checkDroppedCallbacks(module, report);
+      checkDroppedCallbacks(module, project, report);
       return;
     }
+    const wrappers = taskWrappers(project, module);
     for (const fn of module.functions) {
       for (const block of fn.flow.blocks) {
         for (const event of block.events) {
-          if (event.kind !== 'call' || !spawnsTask(event.callee, event.text)) continue;
+          if (event.kind !== 'call') continue;
+          const wrapper = spawnsTask(event.callee, event.text) ? undefined : wrapperCalled(event, wrappers);
+          if (!wrapper && !spawnsTask(event.callee, event.text)) continue;
           const reason = danglingReason(module, fn, event);
           if (!reason) continue;
           const kept = fn.isLambda ? undefined : fixes.keepTaskReference(event, fn);
@@ -216,7 +245,7 @@ coroutine itself), suppress with a reason:
             edits: kept.edits,
           };
           report({
-            message: `\`${excerpt(module, event.range)}\` starts a task that nobody keeps (${reason}): the event loop holds only a weak reference, so it can be garbage-collected before it finishes, and its exception is never seen. Keep a reference until it is done (a set plus \`add_done_callback(set.discard)\`), use an \`asyncio.TaskGroup\`, or hand work that follows the response to \`BackgroundTasks\`.`,
+            message: `\`${excerpt(module, event.range)}\` starts a task that nobody keeps (${reason}${wrapper ? `; \`${wrapper}\` returns the task it creates and keeps no reference to it` : ''}): the event loop holds only a weak reference, so it can be garbage-collected before it finishes, and its exception is never seen. Keep a reference until it is done (a set plus \`add_done_callback(set.discard)\`), use an \`asyncio.TaskGroup\`, or hand work that follows the response to \`BackgroundTasks\`.`,
             range: event.range,
             fix,
           });

@@ -29,7 +29,7 @@ export function renderRuleMarkdown(meta: RuleMeta): string {
   return [
     `# ${meta.name} (${meta.code})`,
     '',
-    `Family: ${meta.family} · Default severity: ${meta.defaultSeverity} · Fix: ${meta.fix}`,
+    `Family: ${meta.family} · Default severity: ${meta.defaultSeverity} · Fix: ${meta.fix}${meta.preview ? ' · Preview: off unless selected by its code or name, or with `preview = true`' : ''}`,
     '',
     meta.summary,
     '',

@@ -14,10 +14,12 @@ for (const rule of RULES) {
   for (const language of rule.meta.languages) {
     describe(`${code} ${name} fixtures (${language})`, () => {
       for (const file of fixtureFiles(language, name)) {
+        // A fixture named for preview (`preview-queries.ts`) is checked with `preview = true`.
+        const settings = { select: [code], ...(basename(file).includes('preview') && { preview: true }) };
         it(`reports exactly the annotated lines of ${basename(file)}`, async () => {
           const source = readFixture(file);
           const { expected, negatives, related } = parseExpectations(source);
-          const report = await analyzeText(source, { path: file, settings: { select: [code] } });
+          const report = await analyzeText(source, { path: file, settings });
           assert.deepEqual(report.problems, []);
           const actual = new Map<number, string[]>();
           for (const hazard of report.hazards) {
@@ -37,19 +39,19 @@ for (const rule of RULES) {
 
         it(`offers in ${basename(file)} exactly the fixes in ${basename(file)}${FIX_SNAPSHOT_EXTENSION}`, async () => {
           const source = readFixture(file);
-          const report = await analyzeText(source, { path: file, settings: { select: [code] } });
+          const report = await analyzeText(source, { path: file, settings });
           const { actual, expected } = fixSnapshot(`${file}${FIX_SNAPSHOT_EXTENSION}`, describeFixes(source, report.hazards));
           assert.equal(actual, expected ?? '', `the fixes of ${basename(file)} (UPDATE_FIX_SNAPSHOTS=1 rewrites the expected ones)`);
         });
 
         it(`offers fixes in ${basename(file)} that parse and remove the hazard`, async () => {
           const source = readFixture(file);
-          const report = await analyzeText(source, { path: file, settings: { select: [code] } });
+          const report = await analyzeText(source, { path: file, settings });
           for (const hazard of report.hazards.filter((h) => h.fix)) {
             const fixed = applyTextEdits(source, hazard.fix!.edits);
             const where = `fix at line ${hazard.range.start.line + 1}`;
             assert.deepEqual(parseSource(file, fixed, 'fixed')?.facts.syntaxErrors, [], `${where} breaks the syntax:\n${fixed}`);
-            const after = await analyzeText(fixed, { path: file, settings: { select: [code] } });
+            const after = await analyzeText(fixed, { path: file, settings });
             assert.ok(after.hazards.length < report.hazards.length, `${where} leaves the hazard:\n${fixed}`);
           }
         });

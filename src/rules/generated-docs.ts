@@ -15,7 +15,7 @@ export interface GeneratedFile {
 }
 
 function ruleTable(): string {
-  const rows = RULES.map(({ meta }) => `| [${meta.code}](${ruleUrl(meta)}) | \`${meta.name}\` | ${meta.family} | ${meta.defaultSeverity} | ${meta.fix} | ${meta.summary} |`);
+  const rows = RULES.map(({ meta }) => `| [${meta.code}](${ruleUrl(meta)}) | \`${meta.name}\` | ${meta.family} | ${meta.defaultSeverity}${meta.preview ? ' (preview)' : ''} | ${meta.fix} | ${meta.summary} |`);
   return ['| Code | Name | Family | Default | Fix | What it reports |', '|---|---|---|---|---|---|', ...rows].join('\n');
 }
 

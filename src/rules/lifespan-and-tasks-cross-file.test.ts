@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checkModulesWith } from '../../test/support/analyze-project';
+import { danglingTask } from './dangling-task';
 import { missingCleanup } from './missing-cleanup';
 import { unawaitedCoroutine } from './unawaited-coroutine';
 
@@ -49,6 +50,46 @@ async def signup(user: str) -> dict:
   });
 });
 
+describe('IL401 dangling-task across modules', () => {
+  const core = `import asyncio
+
+
+class Core:
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        return asyncio.get_running_loop()
+
+    def create_task(self, coroutine):
+        return self.loop.create_task(coroutine)
+
+
+class CoreAttributes:
+    core: Core
+
+    def sys_create_task(self, coroutine):
+        return self.core.create_task(coroutine)
+`;
+  const api = `from app.core import CoreAttributes
+
+
+class Mounts(CoreAttributes):
+    async def reload(self) -> None:
+        return None
+
+    async def create(self) -> None:
+        self.sys_create_task(self.reload())
+
+    async def remove(self) -> None:
+        task = self.sys_create_task(self.reload())
+        await task
+`;
+
+  it('knows the helpers of other modules that hand back a task they do not keep', async () => {
+    assert.deepEqual((await checkModulesWith({ 'app.core': core, 'app.api': api }, danglingTask)).get('app.api'), ['9: IL401']);
+    assert.deepEqual((await checkModulesWith({ 'app.api': api }, danglingTask)).get('app.api'), []);
+  });
+});
+
 describe('IL301 missing-cleanup across modules', () => {
   const clients = `import httpx
 
@@ -89,5 +130,51 @@ async def close_clients(app: FastAPI) -> None:
     const reports = await checkModulesWith({ 'app.clients': clients, 'app.main': main }, missingCleanup);
     assert.deepEqual(reports.get('app.clients'), ['4: IL301']);
     assert.deepEqual(reports.get('app.main'), ['11: IL301']);
+  });
+});
+
+describe('IL401 and IL403 across TypeScript modules', () => {
+  const jobs = `export async function refresh(): Promise<void> {
+  await fetch('https://rates.example.com');
+}
+
+export async function refreshQuietly(): Promise<void> {
+  try {
+    await refresh();
+  } catch (error) {
+    console.error(error);
+  }
+}
+`;
+  const main = `import { EventEmitter } from 'node:events';
+import { refresh, refreshQuietly } from './jobs';
+
+const events = new EventEmitter();
+
+events.on('tick', async () => {
+  await refresh();
+});
+
+events.on('tock', async () => {
+  await refreshQuietly();
+});
+
+export function start(): void {
+  refresh();
+  refreshQuietly();
+}
+`;
+  const entry = `process.on('unhandledRejection', (reason) => {
+  console.error(reason);
+});
+`;
+
+  it('know which functions of other modules cannot reject', async () => {
+    assert.deepEqual((await checkModulesWith({ 'src/jobs': jobs, 'src/main': main }, danglingTask, 'ts')).get('src/main'), ['6: IL401']);
+    assert.deepEqual((await checkModulesWith({ 'src/jobs': jobs, 'src/main': main }, unawaitedCoroutine, 'ts')).get('src/main'), ['15: IL403']);
+  });
+
+  it('stop calling a dropped rejection fatal once any module installs an unhandledRejection handler', async () => {
+    assert.deepEqual((await checkModulesWith({ 'src/jobs': jobs, 'src/main': main, 'src/entry': entry }, danglingTask, 'ts')).get('src/main'), []);
   });
 });

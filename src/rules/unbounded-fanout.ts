@@ -1,178 +1,26 @@
 import { calleeIndex } from '../core/call-graph';
-import type { BindEvent, CallEvent, FlowEvent, FunctionFacts, IterateEvent, ModuleFacts, Range } from '../core/facts';
+import { contextModelOf } from '../core/contexts';
+import type { CallEvent, FlowEvent, FunctionFacts, ModuleFacts } from '../core/facts';
 import { callsOf, PER_REQUEST_KINDS, requestReach } from '../core/request-reach';
 import type { Rule } from '../core/rule';
 import { excerpt } from '../core/source-excerpt';
 import { sourceLines } from '../core/source-lines';
 import { eventsById, originCalls, valueOrigins, type Origins } from '../core/value-origins';
-import {
-  BOUNDING_CALLS,
-  CAMEL_CASE_LIMITER_NAME,
-  CONCURRENCY_LIMITERS,
-  GATHERERS,
-  LIMITER_METHODS,
-  LIMITER_NAME,
-  MAPPING_METHODS,
-  ROW_CAP_OPTION,
-  startsTask,
-  takesFunctionReference,
-} from './catalog/tasks';
+import { BOUNDING_CALLS, CAMEL_CASE_LIMITER_NAME, CONCURRENCY_LIMITERS, GATHERERS, LIMITER_METHODS, LIMITER_NAME, ROW_CAP_OPTION, startsTask } from './catalog/tasks';
+import { feedingBinds, gatheredFanOuts, scopesAround, spawnedWork, type FanOut, type Work } from './fanout/fan-outs';
+import { requestInput, sizeChecked, type RequestEntry, type RequestInput } from './fanout/request-input';
 import { line } from './race-reporting';
-
-/**
- * The coroutine or promise started per element: a call (`fetch(url)`), a function handed over by
- * name (`start_soon(f, x)`, `xs.map(fetchPrice)`), or a callback written in place
- * (`xs.map((x) => fetch(x))`), with the call that hands it over.
- */
-type Work = { call: CallEvent } | { reference: string; call: CallEvent } | { callback: FunctionFacts; call: CallEvent };
-
-/** One fan-out: the call that starts or awaits them all, the work started per element, and the collection. */
-interface FanOut {
-  site: CallEvent;
-  work: Work;
-  /** The function whose body holds the work: the handler, or a `forEach` callback that pushes each promise. */
-  host: FunctionFacts;
-  /** The loop over the collection, when the work runs in one (`for`, a comprehension). */
-  loop?: IterateEvent;
-  collection: Range;
-  /** Where the collection comes from, in the function that holds the gather. */
-  elements?: Origins;
-}
 
 const RUN_ONCE_KINDS = new Set(['lifespan', 'startup', 'shutdown']);
 const SLICE = /\[[^[\]]*:[^[\]]*\]/;
 /** `xs.slice(0, 20)`, `xs.slice(i, i + 10)`: a cut to a fixed size or a batch, given two bounds. */
 const JS_SLICE = /\.(slice|splice)$/;
-/** JavaScript functions that return at once without I/O: `xs.map(Number)`, `Promise.resolve(x)`. */
-const SYNC_BUILTIN = /^(Number|String|Boolean|BigInt|Symbol|Object|Array|Date|JSON|Math|Buffer|Promise|parseInt|parseFloat|structuredClone|(en|de)codeURI(Component)?)(\.|$)/;
-/** Methods that collect their argument into the array they are called on: `promises.push(f(x))`. */
-const JS_COLLECTING_METHODS = /\.(push|unshift)$/;
-
-function contains(outer: Range, inner: Range): boolean {
-  const before = (a: Range['start'], b: Range['start']) => a.line < b.line || (a.line === b.line && a.character <= b.character);
-  return before(outer.start, inner.start) && before(inner.end, outer.end);
-}
-
-/** The work a spawn starts: `f(x)` of `create_task(f(x))`, or `f` of `start_soon(f, x)`. */
-function spawnedWork(spawn: CallEvent, loopCalls: readonly CallEvent[]): Work | undefined {
-  if (takesFunctionReference(spawn.callee)) {
-    const reference = spawn.positional?.[0];
-    return reference ? { reference, call: spawn } : undefined;
-  }
-  const inner = loopCalls.filter((call) => call !== spawn && contains(spawn.range, call.range));
-  const outermost = inner.find((call) => !inner.some((other) => other !== call && contains(other.range, call.range)));
-  return outermost && { call: outermost };
-}
-
-/** The callback written in place as an argument of a call: `(x) => fetch(x)` of `xs.map((x) => fetch(x))`. */
-function callbackOf(module: ModuleFacts, fn: FunctionFacts, call: CallEvent): FunctionFacts | undefined {
-  return module.functions.find((candidate) => candidate.parent === fn.id && candidate.passedTo !== undefined && sameRange(candidate.passedTo.range, call.range));
-}
-
-function sameRange(a: Range, b: Range): boolean {
-  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
-}
-
-/** Where the object of a method call is written: `req.body.ids` of `req.body.ids.map(…)`. */
-function receiverRange(module: ModuleFacts, call: CallEvent): Range {
-  const { start, end } = call.calleeRange;
-  const text = sourceLines(module)[end.line] ?? '';
-  let character = end.character - (call.text.length - call.text.lastIndexOf('.') - 1);
-  while (character > 0 && /[.?\s]/.test(text[character - 1]!)) character--;
-  return { start, end: { line: end.line, character: Math.max(character, end.line === start.line ? start.character : 0) } };
-}
-
-/** The iterate events a call runs inside, innermost first. */
-function loopsAround(call: CallEvent, events: ReadonlyMap<number, FlowEvent>): number[] {
-  const loops: number[] = [];
-  for (let id = call.loop; id !== undefined; ) {
-    loops.push(id);
-    const loop = events.get(id);
-    id = loop?.kind === 'iterate' ? loop.parent : undefined;
-  }
-  return loops;
-}
-
 /**
- * `Promise.all(xs.map(f))`: the mapping calls among what a gather is given, with their callback or
- * function, the last evaluated first (`ids.map(…)` that built a query's filter comes before the
- * `rows.map(…)` gathered).
+ * JavaScript functions that do no I/O: builtins that return at once (`xs.map(Number)`,
+ * `Promise.resolve(x)`), and libraries whose promises only wrap computation (`hash-wasm`'s
+ * `sha256`, `jose`'s key export, WebCrypto digests).
  */
-function mappedFanOuts(module: ModuleFacts, fn: FunctionFacts, gather: CallEvent, calls: readonly CallEvent[], origins: ReadonlyMap<FlowEvent, { value: Origins }>): FanOut[] {
-  const fanOuts: FanOut[] = [];
-  for (const mapping of [...calls].reverse()) {
-    if (!MAPPING_METHODS.test(mapping.text) || !mapping.positional?.length) continue;
-    const callback = callbackOf(module, fn, mapping);
-    const reference = mapping.positional[0]!;
-    const work: Work | undefined = callback ? { callback, call: mapping } : /^[\w$.]+$/.test(reference) ? { reference, call: mapping } : undefined;
-    const elements = origins.get(mapping)?.value;
-    if (work) fanOuts.push({ site: gather, work, host: fn, collection: receiverRange(module, mapping), ...(elements && { elements }) });
-  }
-  return fanOuts;
-}
-
-/** `xs.forEach((x) => promises.push(f(x)))` and then a gather of `promises`: the push's call runs once per element. */
-function pushedFanOut(module: ModuleFacts, fn: FunctionFacts, gather: CallEvent, origins: ReadonlyMap<FlowEvent, { value: Origins }>): FanOut | undefined {
-  const gathered = new Set(gather.inputs?.locals ?? []);
-  if (gathered.size === 0) return undefined;
-  for (const each of callsOf(fn)) {
-    if (!each.text.endsWith('.forEach')) continue;
-    const callback = callbackOf(module, fn, each);
-    if (!callback) continue;
-    const events = eventsById(callback);
-    for (const push of callsOf(callback)) {
-      if (!JS_COLLECTING_METHODS.test(push.text) || !push.receiver || !gathered.has(push.receiver.key)) continue;
-      const pushed = (push.inputs?.calls ?? []).map((id) => events.get(id)).find((event): event is CallEvent => event?.kind === 'call');
-      const elements = origins.get(each)?.value;
-      if (pushed) return { site: gather, work: { call: pushed }, host: callback, collection: receiverRange(module, each), ...(elements && { elements }) };
-    }
-  }
-  return undefined;
-}
-
-/**
- * What a gather is given that runs once per element of a loop, `map(f, xs)`, `xs.map(f)`, or
- * `xs.forEach` pushing promises: the candidates, most likely first.
- */
-function gatheredFanOuts(
-  module: ModuleFacts,
-  fn: FunctionFacts,
-  gather: CallEvent,
-  value: Origins,
-  origins: ReadonlyMap<FlowEvent, { value: Origins }>,
-  events: ReadonlyMap<number, FlowEvent>,
-): FanOut[] {
-  const calls = originCalls(value, events);
-  const mapped = calls.find((call) => call.callee === 'builtins.map' && call.positional?.length === 2);
-  if (mapped) {
-    const elements = origins.get(mapped)?.value;
-    return [{ site: gather, work: { reference: mapped.positional![0]!, call: mapped }, host: fn, collection: mapped.range, ...(elements && { elements }) }];
-  }
-  // Mappings an earlier gather already awaited are that gather's fan-out, not this one's:
-  // `files = await Promise.all(keys.map(fetch))` then `Promise.all(files.map(limited))`.
-  const earlier = new Set(
-    calls
-      .filter((call) => call !== gather && GATHERERS.has(call.callee ?? ''))
-      .flatMap((inner) => {
-        const fed = origins.get(inner)?.value;
-        return fed ? originCalls(fed, events) : [];
-      }),
-  );
-  const fanOuts = module.language === 'typescript' ? mappedFanOuts(module, fn, gather, calls.filter((call) => !earlier.has(call)), origins) : [];
-  // A loop the gather itself runs in gathers each element's calls separately: batches, not one fan-out.
-  const enclosing = new Set(loopsAround(gather, events));
-  const loopCalls = calls.filter((call) => call.loop !== undefined && !enclosing.has(call.loop));
-  const outermost = loopCalls.filter((call) => !loopCalls.some((other) => other !== call && contains(other.range, call.range)));
-  for (const element of outermost) {
-    const loop = events.get(element.loop!);
-    if (loop?.kind !== 'iterate') continue;
-    const work = startsTask(element.callee, element.text) ? spawnedWork(element, loopCalls) : { call: element };
-    const elements = origins.get(loop)?.value;
-    if (work) fanOuts.push({ site: gather, work, host: fn, loop, collection: loop.range, ...(elements && { elements }) });
-  }
-  const pushed = module.language === 'typescript' ? pushedFanOut(module, fn, gather, origins) : undefined;
-  return pushed ? [...fanOuts, pushed] : fanOuts;
-}
+const NO_IO = /^(Number|String|Boolean|BigInt|Symbol|Object|Array|Date|JSON|Math|Buffer|Promise|parseInt|parseFloat|structuredClone|(en|de)codeURI(Component)?|hash-wasm|jose|crypto\.subtle)(\.|$)/;
 
 /** The parameters a collection comes from (Python's `self` aside): `req`, `dto`, `urls`. */
 function requestNames(module: ModuleFacts, fn: FunctionFacts, elements: Origins): string[] {
@@ -191,25 +39,6 @@ function requestSized(module: ModuleFacts, fn: FunctionFacts, elements: Origins 
   // Iterating shared state itself (connections, subscribers, peers): sized by the application, not by one request.
   if ([...elements.events].some(([id, computed]) => !computed && events.get(id)?.kind === 'read')) return false;
   return requestNames(module, fn, elements).length > 0 || awaitedSources(elements, events).length > 0;
-}
-
-/** The binds of the locals that feed a value, following binds backwards (flow-insensitively). */
-function feedingBinds(fn: FunctionFacts, names: readonly string[]): BindEvent[] {
-  const binds = fn.flow.blocks.flatMap((block) => block.events.filter((event): event is BindEvent => event.kind === 'bind'));
-  const seen = new Set<string>();
-  const queue = [...names];
-  const found: BindEvent[] = [];
-  while (queue.length > 0) {
-    const name = queue.pop()!;
-    if (seen.has(name)) continue;
-    seen.add(name);
-    for (const bind of binds) {
-      if (bind.name !== name) continue;
-      found.push(bind);
-      queue.push(...bind.value.locals);
-    }
-  }
-  return found;
 }
 
 /**
@@ -243,13 +72,6 @@ function resolve(module: ModuleFacts, fn: FunctionFacts, work: { call: CallEvent
   if (byName) return byName;
   const scopes = new Set(scopesAround(module, fn).map((scope) => scope.id));
   return module.functions.find((candidate) => candidate.name === name && candidate.parent !== undefined && scopes.has(candidate.parent));
-}
-
-/** A function and the functions it is nested in, innermost first: where its closures' names are bound. */
-function scopesAround(module: ModuleFacts, fn: FunctionFacts): FunctionFacts[] {
-  const scopes: FunctionFacts[] = [];
-  for (let scope: FunctionFacts | undefined = fn; scope; scope = module.functions.find((candidate) => candidate.id === scope!.parent)) scopes.push(scope);
-  return scopes;
 }
 
 /** Names bound to a concurrency limiter in a function, the functions around it, and at module level. */
@@ -292,7 +114,7 @@ function holdsLimiter(module: ModuleFacts, fn: FunctionFacts, depth = 0): boolea
 
 /** Whether a JavaScript call a callback returns or awaits starts I/O, as far as this module tells. */
 function startsIo(module: ModuleFacts, callback: FunctionFacts, call: CallEvent): boolean {
-  if (SYNC_BUILTIN.test(call.callee ?? call.text)) return false;
+  if (NO_IO.test(call.callee ?? call.text)) return false;
   const target = resolve(module, callback, { call });
   if (target) return target.isAsync && suspends(target) && !holdsLimiter(module, target);
   if (call.awaitable || call.usage === 'awaited') return true;
@@ -324,7 +146,7 @@ function unboundedIo(module: ModuleFacts, fn: FunctionFacts, work: Work): boolea
   // A coroutine from elsewhere is taken to do I/O, unless it only sleeps or is a JavaScript builtin.
   if (!target) {
     const name = 'reference' in work ? work.reference : (work.call.callee ?? work.call.text);
-    return name !== 'asyncio.sleep' && !(module.language === 'typescript' && SYNC_BUILTIN.test(name));
+    return name !== 'asyncio.sleep' && !(module.language === 'typescript' && NO_IO.test(name));
   }
   return target.isAsync && suspends(target) && !holdsLimiter(module, target);
 }
@@ -349,7 +171,7 @@ function calledName(call: CallEvent): string {
   return last ? `…${last}` : call.text;
 }
 
-/** Where the collection comes from, as the user wrote it: an awaited query or body, or the parameters. */
+/** Where a collection that is not the client's own data comes from, as the user wrote it: an awaited query, or the parameters. */
 function sourceText(module: ModuleFacts, fn: FunctionFacts, elements: Origins, events: ReadonlyMap<number, FlowEvent>): string {
   // The last awaited call is the one that produced the collection; a long chain is named by its last link.
   const awaited = awaitedSources(elements, events).at(-1);
@@ -368,16 +190,46 @@ function remedy(module: ModuleFacts, collection: string): string {
   return 'Hold an `asyncio.Semaphore` (or anyio `CapacityLimiter`) around each call, or process the collection in fixed-size batches.';
 }
 
-function message(module: ModuleFacts, fn: FunctionFacts, fanOut: FanOut, elements: Origins, events: ReadonlyMap<number, FlowEvent>): string {
+function fanOutText(module: ModuleFacts, fanOut: FanOut): { head: string; collection: string } {
   const site = fanOut.site;
   const collection = excerpt(module, fanOut.collection, 50);
   const starts = GATHERERS.has(site.callee ?? '') ? 'awaits' : 'starts';
+  return { head: `\`${site.text}\` ${starts} one ${workText(module, fanOut.work)} per element of \`${collection}\``, collection };
+}
+
+/** A collection the client sends: the request decides how many calls run at once. */
+function requestMessage(module: ModuleFacts, fanOut: FanOut, input: RequestInput): string {
+  const { head, collection } = fanOutText(module, fanOut);
   const limit = module.language === 'typescript' ? 'limit' : 'semaphore';
   return (
-    `\`${site.text}\` ${starts} one ${workText(module, fanOut.work)} per element of \`${collection}\` (${line(fanOut.collection)}${sourceText(module, fn, elements, events)}), ` +
-    `all at once and with no ${limit} or batching: the request decides how many run, so one request with 500 elements makes 500 concurrent calls — ` +
+    `${head} (${line(fanOut.collection)}), all at once and with no ${limit} or batching. \`${collection}\` comes from ${input.part} ${input.handler.kind === 'websocket' ? 'on' : 'of'} ${input.route}, ` +
+    `and nothing in this module caps its length (a length check, a schema maximum): one request with 500 elements makes 500 concurrent calls — ` +
     `enough to exhaust a database pool or trip an API's rate limit for every other user. ${remedy(module, collection)}`
   );
+}
+
+/** Preview: a collection whose size the request does not decide, but nothing here bounds either (a query with no limit, a parameter). */
+function unboundedMessage(module: ModuleFacts, fn: FunctionFacts, fanOut: FanOut, elements: Origins, events: ReadonlyMap<number, FlowEvent>): string {
+  const { head, collection } = fanOutText(module, fanOut);
+  const limit = module.language === 'typescript' ? 'limit' : 'semaphore';
+  return (
+    `${head} (${line(fanOut.collection)}${sourceText(module, fn, elements, events)}), all at once and with no ${limit} or batching. ` +
+    `Nothing here bounds how many elements there are: if \`${collection}\` can grow large (every row of a table, every item a user owns), one call makes that many ` +
+    `concurrent calls and can exhaust a database pool or an API's rate limit. ${remedy(module, collection)}`
+  );
+}
+
+/** Every call per element takes part in one transaction (`{ transaction }`, `trx`): they share its connection and run one after another. */
+function sharesTransaction(work: Work): boolean {
+  const calls = 'callback' in work ? callsOf(work.callback) : [work.call];
+  return calls.some((call) => call.positional?.some((argument) => /\b(transaction|trx)\b/.test(argument)));
+}
+
+/** A task started in a loop and kept in one holder whose previous task is cancelled (a debounce): one runs at a time. */
+function cancelsPrevious(module: ModuleFacts, fn: FunctionFacts, spawn: CallEvent): boolean {
+  const holders = (spawn.boundTo ?? []).map((holder) => `${holder.text}.cancel`);
+  const scopes = [fn, ...module.functions.filter((inner) => scopesAround(module, inner).includes(fn))];
+  return holders.length > 0 && scopes.some((scope) => callsOf(scope).some((call) => holders.includes(call.text)));
 }
 
 export const unboundedFanout: Rule = {
@@ -386,45 +238,63 @@ export const unboundedFanout: Rule = {
     name: 'unbounded-fanout',
     family: 'tasks',
     defaultSeverity: 'warning',
-    summary: 'A request-sized collection is fanned out into concurrent calls to an external service with no semaphore or batching (`asyncio.gather`, `Promise.all(xs.map(…))`).',
+    summary: 'A collection the client sends is fanned out into concurrent calls to an external service with no length check, semaphore or batching (`asyncio.gather`, `Promise.all(xs.map(…))`).',
     languages: ['python', 'typescript'],
     fix: 'none',
     docs: {
       whatItDoes: `
 Finds \`asyncio.gather\`, \`asyncio.wait\` and \`asyncio.as_completed\` over one coroutine per
 element of a collection — \`gather(*(f(x) for x in xs))\`, \`gather(*[...])\`,
-\`gather(*map(f, xs))\`, tasks appended in a loop — and tasks started in a loop
+\`gather(*map(f, xs))\`, coroutines or tasks appended in a loop — and tasks started in a loop
 (\`asyncio.create_task\`, \`TaskGroup.create_task\`, anyio/trio \`start_soon\`), when the
-collection comes from the request (a parameter, the body, an awaited query) and the coroutine
-reaches I/O, in a handler or a function of the module it calls. Nothing is reported when the
-coroutine holds a semaphore, \`CapacityLimiter\` or lock (directly or in a function it calls), when
-a limiter is handed to it, when the collection is cut to a fixed size or into batches (\`xs[:10]\`,
-\`xs[i : i + 20]\`, \`.limit(50)\`, \`batched(xs, 10)\`), when it is a fixed collection
-(\`for region in REGIONS\`) or shared application state (open websockets), or when the gather is
-of a fixed number of calls (\`gather(f(a), g(b))\`).
+collection is data the client sent and the coroutine reaches I/O. The message names the call
+each element runs (not a filter or a call that prepares its argument), the collection, what part
+of the request it comes from, and the handler.
+
+The collection must be the client's own data, read by the handler that holds the gather (or a
+function nested in it) — as it is, or filtered, mapped or split: a FastAPI body or query
+parameter (\`skus: list[str]\`, \`batch.urls\` of a Pydantic body, \`ids: list[int] = Query()\`; not
+one that \`Depends()\` supplies), \`await request.json()\`, \`request.query_params.getlist(…)\`, a
+message a WebSocket receives. Nothing is reported when a query, a service or the project's own
+code produces the collection (its size is the data's, not the request's), nor when the handler
+checks the length first (\`if len(batch.urls) > 20: raise …\`) or the model of this module caps
+the field (\`Field(max_length=20)\`, \`conlist(…, max_length=20)\`, \`Query(max_length=5)\`).
+Nothing is reported either when the coroutine holds a semaphore, \`CapacityLimiter\` or lock
+(directly or in a function it calls), when a limiter is handed to it, when the collection is cut
+to a fixed size or into batches (\`xs[:10]\`, \`xs[i : i + 20]\`, \`.limit(50)\`, \`batched(xs, 10)\`,
+\`min(n, 100)\`), when it is a fixed collection (\`for region in REGIONS\`, a literal tuple) or
+shared application state (open websockets), when the gather is of a fixed number of calls
+(\`gather(f(a), g(b))\`), or when each task started in a loop replaces one whose \`cancel()\` is
+called (a debounce).
 
 In TypeScript and JavaScript the gather is \`Promise.all\`, \`Promise.allSettled\`,
 \`Promise.any\` or \`Promise.race\`, given \`xs.map(f)\` or \`xs.map((x) => …)\` (directly or
 through a local), or an array filled by \`promises.push(f(x))\` in a \`for…of\` loop or an
-\`xs.forEach\` callback. The finding is at the \`Promise.…\` call, as for \`asyncio.gather\` and
-\`asyncio.wait\` over tasks appended in a loop; the related location is the collection. The
-collection is request-sized when it comes from a handler's parameters (\`req.body\`,
-\`req.query\`, Fastify's \`request.body\`, Koa's \`ctx.request.body\`, NestJS \`@Body()\` and
-\`@Query()\` parameters, \`searchParams.getAll()\`) or from an awaited call (\`await req.json()\`,
-\`(await pool.query(…)).rows\`, \`prisma.x.findMany()\`, \`find().toArray()\`). The mapped
-function must start I/O: a call from another module or library, or an async function of this
-module that awaits. Nothing is reported when each call goes through a limiter — a \`p-limit\`
-function (\`limit(() => f(x))\`), \`Bottleneck\`'s \`schedule\`, an \`async-mutex\`
-\`Semaphore\` (\`runExclusive\`, \`acquire\`), in the callback or in the function it calls —,
-when the collection is cut (\`xs.slice(0, 20)\`, \`xs.slice(i, i + 10)\` batches, \`_.chunk\`,
-\`.limit(20)\`, a query given \`take:\` or \`limit:\`), when it is a module-level constant array,
-or when the callback is sync and only calls methods of the element (\`(s) => s.trim()\`) or
-builtins (\`Number\`). \`p-map\` with \`{ concurrency }\` and \`async\`'s \`mapLimit\` are not
-gathers and are never reported.`,
+\`xs.forEach\` callback. The finding is at the \`Promise.…\` call; the related location is the
+collection. The collection is the client's when it is read from the body or the query string of
+the handler's request (\`req.body.ids\`, \`req.query\`, Fastify's \`request.body\`, Koa's
+\`ctx.request.body\` and destructured \`{ body: { ids } }\`, \`await req.json()\`,
+\`searchParams.getAll()\`) or is a NestJS \`@Body()\` or \`@Query()\` parameter — not the server's
+data hanging off the request (\`req.user.teams\`, \`ctx.state\`), and not rows of an awaited query.
+Nothing is reported when the handler checks the length first (\`if (ids.length > 20) …\`), when
+the route's registration caps it (zod's \`.max(20)\`, JSON Schema's \`maxItems\`), when every call
+takes part in one transaction (\`{ transaction }\`: one connection, one call at a time), when the
+mapped function starts no I/O (a sync function, builtins like \`Number\`, methods of the element,
+an async function of this module that never awaits), when each call goes through a limiter — a
+\`p-limit\` function (\`limit(() => f(x))\`), \`Bottleneck\`'s \`schedule\`, an \`async-mutex\`
+\`Semaphore\` (\`runExclusive\`, \`acquire\`), in the callback or in the function it calls —, or when
+the collection is cut (\`xs.slice(0, 20)\`, \`xs.slice(i, i + 10)\` batches, \`_.chunk\`,
+\`Math.min(n, 100)\`). \`p-map\` with \`{ concurrency }\` and \`async\`'s \`mapLimit\` are not gathers
+and are never reported.
+
+With \`preview = true\` (or \`--preview\`) the rule also reports, as information, fan-outs over
+collections nothing bounds though the request does not size them: every row of an awaited query
+with no limit or page (\`(await pool.query(…)).rows\`, \`prisma.x.findMany()\`), or a parameter
+of a helper. Whether those grow large depends on the data, which the analysis cannot see.`,
       whyIsThisBad: `
 Every element becomes a concurrent call the moment the gather starts. The client decides how
-many: a 500-line order, a 2,000-id filter or an unpaginated query makes hundreds of simultaneous
-database queries or API calls from one request. That checks out every connection in the pool
+many: a 500-line order or a 2,000-id filter makes hundreds of simultaneous database queries or
+API calls from one request. That checks out every connection in the pool
 (other requests then time out waiting for one), trips the partner API's rate limit for all your
 users at once, and opens enough sockets to hit file-descriptor limits. The code works in tests,
 where collections are small.`,
@@ -519,16 +389,17 @@ There is no automatic fix: the right bound depends on the service (its pool size
 limit) and on where the semaphore should live — module level to bound all requests of a worker
 together, or per request to bound each one. The same holds for a \`p-limit\` limiter in Node.`,
       whenNotToUse: `
-When the collection is validated to a small size before it gets here (\`Field(max_length=20)\` on
-the request model, an explicit length check), or the callee bounds concurrency itself (a client
-with a small connection limit and a queueing policy you rely on), suppress with a reason:
-\`# interleave: ignore[unbounded-fanout] -- at most 20 items, validated by QuoteRequest\`. A length
-check that rejects large inputs (\`if (skus.length > 20) return res.status(400)…\`) or a schema
-with \`maxItems\` is not read either: suppress with
-\`// interleave: ignore[unbounded-fanout] -- the schema caps skus at 20\`.`,
+When the collection is validated to a small size somewhere the rule does not look (a model in
+another module, a middleware, a gateway), or the callee bounds concurrency itself (a client with
+a small connection limit and a queueing policy you rely on), suppress with a reason:
+\`# interleave: ignore[unbounded-fanout] -- at most 20 items, validated by QuoteRequest\`, or
+\`// interleave: ignore[unbounded-fanout] -- the gateway caps skus at 20\`.`,
     },
   },
-  check({ module, report }) {
+  check({ module, project, config, report }) {
+    const model = contextModelOf(project, module);
+    const entryOf: RequestEntry = (candidate) =>
+      model.contextsOf(module.moduleName, candidate.id).witnesses.find((witness) => witness.kind === 'request-loop' && witness.steps.length === 0)?.entry.label;
     for (const fn of perRequestFunctions(module)) {
       const calls = callsOf(fn);
       if (!calls.some((call) => GATHERERS.has(call.callee ?? '') || (call.loop !== undefined && startsTask(call.callee, call.text)))) continue;
@@ -556,11 +427,24 @@ with \`maxItems\` is not read either: suppress with
       for (const candidates of sites) {
         for (const fanOut of candidates) {
           const { elements } = fanOut;
-          if (!requestSized(module, fn, elements, events) || bounded(module, fn, fanOut, elements, events) || !unboundedIo(module, fanOut.host, fanOut.work)) continue;
+          if (!elements || !unboundedIo(module, fanOut.host, fanOut.work) || sharesTransaction(fanOut.work) || bounded(module, fn, fanOut, elements, events)) continue;
+          if (startsTask(fanOut.site.callee, fanOut.site.text) && cancelsPrevious(module, fn, fanOut.site)) continue;
+          const input = requestInput(module, fn, fanOut, elements, events, entryOf);
+          if (input && sizeChecked(module, fn, fanOut, input)) break;
+          if (input) {
+            report({
+              message: requestMessage(module, fanOut, input),
+              range: fanOut.site.range,
+              related: [{ path: module.path, range: fanOut.collection, message: `the collection, from ${input.part}` }],
+            });
+            break;
+          }
+          if (!config.preview || !requestSized(module, fn, elements, events)) continue;
           report({
-            message: message(module, fn, fanOut, elements, events),
+            message: unboundedMessage(module, fn, fanOut, elements, events),
             range: fanOut.site.range,
-            related: [{ path: module.path, range: fanOut.collection, message: 'the collection the request sizes' }],
+            severity: 'info',
+            related: [{ path: module.path, range: fanOut.collection, message: 'the collection' }],
           });
           break;
         }

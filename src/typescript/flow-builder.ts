@@ -19,7 +19,7 @@ import type {
   WriteOp,
 } from '../core/facts';
 import { bindingNames, isInstanceType, type LocalBindings, type ModuleScope } from './scope';
-import { dottedParts, isFunctionNode, rangeOf, shortText, stringValue, textOf, unwrap, type SyntaxContext } from './syntax';
+import { dottedParts, isFunctionNode, rangeOf, rethrows, shortText, stringValue, textOf, unwrap, type SyntaxContext } from './syntax';
 
 /** What a type checker adds when the module belongs to a Program. */
 export interface ProgramTyping {
@@ -119,6 +119,8 @@ export class FlowBuilder extends FlowGraphBuilder<ts.Block> {
   private readonly pendingBindings = new Map<ts.Node, ValueHolder[]>();
   /** The enclosing call of a call that is a direct argument. */
   private readonly pendingArgumentOf = new Map<ts.Node, { callee?: string; text: string }>();
+  /** Calls that are the operand of `void`: dropped on purpose. */
+  private readonly voidedCalls = new Set<ts.Node>();
   /** Locals bound to shared state itself (`const cart = carts.get(user)`): mutating them mutates it. */
   private readonly aliases = new Map<string, StateRef>();
   /** Locals bound to a lock created in this call: it excludes no other request. */
@@ -610,7 +612,7 @@ export class FlowBuilder extends FlowGraphBuilder<ts.Block> {
     const escape = finallyBody && !catchClause ? this.newBlock() : undefined;
     const after = this.newBlock();
 
-    this.tries.push({ handlers: escape ? [escape] : handlerBlock ? [handlerBlock] : [], finallyBody });
+    this.tries.push({ handlers: escape ? [escape] : handlerBlock ? [handlerBlock] : [], finallyBody, swallows: catchClause !== undefined && !rethrows(this.context, catchClause) });
     this.link(this.current, handlerBlock ?? escape ?? after);
     this.suite(node.tryBlock.statements);
     this.tries.pop();
@@ -673,6 +675,7 @@ export class FlowBuilder extends FlowGraphBuilder<ts.Block> {
     if (api.isPrefixUnaryExpression(node) || api.isPostfixUnaryExpression(node)) return this.unary(node);
     if (api.isArrowFunction(node) || api.isFunctionExpression(node) || api.isClassExpression(node)) return NO_SOURCE;
     if (api.isVoidExpression(node)) {
+      this.voidedCalls.add(unwrap(this.context, node.expression));
       this.expr(node.expression, 'other');
       return NO_SOURCE;
     }
@@ -842,8 +845,9 @@ export class FlowBuilder extends FlowGraphBuilder<ts.Block> {
     const argumentOf = this.pendingArgumentOf.get(node);
     this.pendingBindings.delete(node);
     this.pendingArgumentOf.delete(node);
+    const voided = this.voidedCalls.delete(node);
     const awaitable =
-      usage === 'statement' &&
+      (usage === 'statement' || voided) &&
       !api.isTaggedTemplateExpression(node) &&
       ((api.isIdentifier(callee) && this.env.promiseParams?.has(callee.text) === true) || this.env.typing?.isAwaitable(node) === true);
     const handlesRejection = (method === 'catch' && argumentNodes.length > 0) || (method === 'then' && argumentNodes.length > 1);
@@ -865,6 +869,7 @@ export class FlowBuilder extends FlowGraphBuilder<ts.Block> {
       ...(holders.length > 0 && { arguments: holders }),
       ...(awaitable && { awaitable }),
       ...(handlesRejection && { handlesRejection }),
+      ...(voided && { voided }),
       ...(positional.length > 0 && { positional }),
       ...(functionArguments.length > 0 && { functionArguments }),
       inputs,

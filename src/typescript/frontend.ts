@@ -355,7 +355,6 @@ class ModuleFactsBuilder {
       nameRange: rangeOf(this.context, this.nameNode(node)),
       flow,
       ...this.passedTo(node),
-      ...(catchesAll(this.context, node) && { catchesAll: true }),
     };
     return { node, facts, locals, self };
   }
@@ -525,20 +524,6 @@ function collectLocals(context: SyntaxContext, fn: FunctionNode): Set<string> {
     return !isFunctionNode(context, node) && !api.isClassLike(node);
   });
   return locals;
-}
-
-/** The body is one `try` with a `catch` that does not `throw` again (outside nested functions). */
-function catchesAll(context: SyntaxContext, fn: FunctionNode): boolean {
-  const { ts: api } = context;
-  const statements = fn.body && api.isBlock(fn.body) ? fn.body.statements : [];
-  const only = statements.length === 1 ? statements[0] : undefined;
-  if (!only || !api.isTryStatement(only) || !only.catchClause) return false;
-  let rethrows = false;
-  forEachDescendant(context, only.catchClause.block, (node) => {
-    rethrows ||= api.isThrowStatement(node);
-    return !isFunctionNode(context, node);
-  });
-  return !rethrows;
 }
 
 /** The parser's own diagnostics, kept on the source file (not part of the public API). */

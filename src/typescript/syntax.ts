@@ -153,3 +153,13 @@ export function forEachDescendant(context: SyntaxContext, root: ts.Node, visit: 
     if (visit(node)) context.ts.forEachChild(node, push);
   }
 }
+
+/** A `catch` that throws again (outside nested functions): the failure leaves the `try` after all. */
+export function rethrows(context: SyntaxContext, clause: ts.CatchClause): boolean {
+  let found = false;
+  forEachDescendant(context, clause.block, (node) => {
+    found ||= context.ts.isThrowStatement(node);
+    return !found && !isFunctionNode(context, node);
+  });
+  return found;
+}

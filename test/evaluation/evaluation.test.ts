@@ -60,7 +60,9 @@ describe('blind evaluation corpora, rule by rule', () => {
   it('boundary/ (four projects checked one by one; first run 32/38)', async () => {
     const expected: Expected = {
       IL105: { found: 16, labelled: 16, unlabelled: 0 },
-      IL406: { found: 9, labelled: 10, unlabelled: 1 },
+      // IL406 reports by default only collections the client sends; fan-outs over query results (3 of
+      // these labels) are preview since real code showed them mostly bounded elsewhere (docs/evaluation.md).
+      IL406: { found: 5, labelled: 10, unlabelled: 1 },
       IL601: { found: 5, labelled: 6, unlabelled: 0 },
       IL602: { found: 6, labelled: 6, unlabelled: 0 },
     };
@@ -80,7 +82,8 @@ describe('blind evaluation corpora, rule by rule', () => {
       IL203: { found: 0, labelled: 0, unlabelled: 0 },
       IL302: { found: 6, labelled: 6, unlabelled: 0 },
       IL403: { found: 13, labelled: 13, unlabelled: 0 },
-      IL406: { found: 8, labelled: 8, unlabelled: 0 },
+      // The one missed fans out over a fetched sitemap: not a collection the client sends (preview).
+      IL406: { found: 7, labelled: 8, unlabelled: 0 },
     };
     // A conditional request's fresh response, written back after the await, still counts as computed
     // from the entry read before it (its etag went into the request): see typescript/README.md.

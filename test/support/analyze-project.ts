@@ -41,13 +41,14 @@ export async function analyzeProject(
 }
 
 /**
- * Both passes over modules given as text (dotted name → source), with one rule: summaries first
+ * Both passes over modules given as text (dotted name → source; Python unless `extension` says
+ * TypeScript), with one rule: summaries first
  * (checked to be JSON-serialisable), then each module checked against them. Returns each
  * module's hazards as `line: code`.
  */
-export async function checkModulesWith(modules: Record<string, string>, rule: Rule): Promise<Map<string, string[]>> {
+export async function checkModulesWith(modules: Record<string, string>, rule: Rule, extension: 'py' | 'ts' = 'py'): Promise<Map<string, string[]>> {
   await loadFrontends();
-  const parsed = Object.entries(modules).flatMap(([name, source]) => parseSource(`/project/${name.replace(/\./g, '/')}.py`, source, name) ?? []);
+  const parsed = Object.entries(modules).flatMap(([name, source]) => parseSource(`/project/${name.replace(/\./g, '/')}.${extension}`, source, name) ?? []);
   const rules = [rule];
   const summaries = parsed.map((module) => summarizeModule(module, rules));
   assert.deepEqual(JSON.parse(JSON.stringify(summaries)), summaries, 'summaries are JSON-serialisable');

@@ -60,7 +60,8 @@ export const ENTRY_CLASSES: readonly ClassEntry[] = [
 ];
 
 /** How a call runs a function it is handed (by reference, or as a coroutine it is given). */
-export type EdgeKind = 'inline' | 'offload' | 'after-response' | 'task' | 'thread' | 'own-loop' | 'memo';
+/** How a call runs a function it is handed; `route` registers it as a request handler, which each request then runs. */
+export type EdgeKind = 'inline' | 'offload' | 'after-response' | 'task' | 'thread' | 'own-loop' | 'memo' | 'route';
 
 export interface EdgeCall {
   pattern: RegExp;
@@ -90,6 +91,11 @@ export const EDGE_CALLS: readonly EdgeCall[] = [
   edge('apscheduler.schedulers.**.add_job', 'task'),
   edge('{asyncio.run,asyncio.runners.run,anyio.run,trio.run,asyncio.Runner().run}', 'own-loop'),
   edge('asyncio.{get_event_loop,new_event_loop}().run_until_complete', 'own-loop'),
+  // Routes registered by a call rather than a decorator: `Route("/scrape", scrape)`, `app.add_api_route(…)`, aiohttp's `web.get(…)`.
+  edge('starlette.routing.{Route,WebSocketRoute}', 'route'),
+  edge('{fastapi.FastAPI,fastapi.APIRouter,fastapi.routing.APIRouter,starlette.applications.Starlette,starlette.routing.Router}().{add_route,add_api_route,add_websocket_route,add_api_websocket_route}', 'route'),
+  edge('aiohttp.web.{get,post,put,patch,delete,head,route,view}', 'route'),
+  edge('aiohttp.web.Application().router.{add_get,add_post,add_put,add_patch,add_delete,add_head,add_route,add_view}', 'route'),
   // Node: timers and the event loop's own queues run a callback later, on the loop.
   edge('{setTimeout,setInterval,setImmediate,queueMicrotask,process.nextTick}', 'task'),
 ];
@@ -99,7 +105,8 @@ const EDGE_NAMES = new Set([
   'add_task', 'BackgroundTask', 'to_thread', 'run_in_executor', 'run_in_threadpool', 'iterate_in_threadpool', 'run_sync',
   'sync_to_async', 'asyncify', 'submit', 'map', 'Thread', 'Timer', 'Process', 'create_task', 'ensure_future', 'call_soon',
   'call_later', 'start_soon', 'add_job', 'run', 'run_until_complete', 'setTimeout', 'setInterval', 'setImmediate',
-  'queueMicrotask', 'nextTick',
+  'queueMicrotask', 'nextTick', 'Route', 'WebSocketRoute', 'add_route', 'add_api_route', 'add_websocket_route', 'add_api_websocket_route',
+  'get', 'post', 'put', 'patch', 'delete', 'head', 'route', 'view', 'add_get', 'add_post', 'add_put', 'add_patch', 'add_delete', 'add_head', 'add_view',
 ]);
 
 export function edgeOf(callee: string | undefined, text: string): EdgeKind | undefined {

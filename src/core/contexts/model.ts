@@ -147,6 +147,10 @@ export class ContextModel {
         for (const call of calls) {
           const target = this.resolveCall(module, call);
           if (!target || (entry.contained && target.module !== module)) continue;
+          if (call.edge === 'route') {
+            if (entry.kind !== 'not-served') visit(target, routeWitness(call, module, target.fn));
+            continue;
+          }
           const kind = transform(entry.kind, call.edge, target.fn);
           if (kind) visit(target, { kind, entry, steps: [step(top.caller, call, module)] });
         }
@@ -162,6 +166,10 @@ export class ContextModel {
         if (!target || (witness.entry.contained && target.module !== node.module)) continue;
         // A coroutine function called from sync code only makes a coroutine: nothing runs it here.
         if (call.edge === 'inline' && !node.fn.isAsync && target.fn.isAsync && node.module.language === 'python') continue;
+        if (call.edge === 'route') {
+          if (witness.kind !== 'not-served') visit(target, routeWitness(call, node.module, target.fn));
+          continue;
+        }
         const kind = transform(witness.kind, call.edge, target.fn);
         if (kind) visit(target, { kind, entry: witness.entry, steps: [...witness.steps, step(caller, call, node.module)] });
       }
@@ -226,7 +234,16 @@ function transform(kind: ContextKind, edge: EdgeKind, callee: ContextFunction): 
       return 'worker-thread';
     case 'own-loop':
       return kind === 'import' ? 'not-served' : 'worker-thread';
+    case 'route':
+      return callee.isAsync ? 'request-loop' : 'request-threadpool';
   }
+}
+
+/** A function registered as a route by a call (`Route("/scrape", scrape)`): an entry point of its own, at the registration. */
+function routeWitness(call: ContextCall, module: ContextSummary, fn: ContextFunction): Witness {
+  const kind: ContextKind = fn.isAsync ? 'request-loop' : 'request-threadpool';
+  const label = call.route ? `route ${call.route}` : `route registered by \`${call.text}\``;
+  return { kind, entry: { kind, label, path: module.path, range: call.range }, steps: [] };
 }
 
 function step(caller: string, call: ContextCall, module: ContextSummary): WitnessStep {

@@ -61,6 +61,8 @@ export interface ContextCall {
   edge: EdgeKind;
   /** In a lifespan, after its `yield`: it runs at shutdown. */
   afterYield?: boolean;
+  /** For a `route` edge: the path it registers, as written (`/scrape/listings`). */
+  route?: string;
 }
 
 export const MEMO_DECORATORS = /^(functools\.(lru_cache|cache)|cachetools\.(cached|func\.\w+)|async_lru\.alru_cache)$/;
@@ -194,7 +196,8 @@ function contextCalls(flow: FlowGraph): ContextCall[] {
   for (const event of events) {
     if (event.kind !== 'call') continue;
     const own = edgeOf(event.callee, event.text);
-    for (const argument of own ? (event.functionArguments ?? []) : []) add({ ...argument, range: event.range, edge: own! });
+    const route = own === 'route' ? event.literalArguments?.find((argument) => argument.position === 0 || argument.keyword === 'path')?.value.replace(/^['"]|['"]$/g, '') : undefined;
+    for (const argument of own ? (event.functionArguments ?? []) : []) add({ ...argument, range: event.range, edge: own!, ...(route && { route }) });
     const outer = event.argumentOf ? edgeOf(event.argumentOf.callee, event.argumentOf.text) : undefined;
     add({ ...(event.callee && { callee: event.callee }), text: event.text, range: event.range, edge: outer ?? (lazy.has(event.id) ? 'memo' : 'inline') });
   }

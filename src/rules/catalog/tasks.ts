@@ -15,11 +15,11 @@ export const TASK_SPAWNERS: ReadonlySet<string> = new Set([
   'asyncio.get_event_loop().ensure_future',
 ]);
 
-/** `loop.create_task(...)` on a loop whose type the frontend could not infer. */
+/** `loop.create_task(...)` on a loop whose type the frontend could not infer (`self.loop` of a property). */
 const LOOP_CREATE_TASK = /(^|\.)(loop|event_loop|_loop)\.create_task$/;
 
 export function spawnsTask(callee: string | undefined, text: string): boolean {
-  return (callee !== undefined && TASK_SPAWNERS.has(callee)) || (callee === undefined && LOOP_CREATE_TASK.test(text));
+  return (callee !== undefined && TASK_SPAWNERS.has(callee)) || LOOP_CREATE_TASK.test(text);
 }
 
 /** `.start()` of a thread or process object. */
@@ -213,8 +213,8 @@ export const LIMITER_NAME = /(^|[._])(sem|semaphore|\w*_semaphore|limiter|\w*_li
 /** The JavaScript spelling of a limiter's name: `uploadSemaphore`, `apiLimiter`, `this.fetchLimit`. */
 export const CAMEL_CASE_LIMITER_NAME = /(^|\.)[a-z]\w*(Sem|Sema|Semaphore|Limiter|Limit|Throttle|Throttler|Slots)$/;
 
-/** Calls whose name says they cut a collection down to a fixed size or into batches. */
-export const BOUNDING_CALLS = /(^|\.)(limit|islice|batched|chunked|chunk|chunks|batches|paginate|take|head|top|sample)$/i;
+/** Calls whose name says they cut a collection down to a fixed size or into batches, or cap a count: `min(n, 100)`. */
+export const BOUNDING_CALLS = /(^|\.)(limit|islice|batched|chunked|chunk|chunks|batches|paginate|take|head|top|sample|min)$/i;
 
 /** JavaScript array methods that call a function once per element and collect what it returns: `xs.map(f)`. */
 export const MAPPING_METHODS = /\.(map|flatMap)$/;
