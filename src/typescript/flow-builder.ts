@@ -984,6 +984,7 @@ export class FlowBuilder extends FlowGraphBuilder<ts.Block> {
   private moduleVariable(name: string, node: ts.Node): StateRef | undefined {
     const binding = this.env.scope.bindings.get(name);
     if (!binding || binding.kind === 'function' || binding.kind === 'class') return undefined;
+    if (binding.kind === 'import' && this.env.scope.importsPackage(name)) return undefined;
     if (this.env.applications.has(name)) return { key: 'app', root: 'app', text: textOf(this.context, node), scope: 'app-state', definition: binding.range };
     return { key: name, root: name, text: textOf(this.context, node), scope: 'module', definition: binding.kind === 'variable' ? binding.range : undefined };
   }
