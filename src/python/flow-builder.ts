@@ -528,32 +528,37 @@ export class FlowBuilder extends FlowGraphBuilder<Node> {
   /** Evaluates a test, then branches: the two edges carry the branch event's id. */
   private condition(condition: Node, whenTrue: FlowBlock, whenFalse: FlowBlock, guard?: BranchGuard): void {
     const value = this.expr(condition, 'other');
-    this.branchTo({ value, test: this.testKind(condition), guard, range: rangeOf(condition) }, whenTrue, whenFalse);
+    this.branchTo({ value, ...this.testKind(condition), guard, range: rangeOf(condition) }, whenTrue, whenFalse);
   }
 
-  private testKind(condition: Node): BranchEvent['test'] {
+  /** What a test asks, and for a presence test which outcome finds the value there. */
+  private testKind(condition: Node): Pick<BranchEvent, 'test' | 'presentWhen'> {
     let node = unparenthesize(condition);
+    let negated = false;
     while (node.type === 'not_operator') {
       const argument = field(node, 'argument');
       if (!argument) break;
       node = unparenthesize(argument);
+      negated = !negated;
     }
+    const presence = (present: boolean, test: 'membership' | 'truthiness' = 'membership') => ({ test, presentWhen: present !== negated });
     if (node.type === 'comparison_operator') {
       const operators = node.children.filter((child) => child && !child.isNamed).map((child) => child!.text);
       const operands = namedChildren(node);
-      if (operators.some((op) => op === 'in' || op === 'not in')) return 'membership';
+      if (operators.length === 1 && (operators[0] === 'in' || operators[0] === 'not in')) return presence(operators[0] === 'in');
+      if (operators.some((op) => op === 'in' || op === 'not in')) return { test: 'membership' };
       if (operators.every((op) => ['is', 'is not', '==', '!='].includes(op)) && operands.some((o) => o.type === 'none')) {
-        return 'membership';
+        return operators.length === 1 ? presence(operators[0] === 'is not' || operators[0] === '!=') : { test: 'membership' };
       }
-      return 'value';
+      return { test: 'value' };
     }
     if (node.type === 'call') {
       const callee = field(node, 'function');
-      if (callee?.type === 'attribute' && field(callee, 'attribute')?.text === 'get') return 'membership';
-      return 'value';
+      if (callee?.type === 'attribute' && field(callee, 'attribute')?.text === 'get') return presence(true);
+      return { test: 'value' };
     }
-    if (node.type === 'identifier' || node.type === 'attribute' || node.type === 'subscript') return 'truthiness';
-    return 'value';
+    if (node.type === 'identifier' || node.type === 'attribute' || node.type === 'subscript') return presence(true, 'truthiness');
+    return { test: 'value' };
   }
 
   private whileStatement(node: Node): void {
@@ -755,6 +760,7 @@ export class FlowBuilder extends FlowGraphBuilder<Node> {
   private lockOf(context: Node, isAsync: boolean): { name: string; kind: LockKind; shared?: boolean } | undefined {
     const expr = unparenthesize(context);
     const fallbackKind: LockKind = isAsync ? 'asyncio' : 'threading';
+    if (expr.type === 'call' || expr.type === 'subscript') return lockFromHelper(expr) ? { name: expr.text, kind: fallbackKind } : undefined;
     const parts = dottedParts(expr);
     if (!parts) return undefined;
     const last = parts[parts.length - 1]!;
@@ -1334,6 +1340,27 @@ export class FlowBuilder extends FlowGraphBuilder<Node> {
     const qualified = this.env.scope.annotationName(annotation);
     return qualified ? `${qualified}()` : undefined;
   }
+}
+
+/** Methods that hand out a registry's entry: `LOCKS.get(key)`, `self._locks.setdefault(key, Lock())`. */
+const ENTRY_METHODS = new Set(['get', 'setdefault', '__getitem__']);
+const LOCK_WORDS = new Set(['lock', 'locks', 'rlock', 'mutex', 'mutexes']);
+
+/**
+ * A lock obtained through a helper or kept in a registry, by the name of what hands it out:
+ * `get_lock(key)`, `self.lock_for(user)`, `redis_lock(name)`, `self._locks[key]`,
+ * `LOCKS.setdefault(key, asyncio.Lock())`. Semaphores are left out: they may admit several.
+ */
+function lockFromHelper(expr: Node): boolean {
+  const target = expr.type === 'call' ? field(expr, 'function') : field(expr, 'value');
+  const parts = target ? dottedParts(unparenthesize(target)) : undefined;
+  if (!parts) return false;
+  const named = expr.type === 'call' && parts.length > 1 && ENTRY_METHODS.has(parts[parts.length - 1]!) ? parts[parts.length - 2]! : parts[parts.length - 1]!;
+  return named
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split('_')
+    .some((word) => LOCK_WORDS.has(word));
 }
 
 const LITERALS = new Set(['integer', 'float', 'true', 'false', 'none', 'string', 'concatenated_string']);

@@ -1,6 +1,7 @@
 import { analyzeRaces } from '../core/race-analysis';
+import type { FunctionFacts } from '../core/facts';
 import type { Rule } from '../core/rule';
-import { line, lockFix } from './race-reporting';
+import { line, lockFix, overlapOf, reachedBy, type Overlap } from './race-reporting';
 import { storyStep } from './story-steps';
 
 export const threadpoolRace: Rule = {
@@ -72,14 +73,17 @@ When an external lock or a single-threaded deployment guarantees one caller at a
 with a reason: \`# interleave: ignore[threadpool-race] -- serialised by the queue consumer\`.`,
     },
   },
-  check({ module, fixes, report }) {
+  check(context) {
+    const { module, fixes, report } = context;
     for (const fn of module.functions) {
-      if (fn.execution !== 'threadpool') continue;
-      for (const { read, write } of analyzeRaces(fn).threadRaces) {
+      if (fn.isAsync) continue;
+      for (const { read, write } of analyzeRaces(fn, 'threads').threadRaces) {
+        const overlap = overlapOf(context, fn, 'threads', write.state.key);
+        if (!overlap) continue;
         const state = write.state.text;
         const where = read.range.start.line === write.range.start.line ? `read and written from that read on ${line(write.range)}` : `read at ${line(read.range)} and written from that read at ${line(write.range)}`;
         report({
-          message: `\`${state}\` is ${where} in \`def ${fn.name}\`, which ${fn.framework === 'starlette' ? 'Starlette' : 'FastAPI'} runs in its threadpool: two threads can interleave between the read and the write and lose an update. Hold a \`threading.Lock\` around both, or make the handler \`async def\` if nothing in it blocks.`,
+          message: `\`${state}\` is ${where} in \`def ${fn.name}\`, which ${threadsRunning(fn, overlap)}: two threads can interleave between the read and the write and lose an update. Hold a \`threading.Lock\` around both, or make the handler \`async def\` if nothing in it blocks.${reachedBy(overlap)}`,
           range: write.range,
           related: read.range.start.line === write.range.start.line ? [] : [{ path: module.path, range: read.range, message: `\`${read.state.text}\` read here` }],
           fix: lockFix(fixes, read.statement, write.statement, 'threading', write.state.root),
@@ -94,3 +98,9 @@ with a reason: \`# interleave: ignore[threadpool-race] -- serialised by the queu
     }
   },
 };
+
+/** Who runs the function on several threads at once, for the message. */
+function threadsRunning(fn: FunctionFacts, overlap: Overlap): string {
+  if (fn.execution === 'threadpool') return `${fn.framework === 'starlette' ? 'Starlette' : 'FastAPI'} runs in its threadpool`;
+  return overlap.witness?.kind === 'worker-thread' ? 'runs on worker threads' : 'runs in the threadpool';
+}

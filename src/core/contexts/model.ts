@@ -88,9 +88,14 @@ export class ContextModel {
       const witness = known.get(kind);
       if (witness && SERVING_LOOP.has(kind)) return { on: 'loop', witness };
     }
-    const simple = fn.name.slice(fn.name.lastIndexOf('.') + 1);
-    if (this.unresolvedNames.has(simple)) return { on: 'unknown' };
+    if (this.mayRunUnresolved(moduleName, functionId)) return { on: 'unknown' };
     return { on: 'elsewhere', witnesses: [...known.values()] };
+  }
+
+  /** Whether a call the model could not resolve, in code that may be served, may run the function (it calls that name). */
+  mayRunUnresolved(moduleName: string, functionId: string): boolean {
+    const fn = this.byId.get(moduleName)?.get(functionId);
+    return fn !== undefined && this.unresolvedNames.has(lastSegment(fn.name));
   }
 
   /** True when every known way into the function is outside the server, and nothing unresolved may call it. */
