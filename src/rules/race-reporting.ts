@@ -85,6 +85,17 @@ export function overlapOf(context: RuleContext, fn: FunctionFacts, mode: RaceMod
   return undefined;
 }
 
+/**
+ * Code every known way into which is startup, shutdown, the import or a memoised first call: it is
+ * over before requests are served, or runs once (a data fix at startup, a cache built once).
+ */
+export function runsOnlyAtSetup(context: RuleContext, fn: FunctionFacts): boolean {
+  const witnesses = knownWitnesses(context, fn);
+  return witnesses !== undefined && witnesses.every((witness) => SETUP.has(witness.kind));
+}
+
+const SETUP: ReadonlySet<ContextKind> = new Set(['startup', 'shutdown', 'import', 'once-per-worker', 'not-served']);
+
 function writesState(fn: FunctionFacts, key: string): boolean {
   return fn.flow.blocks.some((block) => block.events.some((event) => event.kind === 'write' && keysOverlap(event.state.key, key)));
 }
