@@ -235,26 +235,30 @@ class RaceProblem implements ForwardProblem<RaceState> {
         state.held.delete(event.region);
         return state;
       case 'write':
-        // Writing a claimed flag again (`busy = false`) ends what the claim serialised.
-        for (const [key, region] of state.flags) {
-          if (!keysOverlap(key, event.state.key)) continue;
-          state.flags.delete(key);
-          state.held.delete(region);
-        }
-        // A claim before any suspension settles the decision; after one, the write acting on it
-        // is the finding, and what follows (cleanup, further updates) is not reported again.
-        let claim = false;
-        for (const [key, decision] of [...state.decisions]) {
-          if (decision.crossed ? keysOverlap(decision.token.read.state.key, event.state.key) : claims(event, decision)) {
-            claim ||= !decision.crossed && setsMissingFlag(decision);
-            state.decisions.delete(key);
-          }
-        }
-        if (claim) claimFlag(state, event);
-        return state;
+        return this.write(state, event);
       default:
         return state;
     }
+  }
+
+  private write(state: RaceState, event: WriteEvent): RaceState {
+    // Writing a claimed flag again (`busy = false`) ends what the claim serialised.
+    for (const [key, region] of state.flags) {
+      if (!keysOverlap(key, event.state.key)) continue;
+      state.flags.delete(key);
+      state.held.delete(region);
+    }
+    // A claim before any suspension settles the decision; after one, the write acting on it
+    // is the finding, and what follows (cleanup, further updates) is not reported again.
+    let claim = false;
+    for (const [key, decision] of [...state.decisions]) {
+      if (decision.crossed ? keysOverlap(decision.token.read.state.key, event.state.key) : claims(event, decision)) {
+        claim ||= !decision.crossed && setsMissingFlag(decision);
+        state.decisions.delete(key);
+      }
+    }
+    if (claim) claimFlag(state, event);
+    return state;
   }
 
   edge(state: RaceState, edge: FlowEdge, from: FlowBlock): RaceState {
