@@ -4,7 +4,7 @@ import { callsOf } from '../core/request-reach';
 import type { Rule } from '../core/rule';
 import { eventsById, valueOrigins } from '../core/value-origins';
 import { commitsOnExit, isSessionParameter, locksRows, methodOf, persists, REMEDIES } from './catalog/orm';
-import { derivesFromOwnField, ProjectRows, rowLoadOf, summarizeRowLoads, type RowLoad } from './orm/row-loads';
+import { bindsNewObject, derivesFromOwnField, ProjectRows, rowLoadOf, summarizeRowLoads, type RowLoad } from './orm/row-loads';
 import { line, runsOnlyAtSetup } from './race-reporting';
 
 /** Modules that run once or only in tests, by dotted name: migrations, management commands, tests. */
@@ -107,7 +107,7 @@ function rowsPassedIn(fn: FunctionFacts, name: string, module: ModuleFacts, rows
       const argument = call.positional?.[position];
       if (!call.callee || !argument || !callees.get(call.callee)?.includes(fn)) continue;
       const given = origins.get(call)?.passed?.get(argument);
-      const load = given && rowLoadOf(given, events, module, (callee) => rows.loader(callee));
+      const load = given && !bindsNewObject(caller, argument, events) && rowLoadOf(given, events, module, (callee) => rows.loader(callee));
       if (load) passed.push({ load, loadedBy: caller });
     }
   }
@@ -277,7 +277,8 @@ suppress with a reason: \`# interleave: ignore[orm-lost-update] -- serializable 
       for (const write of writes) {
         const where = `${write.object}.${write.field}`;
         const found = origins.get(write);
-        if (reported.has(where) || !found?.object || !derivesFromOwnField(write, found.value, events, (event) => origins.get(event)?.value)) continue;
+        if (reported.has(where) || !found?.object || bindsNewObject(fn, write.object, events)) continue;
+        if (!derivesFromOwnField(write, found.value, events, (event) => origins.get(event)?.value)) continue;
         const own = rowLoadOf(found.object, events, module, (callee) => rows!.loader(callee), (event) => origins.get(event)?.object);
         const candidates: UpdatedRow[] = own
           ? takesRowLocks(fn) ? [] : [{ load: own }]

@@ -134,11 +134,15 @@ export function takesOneRow(call: CallEvent, flavour: OrmFlavour): boolean {
 /** A project's helper named for a locking query: `app_qs_select_for_update()`, `get_order_for_update()`. */
 const LOCKING_HELPER = /(^|_)for_update(_|$)/;
 
-/** A locking clause, or a getter asked to lock: `db.get(M, k, with_for_update=True)`. */
+/** Keyword arguments that ask a getter to lock what it reads: `with_for_update=True`, a repository's `for_update=True`. */
+const LOCKING_KEYWORD = /^(with_for_update|for_update|select_for_update|lock|lock_rows|skip_locked)$/;
+
+/** A locking clause, or a getter asked to lock: `db.get(M, k, with_for_update=True)`, `repo.get_by_id(k, for_update=True)`. */
 export function locksRows(call: CallEvent): boolean {
   if (LOCKING_METHODS.has(methodOf(call)) || LOCKING_HELPER.test(methodOf(call))) return true;
-  if (!call.keywords?.includes('with_for_update')) return false;
-  const literal = call.literalArguments?.find((argument) => argument.keyword === 'with_for_update');
+  const keyword = call.keywords?.find((name) => LOCKING_KEYWORD.test(name));
+  if (!keyword) return false;
+  const literal = call.literalArguments?.find((argument) => argument.keyword === keyword);
   return literal === undefined || !['False', 'None'].includes(literal.value);
 }
 
@@ -213,16 +217,16 @@ const VALUE_CARRIERS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * A call whose result still carries the value passed to it, combined with what else it is given:
- * a conversion or arithmetic helper, `x.copy()`, or a method given arguments (`x.tags.union(t)`).
- * Other functions (a hash upgrade, a normalisation without arguments) make a new value of their own.
+ * A call whose result still carries the value of `field` (`acct.tags`) passed to it, combined with
+ * what else it is given: a conversion or arithmetic helper, `x.copy()`, or a method of the value
+ * given arguments (`x.tags.union(t)`, `set(x.tags).union(t)`). Other functions (a hash upgrade, a
+ * normalisation, a strategy handed the old value) make a new value of their own.
  */
-export function carriesValueThrough(call: CallEvent): boolean {
+export function carriesValueThrough(call: CallEvent, field: string): boolean {
   if (call.callee !== undefined && VALUE_CARRIERS.has(call.callee)) return true;
-  // A method of the value itself: `make_aware(x.f, utc)` of `django.utils.timezone` is a function of a module.
-  const onValue = call.receiver ? call.receiver.kind === 'local' : call.text.includes('.');
-  const method = onValue && !VALUE_CARRIERS.has(call.callee ?? '');
-  return method && (methodOf(call) === 'copy' || (call.positional?.length ?? 0) > 0 || (call.keywords?.length ?? 0) > 0);
+  const receiver = call.receiver?.text ?? call.text.slice(0, Math.max(0, call.text.length - methodOf(call).length - 1));
+  const onValue = receiver === field || receiver.startsWith(`${field}.`) || (!call.receiver && receiver.includes(field));
+  return onValue && (methodOf(call) === 'copy' || (call.positional?.length ?? 0) > 0 || (call.keywords?.length ?? 0) > 0);
 }
 
 /** How each ORM spells the three remedies, for messages. */

@@ -98,6 +98,24 @@ export function rowLoadOf(
   return undefined;
 }
 
+/**
+ * Whether the function binds the local to an object it builds (`checkout = Checkout(product=p)`,
+ * `grant = Grant(...)` when none was found): a new object, whatever rows it is built from, is
+ * inserted, not updated.
+ */
+export function bindsNewObject(fn: FunctionFacts, name: string, events: ReadonlyMap<number, FlowEvent>): boolean {
+  return fn.flow.blocks.some((block) =>
+    block.events.some((event) => event.kind === 'bind' && event.name === name && (event.value.calls ?? []).some((id) => constructs(events.get(id)))),
+  );
+}
+
+/** A class instantiated: by the capitalised name it calls. */
+function constructs(event: FlowEvent | undefined): boolean {
+  if (event?.kind !== 'call' || event.argumentOf) return false;
+  const name = event.text.slice(event.text.lastIndexOf('.') + 1);
+  return /^[A-Z]/.test(name) && /[a-z]/.test(name);
+}
+
 /** `Group.read_async(…)`: a loader inherited by a model class loads a row of that class. */
 function modelOfClassCall(module: ModuleFacts, call: CallEvent): Pick<RowLoad, 'model' | 'modelText'> {
   const owner = /^([A-Z]\w*)\.\w+$/.exec(call.text)?.[1];
@@ -120,7 +138,7 @@ export function derivesFromOwnField(
   if (write.op === 'augmented') return true;
   const opaque = [...origins.events.keys()].flatMap((id) => {
     const event = events.get(id);
-    return event?.kind === 'call' && !carriesValueThrough(event) ? [event] : [];
+    return event?.kind === 'call' && !carriesValueThrough(event, `${write.object}.${write.field}`) ? [event] : [];
   });
   for (const [id, computed] of origins.events) {
     const event = events.get(id);
