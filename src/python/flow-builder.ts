@@ -514,13 +514,16 @@ export class FlowBuilder extends FlowGraphBuilder<Node> {
     let returnsTestedState = false;
     const returned = last.type === 'return_statement' ? namedChildren(last)[0] : undefined;
     if (returned && condition) {
-      const tested = new Set(
-        condition
-          .descendantsOfType('identifier')
-          .filter((id): id is Node => !!id && !this.env.params.has(id.text))
-          .map((id) => id.text),
-      );
-      returnsTestedState = returned.descendantsOfType('identifier').some((id) => !!id && tested.has(id.text));
+      const identifiers = (node: Node) => node.descendantsOfType('identifier').flatMap((id) => (id ? [id.text] : []));
+      const tested = new Set(identifiers(condition).filter((name) => !this.env.params.has(name)));
+      // `value = CACHE[key]; return value` returns the tested state through a local.
+      for (const statement of statements) {
+        const assignment = statement.type === 'expression_statement' ? namedChildren(statement)[0] : undefined;
+        const target = assignment?.type === 'assignment' ? field(assignment, 'left') : null;
+        const value = assignment?.type === 'assignment' ? field(assignment, 'right') : null;
+        if (target?.type === 'identifier' && value && identifiers(value).some((name) => tested.has(name))) tested.add(target.text);
+      }
+      returnsTestedState = identifiers(returned).some((name) => tested.has(name));
     }
     return { exitsWhen: true, by, returnsTestedState };
   }

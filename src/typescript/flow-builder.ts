@@ -451,6 +451,14 @@ export class FlowBuilder extends FlowGraphBuilder<ts.Block> {
     let returnsTestedState = false;
     if (api.isReturnStatement(last) && last.expression) {
       const tested = new Set(identifiersIn(this.context, condition).filter((name) => !this.env.params.has(name)));
+      // `const v = CACHE[k].value; return v;` returns the tested state through a local.
+      for (const statement of statements) {
+        if (!api.isVariableStatement(statement)) continue;
+        for (const declaration of statement.declarationList.declarations) {
+          if (!api.isIdentifier(declaration.name) || !declaration.initializer) continue;
+          if (identifiersIn(this.context, declaration.initializer).some((name) => tested.has(name))) tested.add(declaration.name.text);
+        }
+      }
       returnsTestedState = identifiersIn(this.context, last.expression).some((name) => tested.has(name));
     }
     return { exitsWhen: true, by, returnsTestedState };
