@@ -67,10 +67,20 @@ export interface ThreadRace {
   write: WriteEvent;
 }
 
+/** On threads, a write relying on a test of the same state, with no lock over both: another thread can pass the test in between. */
+export interface ThreadDecision {
+  check: ReadEvent;
+  branch: BranchEvent;
+  write: WriteEvent;
+  /** As for StaleDecision: the write fills in what the test found missing. */
+  fill: boolean;
+}
+
 export interface RaceFindings {
   lostUpdates: LostUpdate[];
   staleDecisions: StaleDecision[];
   threadRaces: ThreadRace[];
+  threadDecisions: ThreadDecision[];
 }
 
 const INSERTING_METHODS = new Set(['add', 'append', 'appendleft', 'setdefault', 'update', 'extend', 'insert', '__setitem__', 'set', 'push', 'unshift']);
@@ -331,7 +341,7 @@ export function analyzeRaces(fn: FunctionFacts, mode: 'loop' | 'threads' = fn.ex
   const cache = caches[mode];
   const cached = cache.get(fn);
   if (cached) return cached;
-  const findings: RaceFindings = { lostUpdates: [], staleDecisions: [], threadRaces: [] };
+  const findings: RaceFindings = { lostUpdates: [], staleDecisions: [], threadRaces: [], threadDecisions: [] };
   cache.set(fn, findings);
   const events = fn.flow.blocks.flatMap((block) => block.events);
   if (!events.some((event) => event.kind === 'write')) return findings;
@@ -354,6 +364,17 @@ export function analyzeRaces(fn: FunctionFacts, mode: 'loop' | 'threads' = fn.ex
       if (racing) {
         seen.add(where);
         findings.threadRaces.push({ read: racing.read, write: event });
+        return;
+      }
+      const valueTokens = tokensOf(state, event.value);
+      const decided = [...state.decisions.values()].filter(
+        (decision) => keysOverlap(decision.token.read.state.key, event.state.key) && !isProtected(decision.token.regions, state, 'threading'),
+      );
+      const found = decided.map((decision) => ({ check: decision.token.read, branch: decision.branch, write: event, fill: isFill(decision, event, valueTokens) }));
+      const chosen = found.find((decision) => !decision.fill) ?? found[0];
+      if (chosen) {
+        seen.add(where);
+        findings.threadDecisions.push(chosen);
       }
       return;
     }

@@ -1,9 +1,6 @@
-import type { CallEvent, FunctionFacts, WriteEvent } from '../core/facts';
 import { analyzeRaces, mayMemoise } from '../core/race-analysis';
 import type { Rule } from '../core/rule';
-import { eventsById, originCalls, valueOrigins } from '../core/value-origins';
-import { makesLiveValue } from './catalog/live-values';
-import { asyncVocabulary, line, lockFix, overlapOf, reachedBy } from './race-reporting';
+import { asyncVocabulary, line, liveValueOf, lockFix, overlapOf, reachedBy } from './race-reporting';
 import { storyStep } from './story-steps';
 
 export const awaitCheckThenAct: Rule = {
@@ -126,7 +123,7 @@ When duplicated work is harmless and the write is idempotent, suppress the findi
     for (const fn of module.functions) {
       const { suspender, lock } = asyncVocabulary(module.language);
       for (const { check, branch, suspend, write, fill } of analyzeRaces(fn, 'loop').staleDecisions) {
-        const live = fill ? liveValue(fn, write) : undefined;
+        const live = fill ? liveValueOf(fn, write) : undefined;
         if (fill && !live && mayMemoise(fn)) continue;
         const overlap = overlapOf(context, fn, 'loop', write.state.key);
         if (!overlap) continue;
@@ -154,13 +151,3 @@ When duplicated work is harmless and the write is idempotent, suppress the findi
     }
   },
 };
-
-/**
- * The call that makes the value a fill stores, when it is a live object or a created record (a
- * client, a pool, a browser, a user): made twice by racing requests, one is lost. A memo of data
- * has none.
- */
-function liveValue(fn: FunctionFacts, write: WriteEvent): CallEvent | undefined {
-  const origins = valueOrigins(fn).get(write)?.value;
-  return origins && originCalls(origins, eventsById(fn)).find(makesLiveValue);
-}

@@ -1,9 +1,11 @@
 import { contextModelOf, type ContextKind, type Witness } from '../core/contexts';
 import { witnessChain } from '../core/contexts/describe';
 import { keysOverlap } from '../core/race-analysis';
-import type { FunctionFacts, Language, LockKind, Range, StatementRef } from '../core/facts';
+import type { CallEvent, FunctionFacts, Language, LockKind, Range, StatementRef, WriteEvent } from '../core/facts';
 import type { Fix } from '../core/hazard';
 import type { FixBuilder, RuleContext } from '../core/rule';
+import { eventsById, originCalls, valueOrigins } from '../core/value-origins';
+import { makesLiveValue } from './catalog/live-values';
 
 /**
  * Coroutines that can run concurrently with themselves or with handlers, when the
@@ -149,4 +151,14 @@ export function asyncVocabulary(language: Language): AsyncVocabulary {
   return language === 'python'
     ? { suspender: 'the coroutine', lock: 'an `asyncio.Lock`' }
     : { suspender: 'the function', lock: "a mutex (`async-mutex`'s `runExclusive`)" };
+}
+
+/**
+ * The call that makes the value a fill stores, when it is a live object or a created record (a
+ * client, a pool, a browser, a user): made twice by racing requests or threads, one is lost. A memo
+ * of data has none.
+ */
+export function liveValueOf(fn: FunctionFacts, write: WriteEvent): CallEvent | undefined {
+  const origins = valueOrigins(fn).get(write)?.value;
+  return origins && originCalls(origins, eventsById(fn)).find(makesLiveValue);
 }
