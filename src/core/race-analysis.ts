@@ -92,6 +92,11 @@ export function keysOverlap(a: string, b: string): boolean {
   return long.startsWith(short) && (long[short.length] === '.' || long[short.length] === '[');
 }
 
+/** `a` holds `b` and is not `b`: `RESULTS` and `RESULTS[k].name`. */
+function containsStrictly(a: string, b: string): boolean {
+  return a.length < b.length && keysOverlap(a, b);
+}
+
 /** `k` for `STATE[k]`: the item a key names, if it names one. */
 function itemOf(key: string): string | undefined {
   return /\[([^\]]*)\]$/.exec(key)?.[1];
@@ -360,7 +365,10 @@ export function analyzeRaces(fn: FunctionFacts, mode: 'loop' | 'threads' = fn.ex
     if (seen.has(where)) return;
     const tokens = tokensOf(state, event.value).filter((token) => keysOverlap(token.read.state.key, event.state.key));
     if (!onLoop) {
-      const racing = tokens.find((token) => (token.computed || event.value.computed) && !isProtected(token.regions, state, 'threading'));
+      // A container read whole and handed on (`store(RESULTS)`) says nothing of the item written into it.
+      const racing = tokens.find(
+        (token) => (token.computed || event.value.computed) && !isProtected(token.regions, state, 'threading') && !containsStrictly(token.read.state.key, event.state.key),
+      );
       if (racing) {
         seen.add(where);
         findings.threadRaces.push({ read: racing.read, write: event });

@@ -323,8 +323,14 @@ export class FlowBuilder extends FlowGraphBuilder<Node> {
       this.emit({ kind: 'bind', name: target.text, value: mergeSources({ reads: [], locals: [target.text], computed: true }, value), range: rangeOf(node) });
       return;
     }
-    // `X += e` loads X (and its subscript) before evaluating e, then stores.
     const access = this.stateTarget(target);
+    // `X += [e]` on a list extends it in place: what another thread or request appended stays.
+    if (access && (right.type === 'list' || right.type === 'list_comprehension')) {
+      const value = this.expr(right, 'other');
+      this.emit({ kind: 'write', id: this.id(), state: access.ref, op: 'mutate', method: 'extend', value, range: rangeOf(node), statement: this.statementRef });
+      return;
+    }
+    // `X += e` loads X (and its subscript) before evaluating e, then stores.
     const old = this.expr(target, 'other');
     const value = this.expr(right, 'other');
     const localField = access ? undefined : this.localObjectField(target);
