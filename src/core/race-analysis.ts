@@ -60,6 +60,11 @@ export interface StaleDecision {
    * matters (a memo of the same data, or a second client left open).
    */
   fill: boolean;
+  /**
+   * The write clears what the test found (`if client: await client.close(); client = None`), after
+   * awaiting a call on it: a teardown, which racing requests at worst repeat.
+   */
+  teardown: boolean;
 }
 
 export interface ThreadRace {
@@ -166,6 +171,22 @@ function isFill(decision: Decision, write: WriteEvent, valueTokens: readonly Tok
   if (branch.guard && !branch.guard.returnsTestedState) return false;
   if (valueTokens.some((token) => keysOverlap(token.read.state.key, decision.token.read.state.key))) return false;
   return write.op === 'assign' || (write.op === 'mutate' && INSERTING_METHODS.has(write.method ?? ''));
+}
+
+/**
+ * On the branch that found the state there, a write that clears it (a delete, a literal such as
+ * `None`) after the first await was a call on the tested value itself (`await client.close()`).
+ */
+function isTeardown(decision: Decision, write: WriteEvent, state: RaceState): boolean {
+  const { branch } = decision;
+  if (branch.presentWhen === undefined || decision.taken !== branch.presentWhen) return false;
+  const { value } = write;
+  const literal = write.op === 'assign' && value.reads.length === 0 && value.locals.length === 0 && (value.calls ?? []).length === 0 && !value.computed;
+  if (write.op !== 'delete' && !literal) return false;
+  const receiver = /^([\w$.]+)\.[\w$]+\(/.exec(decision.crossed?.text ?? '')?.[1];
+  if (!receiver) return false;
+  if (receiver === decision.token.read.state.text) return true;
+  return [...(state.values.get(receiver)?.values() ?? [])].some((token) => token.read.id === decision.token.read.id);
 }
 
 /**
@@ -395,22 +416,29 @@ export function analyzeRaces(fn: FunctionFacts, mode: 'loop' | 'threads' = fn.ex
       return;
     }
     const valueTokens = tokensOf(state, event.value);
-    let filled: StaleDecision | undefined;
+    let benign: StaleDecision | undefined;
     for (const decision of state.decisions.values()) {
       if (!decision.crossed || !keysOverlap(decision.token.read.state.key, event.state.key)) continue;
       if (isProtected(decision.token.regions, state, 'asyncio')) continue;
-      const found = { check: decision.token.read, branch: decision.branch, suspend: decision.crossed, write: event, fill: isFill(decision, event, valueTokens) };
-      if (found.fill) {
-        filled ??= found;
+      const found: StaleDecision = {
+        check: decision.token.read,
+        branch: decision.branch,
+        suspend: decision.crossed,
+        write: event,
+        fill: isFill(decision, event, valueTokens),
+        teardown: isTeardown(decision, event, state),
+      };
+      if (found.fill || found.teardown) {
+        benign ??= found;
         continue;
       }
       seen.add(where);
       findings.staleDecisions.push(found);
       return;
     }
-    if (filled) {
+    if (benign) {
       seen.add(where);
-      findings.staleDecisions.push(filled);
+      findings.staleDecisions.push(benign);
     }
   });
   return findings;

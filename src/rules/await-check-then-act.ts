@@ -122,9 +122,9 @@ When duplicated work is harmless and the write is idempotent, suppress the findi
     const { module, fixes, report } = context;
     for (const fn of module.functions) {
       const { suspender, lock } = asyncVocabulary(module.language);
-      for (const { check, branch, suspend, write, fill } of analyzeRaces(fn, 'loop').staleDecisions) {
+      for (const { check, branch, suspend, write, fill, teardown } of analyzeRaces(fn, 'loop').staleDecisions) {
         const live = fill ? liveValueOf(fn, write) : undefined;
-        if (fill && !live && mayMemoise(fn)) continue;
+        if ((fill && !live && mayMemoise(fn)) || teardown) continue;
         const overlap = overlapOf(context, fn, 'loop', write.state.key);
         if (!overlap) continue;
         const state = check.state.text;
