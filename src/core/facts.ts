@@ -310,6 +310,11 @@ export interface BranchEvent {
    * `truthiness`: a bare value tested for truth (`if BUSY:`, `if cached:`); `value`: anything else.
    */
   test: 'membership' | 'truthiness' | 'value';
+  /**
+   * For a presence test (`k in D`, `x is None`, `if not cached:`, `!map.has(k)`): the outcome that
+   * finds the value there. Unset when the test asks something else or mixes several questions.
+   */
+  presentWhen?: boolean;
   /** Set when one arm leaves the function or loop at once: a guard clause. */
   guard?: BranchGuard;
   range: Range;

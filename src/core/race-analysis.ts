@@ -38,6 +38,8 @@ interface RaceState {
   values: Map<string, Map<string, Token>>;
   held: Map<number, LockKind>;
   decisions: Map<string, Decision>;
+  /** Flags claimed on this path (`if (busy) return; busy = true`), by state key, with the region their claim holds. */
+  flags: Map<string, number>;
 }
 
 export interface LostUpdate {
@@ -51,6 +53,18 @@ export interface StaleDecision {
   branch: BranchEvent;
   suspend: AwaitEvent;
   write: WriteEvent;
+  /**
+   * The write fills in what the test found missing (`if key not in CACHE: CACHE[key] = await
+   * load(key)`, `if not client: client = await connect()`) with a value not computed from the
+   * state tested: racing requests each fill it, and only what the value is says whether that
+   * matters (a memo of the same data, or a second client left open).
+   */
+  fill: boolean;
+  /**
+   * The write clears what the test found (`if client: await client.close(); client = None`), after
+   * awaiting a call on it: a teardown, which racing requests at worst repeat.
+   */
+  teardown: boolean;
 }
 
 export interface ThreadRace {
@@ -58,10 +72,20 @@ export interface ThreadRace {
   write: WriteEvent;
 }
 
+/** On threads, a write relying on a test of the same state, with no lock over both: another thread can pass the test in between. */
+export interface ThreadDecision {
+  check: ReadEvent;
+  branch: BranchEvent;
+  write: WriteEvent;
+  /** As for StaleDecision: the write fills in what the test found missing. */
+  fill: boolean;
+}
+
 export interface RaceFindings {
   lostUpdates: LostUpdate[];
   staleDecisions: StaleDecision[];
   threadRaces: ThreadRace[];
+  threadDecisions: ThreadDecision[];
 }
 
 const INSERTING_METHODS = new Set(['add', 'append', 'appendleft', 'setdefault', 'update', 'extend', 'insert', '__setitem__', 'set', 'push', 'unshift']);
@@ -71,6 +95,11 @@ export function keysOverlap(a: string, b: string): boolean {
   if (a === b) return true;
   const [short, long] = a.length < b.length ? [a, b] : [b, a];
   return long.startsWith(short) && (long[short.length] === '.' || long[short.length] === '[');
+}
+
+/** `a` holds `b` and is not `b`: `RESULTS` and `RESULTS[k].name`. */
+function containsStrictly(a: string, b: string): boolean {
+  return a.length < b.length && keysOverlap(a, b);
 }
 
 /** `k` for `STATE[k]`: the item a key names, if it names one. */
@@ -130,26 +159,77 @@ function isMembershipTest(branch: BranchEvent, tokens: readonly Token[]): boolea
 }
 
 /**
- * A membership test followed by an insertion is a memo cache filling itself (`if k not in C:
- * C[k] = await load(k)`); at worst two requests compute the same value. It is a hazard only when
- * the test rejected the request (a uniqueness check) or the write removes the key.
+ * A presence test followed, on the branch that found nothing, by an insertion or assignment of a
+ * value not computed from the tested state: the state is filled in (a memo, a lazy client). A test
+ * that rejected the request (a uniqueness check raising) or a write that removes or overwrites
+ * what was found acts on the decision itself, and is no fill.
  */
-function isMemoFill(decision: Decision, write: WriteEvent): boolean {
-  if (!decision.membership) return false;
-  const guard = decision.branch.guard;
-  if (guard && !guard.returnsTestedState) return false;
+function isFill(decision: Decision, write: WriteEvent, valueTokens: readonly Token[]): boolean {
+  const { branch } = decision;
+  if (!decision.membership && branch.presentWhen === undefined) return false;
+  if (branch.presentWhen !== undefined && decision.taken === branch.presentWhen) return false;
+  if (branch.guard && !branch.guard.returnsTestedState) return false;
+  if (valueTokens.some((token) => keysOverlap(token.read.state.key, decision.token.read.state.key))) return false;
   return write.op === 'assign' || (write.op === 'mutate' && INSERTING_METHODS.has(write.method ?? ''));
+}
+
+/**
+ * On the branch that found the state there, a write that clears it (a delete, a literal such as
+ * `None`) after the first await was a call on the tested value itself (`await client.close()`).
+ */
+function isTeardown(decision: Decision, write: WriteEvent, state: RaceState): boolean {
+  const { branch } = decision;
+  if (branch.presentWhen === undefined || decision.taken !== branch.presentWhen) return false;
+  const { value } = write;
+  const literal = write.op === 'assign' && value.reads.length === 0 && value.locals.length === 0 && (value.calls ?? []).length === 0 && !value.computed;
+  if (write.op !== 'delete' && !literal) return false;
+  const receiver = /^([\w$.]+)\.[\w$]+\(/.exec(decision.crossed?.text ?? '')?.[1];
+  if (!receiver) return false;
+  if (receiver === decision.token.read.state.text) return true;
+  return [...(state.values.get(receiver)?.values() ?? [])].some((token) => token.read.id === decision.token.read.id);
+}
+
+/**
+ * A decision that found a flag or key missing, acted on by setting it with no suspension between:
+ * a single-flight claim (`if (running) return; running = true`, `if k in BUSY: return; BUSY.add(k)`).
+ */
+function setsMissingFlag(decision: Decision): boolean {
+  const { branch } = decision;
+  return branch.presentWhen !== undefined && decision.taken !== branch.presentWhen;
+}
+
+/**
+ * A claimed flag serialises the code after it, as a lock would, until it is written again: every
+ * request arriving meanwhile finds it set. What was read and decided since the last suspension
+ * happened together with the claim, so it is covered too.
+ */
+function claimFlag(state: RaceState, write: WriteEvent): void {
+  // Below the frontends' region numbers, which count up from zero.
+  const region = -1 - write.id;
+  state.held.set(region, 'asyncio');
+  state.flags.set(write.state.key, region);
+  const cover = (token: Token): Token => (token.crossed || token.regions.includes(region) ? token : { ...token, regions: [...token.regions, region] });
+  for (const [name, tokens] of state.values) {
+    if ([...tokens.values()].every((token) => token.crossed)) continue;
+    state.values.set(name, new Map([...tokens.values()].map((token) => cover(token)).map((token) => [tokenKey(token), token])));
+  }
+  for (const [key, decision] of [...state.decisions]) {
+    if (decision.crossed) continue;
+    state.decisions.delete(key);
+    const covered = { ...decision, token: cover(decision.token) };
+    state.decisions.set(decisionKey(covered), covered);
+  }
 }
 
 class RaceProblem implements ForwardProblem<RaceState> {
   constructor(private readonly branches: ReadonlyMap<number, BranchEvent>) {}
 
   initial(): RaceState {
-    return { values: new Map(), held: new Map(), decisions: new Map() };
+    return { values: new Map(), held: new Map(), decisions: new Map(), flags: new Map() };
   }
 
   copy(state: RaceState): RaceState {
-    return { values: new Map(state.values), held: new Map(state.held), decisions: new Map(state.decisions) };
+    return { values: new Map(state.values), held: new Map(state.held), decisions: new Map(state.decisions), flags: new Map(state.flags) };
   }
 
   event(state: RaceState, event: FlowEvent): RaceState {
@@ -191,17 +271,30 @@ class RaceProblem implements ForwardProblem<RaceState> {
         state.held.delete(event.region);
         return state;
       case 'write':
-        // A claim before any suspension settles the decision; after one, the write acting on it
-        // is the finding, and what follows (cleanup, further updates) is not reported again.
-        for (const [key, decision] of state.decisions) {
-          if (decision.crossed ? keysOverlap(decision.token.read.state.key, event.state.key) : claims(event, decision)) {
-            state.decisions.delete(key);
-          }
-        }
-        return state;
+        return this.write(state, event);
       default:
         return state;
     }
+  }
+
+  private write(state: RaceState, event: WriteEvent): RaceState {
+    // Writing a claimed flag again (`busy = false`) ends what the claim serialised.
+    for (const [key, region] of state.flags) {
+      if (!keysOverlap(key, event.state.key)) continue;
+      state.flags.delete(key);
+      state.held.delete(region);
+    }
+    // A claim before any suspension settles the decision; after one, the write acting on it
+    // is the finding, and what follows (cleanup, further updates) is not reported again.
+    let claim = false;
+    for (const [key, decision] of [...state.decisions]) {
+      if (decision.crossed ? keysOverlap(decision.token.read.state.key, event.state.key) : claims(event, decision)) {
+        claim ||= !decision.crossed && setsMissingFlag(decision);
+        state.decisions.delete(key);
+      }
+    }
+    if (claim) claimFlag(state, event);
+    return state;
   }
 
   edge(state: RaceState, edge: FlowEdge, from: FlowBlock): RaceState {
@@ -210,11 +303,11 @@ class RaceProblem implements ForwardProblem<RaceState> {
     if (!branch || from.events[from.events.length - 1] !== branch) return state;
     const tokens = tokensOf(state, branch.value);
     const membership = isMembershipTest(branch, tokens);
+    // A fresh test supersedes older decisions on the same state, the same test's in an earlier
+    // turn of a loop included.
+    const tested = new Set(tokens.map((token) => token.read.state.key));
+    for (const [key, decision] of state.decisions) if (tested.has(decision.token.read.state.key)) state.decisions.delete(key);
     for (const token of tokens) {
-      // A fresh test supersedes older decisions on the same state.
-      for (const [key, decision] of state.decisions) {
-        if (decision.token.read.state.key === token.read.state.key && decision.branch.id !== branch.id) state.decisions.delete(key);
-      }
       const decision: Decision = { branch, taken: edge.branch.taken, token, membership, crossed: token.crossed };
       state.decisions.set(decisionKey(decision), decision);
     }
@@ -231,6 +324,7 @@ class RaceProblem implements ForwardProblem<RaceState> {
         else if (mine !== tokens) result.values.set(name, new Map([...mine, ...tokens]));
       }
       for (const region of [...result.held.keys()]) if (!state.held.has(region)) result.held.delete(region);
+      for (const [key, region] of [...result.flags]) if (state.flags.get(key) !== region) result.flags.delete(key);
       for (const [key, decision] of state.decisions) result.decisions.set(key, decision);
     }
     // Both outcomes of a test meeting again: the code from here on no longer depends on it.
@@ -247,7 +341,8 @@ class RaceProblem implements ForwardProblem<RaceState> {
   }
 
   equals(a: RaceState, b: RaceState): boolean {
-    if (a.values.size !== b.values.size || a.held.size !== b.held.size || a.decisions.size !== b.decisions.size) return false;
+    if (a.values.size !== b.values.size || a.held.size !== b.held.size || a.decisions.size !== b.decisions.size || a.flags.size !== b.flags.size) return false;
+    for (const [key, region] of a.flags) if (b.flags.get(key) !== region) return false;
     for (const [name, tokens] of a.values) {
       const other = b.values.get(name);
       if (!other || other.size !== tokens.size) return false;
@@ -259,29 +354,30 @@ class RaceProblem implements ForwardProblem<RaceState> {
   }
 }
 
-const cache = new WeakMap<FunctionFacts, RaceFindings>();
+const caches = { loop: new WeakMap<FunctionFacts, RaceFindings>(), threads: new WeakMap<FunctionFacts, RaceFindings>() };
 
 /**
- * The races in one function, computed once and shared by the race rules. On the event loop: a
- * write computed from a read made before a suspension (lost update), else a write relying on a
- * test made before a suspension (stale decision). In the threadpool: any write computed from a
- * read of the same state without a common threading lock (thread race).
+ * The races in one function, computed once per mode and shared by the race rules. On the event
+ * loop: a write computed from a read made before a suspension (lost update), else a write relying
+ * on a test made before a suspension (stale decision). On threads (a sync handler in the
+ * threadpool, or what it calls): any write computed from a read of the same state without a
+ * common threading lock (thread race).
  */
-export function analyzeRaces(fn: FunctionFacts): RaceFindings {
+export function analyzeRaces(fn: FunctionFacts, mode: 'loop' | 'threads' = fn.execution === 'threadpool' ? 'threads' : 'loop'): RaceFindings {
+  const cache = caches[mode];
   const cached = cache.get(fn);
   if (cached) return cached;
-  const findings: RaceFindings = { lostUpdates: [], staleDecisions: [], threadRaces: [] };
+  const findings: RaceFindings = { lostUpdates: [], staleDecisions: [], threadRaces: [], threadDecisions: [] };
   cache.set(fn, findings);
   const events = fn.flow.blocks.flatMap((block) => block.events);
   if (!events.some((event) => event.kind === 'write')) return findings;
-  const onLoop = fn.execution === 'event-loop';
-  if (onLoop && !events.some((event) => event.kind === 'await')) return findings;
-  if (!onLoop && fn.execution !== 'threadpool') return findings;
+  const onLoop = mode === 'loop';
+  if (onLoop && (fn.execution !== 'event-loop' || !events.some((event) => event.kind === 'await'))) return findings;
+  if (!onLoop && fn.isAsync) return findings;
 
   const branches = new Map<number, BranchEvent>();
   for (const event of events) if (event.kind === 'branch') branches.set(event.id, event);
   const problem = new RaceProblem(branches);
-  const memoising = mayMemoise(fn);
   const entries = solveForward(fn.flow, problem);
   const seen = new Set<string>();
   replayForward(fn.flow, problem, entries, (event, state) => {
@@ -290,10 +386,24 @@ export function analyzeRaces(fn: FunctionFacts): RaceFindings {
     if (seen.has(where)) return;
     const tokens = tokensOf(state, event.value).filter((token) => keysOverlap(token.read.state.key, event.state.key));
     if (!onLoop) {
-      const racing = tokens.find((token) => (token.computed || event.value.computed) && !isProtected(token.regions, state, 'threading'));
+      // A container read whole and handed on (`store(RESULTS)`) says nothing of the item written into it.
+      const racing = tokens.find(
+        (token) => (token.computed || event.value.computed) && !isProtected(token.regions, state, 'threading') && !containsStrictly(token.read.state.key, event.state.key),
+      );
       if (racing) {
         seen.add(where);
         findings.threadRaces.push({ read: racing.read, write: event });
+        return;
+      }
+      const valueTokens = tokensOf(state, event.value);
+      const decided = [...state.decisions.values()].filter(
+        (decision) => keysOverlap(decision.token.read.state.key, event.state.key) && !isProtected(decision.token.regions, state, 'threading'),
+      );
+      const found = decided.map((decision) => ({ check: decision.token.read, branch: decision.branch, write: event, fill: isFill(decision, event, valueTokens) }));
+      const chosen = found.find((decision) => !decision.fill) ?? found[0];
+      if (chosen) {
+        seen.add(where);
+        findings.threadDecisions.push(chosen);
       }
       return;
     }
@@ -305,13 +415,30 @@ export function analyzeRaces(fn: FunctionFacts): RaceFindings {
       findings.lostUpdates.push({ read: stale.read, suspend: stale.crossed!, write: event });
       return;
     }
+    const valueTokens = tokensOf(state, event.value);
+    let benign: StaleDecision | undefined;
     for (const decision of state.decisions.values()) {
       if (!decision.crossed || !keysOverlap(decision.token.read.state.key, event.state.key)) continue;
       if (isProtected(decision.token.regions, state, 'asyncio')) continue;
-      if (memoising && isMemoFill(decision, event)) continue;
+      const found: StaleDecision = {
+        check: decision.token.read,
+        branch: decision.branch,
+        suspend: decision.crossed,
+        write: event,
+        fill: isFill(decision, event, valueTokens),
+        teardown: isTeardown(decision, event, state),
+      };
+      if (found.fill || found.teardown) {
+        benign ??= found;
+        continue;
+      }
       seen.add(where);
-      findings.staleDecisions.push({ check: decision.token.read, branch: decision.branch, suspend: decision.crossed, write: event });
+      findings.staleDecisions.push(found);
       return;
+    }
+    if (benign) {
+      seen.add(where);
+      findings.staleDecisions.push(benign);
     }
   });
   return findings;

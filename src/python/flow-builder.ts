@@ -323,8 +323,14 @@ export class FlowBuilder extends FlowGraphBuilder<Node> {
       this.emit({ kind: 'bind', name: target.text, value: mergeSources({ reads: [], locals: [target.text], computed: true }, value), range: rangeOf(node) });
       return;
     }
-    // `X += e` loads X (and its subscript) before evaluating e, then stores.
     const access = this.stateTarget(target);
+    // `X += [e]` on a list extends it in place: what another thread or request appended stays.
+    if (access && (right.type === 'list' || right.type === 'list_comprehension')) {
+      const value = this.expr(right, 'other');
+      this.emit({ kind: 'write', id: this.id(), state: access.ref, op: 'mutate', method: 'extend', value, range: rangeOf(node), statement: this.statementRef });
+      return;
+    }
+    // `X += e` loads X (and its subscript) before evaluating e, then stores.
     const old = this.expr(target, 'other');
     const value = this.expr(right, 'other');
     const localField = access ? undefined : this.localObjectField(target);
@@ -497,13 +503,16 @@ export class FlowBuilder extends FlowGraphBuilder<Node> {
     let returnsTestedState = false;
     const returned = last.type === 'return_statement' ? namedChildren(last)[0] : undefined;
     if (returned && condition) {
-      const tested = new Set(
-        condition
-          .descendantsOfType('identifier')
-          .filter((id): id is Node => !!id && !this.env.params.has(id.text))
-          .map((id) => id.text),
-      );
-      returnsTestedState = returned.descendantsOfType('identifier').some((id) => !!id && tested.has(id.text));
+      const identifiers = (node: Node) => node.descendantsOfType('identifier').flatMap((id) => (id ? [id.text] : []));
+      const tested = new Set(identifiers(condition).filter((name) => !this.env.params.has(name)));
+      // `value = CACHE[key]; return value` returns the tested state through a local.
+      for (const statement of statements) {
+        const assignment = statement.type === 'expression_statement' ? namedChildren(statement)[0] : undefined;
+        const target = assignment?.type === 'assignment' ? field(assignment, 'left') : null;
+        const value = assignment?.type === 'assignment' ? field(assignment, 'right') : null;
+        if (target?.type === 'identifier' && value && identifiers(value).some((name) => tested.has(name))) tested.add(target.text);
+      }
+      returnsTestedState = identifiers(returned).some((name) => tested.has(name));
     }
     return { exitsWhen: true, by, returnsTestedState };
   }
@@ -511,32 +520,37 @@ export class FlowBuilder extends FlowGraphBuilder<Node> {
   /** Evaluates a test, then branches: the two edges carry the branch event's id. */
   private condition(condition: Node, whenTrue: FlowBlock, whenFalse: FlowBlock, guard?: BranchGuard): void {
     const value = this.expr(condition, 'other');
-    this.branchTo({ value, test: this.testKind(condition), guard, range: rangeOf(condition) }, whenTrue, whenFalse);
+    this.branchTo({ value, ...this.testKind(condition), guard, range: rangeOf(condition) }, whenTrue, whenFalse);
   }
 
-  private testKind(condition: Node): BranchEvent['test'] {
+  /** What a test asks, and for a presence test which outcome finds the value there. */
+  private testKind(condition: Node): Pick<BranchEvent, 'test' | 'presentWhen'> {
     let node = unparenthesize(condition);
+    let negated = false;
     while (node.type === 'not_operator') {
       const argument = field(node, 'argument');
       if (!argument) break;
       node = unparenthesize(argument);
+      negated = !negated;
     }
+    const presence = (present: boolean, test: 'membership' | 'truthiness' = 'membership') => ({ test, presentWhen: present !== negated });
     if (node.type === 'comparison_operator') {
       const operators = node.children.filter((child) => child && !child.isNamed).map((child) => child!.text);
       const operands = namedChildren(node);
-      if (operators.some((op) => op === 'in' || op === 'not in')) return 'membership';
+      if (operators.length === 1 && (operators[0] === 'in' || operators[0] === 'not in')) return presence(operators[0] === 'in');
+      if (operators.some((op) => op === 'in' || op === 'not in')) return { test: 'membership' };
       if (operators.every((op) => ['is', 'is not', '==', '!='].includes(op)) && operands.some((o) => o.type === 'none')) {
-        return 'membership';
+        return operators.length === 1 ? presence(operators[0] === 'is not' || operators[0] === '!=') : { test: 'membership' };
       }
-      return 'value';
+      return { test: 'value' };
     }
     if (node.type === 'call') {
       const callee = field(node, 'function');
-      if (callee?.type === 'attribute' && field(callee, 'attribute')?.text === 'get') return 'membership';
-      return 'value';
+      if (callee?.type === 'attribute' && field(callee, 'attribute')?.text === 'get') return presence(true);
+      return { test: 'value' };
     }
-    if (node.type === 'identifier' || node.type === 'attribute' || node.type === 'subscript') return 'truthiness';
-    return 'value';
+    if (node.type === 'identifier' || node.type === 'attribute' || node.type === 'subscript') return presence(true, 'truthiness');
+    return { test: 'value' };
   }
 
   private whileStatement(node: Node): void {
@@ -738,6 +752,7 @@ export class FlowBuilder extends FlowGraphBuilder<Node> {
   private lockOf(context: Node, isAsync: boolean): { name: string; kind: LockKind; shared?: boolean } | undefined {
     const expr = unparenthesize(context);
     const fallbackKind: LockKind = isAsync ? 'asyncio' : 'threading';
+    if (expr.type === 'call' || expr.type === 'subscript') return lockFromHelper(expr) ? { name: expr.text, kind: fallbackKind } : undefined;
     const parts = dottedParts(expr);
     if (!parts) return undefined;
     const last = parts[parts.length - 1]!;
@@ -1317,6 +1332,27 @@ export class FlowBuilder extends FlowGraphBuilder<Node> {
     const qualified = this.env.scope.annotationName(annotation);
     return qualified ? `${qualified}()` : undefined;
   }
+}
+
+/** Methods that hand out a registry's entry: `LOCKS.get(key)`, `self._locks.setdefault(key, Lock())`. */
+const ENTRY_METHODS = new Set(['get', 'setdefault', '__getitem__']);
+const LOCK_WORDS = new Set(['lock', 'locks', 'rlock', 'mutex', 'mutexes']);
+
+/**
+ * A lock obtained through a helper or kept in a registry, by the name of what hands it out:
+ * `get_lock(key)`, `self.lock_for(user)`, `redis_lock(name)`, `self._locks[key]`,
+ * `LOCKS.setdefault(key, asyncio.Lock())`. Semaphores are left out: they may admit several.
+ */
+function lockFromHelper(expr: Node): boolean {
+  const target = expr.type === 'call' ? field(expr, 'function') : field(expr, 'value');
+  const parts = target ? dottedParts(unparenthesize(target)) : undefined;
+  if (!parts) return false;
+  const named = expr.type === 'call' && parts.length > 1 && ENTRY_METHODS.has(parts[parts.length - 1]!) ? parts[parts.length - 2]! : parts[parts.length - 1]!;
+  return named
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split('_')
+    .some((word) => LOCK_WORDS.has(word));
 }
 
 const LITERALS = new Set(['integer', 'float', 'true', 'false', 'none', 'string', 'concatenated_string']);

@@ -1,6 +1,6 @@
-import { analyzeRaces } from '../core/race-analysis';
+import { analyzeRaces, mayMemoise } from '../core/race-analysis';
 import type { Rule } from '../core/rule';
-import { asyncVocabulary, line, lockFix, runsConcurrently } from './race-reporting';
+import { asyncVocabulary, line, liveValueOf, lockFix, overlapOf, reachedBy } from './race-reporting';
 import { storyStep } from './story-steps';
 
 export const awaitCheckThenAct: Rule = {
@@ -118,14 +118,21 @@ When duplicated work is harmless and the write is idempotent, suppress the findi
 \`# interleave: ignore[await-check-then-act] -- idempotent\`.`,
     },
   },
-  check({ module, fixes, report }) {
+  check(context) {
+    const { module, fixes, report } = context;
     for (const fn of module.functions) {
-      if (!runsConcurrently(fn)) continue;
       const { suspender, lock } = asyncVocabulary(module.language);
-      for (const { check, branch, suspend, write } of analyzeRaces(fn).staleDecisions) {
+      for (const { check, branch, suspend, write, fill, teardown } of analyzeRaces(fn, 'loop').staleDecisions) {
+        const live = fill ? liveValueOf(fn, write) : undefined;
+        if ((fill && !live && mayMemoise(fn)) || teardown) continue;
+        const overlap = overlapOf(context, fn, 'loop', write.state.key);
+        if (!overlap) continue;
         const state = check.state.text;
+        const message = live
+          ? `The test at ${line(branch.range)} finds \`${state}\` unset, ${suspender} yields at ${line(suspend.range)} (\`${suspend.text}\`), and ${line(write.range)} sets \`${write.state.text}\` to what \`${live.text}()\` makes: requests that arrive before the first one finishes all pass the test and each make their own, and all but the last are dropped without being closed. Make it once at startup, or hold ${lock} across the test and the creation.`
+          : `The decision at ${line(branch.range)} reads \`${state}\`, ${suspender} yields at ${line(suspend.range)} (\`${suspend.text}\`), and ${line(write.range)} acts on that decision: another request can change \`${write.state.text}\` in between, so both pass the check. Make the check and the update one step with no await between them, or hold ${lock} across both.`;
         report({
-          message: `The decision at ${line(branch.range)} reads \`${state}\`, ${suspender} yields at ${line(suspend.range)} (\`${suspend.text}\`), and ${line(write.range)} acts on that decision: another request can change \`${write.state.text}\` in between, so both pass the check. Make the check and the update one step with no await between them, or hold ${lock} across both.`,
+          message: message + reachedBy(overlap),
           range: write.range,
           related: [
             { path: module.path, range: branch.range, message: `decides on \`${state}\` here` },

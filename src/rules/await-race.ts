@@ -1,6 +1,6 @@
 import { analyzeRaces } from '../core/race-analysis';
 import type { Rule } from '../core/rule';
-import { asyncVocabulary, line, lockFix, runsConcurrently } from './race-reporting';
+import { asyncVocabulary, line, lockFix, overlapOf, reachedBy } from './race-reporting';
 import { storyStep } from './story-steps';
 
 export const awaitRace: Rule = {
@@ -115,18 +115,20 @@ finding on that line with a reason: \`# interleave: ignore[await-race] -- single
 (\`// interleave-ignore IL101 -- single consumer task\` in TypeScript).`,
     },
   },
-  check({ module, fixes, report }) {
+  check(context) {
+    const { module, fixes, report } = context;
     for (const fn of module.functions) {
-      if (!runsConcurrently(fn)) continue;
       const { suspender, lock } = asyncVocabulary(module.language);
-      for (const { read, suspend, write } of analyzeRaces(fn).lostUpdates) {
+      for (const { read, suspend, write } of analyzeRaces(fn, 'loop').lostUpdates) {
+        const overlap = overlapOf(context, fn, 'loop', write.state.key);
+        if (!overlap) continue;
         const state = write.state.text;
         const sameLine = read.range.start.line === write.range.start.line;
         const message = sameLine
           ? `\`${state}\` is read, ${suspender} yields at \`await ${suspend.text}\`, and the value computed from that read is written back, all on ${line(write.range)}: an update another request makes during the await is lost. Await first and update after, or hold ${lock} around both.`
           : `\`${state}\` is read at ${line(read.range)}, ${suspender} yields at ${line(suspend.range)} (\`${suspend.form === 'await' ? 'await ' : ''}${suspend.text}\`), and ${line(write.range)} writes a value computed from the stale read: a concurrent request's update in between is lost. Hold ${lock} from the read to the write, or re-read after the await.`;
         report({
-          message,
+          message: message + reachedBy(overlap),
           range: write.range,
           related: [
             { path: module.path, range: read.range, message: `\`${read.state.text}\` read here` },

@@ -97,4 +97,55 @@ def revise_direct(document_id: int, db: Session = Depends(get_db)):
     const hazards = await checkModulesWith({ 'app.crud': crud, 'app.routes': routes }, ormLostUpdate);
     assert.deepEqual(hazards.get('app.routes'), ['14: IL105', '30: IL105', '38: IL105']);
   });
+
+  const base = `from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import DeclarativeBase
+
+
+class RecordBase(DeclarativeBase):
+    @classmethod
+    async def read_async(cls, db_session: AsyncSession, identifier: str) -> "RecordBase":
+        result = await db_session.execute(select(cls).where(cls.id == identifier))
+        return result.scalar_one()
+
+    async def update_async(self, db_session: AsyncSession) -> "RecordBase":
+        db_session.add(self)
+        await db_session.commit()
+        return self
+`;
+  const group = `from sqlalchemy.orm import Mapped, relationship
+
+from app.orm.base import RecordBase
+
+
+class Group(RecordBase):
+    __tablename__ = "groups"
+    turns: Mapped[int]
+    members: Mapped[list["Agent"]] = relationship()
+`;
+  const manager = `from app.db import registry
+from app.orm.group import Group as GroupModel
+
+
+class GroupManager:
+    async def bump_turns(self, group_id: str) -> int:
+        async with registry.session() as session:
+            group = await GroupModel.read_async(session, identifier=group_id)
+            group.turns = (group.turns + 1) % 5
+            await group.update_async(session)
+            return group.turns
+
+    async def adopt(self, group_id: str, other_id: str) -> None:
+        async with registry.session() as session:
+            group = await GroupModel.read_async(session, identifier=group_id)
+            other = await GroupModel.read_async(session, identifier=other_id)
+            group.members += other.members
+            await group.update_async(session)
+`;
+
+  it('follows a loader a model inherits from its base class, and a row that saves itself', async () => {
+    const hazards = await checkModulesWith({ 'app.orm.base': base, 'app.orm.group': group, 'app.services.groups': manager }, ormLostUpdate);
+    assert.deepEqual(hazards.get('app.services.groups'), ['9: IL105']);
+  });
 });

@@ -3,9 +3,9 @@ import type { FieldWriteEvent, FunctionFacts, ModuleFacts, Range } from '../core
 import { callsOf } from '../core/request-reach';
 import type { Rule } from '../core/rule';
 import { eventsById, valueOrigins } from '../core/value-origins';
-import { commitsOnExit, isSessionParameter, locksRows, persists, REMEDIES } from './catalog/orm';
-import { derivesFromOwnField, ProjectRows, rowLoadOf, summarizeRowLoads, type RowLoad } from './orm/row-loads';
-import { line } from './race-reporting';
+import { commitsOnExit, isSessionParameter, locksRows, methodOf, persists, REMEDIES } from './catalog/orm';
+import { bindsNewObject, derivesFromOwnField, ProjectRows, rowLoadOf, summarizeRowLoads, type RowLoad } from './orm/row-loads';
+import { line, runsOnlyAtSetup } from './race-reporting';
 
 /** Modules that run once or only in tests, by dotted name: migrations, management commands, tests. */
 const ONE_OFF_MODULE = /(^|\.)(tests?|migrations|alembic|management\.commands)(\.|$)|(^|\.)(test_\w*|\w*_test|conftest)$/;
@@ -59,7 +59,7 @@ interface Persistence {
  */
 function persistence(fn: FunctionFacts, module: ModuleFacts, object: string, rows: ProjectRows, { load, loadedBy }: UpdatedRow): Persistence | undefined {
   const index = calleeIndex(module);
-  const own = new Set([object]);
+  const own = new Set([object, ...(load.parent ? [load.parent] : [])]);
   const called = callsOf(fn).flatMap((call) => (call.callee ? (index.get(call.callee) ?? []) : []));
   for (const candidate of [fn, ...callersOf(fn, module), ...called]) {
     const calls = new Map(callsOf(candidate).map((call) => [call.id, call]));
@@ -67,7 +67,8 @@ function persistence(fn: FunctionFacts, module: ModuleFacts, object: string, row
       for (const event of block.events) {
         const commits = (event.kind === 'call' && persists(event, candidate === fn ? own : new Set())) || (event.kind === 'context' && commitsOnExit(event, calls));
         if (!commits) continue;
-        const description = candidate === fn ? `committed at ${line(event.range)}` : `committed by \`${candidate.name}\` (${line(event.range)})`;
+        const how = event.kind === 'call' && !/^(commit|flush)$/.test(methodOf(event)) ? 'written back' : 'committed';
+        const description = candidate === fn ? `${how} at ${line(event.range)}` : `${how} by \`${candidate.name}\` (${line(event.range)})`;
         return { site: event, path: module.path, description };
       }
     }
@@ -106,7 +107,7 @@ function rowsPassedIn(fn: FunctionFacts, name: string, module: ModuleFacts, rows
       const argument = call.positional?.[position];
       if (!call.callee || !argument || !callees.get(call.callee)?.includes(fn)) continue;
       const given = origins.get(call)?.passed?.get(argument);
-      const load = given && rowLoadOf(given, events, module, (callee) => rows.loader(callee));
+      const load = given && !bindsNewObject(caller, argument, events) && rowLoadOf(given, events, module, (callee) => rows.loader(callee));
       if (load) passed.push({ load, loadedBy: caller });
     }
   }
@@ -114,6 +115,8 @@ function rowsPassedIn(fn: FunctionFacts, name: string, module: ModuleFacts, rows
 }
 
 function describeModel(load: RowLoad): string {
+  if (load.parent) return 'a related row';
+  if (load.flavour === 'store') return `the object read through \`${load.site.text}\``;
   return load.modelText ? `the \`${load.modelText}\` row` : 'the row';
 }
 
@@ -121,7 +124,10 @@ function message(write: FieldWriteEvent, { load, loadedBy }: UpdatedRow, persist
   const field = `${write.object}.${write.field}`;
   const remedies = REMEDIES[load.flavour];
   const model = load.modelText ?? 'Model';
-  const loaded = loadedBy ? `loaded by \`${loadedBy.name}\` (${line(load.site.range)}), which passes it in,` : `loaded at ${line(load.site.range)}`;
+  const at = load.parent
+    ? `reached through \`${load.parent}\`, loaded at ${line(load.site.range)},`
+    : `${load.flavour === 'store' ? 'at' : 'loaded at'} ${line(load.site.range)}`;
+  const loaded = loadedBy ? `loaded by \`${loadedBy.name}\` (${line(load.site.range)}), which passes it in,` : at;
   return (
     `\`${field}\` is set from its own old value on ${describeModel(load)} ${loaded} without a lock, and ${persisted.description}. ` +
     `Two requests can load the same row at once, both compute from the same old \`${write.field}\`, and both commit: the second commit ` +
@@ -257,10 +263,11 @@ suppress with a reason: \`# interleave: ignore[orm-lost-update] -- serializable 
   summarize(module) {
     return summarizeRowLoads(module);
   },
-  check({ module, project, report }) {
+  check(context) {
+    const { module, project, report } = context;
     let rows: ProjectRows | undefined;
     for (const fn of module.functions) {
-      if (runsOnlyOnce(module, fn)) continue;
+      if (runsOnlyOnce(module, fn) || runsOnlyAtSetup(context, fn)) continue;
       const writes = fn.flow.blocks.flatMap((block) => block.events.filter((event) => event.kind === 'field-write'));
       if (writes.length === 0) continue;
       rows ??= new ProjectRows(project, 'IL105', module);
@@ -270,12 +277,15 @@ suppress with a reason: \`# interleave: ignore[orm-lost-update] -- serializable 
       for (const write of writes) {
         const where = `${write.object}.${write.field}`;
         const found = origins.get(write);
-        if (reported.has(where) || !found?.object || !derivesFromOwnField(write, found.value, events, (event) => origins.get(event)?.value)) continue;
-        const own = rowLoadOf(found.object, events, module, (callee) => rows!.loader(callee));
+        if (reported.has(where) || !found?.object || bindsNewObject(fn, write.object, events)) continue;
+        if (!derivesFromOwnField(write, found.value, events, (event) => origins.get(event)?.value)) continue;
+        const own = rowLoadOf(found.object, events, module, (callee) => rows!.loader(callee), (event) => origins.get(event)?.object);
         const candidates: UpdatedRow[] = own
           ? takesRowLocks(fn) ? [] : [{ load: own }]
           : found.object.names.has(write.object) ? rowsPassedIn(fn, write.object, module, rows) : [];
-        const updated = candidates.find(({ load }) => !load.locked && !(load.model && rows!.versioned(load.model)));
+        const updated = candidates.find(
+          ({ load }) => !load.locked && !(load.model && rows!.versioned(load.model)) && !rows!.relationship(load.model, write.field),
+        );
         const persisted = updated && persistence(fn, module, write.object, rows, updated);
         if (!updated || !persisted) continue;
         reported.add(where);

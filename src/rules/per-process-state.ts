@@ -1,47 +1,34 @@
 import { basename } from 'node:path';
-import type { FunctionFacts, ModuleFacts, Range, ReadEvent, StateRef, WriteEvent } from '../core/facts';
-import { calleeIndex, reachableFunctions } from '../core/call-graph';
-import { mayMemoise, writeSources } from '../core/race-analysis';
-import { isConstructor } from '../core/request-reach';
+import { reachedFrom } from '../core/contexts/describe';
+import type { ModuleFacts, Range, StateRef, WriteEvent } from '../core/facts';
 import type { Rule } from '../core/rule';
 import { sourceLines } from '../core/source-lines';
-import { spawnsTask } from './catalog/tasks';
+import { concurrentMutators, foreignMutations, mutatorName, summarizeForeignWrites, traitsOf, type Mutation } from './per-process/mutations';
 import { line } from './race-reporting';
 import { storyStep } from './story-steps';
 
-const REQUEST_KINDS = new Set(['route', 'websocket', 'dependency', 'background']);
 const SETUP_KINDS = new Set(['lifespan', 'startup']);
 const CACHE_NAME = /cache|memo/i;
 const CACHE_TYPE = /^cachetools\.|(LRU|TTL|LFU)Cache\(\)$/;
-const MEMO_FILLS = new Set(['setdefault', 'update']);
-
-interface Mutation {
-  fn: FunctionFacts;
-  write: WriteEvent;
-}
+/** A comment that says the state is meant to live in each process. */
+const PER_PROCESS_COMMENT = /per[- ]?(process|worker|instance)|process[- ]local|in[- ]process|each (process|worker)|this (process|worker)/i;
 
 interface SharedState {
   /** What the message calls it: `SESSIONS`, `RequestCounter.count`, `app.state.visits`. */
   name: string;
+  /** The root a module-level definition has, for other modules' writes to find it. */
+  root?: string;
   definition?: Range;
   mutations: Mutation[];
 }
 
-/** Handlers plus the functions, nested functions and singleton methods of this module they call. */
-function requestPathFunctions(module: ModuleFacts): Set<FunctionFacts> {
-  const roots = module.functions.filter((fn) => REQUEST_KINDS.has(fn.kind));
-  const reached = reachableFunctions(roots, calleeIndex(module), (callee) => !isConstructor(callee));
-  for (const fn of module.functions) if (fn.parent && [...reached].some((parent) => parent.id === fn.parent)) reached.add(fn);
-  return reached;
-}
-
 /** Groups a write under the piece of state a user would name and where it is defined. */
-function stateIdentity(module: ModuleFacts, ref: StateRef): { id: string; name: string; definition?: Range } | undefined {
+function stateIdentity(module: ModuleFacts, ref: StateRef): { id: string; name: string; root?: string; definition?: Range } | undefined {
   const definitionOf = (root: string, scope: string) => module.state.find((d) => d.root === root && d.scope === scope)?.range;
   switch (ref.scope) {
     case 'module': {
       const definition = definitionOf(ref.root, 'module');
-      return definition ? { id: ref.root, name: ref.root, definition } : undefined;
+      return definition ? { id: ref.root, name: ref.root, root: ref.root, definition } : undefined;
     }
     case 'class': {
       const attribute = ref.key.slice(ref.root.length + 1).split(/[.[]/)[0]!;
@@ -60,61 +47,57 @@ function stateIdentity(module: ModuleFacts, ref: StateRef): { id: string; name: 
 }
 
 /**
- * A dict filled as a memo cache: every write stores, under a key its function first looked up
- * in the same dict (`k in D`, `D.get(k)`), a value not computed from that lookup, in a function
- * that may memoise (not a POST handler). A counter (`D[k] = D.get(k, 0) + 1`), a flag tested by
- * value, or an idempotency record is application state, not a cache.
+ * Copies per process that are harmless: a memo cache (by its name, its type, or every write
+ * filling in what was found missing), or what only the process can hold — its own connections,
+ * locks, tasks and clients — or state a comment says is meant to be per process. Not when a
+ * function turns requests away on what it holds (`if nick in NICKNAMES: raise Conflict`, a room
+ * size limit): each worker then enforces the rule on its own copy.
  */
-function isMemoCache(module: ModuleFacts, state: SharedState): boolean {
+function perProcessByDesign(module: ModuleFacts, state: SharedState): boolean {
   if (CACHE_NAME.test(state.name)) return true;
   const valueKind = module.state.find((d) => d.root === state.name)?.valueKind;
   if (valueKind && CACHE_TYPE.test(valueKind)) return true;
-  return state.mutations.every(({ fn, write }) => {
-    if (!mayMemoise(fn)) return false;
-    const item = write.op === 'assign' && write.state.key.endsWith(']');
-    const inserts = item || (write.op === 'mutate' && MEMO_FILLS.has(write.method ?? ''));
-    if (!inserts) return false;
-    const container = item ? write.state.key.slice(0, write.state.key.lastIndexOf('[')) : write.state.key;
+  if (rejectsOn(module, state)) return false;
+  const inserts = state.mutations.filter((mutation) => !mutation.removes);
+  if (inserts.length > 0 && inserts.every((mutation) => mutation.memo)) return true;
+  if (inserts.length > 0 && inserts.every((mutation) => mutation.live)) return true;
+  if (inserts.length > 0 && inserts.every((mutation) => mutation.snapshot)) return true;
+  return state.definition !== undefined && commentedPerProcess(module, state.definition);
+}
+
+/** The first statement under a test that turns the request away: raising, an error response, closing the connection. */
+const REJECTS = /^\s*(raise\b|throw\b|return\b.*\b(status(_code)?\s*[=:]\s*4\d\d|HTTP_4\d\d|[Ee]rror|Conflict|Forbidden|TooMany)|(await\s+)?[\w.]+\.close\()/;
+
+/** Whether a function of the module tests the state and turns the request away on the answer. */
+function rejectsOn(module: ModuleFacts, state: SharedState): boolean {
+  const lines = sourceLines(module);
+  const root = state.root ?? state.name;
+  return module.functions.some((fn) => {
     const events = fn.flow.blocks.flatMap((block) => block.events);
-    const lookups = events.filter(
-      (event): event is ReadEvent =>
-        event.kind === 'read' &&
-        (event.access === 'membership' || event.access === 'lookup') &&
-        event.state.key.startsWith(`${container}[`) &&
-        event.range.start.line <= write.range.start.line,
-    );
-    const sources = writeSources(fn).get(write.id);
-    return lookups.length > 0 && !lookups.some((read) => sources?.has(read.id));
+    const tested = new Set(events.flatMap((event) => (event.kind === 'read' && (event.state.root === root || event.state.key.startsWith(state.name)) ? [event.id] : [])));
+    return events.some((event) => {
+      if (event.kind !== 'branch' || !event.value.reads.some((id) => tested.has(id))) return false;
+      const next = lines.slice(event.range.end.line + 1).find((text) => text.trim() !== '' && !/^\s*(#|\/\/)/.test(text));
+      return next !== undefined && REJECTS.test(next);
+    });
   });
 }
 
-const TASK_ADDS = new Set(['add', 'append']);
-const TASK_REMOVALS = new Set(['discard', 'remove', 'pop', 'clear']);
-
-/**
- * A set of the process's own asyncio tasks, kept so they are not garbage-collected (the IL401
- * fix): tasks exist only in their process, so a per-process copy is exactly right.
- */
-function isTaskRegistry(state: SharedState): boolean {
-  const addsTask = ({ fn, write }: Mutation) => {
-    if (write.op !== 'mutate' || !TASK_ADDS.has(write.method ?? '')) return false;
-    return fn.flow.blocks.some((block) =>
-      block.events.some(
-        (event) =>
-          event.kind === 'call' &&
-          spawnsTask(event.callee, event.text) &&
-          ((event.usage === 'argument' && event.statement.range.start.line === write.statement.range.start.line) ||
-            event.boundTo?.some((holder) => holder.kind === 'local' && write.value.locals.includes(holder.key)) === true),
-      ),
-    );
-  };
-  return state.mutations.some(addsTask) && state.mutations.every((mutation) => addsTask(mutation) || TASK_REMOVALS.has(mutation.write.method ?? ''));
+/** A comment on the definition's line, or on the lines just above it, says the state is per process. */
+function commentedPerProcess(module: ModuleFacts, definition: Range): boolean {
+  const lines = sourceLines(module);
+  const above = (line: number) => line < definition.start.line && line >= definition.start.line - 3 && /^\s*(#|\/\/|\/\*|\*)/.test(lines[line] ?? '');
+  return module.comments.some(
+    (comment) => (comment.range.start.line === definition.start.line || above(comment.range.start.line)) && PER_PROCESS_COMMENT.test(comment.text),
+  );
 }
 
-/** `\`login\``, or for an anonymous handler what it serves: `the POST handler`. */
-function mutatorName(fn: FunctionFacts): string {
-  if (fn.name !== '<anonymous>') return `\`${fn.name}\``;
-  return fn.httpMethods ? `the ${fn.httpMethods.join('/')} handler` : 'a handler';
+/** Who mutates the state, in the message: request handlers, background tasks, or both. */
+function mutatedBy(mutations: readonly Mutation[]): string {
+  const background = mutations.some((mutation) => mutation.witness?.kind === 'background-loop' || mutation.witness?.kind === 'worker-thread');
+  const requests = mutations.some((mutation) => !mutation.witness || mutation.witness.kind === 'request-loop' || mutation.witness.kind === 'request-threadpool');
+  if (background && !requests) return 'by background work that every worker process runs';
+  return background ? 'by request handlers and background work' : 'by request handlers';
 }
 
 export const perProcessState: Rule = {
@@ -129,27 +112,36 @@ export const perProcessState: Rule = {
     docs: {
       whatItDoes: `
 Finds module-level variables, class attributes, singletons' attributes and \`app.state\` entries
-that request handlers (and the functions they call) mutate — counters, sessions, job registries,
-rate-limit buckets, connection lists. The diagnostic sits on the state's definition and lists the
-mutations as related locations. It is a warning when the deployment runs more than one worker
-process, information otherwise, and silent when one worker is configured. Interleave reads the
-count from \`gunicorn.conf.py\`, \`gunicorn\`/\`uvicorn\` command lines in Dockerfiles, compose
-files, Procfiles and shell scripts, \`uvicorn.run(..., workers=N)\`, \`WEB_CONCURRENCY\` and
-Kubernetes replicas, and names the file and line; the \`workers\` setting overrides it.
+that code running alongside requests mutates — request handlers and the functions they call, in
+any module, and background work such as scheduler jobs, which every worker process starts for
+itself: counters, sessions, presence and job registries, rate-limit buckets, settings an admin
+endpoint changes. Where each function runs comes from the execution-context model; the message
+names the entry point that reaches a helper. The diagnostic sits on the state's definition and
+lists the mutations, in whichever module they are, as related locations. It is a warning when the
+deployment runs more than one worker process, information otherwise, and silent when one worker is
+configured. Interleave reads the count from \`gunicorn.conf.py\`, \`gunicorn\`/\`uvicorn\` command
+lines in Dockerfiles, compose files, Procfiles and shell scripts, \`uvicorn.run(..., workers=N)\`,
+\`WEB_CONCURRENCY\` and Kubernetes replicas, and names the file and line; the \`workers\` setting
+overrides it.
 
 In TypeScript and JavaScript the state is Node's (see IL101) — module-level \`Map\`s, objects,
 arrays and counters, static fields, NestJS providers' fields, \`app.locals\` — mutated by route
-handlers, middleware and provider methods; the process count comes from PM2 ecosystem files and
-\`pm2 start -i\`, entry points that fork \`cluster\` workers, and container replicas.`,
+handlers, middleware and provider methods; the process count comes from PM2 ecosystem files (an app
+without \`instances\` is one process) and \`pm2 start -i\`, entry points that fork \`cluster\`
+workers, and container replicas.`,
       whyIsThisBad: `
 Module state is created once *per process*. Under gunicorn or \`uvicorn --workers N\` there are N
 copies: a session created on worker 1 does not exist on worker 2, a rate limit of 100 requests
-becomes 100 × N, a counter reports a fraction of the traffic, and a WebSocket broadcast reaches
-only the clients connected to the same worker. Nothing fails; the numbers are just wrong, and
-only in production.
+becomes 100 × N, a counter reports a fraction of the traffic, and a job that a scheduler runs in
+every worker runs N times. Nothing fails; the numbers are just wrong, and only in production.
 
-Import-time setup, state written only in the lifespan or startup hooks, and memo caches (which are
-fine per process) stay silent.`,
+What is per process by nature stays silent: a worker's own WebSocket connections, locks, tasks
+and clients (they cannot live anywhere else; a broadcast to every worker's clients needs a pub/sub
+channel, not a shared list), memo caches (a copy per process is only a colder cache), a snapshot
+of a store that each worker refreshes whole (\`_flags = await store.fetch_all()\`), state a comment
+says is per process, and state written only at import, in the lifespan or in startup hooks. A
+registry of connections is reported all the same when a handler turns requests away on what it
+holds (\`if nick in NICKNAMES: raise …\`, a room size limit): each worker enforces that alone.`,
       examples: [
         {
           language: 'python',
@@ -222,35 +214,49 @@ When the app deliberately runs one worker, say so with the \`workers = 1\` setti
 with a reason: \`# interleave: ignore[per-process-state] -- single worker by design\`.`,
     },
   },
-  check({ module, project, report }) {
+  summarize(module) {
+    return summarizeForeignWrites(module);
+  },
+  check(context) {
+    const { module, project, report } = context;
     const workers = project.workersByLanguage ? project.workersByLanguage[module.language] : project.workers;
     if (workers?.count === 1) return;
     const states = new Map<string, SharedState>();
-    for (const fn of requestPathFunctions(module)) {
-      if (isConstructor(fn)) continue;
+    const stateOf = (identity: NonNullable<ReturnType<typeof stateIdentity>>) => {
+      let state = states.get(identity.id);
+      if (!state) states.set(identity.id, (state = { name: identity.name, root: identity.root, definition: identity.definition, mutations: [] }));
+      return state;
+    };
+    for (const { fn, witness } of concurrentMutators(context)) {
       for (const block of fn.flow.blocks) {
         for (const event of block.events) {
           if (event.kind !== 'write') continue;
           const identity = stateIdentity(module, event.state);
           if (!identity) continue;
-          let state = states.get(identity.id);
-          if (!state) states.set(identity.id, (state = { name: identity.name, definition: identity.definition, mutations: [] }));
-          if (!state.mutations.some((m) => m.write.range.start.line === event.range.start.line)) state.mutations.push({ fn, write: event });
+          const state = stateOf(identity);
+          if (state.mutations.some((m) => m.path === module.path && m.range.start.line === event.range.start.line)) continue;
+          state.mutations.push({ path: module.path, range: event.range, by: mutatorName(fn), write: event, ...(witness && { witness }), ...traitsOf(module, fn, event) });
         }
       }
     }
+    for (const definition of module.state) {
+      if (definition.scope !== 'module') continue;
+      const foreign = foreignMutations(context, 'IL103', definition.root);
+      if (foreign.length > 0) stateOf({ id: definition.root, name: definition.root, root: definition.root, definition: definition.range }).mutations.push(...foreign);
+    }
     for (const state of states.values()) {
-      if (isMemoCache(module, state) || isTaskRegistry(state)) continue;
+      if (perProcessByDesign(module, state)) continue;
       const setupWrite = module.functions
         .filter((fn) => SETUP_KINDS.has(fn.kind))
         .flatMap((fn) => fn.flow.blocks.flatMap((block) => block.events))
         .find((event): event is WriteEvent => event.kind === 'write' && event.state.key.startsWith(state.name));
-      const anchor = state.definition ?? setupWrite?.range ?? state.mutations[0]!.write.range;
-      const mutations = [...state.mutations].sort((a, b) => a.write.range.start.line - b.write.range.start.line);
-      const sites = mutations
-        .slice(0, 3)
-        .map(({ fn, write }) => `${mutatorName(fn)} ${line(write.range)}`)
-        .join(', ');
+      const anchor = state.definition ?? setupWrite?.range ?? state.mutations[0]!.range;
+      const mutations = [...state.mutations].sort((a, b) => a.path.localeCompare(b.path) || a.range.start.line - b.range.start.line);
+      const where = (mutation: Mutation) => (mutation.path === module.path ? line(mutation.range) : `${basename(mutation.path)}:${mutation.range.start.line + 1}`);
+      const shown = mutations.slice(0, 3);
+      // The first mutation the model reaches through calls says where it runs from.
+      const chained = shown.find((mutation) => mutation.witness && mutation.witness.steps.length > 0);
+      const sites = shown.map((mutation) => `${mutation.by} ${where(mutation)}${mutation === chained ? reachedFrom(mutation.witness) : ''}`).join('; ');
       const more = mutations.length > 3 ? ` and ${mutations.length - 3} more` : '';
       const copies = workers
         ? `${workers.source ? `${basename(workers.source.path)}:${workers.source.range.start.line + 1}` : 'The workers setting'} runs ${workers.description ?? `${workers.count} workers`}: each has its own \`${state.name}\`, so a change made on one worker is invisible to the ${workers.description ? 'others' : `other ${workers.count - 1}`}.`
@@ -258,18 +264,18 @@ with a reason: \`# interleave: ignore[per-process-state] -- single worker by des
           ? `Each worker process (gunicorn \`-w\`, \`uvicorn --workers\`) has its own copy, so with more than one worker a request only sees the changes made on its own worker.`
           : `Each Node process (\`cluster\` workers, PM2 \`instances\`, container replicas) has its own copy, so with more than one process a request only sees the changes made in its own.`;
       report({
-        message: `\`${state.name}\` is application state kept in process memory, mutated by request handlers (${sites}${more}). ${copies} Keep it in Redis or a database, or run and document a single worker.`,
+        message: `\`${state.name}\` is application state kept in process memory, mutated ${mutatedBy(mutations)} (${sites}${more}). ${copies} Keep it in Redis or a database, or run and document a single worker.`,
         range: anchor,
         severity: workers && workers.count > 1 ? 'warning' : undefined,
         related: [
-          ...mutations.map(({ fn, write }) => ({ path: module.path, range: write.range, message: `mutated in ${mutatorName(fn)}` })),
+          ...mutations.map((mutation) => ({ path: mutation.path, range: mutation.range, message: `mutated in ${mutation.by}` })),
           ...(workers?.source ? [{ path: workers.source.path, range: workers.source.range, message: `${workers.description ?? `${workers.count} worker processes`} configured here` }] : []),
         ],
         story: {
           kind: 'per-process',
           state: state.name,
           definition: { range: anchor, code: sourceLines(module)[anchor.start.line]?.trim() ?? '' },
-          mutations: mutations.map(({ write }) => storyStep(module, write.range, write.statement)),
+          mutations: mutations.flatMap((mutation) => (mutation.write ? [storyStep(module, mutation.write.range, mutation.write.statement)] : [])),
           workers,
         },
       });

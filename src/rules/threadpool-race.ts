@@ -1,6 +1,7 @@
-import { analyzeRaces } from '../core/race-analysis';
+import { analyzeRaces, mayMemoise } from '../core/race-analysis';
+import type { FunctionFacts } from '../core/facts';
 import type { Rule } from '../core/rule';
-import { line, lockFix } from './race-reporting';
+import { line, liveValueOf, lockFix, overlapOf, reachedBy, type Overlap } from './race-reporting';
 import { storyStep } from './story-steps';
 
 export const threadpoolRace: Rule = {
@@ -14,18 +15,27 @@ export const threadpoolRace: Rule = {
     fix: 'unsafe',
     docs: {
       whatItDoes: `
-Checks the sync (\`def\`, not \`async def\`) endpoints, dependencies and background tasks that
-FastAPI and Starlette run in their threadpool for a write to shared state computed from a read of
-the same state — \`COUNT += 1\`, \`HITS[path] = HITS.get(path, 0) + 1\` — with no
-\`threading.Lock\` held around both.`,
+Checks the sync (\`def\`, not \`async def\`) code that FastAPI and Starlette run in their
+threadpool — endpoints, dependencies, \`BackgroundTasks\`, \`run_in_threadpool\` and
+\`to_thread\` targets, and the sync helpers they call, as the execution-context model places them —
+for two shapes with no \`threading.Lock\` held around them:
+
+- a write to shared state computed from a read of the same state: \`COUNT += 1\`,
+  \`HITS[path] = HITS.get(path, 0) + 1\`;
+- a write relying on a test of the same state: \`if RUNNING: raise …\` then \`RUNNING = True\`, a
+  client created when the test found none (\`if k not in CLIENTS: CLIENTS[k] = Client()\`), a
+  rebuild replacing what the test found.`,
       whyIsThisBad: `
 A sync handler does not run on the event loop: the framework runs it in a worker thread, up to
 forty at a time. Threads can be preempted between any two bytecodes, so \`COUNT += 1\` (load, add,
-store) from two requests can interleave and lose an increment. Unlike coroutines, there is no
-\`await\` to look for: every read-modify-write is exposed.
+store) from two requests can interleave and lose an increment, and two threads can both pass a
+test before either writes: two jobs start, two clients are made and one is never closed. Unlike
+coroutines, there is no \`await\` to look for: every read-modify-write and check-then-act is
+exposed.
 
-Plain stores (\`LAST_SEEN[user] = now\`) and single method calls (\`EVENTS.append(e)\`) are
-atomic under the GIL and stay silent.`,
+Plain stores (\`LAST_SEEN[user] = now\`), single method calls (\`EVENTS.append(e)\`) and memos of
+data (\`if k not in LABELS: LABELS[k] = compute(k)\`, where two threads at worst compute the same
+value) stay silent.`,
       examples: [
         {
           language: 'python',
@@ -72,14 +82,17 @@ When an external lock or a single-threaded deployment guarantees one caller at a
 with a reason: \`# interleave: ignore[threadpool-race] -- serialised by the queue consumer\`.`,
     },
   },
-  check({ module, fixes, report }) {
+  check(context) {
+    const { module, fixes, report } = context;
     for (const fn of module.functions) {
-      if (fn.execution !== 'threadpool') continue;
-      for (const { read, write } of analyzeRaces(fn).threadRaces) {
+      if (fn.isAsync) continue;
+      for (const { read, write } of analyzeRaces(fn, 'threads').threadRaces) {
+        const overlap = overlapOf(context, fn, 'threads', write.state.key);
+        if (!overlap) continue;
         const state = write.state.text;
         const where = read.range.start.line === write.range.start.line ? `read and written from that read on ${line(write.range)}` : `read at ${line(read.range)} and written from that read at ${line(write.range)}`;
         report({
-          message: `\`${state}\` is ${where} in \`def ${fn.name}\`, which ${fn.framework === 'starlette' ? 'Starlette' : 'FastAPI'} runs in its threadpool: two threads can interleave between the read and the write and lose an update. Hold a \`threading.Lock\` around both, or make the handler \`async def\` if nothing in it blocks.`,
+          message: `\`${state}\` is ${where} in \`def ${fn.name}\`, which ${threadsRunning(fn, overlap)}: two threads can interleave between the read and the write and lose an update. Hold a \`threading.Lock\` around both, or make the handler \`async def\` if nothing in it blocks.${reachedBy(overlap)}`,
           range: write.range,
           related: read.range.start.line === write.range.start.line ? [] : [{ path: module.path, range: read.range, message: `\`${read.state.text}\` read here` }],
           fix: lockFix(fixes, read.statement, write.statement, 'threading', write.state.root),
@@ -91,6 +104,34 @@ with a reason: \`# interleave: ignore[threadpool-race] -- serialised by the queu
           },
         });
       }
+      for (const { check, branch, write, fill } of analyzeRaces(fn, 'threads').threadDecisions) {
+        const live = fill ? liveValueOf(fn, write) : undefined;
+        if (fill && !live && mayMemoise(fn)) continue;
+        const overlap = overlapOf(context, fn, 'threads', write.state.key);
+        if (!overlap) continue;
+        const tested = check.state.text;
+        const outcome = live
+          ? `threads that arrive before the first one finishes all pass the test and each make their own \`${live.text}()\`, and all but the last are dropped without being closed`
+          : `another thread can pass the same test before this one writes, and both act on it`;
+        report({
+          message: `The test at ${line(branch.range)} reads \`${tested}\` and ${line(write.range)} writes \`${write.state.text}\` relying on it, in \`def ${fn.name}\`, which ${threadsRunning(fn, overlap)}: ${outcome}. Hold a \`threading.Lock\` across the test and the write.${reachedBy(overlap)}`,
+          range: write.range,
+          related: [{ path: module.path, range: branch.range, message: `tests \`${tested}\` here` }],
+          fix: lockFix(fixes, check.statement, write.statement, 'threading', write.state.root),
+          story: {
+            kind: 'thread-race',
+            state: tested,
+            read: storyStep(module, branch.range, branch.statement),
+            write: storyStep(module, write.range, write.statement),
+          },
+        });
+      }
     }
   },
 };
+
+/** Who runs the function on several threads at once, for the message. */
+function threadsRunning(fn: FunctionFacts, overlap: Overlap): string {
+  if (fn.execution === 'threadpool') return `${fn.framework === 'starlette' ? 'Starlette' : 'FastAPI'} runs in its threadpool`;
+  return overlap.witness?.kind === 'worker-thread' ? 'runs on worker threads' : 'runs in the threadpool';
+}

@@ -453,6 +453,14 @@ export class FlowBuilder extends FlowGraphBuilder<ts.Block> {
     let returnsTestedState = false;
     if (api.isReturnStatement(last) && last.expression) {
       const tested = new Set(identifiersIn(this.context, condition).filter((name) => !this.env.params.has(name)));
+      // `const v = CACHE[k].value; return v;` returns the tested state through a local.
+      for (const statement of statements) {
+        if (!api.isVariableStatement(statement)) continue;
+        for (const declaration of statement.declarationList.declarations) {
+          if (!api.isIdentifier(declaration.name) || !declaration.initializer) continue;
+          if (identifiersIn(this.context, declaration.initializer).some((name) => tested.has(name))) tested.add(declaration.name.text);
+        }
+      }
       returnsTestedState = identifiersIn(this.context, last.expression).some((name) => tested.has(name));
     }
     return { exitsWhen: true, by, returnsTestedState };
@@ -461,16 +469,22 @@ export class FlowBuilder extends FlowGraphBuilder<ts.Block> {
   /** Evaluates a test, then branches: the two edges carry the branch event's id. */
   private condition(condition: ts.Expression, whenTrue: FlowBlock, whenFalse: FlowBlock, guard?: BranchGuard): void {
     const value = this.expr(condition, 'other');
-    this.branchTo({ value, test: this.testKind(condition), guard, range: this.range(condition) }, whenTrue, whenFalse);
+    this.branchTo({ value, ...this.testKind(condition), guard, range: this.range(condition) }, whenTrue, whenFalse);
   }
 
-  private testKind(condition: ts.Expression): BranchEvent['test'] {
+  /** What a test asks, and for a presence test which outcome finds the value there. */
+  private testKind(condition: ts.Expression): Pick<BranchEvent, 'test' | 'presentWhen'> {
     const { ts: api } = this;
     let node = unwrap(this.context, condition);
-    while (api.isPrefixUnaryExpression(node) && node.operator === api.SyntaxKind.ExclamationToken) node = unwrap(this.context, node.operand);
+    let negated = false;
+    while (api.isPrefixUnaryExpression(node) && node.operator === api.SyntaxKind.ExclamationToken) {
+      node = unwrap(this.context, node.operand);
+      negated = !negated;
+    }
+    const presence = (present: boolean, test: 'membership' | 'truthiness' = 'membership') => ({ test, presentWhen: present !== negated });
     if (api.isBinaryExpression(node)) {
       const operator = node.operatorToken.kind;
-      if (operator === api.SyntaxKind.InKeyword) return 'membership';
+      if (operator === api.SyntaxKind.InKeyword) return presence(true);
       const equality = [
         api.SyntaxKind.EqualsEqualsEqualsToken,
         api.SyntaxKind.ExclamationEqualsEqualsToken,
@@ -481,15 +495,16 @@ export class FlowBuilder extends FlowGraphBuilder<ts.Block> {
         const operand = unwrap(this.context, side);
         return operand.kind === api.SyntaxKind.NullKeyword || (api.isIdentifier(operand) && operand.text === 'undefined') || api.isVoidExpression(operand);
       };
-      return equality && (nothing(node.left) || nothing(node.right)) ? 'membership' : 'value';
+      if (!equality || !(nothing(node.left) || nothing(node.right))) return { test: 'value' };
+      return presence(operator === api.SyntaxKind.ExclamationEqualsEqualsToken || operator === api.SyntaxKind.ExclamationEqualsToken);
     }
     if (api.isCallExpression(node)) {
       const callee = unwrap(this.context, node.expression);
       const method = api.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
-      return method === 'has' || method === 'get' ? 'membership' : 'value';
+      return method === 'has' || method === 'get' ? presence(true) : { test: 'value' };
     }
-    if (api.isIdentifier(node) || api.isPropertyAccessExpression(node) || api.isElementAccessExpression(node)) return 'truthiness';
-    return 'value';
+    if (api.isIdentifier(node) || api.isPropertyAccessExpression(node) || api.isElementAccessExpression(node)) return presence(true, 'truthiness');
+    return { test: 'value' };
   }
 
   private loop(label: string | undefined, breakTo: FlowBlock, continueTo: FlowBlock, body: ts.Statement): void {
@@ -989,6 +1004,7 @@ export class FlowBuilder extends FlowGraphBuilder<ts.Block> {
   private moduleVariable(name: string, node: ts.Node): StateRef | undefined {
     const binding = this.env.scope.bindings.get(name);
     if (!binding || binding.kind === 'function' || binding.kind === 'class') return undefined;
+    if (binding.kind === 'import' && this.env.scope.importsPackage(name)) return undefined;
     if (this.env.applications.has(name)) return { key: 'app', root: 'app', text: textOf(this.context, node), scope: 'app-state', definition: binding.range };
     return { key: name, root: name, text: textOf(this.context, node), scope: 'module', definition: binding.kind === 'variable' ? binding.range : undefined };
   }

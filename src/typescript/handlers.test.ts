@@ -91,6 +91,15 @@ router.get('/a', async (ctx) => { ctx.body = 1; });
     );
     assert.deepEqual(
       roles(`
+import Router from 'koa-router';
+const router = new Router();
+const cron = async (ctx) => { ctx.body = 1; };
+router.register('cron.:period', ['get', 'post'], [validate(), cron]);
+`),
+      ['4 route koa GET,POST'],
+    );
+    assert.deepEqual(
+      roles(`
 import { Hono } from 'hono';
 const app = new Hono();
 app.get('/a', (c) => c.text('a')).post('/b', async (c) => c.json({}));

@@ -277,6 +277,14 @@ export class HandlerDetector {
       }
       return;
     }
+    if (method === 'register' && framework === 'koa' && args.length >= 3) {
+      // koa-router's `router.register(path, ['get', 'post'], [middleware…, handler])`.
+      const verbs = unwrap(this.context, args[1]!);
+      const listed = api.isArrayLiteralExpression(verbs) ? verbs.elements.flatMap((element) => stringValue(this.context, element) ?? []) : [];
+      const path = stringValue(this.context, first);
+      for (const fn of this.handlerFunctions(args[2])) this.assign(fn, 'route', framework, listed.map((verb) => verb.toUpperCase()), path);
+      return;
+    }
     if (method === 'addHook') {
       const hook = stringValue(this.context, first);
       const kind: FunctionKind | undefined = hook === 'onClose' ? 'shutdown' : hook === 'onReady' ? 'startup' : hook && FASTIFY_REQUEST_HOOKS.has(hook) ? 'route' : undefined;

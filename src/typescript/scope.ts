@@ -75,12 +75,14 @@ export class ModuleScope {
   readonly singletons = new Map<string, string>();
   /** What the module's default export names, qualified, when it is a name. */
   defaultExport?: string;
+  /** Packages (npm or Node's own) the module imports, as imports qualify them: `lodash`, `fs`. */
+  private readonly packages = new Set<string>();
 
   constructor(
     readonly context: SyntaxContext,
     readonly moduleName: string,
     /** The module a specifier names: a project module name, or the package as written. */
-    private readonly resolveSpecifier: (specifier: string) => string | undefined,
+    private readonly resolveModule: (specifier: string) => string | undefined,
   ) {
     const statements = context.sourceFile.statements;
     // Imports first, then declarations, then variables, so that `const orders = new Orders()`
@@ -100,6 +102,21 @@ export class ModuleScope {
 
   private get ts() {
     return this.context.ts;
+  }
+
+  /** The module a specifier names, noting the packages: a bare specifier no project file answers. */
+  private resolveSpecifier(specifier: string): string | undefined {
+    const module = this.resolveModule(specifier);
+    if (module !== undefined && !/^[./]/.test(specifier) && module === specifier.replace(/^node:/, '')) this.packages.add(module);
+    return module;
+  }
+
+  /** Whether a module-level name is imported from a package (`_` of lodash): a library, not the application's state. */
+  importsPackage(name: string): boolean {
+    const target = this.imports.get(name);
+    if (target === undefined) return false;
+    for (const module of this.packages) if (target === module || target.startsWith(`${module}.`)) return true;
+    return false;
   }
 
   // ---------------------------------------------------------------- imports

@@ -463,11 +463,17 @@ function pm2Instances(value: string): WorkerCount | undefined {
  */
 export function parsePm2Config(text: string): DeploymentFileFacts {
   const facts: DeploymentFileFacts = { commands: [], settings: [] };
-  text.split(/\r?\n|\r/).forEach((line, index) => {
+  const lines = text.split(/\r?\n|\r/);
+  lines.forEach((line, index) => {
     const match = /(?:^|[\s{,])["']?instances["']?\s*[:=]\s*("[^"]*"|'[^']*'|-?\d+|max)/.exec(line);
     if (!match) return;
     facts.settings.push({ line: index, endLine: index, text: line.trim(), name: 'workers', value: unquote(match[1]!), processes: pm2Instances(match[1]!), language: 'typescript' });
   });
+  // An app without `instances` runs in one process: PM2's default.
+  const script = lines.findIndex((line) => /(?:^|[\s{,])["']?script["']?\s*[:=]/.test(line));
+  if (facts.settings.length === 0 && script >= 0) {
+    facts.settings.push({ line: script, endLine: script, text: lines[script]!.trim(), name: 'workers', value: '1', processes: { count: 1, description: 'one PM2 process' }, language: 'typescript' });
+  }
   return facts;
 }
 

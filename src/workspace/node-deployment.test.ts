@@ -14,6 +14,11 @@ describe('Node process counts', () => {
     assert.deepEqual(json.settings.map((setting) => setting.processes?.count), [3]);
   });
 
+  it('reads a PM2 app without `instances` as one process, PM2\'s default', () => {
+    const single = parsePm2Config("module.exports = {\n  apps: [\n    {\n      name: 'monitor',\n      script: './server/server.js',\n    },\n  ],\n};\n");
+    assert.deepEqual(single.settings.map((setting) => [setting.line, setting.processes?.count, setting.processes?.description]), [[4, 1, 'one PM2 process']]);
+  });
+
   it('reads `pm2 start -i` commands and forked cluster workers', () => {
     const scripts = parsePm2Commands('{\n  "scripts": {\n    "start": "pm2-runtime start dist/server.js -i 4"\n  }\n}\n');
     assert.deepEqual(scripts.settings.map((setting) => [setting.line, setting.processes?.count]), [[2, 4]]);

@@ -38,7 +38,8 @@ describe('blind evaluation corpora, rule by rule', () => {
     const expected: Expected = {
       IL101: { found: 13, labelled: 13, unlabelled: 0 },
       IL102: { found: 7, labelled: 7, unlabelled: 0 },
-      IL103: { found: 34, labelled: 34, unlabelled: 4 },
+      // One more unlabelled since route registrations by call (Starlette's Route) put more handlers in view.
+      IL103: { found: 34, labelled: 34, unlabelled: 5 },
       IL104: { found: 7, labelled: 7, unlabelled: 0 },
       IL201: { found: 19, labelled: 19, unlabelled: 0 },
       IL202: { found: 18, labelled: 18, unlabelled: 0 },

@@ -97,12 +97,18 @@ export class ContextModel {
       const witness = known.get(kind);
       if (witness && SERVING_LOOP.has(kind)) return { on: 'loop', witness };
     }
-    // A call the model could not resolve may reach a function of the same name — unless the
-    // function's module is not served at all (a test, a migration, a script): served code would
-    // have to import it, and that import would resolve.
-    const simple = fn.name.slice(fn.name.lastIndexOf('.') + 1);
-    if (this.unresolvedNames.has(simple) && this.modules.get(moduleName)?.role?.kind !== 'not-served') return { on: 'unknown' };
+    if (this.mayRunUnresolved(moduleName, functionId)) return { on: 'unknown' };
     return { on: 'elsewhere', witnesses: [...known.values()] };
+  }
+
+  /**
+   * Whether a call the model could not resolve, in code that may be served, may run the function
+   * (it calls that name) — never when the function's module is not served at all (a test, a
+   * migration, a script): served code would have to import it, and that import would resolve.
+   */
+  mayRunUnresolved(moduleName: string, functionId: string): boolean {
+    const fn = this.byId.get(moduleName)?.get(functionId);
+    return fn !== undefined && this.unresolvedNames.has(lastSegment(fn.name)) && this.modules.get(moduleName)?.role?.kind !== 'not-served';
   }
 
   /** True when every known way into the function is outside the server, and nothing unresolved may call it. */

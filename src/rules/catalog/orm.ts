@@ -6,7 +6,8 @@
  */
 import type { CallEvent, ClassAttributeFact, ContextEvent, Parameter } from '../../core/facts';
 
-export type OrmFlavour = 'sqlalchemy' | 'django';
+/** `store`: a repository or data-access object of the application's, whatever it stores in. */
+export type OrmFlavour = 'sqlalchemy' | 'django' | 'store';
 
 /** Session types as the frontend infers instance types. */
 const SESSION_TYPES: ReadonlySet<string> = new Set([
@@ -138,11 +139,15 @@ export function takesOneRow(call: CallEvent, flavour: OrmFlavour): boolean {
 /** A project's helper named for a locking query: `app_qs_select_for_update()`, `get_order_for_update()`. */
 const LOCKING_HELPER = /(^|_)for_update(_|$)/;
 
-/** A locking clause, or a getter asked to lock: `db.get(M, k, with_for_update=True)`. */
+/** Keyword arguments that ask a getter to lock what it reads: `with_for_update=True`, a repository's `for_update=True`. */
+const LOCKING_KEYWORD = /^(with_for_update|for_update|select_for_update|lock|lock_rows|skip_locked)$/;
+
+/** A locking clause, or a getter asked to lock: `db.get(M, k, with_for_update=True)`, `repo.get_by_id(k, for_update=True)`. */
 export function locksRows(call: CallEvent): boolean {
   if (LOCKING_METHODS.has(methodOf(call)) || LOCKING_HELPER.test(methodOf(call))) return true;
-  if (!call.keywords?.includes('with_for_update')) return false;
-  const literal = call.literalArguments?.find((argument) => argument.keyword === 'with_for_update');
+  const keyword = call.keywords?.find((name) => LOCKING_KEYWORD.test(name));
+  if (!keyword) return false;
+  const literal = call.literalArguments?.find((argument) => argument.keyword === keyword);
   return literal === undefined || !['False', 'None'].includes(literal.value);
 }
 
@@ -157,11 +162,42 @@ export function queriedModel(call: CallEvent): string | undefined {
   return namesModel && first && /^[A-Z]/.test(first.split('.').pop()!) ? first : undefined;
 }
 
-/** Calls and `with` blocks that write the session's changes to the database. */
+/** Methods that write an object back: `row.save()`, `group.update_async(session)`, `repo.update(id, obj)`, `session.merge(obj)`. */
+const SAVING_METHOD = /^a?(save|update|upsert|persist|put|replace|merge)(_\w+)?$/;
+
+/**
+ * Calls that write the session's changes, or the object itself, to the database: a commit or
+ * flush, or a saving method called on the object or handed the object.
+ */
 export function persists(call: CallEvent, objects: ReadonlySet<string>): boolean {
   const method = methodOf(call);
   if (method === 'commit' || method === 'flush') return true;
-  return (method === 'save' || method === 'asave') && call.receiver !== undefined && objects.has(call.receiver.key);
+  if (!SAVING_METHOD.test(method)) return false;
+  if (call.receiver !== undefined && objects.has(call.receiver.key)) return true;
+  return (call.arguments ?? []).some((argument) => argument.kind === 'local' && objects.has(argument.key));
+}
+
+/** Repository methods that can only be reads of one stored object: `get_one`, `get_by_email`, `findOneBy`. */
+const STORE_ROW_GETTER = /^a?(get_one|get_by_\w+|get_\w+_by_\w+|find_one|find_by_\w+|find_\w+_by_\w+|read_one|fetch_one|getOne|findOne\w*|findBy\w+|find\w+ById)$/;
+/** Other reads, when what they are called on is named as a repository: `repository.get_active(id)`, `self.repos.users.get(id)`. */
+const STORE_READ = /^a?(get|find|read|fetch|load|list|retrieve|lookup)(_\w+|[A-Z]\w*)?$/;
+const STORE_RECEIVER = /(^|[._])(repo|repos|repository|repositories|dao|crud|store)$|(Repository|Repo|Store|Dao)$/i;
+
+/**
+ * A read of stored objects through the application's repository or data-access layer, whose query
+ * is not visible here: `self.repos.tokens.get_one(token)`, `users.get_by_email(email)`.
+ */
+export function readsStore(call: CallEvent): boolean {
+  const method = methodOf(call);
+  if (STORE_ROW_GETTER.test(method)) return true;
+  if (!STORE_READ.test(method)) return false;
+  const receiver = call.receiver?.text ?? call.text.slice(0, Math.max(0, call.text.length - method.length - 1));
+  return receiver.split('.').some((part) => STORE_RECEIVER.test(part));
+}
+
+/** A mapped class attribute that is a relationship to other rows: `items = relationship("Item")`, `db.relationship(...)`. */
+export function mapsRelationship(attribute: ClassAttributeFact): boolean {
+  return /^[\w.]*\b(relationship|relation)\s*\(/.test(attribute.value);
 }
 
 /** `with session.begin():` commits when the block ends. */
@@ -186,18 +222,25 @@ const VALUE_CARRIERS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * A call whose result still carries the value passed to it, combined with what else it is given:
- * a conversion or arithmetic helper, `x.copy()`, or a method given arguments (`x.tags.union(t)`).
- * Other functions (a hash upgrade, a normalisation without arguments) make a new value of their own.
+ * A call whose result still carries the value of `field` (`acct.tags`) passed to it, combined with
+ * what else it is given: a conversion or arithmetic helper, `x.copy()`, or a method of the value
+ * given arguments (`x.tags.union(t)`, `set(x.tags).union(t)`). Other functions (a hash upgrade, a
+ * normalisation, a strategy handed the old value) make a new value of their own.
  */
-export function carriesValueThrough(call: CallEvent): boolean {
+export function carriesValueThrough(call: CallEvent, field: string): boolean {
   if (call.callee !== undefined && VALUE_CARRIERS.has(call.callee)) return true;
-  const method = call.text.includes('.') && !VALUE_CARRIERS.has(call.callee ?? '');
-  return method && (methodOf(call) === 'copy' || (call.positional?.length ?? 0) > 0 || (call.keywords?.length ?? 0) > 0);
+  const receiver = call.receiver?.text ?? call.text.slice(0, Math.max(0, call.text.length - methodOf(call).length - 1));
+  const onValue = receiver === field || receiver.startsWith(`${field}.`) || (!call.receiver && receiver.includes(field));
+  return onValue && (methodOf(call) === 'copy' || (call.positional?.length ?? 0) > 0 || (call.keywords?.length ?? 0) > 0);
 }
 
 /** How each ORM spells the three remedies, for messages. */
 export const REMEDIES: Readonly<Record<OrmFlavour, { lock: string; atomic: (model: string, field: string) => string; version: string }>> = {
+  store: {
+    lock: 'read it with a row lock (`SELECT … FOR UPDATE`) in the same transaction as the write',
+    atomic: (_model, field) => `let the database compute it in one statement (\`UPDATE … SET ${field} = ${field} + …\`)`,
+    version: 'keep a version column and make the update fail when it changed since the read',
+  },
   sqlalchemy: {
     lock: 'load the row with `.with_for_update()` so the second request waits for the first commit',
     atomic: (model, field) => `let the database do the arithmetic in one statement (\`update(${model}).values(${field}=${model}.${field} + …)\`)`,

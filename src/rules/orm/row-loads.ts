@@ -1,10 +1,10 @@
-import type { CallEvent, FieldWriteEvent, FlowEvent, FunctionFacts, ModuleFacts, Range } from '../../core/facts';
+import type { CallEvent, FieldReadEvent, FieldWriteEvent, FlowEvent, FunctionFacts, ModuleFacts, Range } from '../../core/facts';
 import { callsOf } from '../../core/request-reach';
 import { sourceLines } from '../../core/source-lines';
 import { projectIndex } from '../../core/project-index';
 import type { ProjectFacts } from '../../core/rule';
 import { eventsById, originCalls, valueOrigins, type Origins } from '../../core/value-origins';
-import { carriesValueThrough, locksRows, mapsVersionColumn, methodOf, ormFlavourOf, queriedModel, takesOneRow, type OrmFlavour } from '../catalog/orm';
+import { carriesValueThrough, locksRows, mapsRelationship, mapsVersionColumn, methodOf, ormFlavourOf, queriedModel, readsStore, takesOneRow, type OrmFlavour } from '../catalog/orm';
 
 /**
  * How IL105 sees database rows: which values are rows loaded by an ORM query, whether the query
@@ -22,14 +22,16 @@ export interface RowLoad {
   locked: boolean;
   /** The call that produced the row here: the ORM call, or a project function that returns a row. */
   site: CallEvent;
+  /** For a row reached through another's collection (`for role in participant.roles`): the local holding that row. */
+  parent?: string;
 }
 
 /** What other modules need to know about this one. */
 export interface RowLoadSummary {
   /** Functions returning a row they load, by qualified name within the module: `get_account`, `Repo.get`. */
   loaders: Record<string, Omit<RowLoad, 'site'>>;
-  /** Classes by name: their qualified bases and whether they map a version column themselves. */
-  classes: Record<string, { bases: string[]; versioned: boolean }>;
+  /** Classes by name: their qualified bases, whether they map a version column themselves, and their relationships. */
+  classes: Record<string, { bases: string[]; versioned: boolean; relationships?: string[] }>;
   /** A session dependency that commits after the request (`yield session` then `commit()`), by name and where it commits. */
   unitOfWork?: { name: string; path: string; range: Range };
 }
@@ -49,12 +51,21 @@ function qualifyModel(module: ModuleFacts, written: string): string {
 /** Finds the project function a qualified callee names, among the modules summarised. */
 type LoaderLookup = (callee: string) => Omit<RowLoad, 'site'> | undefined;
 
-/** The row a value is, when its origins (stopping at field reads) include an ORM query for one row. */
+/** Where the object of a field read came from, for rows reached through another row. */
+type ObjectOrigins = (event: FieldReadEvent) => Origins | undefined;
+
+/**
+ * The row a value is, when its origins (stopping at field reads) include an ORM query for one row,
+ * a project function returning one, a read through the application's repository layer, or, for a
+ * loop variable, a collection of a loaded row (`for role in participant.roles`).
+ */
 export function rowLoadOf(
   origins: Origins,
   events: ReadonlyMap<number, FlowEvent>,
   module: ModuleFacts,
   loaders: LoaderLookup,
+  objectOrigins?: ObjectOrigins,
+  depth = 0,
 ): RowLoad | undefined {
   const calls = originCalls(origins, events);
   const query = calls.find((call) => ormFlavourOf(call) !== undefined);
@@ -73,9 +84,42 @@ export function rowLoadOf(
   }
   for (const call of calls) {
     const loaded = call.callee ? loaders(call.callee) : undefined;
-    if (loaded) return { ...loaded, site: call };
+    if (loaded) return { ...loaded, ...(!loaded.model && modelOfClassCall(module, call)), site: call };
+  }
+  const stored = calls.find(readsStore);
+  if (stored) return { flavour: 'store', locked: calls.some(locksRows), site: stored };
+  if (!iterated || !objectOrigins || depth > 1) return undefined;
+  for (const id of origins.events.keys()) {
+    const event = events.get(id);
+    const parent = event?.kind === 'field-read' ? objectOrigins(event) : undefined;
+    const load = parent && rowLoadOf(parent, events, module, loaders, objectOrigins, depth + 1);
+    if (load) return { flavour: load.flavour, locked: load.locked, site: load.site, parent: (event as FieldReadEvent).object };
   }
   return undefined;
+}
+
+/**
+ * Whether the function binds the local to an object it builds (`checkout = Checkout(product=p)`,
+ * `grant = Grant(...)` when none was found): a new object, whatever rows it is built from, is
+ * inserted, not updated.
+ */
+export function bindsNewObject(fn: FunctionFacts, name: string, events: ReadonlyMap<number, FlowEvent>): boolean {
+  return fn.flow.blocks.some((block) =>
+    block.events.some((event) => event.kind === 'bind' && event.name === name && (event.value.calls ?? []).some((id) => constructs(events.get(id)))),
+  );
+}
+
+/** A class instantiated: by the capitalised name it calls. */
+function constructs(event: FlowEvent | undefined): boolean {
+  if (event?.kind !== 'call' || event.argumentOf) return false;
+  const name = event.text.slice(event.text.lastIndexOf('.') + 1);
+  return /^[A-Z]/.test(name) && /[a-z]/.test(name);
+}
+
+/** `Group.read_async(…)`: a loader inherited by a model class loads a row of that class. */
+function modelOfClassCall(module: ModuleFacts, call: CallEvent): Pick<RowLoad, 'model' | 'modelText'> {
+  const owner = /^([A-Z]\w*)\.\w+$/.exec(call.text)?.[1];
+  return owner ? { model: qualifyModel(module, owner), modelText: owner } : {};
 }
 
 /**
@@ -94,7 +138,7 @@ export function derivesFromOwnField(
   if (write.op === 'augmented') return true;
   const opaque = [...origins.events.keys()].flatMap((id) => {
     const event = events.get(id);
-    return event?.kind === 'call' && !carriesValueThrough(event) ? [event] : [];
+    return event?.kind === 'call' && !carriesValueThrough(event, `${write.object}.${write.field}`) ? [event] : [];
   });
   for (const [id, computed] of origins.events) {
     const event = events.get(id);
@@ -164,7 +208,8 @@ function unitOfWork(module: ModuleFacts): RowLoadSummary['unitOfWork'] {
 export function summarizeRowLoads(module: ModuleFacts, external: LoaderLookup = () => undefined): RowLoadSummary {
   const classes: RowLoadSummary['classes'] = {};
   for (const info of module.classes) {
-    classes[info.name] = { bases: info.bases, versioned: (info.attributes ?? []).some(mapsVersionColumn) };
+    const relationships = (info.attributes ?? []).filter(mapsRelationship).map((attribute) => attribute.name);
+    classes[info.name] = { bases: info.bases, versioned: (info.attributes ?? []).some(mapsVersionColumn), ...(relationships.length > 0 && { relationships }) };
   }
   const committing = unitOfWork(module);
   return { loaders: moduleLoaders(module, external), classes, ...(committing && { unitOfWork: committing }) };
@@ -176,19 +221,23 @@ interface RowSummaryIndex {
   positions: ReadonlyMap<string, number>;
   /** The modules with a unit of work, in the project's order. */
   unitsOfWork: readonly { moduleName: string; position: number; unitOfWork: NonNullable<RowLoadSummary['unitOfWork']> }[];
+  /** Every relationship attribute's name, over the project's models. */
+  relationships: ReadonlySet<string>;
 }
 
 function rowSummaryIndex(project: ProjectFacts, code: string): RowSummaryIndex {
   const modules = new Map<string, RowLoadSummary>();
   const positions = new Map<string, number>();
   const unitsOfWork: RowSummaryIndex['unitsOfWork'][number][] = [];
+  const relationships = new Set<string>();
   for (const [moduleName, summary] of project.summaries?.get(code) ?? []) {
     if (!isSummary(summary)) continue;
     positions.set(moduleName, modules.size);
     modules.set(moduleName, summary);
     if (summary.unitOfWork) unitsOfWork.push({ moduleName, position: positions.get(moduleName)!, unitOfWork: summary.unitOfWork });
+    for (const info of Object.values(summary.classes)) for (const name of info.relationships ?? []) relationships.add(name);
   }
-  return { modules, positions, unitsOfWork };
+  return { modules, positions, unitsOfWork, relationships };
 }
 
 /**
@@ -205,10 +254,31 @@ export class ProjectRows {
     this.own = summarizeRowLoads(module, (callee) => this.loader(callee));
   }
 
-  /** The row a project function returns, by the qualified callee that calls it. */
-  loader(callee: string): Omit<RowLoad, 'site'> | undefined {
+  /** The row a project function returns, by the qualified callee that calls it; a method may be inherited. */
+  loader(callee: string, depth = 0): Omit<RowLoad, 'site'> | undefined {
     const found = this.member(callee.replace(/\(\)\./, '.'));
-    return found && found.summary.loaders[found.name];
+    if (!found) return undefined;
+    const own = found.summary.loaders[found.name];
+    if (own || depth > 5) return own;
+    const [className, method, ...rest] = found.name.split('.');
+    if (!method || rest.length > 0) return undefined;
+    for (const base of found.summary.classes[className!]?.bases ?? []) {
+      const inherited = this.loader(`${base}.${method}`, depth + 1);
+      if (inherited) return inherited;
+    }
+    return undefined;
+  }
+
+  /**
+   * Whether a field is a relationship to other rows (`+=` on it re-parents rows, it computes no
+   * value): on the model and its bases when the model is known, else on some model of the project.
+   */
+  relationship(model: string | undefined, field: string, depth = 0): boolean {
+    if (model === undefined) return this.index.relationships.has(field) || Object.values(this.own.classes).some((info) => info.relationships?.includes(field));
+    const found = this.member(model);
+    const info = found?.summary.classes[found.name];
+    if (!info || depth > 5) return false;
+    return (info.relationships ?? []).includes(field) || info.bases.some((base) => this.relationship(base, field, depth + 1));
   }
 
   /** A session dependency of the project that commits after each request, if there is one. */
