@@ -93,6 +93,12 @@ export class ContextModel {
     return { on: 'elsewhere', witnesses: [...known.values()] };
   }
 
+  /** The project function a qualified callee runs (through re-exports, base classes and instances), if any. */
+  functionCalled(callee: string): { moduleName: string; functionId: string } | undefined {
+    const node = this.resolve(callee);
+    return node && { moduleName: node.module.moduleName, functionId: node.fn.id };
+  }
+
   /** True when every known way into the function is outside the server, and nothing unresolved may call it. */
   notServed(moduleName: string, functionId: string): boolean {
     const verdict = this.loopVerdict(moduleName, functionId);

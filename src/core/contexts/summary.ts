@@ -162,12 +162,7 @@ function entriesOf(language: Language, fn: FunctionFacts, role: FileRole | undef
  */
 function contextCalls(flow: FlowGraph): ContextCall[] {
   const events = flow.blocks.flatMap((block) => block.events);
-  const testedState = new Set<string>();
-  const readKeys = new Map<number, string>();
-  for (const event of events) if (event.kind === 'read') readKeys.set(event.id, event.state.key);
-  for (const event of events) {
-    if (event.kind === 'branch') for (const read of event.value.reads) testedState.add(readKeys.get(read) ?? '');
-  }
+  const testedState = testedStateOf(flow);
   const calls = new Map<string, ContextCall>();
   const add = (call: ContextCall) => {
     const key = `${call.range.start.line}:${call.range.start.character} ${call.text}`;
@@ -195,8 +190,20 @@ export function yieldPosition(fn: FunctionFacts): Range['start'] | undefined {
   return undefined;
 }
 
+/** The state keys a flow graph's branches test: `_client` in `if _client is None:`. */
+export function testedStateOf(flow: FlowGraph): Set<string> {
+  const events = flow.blocks.flatMap((block) => block.events);
+  const testedState = new Set<string>();
+  const readKeys = new Map<number, string>();
+  for (const event of events) if (event.kind === 'read') readKeys.set(event.id, event.state.key);
+  for (const event of events) {
+    if (event.kind === 'branch') for (const read of event.value.reads) testedState.add(readKeys.get(read) ?? '');
+  }
+  return testedState;
+}
+
 /** `_client = Client()` under a test of `_client`: it runs the first time, and later calls find it set. */
-function isLazyInitialisation(call: CallEvent, testedState: ReadonlySet<string>): boolean {
+export function isLazyInitialisation(call: CallEvent, testedState: ReadonlySet<string>): boolean {
   return (call.boundTo ?? []).some((holder) => holder.kind === 'shared' && testedState.has(holder.key));
 }
 
