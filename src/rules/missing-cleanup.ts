@@ -380,20 +380,30 @@ export const missingCleanup: Rule = {
       whatItDoes: `
 Finds resources that hold sockets, connection pools, threads or file handles — \`httpx\` and
 \`aiohttp\` clients, SQLAlchemy engines, \`asyncpg\` pools, Redis, Motor, Kafka, RabbitMQ and gRPC
-clients, SDK clients, executors, files — opened in a lifespan, in a startup hook (or a function
-they call), or at module level for async clients, and released nowhere: not entered with
-\`async with\`/\`with\` or on an \`AsyncExitStack\`, not closed after the \`yield\` or in a
-\`finally\`, not closed in a shutdown hook, not registered as a close callback, and not closed in
-another module of the project. A resource handed to other code (a constructor, a return value)
-is that code's to close. Module-level synchronous SQLAlchemy engines — the FastAPI tutorial
-pattern — are not reported.
+clients, SDK clients, executors, files — opened once per process and released nowhere: in a
+lifespan, in a startup hook (or a function they call), at module level for async clients, in the
+constructor of a singleton built at import or at startup, in a lazy initialiser (\`if _client is
+None: _client = …\`), or in any function the execution context model places only at import or
+startup. It also follows the project's own builders: a factory that returns a client, and a
+wrapper class whose constructor opens one and whose own method (\`close()\`) releases it — a
+wrapper kept as a singleton whose close method nobody calls is reported where it is built.
+
+Released means: entered with \`async with\`/\`with\` or on an \`AsyncExitStack\`, closed after the
+\`yield\` or in a \`finally\`, closed in a shutdown hook, registered as a close callback
+(\`atexit\`, \`on_cleanup\`), or closed in another module of the project — by code that runs: a
+close function nothing calls or registers (\`close_db()\` written for a shutdown that never calls
+it) does not count. A resource handed to code that may own it (a function it is passed to, a
+class with a close method of its own, a return value) is that code's to close; a session factory
+or an object merely built around it (\`async_sessionmaker(engine)\`, \`Monitor(client)\`) is not.
+Module-level synchronous SQLAlchemy engines — the FastAPI tutorial pattern — are not reported.
 
 In TypeScript and JavaScript it reports pools and clients created when a module loads — \`pg\`
 pools and clients, \`PrismaClient\`, ioredis and \`redis\` clients, \`MongoClient\`, MySQL pools,
-Knex, Sequelize, undici dispatchers, Elasticsearch clients, BullMQ queues — that the shutdown path
-the app has never closes: nothing calls their close method (\`pool.end()\`,
-\`prisma.$disconnect()\`, \`redis.quit()\`) in a \`SIGTERM\` handler, a \`server.close\` callback, a
-NestJS \`onModuleDestroy\`, or any other function of the project.`,
+Knex, Sequelize, TypeORM data sources, undici dispatchers, Elasticsearch clients, BullMQ queues —
+that the shutdown path the app has never closes: nothing calls their close method
+(\`pool.end()\`, \`prisma.$disconnect()\`, \`redis.quit()\`, \`dataSource.destroy()\`) in a
+\`SIGTERM\` handler, a \`server.close\` callback, a Fastify \`onClose\` hook, a NestJS
+\`onModuleDestroy\`, or any other function of the project that runs.`,
       whyIsThisBad: `
 What is opened once per process must be closed once per process. Left open, every reload in
 development, every test that starts the app, and every graceful shutdown leaks the pool's

@@ -163,18 +163,34 @@ export const perRequestClient: Rule = {
       whatItDoes: `
 Finds pooled clients — \`httpx\` and \`aiohttp\` clients, \`requests.Session\`, SQLAlchemy engines,
 \`asyncpg\` and psycopg pools, Redis, MongoDB, Kafka, RabbitMQ and gRPC clients, SDK clients such
-as \`openai.AsyncOpenAI\` — constructed inside a request handler, a per-request dependency or a
-background task, or in a function of the same module they call, also when the client is used with
-\`async with\`. Per-request database *sessions* (\`SessionLocal()\`, \`AsyncSession(engine)\`,
-\`sessionmaker\` products) are per request by design and are not reported, nor are dependencies
-cached with \`@lru_cache\`, nor clients stored in shared state for later requests.
+as \`openai.AsyncOpenAI\`, \`anthropic.AsyncAnthropic\`, boto3 and Azure Storage clients —
+constructed in code that runs per request: a request handler, a per-request dependency, a
+background or scheduled job, and whatever they call, in any module of the project (the execution
+context model names the chain from the route). Also when the client is used with \`async with\`:
+nothing leaks then, so the finding is information.
+
+A function or class of the project that builds a client and hands it over — \`def get_client():
+return boto3.client("s3")\`, \`class Storage\` whose \`__init__\` makes one — is reported where it
+is called per request when it is a constructor, lives in another module, or also makes the
+module's shared instance (the builder is fine; calling it per request is not); otherwise at the
+client it makes. A factory kept on the instance (\`self.get_client = lambda: AsyncOpenAI()\`) is
+reported where \`self.get_client()\` is called. A client stored in a module global on every call,
+over the one stored before and without closing it, is reported too. Coroutine functions no entry
+point is known to reach get information when they build a client and drop it unclosed.
+
+Per-request database *sessions* (\`SessionLocal()\`, \`AsyncSession(engine)\`, \`sessionmaker\`
+products) are per request by design and are not reported, nor are dependencies cached with
+\`@lru_cache\`, clients stored in shared state for later requests (\`if _client is None: _client =
+…\`), clients built only when none is given (\`engine or create_engine(url)\`, \`pool ??= new
+Pool()\`), nor code that runs once (at import, at startup, in a CLI command).
 
 In TypeScript and JavaScript the pools are Node's — \`new Pool()\` from \`pg\`, \`new PrismaClient()\`,
-ioredis and \`redis\` clients, \`MongoClient\`, MySQL pools, Knex, undici dispatchers — built in a route
-handler or middleware, a NestJS provider method, or a function of the same module they call.
-Checking a connection out of a shared pool (\`pool.connect()\`) is not reported, nor are clients
-created at startup (a Fastify plugin, a provider's constructor) or kept for later
-(\`client ??= new Pool()\`, \`app.locals.redis = …\`).`,
+ioredis and \`redis\` clients, \`MongoClient\`, MySQL pools, Knex, TypeORM data sources, undici
+dispatchers, AWS SDK clients, Playwright and Puppeteer browsers — built in a route handler or
+middleware, a NestJS provider method, or a function they call. Checking a connection out of a
+shared pool (\`pool.connect()\`) is not reported, nor are clients created at startup (a Fastify
+plugin, a provider's constructor) or kept for later (\`client ??= new Pool()\`, \`app.locals.redis
+= …\`).`,
       whyIsThisBad: `
 These objects are connection pools. Building one per request throws the pool away after a single
 use: every request pays a new TCP (and TLS) handshake, keep-alive never helps, and under load the
