@@ -3,7 +3,7 @@ import { contextModelOf } from '../core/contexts';
 import { testedStateOf } from '../core/contexts/summary';
 import type { CallEvent, FunctionFacts, ModuleFacts, ValueHolder } from '../core/facts';
 import { calleeNamesOf, callsOf, requestReach } from '../core/request-reach';
-import type { ProjectFacts, Rule } from '../core/rule';
+import type { Finding, ProjectFacts, Rule } from '../core/rule';
 import type { Severity } from '../core/hazard';
 import { excerpt } from '../core/source-excerpt';
 import { RELEASE_METHODS, resourceCreatedBy, type ResourceKind } from './catalog/resources';
@@ -285,6 +285,7 @@ admin endpoint), suppress with a reason:
       const stored = fn.isLambda ? storedLambdaCaller(project, module, fn) : undefined;
       const placement = stored?.placement ?? placementOf(project, module, fn, inModule.get(fn));
       if (!placement || placement.runs === 'once') continue;
+      const found: FoundClient[] = [];
       for (const call of callsOf(fn)) {
         const creation = creationOf(project, module, call, builders);
         if (!creation || isFallback(module, call)) continue;
@@ -308,7 +309,7 @@ admin endpoint), suppress with a reason:
             ? 'Create it once in the lifespan, keep it on `app.state`, and hand it out with a dependency.'
             : 'Create it once, when a module loads or at startup, and share that instance: import it (or inject it) wherever a handler needs it.';
         const handler = placement.runs === 'per-call' ? placement.handler : undefined;
-        report({
+        const finding: Finding = {
           message: `\`${shown}\` ${built} ${stored ? `${stored.where} ` : ''}${where(module, stored?.caller ?? fn, placement)}: ${consequence(kind, fate, replaced?.text)}. ${remedy}`,
           range: call.range,
           severity: severityOf(kind, fate, placement),
@@ -316,11 +317,36 @@ admin endpoint), suppress with a reason:
             ...(handler && handler !== fn ? [{ path: module.path, range: handler.nameRange, message: `\`${handler.name}\` runs per request` }] : []),
             ...(builder ? [{ path: builder.created.path, range: lineRange(builder.created.line), message: `\`${builder.created.text}\` creates ${kind.label} here` }] : []),
           ],
-        });
+        };
+        found.push({ finding, kind, call });
       }
+      for (const finding of oneFindingPerKind(module, found)) report(finding);
     }
   },
 };
+
+interface FoundClient {
+  finding: Finding;
+  kind: ResourceKind;
+  call: CallEvent;
+}
+
+/**
+ * The branches of one function that each build the same kind of client (`if azure: AsyncAzureOpenAI(…)
+ * else: AsyncOpenAI(…)`) are one finding, at the first, with the others as related locations.
+ */
+function oneFindingPerKind(module: ModuleFacts, found: readonly FoundClient[]): Finding[] {
+  const byKind = new Map<ResourceKind, FoundClient[]>();
+  for (const entry of found) byKind.set(entry.kind, [...(byKind.get(entry.kind) ?? []), entry]);
+  return [...byKind.values()].map(([first, ...others]) => ({
+    ...first!.finding,
+    severity: others.some((other) => other.finding.severity === undefined) ? undefined : first!.finding.severity,
+    related: [
+      ...(first!.finding.related ?? []),
+      ...others.map(({ call }) => ({ path: module.path, range: call.range, message: `\`${excerpt(module, call.range)}\` builds another one here` })),
+    ],
+  }));
+}
 
 function lineRange(line: number) {
   return { start: { line, character: 0 }, end: { line, character: 0 } };

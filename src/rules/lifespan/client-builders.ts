@@ -76,9 +76,14 @@ export function localNamesOf(call: CallEvent, events: readonly FlowEvent[]): Set
  * local, or inside closures that capture it), or, for a constructor, keeps it on the instance.
  */
 export function handedOut(module: ModuleFacts, fn: FunctionFacts, call: CallEvent): 'returned' | 'instance' | undefined {
+  if (isConstructor(fn) && instanceHolders(call).length > 0) return 'instance';
   if (call.usage === 'returned') return 'returned';
   const events = eventsOf(fn);
   const locals = localNamesOf(call, events);
+  // Kept in shared state as well (`_clients[key] = client; return client`): a cache, not a builder.
+  if ((call.boundTo ?? []).some((holder) => holder.kind !== 'local') || events.some((event) => event.kind === 'write' && event.value.locals.some((name) => locals.has(name)))) {
+    return undefined;
+  }
   const capturing = new Set(
     module.functions
       .filter((child) => child.parent === fn.id && eventsOf(child).some((event) => event.kind === 'local-read' && locals.has(event.name)))
@@ -92,7 +97,6 @@ export function handedOut(module: ModuleFacts, fn: FunctionFacts, call: CallEven
     // `return client` or `return { uploadFile }`, not `return await client.get(url)`.
     if ((event.value.calls ?? []).length === 0 && event.value.locals.some((name) => locals.has(name) || capturing.has(name))) return 'returned';
   }
-  if (isConstructor(fn) && instanceHolders(call).length > 0) return 'instance';
   return undefined;
 }
 
