@@ -3,7 +3,7 @@ import { witnessChain } from '../core/contexts/describe';
 import { isLazyInitialisation, testedStateOf } from '../core/contexts/summary';
 import type { CallEvent, FlowEvent, FlowGraph, FunctionFacts, ModuleFacts, ValueHolder } from '../core/facts';
 import type { Fix } from '../core/hazard';
-import { requestReach } from '../core/request-reach';
+import { isConstructor, requestReach } from '../core/request-reach';
 import { projectIndex } from '../core/project-index';
 import type { FixBuilder, MethodCallStatement, ProjectFacts, Rule } from '../core/rule';
 import { excerpt } from '../core/source-excerpt';
@@ -215,7 +215,9 @@ function isReleased(resource: OpenedResource, module: ModuleFacts, project: Proj
   // `self.http` of a class is closed elsewhere as `mailer.http.aclose()`, typed `app.clients.Mailer().http.aclose`.
   const owner = 'fn' in resource.origin ? resource.origin.fn.className : undefined;
   const instance = resource.holders.filter((holder) => holder.kind === 'instance' || /^(self|this)\./.test(holder.text)).map((holder) => holder.key);
-  const typed = owner ? instance.flatMap((key) => [...closeMethods].map((method) => `${module.moduleName}.${owner}().${key.slice(key.lastIndexOf('.') + 1)}.${method}`)) : [];
+  const attributes = new Set(instance.map((key) => key.slice(key.lastIndexOf('.') + 1)));
+  if (owner && closedByOwnClass(module, owner, attributes, closeMethods)) return true;
+  const typed = owner ? [...attributes].flatMap((attribute) => [...closeMethods].map((method) => `${module.moduleName}.${owner}().${attribute}.${method}`)) : [];
   const qualified = new Set([
     ...shared.flatMap((key) => [...closeMethods].flatMap((method) => [`${key}.${method}`, `${module.moduleName}.${key}.${method}`])),
     ...typed,
@@ -223,6 +225,35 @@ function isReleased(resource: OpenedResource, module: ModuleFacts, project: Proj
   ]);
   const released = projectIndex(project, 'IL301:releases', () => projectReleases(project, live));
   return [...qualified].some((release) => released.has(release));
+}
+
+/** A method of the class (or of a base class in the module) closes `self.client`: whoever calls it closes the resource. */
+function closedByOwnClass(module: ModuleFacts, owner: string, attributes: ReadonlySet<string>, closeMethods: ReadonlySet<string>): boolean {
+  const lineage = new Set([owner]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const info of module.classes) {
+      if (!lineage.has(info.name)) continue;
+      for (const base of info.bases) {
+        const name = base.slice(base.lastIndexOf('.') + 1);
+        if (!lineage.has(name) && module.classes.some((known) => known.name === name)) {
+          lineage.add(name);
+          grew = true;
+        }
+      }
+    }
+  }
+  return module.functions.some(
+    (fn) =>
+      fn.className !== undefined &&
+      lineage.has(fn.className) &&
+      !isConstructor(fn) &&
+      eventsOf(fn.flow).some((event) => {
+        if (event.kind !== 'call' || !closeMethods.has(methodOf(event))) return false;
+        const attribute = /^(?:self|this)\.([\w$]+)$/.exec(event.receiver?.text ?? '')?.[1];
+        return attribute !== undefined && attributes.has(attribute);
+      }),
+  );
 }
 
 /**

@@ -303,7 +303,7 @@ admin endpoint), suppress with a reason:
         const shown = excerpt(module, call.range);
         const built = builder
           ? `builds a new ${kind.label.replace(/^an? /, '')} each time (\`${builder.created.text}\` at ${builder.created.path.replace(/^.*[\\/]/, '')}:${builder.created.line + 1}${builder.chain.length > 1 ? `, through \`${builder.chain.slice(1).join('` → `')}\`` : ''})`
-          : `builds ${kind.label} — a connection pool —`;
+          : `builds ${kind.label} — ${kind.category === 'browser' ? 'a browser process or connection' : 'a connection pool'} —`;
         const remedy =
           module.language === 'python'
             ? 'Create it once in the lifespan, keep it on `app.state`, and hand it out with a dependency.'
