@@ -163,26 +163,25 @@ function key(moduleName: string, functionId: string): string {
  */
 function resolveBuilders(summaries: ReadonlyMap<string, BuilderSummary>, model: ContextModel): Map<string, ResolvedBuilder> {
   const resolved = new Map<string, ResolvedBuilder>();
-  const pending: { moduleName: string; path: string; entry: BuilderEntry }[] = [];
+  // Hands out what a project function makes: resolved once, then looked up on each pass.
+  const pending: { at: string; target: string; moduleName: string; path: string; entry: BuilderEntry }[] = [];
   for (const [moduleName, summary] of summaries) {
     for (const entry of summary.builders) {
       const kind = entry.kind ? BY_LABEL.get(entry.kind) : undefined;
       const at = key(moduleName, entry.fn);
       if (kind) {
         if (!resolved.has(at)) resolved.set(at, { kind, moduleName, path: summary.path, entry, created: { path: summary.path, line: entry.line, text: entry.text }, chain: [entry.name] });
-      } else if (entry.callee) {
-        pending.push({ moduleName, path: summary.path, entry });
+        continue;
       }
+      const target = entry.callee ? model.functionCalled(entry.callee) : undefined;
+      if (target) pending.push({ at, target: key(target.moduleName, target.functionId), moduleName, path: summary.path, entry });
     }
   }
   for (let changed = true; changed; ) {
     changed = false;
-    for (const { moduleName, path, entry } of pending) {
-      const at = key(moduleName, entry.fn);
-      if (resolved.has(at)) continue;
-      const target = model.functionCalled(entry.callee!);
-      const inner = target && resolved.get(key(target.moduleName, target.functionId));
-      if (!inner || inner === resolved.get(at)) continue;
+    for (const { at, target, moduleName, path, entry } of pending) {
+      const inner = resolved.has(at) ? undefined : resolved.get(target);
+      if (!inner) continue;
       resolved.set(at, { kind: inner.kind, moduleName, path, entry, created: inner.created, chain: [entry.name, ...inner.chain] });
       changed = true;
     }
