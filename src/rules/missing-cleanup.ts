@@ -209,7 +209,7 @@ function isReleased(resource: OpenedResource, module: ModuleFacts, project: Proj
         (event.kind === 'context' && event.holder !== undefined && keys.includes(event.holder.key)),
     );
   if (resource.origin.kind !== 'module' && resource.origin.kind !== 'once' && releases(resource.origin.fn.flow, [...local, ...shared])) return true;
-  const running = module.functions.filter((fn) => fn === ('fn' in resource.origin ? resource.origin.fn : undefined) || isLifespan(fn) || live.runs(module.moduleName, fn));
+  const running = module.functions.filter((fn) => fn === ('fn' in resource.origin ? resource.origin.fn : undefined) || live.runs(module.moduleName, fn, module));
   if (shared.length > 0 && [module.moduleFlow, ...running.map((fn) => fn.flow)].some((flow) => releases(flow, shared))) return true;
   if (closesThroughAlias(running, closeMethods, shared)) return true;
   // `self.http` of a class is closed elsewhere as `mailer.http.aclose()`, typed `app.clients.Mailer().http.aclose`.
@@ -278,15 +278,21 @@ class Liveness {
     if (!project.summaries?.get('IL301')?.has(module.moduleName)) this.referenced = new Set([...this.referenced, ...referencedNames(module)]);
   }
 
-  runs(moduleName: string, fn: FunctionFacts | { id: string; name: string }): boolean {
-    if ('flow' in fn && !mayBeDead(fn)) return true;
+  /** A function of the module being checked, or one another module's summary names as possibly dead. */
+  runs(moduleName: string, fn: { id: string; name: string }, module?: ModuleFacts): boolean {
+    if (module && 'flow' in fn && !mayBeDead(module, fn as FunctionFacts)) return true;
     return this.referenced.has(fn.name) || this.model.contextsOf(moduleName, fn.id).witnesses.length > 0;
   }
 }
 
-/** A named module-level function the framework does not call itself: the only kind whose callers this rule can count. */
-function mayBeDead(fn: FunctionFacts): boolean {
-  return fn.kind === 'plain' && !fn.className && !fn.parent && !fn.isLambda && !fn.passedTo && fn.name !== '<anonymous>' && !isLifespan(fn);
+/**
+ * A named module-level function the framework does not call itself, whose name its module writes
+ * only where it defines it (not in a list of handlers, a dict, a registration): the only kind
+ * whose callers this rule can count.
+ */
+function mayBeDead(module: ModuleFacts, fn: FunctionFacts): boolean {
+  if (fn.kind !== 'plain' || fn.className || fn.parent || fn.isLambda || fn.passedTo || fn.name === '<anonymous>' || isLifespan(fn)) return false;
+  return (module.source.match(new RegExp(`(?<![\\w$])${fn.name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g')) ?? []).length === 1;
 }
 
 /** The names a module calls or passes on as a value: the last segment of each (`close_db`, `shutdown`). */
@@ -301,6 +307,8 @@ function referencedNames(module: ModuleFacts): Set<string> {
       for (const argument of event.functionArguments ?? []) names.add(last(argument.text));
     }
   }
+  // Imported by name elsewhere, it may be used there in ways that are not calls.
+  for (const fact of module.imports) names.add(last(fact.target));
   return names;
 }
 
@@ -535,7 +543,7 @@ registry), suppress on the creation line with a reason:
       const known = releases.get(name);
       // Released anywhere that surely runs: that release is the one to keep.
       if (known && !known.fn) return;
-      releases.set(name, fn && mayBeDead(fn) ? { name, fn: { id: fn.id, name: fn.name } } : { name });
+      releases.set(name, fn && mayBeDead(module, fn) ? { name, fn: { id: fn.id, name: fn.name } } : { name });
     };
     for (const [fn, flow] of [[undefined, module.moduleFlow] as const, ...module.functions.map((fn) => [fn, fn.flow] as const)]) {
       for (const event of eventsOf(flow)) {
