@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
-import { analyzeProject } from '../../test/support/analyze-project';
+import { analyzeProject, assertAnnotatedPackage } from '../../test/support/analyze-project';
 import { makeProject, runCli } from '../../test/support/cli';
-import { FIXTURES_ROOT, parseExpectations, readFixture } from '../../test/support/fixture-expectations';
+import { FIXTURES_ROOT } from '../../test/support/fixture-expectations';
 import { missingCleanup } from './missing-cleanup';
 import { perRequestClient } from './per-request-client';
 
@@ -12,19 +12,7 @@ const rules = [missingCleanup, perRequestClient];
 
 describe('IL301 and IL302 across a package', () => {
   it('reports exactly the annotated lines of every module, in two passes', async () => {
-    const reports = await analyzeProject(PACKAGE, { rules });
-    let positives = 0;
-    let negatives = 0;
-    for (const [path, report] of reports) {
-      const { expected, negatives: ok } = parseExpectations(readFixture(path));
-      positives += expected.size;
-      negatives += ok.size;
-      assert.deepEqual(report.problems, []);
-      const actual = report.hazards.map((hazard) => `${hazard.range.start.line + 1}: ${hazard.code}`);
-      const wanted = [...expected].flatMap(([line, codes]) => codes.map((code) => `${line + 1}: ${code}`));
-      assert.deepEqual(actual.sort(), wanted.sort(), relative(PACKAGE, path));
-    }
-    assert.ok(negatives >= positives, `${negatives} negatives < ${positives} positives`);
+    await assertAnnotatedPackage(PACKAGE, rules);
   });
 
   it('names the chain from the request to the builder, and the builder where the client is made', async () => {
