@@ -159,6 +159,16 @@ export class HandlerDetector {
     return this.scope.classes.get(type.slice(prefix.length, -2))?.methods.get('__call__');
   }
 
+  /** `self.on_startup` written in a method: the method of the enclosing class it names. */
+  private ownMethod(expr: Node): Node | undefined {
+    if (expr.type !== 'attribute' || field(expr, 'object')?.text !== 'self') return undefined;
+    let node: Node | null = expr.parent;
+    while (node && node.type !== 'class_definition') node = node.parent;
+    const className = node ? field(node, 'name')?.text : undefined;
+    const name = field(expr, 'attribute')?.text;
+    return className && name ? this.scope.classes.get(className)?.methods.get(name) : undefined;
+  }
+
   /** `methods=["GET", "POST"]`, or the default when absent. */
   private methodsArgument(node: Node | undefined, fallback: string[]): string[] {
     if (!node) return fallback;
@@ -295,13 +305,16 @@ export class HandlerDetector {
     } else if (method === 'add_api_websocket_route' || method === 'add_websocket_route') {
       this.assign(this.resolveFunction(keywords.get('endpoint') ?? positional[1]), 'websocket', framework, undefined, keywords.get('path') ?? positional[0]);
     } else if (method === 'add_event_handler') {
-      const event = positional[0] ? stringValue(unparenthesize(positional[0])) : undefined;
+      // Starlette's signature is `add_event_handler(event_type, func)`, also passed by keyword.
+      const eventArgument = keywords.get('event_type') ?? positional[0];
+      const callback = keywords.get('func') ?? positional[1];
+      const event = eventArgument ? stringValue(unparenthesize(eventArgument)) : undefined;
       const kind = event === 'startup' ? 'startup' : event === 'shutdown' ? 'shutdown' : undefined;
-      if (kind) this.assign(this.resolveFunction(positional[1]), kind, framework);
-      if (kind && receiver && positional[1] && framework !== 'aiohttp') {
+      const definition = callback && (this.resolveFunction(callback) ?? this.ownMethod(unparenthesize(callback)));
+      if (kind) this.assign(definition, kind, framework);
+      if (kind && receiver && callback && framework !== 'aiohttp') {
         const site = call.parent?.type === 'expression_statement' ? call.parent : call;
-        const definition = this.resolveFunction(positional[1]);
-        this.hooks.push({ event: kind, form: 'registration-call', framework, application: receiver.text, site, callback: positional[1], definition });
+        this.hooks.push({ event: kind, form: 'registration-call', framework, application: receiver.text, site, callback, definition });
       }
     } else if (method === 'add_task') {
       this.assign(this.resolveFunction(positional[0]), 'background', framework);

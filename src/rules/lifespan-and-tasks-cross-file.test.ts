@@ -120,10 +120,21 @@ async def close_clients(app: FastAPI) -> None:
     await app.state.payments.aclose()
 `;
 
+  const hooks = `from app.main import app
+from app.shutdown import close_clients
+
+app.add_event_handler("shutdown", close_clients)
+`;
+
   it('counts a close in another module, by qualified name and by app.state key', async () => {
-    const reports = await checkModulesWith({ 'app.clients': clients, 'app.main': main, 'app.shutdown': shutdown }, missingCleanup);
+    const reports = await checkModulesWith({ 'app.clients': clients, 'app.main': main, 'app.shutdown': shutdown, 'app.hooks': hooks }, missingCleanup);
     assert.deepEqual(reports.get('app.clients'), ['4: IL301']);
     assert.deepEqual(reports.get('app.main'), []);
+  });
+
+  it('does not count a close in a function nothing calls or registers', async () => {
+    const reports = await checkModulesWith({ 'app.clients': clients, 'app.main': main, 'app.shutdown': shutdown }, missingCleanup);
+    assert.deepEqual(reports.get('app.main'), ['11: IL301']);
   });
 
   it('reports what no module closes', async () => {

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { resolveConfig, type Settings } from '../../src/core/config';
 import { checkModule, projectFacts, summarizeModule, type ModuleReport, type ParsedModule } from '../../src/core/engine';
 import type { Rule } from '../../src/core/rule';
 import { RULES } from '../../src/rules';
 import { loadFrontends, moduleNameFor, parseSource } from '../../src/workspace/analyze';
+import { parseExpectations } from './fixture-expectations';
 
 /** The Python files under a directory, recursively, sorted. */
 export function pythonFiles(root: string): string[] {
@@ -60,4 +61,26 @@ export async function checkModulesWith(modules: Record<string, string>, rule: Ru
       checkModule(module, { rules, config, project }).hazards.map((hazard) => `${hazard.range.start.line + 1}: ${hazard.code}`),
     ]),
   );
+}
+
+/**
+ * Analyses a package of annotated modules (`# IL202`, `# OK`) in two passes and asserts that each
+ * module's hazards are exactly its annotated lines, and that the package has at least as many
+ * negative cases as positive ones. Returns the number of modules checked.
+ */
+export async function assertAnnotatedPackage(root: string, rules: readonly Rule[]): Promise<number> {
+  const reports = await analyzeProject(root, { rules });
+  let positives = 0;
+  let negatives = 0;
+  for (const [path, report] of reports) {
+    const { expected, negatives: ok } = parseExpectations(readFileSync(path, 'utf8'));
+    positives += expected.size;
+    negatives += ok.size;
+    assert.deepEqual(report.problems, []);
+    const actual = report.hazards.map((hazard) => `${hazard.range.start.line + 1}: ${hazard.code}`);
+    const wanted = [...expected].flatMap(([line, codes]) => codes.map((code) => `${line + 1}: ${code}`));
+    assert.deepEqual(actual.sort(), wanted.sort(), relative(root, path));
+  }
+  assert.ok(negatives >= positives, `${negatives} negatives < ${positives} positives`);
+  return reports.size;
 }

@@ -111,6 +111,12 @@ export class ContextModel {
     return fn !== undefined && this.unresolvedNames.has(lastSegment(fn.name)) && this.modules.get(moduleName)?.role?.kind !== 'not-served';
   }
 
+  /** The project function a qualified callee runs (through re-exports, base classes and instances), if any. */
+  functionCalled(callee: string): { moduleName: string; functionId: string } | undefined {
+    const node = this.resolve(callee);
+    return node && { moduleName: node.module.moduleName, functionId: node.fn.id };
+  }
+
   /** True when every known way into the function is outside the server, and nothing unresolved may call it. */
   notServed(moduleName: string, functionId: string): boolean {
     const verdict = this.loopVerdict(moduleName, functionId);

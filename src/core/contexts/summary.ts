@@ -1,4 +1,4 @@
-import type { FlowGraph, FunctionFacts, Language, ModuleFacts, Range } from '../facts';
+import type { CallEvent, FlowGraph, FunctionFacts, Language, ModuleFacts, Range } from '../facts';
 import { ENTRY_CLASSES, ENTRY_DECORATORS, edgeOf, fileRoleOf, type EdgeKind, type FileRole } from './catalog';
 import type { ContextKind } from './kinds';
 
@@ -216,22 +216,31 @@ export function yieldPosition(fn: FunctionFacts): Range['start'] | undefined {
   return undefined;
 }
 
+/** The state keys a flow graph's branches test: `_client` in `if _client is None:`. */
+export function testedStateOf(flow: FlowGraph): Set<string> {
+  const events = flow.blocks.flatMap((block) => block.events);
+  const testedState = new Set<string>();
+  const readKeys = new Map<number, string>();
+  for (const event of events) if (event.kind === 'read') readKeys.set(event.id, event.state.key);
+  for (const event of events) {
+    if (event.kind === 'branch') for (const read of event.value.reads) testedState.add(readKeys.get(read) ?? '');
+  }
+  return testedState;
+}
+
+/** `_client = Client()` under a test of `_client`: it runs the first time, and later calls find it set. */
+export function isLazyInitialisation(call: CallEvent, testedState: ReadonlySet<string>): boolean {
+  return (call.boundTo ?? []).some((holder) => holder.kind === 'shared' && testedState.has(holder.key));
+}
+
 /**
  * Calls (by id) that initialise shared state lazily: `_client = Client()` where the function tests
  * `_client` (`if _client is None:`) — it runs the first time, and later calls find it set.
  */
 export function lazyInitialisations(flow: FlowGraph): Set<number> {
-  const events = flow.blocks.flatMap((block) => block.events);
-  const readKeys = new Map<number, string>();
-  for (const event of events) if (event.kind === 'read') readKeys.set(event.id, event.state.key);
-  const tested = new Set<string>();
-  for (const event of events) {
-    if (event.kind === 'branch') for (const read of event.value.reads) tested.add(readKeys.get(read) ?? '');
-  }
+  const tested = testedStateOf(flow);
   const lazy = new Set<number>();
-  for (const event of events) {
-    if (event.kind === 'call' && (event.boundTo ?? []).some((holder) => holder.kind === 'shared' && tested.has(holder.key))) lazy.add(event.id);
-  }
+  for (const event of flow.blocks.flatMap((block) => block.events)) if (event.kind === 'call' && isLazyInitialisation(event, tested)) lazy.add(event.id);
   return lazy;
 }
 

@@ -19,6 +19,7 @@ export type ResourceCategory =
   | 'RPC channel'
   | 'SDK client'
   | 'executor'
+  | 'browser'
   | 'file';
 
 export interface ResourceKind {
@@ -240,6 +241,35 @@ export const RESOURCES: readonly ResourceKind[] = [
     leaksAtModuleLevel: false,
   },
   {
+    label: 'a boto3 client',
+    category: 'SDK client',
+    constructors: ['boto3.client', 'boto3.resource', 'boto3.Session().client', 'boto3.Session().resource', 'boto3.session.Session().client', 'boto3.session.Session().resource'],
+    closes: [syncClose],
+    pooled: true,
+    leaksAtModuleLevel: false,
+  },
+  {
+    label: 'an Azure Storage client',
+    category: 'SDK client',
+    constructors: [
+      'azure.storage.blob.BlobServiceClient',
+      'azure.storage.blob.BlobServiceClient.from_connection_string',
+      'azure.storage.blob.aio.BlobServiceClient',
+      'azure.storage.blob.aio.BlobServiceClient.from_connection_string',
+    ],
+    closes: [syncClose],
+    pooled: true,
+    leaksAtModuleLevel: false,
+  },
+  {
+    label: 'an aiodocker client',
+    category: 'SDK client',
+    constructors: ['aiodocker.Docker', 'aiodocker.docker.Docker'],
+    closes: [asyncClose],
+    pooled: true,
+    leaksAtModuleLevel: true,
+  },
+  {
     label: 'an executor',
     category: 'executor',
     constructors: ['concurrent.futures.ThreadPoolExecutor', 'concurrent.futures.ProcessPoolExecutor', 'concurrent.futures.thread.ThreadPoolExecutor'],
@@ -352,6 +382,50 @@ export const RESOURCES: readonly ResourceKind[] = [
     closes: [asyncClose],
     pooled: true,
     leaksAtModuleLevel: true,
+  },
+  {
+    label: 'a TypeORM `DataSource`',
+    category: 'connection pool',
+    constructors: ['typeorm.DataSource', 'typeorm.createConnection'],
+    closes: [{ method: 'destroy', awaited: true }],
+    pooled: true,
+    leaksAtModuleLevel: true,
+  },
+  {
+    label: 'an AWS SDK client',
+    category: 'SDK client',
+    constructors: [
+      '@aws-sdk/client-s3.S3Client',
+      '@aws-sdk/client-sqs.SQSClient',
+      '@aws-sdk/client-sns.SNSClient',
+      '@aws-sdk/client-ses.SESClient',
+      '@aws-sdk/client-sesv2.SESv2Client',
+      '@aws-sdk/client-dynamodb.DynamoDBClient',
+      '@aws-sdk/client-lambda.LambdaClient',
+      '@aws-sdk/client-secrets-manager.SecretsManagerClient',
+    ],
+    closes: [{ method: 'destroy', awaited: false }],
+    pooled: true,
+    leaksAtModuleLevel: false,
+  },
+  {
+    label: 'a browser',
+    category: 'browser',
+    constructors: [
+      'playwright.chromium.launch',
+      'playwright.chromium.connect',
+      'playwright.chromium.connectOverCDP',
+      'playwright-core.chromium.launch',
+      'playwright-core.chromium.connect',
+      'playwright-core.chromium.connectOverCDP',
+      'puppeteer.launch',
+      'puppeteer.connect',
+      'puppeteer-core.launch',
+      'puppeteer-core.connect',
+    ],
+    closes: [asyncClose],
+    pooled: true,
+    leaksAtModuleLevel: false,
   },
   {
     label: 'a BullMQ queue or worker',
