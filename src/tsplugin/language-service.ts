@@ -21,6 +21,7 @@ import { pathToUri } from '../server/document-uri';
 import { ProjectContext, summarize } from '../server/project-context';
 import type { TypeScriptApi } from '../typescript/compiler';
 import { extractTypeScriptFacts, parseTypeScript } from '../typescript/frontend';
+import { lineStartsIn } from '../typescript/syntax';
 import { TypeScriptProject } from '../typescript/program';
 import { languageOf } from '../workspace/analyze';
 import { DEFAULT_MAX_FILE_SIZE } from '../workspace/source-file';
@@ -303,7 +304,7 @@ export class InterleaveLanguageService {
 
 /** The offset of a position in a parsed file, clamped to its line. */
 function offsetOf(sourceFile: ts.SourceFile, position: Position): number {
-  const lineStarts = sourceFile.getLineStarts();
+  const lineStarts = lineStartsIn(sourceFile);
   const start = lineStarts[position.line];
   if (start === undefined) return sourceFile.text.length;
   return Math.min(start + position.character, lineStarts[position.line + 1] ?? sourceFile.text.length);
