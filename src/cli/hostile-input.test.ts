@@ -47,6 +47,16 @@ describe('hostile input to `interleave check`', () => {
     assert.match(optedOut.stdout, /not analysed/);
   });
 
+  test('a module whose top-level code nests past the stack limit is listed as not analysed, not passed with an empty flow', async () => {
+    const root = makeProject({ 'deep.py': `x = ${'f('.repeat(50_000)}1${')'.repeat(50_000)}\n`, 'deep.ts': `f${'()'.repeat(100_000)};\n`, 'race.py': SEED_RACE });
+    const run = await runCli(['check', '--format', 'json'], { cwd: root });
+    assert.equal(run.status, 1);
+    const entries = JSON.parse(run.stdout) as { code: string | null; message: string; filename: string }[];
+    const listed = entries.filter((entry) => entry.code === null).map((entry) => `${entry.filename.slice(root.length + 1)}: ${entry.message}`);
+    assert.deepEqual(listed, ['deep.py: not analysed: top-level code nested too deeply to analyse', 'deep.ts: not analysed: top-level code nested too deeply to analyse']);
+    assert.ok(entries.some((entry) => entry.code === 'IL101' && entry.filename.endsWith('race.py')));
+  });
+
   test('a missing path is reported and the rest is checked; an empty path is a usage error', async () => {
     const root = makeProject({ 'race.py': SEED_RACE });
     const run = await runCli(['check', 'nope.py', 'race.py'], { cwd: root });

@@ -1,5 +1,6 @@
 import { spendBudget } from './budget';
 import type { AwaitForm, BranchEvent, FlowBlock, FlowEvent, FlowGraph, Range, StatementRef, ValueSource } from './facts';
+import { NotAnalysable } from './not-analysed';
 
 /** A value that comes from nothing tracked: a literal, a lambda, an unknown name. */
 export const NO_SOURCE: ValueSource = { reads: [], locals: [], computed: false };
@@ -36,6 +37,17 @@ export function withinStackLimit<T>(walk: () => T): T | undefined {
     if (error instanceof RangeError) return undefined;
     throw error;
   }
+}
+
+/**
+ * Builds the flow of a module's top-level code. Unlike a function, which can be left out as an
+ * unanalysable region, the top level is what every import-time rule reads: when it nests too
+ * deeply for the stack, the file is not analysable (and is listed as such), not given an empty flow.
+ */
+export function topLevelFlow(build: () => FlowGraph): FlowGraph {
+  const flow = withinStackLimit(build);
+  if (flow === undefined) throw new NotAnalysable('top-level code nested too deeply to analyse');
+  return flow;
 }
 
 /** A `try` being built: where an exception raised in it goes, and the `finally` body it runs on the way out. */

@@ -1,8 +1,11 @@
 import type { Position } from './facts';
 import type { TextEdit } from './hazard';
 
-/** Where each line of `text` starts; `\r\n`, `\n` and a lone `\r` all end a line, as in LSP. */
-function lineStartsOf(text: string): number[] {
+/**
+ * Where each line of `text` starts; `\r\n`, `\n` and a lone `\r` all end a line, as in LSP and
+ * editors (`\u2028` and `\u2029` do not, though JavaScript's grammar counts them).
+ */
+export function lineStartsOf(text: string): number[] {
   const lineStarts = [0];
   for (let index = 0; index < text.length; index++) {
     const char = text.charCodeAt(index);
@@ -25,11 +28,19 @@ export function offsetAt(text: string, position: Position): number {
 
 /** The 0-based position of an offset in `text`, clamped to the text. */
 export function positionAt(text: string, offset: number): Position {
-  const lineStarts = lineStartsOf(text);
-  const clamped = Math.max(0, Math.min(offset, text.length));
-  let line = 0;
-  while (line + 1 < lineStarts.length && lineStarts[line + 1]! <= clamped) line++;
-  return { line, character: clamped - lineStarts[line]! };
+  return positionIn(lineStartsOf(text), Math.max(0, Math.min(offset, text.length)));
+}
+
+/** The 0-based position of an offset, given the line starts of its text (from `lineStartsOf`). */
+export function positionIn(lineStarts: readonly number[], offset: number): Position {
+  let low = 0;
+  let high = lineStarts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (lineStarts[middle]! <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return { line: low, character: offset - lineStarts[low]! };
 }
 
 /**

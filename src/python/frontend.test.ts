@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { FlowEvent, FunctionFacts, ModuleFacts } from '../core/facts';
+import type { Hazard } from '../core/hazard';
+import { NotAnalysable } from '../core/not-analysed';
+import { analyzeText } from '../../test/support/analyze';
 import { analyzePython, loadPythonParser } from './frontend';
 
 before(loadPythonParser);
@@ -19,23 +22,46 @@ function fn(module: ModuleFacts, name: string): FunctionFacts {
   return found;
 }
 
+/** `IL101 5:5-5:19`: a finding's code and range, 1-based, columns in UTF-16 code units as LSP counts them. */
+function located(hazard: Hazard): string {
+  const { start, end } = hazard.range;
+  return `${hazard.code} ${start.line + 1}:${start.character + 1}-${end.line + 1}:${end.character + 1}`;
+}
+
 describe('Python frontend on hostile input', () => {
-  const cases: Record<string, string> = {
-    'an empty file': '',
-    'only comments': '# nothing\n# here\n',
-    'syntax errors everywhere': 'def f(:\n  x = = 1\nclass (:\n  async def g(\n    await\n))) ]] }}\n@@@\n',
-    'a half-typed await': 'async def g():\n    y = S\n    await h(\n    S = y + 1\n',
-    'NUL bytes': 'x = 1\u0000\u0000\nasync def f():\n    await g(\u0000)\n',
-    'Latin-1 text decoded as such': 'name = "Jos\u00e9 \u00a9"\nasync def f():\n    return name\n',
-    'CRLF line endings': 'async def f():\r\n    x = S\r\n    await g()\r\n    S = x\r\n',
-    'Python 2 print statements': 'print "hello"\nexec "code"\n',
-    'unicode identifiers': 'caf\u00e9 = {}\nasync def r\u00e9sum\u00e9():\n    v = caf\u00e9["k"]\n    await x()\n    caf\u00e9["k"] = v + 1\n',
-  };
-  for (const [label, source] of Object.entries(cases)) {
-    it(`survives ${label}`, () => {
-      assert.doesNotThrow(() => facts(source));
+  /** Module state read, an await, and the stale read written back: IL101 on the last line. */
+  const race = (newline = '\n', indent = '    ') =>
+    ['S = {}', 'async def f():', `${indent}x = S["k"]`, `${indent}await g()`, `${indent}S["k"] = x + 1`, ''].join(newline);
+  const cases: { input: string; source: string; findings: string[]; syntaxErrors?: true }[] = [
+    { input: 'an empty file', source: '', findings: [] },
+    { input: 'only comments', source: '# nothing\n# here\n', findings: [] },
+    { input: 'syntax errors everywhere', source: 'def f(:\n  x = = 1\nclass (:\n  async def g(\n    await\n))) ]] }}\n@@@\n', findings: [], syntaxErrors: true },
+    // Hazards in code that does not parse are not reported; the syntax error is.
+    { input: 'a half-typed await', source: race().replace('await g()', 'await g('), findings: [], syntaxErrors: true },
+    { input: 'NUL bytes', source: `x = 1\u0000\u0000\n${race()}`, findings: ['IL101 6:5-6:19'], syntaxErrors: true },
+    { input: 'Latin-1 text decoded as such', source: `name = "Jos\u00e9 \u00a9"\n${race()}`, findings: ['IL101 6:5-6:19'] },
+    { input: 'CRLF line endings', source: race('\r\n'), findings: ['IL101 5:5-5:19'] },
+    { input: 'lone CR line endings', source: race('\r'), findings: ['IL101 5:5-5:19'] },
+    { input: 'tabs for indentation', source: race('\n', '\t'), findings: ['IL101 5:2-5:16'] },
+    { input: 'a byte order mark', source: `\ufeff${race()}`, findings: ['IL101 5:5-5:19'] },
+    { input: 'a form feed between definitions', source: race().replace('async def', '\fasync def'), findings: ['IL101 5:5-5:19'] },
+    { input: 'Python 2 print statements', source: `print "hello"\nexec "code"\n${race()}`, findings: ['IL101 7:5-7:19'] },
+    { input: 'unicode identifiers', source: race().replaceAll('S', 'caf\u00e9'), findings: ['IL101 5:5-5:22'] },
+    { input: 'an astral character in a key', source: race().replaceAll('"k"', '"\u{1F355}"'), findings: ['IL101 5:5-5:20'] },
+  ];
+  for (const { input, source, findings, syntaxErrors } of cases) {
+    it(`finds ${findings.length > 0 ? findings.join(', ') : 'nothing'} in ${input}`, async () => {
+      const report = await analyzeText(source);
+      assert.deepEqual(report.hazards.map(located), findings);
+      assert.deepEqual(report.problems, []);
+      assert.equal(facts(source).syntaxErrors.length > 0, syntaxErrors ?? false);
     });
   }
+
+  it('reports a module whose top-level code nests past the stack limit as not analysable', () => {
+    const source = `x = ${'f('.repeat(50_000)}1${')'.repeat(50_000)}\n`;
+    assert.throws(() => facts(source), (error) => error instanceof NotAnalysable && /top-level code nested too deeply/.test(error.message));
+  });
 
   it('survives a 10,000-line function and reports it', () => {
     const body = Array.from({ length: 10_000 }, (_, i) => `    v${i} = STATE["k"] + ${i}\n`).join('');

@@ -12,7 +12,7 @@ import type {
 } from '../core/facts';
 import { calleeIndex, reachableFunctions } from '../core/call-graph';
 import type { ParsedModule } from '../core/engine';
-import { withinStackLimit } from '../core/flow-graph-builder';
+import { topLevelFlow, withinStackLimit } from '../core/flow-graph-builder';
 import { FlowBuilder, type FunctionEnvironment } from './flow-builder';
 import { PythonFixBuilder } from './fixes';
 import { HandlerDetector } from './handlers';
@@ -26,8 +26,9 @@ import type { Tree } from 'web-tree-sitter';
 export { loadPythonParser };
 
 /**
- * Turns Python source into facts. `loadPythonParser()` must have resolved. Never throws on bad
- * input: unparsable regions become `syntaxErrors` and yield no events.
+ * Turns Python source into facts. `loadPythonParser()` must have resolved. Unparsable regions
+ * become `syntaxErrors` and yield no events; top-level code nested past the stack limit throws
+ * NotAnalysable, so the file is reported rather than passed as clean.
  */
 export function analyzePython(source: string, path: string, moduleName: string, previous?: Tree): ParsedModule {
   const tree = parsePython(source, previous);
@@ -68,20 +69,19 @@ export function extractFacts(tree: Tree, source: string, path: string, moduleNam
 
   inheritThreadpool(functions, moduleName);
 
-  const moduleFlow =
-    withinStackLimit(() =>
-      new FlowBuilder({
-        scope,
-        locals: new Set(),
-        globals: new Set(),
-        enclosing: [],
-        params: new Set(),
-        isAsync: false,
-        trackState: false,
-        localTypes: new Map(),
-        localImports: new Map(),
-      }).buildBody(namedChildren(root)),
-    ) ?? { blocks: [{ id: 0, events: [], next: [] }], entry: 0, exit: 0 };
+  const moduleFlow = topLevelFlow(() =>
+    new FlowBuilder({
+      scope,
+      locals: new Set(),
+      globals: new Set(),
+      enclosing: [],
+      params: new Set(),
+      isAsync: false,
+      trackState: false,
+      localTypes: new Map(),
+      localImports: new Map(),
+    }).buildBody(namedChildren(root)),
+  );
 
   const facts: ModuleFacts = {
     language: 'python',

@@ -71,12 +71,21 @@ export function loadPythonParser(): Promise<Parser> {
 }
 
 /**
+ * tree-sitter-python ends lines only at `\n`; Python, editors and LSP positions also end them at a
+ * lone `\r` (old Mac files), so it reads such a file as one broken line. The replacement keeps
+ * every offset, and rows then count lines as the rest of Interleave does.
+ */
+function withLineFeeds(source: string): string {
+  return source.includes('\r') ? source.replace(/\r(?!\n)/g, '\n') : source;
+}
+
+/**
  * Parses Python source. Pass the previous tree, already `edit`ed, to re-parse incrementally.
  * Requires `loadPythonParser()` to have resolved.
  */
 export function parsePython(source: string, previous?: Tree): Tree {
   if (!parser) throw new Error('loadPythonParser() must resolve before parsePython()');
-  const tree = parser.parse(source, previous ?? null);
+  const tree = parser.parse(withLineFeeds(source), previous ?? null);
   if (!tree) throw new Error('tree-sitter returned no tree');
   return tree;
 }

@@ -25,6 +25,7 @@ import { ProjectContext, summarize } from '../server/project-context';
 import type { CodeContexts, ContextLens, ContextLensSetting } from '../server/protocol';
 import type { TypeScriptApi } from '../typescript/compiler';
 import { extractTypeScriptFacts, parseTypeScript } from '../typescript/frontend';
+import { lineStartsIn } from '../typescript/syntax';
 import { TypeScriptProject } from '../typescript/program';
 import { languageOf } from '../workspace/analyze';
 import { DEFAULT_MAX_FILE_SIZE } from '../workspace/source-file';
@@ -342,7 +343,7 @@ function analysedModuleOf(analysis: FileAnalysis, fileName: string): AnalysedMod
 
 /** The offset of a position in a parsed file, clamped to its line. */
 function offsetOf(sourceFile: ts.SourceFile, position: Position): number {
-  const lineStarts = sourceFile.getLineStarts();
+  const lineStarts = lineStartsIn(sourceFile);
   const start = lineStarts[position.line];
   if (start === undefined) return sourceFile.text.length;
   return Math.min(start + position.character, lineStarts[position.line + 1] ?? sourceFile.text.length);

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CallEvent, FlowEvent, FunctionFacts, ModuleFacts } from '../core/facts';
+import type { Hazard } from '../core/hazard';
+import { NotAnalysable } from '../core/not-analysed';
+import { analyzeText } from '../../test/support/analyze';
 import { analyzeTypeScript } from './frontend';
 import { moduleForSpecifier, typeScriptModuleName } from './module-names';
 
@@ -22,22 +25,46 @@ function calls(found: FunctionFacts): CallEvent[] {
   return events(found).filter((event): event is CallEvent => event.kind === 'call');
 }
 
+/** `IL101 5:3-5:12`: a finding's code and range, 1-based, columns in UTF-16 code units as LSP counts them. */
+function located(hazard: Hazard): string {
+  const { start, end } = hazard.range;
+  return `${hazard.code} ${start.line + 1}:${start.character + 1}-${end.line + 1}:${end.character + 1}`;
+}
+
 describe('TypeScript frontend on hostile input', () => {
-  const cases: Record<string, string> = {
-    'an empty file': '',
-    'only comments': '// nothing\n/* here */\n',
-    'syntax errors everywhere': 'function f( {\n  let = = 1\nclass { async g( await )) ]] }}\n@@@\n',
-    'a half-typed await': 'let S = 0;\nasync function g() {\n  const y = S;\n  await h(\n  S = y + 1\n',
-    'NUL bytes': 'let x = 1\u0000\u0000\nasync function f() { await g(\u0000) }\n',
-    'CRLF line endings': 'let S = 0;\r\nasync function f() {\r\n  const x = S;\r\n  await g();\r\n  S = x;\r\n}\r\n',
-    'JSX in a .ts file': 'export const view = () => <div>{items.map((i) => <span>{i}</span>)}</div>;\n',
-    'unicode identifiers': 'const café = new Map();\nasync function résumé() {\n  const v = café.get("k");\n  await x();\n  café.set("k", v + 1);\n}\n',
-  };
-  for (const [label, source] of Object.entries(cases)) {
-    it(`survives ${label}`, () => {
-      assert.doesNotThrow(() => facts(source));
+  /** Module state read, an await, and the stale read written back: IL101 on line 5. */
+  const race = (newline = '\n', indent = '  ') =>
+    ['let S = 0;', 'export async function f() {', `${indent}const x = S;`, `${indent}await g();`, `${indent}S = x + 1;`, '}', ''].join(newline);
+  const cases: { input: string; source: string; findings: string[]; syntaxErrors?: true }[] = [
+    { input: 'an empty file', source: '', findings: [] },
+    { input: 'only comments', source: '// nothing\n/* here */\n', findings: [] },
+    { input: 'syntax errors everywhere', source: 'function f( {\n  let = = 1\nclass { async g( await )) ]] }}\n@@@\n', findings: [], syntaxErrors: true },
+    // Hazards in code that does not parse are not reported; the syntax error is.
+    { input: 'a half-typed await', source: race().replace('await g();', 'await g('), findings: [], syntaxErrors: true },
+    { input: 'NUL bytes', source: `let x = 1\u0000\u0000\n${race()}`, findings: ['IL101 6:3-6:12'], syntaxErrors: true },
+    { input: 'CRLF line endings', source: race('\r\n'), findings: ['IL101 5:3-5:12'] },
+    { input: 'lone CR line endings', source: race('\r'), findings: ['IL101 5:3-5:12'] },
+    { input: 'tabs for indentation', source: race('\n', '\t'), findings: ['IL101 5:2-5:11'] },
+    { input: 'a byte order mark', source: `\ufeff${race()}`, findings: ['IL101 5:3-5:12'] },
+    // JavaScript ends lines at U+2028 too; editors and LSP do not, and positions are theirs.
+    { input: 'a line separator in a string', source: `const NOTE = "a\u2028b";\n${race()}`, findings: ['IL101 6:3-6:12'] },
+    { input: 'JSX in a .ts file', source: `${race()}export const view = () => <div>{items.map((i) => <span>{i}</span>)}</div>;\n`, findings: ['IL101 5:3-5:12'], syntaxErrors: true },
+    { input: 'unicode identifiers', source: race().replaceAll('S', 'caf\u00e9'), findings: ['IL101 5:3-5:15'] },
+    { input: 'an astral character in a name', source: race().replaceAll(' x', ' x\u{1D4B3}'), findings: ['IL101 5:3-5:14'] },
+  ];
+  for (const { input, source, findings, syntaxErrors } of cases) {
+    it(`finds ${findings.length > 0 ? findings.join(', ') : 'nothing'} in ${input}`, async () => {
+      const report = await analyzeText(source, { path: '/p/src/main.ts', moduleName: 'src/main' });
+      assert.deepEqual(report.hazards.map(located), findings);
+      assert.deepEqual(report.problems, []);
+      assert.equal(facts(source).syntaxErrors.length > 0, syntaxErrors ?? false);
     });
   }
+
+  it('reports a module whose top-level code nests past the stack limit as not analysable', () => {
+    const source = `f${'()'.repeat(100_000)};\n`;
+    assert.throws(() => facts(source), (error) => error instanceof NotAnalysable && /top-level code nested too deeply/.test(error.message));
+  });
 
   it('survives a 10,000-line function and a 20,000-term expression', () => {
     const body = Array.from({ length: 10_000 }, (_, i) => `  const v${i} = STATE.k + ${i};\n`).join('');

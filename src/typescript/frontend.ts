@@ -1,7 +1,7 @@
 import type * as ts from 'typescript';
 import type { ParsedModule } from '../core/engine';
 import { rethrowBudget } from '../core/budget';
-import { withinStackLimit } from '../core/flow-graph-builder';
+import { topLevelFlow, withinStackLimit } from '../core/flow-graph-builder';
 import { parserFailure } from '../core/not-analysed';
 import type {
   ClassFact,
@@ -29,6 +29,7 @@ import {
   isAsyncFunction,
   isFunctionNode,
   isStatic,
+  positionAt,
   rangeOf,
   shortText,
   unwrap,
@@ -90,8 +91,9 @@ export function parseTypeScript(api: TypeScriptApi, source: string, path: string
 }
 
 /**
- * Turns TypeScript or JavaScript source into facts from its syntax alone. Never throws on bad
- * input: what does not parse becomes `syntaxErrors`, and functions containing it yield no events.
+ * Turns TypeScript or JavaScript source into facts from its syntax alone. What does not parse
+ * becomes `syntaxErrors`, and functions containing it yield no events; a parser failure or
+ * top-level code nested past the stack limit throws NotAnalysable.
  */
 export function analyzeTypeScript(source: string, path: string, moduleName: string): ParsedModule {
   const api = loadTypeScript();
@@ -164,9 +166,9 @@ class ModuleFactsBuilder {
       functions.push(record.facts);
       return true;
     });
-    const moduleFlow =
-      withinStackLimit(() => new FlowBuilder(this.context, this.environment({ locals: new Set(), enclosing: [], params: new Set(), isAsync: false, trackState: false })).buildBody(sourceFile.statements)) ??
-      { blocks: [{ id: 0, events: [], next: [] }], entry: 0, exit: 0 };
+    const moduleFlow = topLevelFlow(() =>
+      new FlowBuilder(this.context, this.environment({ locals: new Set(), enclosing: [], params: new Set(), isAsync: false, trackState: false })).buildBody(sourceFile.statements),
+    );
     return {
       language: 'typescript',
       path: sourceFile.fileName,
@@ -224,8 +226,7 @@ class ModuleFactsBuilder {
   }
 
   private position(offset: number): Range['start'] {
-    const { line, character } = this.context.sourceFile.getLineAndCharacterOfPosition(offset);
-    return { line, character };
+    return positionAt(this.context, offset);
   }
 
   // ---------------------------------------------------------------- functions

@@ -1,6 +1,7 @@
 import type * as ts from 'typescript';
 import { spendBudget } from '../core/budget';
 import type { Position, Range } from '../core/facts';
+import { lineStartsOf, positionIn } from '../core/text-edits';
 import type { TypeScriptApi } from './compiler';
 
 /** A parsed file and the compiler it was parsed with: what every helper here needs. */
@@ -9,9 +10,24 @@ export interface SyntaxContext {
   sourceFile: ts.SourceFile;
 }
 
+const lineStartsByFile = new WeakMap<ts.SourceFile, readonly number[]>();
+
+/**
+ * Where each line of a parsed file starts, as editors, LSP and the CLI count lines. The compiler's
+ * own line map also breaks lines at `\u2028` and `\u2029`, so after one of those (in a string, say)
+ * its positions would point a line below the code.
+ */
+export function lineStartsIn(sourceFile: ts.SourceFile): readonly number[] {
+  let lineStarts = lineStartsByFile.get(sourceFile);
+  if (!lineStarts) {
+    lineStarts = lineStartsOf(sourceFile.text);
+    lineStartsByFile.set(sourceFile, lineStarts);
+  }
+  return lineStarts;
+}
+
 export function positionAt(context: SyntaxContext, offset: number): Position {
-  const { line, character } = context.sourceFile.getLineAndCharacterOfPosition(offset);
-  return { line, character };
+  return positionIn(lineStartsIn(context.sourceFile), offset);
 }
 
 /** A node's range without its leading trivia (comments, blank lines). */
