@@ -177,7 +177,9 @@ export class ProjectCallGraph<T extends CatalogEntry = CatalogEntry> {
         spendBudget();
         for (const call of fn.summary.calls) {
           const blocking = this.blockingEntry(call.callee, call.literalArguments);
-          if (blocking && !(blocking.entry.inMemoryHarmless && call.inMemoryFile)) return { steps: [...steps, { caller: fn, call }], ...blocking };
+          // File readers over an in-memory file (`json.load(io.StringIO(text))`) do no I/O, and a
+          // metadata lookup (`os.path.exists`) deep in a helper rarely waits: IL201 calls it information.
+          if (blocking && !blocking.entry.quick && !(blocking.entry.inMemoryHarmless && call.inMemoryFile)) return { steps: [...steps, { caller: fn, call }], ...blocking };
         }
         for (const call of fn.summary.calls) {
           const callee = this.inlineFunction(call.callee);
