@@ -6,7 +6,7 @@
  * the surfaces (src/server/context-lens.ts) as plain data.
  */
 import { contextModelOf } from '../core/contexts';
-import { contextAnnotationAt, contextAnnotations, workersFor, type ContextAnnotation } from '../core/contexts/annotations';
+import { contextAnnotationAt, contextAnnotations, moduleNotes, workersFor, type ContextAnnotation } from '../core/contexts/annotations';
 import { chainLinks, contextLine, contextLines } from '../core/contexts/describe';
 import type { ModuleFacts, Position } from '../core/facts';
 import type { ProjectFacts } from '../core/rule';
@@ -58,7 +58,7 @@ function codeContextsOf(annotation: ContextAnnotation, { module, project, uri }:
     uri,
     anchor: annotation.anchor,
     range: annotation.range,
-    lines: contextLines(annotation.witnesses, options),
+    lines: [...contextLines(annotation.witnesses, options), ...moduleNotes(module, project, annotation)],
     contexts: annotation.witnesses.map((witness) => ({
       kind: witness.kind,
       line: contextLine(witness, options),

@@ -5,7 +5,7 @@ import { loadFrontends, parseSource } from '../../workspace/analyze';
 import { projectFacts, summarizeModule, type ParsedModule } from '../engine';
 import type { WorkerSetting } from '../hazard';
 import type { ProjectFacts } from '../rule';
-import { contextAnnotationAt, contextAnnotations, workersFor, type AnnotationScope } from './annotations';
+import { contextAnnotationAt, contextAnnotations, moduleNotes, workersFor, type AnnotationScope } from './annotations';
 import { contextLines } from './describe';
 import { contextModelOf } from './index';
 
@@ -200,5 +200,41 @@ describe('context annotations: what the lens shows, and where', () => {
   test('unknown code and a file alone: the module’s own model, never a guess', () => {
     const alone = projectOf({ 'app/helpers.py': HELPERS });
     assert.deepEqual(lensesOf(alone, 'app/helpers.py', 'all'), ['1 `render`: no known entry point reaches this']);
+  });
+
+  test('notes on module state: --reload runs the import again, and a setting read at import then written is per worker', () => {
+    const source = `import os
+from fastapi import FastAPI
+
+app = FastAPI()
+API_KEY = os.environ.get("API_KEY", "")
+VISITS = {}
+
+
+@app.post("/rotate")
+async def rotate(key: str):
+    global API_KEY
+    API_KEY = key
+    VISITS[key] = 0
+    return {}
+`;
+    const dev = projectOf({ 'app/main.py': source });
+    dev.project = {
+      ...dev.project,
+      deployment: [{ path: '/project/Dockerfile.dev', development: true, facts: { commands: [{ server: 'uvicorn', args: ['app.main:app', '--reload'], reload: true, line: 2, endLine: 2, text: 'CMD uvicorn app.main:app --reload' }], settings: [] } }],
+    };
+    const module = dev.modules.get('app/main.py')!.facts;
+    const notes = contextAnnotations(module, contextModelOf(dev.project, module), 'handlers')
+      .filter((annotation) => annotation.kind === 'state')
+      .map((annotation) => [annotation.subject, moduleNotes(module, dev.project, annotation)]);
+    assert.deepEqual(notes, [
+      ['`API_KEY`', ['re-run on every `--reload` · Dockerfile.dev:3', 'read once at import, written later: each worker changes its own copy, and the environment is not read again']],
+      ['`VISITS`', ['re-run on every `--reload` · Dockerfile.dev:3']],
+    ]);
+    const served = projectOf({ 'app/main.py': source });
+    assert.deepEqual(
+      contextAnnotations(module, contextModelOf(served.project, module), 'handlers').flatMap((annotation) => (annotation.kind === 'state' ? moduleNotes(module, served.project, annotation) : [])),
+      ['read once at import, written later: each worker changes its own copy, and the environment is not read again'],
+    );
   });
 });

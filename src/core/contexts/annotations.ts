@@ -1,4 +1,5 @@
 import type { FunctionFacts, Language, ModuleFacts, Position, Range, StateDefinition } from '../facts';
+import { sourceLines } from '../source-lines';
 import type { WorkerSetting } from '../hazard';
 import type { ProjectFacts } from '../rule';
 import type { Witness } from './kinds';
@@ -76,6 +77,37 @@ export function contextAnnotationAt(module: ModuleFacts, model: ContextModel, po
 /** The worker count that speaks for a module's language, as the rules read it. */
 export function workersFor(project: ProjectFacts, language: Language): WorkerSetting | undefined {
   return project.workersByLanguage ? project.workersByLanguage[language] : project.workers;
+}
+
+/** A value read from the environment or a settings loader: `os.environ["KEY"]`, `os.getenv(…)`, `Settings()`, `process.env.KEY`. */
+const SETTINGS_READ = /\b(os\.environ|os\.getenv|getenv\(|environ\.get\(|process\.env\b|[Ss]ettings\(|get_settings\(|config\(|load_dotenv)/;
+
+/**
+ * What the lens adds to module state and a module's top-level code beyond where it runs: a server
+ * started with `--reload` runs the import again on every change (the state starts over), and a
+ * setting read once at import and written later changes only this worker's copy.
+ */
+export function moduleNotes(module: ModuleFacts, project: ProjectFacts, annotation: ContextAnnotation): string[] {
+  if (annotation.kind === 'function') return [];
+  const notes: string[] = [];
+  const reload = reloadingServer(project);
+  if (reload) notes.push(`re-run on every \`--reload\` · ${reload}`);
+  if (annotation.kind === 'state') {
+    const line = sourceLines(module)[annotation.range.start.line] ?? '';
+    if (SETTINGS_READ.test(line.slice(line.indexOf('=') + 1)) && writtenState(module)({ root: annotation.subject.replace(/`/g, ''), scope: 'module', range: annotation.range })) {
+      notes.push('read once at import, written later: each worker changes its own copy, and the environment is not read again');
+    }
+  }
+  return notes;
+}
+
+/** The deployment line that starts a server with `--reload`, as `Dockerfile.dev:3`; undefined when none does. */
+function reloadingServer(project: ProjectFacts): string | undefined {
+  for (const file of project.deployment ?? []) {
+    const command = file.facts.commands.find((candidate) => candidate.reload);
+    if (command) return `${file.path.replace(/^.*[\\/]/, '')}:${command.line + 1}`;
+  }
+  return undefined;
 }
 
 /** A function the framework, a decorator or a base class starts (not merely one in a test or script file), or that runs once. */
