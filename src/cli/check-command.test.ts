@@ -95,7 +95,7 @@ describe('interleave check: rule selection', () => {
 describe('interleave check: deployment', () => {
   const perProcessState = async (files: Record<string, string>, argv: string[] = ['check', 'service']) => {
     const run = await runCli([...argv, '--format', 'json', '--select', 'IL103'], { cwd: makeProject(files) });
-    return JSON.parse(run.stdout) as { severity: string; message: string }[];
+    return JSON.parse(run.stdout) as { severity: string; message: string; explanation?: string }[];
   };
 
   test('a worker count in the checked project’s Dockerfile makes per-process state a warning that names it', async () => {
@@ -104,7 +104,7 @@ describe('interleave check: deployment', () => {
       'service/app/main.py': SEED_RACE,
     });
     assert.equal(hazard?.severity, 'warning');
-    assert.match(hazard!.message, /Dockerfile:2/);
+    assert.match(hazard!.explanation ?? '', /Dockerfile:2/);
   });
 
   test('without deployment files it stays info; `workers = 1` in the configuration silences it', async () => {

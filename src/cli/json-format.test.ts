@@ -29,9 +29,12 @@ describe('--format json', () => {
     assert.ok(Array.isArray(hazards) && hazards.length > 0);
     for (const hazard of hazards as Record<string, unknown>[]) {
       assert.deepEqual(
-        Object.keys(hazard).sort(),
+        Object.keys(hazard)
+          .filter((key) => key !== 'explanation')
+          .sort(),
         ['code', 'end_location', 'filename', 'fix', 'location', 'message', 'name', 'related', 'severity', 'url'],
       );
+      assert.ok(hazard.explanation === undefined || typeof hazard.explanation === 'string', 'explanation is optional text');
       assert.match(hazard.code as string, /^IL\d{3}$/);
       assert.match(hazard.name as string, /^[a-z]+(-[a-z]+)*$/);
       assert.ok(['error', 'warning', 'info', 'hint'].includes(hazard.severity as string));

@@ -10,6 +10,8 @@ const THREAD_CHECK_THEN_ACT =
   'The test at line 37 reads `_LAST_RESET` and line 38 writes `_LAST_RESET` relying on it, in `def get_latest_version`, which runs in the threadpool: another thread can pass the same test before this one writes, and both act on it. Hold a `threading.Lock` across the test and the write. It runs per request in the threadpool, reached from `GET ` → `get_latest_version()`.';
 const FOR_EACH =
   "This async callback runs once per element, and `forEach` neither waits for the callbacks nor handles their failures. The loop finishes before the work does, and a rejection goes only to the process-wide `unhandledRejection` handler (process-handler.ts:8). Use `for (const item of items) await …`, or `await Promise.all(items.map(async (item) => …))`.";
+const STALE_READ =
+  '`scores["p1"]` is read at line 12, the coroutine yields at line 13 (`await asyncio.sleep(0)`), and line 14 writes a value computed from the stale read: a concurrent request\'s update in between is lost. Hold an `asyncio.Lock` from the read to the write, or re-read after the await.';
 const PER_PROCESS =
   '`CARTS` is application state kept in process memory, mutated by request handlers (`add_to_cart` line 20; `add_to_cart` line 23; `react` line 40). gunicorn.conf.py:2 runs 4 workers: each has its own `CARTS`, so a change made on one worker is invisible to the other 3. Keep it in Redis or a database, or run and document a single worker.';
 
@@ -37,12 +39,17 @@ describe('headline', () => {
     });
   });
 
-  it('does not end a clause inside a code span or parentheses', () => {
-    const cut = headline(PER_PROCESS);
-    assert.equal(cut.message, '`CARTS` is application state kept in process memory, mutated by request handlers (`add_to_cart` line 20; `add_to_cart`…');
-    assert.equal(cut.explanation, PER_PROCESS);
+  it('does not end a clause inside a code span', () => {
     const code = `\`config: settings; x. y\` and \`a: b\` is read ${'and then read again '.repeat(3)}: ${'the rest '.repeat(10)}`;
     assert.equal(headline(code).message, code.slice(0, code.indexOf(' : ')));
+  });
+
+  it('drops the parenthetical asides of a first clause too long to fit, then cuts at a word, and keeps the whole message as the explanation', () => {
+    assert.deepEqual(headline(STALE_READ), {
+      message: '`scores["p1"]` is read at line 12, the coroutine yields at line 13, and line 14 writes a value computed from the stale…',
+      explanation: STALE_READ,
+    });
+    assert.deepEqual(headline(PER_PROCESS), { message: '`CARTS` is application state kept in process memory, mutated by request handlers', explanation: PER_PROCESS });
   });
 
   it('does not end a clause at an abbreviation', () => {
@@ -69,7 +76,7 @@ describe('headline', () => {
   });
 
   it('gives every headline of a long message at most the limit', () => {
-    for (const message of [UNKEPT_TASK, THREAD_CHECK_THEN_ACT, FOR_EACH, PER_PROCESS, 'word '.repeat(60)]) {
+    for (const message of [UNKEPT_TASK, THREAD_CHECK_THEN_ACT, FOR_EACH, STALE_READ, PER_PROCESS, 'word '.repeat(60)]) {
       assert.ok(headline(message).message.length <= HEADLINE_LENGTH, message);
     }
   });
