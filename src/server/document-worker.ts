@@ -79,7 +79,7 @@ function answer(request: AnalysisRequest): AnalysisReply | undefined {
         id,
         kind: 'document',
         result: {
-          // Findings interleave-suppressions.json records are left out (or made hints) here, with the text at hand.
+          // Each message cut to its headline; findings interleave-suppressions.json records are left out (or made hints) here, with the text at hand.
           hazards: withFileSuppressions(report.hazards.map(withHeadline), request.text, request.suppressions),
           comments: facts.comments,
           language: facts.language,
