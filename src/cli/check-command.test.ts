@@ -95,7 +95,7 @@ describe('interleave check: rule selection', () => {
 describe('interleave check: deployment', () => {
   const perProcessState = async (files: Record<string, string>, argv: string[] = ['check', 'service']) => {
     const run = await runCli([...argv, '--format', 'json', '--select', 'IL103'], { cwd: makeProject(files) });
-    return JSON.parse(run.stdout) as { severity: string; message: string }[];
+    return JSON.parse(run.stdout) as { severity: string; message: string; explanation?: string }[];
   };
 
   test('a worker count in the checked project’s Dockerfile makes per-process state a warning that names it', async () => {
@@ -104,7 +104,7 @@ describe('interleave check: deployment', () => {
       'service/app/main.py': SEED_RACE,
     });
     assert.equal(hazard?.severity, 'warning');
-    assert.match(hazard!.message, /Dockerfile:2/);
+    assert.match(hazard!.explanation ?? '', /Dockerfile:2/);
   });
 
   test('without deployment files it stays info; `workers = 1` in the configuration silences it', async () => {
@@ -237,7 +237,8 @@ describe('interleave check: deployment files', () => {
     const run = await runCli(['check', '--select', 'IL601,IL602'], { cwd: root });
     assert.equal(run.status, 1);
     assert.match(run.stdout, /^Dockerfile:3:34: IL602 \[reload-in-production\] `--reload` in the image's start command/m);
-    assert.match(run.stdout, /^Procfile:1:1: IL601 \[wsgi-worker-for-asgi\] gunicorn runs `app\.main:app`, a FastAPI app \(ASGI\)/m);
+    assert.match(run.stdout, /^Procfile:1:1: IL601 \[wsgi-worker-for-asgi\] gunicorn runs `app\.main:app`, a FastAPI app, with the `sync` worker$/m);
+    assert.match(run.stdout, /^ {2}gunicorn runs `app\.main:app`, a FastAPI app \(ASGI\), with the `sync` worker \(gunicorn's default/m, 'the whole finding under the code frame');
     const json = JSON.parse((await runCli(['check', '--format', 'json', '--select', 'IL602'], { cwd: root })).stdout) as { filename: string; location: { row: number } }[];
     assert.deepEqual(json.map((hazard) => [hazard.filename, hazard.location.row]), [[join(root, 'Dockerfile'), 3]]);
     assert.match((await runCli(['check', 'Dockerfile', '--select', 'IL602'], { cwd: root })).stdout, /^Dockerfile:3:34: IL602/);

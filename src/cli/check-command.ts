@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError, matchSelector, resolveConfig, type ResolvedConfig, type Settings } from '../core/config';
 import { DEFAULT_FILE_BUDGET_MS } from '../core/budget';
+import { withHeadline } from '../core/headline';
 import { compareHazards, type Hazard } from '../core/hazard';
 import type { RuleMeta } from '../core/rule';
 import { RULES } from '../rules';
@@ -259,7 +260,7 @@ export async function runCheck(args: readonly string[], io: CliIO, version: stri
     const found = outcomes.flatMap((outcome) => outcome.hazards).sort(compareHazards);
     const bulk = applyBulkSuppressions(outcomes, found, plan.suppressionsFile, { suppressAll: extra.suppressAll === true, prune: extra.prune === true, quiet: values.quiet === true }, io);
     const results: CheckResults = {
-      hazards: bulk.reported,
+      hazards: bulk.reported.map(withHeadline),
       notAnalysed,
       lines: new SourceLines(new Map(outcomes.flatMap((outcome) => (outcome.source === undefined ? [] : [[outcome.path, outcome.source]])))),
       rules: metas.filter((meta) => plan.config.enabled.has(meta.code)),

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { HEADLINE_LENGTH } from '../core/headline';
 import { makeProject, runCli, SEED_RACE } from '../../test/support/cli';
 import { formatHazard, formatResults } from '../../test/support/hazards';
 import { escapeData, escapeProperty, formatGithub } from './github-format';
@@ -30,10 +31,18 @@ describe('--format github', () => {
     assert.match(lines[3]!, /^::notice /);
   });
 
+  test('puts the explanation under the message', () => {
+    const output = formatGithub(formatResults([formatHazard({ message: 'Short headline', explanation: 'Why: 100% lost.' })]));
+    assert.match(output, /::Short headline%0A%0AWhy: 100%25 lost\.\n$/);
+  });
+
   test('end to end: the seed race becomes a warning annotation and exit status 1', async () => {
     const root = makeProject({ 'src/app.py': SEED_RACE });
     const run = await runCli(['check', '--format', 'github', '--select', 'IL101'], { cwd: root });
     assert.equal(run.status, 1);
     assert.match(run.stdout, /^::warning file=src\/app\.py,line=10,endLine=10,col=5,endColumn=45,title=IL101 \(await-race\)::`RequestCounter\.count` is read/);
+    const message = run.stdout.slice(run.stdout.indexOf('::', 2) + 2);
+    assert.ok(message.split('%0A')[0]!.length <= HEADLINE_LENGTH, 'a headline, then the explanation');
+    assert.match(message, /%0A%0A.*a concurrent request's update in between is lost/);
   });
 });

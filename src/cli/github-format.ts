@@ -19,7 +19,7 @@ export function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-/** GitHub Actions workflow commands: one annotation per hazard on the pull request's diff. */
+/** GitHub Actions workflow commands: one annotation per hazard on the pull request's diff, its explanation under the message. */
 export function formatGithub(results: CheckResults): string {
   return results.hazards
     .map((hazard) => {
@@ -34,7 +34,8 @@ export function formatGithub(results: CheckResults): string {
         ['title', `${hazard.code} (${hazard.name})`],
       ];
       const escaped = properties.map(([key, value]) => `${key}=${escapeProperty(value)}`).join(',');
-      return `::${COMMAND[hazard.severity]} ${escaped}::${escapeData(hazard.message)}\n`;
+      const message = hazard.explanation === undefined ? hazard.message : `${hazard.message}\n\n${hazard.explanation}`;
+      return `::${COMMAND[hazard.severity]} ${escaped}::${escapeData(message)}\n`;
     })
     .concat(
       results.notAnalysed.map(

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { HEADLINE_LENGTH } from '../core/headline';
 import { makeProject, runCli, SEED_RACE } from '../../test/support/cli';
 import { FORMAT_FILE, formatHazard, formatResults } from '../../test/support/hazards';
 import { formatJson } from './json-format';
@@ -29,13 +30,16 @@ describe('--format json', () => {
     assert.ok(Array.isArray(hazards) && hazards.length > 0);
     for (const hazard of hazards as Record<string, unknown>[]) {
       assert.deepEqual(
-        Object.keys(hazard).sort(),
+        Object.keys(hazard)
+          .filter((key) => key !== 'explanation')
+          .sort(),
         ['code', 'end_location', 'filename', 'fix', 'location', 'message', 'name', 'related', 'severity', 'url'],
       );
+      assert.ok(hazard.explanation === undefined || typeof hazard.explanation === 'string', 'explanation is optional text');
       assert.match(hazard.code as string, /^IL\d{3}$/);
       assert.match(hazard.name as string, /^[a-z]+(-[a-z]+)*$/);
       assert.ok(['error', 'warning', 'info', 'hint'].includes(hazard.severity as string));
-      assert.equal(typeof hazard.message, 'string');
+      assert.ok(typeof hazard.message === 'string' && hazard.message.length <= HEADLINE_LENGTH, 'message is a headline');
       assert.equal(hazard.filename, join(root, 'app/main.py'), 'filename is absolute');
       assertPosition(hazard.location, 'location');
       assertPosition(hazard.end_location, 'end_location');

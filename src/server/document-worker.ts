@@ -5,6 +5,7 @@
 import { parentPort } from 'node:worker_threads';
 import { withBudget } from '../core/budget';
 import { withFileSuppressions } from '../core/bulk-suppressions';
+import { withHeadline } from '../core/headline';
 import { checkModule, withModuleSummaries, type ModuleSummaries } from '../core/engine';
 import { applySafeFixes } from '../core/fix-all';
 import { notAnalysedReason } from '../core/not-analysed';
@@ -78,8 +79,8 @@ function answer(request: AnalysisRequest): AnalysisReply | undefined {
         id,
         kind: 'document',
         result: {
-          // Findings interleave-suppressions.json records are left out (or made hints) here, with the text at hand.
-          hazards: withFileSuppressions(report.hazards, request.text, request.suppressions),
+          // Each message cut to its headline; findings interleave-suppressions.json records are left out (or made hints) here, with the text at hand.
+          hazards: withFileSuppressions(report.hazards.map(withHeadline), request.text, request.suppressions),
           comments: facts.comments,
           language: facts.language,
           summary,
@@ -103,7 +104,8 @@ function answer(request: AnalysisRequest): AnalysisReply | undefined {
     case 'file': {
       const analyzer = new FileAnalyzer({ config: request.config, project: projectOf(request), maxFileSize: request.maxFileSize, fileBudgetMs: request.budgetMs });
       const outcome = analyzer.check({ path: request.path, moduleName: request.moduleName });
-      const hazards = outcome.source === undefined ? outcome.hazards : withFileSuppressions(outcome.hazards, outcome.source, request.suppressions);
+      const shown = outcome.hazards.map(withHeadline);
+      const hazards = outcome.source === undefined ? shown : withFileSuppressions(shown, outcome.source, request.suppressions);
       return { id, kind: 'file', outcome: { ...outcome, hazards } };
     }
     case 'contexts-at': {

@@ -15,6 +15,7 @@ import {
   type Diagnostic,
   type MarkupContent,
 } from 'vscode-languageserver-protocol/node';
+import { HEADLINE_LENGTH } from '../core/headline';
 import { loadPythonParser, parsePython } from '../python/parser';
 import { makeProject, SEED_RACE } from '../../test/support/cli';
 import { TestLanguageClient, uriOf } from '../../test/support/lsp-client';
@@ -219,11 +220,14 @@ describe('the language server over stdio (dist/server.js)', () => {
   test('hovers with what the diagnostic lacks: the interleaving in the user’s names, why it matters, the fix and links', async () => {
     const uri = file('app/hover.py');
     client.open(uri, SEED);
-    await client.diagnosticsFor(uri, (found) => codes(found).includes('IL101'));
+    const diagnostics = await client.diagnosticsFor(uri, (found) => codes(found).includes('IL101'));
+    const message = String(diagnostics.find((diagnostic) => diagnostic.code === 'IL101')!.message);
+    assert.ok(message.startsWith(SEED_RACE_MESSAGE_START) && message.length <= HEADLINE_LENGTH, message);
     const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 9, character: 10 } });
     const { value } = hover!.contents as MarkupContent;
     assert.match(value, /^\*\*IL101 await-race\*\*\n\n1\. Request A reads `RequestCounter\.count`: `current_count = RequestCounter\.count` \(line 8\)\.\n2\. It waits at `await asyncio\.sleep\(0\.001\)` \(line 9\)/);
-    assert.ok(!value.includes(SEED_RACE_MESSAGE_START), 'the diagnostic’s message is not repeated');
+    assert.ok(!value.includes(message), 'the diagnostic’s message is not repeated');
+    assert.match(value, /the stale read: a concurrent request's update in between is lost/, 'what the cut message lacks is there');
     assert.match(value, /\*\*Fix\*\* \(unsafe\): Hold `request_counter_lock`/);
     assert.match(value, /\[Show the interleaving\]\(command:interleave\.explain\?%5B%7B%22uri%22/);
     assert.match(value, /\[IL101 documentation\]\(https:\/\/\S+\/docs\/rules\/IL101\.md\)/);

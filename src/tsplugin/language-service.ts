@@ -12,6 +12,7 @@ import type { ResolvedConfig } from '../core/config';
 import { checkModule, type ParsedModule } from '../core/engine';
 import type { Position, Range } from '../core/facts';
 import { applySafeFixes, replacementEdit } from '../core/fix-all';
+import { withHeadline } from '../core/headline';
 import type { Hazard, Severity, TextEdit } from '../core/hazard';
 import type { ProjectFacts, RuleMeta } from '../core/rule';
 import { suppressFileEdit, suppressLineEdit, type SuppressionContext } from '../core/suppression-edits';
@@ -235,7 +236,7 @@ export class InterleaveLanguageService {
     const parsed = this.parse(sourceFile, typeScriptProject);
     const report = checkModule(parsed, { rules: RULES, config, project });
     for (const problem of report.problems) this.log(problem);
-    const hazards = this.context.applySuppressions(fileName, report.hazards, sourceFile.text);
+    const hazards = this.context.applySuppressions(fileName, report.hazards.map(withHeadline), sourceFile.text);
     const analysis: FileAnalysis = { sourceFile, parsed, hazards, config, project, suppressions };
     this.analyses.set(sourceFile, analysis);
     return analysis;

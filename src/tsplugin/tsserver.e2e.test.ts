@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as ts from 'typescript';
+import { HEADLINE_LENGTH } from '../core/headline';
 import { TsServerClient } from '../../test/support/tsserver-client';
 import {
   CODE_FIXES_REQUEST,
@@ -98,6 +99,7 @@ describe('the tsserver plugin in a real tsserver', { timeout: 120_000 }, () => {
     assert.equal(race.category, 'warning');
     assert.equal(race.source, 'interleave');
     assert.match(race.text, /`Metrics\.dashboardViews` is read at line 17/);
+    assert.ok(race.text.length <= 'IL101 await-race: '.length + HEADLINE_LENGTH, `a headline: ${race.text}`);
     assert.ok(race.relatedInformation?.some((related) => related.message.includes('read here')));
     const blocking = ours.find((diagnostic) => diagnostic.text.startsWith('IL201 blocking-call: '));
     assert.deepEqual(blocking?.start, locate(text('src/routes/admin.ts'), "execSync('git"));
@@ -172,6 +174,7 @@ describe('the tsserver plugin in a real tsserver', { timeout: 120_000 }, () => {
     const documentation = typeof info.documentation === 'string' ? info.documentation : info.documentation.map((part) => part.text).join('');
     assert.match(documentation, /\*\*IL101 await-race\*\*\n\n1\. Request A reads `Metrics\.dashboardViews`/);
     assert.match(documentation, /IL101 documentation\]\(https:/);
+    assert.match(documentation, /a concurrent request's update in between is lost/, 'what the headline cut is in the hover');
   });
 
   test('takes its settings from configurePlugin: ignored rules go, and `enable: false` silences it', async () => {
