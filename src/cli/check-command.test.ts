@@ -119,6 +119,20 @@ describe('interleave check: deployment', () => {
   });
 });
 
+describe('interleave check: the project root', () => {
+  test('a path inside a repository reads the deployment files at the repository’s root, found by its marker', async () => {
+    const root = makeProject({
+      'pyproject.toml': '[project]\nname = "shop"\n',
+      Dockerfile: 'FROM python:3.12\nCMD ["uvicorn", "app.main:app", "--workers", "3"]\n',
+      'app/main.py': SEED_RACE,
+    });
+    const run = await runCli(['check', 'app', '--format', 'json', '--select', 'IL103'], { cwd: root });
+    const [hazard] = JSON.parse(run.stdout) as { severity: string; message: string }[];
+    assert.equal(hazard?.severity, 'warning');
+    assert.match(hazard!.message, /Dockerfile:2 runs 3 workers/);
+  });
+});
+
 describe('interleave check: files', () => {
   test('honours .gitignore and skips virtualenvs and node_modules', async () => {
     const root = makeProject({

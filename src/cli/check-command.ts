@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { ConfigError, matchSelector, resolveConfig, type ResolvedConfig, type Settings } from '../core/config';
 import { DEFAULT_FILE_BUDGET_MS } from '../core/budget';
 import { withHeadline } from '../core/headline';
@@ -113,19 +113,31 @@ function commandLineSettings(values: CheckValues): Settings {
   return layer;
 }
 
+/** Files that mark a project's root when no configuration file names it. */
+const PROJECT_MARKERS = ['pyproject.toml', 'setup.cfg', 'setup.py', 'package.json', '.git'];
+
 /**
  * Where the project's deployment files are looked for: beside the configuration file, else the
- * nearest directory holding every path checked (`check services/shop` reads that service's).
+ * nearest directory at or above every path checked that holds a project marker
+ * (`pyproject.toml`, `package.json`, `.git`…) — not above the current directory when the paths
+ * are inside it — else the nearest directory holding every path (`check services/shop` reads that
+ * service's when it has its own `pyproject.toml`; `check server` from a repository's root reads
+ * the repository's).
  */
-function projectRoot(configDirectory: string | undefined, paths: readonly string[]): string {
+function projectRoot(configDirectory: string | undefined, paths: readonly string[], cwd: string): string {
   if (configDirectory !== undefined) return configDirectory;
   const directories = paths.map((path) => (statSync(path).isDirectory() ? path : dirname(path)));
   const holds = (ancestor: string, directory: string) => ancestor === directory || posixPathInside(ancestor, directory) !== undefined;
-  return directories.reduce((common, directory) => {
-    let ancestor = common;
+  const common = directories.reduce((found, directory) => {
+    let ancestor = found;
     while (!holds(ancestor, directory)) ancestor = dirname(ancestor);
     return ancestor;
   });
+  const ceiling = holds(cwd, common) ? cwd : undefined;
+  for (let directory = common; ; directory = dirname(directory)) {
+    if (PROJECT_MARKERS.some((marker) => existsSync(join(directory, marker)))) return directory;
+    if (directory === ceiling || dirname(directory) === directory) return common;
+  }
 }
 
 function maxFileTime(value: string | undefined): number {
@@ -217,7 +229,7 @@ function planCheck(values: CheckValues, positionals: readonly string[], io: CliI
   };
   const configDirectory = loaded.file !== undefined ? loaded.directory : undefined;
   const existing = paths.filter((path) => existsSync(path));
-  const root = projectRoot(configDirectory, existing.length > 0 ? existing : [io.cwd]);
+  const root = projectRoot(configDirectory, existing.length > 0 ? existing : [io.cwd], io.cwd);
   return {
     metas,
     config,

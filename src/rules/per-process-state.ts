@@ -22,6 +22,13 @@ interface SharedState {
   mutations: Mutation[];
 }
 
+/** Bases of classes whose class-level names declare per-instance fields: ORM models, pydantic models, schemas. */
+const MODEL_BASE = /(^|\.)(pydantic|sqlalchemy|sqlmodel|django\.db|tortoise|beanie|odmantic|mongoengine|msgspec|attrs?)\.|(^|\.)\w*(BaseModel|SQLModel|Model|Base|DeclarativeBase|Document|Schema|Struct|Entity|TypedDict)$/;
+
+function isModelClass(module: ModuleFacts, name: string): boolean {
+  return module.classes.some((candidate) => candidate.name === name && candidate.bases.some((base) => MODEL_BASE.test(base)));
+}
+
 /** Groups a write under the piece of state a user would name and where it is defined. */
 function stateIdentity(module: ModuleFacts, ref: StateRef): { id: string; name: string; root?: string; definition?: Range } | undefined {
   const definitionOf = (root: string, scope: string) => module.state.find((d) => d.root === root && d.scope === scope)?.range;
@@ -31,6 +38,8 @@ function stateIdentity(module: ModuleFacts, ref: StateRef): { id: string; name: 
       return definition ? { id: ref.root, name: ref.root, root: ref.root, definition } : undefined;
     }
     case 'class': {
+      // A field declared on a model class is each row's or instance's own, not the class's.
+      if (isModelClass(module, ref.root)) return undefined;
       const attribute = ref.key.slice(ref.root.length + 1).split(/[.[]/)[0]!;
       const name = `${ref.root}.${attribute}`;
       return { id: name, name, definition: definitionOf(name, 'class') ?? ref.definition };
@@ -118,8 +127,11 @@ itself: counters, sessions, presence and job registries, rate-limit buckets, set
 endpoint changes. Where each function runs comes from the execution-context model; the message
 names the entry point that reaches a helper. The diagnostic sits on the state's definition and
 lists the mutations, in whichever module they are, as related locations. It is a warning when the
-deployment runs more than one worker process, information otherwise, and silent when one worker is
-configured. Interleave reads the count from \`gunicorn.conf.py\`, \`gunicorn\`/\`uvicorn\` command
+deployment runs more than one worker process and silent when one worker is configured. When no
+deployment file or setting gives a count, it reports only with \`preview = true\`, as
+information: on public apps no one here wrote, such findings were mostly in apps that run one
+process by design. Fields declared on model classes (pydantic, SQLAlchemy, Django, schemas) are
+each instance's own and never state. Interleave reads the count from \`gunicorn.conf.py\`, \`gunicorn\`/\`uvicorn\` command
 lines in Dockerfiles, compose files, Procfiles and shell scripts, \`uvicorn.run(..., workers=N)\`,
 \`WEB_CONCURRENCY\` and Kubernetes replicas, and names the file and line; the \`workers\` setting
 overrides it.
@@ -221,6 +233,9 @@ with a reason: \`# interleave: ignore[per-process-state] -- single worker by des
     const { module, project, report } = context;
     const workers = project.workersByLanguage ? project.workersByLanguage[module.language] : project.workers;
     if (workers?.count === 1) return;
+    // With no deployment file or setting that runs more than one process, the copies are a guess:
+    // on real apps most such projects ran one process by design. That part is preview.
+    if (!workers && !context.config.preview) return;
     const states = new Map<string, SharedState>();
     const stateOf = (identity: NonNullable<ReturnType<typeof stateIdentity>>) => {
       let state = states.get(identity.id);
