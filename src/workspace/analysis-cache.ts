@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { z } from 'zod';
@@ -69,13 +69,13 @@ function sha256(...parts: (string | Uint8Array)[]): string {
 }
 
 /**
- * The code that is running, as a digest of every module file it loaded outside node_modules: the
- * bundle when installed, each source file under tests. A rule changed without a version bump (a
- * checkout between two runs) must not read the findings of the old rule.
+ * The code that is running, as a digest of this file (the bundle, once built) and every other
+ * module file loaded from outside node_modules (each source file, under tests). A rule changed
+ * without a version bump (a checkout between two runs) must not read the findings of the old rule.
  */
 function codeDigest(): string {
   const files = Object.keys(require.cache)
-    .filter((file) => !file.includes('node_modules'))
+    .filter((file) => file === __filename || !file.includes('node_modules'))
     .sort();
   return sha256(...files.flatMap((file) => [file, existsSync(file) ? readFileSync(file) : '']));
 }
@@ -133,6 +133,7 @@ export function prepareCacheDirectory(directory: string): string | undefined {
     mkdirSync(join(directory, 'files'), { recursive: true });
     if (!existsSync(join(directory, '.gitignore'))) writeAtomically(join(directory, '.gitignore'), GITIGNORE);
     if (!existsSync(join(directory, 'CACHEDIR.TAG'))) writeAtomically(join(directory, 'CACHEDIR.TAG'), CACHEDIR_TAG);
+    accessSync(join(directory, 'files'), constants.W_OK);
     return undefined;
   } catch (error) {
     return (error as Error).message;
