@@ -192,15 +192,21 @@ export class FileAnalyzer {
     }
     const prepared: PreparedFile = { ...prepareRead(task, read, this.settings, this.typescript), cacheKey };
     this.prepared.set(task.path, prepared);
-    if (!prepared.parsed) return (prepared.indexed = this.cache ? { digest: summaryDigest(undefined) } : {});
+    if (!prepared.parsed) return this.indexedAs(prepared, undefined);
     const { parsed } = prepared;
     try {
       const summary = withBudget(this.settings.fileBudgetMs, () => summarizeModule(parsed, this.summarizing, this.settings.projectRoot));
-      return (prepared.indexed = this.cache ? { summary, digest: summaryDigest(summary) } : { summary });
+      return this.indexedAs(prepared, summary);
     } catch (error) {
       this.prepared.set(task.path, { outcome: failedOutcome(prepared.outcome, 'analysis', error) });
       return this.cache ? { digest: summaryDigest(undefined) } : {};
     }
+  }
+
+  /** The first pass's answer; with a cache it is also kept with the file, to be written with its findings. */
+  private indexedAs(prepared: PreparedFile, summary: ModuleSummaries | undefined): IndexedFile {
+    if (!this.cache) return { summary };
+    return (prepared.indexed = { summary, digest: summaryDigest(summary) });
   }
 
   /** `projectDigest`: the digest of what the project facts were built from, when a cache is in use. */
