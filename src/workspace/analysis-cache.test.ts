@@ -129,6 +129,15 @@ describe('the analysis cache', () => {
     assert.equal(existsSync(join(root, '.interleave_cache')), false);
   });
 
+  it('runs without a cache, saying so once, when its directory cannot be made', async () => {
+    const root = project();
+    const cold = await check(root, '--no-cache');
+    writeFileSync(join(root, 'taken'), 'a file where the cache directory would go\n');
+    const run = await runCli(['check', '.', '--format', 'json', '--exit-zero', '--threads', '1', '--cache-dir', 'taken'], { cwd: root });
+    assert.equal(run.stdout, cold);
+    assert.equal(run.stderr.match(/warning: running without a cache: cannot use taken \(/g)?.length, 1, run.stderr);
+  });
+
   it('is ignored by git through its own .gitignore, and tagged as a cache directory', async () => {
     const root = project();
     execFileSync('git', ['init', '--quiet'], { cwd: root });
