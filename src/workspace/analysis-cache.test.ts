@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
 import { version } from '../../package.json';
 import { makeProject, runCli } from '../../test/support/cli';
@@ -127,6 +128,19 @@ describe('the analysis cache', () => {
     await check(root);
     assert.ok(existsSync(join(root, 'configured', 'CACHEDIR.TAG')));
     assert.equal(existsSync(join(root, '.interleave_cache')), false);
+  });
+
+  it('stays whole when two runs fill it at once', async () => {
+    const files = Object.fromEntries(Array.from({ length: 30 }, (_, index) => [`app/routes_${index}.py`, ROUTES]));
+    const root = makeProject({ 'app/__init__.py': '', 'app/helpers.py': HELPERS, ...files });
+    const cold = await check(root, '--no-cache');
+    const main = join(__dirname, '..', 'cli', 'main.ts');
+    const args = ['--require', require.resolve('tsx/cjs'), main, 'check', '.', '--format', 'json', '--exit-zero', '--threads', '1'];
+    const runs = await Promise.all([0, 1].map(() => promisify(execFile)(process.execPath, args, { cwd: root, encoding: 'utf8' })));
+    assert.deepEqual(runs.map((run) => run.stdout), [cold, cold]);
+    assert.deepEqual(readdirSync(join(root, '.interleave_cache', 'files')).filter((name) => name.endsWith('.tmp')), []);
+    for (const name of Object.keys(files)) assert.ok(cacheOf(root).read(join(root, name))?.findings, name);
+    assert.equal(await check(root), cold);
   });
 
   it('runs without a cache, saying so once, when its directory cannot be made', async () => {
