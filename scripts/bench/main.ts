@@ -1,10 +1,11 @@
 /**
  * `npm run bench`: Interleave's CLI against Ruff's wasm build on generated FastAPI projects of
- * several sizes (or on directories given), then the language server's keystroke latency, cold
- * start and memory after indexing. Prints a table; `--json [FILE]` writes the figures as JSON.
+ * several sizes (or on directories given), cold and then warm (its cache filled by the cold run),
+ * then the language server's keystroke latency, cold start and memory after indexing. Prints a
+ * table; `--json [FILE]` writes the figures as JSON.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -54,10 +55,15 @@ interface ToolRun {
 
 interface WorkloadResult extends Workload {
   ruffVersion: string;
+  /** With an empty cache, which it fills. */
   interleave: ToolRun;
+  /** The same tree checked again, nothing changed, with the cache the cold run left. */
+  warm: ToolRun;
   ruff: ToolRun;
   /** Interleave's wall time over Ruff's. */
   ratio: number;
+  /** Interleave's warm wall time over its cold one. */
+  warmRatio: number;
   /** Interleave's CPU time over Ruff's: less sensitive to other load on the machine, blind to Interleave's threads. */
   cpuRatio: number;
   /** Tree-sitter's parse of every Python file alone, in one thread, in milliseconds: the floor under Interleave's time. */
@@ -177,13 +183,25 @@ function succeeded(run: TimedRun, what: string): TimedRun {
 }
 
 async function benchWorkload(workload: Workload, tools: Tools, threads: string | undefined, runs: number): Promise<WorkloadResult> {
-  const cliArgs = [cliScript, 'check', workload.directory, '--exit-zero', '--statistics', '--format', 'json', '--no-progress'];
+  // Outside the workload, so that neither tool walks it and a user's directory is left as it was.
+  const cacheDirectory = mkdtempSync(join(tmpdir(), 'interleave-bench-cache-'));
+  const cliArgs = [cliScript, 'check', workload.directory, '--exit-zero', '--statistics', '--format', 'json', '--no-progress', '--cache-dir', cacheDirectory];
   if (threads !== undefined) cliArgs.push('--threads', threads);
-  const timed = async (args: string[], what: string) =>
-    succeeded(await medianRun(runs, () => runTimed(tools.usageReporter, args, workload.directory)), what);
-  const interleaveRun = await timed(cliArgs, 'interleave check');
-  const counts = JSON.parse(interleaveRun.stdout) as { count: number }[];
-  const interleave = toolRun(interleaveRun, workload, counts.reduce((sum, entry) => sum + entry.count, 0));
+  const timed = async (args: string[], what: string, before?: () => void) =>
+    succeeded(
+      await medianRun(runs, () => {
+        before?.();
+        return runTimed(tools.usageReporter, args, workload.directory);
+      }),
+      what,
+    );
+  const findings = (run: TimedRun) => (JSON.parse(run.stdout) as { count: number }[]).reduce((sum, entry) => sum + entry.count, 0);
+  const interleaveRun = await timed(cliArgs, 'interleave check', () => rmSync(cacheDirectory, { recursive: true, force: true }));
+  const interleave = toolRun(interleaveRun, workload, findings(interleaveRun));
+  const warmRun = await timed(cliArgs, 'interleave check, warm');
+  rmSync(cacheDirectory, { recursive: true, force: true });
+  const warm = toolRun(warmRun, workload, findings(warmRun));
+  if (warmRun.stdout !== interleaveRun.stdout) throw new Error(`a warm run of ${workload.name} found other hazards than the cold one`);
   const ruffRun = await timed([tools.ruffCheck, workload.directory], 'ruff-check');
   const ruffResult = JSON.parse(ruffRun.stdout) as RuffRunResult;
   const ruff = toolRun(ruffRun, workload, Object.values(ruffResult.findings).reduce((sum, count) => sum + count, 0));
@@ -192,8 +210,10 @@ async function benchWorkload(workload: Workload, tools: Tools, threads: string |
     ...workload,
     ruffVersion: ruffResult.version,
     interleave,
+    warm,
     ruff,
     ratio: interleave.wallMs / ruff.wallMs,
+    warmRatio: warm.wallMs / interleave.wallMs,
     cpuRatio: interleave.cpuMs / ruff.cpuMs,
     parseOnlyMs: parseOnly.parseMs,
     interleaveMicrosPerLine: (interleave.wallMs * 1000) / workload.lines,
@@ -232,6 +252,8 @@ function render(report: BenchReport): string {
     fixed(result.interleave.wallMs / 1000),
     fixed(result.ruff.wallMs / 1000),
     fixed(result.ratio),
+    fixed(result.warm.wallMs / 1000),
+    fixed(result.warmRatio),
     fixed(result.cpuRatio),
     fixed(result.parseOnlyMs / 1000),
     grouped.format(result.interleave.linesPerSecond),
@@ -239,6 +261,7 @@ function render(report: BenchReport): string {
     grouped.format(result.interleave.filesPerSecond),
     fixed(result.interleaveMicrosPerLine, 1),
     grouped.format(result.interleave.maxRssMb),
+    grouped.format(result.warm.maxRssMb),
     grouped.format(result.ruff.maxRssMb),
     `${result.interleave.findings}${result.planted === undefined ? '' : `/${result.planted}`}`,
     String(result.ruff.findings),
@@ -248,7 +271,7 @@ function render(report: BenchReport): string {
       `Ruff ${report.ruffVersion} (wasm); Interleave threads: ${report.interleaveThreads}`,
     '',
     renderTable(
-      ['workload', 'files', 'lines', 'IL s', 'Ruff s', 'IL/Ruff', 'CPU IL/Ruff', 'parse-only s', 'IL lines/s', 'Ruff lines/s', 'IL files/s', 'IL µs/line', 'IL MB', 'Ruff MB', 'IL found/planted', 'Ruff found'],
+      ['workload', 'files', 'lines', 'IL s', 'Ruff s', 'IL/Ruff', 'IL warm s', 'warm/cold', 'CPU IL/Ruff', 'parse-only s', 'IL lines/s', 'Ruff lines/s', 'IL files/s', 'IL µs/line', 'IL MB', 'IL warm MB', 'Ruff MB', 'IL found/planted', 'Ruff found'],
       rows,
     ),
   ];

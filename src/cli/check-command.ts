@@ -7,6 +7,7 @@ import { compareHazards, type Hazard } from '../core/hazard';
 import type { RuleMeta } from '../core/rule';
 import { RULES } from '../rules';
 import { analyzeFiles } from '../workspace/batch-analysis';
+import { prepareCacheDirectory, runKey } from '../workspace/analysis-cache';
 import { loadSettings } from '../workspace/config-discovery';
 import { projectDeployment } from '../workspace/deployment';
 import { discoverSourceFiles } from '../workspace/discovery';
@@ -63,6 +64,8 @@ export const CHECK_OPTIONS = {
   quiet: { type: 'boolean', short: 'q', description: 'Print hazards only: no summary line, no progress' },
   'no-progress': { type: 'boolean', description: 'Never show progress on stderr' },
   watch: { type: 'boolean', short: 'w', description: 'Check, then check again whatever changes, until Ctrl+C' },
+  'no-cache': { type: 'boolean', description: 'Neither read nor write the cache' },
+  'cache-dir': { type: 'string', value: 'DIR', description: 'Keep the cache here (default .interleave_cache at the project root)' },
   ...FIX_OPTIONS,
   ...SUPPRESSION_OPTIONS,
   help: { type: 'boolean', short: 'h', description: 'Show this help' },
@@ -201,6 +204,8 @@ interface CheckPlan {
   paths: string[];
   settings: FileAnalysisSettings;
   suppressionsFile: string;
+  /** Where the cache is kept; undefined with `--no-cache`. */
+  cacheDirectory?: string;
   /** Finds the files to check (again, for `--watch`), warning about what it passes over. */
   discover(): DiscoveredFiles;
 }
@@ -230,12 +235,16 @@ function planCheck(values: CheckValues, positionals: readonly string[], io: CliI
   const configDirectory = loaded.file !== undefined ? loaded.directory : undefined;
   const existing = paths.filter((path) => existsSync(path));
   const root = projectRoot(configDirectory, existing.length > 0 ? existing : [io.cwd], io.cwd);
+  const cacheDirectory = values['cache-dir'] !== undefined
+    ? resolve(io.cwd, values['cache-dir'])
+    : resolve(loaded.directory, loaded.settings.cacheDir ?? resolve(root, '.interleave_cache'));
   return {
     metas,
     config,
     paths,
     settings: { config, project: projectDeployment(root, config.workers), maxFileSize: fileSizeLimit, fileBudgetMs, projectRoot: root },
     suppressionsFile: suppressionsFilePath(configDirectory ?? io.cwd),
+    ...(!values['no-cache'] && { cacheDirectory }),
     discover,
   };
 }
@@ -295,9 +304,10 @@ export async function runCheck(args: readonly string[], io: CliIO, version: stri
 
   const progress = io.stderr.isTTY && !values.quiet && !values['no-progress'] ? new ProgressLine(io.stderr) : undefined;
   let project = settings.project;
+  const cached = withCache(plan, version, io);
   const analyse = async () => {
     const outcomes = await analyzeFiles(tasks, {
-      settings,
+      settings: cached,
       threads,
       onProgress: progress && ((state) => progress.update(state)),
       onProject: (facts) => (project = facts),
@@ -331,6 +341,18 @@ export async function runCheck(args: readonly string[], io: CliIO, version: stri
   }
   const failed = report(outcomes, unreachable, { fixed, suppressAll: values['suppress-all'], prune: values['prune-suppressions'] });
   return failed && !values['exit-zero'] ? ExitStatus.hazards : ExitStatus.clean;
+}
+
+/** The run's settings with the cache, when there is one and its directory can be written. */
+function withCache(plan: CheckPlan, version: string, io: CliIO): FileAnalysisSettings {
+  const { settings, cacheDirectory } = plan;
+  if (cacheDirectory === undefined) return settings;
+  const problem = prepareCacheDirectory(cacheDirectory);
+  if (problem !== undefined) {
+    io.stderr.write(`warning: running without a cache: cannot use ${displayPath(io.cwd, cacheDirectory)} (${problem})\n`);
+    return settings;
+  }
+  return { ...settings, cache: { directory: cacheDirectory, version, runKey: runKey(version, plan.config, plan.metas, settings.projectRoot) } };
 }
 
 /** Counts per rule on stdout, then throughput: on stdout for text, on stderr so JSON stays parseable. */

@@ -47,6 +47,12 @@ describe('configuration files', () => {
     });
   });
 
+  it('reads where the cache goes, and rejects an empty or non-string one', () => {
+    assert.deepEqual(parseTomlSettings('cache-dir = ".cache/interleave"\n', 'interleave.toml', 'root', metas), { cacheDir: '.cache/interleave' });
+    assert.equal(errorOf(() => parseTomlSettings('cache-dir = " "\n', 'interleave.toml', 'root', metas)), 'interleave.toml:1: `cache-dir` must be a directory path');
+    assert.equal(errorOf(() => parseTomlSettings('cache-dir = 1\n', 'interleave.toml', 'root', metas)), 'interleave.toml:1: `cache-dir` must be a directory path');
+  });
+
   it('rejects unknown keys, bad values, unknown rules and broken TOML with file and line', () => {
     assert.equal(errorOf(() => parseTomlSettings('[tool.interleave]\nselct = ["IL1"]\n', 'pyproject.toml', 'tool.interleave', metas)).split(' (known')[0], 'pyproject.toml:2: unknown setting `selct`');
     assert.equal(errorOf(() => parseTomlSettings('workers = 0\n', 'interleave.toml', 'root', metas)), 'interleave.toml:1: `workers` must be a whole number of at least 1');

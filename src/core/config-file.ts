@@ -27,6 +27,7 @@ function fail(entry: Entry, context: FieldContext, message: string): never {
 /** The shapes of the values, checked by schema; what each value means is checked by its field. */
 const STRING_LIST = z.array(z.string());
 const WORKER_COUNT = z.number().int().min(1);
+const DIRECTORY = z.string().trim().min(1);
 
 function stringList(entry: Entry, context: FieldContext): string[] {
   const parsed = STRING_LIST.safeParse(entry.value);
@@ -117,6 +118,11 @@ const FIELDS: ReadonlyMap<string, Field> = new Map<string, Field>(Object.entries
   },
   'offload-wrappers': (entry, settings, context) => {
     settings.offloadWrappers = callSettings(entry, context).map((setting) => setting.pattern);
+  },
+  'cache-dir': (entry, settings, context) => {
+    const parsed = DIRECTORY.safeParse(entry.value);
+    if (!parsed.success) fail(entry, context, '`cache-dir` must be a directory path');
+    settings.cacheDir = parsed.data;
   },
   'check-not-served': (entry, settings, context) => {
     if (typeof entry.value !== 'boolean') fail(entry, context, '`check-not-served` must be true or false');

@@ -26,6 +26,8 @@ export interface Settings {
   checkNotServed?: boolean;
   /** Enable preview rules, and the preview parts of stable ones, as Ruff's `preview` does. */
   preview?: boolean;
+  /** Where `interleave check` keeps its cache, relative to the configuration file (default `.interleave_cache`). */
+  cacheDir?: string;
 }
 
 /**
@@ -85,6 +87,7 @@ export const DEFAULT_EXCLUDE: readonly string[] = [
   '.mypy_cache',
   '.pytest_cache',
   '.ruff_cache',
+  '.interleave_cache',
   'build',
   'dist',
   'out',

@@ -148,6 +148,11 @@ export class TypeScriptProjects {
     return this.byConfig.get(config);
   }
 
+  /** Whether a file is under a `tsconfig.json` or `jsconfig.json`, without building its Program. */
+  hasConfig(path: string): boolean {
+    return this.configFor(dirname(resolve(path))) !== undefined;
+  }
+
   private configFor(directory: string): string | undefined {
     if (this.configByDirectory.has(directory)) return this.configByDirectory.get(directory);
     const here = CONFIG_FILES.map((name) => join(directory, name)).find((candidate) => existsSync(candidate));

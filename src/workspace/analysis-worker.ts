@@ -12,10 +12,10 @@ const ready = loadFrontends();
 
 function answer(request: WorkerRequest): void {
   if (request.kind === 'summarize') {
-    for (const task of request.files) port!.postMessage({ kind: 'summary', summary: analyzer.summarize(task) } satisfies WorkerReply);
+    for (const task of request.files) port!.postMessage({ kind: 'summary', ...analyzer.index(task) } satisfies WorkerReply);
     return;
   }
-  if (request.project) analyzer.setProject(request.project);
+  if (request.project) analyzer.setProject(request.project, request.projectDigest);
   for (const task of request.files) port!.postMessage({ kind: 'outcome', outcome: analyzer.check(task) } satisfies WorkerReply);
 }
 

@@ -3,7 +3,8 @@ import { Worker } from 'node:worker_threads';
 import { projectFacts, type ModuleSummaries } from '../core/engine';
 import type { ProjectFacts } from '../core/rule';
 import { loadFrontends } from './analyze';
-import { FileAnalyzer, type FileAnalysisSettings, type FileOutcome, type FileTask } from './file-analysis';
+import { FileAnalyzer, type FileAnalysisSettings, type FileOutcome, type FileTask, type IndexedFile } from './file-analysis';
+import { projectDigest } from './analysis-cache';
 import { workerEntry } from './worker-entry';
 
 /** Below this many files, starting workers (each loads the parsers) costs more than it saves. */
@@ -38,9 +39,9 @@ type ProgressCounter = (phase: BatchProgress['phase']) => void;
  */
 export type WorkerRequest =
   | { kind: 'summarize'; files: FileTask[] }
-  | { kind: 'check'; files: FileTask[]; project?: ProjectFacts };
+  | { kind: 'check'; files: FileTask[]; project?: ProjectFacts; projectDigest?: string };
 
-export type WorkerReply = { kind: 'summary'; summary?: ModuleSummaries } | { kind: 'outcome'; outcome: FileOutcome };
+export type WorkerReply = ({ kind: 'summary' } & IndexedFile) | { kind: 'outcome'; outcome: FileOutcome };
 
 export interface WorkerStartup {
   settings: FileAnalysisSettings;
@@ -59,13 +60,13 @@ export async function analyzeFiles(tasks: readonly FileTask[], options: BatchOpt
   }
   await loadFrontends();
   const analyzer = new FileAnalyzer(options.settings);
-  const summaries = tasks.map((task) => {
-    const summary = analyzer.summarize(task);
+  const indexed = tasks.map((task) => {
+    const file = analyzer.index(task);
     progress('index');
-    return summary;
+    return file;
   });
-  const project = projectWith(options.settings.project, summaries);
-  analyzer.setProject(project);
+  const project = projectWith(options.settings.project, indexed.map((file) => file.summary));
+  analyzer.setProject(project, digestOf(options.settings, tasks, indexed));
   options.onProject?.(project);
   return tasks.map((task) => {
     const outcome = analyzer.check(task);
@@ -79,6 +80,16 @@ function projectWith(known: ProjectFacts, summaries: readonly (ModuleSummaries |
   return projectFacts(
     summaries.filter((summary) => summary !== undefined),
     known,
+  );
+}
+
+/** With a cache, the digest of everything the project facts were built from: a file's cached findings stand only while it is unchanged. */
+function digestOf(settings: FileAnalysisSettings, tasks: readonly FileTask[], indexed: readonly (IndexedFile | undefined)[]): string | undefined {
+  if (!settings.cache) return undefined;
+  return projectDigest(
+    settings.cache.runKey,
+    settings.project,
+    tasks.map((task, index) => ({ path: task.path, digest: indexed[index]?.digest ?? 'none' })),
   );
 }
 
@@ -207,7 +218,7 @@ async function analyzeInWorkers(
   const files = (indexes: readonly number[]) => indexes.map((index) => tasks[index]!);
   const failures = new Map<number, string>();
   try {
-    const summaries: (ModuleSummaries | undefined)[] = new Array(tasks.length);
+    const indexedFiles: (IndexedFile | undefined)[] = new Array(tasks.length);
     const mainKept: number[] = [];
     const indexed = await runPass(
       threads,
@@ -215,25 +226,26 @@ async function analyzeInWorkers(
       (batch) => ({ kind: 'summarize', files: files(batch) }),
       batchSize,
       (thread, index, reply) => {
-        if (reply.kind === 'summary') summaries[index] = reply.summary;
+        if (reply.kind === 'summary') indexedFiles[index] = { summary: reply.summary, digest: reply.digest };
         thread.kept.push(index);
         progress('index');
       },
     );
     indexed.failures.forEach((failure, index) => failures.set(index, failure));
     for (const index of indexed.indexes) {
-      summaries[index] = (await onMainThread()).summarize(tasks[index]!);
+      indexedFiles[index] = (await onMainThread()).index(tasks[index]!);
       mainKept.push(index);
       progress('index');
     }
-    const project = projectWith(settings.project, summaries);
+    const project = projectWith(settings.project, indexedFiles.map((file) => file?.summary));
+    const digest = digestOf(settings, tasks, indexedFiles);
     onProject?.(project);
     const own = new Map(threads.map((thread) => [thread, [...thread.kept]]));
     const outcomes: FileOutcome[] = new Array(tasks.length);
     const orphans = await runPass(
       threads,
       { own, shared: [] },
-      (batch, first) => ({ kind: 'check', files: files(batch), project: first ? project : undefined }),
+      (batch, first) => ({ kind: 'check', files: files(batch), ...(first && { project, projectDigest: digest }) }),
       batchSize,
       (_thread, index, reply) => {
         if (reply.kind === 'outcome') outcomes[index] = reply.outcome;
@@ -242,7 +254,7 @@ async function analyzeInWorkers(
     );
     orphans.failures.forEach((failure, index) => failures.set(index, failure));
     const leftOver = [...mainKept, ...orphans.indexes];
-    if (leftOver.length > 0) (await onMainThread()).setProject(project);
+    if (leftOver.length > 0) (await onMainThread()).setProject(project, digest);
     for (const index of leftOver) {
       const outcome = (await onMainThread()).check(tasks[index]!);
       const failure = failures.get(index);

@@ -12,7 +12,8 @@ import { TypeScriptProjects } from '../typescript/program';
 import { languageOf, parseSource } from './analyze';
 import { ModuleNamer } from './module-root';
 import { deploymentKindOf, parseDeploymentFile } from './deployment-parsers';
-import { readSourceFile } from './source-file';
+import { readSourceFile, type SourceRead } from './source-file';
+import { AnalysisCache, summaryDigest, type CacheEntry, type CacheSettings } from './analysis-cache';
 
 /** One file to analyse: its absolute path and dotted module name. */
 export interface FileTask {
@@ -33,6 +34,8 @@ export interface FileAnalysisSettings {
    * (`dev/Dockerfile`, `docker-compose.override.yml`); without it only the file name counts.
    */
   projectRoot?: string;
+  /** Keep each file's summary and findings here, and reuse them while nothing they depend on changes. */
+  cache?: CacheSettings;
 }
 
 export interface FileOutcome {
@@ -60,6 +63,17 @@ interface PreparedFile {
   text?: string;
   parsed?: ParsedModule;
   deployment?: DeploymentFile;
+  /** The key the file's cache entry is written under; undefined when the file is not cached. */
+  cacheKey?: string;
+  /** Its cache entry, when the key matched: the summary stands, the findings may. */
+  cached?: CacheEntry;
+  indexed?: IndexedFile;
+}
+
+/** A file's first pass: its summary, and with a cache the summary's digest. */
+export interface IndexedFile {
+  summary?: ModuleSummaries;
+  digest?: string;
 }
 
 export function countLines(text: string): number {
@@ -85,7 +99,10 @@ function deploymentFileOf(path: string, text: string, projectRoot: string | unde
  * Interleave's own becomes a problem.
  */
 function prepareFile(task: FileTask, settings: FileAnalysisSettings, typescript: TypeScriptProjects): PreparedFile {
-  const read = readSourceFile(task.path, settings.maxFileSize);
+  return prepareRead(task, readSourceFile(task.path, settings.maxFileSize), settings, typescript);
+}
+
+function prepareRead(task: FileTask, read: SourceRead, settings: FileAnalysisSettings, typescript: TypeScriptProjects): PreparedFile {
   if (read.kind === 'skipped') return { outcome: { ...emptyOutcome(task), skipped: read.reason } };
   if (read.kind === 'unreadable') return { outcome: { ...emptyOutcome(task), notAnalysed: read.reason } };
   return prepareText(task, read.text, settings, typescript);
@@ -147,35 +164,96 @@ export class FileAnalyzer {
   private project: ProjectFacts;
   /** TypeScript Programs of the run, built when a file under a tsconfig.json is first read. */
   private readonly typescript: TypeScriptProjects;
+  private readonly cache?: AnalysisCache;
+  /** What findings in the cache must have been computed against to be reused. */
+  private projectDigest?: string;
 
   constructor(readonly settings: FileAnalysisSettings) {
     this.summarizing = crossFileRules(settings.config);
     this.project = settings.project;
     const namer = new ModuleNamer();
     this.typescript = new TypeScriptProjects((path) => namer.moduleName(path));
+    if (settings.cache) this.cache = new AnalysisCache(settings.cache);
   }
 
   summarize(task: FileTask): ModuleSummaries | undefined {
-    const prepared = prepareFile(task, this.settings, this.typescript);
+    return this.index(task).summary;
+  }
+
+  /** The first pass of one file: from the cache when its entry's key matches the file's text. */
+  index(task: FileTask): IndexedFile {
+    const read = readSourceFile(task.path, this.settings.maxFileSize);
+    const cacheKey = read.kind === 'text' ? this.cacheKeyOf(task, read.text) : undefined;
+    const cached = cacheKey === undefined ? undefined : this.cache?.read(task.path);
+    if (read.kind === 'text' && cached !== undefined && cached.key === cacheKey) {
+      const indexed = { summary: cached.summary, digest: cached.summaryDigest };
+      this.prepared.set(task.path, { outcome: { ...emptyOutcome(task), lines: countLines(read.text) }, text: read.text, cacheKey, cached, indexed });
+      return indexed;
+    }
+    const prepared: PreparedFile = { ...prepareRead(task, read, this.settings, this.typescript), cacheKey };
     this.prepared.set(task.path, prepared);
-    if (!prepared.parsed) return undefined;
+    if (!prepared.parsed) return this.indexedAs(prepared, undefined);
     const { parsed } = prepared;
     try {
-      return withBudget(this.settings.fileBudgetMs, () => summarizeModule(parsed, this.summarizing, this.settings.projectRoot));
+      const summary = withBudget(this.settings.fileBudgetMs, () => summarizeModule(parsed, this.summarizing, this.settings.projectRoot));
+      return this.indexedAs(prepared, summary);
     } catch (error) {
       this.prepared.set(task.path, { outcome: failedOutcome(prepared.outcome, 'analysis', error) });
-      return undefined;
+      return this.cache ? { digest: summaryDigest(undefined) } : {};
     }
   }
 
-  setProject(project: ProjectFacts): void {
+  /** The first pass's answer; with a cache it is also kept with the file, to be written with its findings. */
+  private indexedAs(prepared: PreparedFile, summary: ModuleSummaries | undefined): IndexedFile {
+    if (!this.cache) return { summary };
+    return (prepared.indexed = { summary, digest: summaryDigest(summary) });
+  }
+
+  /** `projectDigest`: the digest of what the project facts were built from, when a cache is in use. */
+  setProject(project: ProjectFacts, projectDigest?: string): void {
     this.project = project;
+    this.projectDigest = projectDigest;
   }
 
   check(task: FileTask): FileOutcome {
     const prepared = this.prepared.get(task.path) ?? prepareFile(task, this.settings, this.typescript);
     this.prepared.delete(task.path);
-    return this.checkPrepared(prepared);
+    const { cached, text } = prepared;
+    if (!cached || text === undefined) return this.checkAndStore(task, prepared);
+    const { findings } = cached;
+    if (findings && findings.projectDigest === this.projectDigest) {
+      const { hazards, lines, syntaxErrors } = findings;
+      return { path: task.path, lines, hazards, problems: [], syntaxErrors, ...(hazards.length > 0 ? { source: text } : {}) };
+    }
+    // Another module's summary changed: the file's own summary still stands, its findings are computed again.
+    return this.checkAndStore(task, { ...prepareText(task, text, this.settings, this.typescript), cacheKey: prepared.cacheKey, indexed: prepared.indexed });
+  }
+
+  /**
+   * The key of a file's cache entry, or undefined when it is not cached: a file analysed with a
+   * TypeScript Program depends on the types of every file of the Program, not on its text alone.
+   */
+  private cacheKeyOf(task: FileTask, text: string): string | undefined {
+    if (!this.cache) return undefined;
+    const language = languageOf(task.path);
+    if (language === 'typescript' && this.typescript.hasConfig(task.path)) return undefined;
+    return this.cache.keyOf(task.path, task.moduleName, language ?? 'deployment', text);
+  }
+
+  /** Checks a prepared file and keeps its summary and findings when it was analysed without a problem. */
+  private checkAndStore(task: FileTask, prepared: PreparedFile): FileOutcome {
+    const outcome = this.checkPrepared(prepared);
+    const { cacheKey, indexed } = prepared;
+    const clean = outcome.skipped === undefined && outcome.notAnalysed === undefined && outcome.problems.length === 0;
+    if (!this.cache || cacheKey === undefined || indexed?.digest === undefined || this.projectDigest === undefined || !clean) return outcome;
+    const { lines, hazards, syntaxErrors } = outcome;
+    this.cache.write(task.path, {
+      key: cacheKey,
+      ...(indexed.summary && { summary: indexed.summary }),
+      summaryDigest: indexed.digest,
+      findings: { projectDigest: this.projectDigest, lines, hazards, syntaxErrors },
+    });
+    return outcome;
   }
 
   /** Checks `text` as the content of the task's file (a fix round's result), with the project as it is. */

@@ -31,7 +31,7 @@ async function checkApp(app: RealApp, root: string): Promise<JsonHazard[]> {
   let stdout = '';
   let stderr = '';
   const io = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) }, cwd: root, env: {} };
-  const status = await runCheck(['--format', 'json', '--select', 'ALL', '--exit-zero', '--no-progress', ...app.paths], io, 'evaluation');
+  const status = await runCheck(['--format', 'json', '--select', 'ALL', '--exit-zero', '--no-progress', '--no-cache', ...app.paths], io, 'evaluation');
   if (status !== 0) throw new Error(`${app.name}: interleave check exited ${status}: ${stderr}`);
   return JSON.parse(stdout) as JsonHazard[];
 }
