@@ -645,6 +645,8 @@ export function generateProject(options: ProjectOptions): GeneratedProject {
   };
   for (const [path, content] of Object.entries(CORE_MODULES)) emit(path, content);
   emit('app/main.py', mainModule());
+  // Served by gunicorn with four workers: per-process state (IL103) is reported only when a deployment says so.
+  emit('gunicorn.conf.py', ['workers = 4', 'worker_class = "uvicorn.workers.UvicornWorker"']);
   const domains: Domain[] = [];
   // The api module lists every domain; its lines are counted before the domains are chosen.
   const apiLinesPerDomain = 2;

@@ -76,7 +76,7 @@ describe('interleave check: exit status', () => {
 
 describe('interleave check: rule selection', () => {
   test('the command line overrides the configuration file, as in Ruff', async () => {
-    const root = makeProject({ 'interleave.toml': 'select = ["IL103"]\n', 'main.py': SEED_RACE });
+    const root = makeProject({ 'interleave.toml': 'select = ["IL103"]\nworkers = 2\n', 'main.py': SEED_RACE });
     const fromFile = await runCli(['check', '--format', 'json'], { cwd: root });
     assert.deepEqual(JSON.parse(fromFile.stdout).map((hazard: { code: string }) => hazard.code), ['IL103']);
     const overridden = await runCli(['check', '--format', 'json', '--select', 'IL101,IL103', '--ignore', 'per-process-state'], { cwd: root });
@@ -107,8 +107,9 @@ describe('interleave check: deployment', () => {
     assert.match(hazard!.explanation ?? '', /Dockerfile:2/);
   });
 
-  test('without deployment files it stays info; `workers = 1` in the configuration silences it', async () => {
-    const [hazard] = await perProcessState({ 'service/app/main.py': SEED_RACE });
+  test('without deployment files it reports only in preview, as info; `workers = 1` in the configuration silences it', async () => {
+    assert.deepEqual(await perProcessState({ 'service/app/main.py': SEED_RACE }), []);
+    const [hazard] = await perProcessState({ 'service/app/main.py': SEED_RACE }, ['check', 'service', '--preview']);
     assert.equal(hazard?.severity, 'info');
     const silenced = await perProcessState({
       'interleave.toml': 'workers = 1\n',
@@ -127,9 +128,9 @@ describe('interleave check: the project root', () => {
       'app/main.py': SEED_RACE,
     });
     const run = await runCli(['check', 'app', '--format', 'json', '--select', 'IL103'], { cwd: root });
-    const [hazard] = JSON.parse(run.stdout) as { severity: string; message: string }[];
+    const [hazard] = JSON.parse(run.stdout) as { severity: string; message: string; explanation?: string }[];
     assert.equal(hazard?.severity, 'warning');
-    assert.match(hazard!.message, /Dockerfile:2 runs 3 workers/);
+    assert.match(`${hazard!.message} ${hazard!.explanation}`, /Dockerfile:2 runs 3 workers/);
   });
 });
 
@@ -208,7 +209,7 @@ describe('interleave check: --statistics and --quiet', () => {
   });
 
   test('--statistics --format json prints counts as JSON and throughput on stderr', async () => {
-    const root = makeProject({ 'a.py': SEED_RACE });
+    const root = makeProject({ 'interleave.toml': 'workers = 2\n', 'a.py': SEED_RACE });
     const run = await runCli(['check', '--statistics', '--format', 'json'], { cwd: root });
     assert.deepEqual(JSON.parse(run.stdout), [
       { code: 'IL101', name: 'await-race', count: 1 },

@@ -69,9 +69,10 @@ async def handler():
     assert.match(report.problems[0]!, /IL199 failed on .*boom/s);
   });
 
-  it('escalates per-process state to a warning naming the worker setting, and silences it for one worker', async () => {
+  it('reports per-process state only in preview without a worker count, escalates it to a warning naming the worker setting, and silences it for one worker', async () => {
     const source = 'from fastapi import FastAPI\napp = FastAPI()\nHITS = {}\n@app.get("/")\nasync def hit(path: str):\n    HITS[path] = 1\n';
-    const unknown = await analyzeText(source);
+    assert.deepEqual((await analyzeText(source)).hazards, [], 'with no worker count, only in preview');
+    const unknown = await analyzeText(source, { settings: { preview: true } });
     assert.deepEqual(unknown.hazards.map((h) => `${h.code}:${h.severity}:${h.range.start.line + 1}`), ['IL103:info:3']);
     const four = await analyzeText(source, {
       project: { workers: { count: 4, source: { path: '/p/gunicorn.conf.py', range: { start: { line: 2, character: 0 }, end: { line: 2, character: 11 } }, text: 'workers = 4' } } },

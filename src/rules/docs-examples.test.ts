@@ -8,10 +8,10 @@ import { RULES } from '.';
 const EXAMPLE_PATHS = { python: '/project/app/main.py', typescript: '/project/src/main.ts' } as const;
 
 // Examples assume one worker unless they are about workers, so that per-process state (IL103)
-// does not fire on every other rule's handler example.
+// does not fire on every other rule's handler example; IL103's assume four unless served by a file.
 describe('documentation examples', () => {
   for (const { meta } of RULES) {
-    const assumed = meta.code === 'IL103' ? {} : { workers: { count: 1 } };
+    const assumed = { workers: { count: meta.code === 'IL103' ? 4 : 1 } };
     meta.docs.examples.forEach((example, index) => {
       // An example served by a deployment file runs under what that file says (its workers, its preload).
       const project = example.servedWith ? servedWith(example.servedWith.file, example.servedWith.text) : assumed;

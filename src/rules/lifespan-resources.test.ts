@@ -78,11 +78,11 @@ describe('IL302 across TypeScript files', () => {
     });
     const run = await runCli(['check', '.', '--select', 'IL302', '--format', 'json', '--exit-zero'], { cwd: root });
     assert.equal(run.status, 0, run.stderr);
-    const found = JSON.parse(run.stdout) as { filename: string; location: { row: number }; message: string }[];
+    const found = JSON.parse(run.stdout) as { filename: string; location: { row: number }; message: string; explanation?: string }[];
     assert.deepEqual(
       found.map((hazard) => `${hazard.filename.slice(root.length + 1)}:${hazard.location.row}`),
       ['src/routes.ts:6'],
     );
-    assert.match(found[0]!.message, /`buildUpload\('avatars'\)` builds a new AWS SDK client each time \(`S3Client` at s3\.ts:3, through `buildS3Storage`\)/);
+    assert.match(`${found[0]!.message} ${found[0]!.explanation}`, /`buildUpload\('avatars'\)` builds a new AWS SDK client each time \(`S3Client` at s3\.ts:3, through `buildS3Storage`\)/);
   });
 });

@@ -52,7 +52,7 @@ def warm_cache() -> None:
 `;
 
   it('reports state defined in one module and mutated by request handlers in others, at its definition', async () => {
-    const hazards = await checkModulesWith({ 'app.state': state, 'app.routes': routes, 'app.services': services }, perProcessState);
+    const hazards = await checkModulesWith({ 'app.state': state, 'app.routes': routes, 'app.services': services }, perProcessState, 'py', { preview: true });
     assert.deepEqual(hazards.get('app.state'), ['3: IL103']);
     assert.deepEqual(hazards.get('app.routes'), []);
     assert.deepEqual(hazards.get('app.services'), []);

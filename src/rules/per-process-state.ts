@@ -8,7 +8,7 @@ import { line } from './race-reporting';
 import { storyStep } from './story-steps';
 
 const SETUP_KINDS = new Set(['lifespan', 'startup']);
-const CACHE_NAME = /cache|memo/i;
+const CACHE_NAME = /cache|memo(?!ry)/i;
 const CACHE_TYPE = /^cachetools\.|(LRU|TTL|LFU)Cache\(\)$/;
 /** A comment that says the state is meant to live in each process. */
 const PER_PROCESS_COMMENT = /per[- ]?(process|worker|instance)|process[- ]local|in[- ]process|each (process|worker)|this (process|worker)/i;
@@ -69,9 +69,28 @@ function perProcessByDesign(module: ModuleFacts, state: SharedState): boolean {
   if (rejectsOn(module, state)) return false;
   const inserts = state.mutations.filter((mutation) => !mutation.removes);
   if (inserts.length > 0 && inserts.every((mutation) => mutation.memo)) return true;
-  if (inserts.length > 0 && inserts.every((mutation) => mutation.live)) return true;
+  if (inserts.length > 0 && inserts.every((mutation) => mutation.live) && !usedByPlainRoutes(module, state)) return true;
   if (inserts.length > 0 && inserts.every((mutation) => mutation.snapshot)) return true;
   return state.definition !== undefined && commentedPerProcess(module, state.definition);
+}
+
+/** What a comment says to mean per-process state, not merely to describe it: a cache, or a choice. */
+const MEANT = /\b(cache[sd]?|caching|memo|memoi[sz]\w*|intentional(ly)?|deliberate(ly)?|by design|on purpose|is fine|is ok|is enough|process[- ]local)\b/i;
+
+/**
+ * Whether a plain HTTP route of the module (not a WebSocket handler) uses the state without adding
+ * to it: a registry of a worker's own connections that a request from elsewhere (a status push, an
+ * admin broadcast) reaches only on the worker it lands on.
+ */
+function usedByPlainRoutes(module: ModuleFacts, state: SharedState): boolean {
+  const root = state.root ?? state.name.split('.')[0]!;
+  return module.functions.some((fn) => {
+    if (fn.kind !== 'route') return false;
+    const events = fn.flow.blocks.flatMap((block) => block.events);
+    // A route that adds its own task or connection keeps it; one that only reaches the registry serves a client of another's.
+    if (events.some((event) => event.kind === 'write' && event.state.root === root)) return false;
+    return events.some((event) => event.kind === 'call' && (event.receiver?.key.split('.')[0] === root || event.text.startsWith(`${root}.`)));
+  });
 }
 
 /** The first statement under a test that turns the request away: raising, an error response, closing the connection. */
@@ -97,7 +116,8 @@ function commentedPerProcess(module: ModuleFacts, definition: Range): boolean {
   const lines = sourceLines(module);
   const above = (line: number) => line < definition.start.line && line >= definition.start.line - 3 && /^\s*(#|\/\/|\/\*|\*)/.test(lines[line] ?? '');
   return module.comments.some(
-    (comment) => (comment.range.start.line === definition.start.line || above(comment.range.start.line)) && PER_PROCESS_COMMENT.test(comment.text),
+    (comment) =>
+      (comment.range.start.line === definition.start.line || above(comment.range.start.line)) && PER_PROCESS_COMMENT.test(comment.text) && MEANT.test(comment.text),
   );
 }
 
@@ -158,6 +178,7 @@ holds (\`if nick in NICKNAMES: raise …\`, a room size limit): each worker enfo
         {
           language: 'python',
           framework: 'FastAPI',
+          servedWith: { file: 'gunicorn.conf.py', text: 'workers = 4\nworker_class = "uvicorn.workers.UvicornWorker"\n' },
           bad: `
 import secrets
 

@@ -22,7 +22,7 @@ describe('TypeScript across files, from syntax alone', () => {
       'src/cache.ts': "import Redis from 'ioredis';\nexport const redis = new Redis();\n",
       'src/services/templates.ts': "import { readFileSync } from 'node:fs';\nexport function render(name: string): string {\n  return readFileSync(`t/${name}`, 'utf8');\n}\n",
       'src/services/mail.ts':
-        "import { execFileSync } from 'node:child_process';\nexport async function sendMail(to: string): Promise<void> {}\nclass Archive {\n  store(id: string): void {\n    execFileSync('tar', [id]);\n  }\n}\nexport const archive = new Archive();\n",
+        "import { execFileSync } from 'node:child_process';\nexport async function sendMail(to: string): Promise<void> {\n  await fetch('https://mail.example.com/send', { method: 'POST', body: to });\n}\nclass Archive {\n  store(id: string): void {\n    execFileSync('tar', [id]);\n  }\n}\nexport const archive = new Archive();\n",
       'src/services/index.ts': "export { render } from './templates';\n",
       'src/routes/orders.ts': [
         "import express from 'express';",

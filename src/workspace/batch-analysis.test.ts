@@ -51,7 +51,7 @@ describe('analyzeFiles', () => {
     assert.equal(byName.get('long_function.py')!.lines, 10_001);
     assert.deepEqual(
       byName.get('race.py')!.hazards.map((hazard) => hazard.code),
-      ['IL103', 'IL101'],
+      ['IL101'],
     );
   });
 

@@ -105,7 +105,7 @@ describe('deployment detection', () => {
     assert.match(report.hazards[0]?.message ?? '', /gunicorn\.conf\.py:1 runs 2 workers/);
     const pm2Only = projectWorkers(project({ 'app/main.py': SESSIONS_APP, 'ecosystem.config.cjs': 'module.exports = { apps: [{ instances: 4 }] };\n' }));
     const python = await analyzeText(SESSIONS_APP, { project: pm2Only, settings: { select: ['IL103'] } });
-    assert.equal(python.hazards[0]?.severity, 'info', 'no count for Python processes: per-process state stays a note');
+    assert.deepEqual(python.hazards, [], 'no count for Python processes: per-process state is a preview finding');
   });
 
   it('escalates per-process state (IL103) to a warning that names gunicorn.conf.py', async () => {

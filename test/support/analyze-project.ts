@@ -47,14 +47,14 @@ export async function analyzeProject(
  * (checked to be JSON-serialisable), then each module checked against them. Returns each
  * module's hazards as `line: code`.
  */
-export async function checkModulesWith(modules: Record<string, string>, rule: Rule, extension: 'py' | 'ts' = 'py'): Promise<Map<string, string[]>> {
+export async function checkModulesWith(modules: Record<string, string>, rule: Rule, extension: 'py' | 'ts' = 'py', settings?: Settings): Promise<Map<string, string[]>> {
   await loadFrontends();
   const parsed = Object.entries(modules).flatMap(([name, source]) => parseSource(`/project/${name.replace(/\./g, '/')}.${extension}`, source, name) ?? []);
   const rules = [rule];
   const summaries = parsed.map((module) => summarizeModule(module, rules));
   assert.deepEqual(JSON.parse(JSON.stringify(summaries)), summaries, 'summaries are JSON-serialisable');
   const project = projectFacts(summaries);
-  const config = resolveConfig([], rules.map((candidate) => candidate.meta));
+  const config = resolveConfig(settings ? [settings] : [], rules.map((candidate) => candidate.meta));
   return new Map(
     parsed.map((module) => [
       module.facts.moduleName,
