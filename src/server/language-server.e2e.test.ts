@@ -414,7 +414,9 @@ const EXPRESS_RACE = `import express from 'express';
 const app = express();
 let hits = 0;
 
-async function audit(): Promise<void> {}
+async function audit(): Promise<void> {
+  await fetch('https://audit.example.com/hits', { method: 'POST' });
+}
 
 app.get('/hit', async (req, res) => {
   const seen = hits;
@@ -437,14 +439,14 @@ describe('the language server on TypeScript files', () => {
       client.open(uri, EXPRESS_RACE, 'typescript');
       const found = await client.diagnosticsFor(uri, (diagnostics) => codes(diagnostics).includes('IL101'));
       const race = found.find((diagnostic) => diagnostic.code === 'IL101')!;
-      assert.equal(race.range.start.line, 10);
+      assert.equal(race.range.start.line, 12);
       const [line] = (await codeActions(client, uri, [race])).filter((action) => action.title === 'Disable IL101 for this line');
       client.applyEdit(line!.edit!);
-      assert.equal(client.text(uri).split('\n')[10], '  hits = seen + 1; // interleave-ignore IL101');
+      assert.equal(client.text(uri).split('\n')[12], '  hits = seen + 1; // interleave-ignore IL101');
       assert.ok(!codes(await client.diagnosticsFor(uri)).includes('IL101'));
       const [fixAll] = await codeActions(client, uri, [], ['source.fixAll.interleave']);
       client.applyEdit(fixAll!.edit!);
-      assert.equal(client.text(uri).split('\n')[11], '  await audit();');
+      assert.equal(client.text(uri).split('\n')[13], '  await audit();');
     } finally {
       assert.equal(await client.shutdown(), 0);
     }
@@ -464,10 +466,10 @@ describe('the language server on TypeScript files', () => {
       assert.ok(!client.publications.some((published) => published.uri.endsWith('.ts') && published.diagnostics.length > 0));
       assert.deepEqual(await codeActions(client, typescript, [], ['source.fixAll.interleave']), []);
       // The plugin's findings are explained by the server all the same, from the file on disk.
-      const reference: HazardReference = { uri: file('src/closed.ts'), range: { start: { line: 10, character: 2 }, end: { line: 10, character: 2 } }, code: 'IL101' };
+      const reference: HazardReference = { uri: file('src/closed.ts'), range: { start: { line: 12, character: 2 }, end: { line: 12, character: 2 } }, code: 'IL101' };
       const explained = await client.connection.sendRequest<ExplainResult>(EXPLAIN_REQUEST, reference);
       assert.equal(explained.code, 'IL101');
-      assert.match(explained.message, /`hits` is read at line 9/);
+      assert.match(explained.message, /`hits` is read at line 11/);
     } finally {
       assert.equal(await client.shutdown(), 0);
     }
