@@ -73,8 +73,9 @@ readers, parsers and archives over an in-memory buffer (\`zipfile.ZipFile(io.Byt
 called, typically in \`asyncio.to_thread\`), functions handed by reference to \`asyncio.to_thread\`,
 \`loop.run_in_executor\`, \`run_in_threadpool\`, \`anyio.to_thread.run_sync\` or
 \`BackgroundTasks.add_task\`, sync \`def\` FastAPI/Starlette handlers and dependencies (the framework
-runs them in a threadpool), and import-time code. In lifespans and startup/shutdown hooks the
-finding is informational: nothing is being served yet.`,
+runs them in a threadpool), and import-time code. Lifespans and startup/shutdown hooks serve no
+request: their blocking calls are reported only with \`preview = true\`, as information (judged
+noise on real code: they delay startup, and no client waits).`,
       examples: [
         {
           language: 'python',

@@ -31,12 +31,16 @@ export function loopPlacement(context: RuleContext, fn: FunctionFacts): LoopPlac
   const verdict = contextModelOf(project, module).loopVerdict(module.moduleName, fn.id);
   if (verdict.on === 'loop') {
     const { kind } = verdict.witness;
+    // Startup and shutdown stall no request: reported only in preview (on real code they were judged noise).
+    if ((kind === 'startup' || kind === 'shutdown') && !config.preview) return undefined;
     return { witness: verdict.witness, ...((kind === 'startup' || kind === 'shutdown') && { phase: kind }) };
   }
   if (verdict.on === 'elsewhere') {
     return config.checkNotServed && verdict.witnesses.every((witness) => witness.kind === 'not-served') ? {} : undefined;
   }
-  return fn.kind === 'lifespan' || fn.kind === 'startup' ? { phase: 'startup' } : fn.kind === 'shutdown' ? { phase: 'shutdown' } : {};
+  const phase = fn.kind === 'lifespan' || fn.kind === 'startup' ? 'startup' : fn.kind === 'shutdown' ? 'shutdown' : undefined;
+  if (phase && !config.preview) return undefined;
+  return phase ? { phase } : {};
 }
 
 /** The phase a call of a lifespan runs in: before its `yield` at startup, after it at shutdown. */
