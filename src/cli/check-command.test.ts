@@ -253,7 +253,7 @@ describe('interleave check: deployment files', () => {
     assert.equal(run.status, 1);
     assert.match(run.stdout, /^Dockerfile:3:34: IL602 \[reload-in-production\] `--reload` in the image's start command/m);
     assert.match(run.stdout, /^Procfile:1:1: IL601 \[wsgi-worker-for-asgi\] gunicorn runs `app\.main:app`, a FastAPI app, with the `sync` worker$/m);
-    assert.match(run.stdout, /^ {2}gunicorn runs `app\.main:app`, a FastAPI app \(ASGI\), with the `sync` worker \(gunicorn's default/m, 'the whole finding under the code frame');
+    assert.match(run.stdout, /^ {2}Gunicorn's own workers speak WSGI/m, 'the rest of the finding under the code frame');
     const json = JSON.parse((await runCli(['check', '--format', 'json', '--select', 'IL602'], { cwd: root })).stdout) as { filename: string; location: { row: number } }[];
     assert.deepEqual(json.map((hazard) => [hazard.filename, hazard.location.row]), [[join(root, 'Dockerfile'), 3]]);
     assert.match((await runCli(['check', 'Dockerfile', '--select', 'IL602'], { cwd: root })).stdout, /^Dockerfile:3:34: IL602/);

@@ -73,8 +73,9 @@ function capitalized(text: string): string {
  * that fits. Otherwise the headline is the first clause when that fits, and the rest of the message
  * becomes the explanation. Else it is that clause (or the whole message, without a clause) without
  * its parenthetical asides, cut at the last word that fits with `…` if it still does not fit; the
- * whole message is then the explanation. A code span is never cut: a message that is one long
- * code span stays whole.
+ * explanation then goes on from where the headline stops (`…` and the rest), so a hover that shows
+ * both never says a thing twice. A code span is never cut: a message that is one long code span
+ * stays whole.
  */
 export function headline(message: string, explanation?: string): Headline {
   const kept = explanation === undefined ? { message } : { message, explanation };
@@ -84,10 +85,13 @@ export function headline(message: string, explanation?: string): Headline {
     return { message: message.slice(0, clause.end).trimEnd(), explanation: capitalized(message.slice(clause.end + 1).trimStart()) };
   }
   const short = withoutAsides(message, clause.end ?? message.length, clause.asides);
-  if (short.length <= HEADLINE_LENGTH) return { message: short, explanation: message };
+  // What follows the first clause, which the headline does not say: the explanation never repeats the headline.
+  const rest = clause.end === undefined ? '' : message.slice(clause.end + 1).trimStart();
+  if (short.length <= HEADLINE_LENGTH) return { message: short, explanation: rest === '' ? message : capitalized(rest) };
   const word = lastWordBreak(short);
   if (word === undefined) return kept;
-  return { message: `${short.slice(0, word).replace(/[\s,;:]+$/, '')}…`, explanation: message };
+  const unsaid = short.slice(word).trim();
+  return { message: `${short.slice(0, word).replace(/[\s,;:]+$/, '')}…`, explanation: `…${unsaid}${clause.end === undefined ? '' : `${message[clause.end]} ${rest}`}` };
 }
 
 /** The hazard as surfaces show it: its message cut to a headline, the rest in its explanation. */

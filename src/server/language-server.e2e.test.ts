@@ -227,7 +227,7 @@ describe('the language server over stdio (dist/server.js)', () => {
     const { value } = hover!.contents as MarkupContent;
     assert.match(value, /^\*\*IL101 await-race\*\*\n\n1\. Request A reads `RequestCounter\.count`: `current_count = RequestCounter\.count` \(line 8\)\.\n2\. It waits at `await asyncio\.sleep\(0\.001\)` \(line 9\)/);
     assert.ok(!value.includes(message), 'the diagnostic’s message is not repeated');
-    assert.match(value, /the stale read: a concurrent request's update in between is lost/, 'what the cut message lacks is there');
+    assert.match(value, /read: a concurrent request's update in between is lost/, 'what the cut message lacks is there');
     assert.match(value, /\*\*Fix\*\* \(unsafe\): Hold `request_counter_lock`/);
     assert.match(value, /\[Show the interleaving\]\(command:interleave\.explain\?%5B%7B%22uri%22/);
     assert.match(value, /\[IL101 documentation\]\(https:\/\/\S+\/docs\/rules\/IL101\.md\)/);
