@@ -47,7 +47,7 @@ describe('headline', () => {
   it('drops the parenthetical asides of a first clause too long to fit, then cuts at a word; the explanation goes on from there', () => {
     assert.deepEqual(headline(STALE_READ), {
       message: '`scores["p1"]` is read at line 12, the coroutine yields at line 13, and line 14 writes a value computed from the stale…',
-      explanation: STALE_READ.replace(/^.* the stale /, '…'),
+      explanation: `${STALE_READ.replace(/^.* the stale /, '…')} Details: \`await asyncio.sleep(0)\`.`,
     });
     const perProcess = headline(PER_PROCESS);
     assert.equal(perProcess.message, '`CARTS` is application state kept in process memory, mutated by request handlers');
@@ -64,6 +64,7 @@ describe('headline', () => {
     assert.equal(cut.message, 'The test at line 37 reads `_LAST_RESET` and line 38 writes `_LAST_RESET` relying on it, in `def get_latest_version`…');
     assert.ok(cut.message.length <= HEADLINE_LENGTH);
     assert.equal(cut.explanation, THREAD_CHECK_THEN_ACT.replace(/^.*`def get_latest_version`, /, '…'));
+    assert.match(headline('`buildUpload()` builds a new AWS SDK client each time (`S3Client` at s3.ts:3, through `buildS3Storage`) for every request in the Express POST handler at line 5: SDK clients are costly.').explanation!, /^SDK clients are costly\. Details: `S3Client` at s3\.ts:3, through `buildS3Storage`\.$/, 'the asides the headline leaves out end the explanation');
   });
 
   it('cuts before a long code span rather than inside it', () => {

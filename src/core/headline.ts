@@ -85,13 +85,15 @@ export function headline(message: string, explanation?: string): Headline {
     return { message: message.slice(0, clause.end).trimEnd(), explanation: capitalized(message.slice(clause.end + 1).trimStart()) };
   }
   const short = withoutAsides(message, clause.end ?? message.length, clause.asides);
-  // What follows the first clause, which the headline does not say: the explanation never repeats the headline.
+  // What follows the first clause, which the headline does not say: the explanation never repeats the
+  // headline, and ends with the asides the headline left out (where a client was made, the code of a line).
   const rest = clause.end === undefined ? '' : message.slice(clause.end + 1).trimStart();
-  if (short.length <= HEADLINE_LENGTH) return { message: short, explanation: rest === '' ? message : capitalized(rest) };
+  const asides = clause.asides.length === 0 ? '' : ` Details: ${clause.asides.map(([open, close]) => message.slice(open + 1, close)).join('; ')}.`;
+  if (short.length <= HEADLINE_LENGTH) return { message: short, explanation: rest === '' ? message : `${capitalized(rest)}${asides}` };
   const word = lastWordBreak(short);
   if (word === undefined) return kept;
   const unsaid = short.slice(word).trim();
-  return { message: `${short.slice(0, word).replace(/[\s,;:]+$/, '')}…`, explanation: `…${unsaid}${clause.end === undefined ? '' : `${message[clause.end]} ${rest}`}` };
+  return { message: `${short.slice(0, word).replace(/[\s,;:]+$/, '')}…`, explanation: `…${unsaid}${clause.end === undefined ? '' : `${message[clause.end]} ${rest}`}${asides}` };
 }
 
 /** The hazard as surfaces show it: its message cut to a headline, the rest in its explanation. */
