@@ -117,15 +117,15 @@ function commandLineSettings(values: CheckValues): Settings {
 }
 
 /** Files that mark a project's root when no configuration file names it. */
-const PROJECT_MARKERS = ['pyproject.toml', 'setup.cfg', 'setup.py', 'package.json', '.git'];
+const PROJECT_MARKERS = ['pyproject.toml', 'setup.cfg', 'setup.py', 'requirements.txt', 'Pipfile', 'package.json', 'Dockerfile', 'Procfile', '.git'];
 
 /**
  * Where the project's deployment files are looked for: beside the configuration file, else the
- * nearest directory at or above every path checked that holds a project marker
- * (`pyproject.toml`, `package.json`, `.git`…) — not above the current directory when the paths
- * are inside it — else the nearest directory holding every path (`check services/shop` reads that
- * service's when it has its own `pyproject.toml`; `check server` from a repository's root reads
- * the repository's).
+ * nearest directory at or above every path checked, and not above the current directory, that
+ * holds a project marker (`pyproject.toml`, `requirements.txt`, `package.json`, a `Dockerfile`,
+ * `.git`…), else the nearest directory holding every path (`check services/shop` reads that
+ * service's when it has its own `Dockerfile`; `check server` from a repository's root reads the
+ * repository's).
  */
 function projectRoot(configDirectory: string | undefined, paths: readonly string[], cwd: string): string {
   if (configDirectory !== undefined) return configDirectory;
@@ -136,10 +136,11 @@ function projectRoot(configDirectory: string | undefined, paths: readonly string
     while (!holds(ancestor, directory)) ancestor = dirname(ancestor);
     return ancestor;
   });
-  const ceiling = holds(cwd, common) ? cwd : undefined;
+  // Never above the current directory: paths outside it are read where they are.
+  if (!holds(cwd, common)) return common;
   for (let directory = common; ; directory = dirname(directory)) {
     if (PROJECT_MARKERS.some((marker) => existsSync(join(directory, marker)))) return directory;
-    if (directory === ceiling || dirname(directory) === directory) return common;
+    if (directory === cwd) return common;
   }
 }
 

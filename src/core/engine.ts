@@ -72,17 +72,22 @@ export function checkModule(parsed: ParsedModule, options: CheckOptions): Module
 
 /**
  * Whether code at a place may run in the server: false inside a function every known way into
- * which is a CLI command, a test, a migration, a seed or browser code, and in the top-level code
- * of a module that is one of those. The serving rules' findings there are dropped.
+ * which is a CLI command, a test, a migration, a seed or browser code, in code of such a file that
+ * no entry point reaches, and in the top-level code of a module that is one of those. The serving
+ * rules' findings there are dropped.
  */
 function servedCode(module: ModuleFacts, model: ContextModel): (range: Range) => boolean {
   const moduleServed = !model.moduleContextsOf(module.moduleName).every((witness) => witness.kind === 'not-served');
+  // In a file whose place says it is not served (browser code, tests), code no entry point reaches is not served either.
+  const roleNotServed = model.summaryOf(module.moduleName)?.role?.kind === 'not-served';
   return (range) => {
     let innermost: FunctionFacts | undefined;
     for (const fn of module.functions) {
       if (within(range.start, fn.range) && (!innermost || within(fn.range.start, innermost.range))) innermost = fn;
     }
-    return innermost ? !model.notServed(module.moduleName, innermost.id) : moduleServed;
+    if (!innermost) return moduleServed;
+    if (roleNotServed && model.contextsOf(module.moduleName, innermost.id).witnesses.length === 0) return false;
+    return !model.notServed(module.moduleName, innermost.id);
   };
 }
 

@@ -54,6 +54,13 @@ describe('headline', () => {
     assert.ok(!perProcess.explanation!.includes(perProcess.message), 'the explanation does not repeat the headline');
   });
 
+  it('with no clause boundary, the explanation is the asides the headline left out, never the headline again', () => {
+    const message = `\`client.fetch()\` builds a client on every call (\`Client()\` at api.py:3, through \`make_client\`.) in the handler \`orders\` of \`POST /orders\` ${'and more '.repeat(3)}`;
+    const cut = headline(message.trim());
+    assert.ok(cut.message.length <= HEADLINE_LENGTH, cut.message);
+    assert.equal(cut.explanation, 'Details: `Client()` at api.py:3, through `make_client`.');
+  });
+
   it('does not end a clause at an abbreviation', () => {
     const message = `Blocking calls, e.g. \`open()\`, hold the loop. ${'More about it. '.repeat(10)}`;
     assert.equal(headline(message).message, 'Blocking calls, e.g. `open()`, hold the loop');

@@ -88,8 +88,8 @@ export function headline(message: string, explanation?: string): Headline {
   // What follows the first clause, which the headline does not say: the explanation never repeats the
   // headline, and ends with the asides the headline left out (where a client was made, the code of a line).
   const rest = clause.end === undefined ? '' : message.slice(clause.end + 1).trimStart();
-  const asides = clause.asides.length === 0 ? '' : ` Details: ${clause.asides.map(([open, close]) => message.slice(open + 1, close)).join('; ')}.`;
-  if (short.length <= HEADLINE_LENGTH) return { message: short, explanation: rest === '' ? message : `${capitalized(rest)}${asides}` };
+  const asides = clause.asides.length === 0 ? '' : ` Details: ${clause.asides.map(([open, close]) => message.slice(open + 1, close).replace(/[.\s]+$/, '')).join('; ')}.`;
+  if (short.length <= HEADLINE_LENGTH) return { message: short, explanation: rest === '' ? asides.trim() || message : `${capitalized(rest)}${asides}` };
   const word = lastWordBreak(short);
   if (word === undefined) return kept;
   const unsaid = short.slice(word).trim();

@@ -20,7 +20,8 @@ same module or imported from others, through re-exports, module-level instances
 where \`mailer: Mailer\`) and return annotations (\`user = await repo.get(id)\` then
 \`user.check_password(pw)\`), any number of calls deep and safe against recursion — and reports
 the call in the async code when the chain ends in a call IL201 would report (its catalog plus the
-\`blocking-calls\` setting). The chain is shown step by step as related information, ending in
+\`blocking-calls\` setting), other than a file-metadata lookup (\`os.path.exists\`, \`statSync\`),
+which IL201 calls information and which rarely waits deep in a helper. The chain is shown step by step as related information, ending in
 "may block: \`smtplib.SMTP()\`" at the line that blocks. A chain that ends in CPU-heavy work (a
 password hash two calls deep) is IL203's, reported the same way. A singleton built
 lazily (\`if _client is None: _client = Client()\`) or by an \`@lru_cache\` getter is built once

@@ -23,7 +23,7 @@ interface SharedState {
 }
 
 /** Bases of classes whose class-level names declare per-instance fields: ORM models, pydantic models, schemas. */
-const MODEL_BASE = /(^|\.)(pydantic|sqlalchemy|sqlmodel|django\.db|tortoise|beanie|odmantic|mongoengine|msgspec|attrs?)\.|(^|\.)\w*(BaseModel|SQLModel|Model|Base|DeclarativeBase|Document|Schema|Struct|Entity|TypedDict)$/;
+const MODEL_BASE = /(^|\.)(pydantic|sqlalchemy|sqlmodel|django\.db|tortoise|beanie|odmantic|mongoengine|msgspec)\.|(^|\.)(BaseModel|SQLModel|Model|Base|DeclarativeBase|Document|Schema|Struct|TypedDict)$/;
 
 function isModelClass(module: ModuleFacts, name: string): boolean {
   return module.classes.some((candidate) => candidate.name === name && candidate.bases.some((base) => MODEL_BASE.test(base)));
@@ -75,7 +75,7 @@ function perProcessByDesign(module: ModuleFacts, state: SharedState): boolean {
 }
 
 /** What a comment says to mean per-process state, not merely to describe it: a cache, or a choice. */
-const MEANT = /\b(cache[sd]?|caching|memo|memoi[sz]\w*|intentional(ly)?|deliberate(ly)?|by design|on purpose|is fine|is ok|is enough|process[- ]local)\b/i;
+const MEANT = /\b(cache[sd]?|caching|memo|memoi[sz]\w*|intentional(ly)?|deliberate(ly)?|by design|on purpose|is fine|is ok|is enough)\b/i;
 
 /**
  * Whether a plain HTTP route of the module (not a WebSocket handler) uses the state without adding

@@ -25,8 +25,8 @@ for two shapes with no \`threading.Lock\` held around them:
 - with \`preview = true\`, a write relying on a test of the same state: \`if RUNNING: raise …\`
   then \`RUNNING = True\`, a client created when the test found none (\`if k not in CLIENTS:
   CLIENTS[k] = Client()\`), a rebuild replacing what the test found. On public apps no one here
-  wrote, none of 14 such findings judged was a useful report: lazy clients the lifespan creates
-  before any request, flags of a single background job, idempotent refills.`,
+  wrote, of 14 such findings judged 7 were wrong and 7 of little value: lazy clients the lifespan
+  creates before any request, flags of a single background job, idempotent refills.`,
       whyIsThisBad: `
 A sync handler does not run on the event loop: the framework runs it in a worker thread, up to
 forty at a time. Threads can be preempted between any two bytecodes, so \`COUNT += 1\` (load, add,

@@ -100,7 +100,8 @@ function codeActions(client: TestLanguageClient, uri: string, diagnostics: Diagn
 
 describe('the language server over stdio (dist/server.js)', () => {
   let client: TestLanguageClient;
-  const root = makeProject({ 'a.py': COROUTINE_MODULE, 'b.py': CALLER_MODULE, 'app/closed.py': SEED, 'app/__init__.py': '', 'app/mongo.py': IMPORT_TIME_CLIENT });
+  // Two workers, so that per-process state (IL103) is reported beside the races.
+  const root = makeProject({ 'interleave.toml': 'workers = 2\n', 'a.py': COROUTINE_MODULE, 'b.py': CALLER_MODULE, 'app/closed.py': SEED, 'app/__init__.py': '', 'app/mongo.py': IMPORT_TIME_CLIENT });
   const file = (name: string) => uriOf(join(root, name));
 
   before(async () => {
@@ -255,7 +256,7 @@ describe('the language server over stdio (dist/server.js)', () => {
     await client.diagnosticsFor(uri, (found) => codes(found).includes('IL101'));
     client.settings = { ignore: ['IL101'] };
     await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
-    await client.diagnosticsFor(uri, (found) => !codes(found).includes('IL101'));
+    await client.diagnosticsFor(uri, (found) => !codes(found).includes('IL101') && codes(found).includes('IL103'));
     client.settings = {};
     await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
     await client.diagnosticsFor(uri, (found) => codes(found).includes('IL101'));

@@ -232,8 +232,11 @@ async def rotate(key: str):
       ['`VISITS`', ['re-run on every `--reload` · Dockerfile.dev:3']],
     ]);
     const served = projectOf({ 'app/main.py': source });
+    const servedModule = served.modules.get('app/main.py')!.facts;
     assert.deepEqual(
-      contextAnnotations(module, contextModelOf(served.project, module), 'handlers').flatMap((annotation) => (annotation.kind === 'state' ? moduleNotes(module, served.project, annotation) : [])),
+      contextAnnotations(servedModule, contextModelOf(served.project, servedModule), 'handlers').flatMap((annotation) =>
+        annotation.kind === 'state' ? moduleNotes(servedModule, served.project, annotation) : [],
+      ),
       ['read once at import, written later: each worker changes its own copy, and the environment is not read again'],
     );
   });

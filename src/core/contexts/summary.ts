@@ -177,7 +177,9 @@ function entriesOf(language: Language, fn: FunctionFacts, role: FileRole | undef
     entries.push({ kind: 'background-loop', label: `callback \`${fn.qualifiedName}\`` });
   }
   if (role && !fn.parent) entries.push({ kind: role.kind, label: role.label, ...(role.contained && { contained: true }) });
-  return entries;
+  // Code of a file the server never runs (browser code, tests, migrations) serves nothing: a
+  // browser's `socket.onmessage` or a test app's route is no request handler of the service.
+  return role?.kind === 'not-served' ? entries.filter((entry) => entry.kind === 'not-served') : entries;
 }
 
 /**
