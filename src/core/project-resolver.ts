@@ -68,12 +68,7 @@ export class ProjectResolver<F extends ResolvableFunction> {
   libraryCallee(callee: string, hops = 0): { callee: string; instance?: { moduleName: string; name: string } } | undefined {
     const tokens = splitPath(callee);
     if (!tokens || hops > MAX_HOPS) return undefined;
-    for (let split = tokens.length - 1; split >= 1; split--) {
-      const head = tokens.slice(0, split);
-      if (head.some((token) => token.called)) continue;
-      const moduleName = head.map((token) => token.name).join('.');
-      const module = this.module(moduleName);
-      if (!module) continue;
+    for (const { moduleName, module, split } of this.modulePrefixes(tokens)) {
       const [member, ...rest] = tokens.slice(split) as [Token, ...Token[]];
       if (module.functions.has(member.name) || module.classes[member.name]) return undefined;
       const tail = (first: string) => [first + (member.called ? '()' : ''), ...rest.map(joinToken)].join('.');
@@ -93,17 +88,27 @@ export class ProjectResolver<F extends ResolvableFunction> {
     return undefined;
   }
 
-  /** The class an expression's type names, when it is one of the project's. */
-  private walk(path: string, hops: number): Value<F> | undefined {
-    if (hops > MAX_HOPS) return undefined;
-    const tokens = splitPath(path);
-    if (!tokens) return undefined;
+  /**
+   * The project modules a dotted path can start with, longest first (`app.clients.http.get` →
+   * `app.clients`, then `app`), with where the rest of the path begins. A called token
+   * (`make()`) ends what can be a module name.
+   */
+  private *modulePrefixes(tokens: readonly Token[]): Generator<{ moduleName: string; module: ResolvableModule<F>; split: number }> {
     for (let split = tokens.length - 1; split >= 1; split--) {
       const head = tokens.slice(0, split);
       if (head.some((token) => token.called)) continue;
       const moduleName = head.map((token) => token.name).join('.');
       const module = this.module(moduleName);
-      if (!module) continue;
+      if (module) yield { moduleName, module, split };
+    }
+  }
+
+  /** The class an expression's type names, when it is one of the project's. */
+  private walk(path: string, hops: number): Value<F> | undefined {
+    if (hops > MAX_HOPS) return undefined;
+    const tokens = splitPath(path);
+    if (!tokens) return undefined;
+    for (const { moduleName, module, split } of this.modulePrefixes(tokens)) {
       const rest = tokens.slice(split);
       // A method of an object literal or a nested namespace, named whole: `passwords.hash`.
       const whole = rest.length > 1 && !rest.slice(0, -1).some((token) => token.called) ? module.functions.get(rest.map((token) => token.name).join('.')) : undefined;
