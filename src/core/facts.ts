@@ -317,6 +317,11 @@ export interface BranchEvent {
   presentWhen?: boolean;
   /** Set when one arm leaves the function or loop at once: a guard clause. */
   guard?: BranchGuard;
+  /**
+   * The outcome the test always has, when that is certain without running it (`if False:`,
+   * `if TYPE_CHECKING:`, a module constant bound once to a literal): the other arm never runs.
+   */
+  fixed?: boolean;
   range: Range;
   statement: StatementRef;
 }

@@ -83,9 +83,27 @@ export abstract class FlowGraphBuilder<FinallyBody> {
   /** Builds the statements of a `finally` body where the current block is. */
   protected abstract finallyBody(body: FinallyBody): void;
 
-  /** Ends the graph: the current block falls through to the exit. */
+  /**
+   * Ends the graph: the current block falls through to the exit. Code no path reaches (after
+   * `return` or `raise`, or under a test whose outcome is fixed) keeps its block, emptied: no rule
+   * reports what cannot run, and no call there puts its callee in a context.
+   */
   protected graph(): FlowGraph {
     this.link(this.current, this.exit);
+    const reached = new Set<number>([0]);
+    const stack = [0];
+    while (stack.length > 0) {
+      for (const edge of this.blocks[stack.pop()!]!.next) {
+        if (reached.has(edge.to)) continue;
+        reached.add(edge.to);
+        stack.push(edge.to);
+      }
+    }
+    for (const block of this.blocks) {
+      if (reached.has(block.id)) continue;
+      block.events = [];
+      block.next = [];
+    }
     return { blocks: this.blocks, entry: 0, exit: this.exit.id };
   }
 
@@ -192,8 +210,8 @@ export abstract class FlowGraphBuilder<FinallyBody> {
   protected branchTo(test: Omit<BranchEvent, 'kind' | 'id' | 'statement'>, whenTrue: FlowBlock, whenFalse: FlowBlock): void {
     const event: BranchEvent = { kind: 'branch', id: this.id(), ...test, statement: this.statementRef };
     this.emit(event);
-    this.link(this.current, whenTrue, { id: event.id, taken: true });
-    this.link(this.current, whenFalse, { id: event.id, taken: false });
+    if (test.fixed !== false) this.link(this.current, whenTrue, { id: event.id, taken: true });
+    if (test.fixed !== true) this.link(this.current, whenFalse, { id: event.id, taken: false });
   }
 
   /** A point where the function may suspend and other requests run. */

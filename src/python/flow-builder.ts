@@ -15,6 +15,7 @@ import type {
 } from '../core/facts';
 import { computedFrom, FlowGraphBuilder, mergeSources, NO_SOURCE } from '../core/flow-graph-builder';
 import { edgeOf } from '../core/contexts/catalog';
+import { fixedTruth } from './fixed-truth';
 import { LOCK_TYPES, type LocalBindings, type ModuleScope } from './scope';
 import {
   callArguments,
@@ -471,7 +472,7 @@ export class FlowBuilder extends FlowGraphBuilder<Node> {
       const elseBlock = this.newBlock();
       const isLast = clause === node ? alternatives.length === 0 : index === clauses.length - 1 && !elseClause;
       const guard = isLast && consequence ? this.guardOf(consequence, condition) : undefined;
-      if (condition) this.condition(condition, thenBlock, elseBlock, guard);
+      if (condition) this.condition(condition, thenBlock, elseBlock, guard, fixedTruth(this.env.scope, condition, this.localBindings));
       else {
         this.link(this.current, thenBlock);
         this.link(this.current, elseBlock);
@@ -518,9 +519,9 @@ export class FlowBuilder extends FlowGraphBuilder<Node> {
   }
 
   /** Evaluates a test, then branches: the two edges carry the branch event's id. */
-  private condition(condition: Node, whenTrue: FlowBlock, whenFalse: FlowBlock, guard?: BranchGuard): void {
+  private condition(condition: Node, whenTrue: FlowBlock, whenFalse: FlowBlock, guard?: BranchGuard, fixed?: boolean): void {
     const value = this.expr(condition, 'other');
-    this.branchTo({ value, ...this.testKind(condition), guard, range: rangeOf(condition) }, whenTrue, whenFalse);
+    this.branchTo({ value, ...this.testKind(condition), guard, range: rangeOf(condition), ...(fixed !== undefined && { fixed }) }, whenTrue, whenFalse);
   }
 
   /** What a test asks, and for a presence test which outcome finds the value there. */
@@ -561,7 +562,9 @@ export class FlowBuilder extends FlowGraphBuilder<Node> {
     this.link(this.current, header);
     this.startBlock(header);
     const condition = field(node, 'condition');
-    if (condition) this.condition(condition, body, orElse);
+    // `while True:` stays a loop that may end (by `break`, or as far as the graph can tell); only a
+    // loop that never starts (`while False:`) is pruned.
+    if (condition) this.condition(condition, body, orElse, undefined, fixedTruth(this.env.scope, condition, this.localBindings) === false ? false : undefined);
     else {
       this.link(header, body);
       this.link(header, orElse);

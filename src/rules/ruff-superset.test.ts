@@ -25,6 +25,7 @@ const DELIBERATE_DIFFERENCES: readonly { call: RegExp; reason: string }[] = [
   { call: /os\.path\.expanduser\(|\.(expanduser|home)\(\)/, reason: 'reads `HOME` from the environment (the password database only when it is unset)' },
   { call: /\.(absolute|cwd)\(\)/, reason: 'asks for the working directory, which the process keeps in memory' },
   { call: /# OK: (startup|shutdown)\b/, reason: 'startup and shutdown stall no request; reported with `preview = true`' },
+  { call: /# OK: (after `raise`|never runs|the loop never starts|only reached under a constant|TYPE_CHECKING is False)/, reason: 'code no path reaches (after `raise`, under `if False:`, `if TYPE_CHECKING:` or a module constant) never runs' },
 ];
 
 const BLOCKING_RULES = RULES.filter((rule) => rule.meta.family === 'blocking');

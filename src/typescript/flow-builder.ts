@@ -422,7 +422,7 @@ export class FlowBuilder extends FlowGraphBuilder<ts.Block> {
     const after = this.newBlock();
     const thenBlock = this.newBlock();
     const elseBlock = this.newBlock();
-    this.condition(node.expression, thenBlock, elseBlock, node.elseStatement ? undefined : this.guardOf(node.thenStatement, node.expression));
+    this.condition(node.expression, thenBlock, elseBlock, node.elseStatement ? undefined : this.guardOf(node.thenStatement, node.expression), this.fixedTruth(node.expression));
     this.startBlock(thenBlock);
     this.body(node.thenStatement);
     this.link(this.current, after);
@@ -467,9 +467,36 @@ export class FlowBuilder extends FlowGraphBuilder<ts.Block> {
   }
 
   /** Evaluates a test, then branches: the two edges carry the branch event's id. */
-  private condition(condition: ts.Expression, whenTrue: FlowBlock, whenFalse: FlowBlock, guard?: BranchGuard): void {
+  private condition(condition: ts.Expression, whenTrue: FlowBlock, whenFalse: FlowBlock, guard?: BranchGuard, fixed?: boolean): void {
     const value = this.expr(condition, 'other');
-    this.branchTo({ value, ...this.testKind(condition), guard, range: this.range(condition) }, whenTrue, whenFalse);
+    this.branchTo({ value, ...this.testKind(condition), guard, range: this.range(condition), ...(fixed !== undefined && { fixed }) }, whenTrue, whenFalse);
+  }
+
+  /**
+   * The truth an `if` test always has, when that is certain without running it: `true`, `false`,
+   * `!` of one, `&&`/`||` with an operand that decides, or a module-level `const` bound to one
+   * (`const USE_CACHE = false`), which nothing can rebind. Undefined for anything else,
+   * `process.env` included.
+   */
+  private fixedTruth(condition: ts.Expression): boolean | undefined {
+    const { ts: api } = this;
+    let node = unwrap(this.context, condition);
+    let negated = false;
+    while (api.isPrefixUnaryExpression(node) && node.operator === api.SyntaxKind.ExclamationToken) {
+      node = unwrap(this.context, node.operand);
+      negated = !negated;
+    }
+    let truth: boolean | undefined;
+    if (node.kind === api.SyntaxKind.TrueKeyword) truth = true;
+    else if (node.kind === api.SyntaxKind.FalseKeyword) truth = false;
+    else if (api.isIdentifier(node) && !this.isLocal(node.text) && !this.isEnclosingLocal(node.text)) truth = this.env.scope.bindings.get(node.text)?.fixedTruth;
+    else if (api.isBinaryExpression(node) && (node.operatorToken.kind === api.SyntaxKind.AmpersandAmpersandToken || node.operatorToken.kind === api.SyntaxKind.BarBarToken)) {
+      // `x && false` is falsy and `x || true` truthy whatever `x` is: one fixed operand decides.
+      const deciding = node.operatorToken.kind === api.SyntaxKind.BarBarToken;
+      const operands = [this.fixedTruth(node.left), this.fixedTruth(node.right)];
+      truth = operands.includes(deciding) ? deciding : operands.every((operand) => operand === !deciding) ? !deciding : undefined;
+    }
+    return truth === undefined ? undefined : truth !== negated;
   }
 
   /** What a test asks, and for a presence test which outcome finds the value there. */

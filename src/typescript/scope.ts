@@ -11,6 +11,8 @@ export interface ModuleBinding {
   valueType?: string;
   /** The expression first assigned, for variables. */
   value?: ts.Expression;
+  /** A `const` bound to `true` or `false`: a test of it always has this outcome. */
+  fixedTruth?: boolean;
 }
 
 export interface ClassInfo {
@@ -245,12 +247,15 @@ export class ModuleScope {
           continue;
         }
         const declared = declaration.type ? this.typeNodeName(declaration.type) : undefined;
+        const constant = (statement.declarationList.flags & api.NodeFlags.Const) !== 0;
+        const literal = initializer?.kind === api.SyntaxKind.TrueKeyword ? true : initializer?.kind === api.SyntaxKind.FalseKeyword ? false : undefined;
         this.bindings.set(name, {
           name,
           kind: 'variable',
           range: rangeOf(this.context, declaration.name),
           valueType: declared ?? (initializer ? this.typeOf(initializer) : undefined),
           value: initializer,
+          ...(constant && literal !== undefined && { fixedTruth: literal }),
         });
         continue;
       }
