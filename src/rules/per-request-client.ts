@@ -63,6 +63,35 @@ function isPassedOn(fn: FunctionFacts, call: CallEvent): boolean {
   return call.usage === 'argument' || events.some((event) => event.kind === 'call' && event.arguments?.some((argument) => locals.has(argument.key)) === true);
 }
 
+const REQUEST_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request', 'stream', 'ws_connect']);
+
+/**
+ * An HTTP client whose requests go to hosts the code names — a literal URL, its \`base_url\`, a
+ * setting or a module constant (\`f"{settings.api_url}/x"\`, \`CARRIER_URLS[name]\`) — rather than
+ * to whatever URL the function is handed or computes (a webhook's callback, a page to scrape),
+ * which would rarely reuse a shared pool's connections.
+ */
+function talksToNamedHosts(module: ModuleFacts, fn: FunctionFacts, call: CallEvent): boolean {
+  if (/\bbase_url\s*=/.test(excerpt(module, call.range, Number.POSITIVE_INFINITY))) return true;
+  const events = fn.flow.blocks.flatMap((block) => block.events);
+  const clients = localNamesOf(call, events);
+  const own = new Set([...fn.params.map((parameter) => parameter.name), ...events.flatMap((event) => (event.kind === 'bind' ? [event.name] : []))]);
+  own.delete('self');
+  own.delete('cls');
+  const requests = events.filter(
+    (event): event is CallEvent => event.kind === 'call' && event.receiver !== undefined && clients.has(event.receiver.key) && REQUEST_METHODS.has(event.text.slice(event.text.lastIndexOf('.') + 1)),
+  );
+  return (
+    requests.length > 0 &&
+    requests.every((request) => {
+      const text = excerpt(module, request.range, Number.POSITIVE_INFINITY);
+      const url = text.slice(text.indexOf('(') + 1).trimStart();
+      const head = /^(?:[fF]?["']\{)?([A-Za-z_]\w*)/.exec(url)?.[1];
+      return head === undefined || /^[fF]?["'][^{]/.test(url) || !own.has(head);
+    })
+  );
+}
+
 /** Entered with `async with`/`with`, or closed in the function that built it: nothing leaks, only the handshakes are wasted. */
 function isClosedWhereBuilt(fn: FunctionFacts, call: CallEvent, kind: ResourceKind): boolean {
   const events = fn.flow.blocks.flatMap((block) => block.events);
@@ -167,7 +196,11 @@ as \`openai.AsyncOpenAI\`, \`anthropic.AsyncAnthropic\`, boto3 and Azure Storage
 constructed in code that runs per request: a request handler, a per-request dependency, a
 background or scheduled job, and whatever they call, in any module of the project (the execution
 context model names the chain from the route). Also when the client is used with \`async with\`:
-nothing leaks then, so the finding is information.
+nothing leaks then, so the finding is information. An HTTP client closed where it is built that
+fetches whatever URL the function is handed or computes (a webhook's callback, a page to scrape)
+rather than hosts the code names (a literal URL, a \`base_url\`, a setting, a module constant) is
+reported only with \`preview = true\`: a shared pool would rarely reuse its connections, and on
+real code these were one-off calls.
 
 A function or class of the project that builds a client and hands it over — \`def get_client():
 return boto3.client("s3")\`, \`class Storage\` whose \`__init__\` makes one — is reported where it
@@ -277,7 +310,7 @@ admin endpoint), suppress with a reason:
   summarize(module): { builders: BuilderSummary } {
     return { builders: summarizeBuilders(module) };
   },
-  check({ module, project, report }) {
+  check({ module, project, config, report }) {
     const builders = buildersFor(project, module, 'IL302');
     const inModule = requestReach(module, runsOncePerProcess);
     for (const fn of module.functions) {
@@ -300,6 +333,7 @@ admin endpoint), suppress with a reason:
         // Closed where it is built, or handed to other code that may keep it (`R.setup(knex(config))`),
         // by code that may run once or rarely: too little to report.
         if (placement.runs === 'unknown' && (fate === 'closed' || isPassedOn(fn, call))) continue;
+        if (fate === 'closed' && kind.category === 'HTTP client' && !config.preview && !talksToNamedHosts(module, fn, call)) continue;
         const shown = excerpt(module, call.range);
         const built = builder
           ? `builds a new ${kind.label.replace(/^an? /, '')} each time (\`${builder.created.text}\` at ${builder.created.path.replace(/^.*[\\/]/, '')}:${builder.created.line + 1}${builder.chain.length > 1 ? `, through \`${builder.chain.slice(1).join('` → `')}\`` : ''})`
