@@ -67,17 +67,34 @@ const REQUEST_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head'
 
 /**
  * An HTTP client whose requests go to hosts the code names — a literal URL, its \`base_url\`, a
- * setting or a module constant (\`f"{settings.api_url}/x"\`, \`CARRIER_URLS[name]\`) — rather than
- * to whatever URL the function is handed or computes (a webhook's callback, a page to scrape),
- * which would rarely reuse a shared pool's connections.
+ * setting or a module constant (\`f"{settings.api_url}/x"\`, \`CARRIER_URLS[name]\`), also through
+ * locals bound to one — rather than to whatever URL the function is handed (a webhook's callback,
+ * a page to scrape), which would rarely reuse a shared pool's connections.
  */
 function talksToNamedHosts(module: ModuleFacts, fn: FunctionFacts, call: CallEvent): boolean {
   if (/\bbase_url\s*=/.test(excerpt(module, call.range, Number.POSITIVE_INFINITY))) return true;
   const events = fn.flow.blocks.flatMap((block) => block.events);
   const clients = localNamesOf(call, events);
-  const own = new Set([...fn.params.map((parameter) => parameter.name), ...events.flatMap((event) => (event.kind === 'bind' ? [event.name] : []))]);
-  own.delete('self');
-  own.delete('cls');
+  const parameters = new Set(fn.params.map((parameter) => parameter.name).filter((name) => name !== 'self' && name !== 'cls'));
+  const binds = new Map<string, string[]>();
+  const lines = module.source.split(/\r?\n/);
+  for (const event of events) {
+    if (event.kind !== 'bind') continue;
+    const line = lines[event.range.start.line]?.slice(event.range.end.character) ?? '';
+    const value = /^\s*(?::[^=]*)?=(?!=)(.*)$/.exec(line)?.[1];
+    binds.set(event.name, [...(binds.get(event.name) ?? []), value ?? '']);
+  }
+  const named = (url: string, seen: ReadonlySet<string>): boolean => {
+    const text = url.trimStart();
+    // A value the line does not show: a loop variable, a `with … as` name.
+    if (text === '') return false;
+    if (/^[fF]?["'][^{]/.test(text)) return true;
+    const head = /^(?:[fF]?["']\{)?([A-Za-z_]\w*)/.exec(text)?.[1];
+    if (head === undefined || seen.has(head)) return true;
+    if (parameters.has(head)) return false;
+    const values = binds.get(head);
+    return values === undefined || values.every((value) => named(value, new Set([...seen, head])));
+  };
   const requests = events.filter(
     (event): event is CallEvent => event.kind === 'call' && event.receiver !== undefined && clients.has(event.receiver.key) && REQUEST_METHODS.has(event.text.slice(event.text.lastIndexOf('.') + 1)),
   );
@@ -85,9 +102,7 @@ function talksToNamedHosts(module: ModuleFacts, fn: FunctionFacts, call: CallEve
     requests.length > 0 &&
     requests.every((request) => {
       const text = excerpt(module, request.range, Number.POSITIVE_INFINITY);
-      const url = text.slice(text.indexOf('(') + 1).trimStart();
-      const head = /^(?:[fF]?["']\{)?([A-Za-z_]\w*)/.exec(url)?.[1];
-      return head === undefined || /^[fF]?["'][^{]/.test(url) || !own.has(head);
+      return named(text.slice(text.indexOf('(') + 1), new Set());
     })
   );
 }
