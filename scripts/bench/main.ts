@@ -13,6 +13,7 @@ import { buildSync } from 'esbuild';
 import { discoverSourceFiles } from '../../src/workspace/discovery';
 import { countLines } from '../../src/workspace/file-analysis';
 import { measureAnalysisSteps, type AnalysisSteps } from './analysis-steps';
+import { measureContextModel, type ContextModelCost } from './context-model';
 import { measureEditorLatency, measureIndexMemory, type EditorLatency, type IndexMemory } from './editor-latency';
 import { generateProject, largeRouterPath, type GeneratedProject } from './fastapi-project';
 import type { ParseOnlyResult } from './parse-only';
@@ -71,6 +72,8 @@ interface WorkloadResult extends Workload {
   /** Interleave's wall time per line, in microseconds. */
   interleaveMicrosPerLine: number;
   ruffMicrosPerLine: number;
+  /** What the execution-context model costs on this tree, measured in process (trees under 500k lines). */
+  contextModel?: ContextModelCost;
 }
 
 interface BenchReport {
@@ -244,6 +247,25 @@ function growth(results: readonly WorkloadResult[]): string {
   return `Interleave wall time per line (µs): ${perLine}; ${previous.name} → ${last.name} ×${fixed(factor)}: ${verdict}.`;
 }
 
+/** The model's cost beside the facts it is built from, and how many functions got each context kind. */
+function contextModelTable(results: readonly WorkloadResult[]): string {
+  const kinds = [...new Set(results.flatMap((result) => Object.keys(result.contextModel!.byKind)))].sort();
+  const rows = results.map((result) => {
+    const cost = result.contextModel!;
+    const share = (cost.summariesMs + cost.modelMs) / (cost.factsMs + cost.summariesMs + cost.modelMs);
+    return [
+      result.name,
+      grouped.format(cost.functions),
+      grouped.format(cost.factsMs),
+      grouped.format(cost.summariesMs),
+      grouped.format(cost.modelMs),
+      `${fixed(share * 100, 1)}%`,
+      ...kinds.map((kind) => grouped.format(cost.byKind[kind] ?? 0)),
+    ];
+  });
+  return renderTable(['workload', 'functions', 'facts', 'summaries', 'model', 'model share', ...kinds], rows);
+}
+
 function render(report: BenchReport): string {
   const rows = report.workloads.map((result) => [
     result.name,
@@ -277,6 +299,8 @@ function render(report: BenchReport): string {
   ];
   const line = growth(report.workloads.filter((result) => result.planted !== undefined));
   if (line) sections.push('', line);
+  const modelled = report.workloads.filter((result) => result.contextModel);
+  if (modelled.length > 0) sections.push('', 'The execution-context model, in one thread (ms):', '', contextModelTable(modelled));
   if (report.editor) {
     const editor = report.editor;
     sections.push(
@@ -348,7 +372,12 @@ async function main(): Promise<void> {
   for (const workload of workloads) {
     log(`checking ${workload.name} with Interleave and Ruff…`);
     const runs = values.runs !== undefined ? Number(values.runs) : workload.lines < REPEAT_BELOW_LINES ? 3 : 1;
-    results.push(await benchWorkload(workload, tools, values.threads, runs));
+    const result = await benchWorkload(workload, tools, values.threads, runs);
+    if (workload.lines < REPEAT_BELOW_LINES) {
+      log(`the execution-context model on ${workload.name}…`);
+      result.contextModel = await measureContextModel(workload.directory);
+    }
+    results.push(result);
   }
 
   let editor: EditorLatency | undefined;

@@ -38,6 +38,8 @@ export interface RealFinding {
   line: number;
   code: string;
   message: string;
+  /** What the one-line message leaves out: why it breaks and what to do. Judges read both. */
+  explanation?: string;
   related: { file: string; line: number; message: string }[];
 }
 
@@ -50,6 +52,7 @@ export function findingsOf(app: RealApp, root: string, hazards: readonly JsonHaz
     line: hazard.location.row,
     code: hazard.code,
     message: hazard.message,
+    ...(hazard.explanation && { explanation: hazard.explanation }),
     related: hazard.related.map((related) => ({ file: relative(root, related.filename), line: related.location.row, message: related.message })),
   }));
 }
