@@ -215,7 +215,8 @@ nothing leaks then, so the finding is information. An HTTP client closed where i
 fetches whatever URL the function is handed or computes (a webhook's callback, a page to scrape)
 rather than hosts the code names (a literal URL, a \`base_url\`, a setting, a module constant) is
 reported only with \`preview = true\`: a shared pool would rarely reuse its connections, and on
-real code these were one-off calls.
+real code these were one-off calls. So is a browser launched or connected to and closed again in
+the same function (a check that the browser works).
 
 A function or class of the project that builds a client and hands it over — \`def get_client():
 return boto3.client("s3")\`, \`class Storage\` whose \`__init__\` makes one — is reported where it
@@ -348,7 +349,9 @@ admin endpoint), suppress with a reason:
         // Closed where it is built, or handed to other code that may keep it (`R.setup(knex(config))`),
         // by code that may run once or rarely: too little to report.
         if (placement.runs === 'unknown' && (fate === 'closed' || isPassedOn(fn, call))) continue;
-        if (fate === 'closed' && kind.category === 'HTTP client' && !config.preview && !talksToNamedHosts(module, fn, call)) continue;
+        // Closed where it is built: a browser launched to run one check, or an HTTP client sent to
+        // whatever URL it is handed, would gain little from being shared (preview).
+        if (fate === 'closed' && !config.preview && (kind.category === 'browser' || (kind.category === 'HTTP client' && !talksToNamedHosts(module, fn, call)))) continue;
         const shown = excerpt(module, call.range);
         const built = builder
           ? `builds a new ${kind.label.replace(/^an? /, '')} each time (\`${builder.created.text}\` at ${builder.created.path.replace(/^.*[\\/]/, '')}:${builder.created.line + 1}${builder.chain.length > 1 ? `, through \`${builder.chain.slice(1).join('` → `')}\`` : ''})`

@@ -41,4 +41,21 @@ describe('TypeScript across files, from syntax alone', () => {
     });
     assert.deepEqual(found, ['src/cache.ts:2 IL301', 'src/routes/orders.ts:10 IL202', 'src/routes/orders.ts:7 IL403', 'src/routes/orders.ts:8 IL202']);
   });
+
+  it('follows CommonJS helpers defined as `exports.name = function`', async () => {
+    const found = await hazards({
+      'package.json': '{ "name": "monitor" }',
+      'server/password-hash.js': "const bcrypt = require('bcryptjs');\nexports.verify = function (password, hash) {\n  return bcrypt.compareSync(password, hash);\n};\n",
+      'server/auth.js': [
+        "const express = require('express');",
+        "const passwordHash = require('./password-hash');",
+        'const app = express();',
+        "app.post('/login', async (req, res) => {",
+        '  res.json({ ok: passwordHash.verify(req.body.password, req.body.hash) });',
+        '});',
+        'app.listen(3001);',
+      ].join('\n'),
+    });
+    assert.deepEqual(found, ['server/auth.js:5 IL203']);
+  });
 });

@@ -145,6 +145,12 @@ export function functionName(context: SyntaxContext, node: FunctionNode): string
   const parent = node.parent;
   if (api.isVariableDeclaration(parent) && api.isIdentifier(parent.name)) return parent.name.text;
   if ((api.isPropertyAssignment(parent) || api.isPropertyDeclaration(parent)) && api.isIdentifier(parent.name)) return parent.name.text;
+  // CommonJS: `exports.verify = function (…) {…}` and `module.exports.verify = …` define `verify`.
+  if (api.isBinaryExpression(parent) && parent.right === node && parent.operatorToken.kind === api.SyntaxKind.EqualsToken && api.isPropertyAccessExpression(parent.left)) {
+    const target = parent.left.expression;
+    const exported = api.isIdentifier(target) ? target.text === 'exports' : api.isPropertyAccessExpression(target) && api.isIdentifier(target.expression) && target.expression.text === 'module' && target.name.text === 'exports';
+    if (exported && api.isIdentifier(parent.left.name)) return parent.left.name.text;
+  }
   return '<anonymous>';
 }
 
