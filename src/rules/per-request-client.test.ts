@@ -34,8 +34,13 @@ async def refresh_prices() -> dict:
 `;
 
 describe('IL302 per-request-client severity and messages', () => {
-  it('says information for a client closed where it is built, a warning for one never closed or an SDK client', async () => {
+  it('reports a function no entry point is known to reach only in preview', async () => {
     const { hazards } = await analyzeText(source, { settings: { select: ['IL302'] } });
+    assert.deepEqual(hazards.map((hazard) => hazard.range.start.line + 1).sort((a, b) => a - b), [10, 16, 22, 23]);
+  });
+
+  it('says information for a client closed where it is built, a warning for one never closed or an SDK client', async () => {
+    const { hazards } = await analyzeText(source, { settings: { select: ['IL302'], preview: true } });
     const byLine = new Map(hazards.map((hazard) => [hazard.range.start.line + 1, hazard]));
     assert.deepEqual([...byLine.keys()].sort((a, b) => a - b), [10, 16, 22, 23, 28]);
     assert.equal(byLine.get(10)!.severity, 'info');
@@ -47,7 +52,7 @@ describe('IL302 per-request-client severity and messages', () => {
   });
 
   it('says information, and that how often is not known, where no entry point reaches the function', async () => {
-    const { hazards } = await analyzeText(source, { settings: { select: ['IL302'] } });
+    const { hazards } = await analyzeText(source, { settings: { select: ['IL302'], preview: true } });
     const unknown = hazards.find((hazard) => hazard.range.start.line + 1 === 28)!;
     assert.equal(unknown.severity, 'info');
     assert.match(unknown.message, /on every call of `refresh_prices` \(which runs on the event loop; no entry point this analysis knows reaches it, so how often is not known\)/);

@@ -225,7 +225,8 @@ module's shared instance (the builder is fine; calling it per request is not); o
 client it makes. A factory kept on the instance (\`self.get_client = lambda: AsyncOpenAI()\`) is
 reported where \`self.get_client()\` is called. A client stored in a module global on every call,
 over the one stored before and without closing it, is reported too. Coroutine functions no entry
-point is known to reach get information when they build a client and drop it unclosed.
+point is known to reach get information, with \`preview = true\`, when they build a client and
+drop it unclosed: the finding cannot name the route that runs them.
 
 Per-request database *sessions* (\`SessionLocal()\`, \`AsyncSession(engine)\`, \`sessionmaker\`
 products) are per request by design and are not reported, nor are dependencies cached with
@@ -349,6 +350,9 @@ admin endpoint), suppress with a reason:
         // Closed where it is built, or handed to other code that may keep it (`R.setup(knex(config))`),
         // by code that may run once or rarely: too little to report.
         if (placement.runs === 'unknown' && (fate === 'closed' || isPassedOn(fn, call))) continue;
+        // No entry point is known to reach it: on real code such functions were as often never
+        // called by the server as called per request, and the finding cannot name its route (preview).
+        if (placement.runs === 'unknown' && !config.preview) continue;
         // Closed where it is built: a browser launched to run one check, or an HTTP client sent to
         // whatever URL it is handed, would gain little from being shared (preview).
         if (fate === 'closed' && !config.preview && (kind.category === 'browser' || (kind.category === 'HTTP client' && !talksToNamedHosts(module, fn, call)))) continue;
