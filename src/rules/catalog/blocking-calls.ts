@@ -457,7 +457,8 @@ export const BLOCKING_CALLS: readonly CatalogEntry[] = [
 
   // ---------------------------------------------------------------- HTTP API SDKs built on sync clients
   {
-    calls: [`stripe.**.{${STRIPE_CALLS}}`, 'stripe.**().auto_paging_iter', `stripe.StripeClient()**.{${STRIPE_CALLS},update}`],
+    // `auto_paging_iter()` itself fetches nothing; iterated with `async for` it pages asynchronously.
+    calls: [`stripe.**.{${STRIPE_CALLS}}`, `stripe.StripeClient()**.{${STRIPE_CALLS},update}`],
     except: ['stripe.{Webhook,WebhookSignature,util,oauth_error}.**', 'stripe.**.construct_from'],
     does: 'calls the Stripe API with the blocking client',
     suggestion: "use stripe's async methods (`await stripe.Customer.retrieve_async(...)`, `await client.customers.retrieve_async(...)`), or move the call to a worker thread",
