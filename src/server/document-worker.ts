@@ -59,7 +59,7 @@ function answer(request: AnalysisRequest): AnalysisReply | undefined {
   const { id } = request;
   switch (request.kind) {
     case 'close':
-      parsers.drop(request.uri);
+      parsers.close(request.uri);
       analysed.delete(request.uri);
       checkedAgainst.delete(request.uri);
       return undefined;
