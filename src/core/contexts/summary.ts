@@ -188,6 +188,15 @@ function entriesOf(language: Language, fn: FunctionFacts, role: FileRole | undef
  * None: _client = Client()` runs once per worker), or inline.
  */
 function contextCalls(flow: FlowGraph): ContextCall[] {
+  let calls = callsByFlow.get(flow);
+  if (!calls) callsByFlow.set(flow, (calls = flowCalls(flow)));
+  return calls;
+}
+
+/** A flow graph never changes once built; the language server reuses unchanged functions' graphs keystroke after keystroke. */
+const callsByFlow = new WeakMap<FlowGraph, ContextCall[]>();
+
+function flowCalls(flow: FlowGraph): ContextCall[] {
   const events = flow.blocks.flatMap((block) => block.events);
   const lazy = lazyInitialisations(flow);
   const calls = new Map<string, ContextCall>();
