@@ -15,7 +15,7 @@ import type { ParsedModule } from '../core/engine';
 import { topLevelFlow, withinStackLimit } from '../core/flow-graph-builder';
 import { FlowBuilder, type FunctionEnvironment } from './flow-builder';
 import { PythonFixBuilder } from './fixes';
-import type { FunctionFactsMemo } from './function-reuse';
+import type { ExtractionMemo } from './extraction-memo';
 import { HandlerDetector, type HandlerRole } from './handlers';
 import { collectFunctionNames, type FunctionNames } from './locals';
 import { loadPythonParser, parsePython } from './parser';
@@ -44,8 +44,9 @@ export function analyzePython(source: string, path: string, moduleName: string, 
  * Facts from an already parsed tree, for callers that keep trees for incremental parsing; with a
  * memo, the facts of functions unchanged since its last extraction are reused.
  */
-export function extractFacts(tree: Tree, source: string, path: string, moduleName: string, memo?: FunctionFactsMemo): ParsedModule {
-  const root = copyTree(tree, source);
+export function extractFacts(tree: Tree, source: string, path: string, moduleName: string, memo?: ExtractionMemo): ParsedModule {
+  const root = copyTree(tree, source, memo?.syntax);
+  if (memo) memo.syntax = root;
   const scope = new ModuleScope(root, moduleName, /(^|[\\/])__init__\.pyi?$/.test(path));
   const handlers = new HandlerDetector(scope);
   const names = new Map<number, FunctionNames>();

@@ -8,7 +8,7 @@
 import { Edit, type Tree } from 'web-tree-sitter';
 import type { ParsedModule } from '../core/engine';
 import { extractFacts } from '../python/frontend';
-import { FunctionFactsMemo } from '../python/function-reuse';
+import { ExtractionMemo } from '../python/extraction-memo';
 import { parsePython } from '../python/parser';
 import { analyzeTypeScript } from '../typescript/frontend';
 import { languageOf } from '../workspace/analyze';
@@ -26,7 +26,7 @@ export interface TreeEdit {
 
 export class DocumentParsers {
   private readonly trees = new Map<string, Tree>();
-  private readonly functions = new Map<string, FunctionFactsMemo>();
+  private readonly functions = new Map<string, ExtractionMemo>();
 
   /**
    * Parses a document's current text, incrementally when its tree is kept and `edits` lead from
@@ -44,7 +44,7 @@ export class DocumentParsers {
     }
     this.trees.set(uri, tree);
     let memo = this.functions.get(uri);
-    if (!memo) this.functions.set(uri, (memo = new FunctionFactsMemo()));
+    if (!memo) this.functions.set(uri, (memo = new ExtractionMemo()));
     return extractFacts(tree, text, path, moduleName, memo);
   }
 

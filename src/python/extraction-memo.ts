@@ -1,6 +1,8 @@
 /**
- * The facts of unchanged functions, carried from one extraction of a document to the next, so a
- * keystroke rebuilds the flow of the function it edits and reuses every other function's. The
+ * What one extraction of a document leaves for the next: the copy of its syntax tree, whose
+ * statements before an edit the next copy takes over (src/python/syntax-tree.ts), and the facts
+ * of its functions, so a keystroke rebuilds the flow of the function it edits and reuses every
+ * other function's. The
  * reused objects are the same ones as before, so what the rules derive from a function and cache
  * by its identity (its races, its value origins) is reused with them.
  *
@@ -13,6 +15,7 @@ import type { FunctionFacts } from '../core/facts';
 import type { HandlerRole } from './handlers';
 import type { ModuleScope } from './scope';
 import { field, type Node } from './syntax';
+import type { SyntaxNode } from './syntax-tree';
 
 function position(node: Node): string {
   return `${node.startPosition.row}:${node.startPosition.column}`;
@@ -57,7 +60,9 @@ function keyOf(definition: Node, role: HandlerRole | undefined): string {
   return [position(anchor), position(definition), classes.join('/'), JSON.stringify(role ?? null), anchor.text].join('\0');
 }
 
-export class FunctionFactsMemo {
+export class ExtractionMemo {
+  /** The last extraction's copy of the syntax tree. */
+  syntax: SyntaxNode | undefined;
   private digest: string | undefined;
   private kept = new Map<string, FunctionFacts>();
   private next = new Map<string, FunctionFacts>();

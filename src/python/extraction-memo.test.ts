@@ -5,7 +5,7 @@ import { checkModule, type ParsedModule } from '../core/engine';
 import type { FunctionFacts } from '../core/facts';
 import { RULES } from '../rules';
 import { analyzePython, extractFacts, loadPythonParser } from './frontend';
-import { FunctionFactsMemo } from './function-reuse';
+import { ExtractionMemo } from './extraction-memo';
 import { parsePython } from './parser';
 
 before(loadPythonParser);
@@ -99,7 +99,7 @@ function hazardsOf(parsed: ParsedModule): string[] {
 
 describe('facts of unchanged functions reused across edits', () => {
   it('gives the facts and findings of a fresh analysis after every edit of a series', () => {
-    const memo = new FunctionFactsMemo();
+    const memo = new ExtractionMemo();
     let text = ORIGINAL;
     let tree = parsePython(text);
     try {
@@ -119,7 +119,7 @@ describe('facts of unchanged functions reused across edits', () => {
   });
 
   it('rebuilds only the function an edit inside its body changes, and keeps the others as they were', () => {
-    const memo = new FunctionFactsMemo();
+    const memo = new ExtractionMemo();
     const tree = parsePython(ORIGINAL);
     const edited = EDITS[0]!.edit(ORIGINAL);
     const next = parsePython(edited);
@@ -135,7 +135,7 @@ describe('facts of unchanged functions reused across edits', () => {
   });
 
   it('rebuilds every function when the module scope changes under them', () => {
-    const memo = new FunctionFactsMemo();
+    const memo = new ExtractionMemo();
     const edited = EDITS[6]!.edit(ORIGINAL);
     const tree = parsePython(ORIGINAL);
     const next = parsePython(edited);
