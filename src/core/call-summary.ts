@@ -53,6 +53,15 @@ const CACHES = /^(functools\.(lru_cache|cache)|cachetools\.(cached|func\.\w+))$/
 const PROPERTIES = /^((builtins\.)?property|functools\.cached_property)$/;
 
 export function summarizeFunction(fn: FunctionFacts): FunctionSummary {
+  let summary = functionSummaries.get(fn);
+  if (!summary) functionSummaries.set(fn, (summary = functionSummaryOf(fn)));
+  return summary;
+}
+
+/** Facts never change once built, and the language server reuses unchanged functions' facts from one keystroke to the next. */
+const functionSummaries = new WeakMap<FunctionFacts, FunctionSummary>();
+
+function functionSummaryOf(fn: FunctionFacts): FunctionSummary {
   const parameters = fn.className && fn.decorators.every((d) => !d.endsWith('staticmethod')) ? fn.params.slice(1) : fn.params;
   const lazy = lazyInitialisations(fn.flow);
   return {

@@ -228,7 +228,16 @@ export function yieldPosition(fn: FunctionFacts): Range['start'] | undefined {
 }
 
 /** The state keys a flow graph's branches test: `_client` in `if _client is None:`. */
-export function testedStateOf(flow: FlowGraph): Set<string> {
+export function testedStateOf(flow: FlowGraph): ReadonlySet<string> {
+  let tested = testedStateByFlow.get(flow);
+  if (!tested) testedStateByFlow.set(flow, (tested = collectTestedState(flow)));
+  return tested;
+}
+
+/** Asked of each function by the summaries and several rules; a flow graph never changes once built. */
+const testedStateByFlow = new WeakMap<FlowGraph, ReadonlySet<string>>();
+
+function collectTestedState(flow: FlowGraph): Set<string> {
   const events = flow.blocks.flatMap((block) => block.events);
   const testedState = new Set<string>();
   const readKeys = new Map<number, string>();
