@@ -12,7 +12,8 @@ import type { ProjectContext } from './project-context';
 interface PendingSummary {
   context: ProjectContext;
   path: string;
-  summary: ModuleSummaries | undefined;
+  /** As JSON, as the analysis thread sends it: read only when handed over. */
+  summary: string | undefined;
   timer: NodeJS.Timeout;
 }
 
@@ -26,7 +27,7 @@ export class DeferredSummaries {
   ) {}
 
   /** A document's latest summary, handed over when no newer one comes within the pause. */
-  offer(uri: string, context: ProjectContext, path: string, summary: ModuleSummaries | undefined): void {
+  offer(uri: string, context: ProjectContext, path: string, summary: string | undefined): void {
     this.drop(uri);
     this.pending.set(uri, { context, path, summary, timer: setTimeout(() => this.handOver(uri), this.pauseMs) });
   }
@@ -45,6 +46,7 @@ export class DeferredSummaries {
     const pending = this.pending.get(uri);
     if (!pending) return;
     this.pending.delete(uri);
-    if (pending.context.setSummary(pending.path, pending.summary)) this.changed(pending.context, uri);
+    const summary = pending.summary === undefined ? undefined : (JSON.parse(pending.summary) as ModuleSummaries);
+    if (pending.context.setSummary(pending.path, summary)) this.changed(pending.context, uri);
   }
 }

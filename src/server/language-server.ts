@@ -87,11 +87,11 @@ import { ServerLog } from './server-log';
 
 /**
  * A document whose last analysis took at most this long is analysed on every keystroke, at once:
- * the analysis ends before a fast typist's next keystroke (100–150 ms apart), so no work is thrown
- * away and findings follow the text with no added wait. Analyses yield between their steps, so an
- * edit that arrives mid-analysis cancels it.
+ * the analysis thread finishes it before a fast typist's next keystroke (100–150 ms apart), so no
+ * analysis waits behind another and findings follow the text with no added wait. A slower one
+ * waits for typing to pause: analyses started on every keystroke would queue on that thread.
  */
-const FAST_ANALYSIS_MS = 50;
+const FAST_ANALYSIS_MS = 100;
 /**
  * How long typing must pause before a slower document is analysed (and before other open
  * documents are re-checked against an edited one): an analysis started mid-word would be
