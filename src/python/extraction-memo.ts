@@ -2,9 +2,9 @@
  * What one extraction of a document leaves for the next: the copy of its syntax tree, whose
  * statements before an edit the next copy takes over (src/python/syntax-tree.ts), and the facts
  * of its functions, so a keystroke rebuilds the flow of the function it edits and reuses every
- * other function's. The
- * reused objects are the same ones as before, so what the rules derive from a function and cache
- * by its identity (its races, its value origins) is reused with them.
+ * other function's. The reused facts are the same objects as before, so what the rules and
+ * summaries derive from a function and cache by its identity (its races, its value origins, its
+ * calls) is reused with them.
  *
  * A function's facts are made from its own text and position, the functions and classes it is
  * nested in, the handler role the module gives it, and what the module scope says about names
@@ -22,7 +22,7 @@ function position(node: Node): string {
 }
 
 /** Everything of the module scope a function's facts may read, as one string. */
-export function scopeDigest(scope: ModuleScope): string {
+function scopeDigest(scope: ModuleScope): string {
   return JSON.stringify([
     scope.moduleName,
     [...scope.imports],

@@ -42,7 +42,7 @@ export function analyzePython(source: string, path: string, moduleName: string, 
 
 /**
  * Facts from an already parsed tree, for callers that keep trees for incremental parsing; with a
- * memo, the facts of functions unchanged since its last extraction are reused.
+ * memo, the statements and functions unchanged since its last extraction are taken from it.
  */
 export function extractFacts(tree: Tree, source: string, path: string, moduleName: string, memo?: ExtractionMemo): ParsedModule {
   const root = copyTree(tree, source, memo?.syntax);

@@ -1,9 +1,10 @@
 /**
  * The analysis thread's side of open documents: one tree-sitter tree per open Python document,
  * edited with the edits the editor made since its last parse so the next parse reuses every
- * unchanged subtree, and the facts of its functions, so the next extraction rebuilds only the
- * functions the edits changed. TypeScript and JavaScript documents are parsed whole from their syntax: the
- * compiler parses a file in milliseconds, and an editor's unsaved text is in no Program.
+ * unchanged subtree, and what its last extraction made (src/python/extraction-memo.ts), so the
+ * next one rebuilds only the functions the edits changed. TypeScript and JavaScript documents are
+ * parsed whole from their syntax: the compiler parses a file in milliseconds, and an editor's
+ * unsaved text is in no Program.
  */
 import { Edit, type Tree } from 'web-tree-sitter';
 import type { ParsedModule } from '../core/engine';
@@ -26,7 +27,7 @@ export interface TreeEdit {
 
 export class DocumentParsers {
   private readonly trees = new Map<string, Tree>();
-  private readonly functions = new Map<string, ExtractionMemo>();
+  private readonly memos = new Map<string, ExtractionMemo>();
 
   /**
    * Parses a document's current text, incrementally when its tree is kept and `edits` lead from
@@ -43,8 +44,8 @@ export class DocumentParsers {
       this.drop(uri);
     }
     this.trees.set(uri, tree);
-    let memo = this.functions.get(uri);
-    if (!memo) this.functions.set(uri, (memo = new ExtractionMemo()));
+    let memo = this.memos.get(uri);
+    if (!memo) this.memos.set(uri, (memo = new ExtractionMemo()));
     return extractFacts(tree, text, path, moduleName, memo);
   }
 
@@ -57,6 +58,6 @@ export class DocumentParsers {
   /** Forgets all of a closed document. */
   close(uri: string): void {
     this.drop(uri);
-    this.functions.delete(uri);
+    this.memos.delete(uri);
   }
 }
