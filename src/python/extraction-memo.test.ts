@@ -22,6 +22,7 @@ from fastapi import APIRouter, FastAPI
 app = FastAPI()
 router = APIRouter()
 COUNTS = {}
+DEBUG = False
 
 
 class Ledger:
@@ -72,11 +73,22 @@ async def create(order: dict):
 @router.get("/sync")
 def sync_handler(key: str):
     sync_count(key)
+
+
+@router.get("/debug")
+async def debug():
+    if DEBUG:
+        time.sleep(1)
+
+
+def configure():
+    return None
 `;
 
 /** Each step edits the text before it, as a user would, one change at a time. */
 const EDITS: { name: string; edit: (text: string) => string }[] = [
   { name: 'an edit inside one function', edit: (text) => text.replace('await asyncio.sleep(0)\n    COUNTS[key]', 'await asyncio.sleep(1)\n    COUNTS[key]') },
+  { name: 'a constant rebound inside another function, so a branch testing it may run', edit: (text) => text.replace('def configure():\n    return None', 'def configure():\n    DEBUG = True\n    return DEBUG') },
   { name: 'a character typed into a name', edit: (text) => text.replace('prices = load_prices()', 'pricesx = load_prices()') },
   {
     name: 'a function added at the end',

@@ -8,10 +8,12 @@
  *
  * A function's facts are made from its own text and position, the functions and classes it is
  * nested in, the handler role the module gives it, and what the module scope says about names
- * (bindings and their values, imports, classes, singletons, globals). The key of a function holds
+ * (bindings and their values, imports, classes, singletons, globals, the constants a test can
+ * rely on). The key of a function holds
  * all of these, so facts found under it are the facts a fresh extraction builds.
  */
 import type { FunctionFacts } from '../core/facts';
+import { moduleConstantTruths } from './fixed-truth';
 import type { HandlerRole } from './handlers';
 import type { ModuleScope } from './scope';
 import { field, type Node } from './syntax';
@@ -40,6 +42,8 @@ function scopeDigest(scope: ModuleScope): string {
     ]),
     [...scope.singletons],
     [...scope.declaredGlobal],
+    // Whether `if DEBUG:` runs depends on every place of the module that may rebind `DEBUG`.
+    [...moduleConstantTruths(scope)],
   ]);
 }
 
