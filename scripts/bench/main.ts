@@ -15,6 +15,7 @@ import { countLines } from '../../src/workspace/file-analysis';
 import { measureAnalysisSteps, type AnalysisSteps } from './analysis-steps';
 import { measureContextModel, type ContextModelCost } from './context-model';
 import { measureEditorLatency, measureIndexMemory, type EditorLatency, type IndexMemory } from './editor-latency';
+import { generateExpressProject } from './express-project';
 import { generateProject, largeRouterPath, type GeneratedProject } from './fastapi-project';
 import type { ParseOnlyResult } from './parse-only';
 import type { RuffRunResult } from './ruff-check';
@@ -84,6 +85,8 @@ interface BenchReport {
   interleaveThreads: string;
   workloads: WorkloadResult[];
   editor?: EditorLatency;
+  /** The same keystroke run on a generated Express router of about 2,000 lines. */
+  editorTypeScript?: EditorLatency;
   steps?: AnalysisSteps;
   index?: IndexMemory;
 }
@@ -301,23 +304,14 @@ function render(report: BenchReport): string {
   if (line) sections.push('', line);
   const modelled = report.workloads.filter((result) => result.contextModel);
   if (modelled.length > 0) sections.push('', 'The execution-context model, in one thread (ms):', '', contextModelTable(modelled));
-  if (report.editor) {
-    const editor = report.editor;
-    sections.push(
-      '',
-      `Language server, ${grouped.format(editor.lines)}-line file, ${editor.edits} single-character edits: ` +
-        `keystroke → diagnostics p50 ${fixed(editor.p50Ms, 1)} ms, p95 ${fixed(editor.p95Ms, 1)} ms, max ${fixed(editor.maxMs, 1)} ms; ` +
-        `cold start to first diagnostics ${grouped.format(editor.coldStartMs)} ms.`,
-      `  of which the server's analysis: p50 ${fixed(editor.analysis.p50Ms, 1)} ms, p95 ${fixed(editor.analysis.p95Ms, 1)} ms, max ${fixed(editor.analysis.maxMs, 1)} ms ` +
-        `(parse and facts p50 ${fixed(editor.parse.p50Ms, 1)} ms, rules p50 ${fixed(editor.check.p50Ms, 1)} ms).`,
-      `  the lens, asked once each keystroke's diagnostics arrived: p50 ${fixed(editor.lens.p50Ms, 1)} ms, p95 ${fixed(editor.lens.p95Ms, 1)} ms, max ${fixed(editor.lens.maxMs, 1)} ms.`,
-    );
-  }
+  if (report.editor) sections.push('', ...renderEditor('Python', report.editor));
+  if (report.editorTypeScript) sections.push('', ...renderEditor('TypeScript', report.editorTypeScript));
   if (report.steps) {
     const steps = report.steps;
     sections.push(
       `One analysis of that file, in this process (mean of 30): full parse ${fixed(steps.fullParseMs, 1)} ms, incremental parse after a keystroke ${fixed(steps.incrementalParseMs, 1)} ms, ` +
-        `copying the tree ${fixed(steps.copyTreeMs, 1)} ms, facts (copy included) ${fixed(steps.factsMs, 1)} ms, facts and rules ${fixed(steps.factsAndRulesMs, 1)} ms.`,
+        `copying the tree ${fixed(steps.copyTreeMs, 1)} ms, facts (copy included) ${fixed(steps.factsMs, 1)} ms, facts and rules ${fixed(steps.factsAndRulesMs, 1)} ms; ` +
+        `facts after the keystroke from the previous extraction ${fixed(steps.keystrokeFactsMs, 1)} ms.`,
     );
   }
   if (report.index) {
@@ -328,6 +322,17 @@ function render(report: BenchReport): string {
     );
   }
   return `${sections.join('\n')}\n`;
+}
+
+function renderEditor(language: string, editor: EditorLatency): string[] {
+  return [
+    `Language server, ${language}, ${grouped.format(editor.lines)}-line file, ${editor.edits} single-character edits: ` +
+      `keystroke → diagnostics p50 ${fixed(editor.p50Ms, 1)} ms, p95 ${fixed(editor.p95Ms, 1)} ms, max ${fixed(editor.maxMs, 1)} ms; ` +
+      `cold start to first diagnostics ${grouped.format(editor.coldStartMs)} ms.`,
+    `  of which the server's analysis: p50 ${fixed(editor.analysis.p50Ms, 1)} ms, p95 ${fixed(editor.analysis.p95Ms, 1)} ms, max ${fixed(editor.analysis.maxMs, 1)} ms ` +
+      `(parse and facts p50 ${fixed(editor.parse.p50Ms, 1)} ms, rules p50 ${fixed(editor.check.p50Ms, 1)} ms).`,
+    `  the lens, asked once each keystroke's diagnostics arrived: p50 ${fixed(editor.lens.p50Ms, 1)} ms, p95 ${fixed(editor.lens.p95Ms, 1)} ms, max ${fixed(editor.lens.maxMs, 1)} ms.`,
+  ];
 }
 
 async function main(): Promise<void> {
@@ -342,18 +347,19 @@ async function main(): Promise<void> {
       threads: { type: 'string' },
       runs: { type: 'string' },
       'no-editor': { type: 'boolean', default: false },
+      'editor-only': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
     process.stdout.write(
-      'npm run bench -- [DIRECTORY]... [--sizes 10k,100k,1M] [--seed N] [--threads N] [--runs N] [--no-editor] [--json [FILE.json]]\n' +
+      'npm run bench -- [DIRECTORY]... [--sizes 10k,100k,1M] [--seed N] [--threads N] [--runs N] [--no-editor | --editor-only] [--json [FILE.json]]\n' +
         'Without directories, benchmarks generated FastAPI projects of each size; with them, those directories (and --sizes adds generated ones).\n',
     );
     return;
   }
   const seed = Number(values.seed);
-  const sizes = (values.sizes ?? (positionals.length > 0 ? '' : DEFAULT_SIZES)).split(',').filter(Boolean).map(parseSize);
+  const sizes = (values.sizes ?? (positionals.length > 0 || values['editor-only'] ? '' : DEFAULT_SIZES)).split(',').filter(Boolean).map(parseSize);
   const tools = bundleTools();
   const log = (message: string) => process.stderr.write(`${message}\n`);
 
@@ -381,6 +387,7 @@ async function main(): Promise<void> {
   }
 
   let editor: EditorLatency | undefined;
+  let editorTypeScript: EditorLatency | undefined;
   let steps: AnalysisSteps | undefined;
   let index: IndexMemory | undefined;
   if (!values['no-editor']) {
@@ -388,10 +395,16 @@ async function main(): Promise<void> {
     const editorFile = join(editorProject, largeRouterPath());
     log('language server: keystroke latency…');
     editor = await measureEditorLatency(serverScript, editorProject, editorFile, EDITOR_EDITS, seed);
+    const express = generateExpressProject(EDITOR_FILE_LINES, seed);
+    const expressProject = materialize('editor-express', { files: express.files, planted: [], lines: 0 });
+    log('language server: keystroke latency, TypeScript…');
+    editorTypeScript = await measureEditorLatency(serverScript, expressProject, join(expressProject, express.largeRouter), EDITOR_EDITS, seed);
     log('one analysis, step by step…');
     steps = await measureAnalysisSteps(editorFile, readFileSync(editorFile, 'utf8'));
-    log('language server: memory after indexing…');
-    index = await measureIndexMemory(serverScript, materialize(`project-${INDEX_SIZE}`, generateProject({ lines: INDEX_SIZE, seed })));
+    if (!values['editor-only']) {
+      log('language server: memory after indexing…');
+      index = await measureIndexMemory(serverScript, materialize(`project-${INDEX_SIZE}`, generateProject({ lines: INDEX_SIZE, seed })));
+    }
   }
 
   const report: BenchReport = {
@@ -409,6 +422,7 @@ async function main(): Promise<void> {
     interleaveThreads: values.threads ?? `default (${availableParallelism()})`,
     workloads: results,
     ...(editor && { editor }),
+    ...(editorTypeScript && { editorTypeScript }),
     ...(steps && { steps }),
     ...(index && { index }),
   };

@@ -53,6 +53,15 @@ const CACHES = /^(functools\.(lru_cache|cache)|cachetools\.(cached|func\.\w+))$/
 const PROPERTIES = /^((builtins\.)?property|functools\.cached_property)$/;
 
 export function summarizeFunction(fn: FunctionFacts): FunctionSummary {
+  let summary = functionSummaries.get(fn);
+  if (!summary) functionSummaries.set(fn, (summary = functionSummaryOf(fn)));
+  return summary;
+}
+
+/** Facts never change once built, and the language server reuses unchanged functions' facts from one keystroke to the next. */
+const functionSummaries = new WeakMap<FunctionFacts, FunctionSummary>();
+
+function functionSummaryOf(fn: FunctionFacts): FunctionSummary {
   const parameters = fn.className && fn.decorators.every((d) => !d.endsWith('staticmethod')) ? fn.params.slice(1) : fn.params;
   const lazy = lazyInitialisations(fn.flow);
   return {
@@ -111,7 +120,16 @@ export interface OwnCall {
 }
 
 /** Every call of a function's own body, each once and in source order, and whether it is awaited. */
-export function ownCalls(fn: FunctionFacts): OwnCall[] {
+export function ownCalls(fn: FunctionFacts): readonly OwnCall[] {
+  let calls = ownCallsByFunction.get(fn);
+  if (!calls) ownCallsByFunction.set(fn, (calls = listOwnCalls(fn)));
+  return calls;
+}
+
+/** Asked by several rules of every function; facts never change once built, and the language server reuses unchanged functions' facts. */
+const ownCallsByFunction = new WeakMap<FunctionFacts, readonly OwnCall[]>();
+
+function listOwnCalls(fn: FunctionFacts): OwnCall[] {
   const events = fn.flow.blocks.flatMap((block) => block.events);
   const managers = (form: 'with' | 'async-with') => new Set(events.flatMap((event) => (event.kind === 'context' && event.form === form && event.call !== undefined ? [event.call] : [])));
   const asyncContexts = managers('async-with');

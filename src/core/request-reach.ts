@@ -34,8 +34,10 @@ export function requestReach(
   kinds: ReadonlySet<FunctionKind> = PER_REQUEST_KINDS,
 ): Map<FunctionFacts, FunctionFacts> {
   const byCallee = new Map<string, FunctionFacts[]>();
+  const nestedIn = new Map<string, FunctionFacts[]>();
   for (const fn of module.functions) {
     for (const name of calleeNamesOf(module, fn)) byCallee.set(name, [...(byCallee.get(name) ?? []), fn]);
+    if (fn.parent !== undefined) nestedIn.set(fn.parent, [...(nestedIn.get(fn.parent) ?? []), fn]);
   }
   const reached = new Map<FunctionFacts, FunctionFacts>();
   const queue = module.functions.filter((fn) => kinds.has(fn.kind) && !runsOnce(fn)).map((fn) => ({ fn, entry: fn }));
@@ -47,7 +49,7 @@ export function requestReach(
       if (!call.callee) continue;
       for (const callee of byCallee.get(call.callee) ?? []) if (!isConstructor(callee)) queue.push({ fn: callee, entry });
     }
-    for (const nested of module.functions) if (nested.parent === fn.id) queue.push({ fn: nested, entry });
+    for (const nested of nestedIn.get(fn.id) ?? []) queue.push({ fn: nested, entry });
   }
   return reached;
 }

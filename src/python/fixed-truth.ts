@@ -59,9 +59,14 @@ function nameTruth(scope: ModuleScope, node: Node, locals: LocalBindings): boole
   if (head !== undefined && (locals.binds(head) || locals.imported(head) !== undefined)) return undefined;
   if (TYPE_CHECKING.test(scope.qualify(node) ?? '')) return false;
   if (head === undefined) return undefined;
+  return moduleConstantTruths(scope).get(head);
+}
+
+/** The module's constants a test can rely on, by name, with their truth: read anywhere in the module, so part of what every function's flow depends on. */
+export function moduleConstantTruths(scope: ModuleScope): ReadonlyMap<string, boolean> {
   let constants = constantsOf.get(scope);
   if (!constants) constantsOf.set(scope, (constants = moduleConstants(scope)));
-  return constants.get(head);
+  return constants;
 }
 
 /** `NAME = True|False|None` as a top-level statement, the only place the module binds NAME. */

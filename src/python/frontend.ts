@@ -15,7 +15,8 @@ import type { ParsedModule } from '../core/engine';
 import { topLevelFlow, withinStackLimit } from '../core/flow-graph-builder';
 import { FlowBuilder, type FunctionEnvironment } from './flow-builder';
 import { PythonFixBuilder } from './fixes';
-import { HandlerDetector } from './handlers';
+import type { ExtractionMemo } from './extraction-memo';
+import { HandlerDetector, type HandlerRole } from './handlers';
 import { collectFunctionNames, type FunctionNames } from './locals';
 import { loadPythonParser, parsePython } from './parser';
 import { LOCK_TYPES, ModuleScope } from './scope';
@@ -39,9 +40,13 @@ export function analyzePython(source: string, path: string, moduleName: string, 
   }
 }
 
-/** Facts from an already parsed tree, for callers that keep trees for incremental parsing. */
-export function extractFacts(tree: Tree, source: string, path: string, moduleName: string): ParsedModule {
-  const root = copyTree(tree, source);
+/**
+ * Facts from an already parsed tree, for callers that keep trees for incremental parsing; with a
+ * memo, the statements and functions unchanged since its last extraction are taken from it.
+ */
+export function extractFacts(tree: Tree, source: string, path: string, moduleName: string, memo?: ExtractionMemo): ParsedModule {
+  const root = copyTree(tree, source, memo?.syntax);
+  if (memo) memo.syntax = root;
   const scope = new ModuleScope(root, moduleName, /(^|[\\/])__init__\.pyi?$/.test(path));
   const handlers = new HandlerDetector(scope);
   const names = new Map<number, FunctionNames>();
@@ -54,20 +59,25 @@ export function extractFacts(tree: Tree, source: string, path: string, moduleNam
     return found;
   };
 
-  const functions: FunctionFacts[] = [];
+  const ownFunctions: FunctionFacts[] = [];
   const functionIds = new Map<number, string>();
   const unanalysable: Range[] = [];
+  memo?.begin(scope);
   for (const definition of root.descendantsOfType(['function_definition', 'lambda'])) {
     // The `lambda` keyword token has the same type name as the expression: skip it.
     if (!definition || !definition.isNamed || definition.hasError) continue;
-    const facts = withinStackLimit(() => functionFacts(definition, scope, handlers, namesOf));
+    const role = definition.type === 'lambda' ? undefined : handlers.role(definition);
+    const build = () => withinStackLimit(() => functionFacts(definition, scope, role, namesOf));
+    // A lambda's facts read the call it is passed to, outside its text: always built afresh.
+    const facts = memo && definition.type !== 'lambda' ? memo.factsOf(definition, role, build) : build();
     if (facts) {
-      functions.push(facts);
+      ownFunctions.push(facts);
       functionIds.set(definition.id, facts.id);
     } else unanalysable.push(rangeOf(definition));
   }
+  memo?.end();
 
-  inheritThreadpool(functions, moduleName);
+  const functions = inheritThreadpool(ownFunctions, moduleName);
 
   const moduleFlow = topLevelFlow(() =>
     new FlowBuilder({
@@ -134,7 +144,7 @@ export function extractFacts(tree: Tree, source: string, path: string, moduleNam
 function functionFacts(
   definition: Node,
   scope: ModuleScope,
-  handlers: HandlerDetector,
+  role: HandlerRole | undefined,
   namesOf: (definition: Node) => FunctionNames,
 ): FunctionFacts {
   const isLambda = definition.type === 'lambda';
@@ -165,7 +175,6 @@ function functionFacts(
   const params = parameters(definition, scope);
   const method = className && !isLambda && enclosing.length === 0 && !isStatic ? params[0]?.name : undefined;
   const isAsync = !isLambda && isAsyncDef(definition);
-  const role = isLambda ? undefined : handlers.role(definition);
 
   const localTypes = new Map<string, string>();
   for (const param of params) if (param.annotation) localTypes.set(param.name, `${param.annotation}()`);
@@ -282,12 +291,22 @@ function ancestorsNames(definition: Node): string[] {
 
 /**
  * A sync helper called from a threadpool-run handler runs on that handler's thread: it inherits
- * the threadpool (and its races) unless something else already decided where it runs.
+ * the threadpool (and its races) unless something else already decided where it runs. Those
+ * helpers are copied, not changed: a function's own facts may be reused by the next extraction.
  */
-function inheritThreadpool(functions: FunctionFacts[], moduleName: string): void {
+function inheritThreadpool(functions: FunctionFacts[], moduleName: string): FunctionFacts[] {
   const handlers = functions.filter((fn) => fn.execution === 'threadpool');
   const reached = reachableFunctions(handlers, calleeIndex({ moduleName, functions }), (callee) => !callee.isAsync && callee.execution === 'caller');
-  for (const fn of reached) if (fn.execution === 'caller') fn.execution = 'threadpool';
+  return functions.map((fn) => (reached.has(fn) && fn.execution === 'caller' ? inThreadpool(fn) : fn));
+}
+
+/** One copy per function, so the copy keeps its identity across reuse as the function does. */
+const threadpoolCopies = new WeakMap<FunctionFacts, FunctionFacts>();
+
+function inThreadpool(fn: FunctionFacts): FunctionFacts {
+  let copy = threadpoolCopies.get(fn);
+  if (!copy) threadpoolCopies.set(fn, (copy = { ...fn, execution: 'threadpool' }));
+  return copy;
 }
 
 /**

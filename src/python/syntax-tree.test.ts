@@ -91,3 +91,62 @@ describe('copyTree', () => {
     }
   });
 });
+
+describe('copyTree from the copy of an earlier version', () => {
+  /** Ids, positions and the by-type index too: what a fresh copy and one that takes over earlier statements must agree on. */
+  function fullShape(root: SyntaxNode): unknown {
+    const nodes: unknown[] = [];
+    const stack = [root];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      nodes.push([node.id, node.type, node.startIndex, node.endIndex, node.startPosition, node.endPosition, node.text, node.hasError, node.isMissing, node.parent?.id, node.fields]);
+      for (let index = node.children.length - 1; index >= 0; index--) stack.push(node.children[index]!);
+    }
+    return { nodes, byType: [...(root.byType ?? [])].map(([type, list]) => [type, list.map((node) => node.id)]).sort() };
+  }
+
+  const ORIGINAL = 'import asyncio\n\nCOUNTS = {}\n\n\nasync def a():\n    x = COUNTS["k"]\n    await asyncio.sleep(0)\n    COUNTS["k"] = x + 1\n\n\ndef b():\n    return "b"\n\n\nclass C:\n    n = 0\n';
+  const versions: [string, (text: string) => string][] = [
+    ['a character typed inside the last function', (text) => text.replace('return "b"', 'return "bx"')],
+    ['a character typed inside the first function', (text) => text.replace('x + 1', 'x + 12')],
+    ['a line added at the top', (text) => `# header\n${text}`],
+    ['a statement appended at the end', (text) => `${text}D = 1\n`],
+    ['the end removed', (text) => text.slice(0, text.indexOf('class C'))],
+    ['a syntax error in the middle', (text) => text.replace('def b():', 'def b(:')],
+    ['the error fixed', (text) => text.replace('def b(:', 'def b():')],
+    ['the same text again', (text) => text],
+  ];
+
+  it('copies each new version exactly as a fresh copy does', () => {
+    let text = ORIGINAL;
+    let tree = parsePython(text);
+    let copy = copyTree(tree, text);
+    try {
+      for (const [label, edit] of versions) {
+        text = edit(text);
+        tree.delete();
+        tree = parsePython(text);
+        const fresh = copyTree(tree, text);
+        copy = copyTree(tree, text, copy);
+        assert.deepEqual(fullShape(copy), fullShape(fresh), label);
+      }
+    } finally {
+      tree.delete();
+    }
+  });
+
+  it('takes over the statements before the first change and copies the rest', () => {
+    const tree = parsePython(ORIGINAL);
+    const edited = versions[0]![1](ORIGINAL);
+    const next = parsePython(edited);
+    try {
+      const earlier = copyTree(tree, ORIGINAL);
+      const copy = copyTree(next, edited, earlier);
+      const taken = copy.children.map((statement) => earlier.children.includes(statement));
+      assert.deepEqual(taken, [true, true, true, false, false]);
+    } finally {
+      tree.delete();
+      next.delete();
+    }
+  });
+});

@@ -179,9 +179,10 @@ function symbolTable(language: Language): SymbolTable {
 
 /**
  * Copies a tree-sitter tree into SyntaxNodes, depth-first in one walk. Node ids follow document
- * order.
+ * order. With the copy of an earlier version of the text, the top-level statements before the
+ * first character that differs are taken from it instead (see `unchangedPrefix`).
  */
-export function copyTree(tree: Tree, source: string): SyntaxNode {
+export function copyTree(tree: Tree, source: string, previous?: SyntaxNode): SyntaxNode {
   const { types, punctuation } = symbolTable(tree.language);
   const fields = tree.language.fields;
   const lines = new LineIndex(source);
@@ -196,6 +197,16 @@ export function copyTree(tree: Tree, source: string): SyntaxNode {
   const byType = new Map<string, SyntaxNode[]>([[root.type, [root]]]);
   let parent = root;
   let done = !walk.gotoFirstChild();
+  if (!done && previous) {
+    const kept = unchangedPrefix(previous, source, walk, types);
+    kept.statements.forEach((statement, index) => root.adopt(statement, kept.fields[index] ?? null));
+    for (const [type, nodes] of previous.byType ?? []) {
+      const before = nodes.filter((node) => node.id > 0 && node.id < kept.nextId);
+      if (before.length > 0) byType.set(type, [...(byType.get(type) ?? []), ...before]);
+    }
+    nextId = kept.nextId;
+    done = kept.exhausted;
+  }
   while (!done) {
     spendBudget();
     const typeId = walk.typeId;
@@ -225,6 +236,46 @@ export function copyTree(tree: Tree, source: string): SyntaxNode {
   walk.finish();
   root.byType = byType;
   return root;
+}
+
+/**
+ * The leading top-level statements of an earlier copy that end before the first character where
+ * its text and `source` differ, and that the new tree holds unchanged (same type and extent, no
+ * error): their text, positions and structure are the same in both versions. The walk is left on
+ * the first statement that was not kept, or `exhausted` when there is none. The kept nodes keep
+ * the ids of the earlier copy, which numbered them first in document order: new nodes are
+ * numbered from `nextId` on.
+ */
+function unchangedPrefix(
+  previous: SyntaxNode,
+  source: string,
+  walk: TreeWalk,
+  types: readonly string[],
+): { statements: SyntaxNode[]; fields: (string | null)[]; nextId: number; exhausted: boolean } {
+  const earlier = previous.text;
+  const common = Math.min(earlier.length, source.length);
+  let changedAt = 0;
+  while (changedAt < common && earlier.charCodeAt(changedAt) === source.charCodeAt(changedAt)) changedAt++;
+  const statements: SyntaxNode[] = [];
+  let exhausted = false;
+  for (const candidate of previous.children) {
+    const same =
+      candidate.endIndex < changedAt &&
+      !candidate.hasError &&
+      candidate.startIndex === walk.startIndex &&
+      candidate.endIndex === walk.endIndex &&
+      candidate.isNamed === walk.isNamed &&
+      candidate.type === (types[walk.typeId] ?? 'ERROR');
+    if (!same) break;
+    statements.push(candidate);
+    if (!walk.gotoNextSibling()) {
+      exhausted = true;
+      break;
+    }
+  }
+  let last: SyntaxNode | undefined = statements[statements.length - 1];
+  while (last && last.children.length > 0) last = last.children[last.children.length - 1];
+  return { statements, fields: previous.fields.slice(0, statements.length), nextId: last ? last.id + 1 : 1, exhausted };
 }
 
 /**

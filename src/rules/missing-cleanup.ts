@@ -49,8 +49,13 @@ const STACK_ENTRY = /\.(enter_async_context|enter_context)$/;
 const APPLICATION_PARAMETER = /^_?(app|application)$/;
 const SETUP_KINDS = new Set(['lifespan', 'startup'] as const);
 
-function eventsOf(flow: FlowGraph): FlowEvent[] {
-  return flow.blocks.flatMap((block) => block.events);
+/** A flow's events in block order, listed once per flow: the rule and its summary ask for them function by function, resource by resource. */
+const flowEvents = new WeakMap<FlowGraph, readonly FlowEvent[]>();
+
+function eventsOf(flow: FlowGraph): readonly FlowEvent[] {
+  let events = flowEvents.get(flow);
+  if (!events) flowEvents.set(flow, (events = flow.blocks.flatMap((block) => block.events)));
+  return events;
 }
 
 function methodOf(call: CallEvent): string {

@@ -147,7 +147,18 @@ function reportHeldLock(context: RuleContext, fn: FunctionFacts, placement: Loop
 }
 
 /** Threading locks held on every path to a suspension point, with the first such point per lock. */
-function locksHeldAcrossAwait(fn: FunctionFacts): { lock: LockEnterEvent; suspension: AwaitEvent }[] {
+type HeldAcrossAwait = { lock: LockEnterEvent; suspension: AwaitEvent }[];
+
+/** Computed once per function: the language server reuses unchanged functions' facts keystroke after keystroke. */
+const heldAcrossAwait = new WeakMap<FunctionFacts, HeldAcrossAwait>();
+
+function locksHeldAcrossAwait(fn: FunctionFacts): HeldAcrossAwait {
+  let held = heldAcrossAwait.get(fn);
+  if (!held) heldAcrossAwait.set(fn, (held = solveLocksHeldAcrossAwait(fn)));
+  return held;
+}
+
+function solveLocksHeldAcrossAwait(fn: FunctionFacts): HeldAcrossAwait {
   type Held = Map<number, LockEnterEvent>;
   const problem: ForwardProblem<Held> = {
     initial: () => new Map(),

@@ -4,7 +4,6 @@
  */
 import type { FileSuppressions } from '../core/bulk-suppressions';
 import type { ResolvedConfig } from '../core/config';
-import type { ModuleSummaries } from '../core/engine';
 import type { Comment, Language } from '../core/facts';
 import type { Hazard } from '../core/hazard';
 import type { ProjectFacts } from '../core/rule';
@@ -41,7 +40,8 @@ export interface DocumentResult {
   hazards: Hazard[];
   comments: Comment[];
   language: Language;
-  summary: ModuleSummaries | undefined;
+  /** The document's summaries as JSON, when asked for: a string crosses threads in one copy, and the server reads it only once typing pauses. */
+  summary: string | undefined;
   /** Where the code any `contextLens` setting covers runs, in source order: the lens and its hover. */
   lensed: LensedCode[];
   problems: string[];

@@ -45,9 +45,8 @@ function projectOf(settings: Pick<AnalysisSettings, 'project'>): ProjectFacts {
 }
 
 /** The server's project facts as of the document's current text; the server's alone when it is not summarised (unsaved, or not indexed). */
-function projectWith(uri: string, base: ProjectFacts, summary: ModuleSummaries | undefined): ProjectFacts {
-  if (!summary) return base;
-  const json = JSON.stringify(summary);
+function projectWith(uri: string, base: ProjectFacts, summary: ModuleSummaries | undefined, json: string | undefined): ProjectFacts {
+  if (!summary || json === undefined) return base;
   const kept = checkedAgainst.get(uri);
   if (kept?.base === base && kept.summary === json) return kept.project;
   const project = withModuleSummaries(base, summary);
@@ -59,7 +58,7 @@ function answer(request: AnalysisRequest): AnalysisReply | undefined {
   const { id } = request;
   switch (request.kind) {
     case 'close':
-      parsers.drop(request.uri);
+      parsers.close(request.uri);
       analysed.delete(request.uri);
       checkedAgainst.delete(request.uri);
       return undefined;
@@ -68,8 +67,9 @@ function answer(request: AnalysisRequest): AnalysisReply | undefined {
       const started = performance.now();
       const parsed = withBudget(request.budgetMs, () => parsers.parse(request.uri, request.path, request.moduleName, request.text, request.edits));
       const summary = request.summarize ? withBudget(request.budgetMs, () => summarize(parsed, request.root)) : undefined;
+      const summaryJson = summary && JSON.stringify(summary);
       const parsedAt = performance.now();
-      const project = projectWith(request.uri, projectOf(request), summary);
+      const project = projectWith(request.uri, projectOf(request), summary, summaryJson);
       const report = withBudget(request.budgetMs, () => checkModule(parsed, { rules: RULES, config: request.config, project }));
       const { facts } = parsed;
       const module: AnalysedModule = { module: facts, project, uri: request.uri };
@@ -83,7 +83,7 @@ function answer(request: AnalysisRequest): AnalysisReply | undefined {
           hazards: withFileSuppressions(report.hazards.map(withHeadline), request.text, request.suppressions),
           comments: facts.comments,
           language: facts.language,
-          summary,
+          summary: summaryJson,
           lensed,
           problems: report.problems,
           parseMs: parsedAt - started,

@@ -64,6 +64,7 @@ import type { AnalysisReply } from './analysis-protocol';
 import { AnalysisThread, AnalysisThreadRestarted } from './analysis-thread';
 import { indexOnThread, type IndexReply } from './index-thread';
 import { hoverMarkdown } from './hover';
+import { DeferredSummaries } from './deferred-summaries';
 import { OpenDocument } from './open-document';
 import { ProjectContext, summarizeFile } from './project-context';
 import {
@@ -86,11 +87,11 @@ import { ServerLog } from './server-log';
 
 /**
  * A document whose last analysis took at most this long is analysed on every keystroke, at once:
- * the analysis ends before a fast typist's next keystroke (100–150 ms apart), so no work is thrown
- * away and findings follow the text with no added wait. Analyses yield between their steps, so an
- * edit that arrives mid-analysis cancels it.
+ * the analysis thread finishes it before a fast typist's next keystroke (100–150 ms apart), so no
+ * analysis waits behind another and findings follow the text with no added wait. A slower one
+ * waits for typing to pause: analyses started on every keystroke would queue on that thread.
  */
-const FAST_ANALYSIS_MS = 50;
+const FAST_ANALYSIS_MS = 100;
 /**
  * How long typing must pause before a slower document is analysed (and before other open
  * documents are re-checked against an edited one): an analysis started mid-word would be
@@ -227,6 +228,10 @@ class InterleaveLanguageServer {
   private lastAnalysis?: string;
   /** False when the client's tsserver plugin reports on TypeScript and JavaScript files instead. */
   private coversTypeScript = true;
+  /** What other files see of an edited document changes once typing pauses; then they are re-checked. */
+  private readonly summaries = new DeferredSummaries(TYPING_PAUSE_MS, (context, uri) => {
+    for (const other of this.openDocumentsIn(context)) if (other.uri !== uri) this.schedule(other, 0);
+  });
   private readonly lens = new ContextLensProvider(() => {
     if (this.features.refreshLenses) this.connection.sendRequest(CodeLensRefreshRequest.type).catch((error: unknown) => this.log.verbose(`codeLens/refresh failed: ${String(error)}`));
   });
@@ -379,6 +384,7 @@ class InterleaveLanguageServer {
     this.skipLogged.delete(uri);
     this.notAnalysed.delete(uri);
     this.lens.forget(uri);
+    this.summaries.drop(uri);
     this.analysisThread.close(uri);
     const target = document && this.targetOf(document);
     // The file on disk is what other files see again, and what a workspace analysis reported.
@@ -535,10 +541,7 @@ class InterleaveLanguageServer {
     if (reply.kind !== 'document') throw new Error(reply.kind === 'failed' ? reply.error : `unexpected ${reply.kind} reply`);
     const { result } = reply;
     this.notAnalysed.delete(document.uri);
-    if (target.onDisk && context.indexed && context.setSummary(path, result.summary)) {
-      // What other files see of this one changed: re-check them (now, since a newer edit that cancels this analysis sees no change).
-      for (const other of this.openDocumentsIn(context)) if (other !== document) this.schedule(other, TYPING_PAUSE_MS);
-    }
+    if (target.onDisk && context.indexed) this.summaries.offer(document.uri, context, path, result.summary);
     if (!this.isCurrent(document, version)) return undefined;
     for (const problem of result.problems) this.log.error(problem);
     const { hazards, language, comments, lensed } = result;
@@ -1085,6 +1088,7 @@ class InterleaveLanguageServer {
     for (const uri of [...this.timers.keys()]) this.cancel(uri);
     for (const context of [...this.folders, ...this.looseContexts.values()]) context.indexGeneration++;
     this.lens.dispose();
+    this.summaries.dispose();
     void this.analysisThread.dispose();
   }
 }

@@ -188,6 +188,15 @@ function entriesOf(language: Language, fn: FunctionFacts, role: FileRole | undef
  * None: _client = Client()` runs once per worker), or inline.
  */
 function contextCalls(flow: FlowGraph): ContextCall[] {
+  let calls = callsByFlow.get(flow);
+  if (!calls) callsByFlow.set(flow, (calls = flowCalls(flow)));
+  return calls;
+}
+
+/** A flow graph never changes once built; the language server reuses unchanged functions' graphs keystroke after keystroke. */
+const callsByFlow = new WeakMap<FlowGraph, ContextCall[]>();
+
+function flowCalls(flow: FlowGraph): ContextCall[] {
   const events = flow.blocks.flatMap((block) => block.events);
   const lazy = lazyInitialisations(flow);
   const calls = new Map<string, ContextCall>();
@@ -219,7 +228,16 @@ export function yieldPosition(fn: FunctionFacts): Range['start'] | undefined {
 }
 
 /** The state keys a flow graph's branches test: `_client` in `if _client is None:`. */
-export function testedStateOf(flow: FlowGraph): Set<string> {
+export function testedStateOf(flow: FlowGraph): ReadonlySet<string> {
+  let tested = testedStateByFlow.get(flow);
+  if (!tested) testedStateByFlow.set(flow, (tested = collectTestedState(flow)));
+  return tested;
+}
+
+/** Asked of each function by the summaries and several rules; a flow graph never changes once built. */
+const testedStateByFlow = new WeakMap<FlowGraph, ReadonlySet<string>>();
+
+function collectTestedState(flow: FlowGraph): Set<string> {
   const events = flow.blocks.flatMap((block) => block.events);
   const testedState = new Set<string>();
   const readKeys = new Map<number, string>();

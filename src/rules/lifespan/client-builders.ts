@@ -53,8 +53,26 @@ export interface ResolvedBuilder {
 
 const BY_LABEL: ReadonlyMap<string, ResourceKind> = new Map(RESOURCES.map((kind) => [kind.label, kind]));
 
-function eventsOf(fn: FunctionFacts): FlowEvent[] {
-  return fn.flow.blocks.flatMap((block) => block.events);
+/** Each function's events in block order, listed once: a function is asked once per call it makes. */
+const functionEvents = new WeakMap<FunctionFacts, readonly FlowEvent[]>();
+
+function eventsOf(fn: FunctionFacts): readonly FlowEvent[] {
+  let events = functionEvents.get(fn);
+  if (!events) functionEvents.set(fn, (events = fn.flow.blocks.flatMap((block) => block.events)));
+  return events;
+}
+
+/** A module's nested functions by the id of the function they are defined in, indexed once per module. */
+const nestedByModule = new WeakMap<ModuleFacts, ReadonlyMap<string, readonly FunctionFacts[]>>();
+
+function nestedIn(module: ModuleFacts, fn: FunctionFacts): readonly FunctionFacts[] {
+  let nested = nestedByModule.get(module);
+  if (!nested) {
+    const byParent = new Map<string, FunctionFacts[]>();
+    for (const child of module.functions) if (child.parent !== undefined) byParent.set(child.parent, [...(byParent.get(child.parent) ?? []), child]);
+    nestedByModule.set(module, (nested = byParent));
+  }
+  return nested.get(fn.id) ?? [];
 }
 
 function methodOf(call: CallEvent): string {
@@ -85,8 +103,8 @@ export function handedOut(module: ModuleFacts, fn: FunctionFacts, call: CallEven
     return undefined;
   }
   const capturing = new Set(
-    module.functions
-      .filter((child) => child.parent === fn.id && eventsOf(child).some((event) => event.kind === 'local-read' && locals.has(event.name)))
+    nestedIn(module, fn)
+      .filter((child) => eventsOf(child).some((event) => event.kind === 'local-read' && locals.has(event.name)))
       .map((child) => child.name),
   );
   const direct = call.usage === 'awaited' || call.usage === 'assigned';
