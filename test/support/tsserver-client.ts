@@ -61,6 +61,11 @@ export class TsServerClient {
     this.child.stdin!.write(`${JSON.stringify({ seq: ++this.seq, type: 'request', command, arguments: args })}\n`);
   }
 
+  /** The tsserver process's id, for reading its memory from /proc. */
+  get pid(): number {
+    return this.child.pid!;
+  }
+
   get running(): boolean {
     return this.exited === undefined;
   }
