@@ -14,11 +14,13 @@ import { HEADLINE_LENGTH } from '../core/headline';
 import { TsServerClient } from '../../test/support/tsserver-client';
 import {
   CODE_FIXES_REQUEST,
+  CONTEXTS_AT_REQUEST,
   FIX_ALL_FIX_ID,
   FIX_ALL_REQUEST,
   INTERLEAVE_ERROR_CODE,
   TSSERVER_PLUGIN_NAME,
   type CodeFixesResponse,
+  type ContextsAtResponse,
   type FixAllResponse,
   type PluginTextChange,
 } from './protocol';
@@ -222,6 +224,23 @@ describe('the tsserver plugin in a real tsserver', { timeout: 120_000 }, () => {
     assert.ok(interleave(diagnostics).some((diagnostic) => diagnostic.text.startsWith('IL101 ')), 'the previous configuration stays in force');
     assert.ok(server.running);
     assert.match(readFileSync(logFile, 'utf8'), /\[interleave\] configuration: .*NO-SUCH-RULE/);
+  });
+
+  test('answers from the open file and its imports at once, then asks the editor to fetch diagnostics again once the rest of the project is summarised', async () => {
+    const other = new TsServerClient({ globalPlugins: [TSSERVER_PLUGIN_NAME], pluginProbeLocations: [probeLocation] });
+    try {
+      const db = file('src/db.ts');
+      const helper = { file: db, ...locate(text('src/db.ts'), 'const { rows } = await pool.query<Product>') };
+      const routes = async () => (await other.request<ContextsAtResponse>(CONTEXTS_AT_REQUEST, helper)).contexts?.contexts.map((context) => context.line) ?? [];
+      await other.request('updateOpen', { openFiles: [{ file: db, projectRootPath: shop }] });
+      const refreshed = other.nextEvent('projectsUpdatedInBackground', 60_000);
+      await other.request<Diagnostic[]>('semanticDiagnosticsSync', { file: db });
+      assert.ok(!(await routes()).includes('per request · event loop · POST /:cartId/items'), 'the route calling the helper is in a file the request did not read');
+      await refreshed;
+      assert.ok((await routes()).includes('per request · event loop · POST /:cartId/items'));
+    } finally {
+      await other.close();
+    }
   });
 
   test('loads from a tsconfig.json `plugins` entry, with its settings, for editors other than VS Code', async () => {
