@@ -30,6 +30,7 @@ import { lineStartsIn } from '../typescript/syntax';
 import { TypeScriptProject } from '../typescript/program';
 import { languageOf } from '../workspace/analyze';
 import { DEFAULT_MAX_FILE_SIZE } from '../workspace/source-file';
+import { carryOver } from './carried-diagnostics';
 import { IdleSlices } from './idle-slices';
 import { ProgramSummaries } from './program-summaries';
 import { FIX_ALL_FIX_ID, INTERLEAVE_ERROR_CODE } from './protocol';
@@ -45,6 +46,13 @@ const META_BY_CODE: ReadonlyMap<string, RuleMeta> = new Map(RULE_METAS.map((meta
 const CONFIG_RECHECK_MS = 3000;
 
 const FIX_ALL_DESCRIPTION = 'Interleave: apply all safe fixes';
+
+/**
+ * A file whose last analysis took longer than this is not analysed again on the semantic
+ * diagnostics request after an edit: its findings are carried over the edit, and the analysis
+ * waits until tsserver is idle. TypeScript's own diagnostics go out with them at once.
+ */
+const FAST_ANALYSIS_MS = 10;
 
 /** What an analysis was checked against: when any of it changes, the findings may. */
 interface AnalysisInputs {
@@ -85,6 +93,10 @@ export class InterleaveLanguageService {
   /** Facts of the files analysed on a request (the open ones); other files' facts go once summarised. */
   private readonly parsedFiles = new WeakMap<ts.SourceFile, ParsedModule>();
   private readonly analyses = new WeakMap<ts.SourceFile, FileAnalysis>();
+  /** The last analysis of each file analysed, by path, and how long it took. */
+  private readonly latest = new Map<string, { analysis: FileAnalysis; tookMs: number }>();
+  /** Files whose diagnostics were carried over an edit: they are analysed when tsserver is idle. */
+  private readonly deferred = new Set<string>();
   private readonly summaries: ProgramSummaries;
   private readonly idle: IdleSlices;
   /** The inputs of the last findings given to the editor, to tell it to ask again once they changed. */
@@ -96,7 +108,7 @@ export class InterleaveLanguageService {
   ) {
     const root = info.project.getCurrentDirectory();
     this.context = new ProjectContext(pathToUri(root), root, info.project.getProjectName(), false, DEFAULT_EDITOR_SETTINGS);
-    this.summaries = new ProgramSummaries(ts, this.context);
+    this.summaries = new ProgramSummaries(ts, this.context, (message) => this.log(message));
     this.idle = new IdleSlices(info.serverHost, (deadline) => this.guard('summaries between requests', false, () => this.workBetweenRequests(deadline)));
   }
 
@@ -148,11 +160,29 @@ export class InterleaveLanguageService {
 
   /** Interleave's findings in a file as tsserver diagnostics. */
   diagnostics(fileName: string): ts.Diagnostic[] {
+    const carried = this.carriedOver(fileName);
+    if (carried) return carried;
     const analysis = this.analyse(fileName);
     if (!analysis) return [];
     this.served = analysis;
     const program = this.info.languageService.getProgram();
     return analysis.hazards.map((hazard) => this.diagnosticOf(hazard, analysis.sourceFile, program));
+  }
+
+  /** An edited file's last findings moved over the edit, when analysing it is too slow to wait for; it is analysed once tsserver is idle. */
+  private carriedOver(fileName: string): ts.Diagnostic[] | undefined {
+    const latest = this.latest.get(fileName);
+    if (!latest || latest.tookMs <= FAST_ANALYSIS_MS || !this.settings.enable || this.configReadAt === 0) return undefined;
+    const program = this.info.languageService.getProgram();
+    const sourceFile = program?.getSourceFile(fileName);
+    const previous = latest.analysis.sourceFile;
+    if (!sourceFile || sourceFile === previous) return undefined;
+    this.deferred.add(fileName);
+    return carryOver(
+      latest.analysis.hazards.map((hazard) => this.diagnosticOf(hazard, previous, program)),
+      previous,
+      sourceFile,
+    );
   }
 
   /** The rule's fix and the suppression comments for each finding overlapping `start`–`end`. */
@@ -256,12 +286,21 @@ export class InterleaveLanguageService {
     return { ...own, documentation: [...documentation, ...separator, { kind: 'text', text: markdown }] };
   }
 
-  /**
-   * The current analysis of a file of the project, or undefined when Interleave does not read it.
-   * It reads the file and the files it imports; the rest of the Program is summarised between
-   * requests, and the editor is asked to fetch the diagnostics again once that changes them.
-   */
+  /** The current analysis of a file of the project, or undefined when Interleave does not read it; remembered with the time it took. */
   private analyse(fileName: string): FileAnalysis | undefined {
+    const started = performance.now();
+    const analysis = this.analyseNow(fileName);
+    if (!analysis) this.latest.delete(fileName);
+    else if (this.latest.get(fileName)?.analysis !== analysis) this.latest.set(fileName, { analysis, tookMs: performance.now() - started });
+    return analysis;
+  }
+
+  /**
+   * Analyses a file unless its current text was analysed against the current inputs. It reads the
+   * file and the files it imports; the rest of the Program is summarised between requests, and the
+   * editor is asked to fetch the diagnostics again once that changes them.
+   */
+  private analyseNow(fileName: string): FileAnalysis | undefined {
     if (!this.settings.enable || languageOf(fileName) !== 'typescript') return undefined;
     if (this.configReadAt === 0) this.refreshConfig();
     this.activeSinceConfigRead = true;
@@ -286,11 +325,19 @@ export class InterleaveLanguageService {
   }
 
   /**
-   * Between requests: the configuration files read again when due, and a slice of the Program's
-   * summaries; once they are all made, the editor is told to ask for diagnostics again if what the
-   * last ones were checked against has changed. True while summaries are left to make.
+   * Between requests: the files whose findings were carried over an edit analysed, one a slice,
+   * and the editor told to ask for diagnostics again; the configuration files read again when due;
+   * and a slice of the Program's summaries. Once those are all made, the editor is told to ask
+   * again if what the last diagnostics were checked against has changed. True while work is left.
    */
   private workBetweenRequests(deadline: number): boolean {
+    const [edited] = this.deferred;
+    if (edited !== undefined) {
+      this.deferred.delete(edited);
+      this.analyse(edited);
+      if (this.deferred.size === 0) this.info.project.refreshDiagnostics();
+      return true;
+    }
     if (this.activeSinceConfigRead && Date.now() - this.configReadAt >= CONFIG_RECHECK_MS) this.refreshConfig();
     const more = this.summaries.summarizeSlice(deadline);
     const { served } = this;

@@ -1,13 +1,15 @@
 /**
- * The cross-file summaries the plugin checks open files against, built as tsserver can afford
- * them. tsserver is single-threaded: every file summarised on a request delays TypeScript's own
- * answer. So a request summarises only the file asked about and the files it imports directly (its
- * calls into other modules); the rest of the Program — deeper imports first, then every other
- * file, whose callers and shared state the execution-context model needs — is summarised between
- * requests, a slice at a time (`summarizeSlice`).
+ * The cross-file summaries the plugin checks open files against: those of the files the analysed
+ * files reach through their imports, never the whole Program. tsserver is single-threaded, so
+ * every file summarised on a request delays TypeScript's own answer, and every summary it holds
+ * is memory TypeScript's users pay for. A request summarises the file asked about and the files it
+ * imports directly (its calls into other modules); the files those import, and so on, are
+ * summarised between requests, a slice at a time (`summarizeSlice`). What calls into an open file
+ * from files it does not reach is the language server's to index, not tsserver's.
  */
 import type * as ts from 'typescript';
 import type { ParsedModule } from '../core/engine';
+import { notAnalysedReason } from '../core/not-analysed';
 import { summarize, type ProjectContext } from '../server/project-context';
 import type { TypeScriptApi } from '../typescript/compiler';
 import type { TypeScriptProject } from '../typescript/program';
@@ -23,29 +25,27 @@ type ResolvingProgram = ts.Program & {
   getResolvedModuleFromModuleSpecifier?: (specifier: ts.StringLiteralLike, sourceFile: ts.SourceFile) => ts.ResolvedModuleWithFailedLookupLocations | undefined;
 };
 
-/** Where the summarising of one Program's files stands between slices. */
+/** Where the summarising of one Program's reachable files stands between slices. */
 interface ProgramWalk {
   project: TypeScriptProject;
-  /** Files to summarise before the others: what the analysed files import, breadth first. */
+  /** Files left to summarise, breadth first from the analysed files. */
   reached: ts.SourceFile[];
-  /** The next of the Program's files to look at once `reached` is empty. */
-  next: number;
-  files: readonly ts.SourceFile[];
   seen: Set<string>;
-  /** The paths of every file of the Program Interleave reads, to drop the summaries of files that left it. */
-  present: Set<string>;
 }
 
 export class ProgramSummaries {
-  /** The source file each summary was made from, by path. */
+  /** The source file each summary was made from, by path; also the files that could not be analysed. */
   private readonly summarized = new Map<string, ts.SourceFile>();
+  /** The files analysed on requests: the walk starts from them. */
+  private readonly analysed = new Set<string>();
   private walk?: ProgramWalk;
-  /** The last Program every file of which was looked at. */
+  /** The last Program whose reachable files were all summarised. */
   private walked?: ts.Program;
 
   constructor(
     private readonly ts: TypeScriptApi,
     private readonly context: ProjectContext,
+    private readonly log: (message: string) => void,
   ) {}
 
   /** Whether Interleave reads a file of the Program: project sources it can parse, not declarations, libraries or excluded files. */
@@ -57,60 +57,78 @@ export class ProgramSummaries {
 
   /** Records the summary of a file analysed on a request, from the facts the analysis made. */
   record(sourceFile: ts.SourceFile, parsed: ParsedModule): void {
+    this.analysed.add(sourceFile.fileName);
     if (this.summarized.get(sourceFile.fileName) === sourceFile) return;
     this.summarized.set(sourceFile.fileName, sourceFile);
     this.context.setSummary(sourceFile.fileName, summarize(parsed));
   }
 
   /**
-   * Summarises the files an analysed file imports directly, and starts the walk of its Program
-   * over again when the Program is new (after an edit only changed files cost anything).
+   * Summarises the files an analysed file imports directly. A new Program (after an edit) starts
+   * the walk again from every analysed file; only files whose text changed cost anything.
    */
   summarizeImports(project: TypeScriptProject, sourceFile: ts.SourceFile): void {
     const { program } = project;
     if (this.walk?.project.program !== program && this.walked !== program) {
-      this.walk = { project, reached: [], next: 0, files: program.getSourceFiles(), seen: new Set(), present: new Set() };
+      const roots = [...this.analysed].flatMap((path) => program.getSourceFile(path) ?? []);
+      this.walk = { project, reached: roots, seen: new Set() };
     }
-    const { walk } = this;
-    walk?.seen.add(sourceFile.fileName);
-    walk?.present.add(sourceFile.fileName);
-    for (const imported of this.importsOf(program, sourceFile)) {
-      this.summarizeFile(project, imported);
-      if (walk && !walk.seen.has(imported.fileName)) walk.reached.push(imported);
-    }
+    for (const imported of this.importsOf(program, sourceFile)) this.summarizeFile(project, imported);
   }
 
   /**
-   * Summarises files of the current Program until `deadline` (a `performance.now()` time), what
-   * the analysed files reach first; true while files are left. Once every file was looked at,
-   * the summaries of files no longer in the Program are dropped.
+   * Summarises files the analysed files reach until `deadline` (a `performance.now()` time); true
+   * while files are left. Once the walk is done, summaries of files that left the Program go.
    */
   summarizeSlice(deadline: number): boolean {
     const walk = this.walk;
     if (!walk) return false;
     const { program } = walk.project;
     while (performance.now() < deadline) {
-      const sourceFile = walk.reached.shift() ?? walk.files[walk.next++];
+      const sourceFile = walk.reached.shift();
       if (!sourceFile) {
         this.walk = undefined;
         this.walked = program;
-        for (const path of this.summarized.keys()) if (!walk.present.has(path)) this.summarized.delete(path);
-        this.context.retainSummaries(walk.present);
+        this.retainPresent(program);
         return false;
       }
-      if (walk.seen.has(sourceFile.fileName) || !this.reads(program, sourceFile)) continue;
+      if (walk.seen.has(sourceFile.fileName)) continue;
       walk.seen.add(sourceFile.fileName);
-      walk.present.add(sourceFile.fileName);
       this.summarizeFile(walk.project, sourceFile);
       for (const imported of this.importsOf(program, sourceFile)) if (!walk.seen.has(imported.fileName)) walk.reached.push(imported);
     }
     return true;
   }
 
-  /** Summarises a file unless its summary was made from this very source file; its facts are not kept. */
+  /**
+   * Summarises a file unless its summary was made from this very source file; its facts are not
+   * kept. A file the frontend cannot analyse (nested too deeply, say) has no summary, as in the CLI.
+   */
   private summarizeFile(project: TypeScriptProject, sourceFile: ts.SourceFile): void {
-    if (this.summarized.get(sourceFile.fileName) === sourceFile) return;
-    this.record(sourceFile, project.analyzeSourceFile(sourceFile, this.context.moduleName(sourceFile.fileName)));
+    const path = sourceFile.fileName;
+    if (this.summarized.get(path) === sourceFile) return;
+    let parsed: ParsedModule;
+    try {
+      parsed = project.analyzeSourceFile(sourceFile, this.context.moduleName(path));
+    } catch (error) {
+      const reason = notAnalysedReason(error);
+      if (reason === undefined) throw error;
+      this.log(`not analysed: ${path}: ${reason}`);
+      this.summarized.set(path, sourceFile);
+      this.context.setSummary(path, undefined);
+      return;
+    }
+    this.summarized.set(path, sourceFile);
+    this.context.setSummary(path, summarize(parsed));
+  }
+
+  private retainPresent(program: ts.Program): void {
+    for (const path of this.summarized.keys()) {
+      if (program.getSourceFile(path)) continue;
+      this.summarized.delete(path);
+      this.analysed.delete(path);
+      this.context.setSummary(path, undefined);
+    }
   }
 
   /** The project files a file imports (`import`, `export … from`, `import x = require()`), as the Program resolved them. */

@@ -5,22 +5,20 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as ts from 'typescript';
 import { HEADLINE_LENGTH } from '../core/headline';
 import { TsServerClient } from '../../test/support/tsserver-client';
 import {
   CODE_FIXES_REQUEST,
-  CONTEXTS_AT_REQUEST,
   FIX_ALL_FIX_ID,
   FIX_ALL_REQUEST,
   INTERLEAVE_ERROR_CODE,
   TSSERVER_PLUGIN_NAME,
   type CodeFixesResponse,
-  type ContextsAtResponse,
   type FixAllResponse,
   type PluginTextChange,
 } from './protocol';
@@ -32,6 +30,15 @@ type CodeEdit = ts.server.protocol.CodeEdit;
 
 const repository = join(__dirname, '..', '..');
 const probeLocation = join(repository, 'dist', 'tsserver-plugin');
+
+/** A route reaching a blocking call through two other modules. */
+const CHAIN_PROJECT: Record<string, string> = {
+  'package.json': JSON.stringify({ name: 'chain', type: 'module' }),
+  'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true }, include: ['src'] }),
+  'src/server.ts': "import express from 'express';\nimport { helper } from './helper.js';\n\nconst app = express();\napp.get('/config', async (req, res) => {\n  res.json(helper());\n});\napp.listen(3000);\n",
+  'src/helper.ts': "import { readConfig } from './config.js';\nexport function helper() {\n  return readConfig();\n}\n",
+  'src/config.ts': "import { readFileSync } from 'node:fs';\nexport function readConfig() {\n  return readFileSync('config.json', 'utf8');\n}\n",
+};
 
 const interleave = (diagnostics: readonly Diagnostic[]) => diagnostics.filter((diagnostic) => diagnostic.code === INTERLEAVE_ERROR_CODE);
 
@@ -226,18 +233,24 @@ describe('the tsserver plugin in a real tsserver', { timeout: 120_000 }, () => {
     assert.match(readFileSync(logFile, 'utf8'), /\[interleave\] configuration: .*NO-SUCH-RULE/);
   });
 
-  test('answers from the open file and its imports at once, then asks the editor to fetch diagnostics again once the rest of the project is summarised', async () => {
+  test('answers from the open file and its imports at once, then from what they import once it is summarised between requests, and asks the editor to fetch diagnostics again', async () => {
+    const project = join(scratch, 'chain');
+    for (const [path, content] of Object.entries(CHAIN_PROJECT)) {
+      mkdirSync(dirname(join(project, path)), { recursive: true });
+      writeFileSync(join(project, path), content);
+    }
+    const server = join(project, 'src', 'server.ts');
     const other = new TsServerClient({ globalPlugins: [TSSERVER_PLUGIN_NAME], pluginProbeLocations: [probeLocation] });
     try {
-      const db = file('src/db.ts');
-      const helper = { file: db, ...locate(text('src/db.ts'), 'const { rows } = await pool.query<Product>') };
-      const routes = async () => (await other.request<ContextsAtResponse>(CONTEXTS_AT_REQUEST, helper)).contexts?.contexts.map((context) => context.line) ?? [];
-      await other.request('updateOpen', { openFiles: [{ file: db, projectRootPath: shop }] });
+      const transitive = async () => interleave(await other.request<Diagnostic[]>('semanticDiagnosticsSync', { file: server })).filter((diagnostic) => diagnostic.text.startsWith('IL202 '));
+      await other.request('updateOpen', { openFiles: [{ file: server, projectRootPath: project }] });
       const refreshed = other.nextEvent('projectsUpdatedInBackground', 60_000);
-      await other.request<Diagnostic[]>('semanticDiagnosticsSync', { file: db });
-      assert.ok(!(await routes()).includes('per request · event loop · POST /:cartId/items'), 'the route calling the helper is in a file the request did not read');
+      assert.deepEqual(await transitive(), [], 'the blocking call is two imports away, in a file the request did not read');
       await refreshed;
-      assert.ok((await routes()).includes('per request · event loop · POST /:cartId/items'));
+      assert.deepEqual(
+        (await transitive()).map((diagnostic) => diagnostic.start),
+        [locate(CHAIN_PROJECT['src/server.ts']!, 'helper()')],
+      );
     } finally {
       await other.close();
     }
