@@ -4,7 +4,10 @@
  * fixes, and its explanation to the hover. The analysis is the CLI's and the language server's —
  * the same frontend, given tsserver's Program so the checker is shared, the same configuration
  * (files, then the editor's settings) and suppression comments — converted to tsserver's shapes.
- * Nothing here may throw into tsserver: a failure leaves the project's own answer unchanged.
+ * Nothing here may throw into tsserver: a failure leaves the project's own answer unchanged. And
+ * tsserver is single-threaded, so nothing here may make TypeScript's own answers wait: a request
+ * reads only the file asked about and its imports, and everything else waits until tsserver is
+ * idle (program-summaries.ts, idle-slices.ts).
  */
 import type * as ts from 'typescript';
 import type { BulkSuppressions } from '../core/bulk-suppressions';
@@ -120,7 +123,11 @@ export class InterleaveLanguageService {
     this.configReadAt = 0;
   }
 
-  /** The project's language service with Interleave's answers added; every call counts as a request, which work between requests waits for. */
+  /**
+   * The project's language service with Interleave's answers added. Every call counts as a
+   * request, which work between requests waits for: from its end, since a long one (TypeScript's
+   * first check of a file) must not leave the next request waiting behind a slice.
+   */
   decorate(): ts.LanguageService {
     const service = this.info.languageService;
     const noted = Object.fromEntries(
@@ -129,7 +136,11 @@ export class InterleaveLanguageService {
         typeof member === 'function'
           ? (...args: unknown[]): unknown => {
               this.idle.noteRequest();
-              return member.apply(service, args) as unknown;
+              try {
+                return member.apply(service, args) as unknown;
+              } finally {
+                this.idle.noteRequest();
+              }
             }
           : member,
       ]),
@@ -297,8 +308,8 @@ export class InterleaveLanguageService {
 
   /**
    * Analyses a file unless its current text was analysed against the current inputs. It reads the
-   * file and the files it imports; the rest of the Program is summarised between requests, and the
-   * editor is asked to fetch the diagnostics again once that changes them.
+   * file and the files it imports; what those import in turn is summarised between requests, and
+   * the editor is asked to fetch the diagnostics again once that changes them.
    */
   private analyseNow(fileName: string): FileAnalysis | undefined {
     if (!this.settings.enable || languageOf(fileName) !== 'typescript') return undefined;

@@ -102,14 +102,17 @@ export class ProgramSummaries {
 
   /**
    * Summarises a file unless its summary was made from this very source file; its facts are not
-   * kept. A file the frontend cannot analyse (nested too deeply, say) has no summary, as in the CLI.
+   * kept. As in the language server's index, a file not analysed itself is summarised from its
+   * syntax and resolved imports: asking the checker about every file the open ones reach would
+   * fill its caches with types TypeScript never needed. A file the frontend cannot analyse (nested
+   * too deeply, say) has no summary, as in the CLI.
    */
   private summarizeFile(project: TypeScriptProject, sourceFile: ts.SourceFile): void {
     const path = sourceFile.fileName;
     if (this.summarized.get(path) === sourceFile) return;
     let parsed: ParsedModule;
     try {
-      parsed = project.analyzeSourceFile(sourceFile, this.context.moduleName(path));
+      parsed = project.analyzeSyntax(sourceFile, this.context.moduleName(path));
     } catch (error) {
       const reason = notAnalysedReason(error);
       if (reason === undefined) throw error;
