@@ -9,7 +9,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { TsServerClient } from '../../test/support/tsserver-client';
-import { TSSERVER_PLUGIN_NAME } from '../../src/tsplugin/protocol';
+import { INTERLEAVE_ERROR_CODE, TSSERVER_PLUGIN_NAME } from '../../src/tsplugin/protocol';
 import { keystrokes, peakRssMb, summarize, type LatencySummary } from './editor-latency';
 
 export interface TsServerRun {
@@ -17,12 +17,23 @@ export interface TsServerRun {
   variant: string;
   /** `updateOpen` of the file sent → its first semantic diagnostics received. */
   firstDiagnosticsMs: number;
+  /**
+   * First diagnostics → tsserver quiet (under 5 % of a core for a second): what it did on its own
+   * after answering, such as the plugin summarising the rest of the project. The edits start then.
+   */
+  settledMs: number;
   /** A change sent → the semantic diagnostics of the changed file received. */
   edit: LatencySummary;
+  /**
+   * The last edit's diagnostics received → the plugin's `projectsUpdatedInBackground` event and the
+   * diagnostics asked for again: how long fresh findings take once typing pauses, when the plugin
+   * leaves a slow analysis until tsserver is idle. Undefined when no such event came.
+   */
+  freshAfterPauseMs?: number;
   /** tsserver's peak resident memory over the whole run (VmHWM), in megabytes. */
   peakRssMb: number;
-  /** Diagnostics of the opened file in the first answer: TypeScript's and, with the plugin, Interleave's. */
-  diagnostics: number;
+  /** Diagnostics of the opened file in the first answer: TypeScript's, and Interleave's. */
+  diagnostics: { typescript: number; interleave: number };
 }
 
 export interface TsServerBench {
@@ -39,6 +50,16 @@ export interface PluginBuild {
   name: string;
   probeLocation: string;
 }
+
+/** tsserver counts as quiet once it used less CPU time than this over the last QUIET_WINDOW_MS. */
+const QUIET_CPU_MS = 50;
+const QUIET_WINDOW_MS = 1_000;
+const POLL_MS = 250;
+const SETTLE_TIMEOUT_MS = 600_000;
+/** Linux's clock tick for /proc/<pid>/stat times (USER_HZ). */
+const TICK_MS = 10;
+/** How long to wait after the edits for the plugin to ask for diagnostics again. */
+const REFRESH_TIMEOUT_MS = 30_000;
 
 const ROUTE_CALL = /\brouter\.(get|post|put|patch|delete|all)\(/;
 const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', 'build', 'dist']);
@@ -62,6 +83,33 @@ export function defaultOpenedFile(app: string): string {
 
 type Diagnostic = { code: number };
 
+function countDiagnostics(diagnostics: readonly Diagnostic[]): TsServerRun['diagnostics'] {
+  const interleave = diagnostics.filter((diagnostic) => diagnostic.code === INTERLEAVE_ERROR_CODE).length;
+  return { typescript: diagnostics.length - interleave, interleave };
+}
+
+/** CPU time a process has used (user and system), in milliseconds, from /proc (Linux only). */
+function cpuTimeMs(pid: number): number {
+  // Fields after the parenthesised command name: state is the first, utime the 12th, stime the 13th.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+}
+
+/** Waits until the process has been quiet for QUIET_WINDOW_MS; resolves with how long that took. */
+async function untilQuiet(pid: number): Promise<number> {
+  const started = performance.now();
+  const samples: { at: number; cpu: number }[] = [];
+  while (performance.now() - started < SETTLE_TIMEOUT_MS) {
+    const at = performance.now();
+    samples.push({ at, cpu: cpuTimeMs(pid) });
+    const windowStart = samples.find((sample) => at - sample.at <= QUIET_WINDOW_MS)!;
+    if (at - samples[0]!.at >= QUIET_WINDOW_MS && samples.at(-1)!.cpu - windowStart.cpu < QUIET_CPU_MS) return at - started - QUIET_WINDOW_MS;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+  throw new Error(`tsserver was still busy after ${SETTLE_TIMEOUT_MS} ms`);
+}
+
 async function measureOne(app: string, file: string, edits: number, seed: number, plugin: PluginBuild | undefined): Promise<TsServerRun> {
   const text = readFileSync(file, 'utf8');
   const server = new TsServerClient(plugin ? { globalPlugins: [TSSERVER_PLUGIN_NAME], pluginProbeLocations: [plugin.probeLocation] } : {});
@@ -71,6 +119,7 @@ async function measureOne(app: string, file: string, edits: number, seed: number
     await server.request('updateOpen', { openFiles: [{ file, fileContent: text, projectRootPath: app }] });
     const first = await semanticDiagnostics();
     const firstDiagnosticsMs = performance.now() - opened;
+    const settledMs = await untilQuiet(server.pid);
     const samples: number[] = [];
     for (const place of keystrokes(text, edits, seed)) {
       const line = place.line + 1;
@@ -85,7 +134,14 @@ async function measureOne(app: string, file: string, edits: number, seed: number
         samples.push(performance.now() - sent);
       }
     }
-    return { variant: plugin?.name ?? 'without the plugin', firstDiagnosticsMs, edit: summarize(samples), peakRssMb: peakRssMb(server.pid), diagnostics: first.length };
+    const paused = performance.now();
+    const freshAfterPauseMs = plugin
+      ? await server.nextEvent('projectsUpdatedInBackground', REFRESH_TIMEOUT_MS).then(
+          async () => (await semanticDiagnostics(), performance.now() - paused),
+          () => undefined,
+        )
+      : undefined;
+    return { variant: plugin?.name ?? 'without the plugin', firstDiagnosticsMs, settledMs, edit: summarize(samples), ...(freshAfterPauseMs !== undefined && { freshAfterPauseMs }), peakRssMb: peakRssMb(server.pid), diagnostics: countDiagnostics(first) };
   } finally {
     await server.close();
   }
