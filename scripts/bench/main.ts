@@ -330,6 +330,8 @@ function renderTsServer(bench: TsServerBench): string[] {
     fixed(run.edit.p50Ms, 1),
     fixed(run.edit.p95Ms, 1),
     run === without ? '' : `${signed(run.edit.p50Ms - without.edit.p50Ms, 1)} / ${signed(run.edit.p95Ms - without.edit.p95Ms, 1)}`,
+    fixed(run.editCpuMs, 1),
+    run === without ? '' : signed(run.editCpuMs - without.editCpuMs, 1),
     run.freshAfterPauseMs === undefined ? '' : fixed(run.freshAfterPauseMs / 1000),
     grouped.format(run.peakRssMb),
     run === without ? '' : signed(run.peakRssMb - without.peakRssMb, 0),
@@ -339,7 +341,7 @@ function renderTsServer(bench: TsServerBench): string[] {
     `tsserver on ${bench.app}, ${bench.file} (${grouped.format(bench.lines)} lines) opened, ${bench.edits} single-character edits` +
       (withPlugin.length > 0 ? '' : ' (no plugin build to compare)'),
     '',
-    renderTable(['tsserver', 'open → semantic diagnostics s', 'vs without', 'then busy s', 'edit p50 ms', 'edit p95 ms', 'p50 / p95 vs without', 'fresh after pause s', 'peak MB', 'vs without', 'TS / Interleave diagnostics'], rows),
+    renderTable(['tsserver', 'open → semantic diagnostics s', 'vs without', 'then busy s', 'edit p50 ms', 'edit p95 ms', 'p50 / p95 vs without', 'edit CPU ms', 'vs without', 'fresh after pause s', 'peak MB', 'vs without', 'TS / Interleave diagnostics'], rows),
   ];
 }
 

@@ -25,6 +25,11 @@ export interface TsServerRun {
   /** A change sent → the semantic diagnostics of the changed file received. */
   edit: LatencySummary;
   /**
+   * tsserver's CPU time over the edits, per edit: what the plugin adds to each keystroke, less
+   * sensitive than the latencies to other work on a shared machine.
+   */
+  editCpuMs: number;
+  /**
    * The last edit's diagnostics received → the plugin's `projectsUpdatedInBackground` event and the
    * diagnostics asked for again: how long fresh findings take once typing pauses, when the plugin
    * leaves a slow analysis until tsserver is idle. Undefined when no such event came.
@@ -121,6 +126,7 @@ async function measureOne(app: string, file: string, edits: number, seed: number
     const firstDiagnosticsMs = performance.now() - opened;
     const settledMs = await untilQuiet(server.pid);
     const samples: number[] = [];
+    const cpuBeforeEdits = cpuTimeMs(server.pid);
     for (const place of keystrokes(text, edits, seed)) {
       const line = place.line + 1;
       const offset = place.character + 1;
@@ -134,6 +140,7 @@ async function measureOne(app: string, file: string, edits: number, seed: number
         samples.push(performance.now() - sent);
       }
     }
+    const editCpuMs = (cpuTimeMs(server.pid) - cpuBeforeEdits) / samples.length;
     const paused = performance.now();
     const freshAfterPauseMs = plugin
       ? await server.nextEvent('projectsUpdatedInBackground', REFRESH_TIMEOUT_MS).then(
@@ -141,7 +148,7 @@ async function measureOne(app: string, file: string, edits: number, seed: number
           () => undefined,
         )
       : undefined;
-    return { variant: plugin?.name ?? 'without the plugin', firstDiagnosticsMs, settledMs, edit: summarize(samples), ...(freshAfterPauseMs !== undefined && { freshAfterPauseMs }), peakRssMb: peakRssMb(server.pid), diagnostics: countDiagnostics(first) };
+    return { variant: plugin?.name ?? 'without the plugin', firstDiagnosticsMs, settledMs, edit: summarize(samples), editCpuMs, ...(freshAfterPauseMs !== undefined && { freshAfterPauseMs }), peakRssMb: peakRssMb(server.pid), diagnostics: countDiagnostics(first) };
   } finally {
     await server.close();
   }
