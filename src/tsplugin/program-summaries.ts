@@ -39,8 +39,8 @@ export class ProgramSummaries {
   /** The files analysed on requests: the walk starts from them. */
   private readonly analysed = new Set<string>();
   private walk?: ProgramWalk;
-  /** The last Program whose reachable files were all summarised. */
-  private walked?: ts.Program;
+  /** Programs whose reachable files were all summarised; weakly, since a past Program holds its checker's memory. */
+  private readonly walked = new WeakSet<ts.Program>();
 
   constructor(
     private readonly ts: TypeScriptApi,
@@ -69,7 +69,7 @@ export class ProgramSummaries {
    */
   summarizeImports(project: TypeScriptProject, sourceFile: ts.SourceFile): void {
     const { program } = project;
-    if (this.walk?.project.program !== program && this.walked !== program) {
+    if (this.walk?.project.program !== program && !this.walked.has(program)) {
       const roots = [...this.analysed].flatMap((path) => program.getSourceFile(path) ?? []);
       this.walk = { project, reached: roots, seen: new Set() };
     }
@@ -88,7 +88,7 @@ export class ProgramSummaries {
       const sourceFile = walk.reached.shift();
       if (!sourceFile) {
         this.walk = undefined;
-        this.walked = program;
+        this.walked.add(program);
         this.retainPresent(program);
         return false;
       }
