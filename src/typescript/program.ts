@@ -53,13 +53,7 @@ export class TypeScriptProject {
 
   /** Facts for one of the Program's source files, with its imports resolved and its types checked. */
   analyzeSourceFile(sourceFile: ts.SourceFile, moduleName: string): ParsedModule {
-    return extractTypeScriptFacts({
-      ts: this.ts,
-      sourceFile,
-      moduleName,
-      resolveSpecifier: (specifier) => this.resolveSpecifier(specifier, sourceFile, moduleName),
-      typing: this.typing(),
-    });
+    return this.facts(sourceFile, moduleName, this.typing());
   }
 
   /**
@@ -67,11 +61,16 @@ export class TypeScriptProject {
    * without asking the checker: cheaper, and it leaves the checker's caches as they were.
    */
   analyzeSyntax(sourceFile: ts.SourceFile, moduleName: string): ParsedModule {
+    return this.facts(sourceFile, moduleName);
+  }
+
+  private facts(sourceFile: ts.SourceFile, moduleName: string, typing?: ProgramTyping): ParsedModule {
     return extractTypeScriptFacts({
       ts: this.ts,
       sourceFile,
       moduleName,
       resolveSpecifier: (specifier) => this.resolveSpecifier(specifier, sourceFile, moduleName),
+      ...(typing && { typing }),
     });
   }
 
