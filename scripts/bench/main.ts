@@ -338,7 +338,8 @@ function renderTsServer(bench: TsServerBench): string[] {
     `${run.diagnostics.typescript} / ${run.diagnostics.interleave}`,
   ]);
   return [
-    `tsserver on ${bench.app}, ${bench.file} (${grouped.format(bench.lines)} lines) opened, ${bench.edits} single-character edits` +
+    `tsserver on ${bench.app}, ${bench.file} (${grouped.format(bench.lines)} lines) opened, ${bench.edits} single-character edits, ` +
+      `${bench.runsEach === 1 ? 'one run' : `median of ${bench.runsEach} runs`} each` +
       (withPlugin.length > 0 ? '' : ' (no plugin build to compare)'),
     '',
     renderTable(['tsserver', 'open → semantic diagnostics s', 'vs without', 'then busy s', 'edit p50 ms', 'edit p95 ms', 'p50 / p95 vs without', 'edit CPU ms', 'vs without', 'fresh after pause s', 'peak MB', 'vs without', 'TS / Interleave diagnostics'], rows),
@@ -421,7 +422,7 @@ async function main(): Promise<void> {
       { name: 'plugin from this build', probeLocation: join(root, 'dist', PLUGIN_PROBE_DIRECTORY) },
     ];
     log(`tsserver on ${app} without and with the plugin…`);
-    tsserver = await measureTsServer(app, file, Number(values['tsserver-edits'] ?? DEFAULT_TSSERVER_EDITS), seed, plugins);
+    tsserver = await measureTsServer(app, file, Number(values['tsserver-edits'] ?? DEFAULT_TSSERVER_EDITS), seed, plugins, Number(values.runs ?? 1));
   }
 
   const report: BenchReport = {
