@@ -66,7 +66,7 @@ async function indexed(client: TestLanguageClient, timeoutMs: number): Promise<n
 }
 
 /** One single-character edit: `x` typed at a place, then deleted again, so the text keeps returning to the original. */
-function keystrokes(text: string, count: number, seed: number): { line: number; character: number }[] {
+export function keystrokes(text: string, count: number, seed: number): { line: number; character: number }[] {
   const random = new SeededRandom(seed);
   const lines = text.split('\n');
   const places: { line: number; character: number }[] = [];
@@ -137,6 +137,11 @@ function statusField(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   if (!match) throw new Error(`no ${field} in /proc/${pid}/status`);
   return Number(match[1]) / 1024;
+}
+
+/** The most memory a running process has held so far (VmHWM), in megabytes (Linux only). */
+export function peakRssMb(pid: number): number {
+  return statusField(pid, 'VmHWM');
 }
 
 /** Starts a server on `folder` and reads its memory from /proc once it has indexed the folder. */

@@ -20,6 +20,7 @@ import { generateProject, largeRouterPath, type GeneratedProject } from './fasta
 import type { ParseOnlyResult } from './parse-only';
 import type { RuffRunResult } from './ruff-check';
 import { runTimed, type TimedRun } from './timed-process';
+import { defaultOpenedFile, measureTsServer, type PluginBuild, type TsServerBench } from './tsserver-plugin';
 
 const root = join(__dirname, '..', '..');
 /** The bundled tools: under node_modules, so they resolve Ruff's package from there. */
@@ -28,6 +29,8 @@ const toolsDirectory = join(root, 'node_modules', '.cache', 'interleave-bench');
 const projectsDirectory = join(tmpdir(), 'interleave-bench');
 const cliScript = join(root, 'dist', 'cli.js');
 const serverScript = join(root, 'dist', 'server.js');
+/** The stub package tsserver finds the plugin through (scripts/build.mjs writes it) lives under this directory of a build. */
+const PLUGIN_PROBE_DIRECTORY = 'tsserver-plugin';
 
 const SIZE_NAMES: Record<string, number> = { '10k': 10_000, '100k': 100_000, '1M': 1_000_000 };
 const DEFAULT_SIZES = '10k,100k,1M';
@@ -36,6 +39,8 @@ const EDITOR_EDITS = 200;
 const INDEX_SIZE = 100_000;
 /** Workloads smaller than this run three times and report the median; larger ones once. */
 const REPEAT_BELOW_LINES = 500_000;
+/** Single-character edits in the tsserver workload: each typed, then deleted. */
+const DEFAULT_TSSERVER_EDITS = 40;
 
 interface Workload {
   name: string;
@@ -89,6 +94,7 @@ interface BenchReport {
   editorTypeScript?: EditorLatency;
   steps?: AnalysisSteps;
   index?: IndexMemory;
+  tsserver?: TsServerBench;
 }
 
 function parseSize(text: string): number {
@@ -294,12 +300,16 @@ function render(report: BenchReport): string {
   const sections = [
     `${report.machine.cpu}, ${report.machine.cores} cores, Node ${report.machine.node}, load average ${report.machine.loadAverageAtStart.join(' ')} at start; ` +
       `Ruff ${report.ruffVersion} (wasm); Interleave threads: ${report.interleaveThreads}`,
-    '',
-    renderTable(
-      ['workload', 'files', 'lines', 'IL s', 'Ruff s', 'IL/Ruff', 'IL warm s', 'warm/cold', 'CPU IL/Ruff', 'parse-only s', 'IL lines/s', 'Ruff lines/s', 'IL files/s', 'IL µs/line', 'IL MB', 'IL warm MB', 'Ruff MB', 'IL found/planted', 'Ruff found'],
-      rows,
-    ),
   ];
+  if (rows.length > 0) {
+    sections.push(
+      '',
+      renderTable(
+        ['workload', 'files', 'lines', 'IL s', 'Ruff s', 'IL/Ruff', 'IL warm s', 'warm/cold', 'CPU IL/Ruff', 'parse-only s', 'IL lines/s', 'Ruff lines/s', 'IL files/s', 'IL µs/line', 'IL MB', 'IL warm MB', 'Ruff MB', 'IL found/planted', 'Ruff found'],
+        rows,
+      ),
+    );
+  }
   const line = growth(report.workloads.filter((result) => result.planted !== undefined));
   if (line) sections.push('', line);
   const modelled = report.workloads.filter((result) => result.contextModel);
@@ -321,6 +331,7 @@ function render(report: BenchReport): string {
         `${grouped.format(index.rssMb)} MB resident (peak ${grouped.format(index.peakRssMb)} MB).`,
     );
   }
+  if (report.tsserver) sections.push('', ...renderTsServer(report.tsserver));
   return `${sections.join('\n')}\n`;
 }
 
@@ -332,6 +343,35 @@ function renderEditor(language: string, editor: EditorLatency): string[] {
     `  of which the server's analysis: p50 ${fixed(editor.analysis.p50Ms, 1)} ms, p95 ${fixed(editor.analysis.p95Ms, 1)} ms, max ${fixed(editor.analysis.maxMs, 1)} ms ` +
       `(parse and facts p50 ${fixed(editor.parse.p50Ms, 1)} ms, rules p50 ${fixed(editor.check.p50Ms, 1)} ms).`,
     `  the lens, asked once each keystroke's diagnostics arrived: p50 ${fixed(editor.lens.p50Ms, 1)} ms, p95 ${fixed(editor.lens.p95Ms, 1)} ms, max ${fixed(editor.lens.maxMs, 1)} ms.`,
+  ];
+}
+
+/** Each tsserver run beside the run without the plugin: the differences are what the plugin costs TypeScript's users. */
+function renderTsServer(bench: TsServerBench): string[] {
+  const [without, ...withPlugin] = bench.runs;
+  if (!without) return [];
+  const signed = (value: number, digits: number) => `${value >= 0 ? '+' : ''}${fixed(value, digits)}`;
+  const rows = bench.runs.map((run) => [
+    run.variant,
+    fixed(run.firstDiagnosticsMs / 1000),
+    run === without ? '' : `${signed(((run.firstDiagnosticsMs - without.firstDiagnosticsMs) / without.firstDiagnosticsMs) * 100, 0)}%`,
+    fixed(run.settledMs / 1000, 1),
+    fixed(run.edit.p50Ms, 1),
+    fixed(run.edit.p95Ms, 1),
+    run === without ? '' : `${signed(run.edit.p50Ms - without.edit.p50Ms, 1)} / ${signed(run.edit.p95Ms - without.edit.p95Ms, 1)}`,
+    fixed(run.editCpuMs, 1),
+    run === without ? '' : signed(run.editCpuMs - without.editCpuMs, 1),
+    run.freshAfterPauseMs === undefined ? '' : fixed(run.freshAfterPauseMs / 1000),
+    grouped.format(run.peakRssMb),
+    run === without ? '' : signed(run.peakRssMb - without.peakRssMb, 0),
+    `${run.diagnostics.typescript} / ${run.diagnostics.interleave}`,
+  ]);
+  return [
+    `tsserver on ${bench.app}, ${bench.file} (${grouped.format(bench.lines)} lines) opened, ${bench.edits} single-character edits, ` +
+      `${bench.runsEach === 1 ? 'one run' : `median of ${bench.runsEach} runs`} each` +
+      (withPlugin.length > 0 ? '' : ' (no plugin build to compare)'),
+    '',
+    renderTable(['tsserver', 'open → semantic diagnostics s', 'vs without', 'then busy s', 'edit p50 ms', 'edit p95 ms', 'p50 / p95 vs without', 'edit CPU ms', 'vs without', 'fresh after pause s', 'peak MB', 'vs without', 'TS / Interleave diagnostics'], rows),
   ];
 }
 
@@ -348,18 +388,25 @@ async function main(): Promise<void> {
       runs: { type: 'string' },
       'no-editor': { type: 'boolean', default: false },
       'editor-only': { type: 'boolean', default: false },
+      'tsserver-app': { type: 'string' },
+      'tsserver-file': { type: 'string' },
+      'tsserver-edits': { type: 'string' },
+      'tsserver-baseline': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
     process.stdout.write(
-      'npm run bench -- [DIRECTORY]... [--sizes 10k,100k,1M] [--seed N] [--threads N] [--runs N] [--no-editor | --editor-only] [--json [FILE.json]]\n' +
-        'Without directories, benchmarks generated FastAPI projects of each size; with them, those directories (and --sizes adds generated ones).\n',
+      'npm run bench -- [DIRECTORY]... [--sizes 10k,100k,1M|none] [--seed N] [--threads N] [--runs N] [--no-editor | --editor-only] [--json [FILE.json]]\n' +
+        '                 [--tsserver-app DIR [--tsserver-file FILE] [--tsserver-edits N] [--tsserver-baseline DIST]]\n' +
+        'Without directories, benchmarks generated FastAPI projects of each size; with them, those directories (and --sizes adds generated ones).\n' +
+        '--tsserver-app runs tsserver on a TypeScript app without the plugin, with this build\'s plugin, and with the one in DIST (another build\'s dist/).\n',
     );
     return;
   }
   const seed = Number(values.seed);
-  const sizes = (values.sizes ?? (positionals.length > 0 || values['editor-only'] ? '' : DEFAULT_SIZES)).split(',').filter(Boolean).map(parseSize);
+  const sizeList = values.sizes ?? (positionals.length > 0 || values['editor-only'] ? '' : DEFAULT_SIZES);
+  const sizes = (sizeList === 'none' ? [] : sizeList.split(',')).filter(Boolean).map(parseSize);
   const tools = bundleTools();
   const log = (message: string) => process.stderr.write(`${message}\n`);
 
@@ -407,6 +454,19 @@ async function main(): Promise<void> {
     }
   }
 
+  let tsserver: TsServerBench | undefined;
+  const tsserverApp = values['tsserver-app'];
+  if (tsserverApp !== undefined) {
+    const app = resolve(tsserverApp);
+    const file = values['tsserver-file'] !== undefined ? resolve(app, values['tsserver-file']) : defaultOpenedFile(app);
+    const plugins: PluginBuild[] = [
+      ...(values['tsserver-baseline'] !== undefined ? [{ name: `plugin from ${values['tsserver-baseline']}`, probeLocation: join(resolve(values['tsserver-baseline']), PLUGIN_PROBE_DIRECTORY) }] : []),
+      { name: 'plugin from this build', probeLocation: join(root, 'dist', PLUGIN_PROBE_DIRECTORY) },
+    ];
+    log(`tsserver on ${app} without and with the plugin…`);
+    tsserver = await measureTsServer(app, file, Number(values['tsserver-edits'] ?? DEFAULT_TSSERVER_EDITS), seed, plugins, Number(values.runs ?? 1));
+  }
+
   const report: BenchReport = {
     date: new Date().toISOString(),
     command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
@@ -425,6 +485,7 @@ async function main(): Promise<void> {
     ...(editorTypeScript && { editorTypeScript }),
     ...(steps && { steps }),
     ...(index && { index }),
+    ...(tsserver && { tsserver }),
   };
   process.stdout.write(render(report));
   if (json === '-') process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -4,7 +4,10 @@
  * fixes, and its explanation to the hover. The analysis is the CLI's and the language server's —
  * the same frontend, given tsserver's Program so the checker is shared, the same configuration
  * (files, then the editor's settings) and suppression comments — converted to tsserver's shapes.
- * Nothing here may throw into tsserver: a failure leaves the project's own answer unchanged.
+ * Nothing here may throw into tsserver: a failure leaves the project's own answer unchanged. And
+ * tsserver is single-threaded, so nothing here may make TypeScript's own answers wait: a request
+ * reads only the file asked about and its imports, and everything else waits until tsserver is
+ * idle (program-summaries.ts, idle-slices.ts).
  */
 import type * as ts from 'typescript';
 import type { BulkSuppressions } from '../core/bulk-suppressions';
@@ -22,7 +25,7 @@ import { contextsAt, lensContexts, type AnalysedModule } from '../server/code-co
 import { codeLensesOf, contextHoverAt } from '../server/context-lens';
 import { hoverMarkdown } from '../server/hover';
 import { pathToUri } from '../server/document-uri';
-import { ProjectContext, summarize } from '../server/project-context';
+import { ProjectContext } from '../server/project-context';
 import type { CodeContexts, ContextLens, ContextLensSetting } from '../server/protocol';
 import type { TypeScriptApi } from '../typescript/compiler';
 import { extractTypeScriptFacts, parseTypeScript } from '../typescript/frontend';
@@ -30,41 +33,77 @@ import { lineStartsIn } from '../typescript/syntax';
 import { TypeScriptProject } from '../typescript/program';
 import { languageOf } from '../workspace/analyze';
 import { DEFAULT_MAX_FILE_SIZE } from '../workspace/source-file';
+import { carryOver } from './carried-diagnostics';
+import { IdleSlices } from './idle-slices';
+import { ProgramSummaries } from './program-summaries';
 import { FIX_ALL_FIX_ID, INTERLEAVE_ERROR_CODE } from './protocol';
 
 const RULE_METAS: readonly RuleMeta[] = RULES.map((rule) => rule.meta);
 const META_BY_CODE: ReadonlyMap<string, RuleMeta> = new Map(RULE_METAS.map((meta) => [meta.code, meta]));
 
 /**
- * How often the configuration and deployment files are read again. tsserver tells a plugin nothing
- * about files outside the Program, and reading them (a walk for deployment files included) on
- * every keystroke's diagnostics would cost more than a few seconds' delay is worth.
+ * How often the configuration and deployment files are read again, between requests while the
+ * user is active. tsserver tells a plugin nothing about files outside the Program, and reading
+ * them (a walk for deployment files included) on a request would delay TypeScript's answer.
  */
 const CONFIG_RECHECK_MS = 3000;
 
 const FIX_ALL_DESCRIPTION = 'Interleave: apply all safe fixes';
 
-/** What one analysis of a source file found, valid while the file, configuration and project facts stay the same. */
-interface FileAnalysis {
+/**
+ * A file whose last analysis took longer than this is not analysed again on the semantic
+ * diagnostics request after an edit: its findings are carried over the edit, and the analysis
+ * waits until tsserver is idle. TypeScript's own diagnostics go out with them at once.
+ */
+const FAST_ANALYSIS_MS = 10;
+
+/** What an analysis was checked against: when any of it changes, the findings may. */
+interface AnalysisInputs {
+  /** The configuration's content: it is read again every few seconds, into a new object each time. */
+  configKey: string;
+  project: ProjectFacts;
+  suppressions: BulkSuppressions | undefined;
+}
+
+/** What one analysis of a source file found, valid while the file and its inputs stay the same. */
+interface FileAnalysis extends AnalysisInputs {
   sourceFile: ts.SourceFile;
   parsed: ParsedModule;
   hazards: Hazard[];
   config: ResolvedConfig;
-  project: ProjectFacts;
-  suppressions: BulkSuppressions | undefined;
+}
+
+function sameInputs(a: AnalysisInputs, b: AnalysisInputs): boolean {
+  return a.configKey === b.configKey && a.project === b.project && a.suppressions === b.suppressions;
+}
+
+/** A configuration's content as text: its sets and maps as arrays of their entries. */
+function configKeyOf(config: ResolvedConfig): string {
+  return JSON.stringify(config, (_key, value: unknown) => (value instanceof Set || value instanceof Map ? [...value] : value));
 }
 
 export class InterleaveLanguageService {
   private settings: EditorSettings = DEFAULT_EDITOR_SETTINGS;
   private readonly context: ProjectContext;
+  /** 0: read the configuration files before the next analysis. */
   private configReadAt = 0;
+  private configKey = '';
+  /** Whether a request came since the configuration files were last read. */
+  private activeSinceConfigRead = false;
   private lastConfigError?: string;
   private lastSuppressionsProblem?: string;
   private typeScriptProject?: TypeScriptProject;
+  /** Facts of the files analysed on a request (the open ones); other files' facts go once summarised. */
   private readonly parsedFiles = new WeakMap<ts.SourceFile, ParsedModule>();
   private readonly analyses = new WeakMap<ts.SourceFile, FileAnalysis>();
-  /** The source file each summary was made from, by path. */
-  private readonly summarized = new Map<string, ts.SourceFile>();
+  /** The last analysis of each file analysed, by path, and how long it took. */
+  private readonly latest = new Map<string, { analysis: FileAnalysis; tookMs: number }>();
+  /** Files whose diagnostics were carried over an edit: they are analysed when tsserver is idle. */
+  private readonly deferred = new Set<string>();
+  private readonly summaries: ProgramSummaries;
+  private readonly idle: IdleSlices;
+  /** The inputs of the last findings given to the editor, to tell it to ask again once they changed. */
+  private served?: AnalysisInputs;
 
   constructor(
     private readonly ts: TypeScriptApi,
@@ -72,6 +111,8 @@ export class InterleaveLanguageService {
   ) {
     const root = info.project.getCurrentDirectory();
     this.context = new ProjectContext(pathToUri(root), root, info.project.getProjectName(), false, DEFAULT_EDITOR_SETTINGS);
+    this.summaries = new ProgramSummaries(ts, this.context, (message) => this.log(message));
+    this.idle = new IdleSlices(info.serverHost, (deadline) => this.guard('summaries between requests', false, () => this.workBetweenRequests(deadline)));
   }
 
   /** Applies the editor's settings, or the plugin's tsconfig entry; unusable values are logged and dropped. */
@@ -82,28 +123,47 @@ export class InterleaveLanguageService {
     this.configReadAt = 0;
   }
 
-  /** The project's language service with Interleave's answers added. */
+  /**
+   * The project's language service with Interleave's answers added. Every call counts as a
+   * request, which work between requests waits for: from its end, since a long one (TypeScript's
+   * first check of a file) must not leave the next request waiting behind a slice.
+   */
   decorate(): ts.LanguageService {
     const service = this.info.languageService;
+    const noted = Object.fromEntries(
+      Object.entries(service).map(([name, member]: [string, unknown]) => [
+        name,
+        typeof member === 'function'
+          ? (...args: unknown[]): unknown => {
+              this.idle.noteRequest();
+              try {
+                return member.apply(service, args) as unknown;
+              } finally {
+                this.idle.noteRequest();
+              }
+            }
+          : member,
+      ]),
+    ) as unknown as ts.LanguageService;
     return {
-      ...service,
+      ...noted,
       getSemanticDiagnostics: (fileName) => {
-        const own = service.getSemanticDiagnostics(fileName);
+        const own = noted.getSemanticDiagnostics(fileName);
         return this.guard('diagnostics', own, () => [...own, ...this.diagnostics(fileName)]);
       },
-      getSupportedCodeFixes: (fileName) => [...service.getSupportedCodeFixes(fileName), String(INTERLEAVE_ERROR_CODE)],
+      getSupportedCodeFixes: (fileName) => [...noted.getSupportedCodeFixes(fileName), String(INTERLEAVE_ERROR_CODE)],
       getCodeFixesAtPosition: (fileName, start, end, errorCodes, formatOptions, preferences) => {
-        const own = service.getCodeFixesAtPosition(fileName, start, end, errorCodes, formatOptions, preferences);
+        const own = noted.getCodeFixesAtPosition(fileName, start, end, errorCodes, formatOptions, preferences);
         if (!errorCodes.includes(INTERLEAVE_ERROR_CODE)) return own;
         return this.guard('code fixes', own, () => [...own, ...this.codeFixes(fileName, start, end)]);
       },
       getCombinedCodeFix: (scope, fixId, formatOptions, preferences) => {
-        if (fixId !== FIX_ALL_FIX_ID) return service.getCombinedCodeFix(scope, fixId, formatOptions, preferences);
+        if (fixId !== FIX_ALL_FIX_ID) return noted.getCombinedCodeFix(scope, fixId, formatOptions, preferences);
         const nothing: ts.CombinedCodeActions = { changes: [] };
         return this.guard('fix-all', nothing, () => this.fixAll(scope.fileName) ?? nothing);
       },
       getQuickInfoAtPosition: (...args: Parameters<ts.LanguageService['getQuickInfoAtPosition']>) => {
-        const own = service.getQuickInfoAtPosition(...args);
+        const own = noted.getQuickInfoAtPosition(...args);
         return this.guard('hover', own, () => this.quickInfo(args[0], args[1], own));
       },
     };
@@ -111,10 +171,29 @@ export class InterleaveLanguageService {
 
   /** Interleave's findings in a file as tsserver diagnostics. */
   diagnostics(fileName: string): ts.Diagnostic[] {
+    const carried = this.carriedOver(fileName);
+    if (carried) return carried;
     const analysis = this.analyse(fileName);
     if (!analysis) return [];
+    this.served = analysis;
     const program = this.info.languageService.getProgram();
     return analysis.hazards.map((hazard) => this.diagnosticOf(hazard, analysis.sourceFile, program));
+  }
+
+  /** An edited file's last findings moved over the edit, when analysing it is too slow to wait for; it is analysed once tsserver is idle. */
+  private carriedOver(fileName: string): ts.Diagnostic[] | undefined {
+    const latest = this.latest.get(fileName);
+    if (!latest || latest.tookMs <= FAST_ANALYSIS_MS || !this.settings.enable || this.configReadAt === 0) return undefined;
+    const program = this.info.languageService.getProgram();
+    const sourceFile = program?.getSourceFile(fileName);
+    const previous = latest.analysis.sourceFile;
+    if (!sourceFile || sourceFile === previous) return undefined;
+    this.deferred.add(fileName);
+    return carryOver(
+      latest.analysis.hazards.map((hazard) => this.diagnosticOf(hazard, previous, program)),
+      previous,
+      sourceFile,
+    );
   }
 
   /** The rule's fix and the suppression comments for each finding overlapping `start`–`end`. */
@@ -218,28 +297,66 @@ export class InterleaveLanguageService {
     return { ...own, documentation: [...documentation, ...separator, { kind: 'text', text: markdown }] };
   }
 
-  /** The current analysis of a file of the project, or undefined when Interleave does not read it. */
+  /** The current analysis of a file of the project, or undefined when Interleave does not read it; remembered with the time it took. */
   private analyse(fileName: string): FileAnalysis | undefined {
+    const started = performance.now();
+    const analysis = this.analyseNow(fileName);
+    if (!analysis) this.latest.delete(fileName);
+    else if (this.latest.get(fileName)?.analysis !== analysis) this.latest.set(fileName, { analysis, tookMs: performance.now() - started });
+    return analysis;
+  }
+
+  /**
+   * Analyses a file unless its current text was analysed against the current inputs. It reads the
+   * file and the files it imports; what those import in turn is summarised between requests, and
+   * the editor is asked to fetch the diagnostics again once that changes them.
+   */
+  private analyseNow(fileName: string): FileAnalysis | undefined {
     if (!this.settings.enable || languageOf(fileName) !== 'typescript') return undefined;
-    this.refreshConfig();
+    if (this.configReadAt === 0) this.refreshConfig();
+    this.activeSinceConfigRead = true;
     if (this.context.isExcluded(fileName)) return undefined;
     const program = this.info.languageService.getProgram();
     const sourceFile = program?.getSourceFile(fileName);
     if (!program || !sourceFile || sourceFile.text.length > DEFAULT_MAX_FILE_SIZE) return undefined;
     const typeScriptProject = this.projectOf(program);
-    this.summarizeProgram(program, typeScriptProject);
-    const { config } = this.context;
-    const project = this.context.projectFacts();
-    const { suppressions } = this.context;
-    const cached = this.analyses.get(sourceFile);
-    if (cached && cached.config === config && cached.project === project && cached.suppressions === suppressions) return cached;
     const parsed = this.parse(sourceFile, typeScriptProject);
-    const report = checkModule(parsed, { rules: RULES, config, project });
+    this.summaries.record(sourceFile, parsed);
+    this.summaries.summarizeImports(typeScriptProject, sourceFile);
+    const { config, suppressions } = this.context;
+    const inputs: AnalysisInputs = { configKey: this.configKey, project: this.context.projectFacts(), suppressions };
+    const cached = this.analyses.get(sourceFile);
+    if (cached && sameInputs(cached, inputs)) return cached;
+    const report = checkModule(parsed, { rules: RULES, config, project: inputs.project });
     for (const problem of report.problems) this.log(problem);
     const hazards = this.context.applySuppressions(fileName, report.hazards.map(withHeadline), sourceFile.text);
-    const analysis: FileAnalysis = { sourceFile, parsed, hazards, config, project, suppressions };
+    const analysis: FileAnalysis = { ...inputs, sourceFile, parsed, hazards, config };
     this.analyses.set(sourceFile, analysis);
     return analysis;
+  }
+
+  /**
+   * Between requests: the files whose findings were carried over an edit analysed, one a slice,
+   * and the editor told to ask for diagnostics again; the configuration files read again when due;
+   * and a slice of the Program's summaries. Once those are all made, the editor is told to ask
+   * again if what the last diagnostics were checked against has changed. True while work is left.
+   */
+  private workBetweenRequests(deadline: number): boolean {
+    const [edited] = this.deferred;
+    if (edited !== undefined) {
+      this.deferred.delete(edited);
+      this.analyse(edited);
+      if (this.deferred.size === 0) this.info.project.refreshDiagnostics();
+      return true;
+    }
+    if (this.activeSinceConfigRead && Date.now() - this.configReadAt >= CONFIG_RECHECK_MS) this.refreshConfig();
+    const more = this.summaries.summarizeSlice(deadline);
+    const { served } = this;
+    if (!more && served && !sameInputs(served, { configKey: this.configKey, project: this.context.projectFacts(), suppressions: this.context.suppressions })) {
+      this.served = undefined;
+      this.info.project.refreshDiagnostics();
+    }
+    return more;
   }
 
   private projectOf(program: ts.Program): TypeScriptProject {
@@ -259,28 +376,12 @@ export class InterleaveLanguageService {
     return parsed;
   }
 
-  /** Keeps the cross-file summaries (blocking helpers in other modules, shared state) in step with the Program. */
-  private summarizeProgram(program: ts.Program, project: TypeScriptProject): void {
-    const present = new Set<string>();
-    for (const sourceFile of program.getSourceFiles()) {
-      const path = sourceFile.fileName;
-      if (sourceFile.isDeclarationFile || program.isSourceFileFromExternalLibrary(sourceFile) || languageOf(path) !== 'typescript') continue;
-      if (this.context.isExcluded(path) || sourceFile.text.length > DEFAULT_MAX_FILE_SIZE) continue;
-      present.add(path);
-      if (this.summarized.get(path) === sourceFile) continue;
-      this.summarized.set(path, sourceFile);
-      this.context.setSummary(path, summarize(this.parse(sourceFile, project)));
-    }
-    for (const path of this.summarized.keys()) if (!present.has(path)) this.summarized.delete(path);
-    this.context.retainSummaries(present);
-  }
-
-  /** Reads the configuration files again when they may have changed; a broken one is logged and the last good one kept. */
+  /** Reads the configuration files again; a broken one is logged and the last good one kept. */
   private refreshConfig(): void {
-    const now = Date.now();
-    if (now - this.configReadAt < CONFIG_RECHECK_MS) return;
-    this.configReadAt = now;
+    this.configReadAt = Date.now();
+    this.activeSinceConfigRead = false;
     const error = this.context.reloadConfig(this.settings)?.describe();
+    this.configKey = configKeyOf(this.context.config);
     if (error && error !== this.lastConfigError) this.log(`configuration: ${error}; the previous configuration stays in force`);
     this.lastConfigError = error;
     const suppressionsProblem = this.context.reloadSuppressions();

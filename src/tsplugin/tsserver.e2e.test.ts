@@ -5,9 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as ts from 'typescript';
 import { HEADLINE_LENGTH } from '../core/headline';
@@ -30,6 +30,15 @@ type CodeEdit = ts.server.protocol.CodeEdit;
 
 const repository = join(__dirname, '..', '..');
 const probeLocation = join(repository, 'dist', 'tsserver-plugin');
+
+/** A route reaching a blocking call through two other modules. */
+const CHAIN_PROJECT: Record<string, string> = {
+  'package.json': JSON.stringify({ name: 'chain', type: 'module' }),
+  'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true }, include: ['src'] }),
+  'src/server.ts': "import express from 'express';\nimport { helper } from './helper.js';\n\nconst app = express();\napp.get('/config', async (req, res) => {\n  res.json(helper());\n});\napp.listen(3000);\n",
+  'src/helper.ts': "import { readConfig } from './config.js';\nexport function helper() {\n  return readConfig();\n}\n",
+  'src/config.ts': "import { readFileSync } from 'node:fs';\nexport function readConfig() {\n  return readFileSync('config.json', 'utf8');\n}\n",
+};
 
 const interleave = (diagnostics: readonly Diagnostic[]) => diagnostics.filter((diagnostic) => diagnostic.code === INTERLEAVE_ERROR_CODE);
 
@@ -222,6 +231,29 @@ describe('the tsserver plugin in a real tsserver', { timeout: 120_000 }, () => {
     assert.ok(interleave(diagnostics).some((diagnostic) => diagnostic.text.startsWith('IL101 ')), 'the previous configuration stays in force');
     assert.ok(server.running);
     assert.match(readFileSync(logFile, 'utf8'), /\[interleave\] configuration: .*NO-SUCH-RULE/);
+  });
+
+  test('answers from the open file and its imports at once, then from what they import once it is summarised between requests, and asks the editor to fetch diagnostics again', async () => {
+    const project = join(scratch, 'chain');
+    for (const [path, content] of Object.entries(CHAIN_PROJECT)) {
+      mkdirSync(dirname(join(project, path)), { recursive: true });
+      writeFileSync(join(project, path), content);
+    }
+    const server = join(project, 'src', 'server.ts');
+    const other = new TsServerClient({ globalPlugins: [TSSERVER_PLUGIN_NAME], pluginProbeLocations: [probeLocation] });
+    try {
+      const transitive = async () => interleave(await other.request<Diagnostic[]>('semanticDiagnosticsSync', { file: server })).filter((diagnostic) => diagnostic.text.startsWith('IL202 '));
+      await other.request('updateOpen', { openFiles: [{ file: server, projectRootPath: project }] });
+      const refreshed = other.nextEvent('projectsUpdatedInBackground', 60_000);
+      assert.deepEqual(await transitive(), [], 'the blocking call is two imports away, in a file the request did not read');
+      await refreshed;
+      assert.deepEqual(
+        (await transitive()).map((diagnostic) => diagnostic.start),
+        [locate(CHAIN_PROJECT['src/server.ts']!, 'helper()')],
+      );
+    } finally {
+      await other.close();
+    }
   });
 
   test('loads from a tsconfig.json `plugins` entry, with its settings, for editors other than VS Code', async () => {

@@ -34,6 +34,7 @@ function packageOf(fileName: string): string | undefined {
  */
 export class TypeScriptProject {
   private readonly checker: ts.TypeChecker;
+  private readonly resolutions = new Map<string, string | undefined>();
 
   constructor(
     private readonly ts: TypeScriptApi,
@@ -52,22 +53,45 @@ export class TypeScriptProject {
 
   /** Facts for one of the Program's source files, with its imports resolved and its types checked. */
   analyzeSourceFile(sourceFile: ts.SourceFile, moduleName: string): ParsedModule {
+    return this.facts(sourceFile, moduleName, this.typing());
+  }
+
+  /**
+   * Facts for one of the Program's source files from its syntax and resolved imports alone,
+   * without asking the checker: cheaper, and it leaves the checker's caches as they were.
+   */
+  analyzeSyntax(sourceFile: ts.SourceFile, moduleName: string): ParsedModule {
+    return this.facts(sourceFile, moduleName);
+  }
+
+  private facts(sourceFile: ts.SourceFile, moduleName: string, typing?: ProgramTyping): ParsedModule {
     return extractTypeScriptFacts({
       ts: this.ts,
       sourceFile,
       moduleName,
       resolveSpecifier: (specifier) => this.resolveSpecifier(specifier, sourceFile, moduleName),
-      typing: this.typing(),
+      ...(typing && { typing }),
     });
   }
 
   /** The project module a specifier resolves to, or the package it names. */
   resolveSpecifier(specifier: string, from: ts.SourceFile, moduleName: string): string | undefined {
+    const resolvedFile = this.resolvedProjectFile(specifier, from);
+    return resolvedFile ? this.moduleNameOf(resolvedFile) : moduleForSpecifier(specifier, importBase(moduleName, from.fileName));
+  }
+
+  /**
+   * The project source file a specifier resolves to from a file, if any. Resolution goes through
+   * the file system, and files of one directory import the same modules again and again, so the
+   * answers are kept by directory, module format and specifier (the Program's files do not change).
+   */
+  private resolvedProjectFile(specifier: string, from: ts.SourceFile): string | undefined {
+    const key = `${dirname(from.fileName)}\0${from.impliedNodeFormat ?? ''}\0${specifier}`;
+    if (this.resolutions.has(key)) return this.resolutions.get(key);
     const { resolvedModule } = this.ts.resolveModuleName(specifier, from.fileName, this.program.getCompilerOptions(), this.ts.sys);
-    if (resolvedModule && !resolvedModule.isExternalLibraryImport && !resolvedModule.resolvedFileName.endsWith('.d.ts')) {
-      return this.moduleNameOf(resolvedModule.resolvedFileName);
-    }
-    return moduleForSpecifier(specifier, importBase(moduleName, from.fileName));
+    const projectFile = resolvedModule && !resolvedModule.isExternalLibraryImport && !resolvedModule.resolvedFileName.endsWith('.d.ts') ? resolvedModule.resolvedFileName : undefined;
+    this.resolutions.set(key, projectFile);
+    return projectFile;
   }
 
   /** What the checker adds to the facts. */

@@ -10,6 +10,7 @@ const TSSERVER = join(__dirname, '..', '..', 'node_modules', 'typescript', 'lib'
 
 interface ServerMessage {
   type: 'response' | 'event';
+  event?: string;
   request_seq?: number;
   success?: boolean;
   message?: string;
@@ -31,6 +32,7 @@ export class TsServerClient {
   private buffer = Buffer.alloc(0);
   private readonly pending = new Map<number, { resolve: (body: unknown) => void; reject: (error: Error) => void }>();
   private exited?: Error;
+  private readonly eventWaiters = new Set<{ name: string; resolve: () => void }>();
 
   constructor(options: TsServerOptions = {}) {
     const args = ['--disableAutomaticTypingAcquisition', '--suppressDiagnosticEvents'];
@@ -61,6 +63,23 @@ export class TsServerClient {
     this.child.stdin!.write(`${JSON.stringify({ seq: ++this.seq, type: 'request', command, arguments: args })}\n`);
   }
 
+  /** The tsserver process's id, for reading its memory from /proc. */
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  /** Resolves when tsserver sends an event of this name after the call; rejects after `timeoutMs`. */
+  nextEvent(name: string, timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const waiter = { name, resolve: () => (clearTimeout(timer), resolve()) };
+      const timer = setTimeout(() => {
+        this.eventWaiters.delete(waiter);
+        reject(new Error(`no ${name} event within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.eventWaiters.add(waiter);
+    });
+  }
+
   get running(): boolean {
     return this.exited === undefined;
   }
@@ -74,6 +93,14 @@ export class TsServerClient {
     clearTimeout(timer);
   }
 
+  private received(event: string): void {
+    for (const waiter of this.eventWaiters) {
+      if (waiter.name !== event) continue;
+      this.eventWaiters.delete(waiter);
+      waiter.resolve();
+    }
+  }
+
   private receive(chunk: Buffer): void {
     this.buffer = Buffer.concat([this.buffer, chunk]);
     while (true) {
@@ -84,6 +111,7 @@ export class TsServerClient {
       if (this.buffer.length < bodyStart + length) return;
       const message = JSON.parse(this.buffer.subarray(bodyStart, bodyStart + length).toString('utf8')) as ServerMessage;
       this.buffer = this.buffer.subarray(bodyStart + length);
+      if (message.type === 'event' && message.event !== undefined) this.received(message.event);
       if (message.type !== 'response' || message.request_seq === undefined) continue;
       const waiting = this.pending.get(message.request_seq);
       if (!waiting) continue;
