@@ -32,6 +32,7 @@ describe('ProjectResolver', () => {
     },
     'app.reexport': { starImports: ['app.services'] },
     'app.clients': { instances: { http: 'requests.Session()', accounts: 'app.services.Accounts()' } },
+    'app.db': { functions: { new_session: { returns: 'sqlalchemy.orm.Session' } } },
   });
 
   it('follows attribute types, return annotations and properties to the method called', () => {
@@ -50,6 +51,12 @@ describe('ProjectResolver', () => {
   it('names the library call made through a module-level instance of a library type', () => {
     assert.deepEqual(resolver.libraryCallee('app.clients.http.get'), { callee: 'requests.Session().get', instance: { moduleName: 'app.clients', name: 'http' } });
     assert.equal(resolver.resolve('app.clients.http.get'), undefined);
+  });
+
+  it('names the library call made on what a project function returns, by its return annotation', () => {
+    assert.deepEqual(resolver.libraryCallee('app.db.new_session().query().all'), { callee: 'sqlalchemy.orm.Session().query().all' });
+    assert.equal(resolver.libraryCallee('app.db.new_session'), undefined);
+    assert.equal(resolver.libraryCallee('app.services.make_accounts().repo.get'), undefined);
   });
 
   it('leaves unknown attributes, library types and cycles unresolved, and ends', () => {

@@ -70,8 +70,12 @@ export class ProjectResolver<F extends ResolvableFunction> {
     if (!tokens || hops > MAX_HOPS) return undefined;
     for (const { moduleName, module, split } of this.modulePrefixes(tokens)) {
       const [member, ...rest] = tokens.slice(split) as [Token, ...Token[]];
-      if (module.functions.has(member.name) || module.classes[member.name]) return undefined;
       const tail = (first: string) => [first + (member.called ? '()' : ''), ...rest.map(joinToken)].join('.');
+      // A project function's result used as a library object: `new_session().query()` where
+      // `def new_session() -> Session` — the call on it is the library's.
+      const returns = module.functions.get(member.name)?.returns;
+      if (returns && member.called && rest.length > 0 && !this.walk(returns, hops + 1)) return { callee: tail(returns) };
+      if (module.functions.has(member.name) || module.classes[member.name]) return undefined;
       const imported = module.imports[member.name];
       if (imported) {
         const path = tail(imported);
