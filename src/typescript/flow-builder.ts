@@ -480,12 +480,7 @@ export class FlowBuilder extends FlowGraphBuilder<ts.Block> {
    */
   private fixedTruth(condition: ts.Expression): boolean | undefined {
     const { ts: api } = this;
-    let node = unwrap(this.context, condition);
-    let negated = false;
-    while (api.isPrefixUnaryExpression(node) && node.operator === api.SyntaxKind.ExclamationToken) {
-      node = unwrap(this.context, node.operand);
-      negated = !negated;
-    }
+    const { node, negated } = this.withoutNegations(condition);
     let truth: boolean | undefined;
     if (node.kind === api.SyntaxKind.TrueKeyword) truth = true;
     else if (node.kind === api.SyntaxKind.FalseKeyword) truth = false;
@@ -499,8 +494,8 @@ export class FlowBuilder extends FlowGraphBuilder<ts.Block> {
     return truth === undefined ? undefined : truth !== negated;
   }
 
-  /** What a test asks, and for a presence test which outcome finds the value there. */
-  private testKind(condition: ts.Expression): Pick<BranchEvent, 'test' | 'presentWhen'> {
+  /** A test without its `!`s (and parentheses), and whether an odd number of them negated it. */
+  private withoutNegations(condition: ts.Expression): { node: ts.Expression; negated: boolean } {
     const { ts: api } = this;
     let node = unwrap(this.context, condition);
     let negated = false;
@@ -508,6 +503,13 @@ export class FlowBuilder extends FlowGraphBuilder<ts.Block> {
       node = unwrap(this.context, node.operand);
       negated = !negated;
     }
+    return { node, negated };
+  }
+
+  /** What a test asks, and for a presence test which outcome finds the value there. */
+  private testKind(condition: ts.Expression): Pick<BranchEvent, 'test' | 'presentWhen'> {
+    const { ts: api } = this;
+    const { node, negated } = this.withoutNegations(condition);
     const presence = (present: boolean, test: 'membership' | 'truthiness' = 'membership') => ({ test, presentWhen: present !== negated });
     if (api.isBinaryExpression(node)) {
       const operator = node.operatorToken.kind;
