@@ -94,6 +94,7 @@ export function summarizeCallGraph(module: ModuleFacts): CallGraphSummary {
   for (const fact of module.imports) imports[fact.local] = fact.target;
   const classes: CallGraphSummary['classes'] = {};
   for (const info of module.classes) classes[info.name] = { bases: info.bases, ...(info.attributeTypes && { attributes: info.attributeTypes }) };
+  for (const alias of module.classAliases ?? []) classes[alias.name] ??= { bases: alias.bases };
   return { path: module.path, digest: digestOf(module.source), functions, instances, imports, ...(module.starImports && { starImports: module.starImports }), classes };
 }
 

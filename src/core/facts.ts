@@ -461,6 +461,12 @@ export interface ModuleFacts {
   lifecycleHooks: LifecycleHookFact[];
   /** Classes defined at module level, for following method calls into base classes. */
   classes: ClassFact[];
+  /**
+   * Module names bound to a class made at run time from others — SQLAlchemy's `Base =
+   * declarative_base(cls=ModelBase)` — with those bases: a model class deriving from `Base`
+   * inherits `ModelBase`'s methods (`Client.get(db, …)`).
+   */
+  classAliases?: { name: string; bases: string[] }[];
   /** Regions the parser could not make sense of; findings inside them are dropped. */
   syntaxErrors: Range[];
   /**

@@ -20,7 +20,7 @@ import { HandlerDetector, type HandlerRole } from './handlers';
 import { collectFunctionNames, type FunctionNames } from './locals';
 import { loadPythonParser, parsePython } from './parser';
 import { LOCK_TYPES, ModuleScope } from './scope';
-import { decoratorsOf, field, isAsyncDef, namedChildren, rangeOf, shortText, type Node } from './syntax';
+import { callArguments, decoratorsOf, field, isAsyncDef, namedChildren, rangeOf, shortText, type Node } from './syntax';
 import { copyTree } from './syntax-tree';
 import type { Tree } from 'web-tree-sitter';
 
@@ -105,6 +105,7 @@ export function extractFacts(tree: Tree, source: string, path: string, moduleNam
     locks: moduleLocks(scope),
     imports: scope.importFacts,
     ...(scope.starImports.length > 0 && { starImports: scope.starImports }),
+    ...classAliasesOf(scope),
     frameworks: [...handlers.frameworks],
     applications: handlers.applications.map(
       (application): ApplicationFact => ({
@@ -422,4 +423,20 @@ function multilineStringLines(root: Node): Set<number> {
     for (let line = node.startPosition.row + 1; line <= node.endPosition.row; line++) lines.add(line);
   }
   return lines;
+}
+
+const DECLARATIVE_BASE = /^sqlalchemy\.(orm|ext\.declarative)(\.decl_api)?\.declarative_base$/;
+
+/** `Base = declarative_base(cls=ModelBase)`: a class whose instances' methods come from `ModelBase`. */
+function classAliasesOf(scope: ModuleScope): Pick<ModuleFacts, 'classAliases'> {
+  const aliases: NonNullable<ModuleFacts['classAliases']> = [];
+  for (const binding of scope.bindings.values()) {
+    const value = binding.kind === 'variable' ? binding.value : undefined;
+    const callee = value?.type === 'call' ? field(value, 'function') : null;
+    if (!value || !callee || !DECLARATIVE_BASE.test(scope.qualify(callee) ?? '')) continue;
+    const base = callArguments(value).keywords.get('cls');
+    const qualified = base ? scope.qualify(base) : undefined;
+    if (qualified) aliases.push({ name: binding.name, bases: [qualified] });
+  }
+  return aliases.length > 0 ? { classAliases: aliases } : {};
 }

@@ -83,6 +83,7 @@ export function summarizeContexts(module: ModuleFacts, root?: string): ContextSu
   for (const fact of module.imports) imports[fact.local] = fact.target;
   const classes: ContextSummary['classes'] = {};
   for (const info of module.classes) classes[info.name] = { bases: info.bases, ...(info.attributeTypes && { attributes: info.attributeTypes }) };
+  for (const alias of module.classAliases ?? []) classes[alias.name] ??= { bases: alias.bases };
   return {
     path: module.path,
     moduleName: module.moduleName,
