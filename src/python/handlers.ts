@@ -5,6 +5,7 @@ import {
   decoratorsOf,
   dottedParts,
   field,
+  isAsyncDef,
   namedChildren,
   stringValue,
   unparenthesize,
@@ -272,6 +273,10 @@ export class HandlerDetector {
       this.recordApplication(call, framework, [...keywords.keys()], /Router|RouteTableDef|UrlDispatcher/.test(qualified));
       return;
     }
+    // A factory of the project handed the lifespan (`create_app(lifespan=lifespan)`) builds the
+    // application with it: an `async def` that yields, passed as `lifespan=`, is one.
+    const handed = this.resolveFunction(keywords.get('lifespan'));
+    if (handed?.type === 'function_definition' && isAsyncDef(handed) && yieldsItself(handed)) this.assign(handed, 'lifespan', 'starlette');
     if (qualified === 'starlette.routing.Route' || qualified === 'starlette.routing.WebSocketRoute') {
       const endpoint = keywords.get('endpoint') ?? positional[1];
       const kind = qualified.endsWith('WebSocketRoute') ? 'websocket' : 'route';
@@ -381,4 +386,14 @@ export class HandlerDetector {
     }
     return false;
   }
+}
+
+/** Whether a function's own body (not a nested function's) has a `yield`: it is a generator. */
+function yieldsItself(definition: Node): boolean {
+  return definition.descendantsOfType('yield').some((node) => {
+    for (let parent = node?.parent; parent; parent = parent.parent) {
+      if (parent.type === 'function_definition' || parent.type === 'lambda') return parent.equals(definition);
+    }
+    return false;
+  });
 }
