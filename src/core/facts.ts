@@ -420,6 +420,8 @@ export interface FunctionFacts {
   returns?: string;
   /** For a function written as an argument of a call (a callback): that call, by callee and range. */
   passedTo?: { callee?: string; text: string; range: Range };
+  /** Called where it is written, by the module's top-level code: `(async () => { … })()` runs once, as the module loads. */
+  invokedAtLoad?: boolean;
 }
 
 /** Module-level (or class-level) state a handler could share with other requests. */

@@ -356,8 +356,21 @@ class ModuleFactsBuilder {
       nameRange: rangeOf(this.context, this.nameNode(node)),
       flow,
       ...this.passedTo(node),
+      ...(!parent && this.invokedAtLoad(node) && { invokedAtLoad: true }),
     };
     return { node, facts, locals, self };
+  }
+
+  /** `(async () => { … })()`, `void (function () { … })()`: a statement of the module calls it where it is written. */
+  private invokedAtLoad(node: FunctionNode): boolean {
+    const { ts: api } = this;
+    let callee: ts.Node = node;
+    while (api.isParenthesizedExpression(callee.parent)) callee = callee.parent;
+    const call = callee.parent;
+    if (!api.isCallExpression(call) || call.expression !== callee) return false;
+    let statement: ts.Node = call;
+    while (api.isVoidExpression(statement.parent) || api.isAwaitExpression(statement.parent) || api.isParenthesizedExpression(statement.parent)) statement = statement.parent;
+    return api.isExpressionStatement(statement.parent) && api.isSourceFile(statement.parent.parent);
   }
 
   /** The call a callback is written as an argument of. */

@@ -173,8 +173,10 @@ function entriesOf(language: Language, fn: FunctionFacts, role: FileRole | undef
       entries.push({ kind: known.kind, label: known.label.replace('{class}', fn.className).replace('{method}', fn.name), ...(known.contained && { contained: true }) });
     }
   }
+  // The module's own code calls it where it is written, once, as the module loads: at startup.
+  if (fn.invokedAtLoad) entries.push({ kind: 'startup', label: 'top-level code, called as the module loads' });
   // Node runs timers and listeners on its one loop, whoever registered them.
-  if (language === 'typescript' && fn.kind === 'plain' && fn.execution === 'event-loop' && !fn.isAsync && !fn.passedTo && !fn.parent) {
+  else if (language === 'typescript' && fn.kind === 'plain' && fn.execution === 'event-loop' && !fn.isAsync && !fn.passedTo && !fn.parent) {
     entries.push({ kind: 'background-loop', label: `callback \`${fn.qualifiedName}\`` });
   }
   if (role && !fn.parent) entries.push({ kind: role.kind, label: role.label, ...(role.contained && { contained: true }) });
