@@ -3,7 +3,7 @@
  * the result. Pure, so the CLI, the language server and the tsserver plugin share it.
  */
 import type { Hazard, TextEdit } from './hazard';
-import { applyTextEdits, offsetAt, positionAt } from './text-edits';
+import { applyTextEdits, changedRegion, offsetAt, positionAt } from './text-edits';
 
 /** Whether fix-all applies the hazard's fix: safe ones always, unsafe ones only when asked for. */
 export function fixApplies(hazard: Hazard, unsafeFixes: boolean): boolean {
@@ -108,16 +108,9 @@ export function applySafeFixes(text: string, analyse: (text: string) => FixPassA
 /** One edit turning `before` into `after`: the changed middle, so the cursor and undo stay where they were elsewhere. */
 export function replacementEdit(before: string, after: string): TextEdit | undefined {
   if (before === after) return undefined;
-  let prefix = 0;
-  const shorter = Math.min(before.length, after.length);
-  while (prefix < shorter && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
-  let suffix = 0;
-  while (
-    suffix < shorter - prefix &&
-    before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)
-  ) {
-    suffix++;
-  }
+  const region = changedRegion(before, after);
+  let prefix = region.start;
+  let suffix = before.length - region.oldEnd;
   // Never split a surrogate pair or a CRLF.
   while (prefix > 0 && /[\uD800-\uDBFF\r]/.test(before[prefix - 1]!)) prefix--;
   while (suffix > 0 && /[\uDC00-\uDFFF\n]/.test(before[before.length - suffix]!)) suffix--;

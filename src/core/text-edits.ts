@@ -15,6 +15,23 @@ export function lineStartsOf(text: string): number[] {
   return lineStarts;
 }
 
+/** What an edit replaced: `start`–`oldEnd` of the old text became `start`–`newEnd` of the new one. */
+export interface ChangedRegion {
+  start: number;
+  oldEnd: number;
+  newEnd: number;
+}
+
+/** The region between two texts' common prefix and common suffix (which never overlap). */
+export function changedRegion(oldText: string, newText: string): ChangedRegion {
+  const shorter = Math.min(oldText.length, newText.length);
+  let start = 0;
+  while (start < shorter && oldText.charCodeAt(start) === newText.charCodeAt(start)) start++;
+  let suffix = 0;
+  while (suffix < shorter - start && oldText.charCodeAt(oldText.length - 1 - suffix) === newText.charCodeAt(newText.length - 1 - suffix)) suffix++;
+  return { start, oldEnd: oldText.length - suffix, newEnd: newText.length - suffix };
+}
+
 function offsetOf(lineStarts: readonly number[], text: string, position: Position): number {
   const start = lineStarts[position.line];
   if (start === undefined) return text.length;

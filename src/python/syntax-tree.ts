@@ -1,5 +1,6 @@
 import type { Language, Tree } from 'web-tree-sitter';
 import { spendBudget } from '../core/budget';
+import { changedRegion } from '../core/text-edits';
 import { TreeWalk } from './parser';
 
 export interface Point {
@@ -252,10 +253,7 @@ function unchangedPrefix(
   walk: TreeWalk,
   types: readonly string[],
 ): { statements: SyntaxNode[]; fields: (string | null)[]; nextId: number; exhausted: boolean } {
-  const earlier = previous.text;
-  const common = Math.min(earlier.length, source.length);
-  let changedAt = 0;
-  while (changedAt < common && earlier.charCodeAt(changedAt) === source.charCodeAt(changedAt)) changedAt++;
+  const changedAt = changedRegion(previous.text, source).start;
   const statements: SyntaxNode[] = [];
   let exhausted = false;
   for (const candidate of previous.children) {

@@ -6,23 +6,7 @@
  * comment on the touched line silences.
  */
 import type * as ts from 'typescript';
-
-/** What an edit replaced: `start`–`oldEnd` of the old text became `start`–`newEnd` of the new one. */
-export interface ChangedRegion {
-  start: number;
-  oldEnd: number;
-  newEnd: number;
-}
-
-/** The region between the texts' common prefix and common suffix. */
-export function changedRegion(oldText: string, newText: string): ChangedRegion {
-  const shorter = Math.min(oldText.length, newText.length);
-  let start = 0;
-  while (start < shorter && oldText.charCodeAt(start) === newText.charCodeAt(start)) start++;
-  let suffix = 0;
-  while (suffix < shorter - start && oldText.charCodeAt(oldText.length - 1 - suffix) === newText.charCodeAt(newText.length - 1 - suffix)) suffix++;
-  return { start, oldEnd: oldText.length - suffix, newEnd: newText.length - suffix };
-}
+import { changedRegion } from '../core/text-edits';
 
 /** The old file's diagnostics the edit to `newFile` cannot have changed, at their offsets in the new text. */
 export function carryOver(diagnostics: readonly ts.Diagnostic[], oldFile: ts.SourceFile, newFile: ts.SourceFile): ts.Diagnostic[] {
