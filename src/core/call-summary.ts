@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { flowEvents } from './dataflow';
 import type { CallEvent, FunctionFacts, LiteralArgument, ModuleFacts, Range } from './facts';
 import { lazyInitialisations } from './contexts/summary';
 import { overInMemoryFile } from './in-memory-files';
@@ -131,7 +132,7 @@ export function ownCalls(fn: FunctionFacts): readonly OwnCall[] {
 const ownCallsByFunction = new WeakMap<FunctionFacts, readonly OwnCall[]>();
 
 function listOwnCalls(fn: FunctionFacts): OwnCall[] {
-  const events = fn.flow.blocks.flatMap((block) => block.events);
+  const events = flowEvents(fn.flow);
   const managers = (form: 'with' | 'async-with') => new Set(events.flatMap((event) => (event.kind === 'context' && event.form === form && event.call !== undefined ? [event.call] : [])));
   const asyncContexts = managers('async-with');
   const syncContexts = managers('with');

@@ -151,3 +151,12 @@ export function replayForward<S>(
     }
   }
 }
+
+/** A flow graph's events in block order, listed once per graph: many rules and summaries ask, and a graph never changes once built. */
+const eventsByFlow = new WeakMap<FlowGraph, readonly FlowEvent[]>();
+
+export function flowEvents(flow: FlowGraph): readonly FlowEvent[] {
+  let events = eventsByFlow.get(flow);
+  if (!events) eventsByFlow.set(flow, (events = flow.blocks.flatMap((block) => block.events)));
+  return events;
+}

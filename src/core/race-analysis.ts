@@ -1,4 +1,4 @@
-import { replayForward, solveForward, type ForwardProblem } from './dataflow';
+import { flowEvents, replayForward, solveForward, type ForwardProblem } from './dataflow';
 import type {
   AwaitEvent,
   BranchEvent,
@@ -369,7 +369,7 @@ export function analyzeRaces(fn: FunctionFacts, mode: 'loop' | 'threads' = fn.ex
   if (cached) return cached;
   const findings: RaceFindings = { lostUpdates: [], staleDecisions: [], threadRaces: [], threadDecisions: [] };
   cache.set(fn, findings);
-  const events = fn.flow.blocks.flatMap((block) => block.events);
+  const events = flowEvents(fn.flow);
   if (!events.some((event) => event.kind === 'write')) return findings;
   const onLoop = mode === 'loop';
   if (onLoop && (fn.execution !== 'event-loop' || !events.some((event) => event.kind === 'await'))) return findings;

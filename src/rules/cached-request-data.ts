@@ -1,3 +1,4 @@
+import { flowEvents } from '../core/dataflow';
 import type { CallEvent, FunctionFacts, ModuleFacts, Parameter, Range } from '../core/facts';
 import type { RelatedLocation } from '../core/hazard';
 import { calleeIndex, calledFunctions } from '../core/call-graph';
@@ -134,7 +135,7 @@ class RequestDependence {
 
   private sessionEvidence(fn: FunctionFacts): Evidence | undefined {
     const calls = new Map<number, CallEvent>();
-    const events = fn.flow.blocks.flatMap((block) => block.events);
+    const events = flowEvents(fn.flow);
     for (const event of events) if (event.kind === 'call') calls.set(event.id, event);
     for (const event of events) {
       if (event.kind !== 'return') continue;

@@ -1,3 +1,4 @@
+import { flowEvents } from '../core/dataflow';
 import type { CallEvent, FunctionFacts, ModuleFacts } from '../core/facts';
 import type { Fix } from '../core/hazard';
 import type { ProjectFacts, Rule, RuleContext } from '../core/rule';
@@ -35,7 +36,7 @@ function localUses(module: ModuleFacts, fn: FunctionFacts, names: readonly strin
   const scopes = [fn, ...module.functions.filter((nested) => isNestedIn(module, nested, fn))];
   const uses: { onlyCallback: boolean }[] = [];
   for (const scope of scopes) {
-    const events = scope.flow.blocks.flatMap((block) => block.events);
+    const events = flowEvents(scope.flow);
     for (const event of events) {
       if (event.kind !== 'local-read' || !names.includes(event.name)) continue;
       const onlyCallback = events.some(

@@ -1,7 +1,8 @@
 import { contextModelOf, type ContextModel } from '../core/contexts';
 import { witnessChain } from '../core/contexts/describe';
 import { isLazyInitialisation, testedStateOf } from '../core/contexts/summary';
-import type { CallEvent, FlowEvent, FlowGraph, FunctionFacts, ModuleFacts, ValueHolder } from '../core/facts';
+import { flowEvents } from '../core/dataflow';
+import type { CallEvent, FlowGraph, FunctionFacts, ModuleFacts, ValueHolder } from '../core/facts';
 import type { Fix } from '../core/hazard';
 import { isConstructor, requestReach } from '../core/request-reach';
 import { projectIndex } from '../core/project-index';
@@ -49,15 +50,6 @@ const STACK_ENTRY = /\.(enter_async_context|enter_context)$/;
 const APPLICATION_PARAMETER = /^_?(app|application)$/;
 const SETUP_KINDS = new Set(['lifespan', 'startup'] as const);
 
-/** A flow's events in block order, listed once per flow: the rule and its summary ask for them function by function, resource by resource. */
-const flowEvents = new WeakMap<FlowGraph, readonly FlowEvent[]>();
-
-function eventsOf(flow: FlowGraph): readonly FlowEvent[] {
-  let events = flowEvents.get(flow);
-  if (!events) flowEvents.set(flow, (events = flow.blocks.flatMap((block) => block.events)));
-  return events;
-}
-
 function methodOf(call: CallEvent): string {
   return call.text.slice(call.text.lastIndexOf('.') + 1);
 }
@@ -82,7 +74,7 @@ function canonicalKey(key: string): string {
 function holdersOf(call: CallEvent, flow: FlowGraph | undefined): ValueHolder[] {
   const holders = [...(call.boundTo ?? [])];
   if (!flow) return holders;
-  const events = eventsOf(flow);
+  const events = flowEvents(flow);
   for (let index = 0; index < holders.length; index++) {
     const holder = holders[index]!;
     if (holder.kind !== 'local') continue;
@@ -117,7 +109,7 @@ function openedResources(module: ModuleFacts, project: ProjectFacts, builders: B
   for (const [fn, entry] of requestReach(module, undefined, SETUP_KINDS)) if (!setup.has(fn)) setup.set(fn, entry);
   const opened: OpenedResource[] = [];
   for (const [fn, entry] of setup) {
-    for (const event of eventsOf(fn.flow)) {
+    for (const event of flowEvents(fn.flow)) {
       const made = event.kind === 'call' ? openedBy(event, builders) : undefined;
       if (!made || event.kind !== 'call') continue;
       const holders = holdersOf(event, fn.flow);
@@ -130,7 +122,7 @@ function openedResources(module: ModuleFacts, project: ProjectFacts, builders: B
     if (setup.has(fn) || fn.kind !== 'plain') continue;
     const tested = testedStateOf(fn.flow);
     let placement: ReturnType<typeof placementOf> | null = null;
-    for (const event of eventsOf(fn.flow)) {
+    for (const event of flowEvents(fn.flow)) {
       const made = event.kind === 'call' ? openedBy(event, builders) : undefined;
       if (!made?.kind.leaksAtModuleLevel || event.kind !== 'call') continue;
       const holders = holdersOf(event, fn.flow);
@@ -144,7 +136,7 @@ function openedResources(module: ModuleFacts, project: ProjectFacts, builders: B
       if (why) opened.push({ ...made, call: event, origin: { kind: 'once', fn, why }, holders });
     }
   }
-  for (const event of eventsOf(module.moduleFlow)) {
+  for (const event of flowEvents(module.moduleFlow)) {
     const made = event.kind === 'call' ? openedBy(event, builders) : undefined;
     if (!made?.kind.leaksAtModuleLevel || event.kind !== 'call') continue;
     opened.push({ ...made, call: event, origin: { kind: 'module' }, holders: holdersOf(event, undefined) });
@@ -175,7 +167,7 @@ function isManagedOrHandedOver(resource: OpenedResource, flow: FlowGraph, lend: 
   if (call.argumentOf && STACK_ENTRY.test(call.argumentOf.text)) return true;
   if (holders.length === 0) return call.usage !== 'statement' && !isYieldedAsState(call, flow);
   const keys = new Set(holders.map((holder) => holder.key));
-  return eventsOf(flow).some(
+  return flowEvents(flow).some(
     (event) =>
       (event.kind === 'context' && (event.call === call.id || (event.holder !== undefined && keys.has(event.holder.key)))) ||
       (event.kind === 'call' && event.arguments?.some((argument) => keys.has(argument.key)) === true && !lend(event)),
@@ -185,7 +177,7 @@ function isManagedOrHandedOver(resource: OpenedResource, flow: FlowGraph, lend: 
 /** `yield {"http": httpx.AsyncClient()}`: handed to the framework as lifespan state, which closes nothing. */
 function isYieldedAsState(call: CallEvent, flow: FlowGraph): boolean {
   const { start } = call.statement.range;
-  return eventsOf(flow).some(
+  return flowEvents(flow).some(
     (event) => event.kind === 'await' && event.form === 'yield' && event.statement.range.start.line === start.line && event.statement.range.start.character === start.character,
   );
 }
@@ -207,7 +199,7 @@ function isReleased(resource: OpenedResource, module: ModuleFacts, project: Proj
   const shared = resource.holders.filter((holder) => holder.kind !== 'local').map((holder) => holder.key);
   const local = resource.origin.kind === 'module' ? [] : resource.holders.filter((holder) => holder.kind === 'local').map((holder) => holder.key);
   const releases = (flow: FlowGraph, keys: readonly string[]) =>
-    eventsOf(flow).some(
+    flowEvents(flow).some(
       (event) =>
         (event.kind === 'call' && event.receiver !== undefined && keys.includes(event.receiver.key) && closeMethods.has(methodOf(event))) ||
         (event.kind === 'call' && event.arguments?.some((argument) => keys.some((key) => [...closeMethods].some((method) => argument.key === `${key}.${method}`))) === true) ||
@@ -253,7 +245,7 @@ function closedByOwnClass(module: ModuleFacts, owner: string, attributes: Readon
       fn.className !== undefined &&
       lineage.has(fn.className) &&
       !isConstructor(fn) &&
-      eventsOf(fn.flow).some((event) => {
+      flowEvents(fn.flow).some((event) => {
         if (event.kind !== 'call' || !closeMethods.has(methodOf(event))) return false;
         const attribute = /^(?:self|this)\.([\w$]+)$/.exec(event.receiver?.text ?? '')?.[1];
         return attribute !== undefined && attributes.has(attribute);
@@ -305,7 +297,7 @@ function referencedNames(module: ModuleFacts): Set<string> {
   const names = new Set<string>();
   const last = (text: string) => text.slice(text.lastIndexOf('.') + 1);
   for (const flow of [module.moduleFlow, ...module.functions.map((fn) => fn.flow)]) {
-    for (const event of eventsOf(flow)) {
+    for (const event of flowEvents(flow)) {
       if (event.kind !== 'call') continue;
       names.add(last(event.text));
       for (const argument of event.arguments ?? []) names.add(last(argument.text));
@@ -335,7 +327,7 @@ function projectReleases(project: ProjectFacts, live: Liveness): Set<string> {
 function closesThroughAlias(functions: readonly FunctionFacts[], closeMethods: ReadonlySet<string>, sharedKeys: readonly string[]): boolean {
   if (sharedKeys.length === 0) return false;
   return functions.some((fn) => {
-    const events = eventsOf(fn.flow);
+    const events = flowEvents(fn.flow);
     const readsHolder = events.some((event) => event.kind === 'read' && sharedKeys.includes(canonicalKey(event.state.key)));
     return readsHolder && events.some((event) => event.kind === 'call' && closeMethods.has(methodOf(event)) && event.receiver?.kind === 'local');
   });
@@ -372,7 +364,7 @@ function closeFix(resource: OpenedResource, module: ModuleFacts, fixes: FixBuild
   const statement: MethodCallStatement = { receiver: holder.text, method: close.method, awaited: close.awaited };
   const shown = `${close.awaited ? 'await ' : ''}${holder.text}.${close.method}()`;
   if (isLifespan(origin.fn)) {
-    const yields = eventsOf(origin.fn.flow).filter((event) => event.kind === 'await' && event.form === 'yield');
+    const yields = flowEvents(origin.fn.flow).filter((event) => event.kind === 'await' && event.form === 'yield');
     const only = yields.length === 1 ? yields[0] : undefined;
     if (!only || only.kind !== 'await' || !only.text.startsWith('yield')) return undefined;
     if (only.statement.range.start.line !== only.range.start.line || only.statement.range.start.character !== only.range.start.character) return undefined;
@@ -551,7 +543,7 @@ registry), suppress on the creation line with a reason:
       releases.set(name, fn && mayBeDead(module, fn) ? { name, fn: { id: fn.id, name: fn.name } } : { name });
     };
     for (const [fn, flow] of [[undefined, module.moduleFlow] as const, ...module.functions.map((fn) => [fn, fn.flow] as const)]) {
-      for (const event of eventsOf(flow)) {
+      for (const event of flowEvents(flow)) {
         if (event.kind !== 'call' || !isReleaseName(methodOf(event))) continue;
         if (event.callee) add(event.callee, fn);
         if (event.receiver?.kind === 'shared') add(`${event.receiver.key}.${methodOf(event)}`, fn);

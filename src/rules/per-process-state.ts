@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { reachedFrom } from '../core/contexts/describe';
+import { flowEvents } from '../core/dataflow';
 import type { ModuleFacts, Range, StateRef, WriteEvent } from '../core/facts';
 import type { Rule } from '../core/rule';
 import { sourceLines } from '../core/source-lines';
@@ -86,7 +87,7 @@ function usedByPlainRoutes(module: ModuleFacts, state: SharedState): boolean {
   const root = state.root ?? state.name.split('.')[0]!;
   return module.functions.some((fn) => {
     if (fn.kind !== 'route') return false;
-    const events = fn.flow.blocks.flatMap((block) => block.events);
+    const events = flowEvents(fn.flow);
     // A route that adds its own task or connection keeps it; one that only reaches the registry serves a client of another's.
     if (events.some((event) => event.kind === 'write' && event.state.root === root)) return false;
     return events.some((event) => event.kind === 'call' && (event.receiver?.key.split('.')[0] === root || event.text.startsWith(`${root}.`)));
@@ -101,7 +102,7 @@ function rejectsOn(module: ModuleFacts, state: SharedState): boolean {
   const lines = sourceLines(module);
   const root = state.root ?? state.name;
   return module.functions.some((fn) => {
-    const events = fn.flow.blocks.flatMap((block) => block.events);
+    const events = flowEvents(fn.flow);
     const tested = new Set(events.flatMap((event) => (event.kind === 'read' && (event.state.root === root || event.state.key.startsWith(state.name)) ? [event.id] : [])));
     return events.some((event) => {
       if (event.kind !== 'branch' || !event.value.reads.some((id) => tested.has(id))) return false;
@@ -284,7 +285,7 @@ with a reason: \`# interleave: ignore[per-process-state] -- single worker by des
       if (perProcessByDesign(module, state)) continue;
       const setupWrite = module.functions
         .filter((fn) => SETUP_KINDS.has(fn.kind))
-        .flatMap((fn) => fn.flow.blocks.flatMap((block) => block.events))
+        .flatMap((fn) => flowEvents(fn.flow))
         .find((event): event is WriteEvent => event.kind === 'write' && event.state.key.startsWith(state.name));
       const anchor = state.definition ?? setupWrite?.range ?? state.mutations[0]!.range;
       const mutations = [...state.mutations].sort((a, b) => a.path.localeCompare(b.path) || a.range.start.line - b.range.start.line);

@@ -1,6 +1,7 @@
 import { reachedFrom } from '../core/contexts/describe';
 import { contextModelOf } from '../core/contexts';
 import { testedStateOf } from '../core/contexts/summary';
+import { flowEvents } from '../core/dataflow';
 import type { CallEvent, FunctionFacts, ModuleFacts, ValueHolder } from '../core/facts';
 import { calleeNamesOf, callsOf, requestReach } from '../core/request-reach';
 import type { Finding, ProjectFacts, Rule } from '../core/rule';
@@ -31,7 +32,7 @@ function isKeptForLater(fn: Pick<FunctionFacts, 'flow'>, call: CallEvent): boole
 function replacedGlobal(fn: FunctionFacts, call: CallEvent, placement: RunPlacement): ValueHolder | undefined {
   const global = (call.boundTo ?? []).find((holder) => holder.kind === 'shared' && holder.key === holder.text && /^[\w$]+$/.test(holder.key));
   if (!global || testedStateOf(fn.flow).has(global.key)) return undefined;
-  const events = fn.flow.blocks.flatMap((block) => block.events);
+  const events = flowEvents(fn.flow);
   if (events.some((event) => event.kind === 'call' && event.receiver?.key === global.key && RELEASE_METHODS.has(event.text.slice(event.text.lastIndexOf('.') + 1)))) return undefined;
   if (placement.runs !== 'unknown') return global;
   const reads = new Set(events.flatMap((event) => (event.kind === 'read' && event.state.key === global.key ? [event.id] : [])));
@@ -58,7 +59,7 @@ function storedLambdaCaller(project: ProjectFacts, module: ModuleFacts, lambda: 
 
 /** Given to another call as an argument (not a method called on it): that code may keep it. */
 function isPassedOn(fn: FunctionFacts, call: CallEvent): boolean {
-  const events = fn.flow.blocks.flatMap((block) => block.events);
+  const events = flowEvents(fn.flow);
   const locals = localNamesOf(call, events);
   return call.usage === 'argument' || events.some((event) => event.kind === 'call' && event.arguments?.some((argument) => locals.has(argument.key)) === true);
 }
@@ -73,7 +74,7 @@ const REQUEST_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head'
  */
 function talksToNamedHosts(module: ModuleFacts, fn: FunctionFacts, call: CallEvent): boolean {
   if (/\bbase_url\s*=/.test(excerpt(module, call.range, Number.POSITIVE_INFINITY))) return true;
-  const events = fn.flow.blocks.flatMap((block) => block.events);
+  const events = flowEvents(fn.flow);
   const clients = localNamesOf(call, events);
   const parameters = new Set(fn.params.map((parameter) => parameter.name).filter((name) => name !== 'self' && name !== 'cls'));
   const binds = new Map<string, string[]>();
@@ -109,7 +110,7 @@ function talksToNamedHosts(module: ModuleFacts, fn: FunctionFacts, call: CallEve
 
 /** Entered with `async with`/`with`, or closed in the function that built it: nothing leaks, only the handshakes are wasted. */
 function isClosedWhereBuilt(fn: FunctionFacts, call: CallEvent, kind: ResourceKind): boolean {
-  const events = fn.flow.blocks.flatMap((block) => block.events);
+  const events = flowEvents(fn.flow);
   const locals = localNamesOf(call, events);
   const closes = new Set(kind.closes.map((close) => close.method));
   return events.some(

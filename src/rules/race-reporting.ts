@@ -1,5 +1,6 @@
 import { contextModelOf, type ContextKind, type Witness } from '../core/contexts';
 import { witnessChain } from '../core/contexts/describe';
+import { flowEvents } from '../core/dataflow';
 import { keysOverlap } from '../core/race-analysis';
 import type { CallEvent, FunctionFacts, Language, LockKind, Range, StatementRef, WriteEvent } from '../core/facts';
 import type { Fix } from '../core/hazard';
@@ -162,6 +163,6 @@ export function asyncVocabulary(language: Language): AsyncVocabulary {
 export function liveValueOf(fn: FunctionFacts, write: WriteEvent): CallEvent | undefined {
   const origins = valueOrigins(fn).get(write)?.value;
   if (!origins) return undefined;
-  const managed = new Set(fn.flow.blocks.flatMap((block) => block.events).flatMap((event) => (event.kind === 'context' && event.call !== undefined ? [event.call] : [])));
+  const managed = new Set(flowEvents(fn.flow).flatMap((event) => (event.kind === 'context' && event.call !== undefined ? [event.call] : [])));
   return originCalls(origins, eventsById(fn)).find((call) => makesLiveValue(call) && !managed.has(call.id));
 }

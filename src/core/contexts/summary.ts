@@ -1,3 +1,4 @@
+import { flowEvents } from '../dataflow';
 import type { CallEvent, FlowGraph, FunctionFacts, Language, ModuleFacts, Range } from '../facts';
 import { ENTRY_CLASSES, ENTRY_DECORATORS, edgeOf, fileRoleOf, type EdgeKind, type FileRole } from './catalog';
 import type { ContextKind } from './kinds';
@@ -200,7 +201,7 @@ function contextCalls(flow: FlowGraph): ContextCall[] {
 const callsByFlow = new WeakMap<FlowGraph, ContextCall[]>();
 
 function flowCalls(flow: FlowGraph): ContextCall[] {
-  const events = flow.blocks.flatMap((block) => block.events);
+  const events = flowEvents(flow);
   const lazy = lazyInitialisations(flow);
   const calls = new Map<string, ContextCall>();
   const add = (call: ContextCall) => {
@@ -241,7 +242,7 @@ export function testedStateOf(flow: FlowGraph): ReadonlySet<string> {
 const testedStateByFlow = new WeakMap<FlowGraph, ReadonlySet<string>>();
 
 function collectTestedState(flow: FlowGraph): Set<string> {
-  const events = flow.blocks.flatMap((block) => block.events);
+  const events = flowEvents(flow);
   const testedState = new Set<string>();
   const readKeys = new Map<number, string>();
   for (const event of events) if (event.kind === 'read') readKeys.set(event.id, event.state.key);
@@ -263,7 +264,7 @@ export function isLazyInitialisation(call: CallEvent, testedState: ReadonlySet<s
 export function lazyInitialisations(flow: FlowGraph): Set<number> {
   const tested = testedStateOf(flow);
   const lazy = new Set<number>();
-  for (const event of flow.blocks.flatMap((block) => block.events)) if (event.kind === 'call' && isLazyInitialisation(event, tested)) lazy.add(event.id);
+  for (const event of flowEvents(flow)) if (event.kind === 'call' && isLazyInitialisation(event, tested)) lazy.add(event.id);
   return lazy;
 }
 

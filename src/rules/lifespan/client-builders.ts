@@ -1,4 +1,5 @@
 import { contextModelOf, type ContextModel } from '../../core/contexts';
+import { flowEvents } from '../../core/dataflow';
 import type { CallEvent, FlowEvent, FunctionFacts, ModuleFacts } from '../../core/facts';
 import { projectIndex } from '../../core/project-index';
 import { isConstructor } from '../../core/request-reach';
@@ -53,15 +54,6 @@ export interface ResolvedBuilder {
 
 const BY_LABEL: ReadonlyMap<string, ResourceKind> = new Map(RESOURCES.map((kind) => [kind.label, kind]));
 
-/** Each function's events in block order, listed once: a function is asked once per call it makes. */
-const functionEvents = new WeakMap<FunctionFacts, readonly FlowEvent[]>();
-
-function eventsOf(fn: FunctionFacts): readonly FlowEvent[] {
-  let events = functionEvents.get(fn);
-  if (!events) functionEvents.set(fn, (events = fn.flow.blocks.flatMap((block) => block.events)));
-  return events;
-}
-
 /** A module's nested functions by the id of the function they are defined in, indexed once per module. */
 const nestedByModule = new WeakMap<ModuleFacts, ReadonlyMap<string, readonly FunctionFacts[]>>();
 
@@ -96,7 +88,7 @@ export function localNamesOf(call: CallEvent, events: readonly FlowEvent[]): Set
 export function handedOut(module: ModuleFacts, fn: FunctionFacts, call: CallEvent): 'returned' | 'instance' | undefined {
   if (isConstructor(fn) && instanceHolders(call).length > 0) return 'instance';
   if (call.usage === 'returned') return 'returned';
-  const events = eventsOf(fn);
+  const events = flowEvents(fn.flow);
   const locals = localNamesOf(call, events);
   // Kept in shared state as well (`_clients[key] = client; return client`): a cache, not a builder.
   if ((call.boundTo ?? []).some((holder) => holder.kind !== 'local') || events.some((event) => event.kind === 'write' && event.value.locals.some((name) => locals.has(name)))) {
@@ -104,7 +96,7 @@ export function handedOut(module: ModuleFacts, fn: FunctionFacts, call: CallEven
   }
   const capturing = new Set(
     nestedIn(module, fn)
-      .filter((child) => eventsOf(child).some((event) => event.kind === 'local-read' && locals.has(event.name)))
+      .filter((child) => flowEvents(child.flow).some((event) => event.kind === 'local-read' && locals.has(event.name)))
       .map((child) => child.name),
   );
   const direct = call.usage === 'awaited' || call.usage === 'assigned';
@@ -129,7 +121,7 @@ function releasingMethods(module: ModuleFacts, constructor: FunctionFacts, call:
   return module.functions
     .filter((fn) => fn.className === constructor.className && !fn.parent && fn !== constructor)
     .filter((fn) =>
-      eventsOf(fn).some(
+      flowEvents(fn.flow).some(
         (event) => event.kind === 'call' && event.receiver !== undefined && keys.has(event.receiver.key) && RELEASE_METHODS.has(methodOf(event)),
       ),
     )
@@ -140,7 +132,7 @@ function releasingMethods(module: ModuleFacts, constructor: FunctionFacts, call:
 export function summarizeBuilders(module: ModuleFacts): BuilderSummary {
   const builders: BuilderEntry[] = [];
   for (const fn of module.functions) {
-    for (const event of eventsOf(fn)) {
+    for (const event of flowEvents(fn.flow)) {
       if (event.kind !== 'call' || !event.callee) continue;
       const how = handedOut(module, fn, event);
       if (!how) continue;
@@ -159,7 +151,7 @@ export function summarizeBuilders(module: ModuleFacts): BuilderSummary {
   }
   const closing = new Set(
     module.functions
-      .filter((fn) => fn.className && !fn.parent && eventsOf(fn).some((event) => event.kind === 'call' && /^(self|this)\./.test(event.receiver?.text ?? '') && RELEASE_METHODS.has(methodOf(event))))
+      .filter((fn) => fn.className && !fn.parent && flowEvents(fn.flow).some((event) => event.kind === 'call' && /^(self|this)\./.test(event.receiver?.text ?? '') && RELEASE_METHODS.has(methodOf(event))))
       .map((fn) => fn.className!),
   );
   const closers = module.functions.filter((fn) => isConstructor(fn) && !fn.parent && closing.has(fn.className!)).map((fn) => fn.id);

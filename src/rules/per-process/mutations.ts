@@ -7,6 +7,7 @@
  */
 import { calleeIndex, reachableFunctions } from '../../core/call-graph';
 import { contextModelOf, type Witness } from '../../core/contexts';
+import { flowEvents } from '../../core/dataflow';
 import type { FunctionFacts, ModuleFacts, Range, ReadEvent, StateRef, WriteEvent } from '../../core/facts';
 import { projectIndex } from '../../core/project-index';
 import { keysOverlap, mayMemoise, writeSources } from '../../core/race-analysis';
@@ -109,7 +110,7 @@ function isMemoFill(fn: FunctionFacts, write: WriteEvent): boolean {
   const inserts = write.op === 'assign' || (write.op === 'mutate' && (write.method === 'setdefault' || write.method === 'update' || write.method === 'set'));
   if (!inserts) return false;
   const container = item ? write.state.key.slice(0, write.state.key.lastIndexOf('[')) : write.state.key;
-  const events = fn.flow.blocks.flatMap((block) => block.events);
+  const events = flowEvents(fn.flow);
   const reads = new Map(events.flatMap((event) => (event.kind === 'read' ? [[event.id, event] as const] : [])));
   const lookups: ReadEvent[] = [];
   for (const event of events) {
