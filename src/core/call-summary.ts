@@ -3,7 +3,7 @@ import { flowEvents } from './dataflow';
 import type { CallEvent, FunctionFacts, LiteralArgument, ModuleFacts, Range } from './facts';
 import { lazyInitialisations } from './contexts/summary';
 import { overInMemoryFile } from './in-memory-files';
-import type { ResolvableFunction } from './project-resolver';
+import { resolvableClasses, type ResolvableFunction } from './project-resolver';
 
 /**
  * The call graph of one module, as other modules' checks need it: its top-level functions and
@@ -93,10 +93,7 @@ export function summarizeCallGraph(module: ModuleFacts): CallGraphSummary {
   }
   const imports: Record<string, string> = {};
   for (const fact of module.imports) imports[fact.local] = fact.target;
-  const classes: CallGraphSummary['classes'] = {};
-  for (const info of module.classes) classes[info.name] = { bases: info.bases, ...(info.attributeTypes && { attributes: info.attributeTypes }) };
-  for (const alias of module.classAliases ?? []) classes[alias.name] ??= { bases: alias.bases };
-  return { path: module.path, digest: digestOf(module.source), functions, instances, imports, ...(module.starImports && { starImports: module.starImports }), classes };
+  return { path: module.path, digest: digestOf(module.source), functions, instances, imports, ...(module.starImports && { starImports: module.starImports }), classes: resolvableClasses(module) };
 }
 
 /** A short digest of a module's text, to tell whether a summary was made from it. */

@@ -1,3 +1,5 @@
+import type { ModuleFacts } from './facts';
+
 /**
  * Resolves the qualified names frontends give calls — `app.mail.send_mail`,
  * `app.mail.Mailer().send`, `app.routes.Ctrl().service.repo.get_user().check_password` — to the
@@ -20,6 +22,17 @@ export interface ResolvableModule<F> {
   instances: Readonly<Record<string, string>>;
   /** Classes by name: their qualified bases, and the types of their instances' attributes. */
   classes: Readonly<Record<string, { bases: readonly string[]; attributes?: Readonly<Record<string, string>> }>>;
+}
+
+/**
+ * A module's classes by name as summaries hand them to the resolver: those it defines, and names
+ * it binds to a class made from others (`Base = declarative_base(cls=ModelBase)`).
+ */
+export function resolvableClasses(module: ModuleFacts): Record<string, { bases: string[]; attributes?: Record<string, string> }> {
+  const classes: Record<string, { bases: string[]; attributes?: Record<string, string> }> = {};
+  for (const info of module.classes) classes[info.name] = { bases: info.bases, ...(info.attributeTypes && { attributes: info.attributeTypes }) };
+  for (const alias of module.classAliases ?? []) classes[alias.name] ??= { bases: alias.bases };
+  return classes;
 }
 
 /** What the resolver needs to know of one function. */

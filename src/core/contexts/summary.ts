@@ -2,6 +2,7 @@ import { flowEvents } from '../dataflow';
 import type { CallEvent, FlowGraph, FunctionFacts, Language, ModuleFacts, Range } from '../facts';
 import { ENTRY_CLASSES, ENTRY_DECORATORS, edgeOf, fileRoleOf, type EdgeKind, type FileRole } from './catalog';
 import type { ContextKind } from './kinds';
+import { resolvableClasses } from '../project-resolver';
 
 /**
  * What one module tells the execution-context model: its functions with the entry points they
@@ -82,9 +83,6 @@ export function summarizeContexts(module: ModuleFacts, root?: string): ContextSu
   for (const state of module.state) if (state.scope === 'module' && state.valueKind?.endsWith('()')) instances[state.root] = state.valueKind;
   const imports: Record<string, string> = {};
   for (const fact of module.imports) imports[fact.local] = fact.target;
-  const classes: ContextSummary['classes'] = {};
-  for (const info of module.classes) classes[info.name] = { bases: info.bases, ...(info.attributeTypes && { attributes: info.attributeTypes }) };
-  for (const alias of module.classAliases ?? []) classes[alias.name] ??= { bases: alias.bases };
   return {
     path: module.path,
     moduleName: module.moduleName,
@@ -96,7 +94,7 @@ export function summarizeContexts(module: ModuleFacts, root?: string): ContextSu
     imports,
     ...(module.starImports && { starImports: module.starImports }),
     instances,
-    classes,
+    classes: resolvableClasses(module),
   };
 }
 
