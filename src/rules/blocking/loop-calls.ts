@@ -29,18 +29,16 @@ export function loopPlacement(context: RuleContext, fn: FunctionFacts): LoopPlac
   if (fn.execution !== 'event-loop') return undefined;
   const { module, project, config } = context;
   const verdict = contextModelOf(project, module).loopVerdict(module.moduleName, fn.id);
-  if (verdict.on === 'loop') {
-    const { kind } = verdict.witness;
-    // Startup and shutdown stall no request: reported only in preview (on real code they were judged noise).
-    if ((kind === 'startup' || kind === 'shutdown') && !config.preview) return undefined;
-    return { witness: verdict.witness, ...((kind === 'startup' || kind === 'shutdown') && { phase: kind }) };
-  }
   if (verdict.on === 'elsewhere') {
     return config.checkNotServed && verdict.witnesses.every((witness) => witness.kind === 'not-served') ? {} : undefined;
   }
-  const phase = fn.kind === 'lifespan' || fn.kind === 'startup' ? 'startup' : fn.kind === 'shutdown' ? 'shutdown' : undefined;
+  // Where the model knows no entry point, the function's own kind says whether it sets up or tears down.
+  const witness = verdict.on === 'loop' ? verdict.witness : undefined;
+  const kind = witness?.kind ?? (fn.kind === 'lifespan' ? 'startup' : fn.kind);
+  const phase = kind === 'startup' || kind === 'shutdown' ? kind : undefined;
+  // Startup and shutdown stall no request: reported only in preview (on real code they were judged noise).
   if (phase && !config.preview) return undefined;
-  return phase ? { phase } : {};
+  return { ...(witness && { witness }), ...(phase && { phase }) };
 }
 
 /** The phase a call of a lifespan runs in: before its `yield` at startup, after it at shutdown. */
