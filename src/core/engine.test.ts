@@ -69,17 +69,18 @@ async def handler():
     assert.match(report.problems[0]!, /IL199 failed on .*boom/s);
   });
 
-  it('reports per-process state only in preview without a worker count, escalates it to a warning naming the worker setting, and silences it for one worker', async () => {
+  it('reports per-process state (a preview rule) as information without a worker count, escalates it to a warning naming the worker setting, and silences it for one worker', async () => {
     const source = 'from fastapi import FastAPI\napp = FastAPI()\nHITS = {}\n@app.get("/")\nasync def hit(path: str):\n    HITS[path] = 1\n';
-    assert.deepEqual((await analyzeText(source)).hazards, [], 'with no worker count, only in preview');
+    assert.deepEqual((await analyzeText(source)).hazards, [], 'a preview rule');
     const unknown = await analyzeText(source, { settings: { preview: true } });
     assert.deepEqual(unknown.hazards.map((h) => `${h.code}:${h.severity}:${h.range.start.line + 1}`), ['IL103:info:3']);
     const four = await analyzeText(source, {
+      settings: { preview: true },
       project: { workers: { count: 4, source: { path: '/p/gunicorn.conf.py', range: { start: { line: 2, character: 0 }, end: { line: 2, character: 11 } }, text: 'workers = 4' } } },
     });
     assert.equal(four.hazards[0]!.severity, 'warning');
     assert.match(four.hazards[0]!.message, /gunicorn\.conf\.py:3 runs 4 workers: each has its own `HITS`/);
-    assert.equal((await analyzeText(source, { project: { workers: { count: 1 } } })).hazards.length, 0);
+    assert.equal((await analyzeText(source, { settings: { preview: true }, project: { workers: { count: 1 } } })).hazards.length, 0);
   });
 
   it('checks a module being typed against the project as of its current text, the other modules and the project it came from untouched', async () => {

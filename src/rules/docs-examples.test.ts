@@ -4,6 +4,12 @@ import { analyzeText } from '../../test/support/analyze';
 import { analyzeDeploymentText, servedWith } from '../../test/support/analyze-deployment';
 import { RULES } from '.';
 
+/**
+ * The examples of preview rules, and of IL301's preview part (a client opened when a module
+ * loads, the only shape TypeScript has), show what the rule reports with `preview = true`.
+ */
+const previewed = new Set([...RULES.filter((rule) => rule.meta.preview).map((rule) => rule.meta.code), 'IL301']);
+
 /** Where an example is analysed, by its language: the file's extension picks the frontend. */
 const EXAMPLE_PATHS = { python: '/project/app/main.py', typescript: '/project/src/main.ts' } as const;
 
@@ -20,7 +26,7 @@ describe('documentation examples', () => {
       const analyze = (text: string) =>
         example.deploymentFile
           ? analyzeDeploymentText(example.deploymentFile, text)
-          : analyzeText(text, { project, path: EXAMPLE_PATHS[example.language] });
+          : analyzeText(text, { project, path: EXAMPLE_PATHS[example.language], ...(previewed.has(meta.code) && { settings: { preview: true } }) });
       it(`${label}: the bad code raises exactly ${meta.code}, once`, async () => {
         const report = await analyze(example.bad);
         assert.deepEqual(report.hazards.map((h) => h.code), [meta.code], report.hazards.map((h) => h.message).join('\n'));

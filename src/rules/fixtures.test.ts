@@ -15,8 +15,9 @@ for (const rule of RULES) {
     describe(`${code} ${name} fixtures (${language})`, () => {
       for (const file of fixtureFiles(language, name)) {
         // A fixture named for preview (`preview-queries.ts`) is checked with `preview = true`.
-        // IL103 reports with no known worker count only in preview, and its fixtures have no deployment files.
-        const settings = { select: [code], ...((basename(file).includes('preview') || code === 'IL103') && { preview: true }) };
+        // IL103 reports with no known worker count only in preview, and its fixtures have no deployment files;
+        // IL301 reports what is opened at import or once per process only in preview, and most of its fixtures are that.
+        const settings = { select: [code], ...((basename(file).includes('preview') || code === 'IL103' || code === 'IL301') && { preview: true }) };
         it(`reports exactly the annotated lines of ${basename(file)}`, async () => {
           const source = readFixture(file);
           const { expected, negatives, related } = parseExpectations(source);

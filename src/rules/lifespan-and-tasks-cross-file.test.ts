@@ -91,6 +91,8 @@ class Mounts(CoreAttributes):
 });
 
 describe('IL301 missing-cleanup across modules', () => {
+  // Clients opened at import are IL301's preview part.
+  const PREVIEW = { preview: true };
   const clients = `import httpx
 
 http_client = httpx.AsyncClient()
@@ -127,18 +129,18 @@ app.add_event_handler("shutdown", close_clients)
 `;
 
   it('counts a close in another module, by qualified name and by app.state key', async () => {
-    const reports = await checkModulesWith({ 'app.clients': clients, 'app.main': main, 'app.shutdown': shutdown, 'app.hooks': hooks }, missingCleanup);
+    const reports = await checkModulesWith({ 'app.clients': clients, 'app.main': main, 'app.shutdown': shutdown, 'app.hooks': hooks }, missingCleanup, 'py', PREVIEW);
     assert.deepEqual(reports.get('app.clients'), ['4: IL301']);
     assert.deepEqual(reports.get('app.main'), []);
   });
 
   it('does not count a close in a function nothing calls or registers', async () => {
-    const reports = await checkModulesWith({ 'app.clients': clients, 'app.main': main, 'app.shutdown': shutdown }, missingCleanup);
+    const reports = await checkModulesWith({ 'app.clients': clients, 'app.main': main, 'app.shutdown': shutdown }, missingCleanup, 'py', PREVIEW);
     assert.deepEqual(reports.get('app.main'), ['11: IL301']);
   });
 
   it('reports what no module closes', async () => {
-    const reports = await checkModulesWith({ 'app.clients': clients, 'app.main': main }, missingCleanup);
+    const reports = await checkModulesWith({ 'app.clients': clients, 'app.main': main }, missingCleanup, 'py', PREVIEW);
     assert.deepEqual(reports.get('app.clients'), ['4: IL301']);
     assert.deepEqual(reports.get('app.main'), ['11: IL301']);
   });

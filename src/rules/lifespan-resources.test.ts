@@ -9,10 +9,12 @@ import { perRequestClient } from './per-request-client';
 
 const PACKAGE = join(FIXTURES_ROOT, 'projects', 'lifespan-resources');
 const rules = [missingCleanup, perRequestClient];
+// What is opened at import or once per process is IL301's preview part, and most of this package.
+const PREVIEW = { preview: true };
 
 describe('IL301 and IL302 across a package', () => {
   it('reports exactly the annotated lines of every module, in two passes', async () => {
-    await assertAnnotatedPackage(PACKAGE, rules);
+    await assertAnnotatedPackage(PACKAGE, rules, PREVIEW);
   });
 
   it('names the chain from the request to the builder, and the builder where the client is made', async () => {
@@ -29,7 +31,7 @@ describe('IL301 and IL302 across a package', () => {
   });
 
   it('says why a singleton opened once per process is never closed', async () => {
-    const reports = await analyzeProject(PACKAGE, { rules });
+    const reports = await analyzeProject(PACKAGE, { rules, settings: PREVIEW });
     const clients = reports.get(join(PACKAGE, 'app', 'clients.py'))!;
     assert.match(clients.hazards[0]!.message, /opened in `Server\.__init__`, which runs once per process \(import of `app\.main` → `Server\(\)`\), kept in `self\.http`, and never closed.*Give `Server` a method that calls `await self\.http\.aclose\(\)`/);
     const cache = reports.get(join(PACKAGE, 'app', 'cache.py'))!;

@@ -138,6 +138,7 @@ export const perProcessState: Rule = {
     defaultSeverity: 'info',
     summary: 'Application state kept in process memory and mutated by handlers: every worker process has its own copy.',
     languages: ['python', 'typescript'],
+    preview: true,
     fix: 'none',
     docs: {
       whatItDoes: `
@@ -245,7 +246,11 @@ app.post('/login', async (req, res) => {
       whenNotToUse: `
 When the app deliberately runs one worker, say so with the \`workers = 1\` setting (or
 \`interleave.workers\` in VS Code) and the rule goes quiet; or suppress on the definition line
-with a reason: \`# interleave: ignore[per-process-state] -- single worker by design\`.`,
+with a reason: \`# interleave: ignore[per-process-state] -- single worker by design\`.
+
+Preview (off unless selected or with \`preview = true\`): on the real-code evaluation both judged
+findings were wrong (a database field, a per-process outbox) and it found none of the 6
+labelled hazards, which sit in settings applied by one process and schedulers started per worker.`,
     },
   },
   summarize(module) {

@@ -12,6 +12,7 @@ export const threadpoolRace: Rule = {
     defaultSeverity: 'warning',
     summary: 'A sync handler or dependency, run in the threadpool, does a read-modify-write of shared state without a threading lock.',
     languages: ['python'],
+    preview: true,
     fix: 'unsafe',
     docs: {
       whatItDoes: `
@@ -81,7 +82,11 @@ Declaring the handler \`async def\` also removes the race when the update contai
 — but only if nothing in it blocks.`,
       whenNotToUse: `
 When an external lock or a single-threaded deployment guarantees one caller at a time, suppress
-with a reason: \`# interleave: ignore[threadpool-race] -- serialised by the queue consumer\`.`,
+with a reason: \`# interleave: ignore[threadpool-race] -- serialised by the queue consumer\`.
+
+Preview (off unless selected or with \`preview = true\`): on the real-code evaluation neither judged
+finding was worth fixing (state per request or never read) and it found none of the 3 labelled
+hazards.`,
     },
   },
   check(context) {

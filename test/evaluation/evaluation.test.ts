@@ -46,7 +46,9 @@ describe('blind evaluation corpora, rule by rule', () => {
       IL203: { found: 8, labelled: 8, unlabelled: 0 },
       // Two short `with threading_lock:` blocks that hold no await: silent on purpose (README.md).
       IL204: { found: 4, labelled: 6, unlabelled: 0 },
-      IL301: { found: 10, labelled: 10, unlabelled: 0 },
+      // Five of these labels are clients opened at import: IL301's preview part since real code judged
+      // them of little value (docs/evaluation.md); with `preview = true` all ten are found.
+      IL301: { found: 5, labelled: 10, unlabelled: 0 },
       IL302: { found: 9, labelled: 9, unlabelled: 2 },
       IL303: { found: 7, labelled: 7, unlabelled: 0 },
       IL401: { found: 7, labelled: 7, unlabelled: 0 },

@@ -68,8 +68,8 @@ export async function checkModulesWith(modules: Record<string, string>, rule: Ru
  * module's hazards are exactly its annotated lines, and that the package has at least as many
  * negative cases as positive ones. Returns the number of modules checked.
  */
-export async function assertAnnotatedPackage(root: string, rules: readonly Rule[]): Promise<number> {
-  const reports = await analyzeProject(root, { rules });
+export async function assertAnnotatedPackage(root: string, rules: readonly Rule[], settings?: Settings): Promise<number> {
+  const reports = await analyzeProject(root, { rules, ...(settings && { settings }) });
   let positives = 0;
   let negatives = 0;
   for (const [path, report] of reports) {
