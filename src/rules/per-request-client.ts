@@ -2,7 +2,7 @@ import { reachedFrom } from '../core/contexts/describe';
 import { contextModelOf } from '../core/contexts';
 import { testedStateOf } from '../core/contexts/summary';
 import { flowEvents } from '../core/dataflow';
-import type { CallEvent, FunctionFacts, ModuleFacts, ValueHolder } from '../core/facts';
+import type { CallEvent, FunctionFacts, ModuleFacts, ValueHolder, ValueSource } from '../core/facts';
 import { calleeNamesOf, callsOf, requestReach } from '../core/request-reach';
 import type { Finding, ProjectFacts, Rule } from '../core/rule';
 import type { Severity } from '../core/hazard';
@@ -106,6 +106,43 @@ function talksToNamedHosts(module: ModuleFacts, fn: FunctionFacts, call: CallEve
       return named(text.slice(text.indexOf('(') + 1), new Set());
     })
   );
+}
+
+/**
+ * Built from the connection settings or credentials the function is handed: an argument or the
+ * receiver of the call flows from a parameter that carries them (`aws_config: AWSConfig`,
+ * `storage_secrets`, `connection_string`), directly or through locals and the calls that made them
+ * (`session.client("sts")` on a session made from the caller's secrets). Such a client may be
+ * configured differently on every call — per tenant, per stored credential — so one shared
+ * instance would not serve. A request parameter that only picks among the app's own settings
+ * (`PROVIDERS[name]`) does not count.
+ */
+const CONFIGURATION_NAME = /(config|secrets?|credentials?|creds|connection_?string|dsn)$/i;
+const CONFIGURATION_TYPE = /(Config|Secrets|Credentials)$/;
+
+function configuredByCaller(fn: FunctionFacts, call: CallEvent): boolean {
+  const parameters = new Set(fn.params.filter((parameter) => CONFIGURATION_NAME.test(parameter.name) || CONFIGURATION_TYPE.test(parameter.annotation ?? '')).map((parameter) => parameter.name));
+  if (parameters.size === 0) return false;
+  const events = flowEvents(fn.flow);
+  const calls = new Map(events.flatMap((event) => (event.kind === 'call' ? [[event.id, event] as const] : [])));
+  const binds = new Map<string, ValueSource[]>();
+  for (const event of events) if (event.kind === 'bind') binds.set(event.name, [...(binds.get(event.name) ?? []), event.value]);
+  const seenNames = new Set<string>();
+  const seenCalls = new Set<number>();
+  const handed = (source: ValueSource | undefined): boolean =>
+    source !== undefined &&
+    (source.locals.some((name) => {
+      if (parameters.has(name)) return true;
+      if (seenNames.has(name)) return false;
+      seenNames.add(name);
+      return (binds.get(name) ?? []).some(handed);
+    }) ||
+      (source.calls ?? []).some((id) => {
+        if (seenCalls.has(id)) return false;
+        seenCalls.add(id);
+        return handed(calls.get(id)?.inputs);
+      }));
+  return handed(call.inputs);
 }
 
 /** Entered with `async with`/`with`, or closed in the function that built it: nothing leaks, only the handshakes are wasted. */
@@ -357,6 +394,9 @@ admin endpoint), suppress with a reason:
         // Closed where it is built: a browser launched to run one check, or an HTTP client sent to
         // whatever URL it is handed, would gain little from being shared (preview).
         if (fate === 'closed' && !config.preview && (kind.category === 'browser' || (kind.category === 'HTTP client' && !talksToNamedHosts(module, fn, call)))) continue;
+        // Configured by the settings or credentials the caller hands it: one shared client
+        // would not serve every call; on real code these were judged wrong to report (preview).
+        if (!config.preview && configuredByCaller(fn, call)) continue;
         const shown = excerpt(module, call.range);
         const built = builder
           ? `builds a new ${kind.label.replace(/^an? /, '')} each time (\`${builder.created.text}\` at ${builder.created.path.replace(/^.*[\\/]/, '')}:${builder.created.line + 1}${builder.chain.length > 1 ? `, through \`${builder.chain.slice(1).join('` → `')}\`` : ''})`
