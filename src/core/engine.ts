@@ -9,6 +9,7 @@ import { compareHazards, type Hazard } from './hazard';
 import type { Finding, FixBuilder, ProjectFacts, Rule, RuleMeta } from './rule';
 import { sourceLines } from './source-lines';
 import { isSuppressed, parseSuppressions } from './suppression';
+import { atOrBefore } from './positions';
 
 /** What a frontend hands the engine: the facts of one module and its language's edit builder. */
 export interface ParsedModule {
@@ -92,7 +93,7 @@ function servedCode(module: ModuleFacts, model: ContextModel): (range: Range) =>
 }
 
 function within(position: Range['start'], range: Range): boolean {
-  return before(range.start, position) && before(position, range.end);
+  return atOrBefore(range.start, position) && atOrBefore(position, range.end);
 }
 
 /**
@@ -137,11 +138,7 @@ export function checkDeploymentFile(file: DeploymentFile, options: CheckOptions)
 }
 
 function overlapsAny(range: Range, regions: readonly Range[]): boolean {
-  return regions.some((region) => before(region.start, range.end) && before(range.start, region.end));
-}
-
-function before(a: Range['start'], b: Range['start']): boolean {
-  return a.line < b.line || (a.line === b.line && a.character <= b.character);
+  return regions.some((region) => atOrBefore(region.start, range.end) && atOrBefore(range.start, region.end));
 }
 
 /** A module's summaries: the first pass of a cross-file analysis. */

@@ -10,6 +10,7 @@ import { synchronousCalls } from '../core/call-summary';
 import { ProjectCallGraph, type BlockingChain, type ImportedInstance } from './blocking/call-graph';
 import { ForkUnsafeCalls, type ForkUnsafeCall } from './catalog/fork-unsafe-connections';
 import { preloadedFactories, preloadImporting, summarizeImportTime } from './deployment/preloaded-modules';
+import { atOrBefore } from '../core/positions';
 
 const CODE = 'IL603';
 
@@ -57,8 +58,7 @@ function preforkCalls(module: ModuleFacts, preload: PreloadSetting): PreforkCall
 }
 
 function within(inner: Range, outer: Range): boolean {
-  const before = (a: Range['start'], b: Range['start']) => a.line < b.line || (a.line === b.line && a.character <= b.character);
-  return before(outer.start, inner.start) && before(inner.end, outer.end);
+  return atOrBefore(outer.start, inner.start) && atOrBefore(inner.end, outer.end);
 }
 
 function where(path: string, range: Range): string {

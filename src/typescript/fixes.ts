@@ -3,14 +3,14 @@ import type { CallEvent, FunctionFacts, ModuleFacts, Range } from '../core/facts
 import type { TextEdit } from '../core/hazard';
 import type { FixBuilder } from '../core/rule';
 import { positionAt, type SyntaxContext } from './syntax';
+import { atOrBefore } from '../core/positions';
 
 function point(position: Range['start']): Range {
   return { start: position, end: position };
 }
 
 function contains(outer: Range, inner: Range): boolean {
-  const before = (a: Range['start'], b: Range['start']) => a.line < b.line || (a.line === b.line && a.character <= b.character);
-  return before(outer.start, inner.start) && before(inner.end, outer.end);
+  return atOrBefore(outer.start, inner.start) && atOrBefore(inner.end, outer.end);
 }
 
 /**

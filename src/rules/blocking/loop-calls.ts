@@ -5,6 +5,7 @@ import { contextModelOf, type Witness } from '../../core/contexts';
 import { yieldPosition } from '../../core/contexts/summary';
 import { ownCalls } from '../../core/call-summary';
 import { overInMemoryFile } from '../../core/in-memory-files';
+import { comparePositions } from '../../core/positions';
 import { lineOf, type RuleContext } from '../../core/rule';
 
 /**
@@ -146,10 +147,6 @@ export function followerSentence(group: MatchGroup): string {
 
 function contains(outer: Range, inner: Range): boolean {
   return compareRanges(outer, inner) <= 0 && comparePositions(inner.end, outer.end) <= 0;
-}
-
-function comparePositions(a: Range['start'], b: Range['start']): number {
-  return a.line - b.line || a.character - b.character;
 }
 
 function compareRanges(a: Range, b: Range): number {

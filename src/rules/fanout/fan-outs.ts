@@ -3,6 +3,7 @@ import { callsOf } from '../../core/request-reach';
 import { sourceLines } from '../../core/source-lines';
 import { eventsById, originCalls, type Origins } from '../../core/value-origins';
 import { GATHERERS, MAPPING_METHODS, startsTask, takesFunctionReference } from '../catalog/tasks';
+import { atOrBefore } from '../../core/positions';
 
 /**
  * The coroutine or promise started per element: a call (`fetch(url)`), a function handed over by
@@ -30,8 +31,7 @@ type OriginIndex = ReadonlyMap<FlowEvent, { value: Origins }>;
 const COLLECTING_METHODS = /\.(append|add|insert|appendleft|push|unshift)$/;
 
 export function contains(outer: Range, inner: Range): boolean {
-  const before = (a: Range['start'], b: Range['start']) => a.line < b.line || (a.line === b.line && a.character <= b.character);
-  return before(outer.start, inner.start) && before(inner.end, outer.end);
+  return atOrBefore(outer.start, inner.start) && atOrBefore(inner.end, outer.end);
 }
 
 function sameRange(a: Range, b: Range): boolean {
@@ -148,10 +148,6 @@ function loopVariableStart(fn: FunctionFacts, loop: number): Range['start'] | un
   return undefined;
 }
 
-function before(a: Range['start'], b: Range['start']): boolean {
-  return a.line < b.line || (a.line === b.line && a.character <= b.character);
-}
-
 /**
  * The loops whose elements make up what a gather is given, each with the calls that produce one
  * element: a comprehension written in the gather or bound to a local it is given (the calls of
@@ -170,7 +166,7 @@ function elementLoops(fn: FunctionFacts, gather: CallEvent, calls: readonly Call
     if (loop?.kind !== 'iterate') continue;
     if (loop.form === 'comprehension') {
       const variable = loopVariableStart(fn, loop.id);
-      const element = variable !== undefined && before(call.range.end, variable);
+      const element = variable !== undefined && atOrBefore(call.range.end, variable);
       const fed = contains(gather.range, call.range) || binds.some((bind) => bind.value.calls?.includes(call.id));
       if (element && fed) add(loop.id, call);
       continue;

@@ -2,6 +2,7 @@ import type { CallEvent, FunctionFacts, ModuleFacts, Range } from '../../core/fa
 import { projectIndex } from '../../core/project-index';
 import { calleeNamesOf, callsOf } from '../../core/request-reach';
 import type { ProjectFacts } from '../../core/rule';
+import { atOrBefore } from '../../core/positions';
 
 /**
  * What a JavaScript module tells about promise rejections, for IL401 and IL403 across files: where
@@ -47,8 +48,7 @@ function sameStart(a: Range, b: Range): boolean {
 }
 
 function within(inner: Range, outer: Range): boolean {
-  const before = (a: Range['start'], b: Range['start']) => a.line < b.line || (a.line === b.line && a.character <= b.character);
-  return before(outer.start, inner.start) && before(inner.end, outer.end);
+  return atOrBefore(outer.start, inner.start) && atOrBefore(inner.end, outer.end);
 }
 
 /** The calls of a chain that handle a rejection, starting where `call` starts: `f().catch(h)` of `f().catch(h).finally(g)`. */
