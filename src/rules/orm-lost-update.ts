@@ -278,7 +278,7 @@ suppress with a reason: \`# interleave: ignore[orm-lost-update] -- serializable 
         const where = `${write.object}.${write.field}`;
         const found = origins.get(write);
         if (reported.has(where) || !found?.object || bindsNewObject(fn, write.object, events)) continue;
-        if (!derivesFromOwnField(write, found.value, events, (event) => origins.get(event)?.value)) continue;
+        if (!derivesFromOwnField(write, found.value, events, (event) => origins.get(event)?.value, writes)) continue;
         const own = rowLoadOf(found.object, events, module, (callee) => rows!.loader(callee), (event) => origins.get(event)?.object);
         const candidates: UpdatedRow[] = own
           ? takesRowLocks(fn) ? [] : [{ load: own }]

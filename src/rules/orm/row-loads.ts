@@ -1,4 +1,5 @@
 import type { CallEvent, FieldReadEvent, FieldWriteEvent, FlowEvent, FunctionFacts, ModuleFacts, Range } from '../../core/facts';
+import { atOrBefore } from '../../core/positions';
 import { callsOf } from '../../core/request-reach';
 import { sourceLines } from '../../core/source-lines';
 import { projectIndex } from '../../core/project-index';
@@ -134,15 +135,20 @@ export function derivesFromOwnField(
   origins: Origins,
   events: ReadonlyMap<number, FlowEvent>,
   originsOf: (event: FlowEvent) => Origins | undefined,
+  writes: readonly FieldWriteEvent[] = [],
 ): boolean {
   if (write.op === 'augmented') return true;
+  // A read after the function itself set the field (`c.net = c.amount - c.discount`, then
+  // `c.net = c.net - tax`) sees the value it computed, not the row's stale one.
+  const setEarlier = (read: FieldReadEvent) =>
+    writes.some((other) => other !== write && other.object === write.object && other.field === write.field && atOrBefore(other.range.end, read.range.start));
   const opaque = [...origins.events.keys()].flatMap((id) => {
     const event = events.get(id);
     return event?.kind === 'call' && !carriesValueThrough(event, `${write.object}.${write.field}`) ? [event] : [];
   });
   for (const [id, computed] of origins.events) {
     const event = events.get(id);
-    if (!computed || event?.kind !== 'field-read' || event.object !== write.object || event.field !== write.field) continue;
+    if (!computed || event?.kind !== 'field-read' || event.object !== write.object || event.field !== write.field || setEarlier(event)) continue;
     if (!opaque.some((call) => originsOf(call)?.events.has(id))) return true;
   }
   return false;
