@@ -69,7 +69,8 @@ timer, no other request makes progress — not even health checks. Under load a 
 Not reported: calls that touch no file system (\`os.path.join\`, \`abspath\`, \`expanduser\`,
 \`Path.home()\`, \`Path.absolute()\` and the pure-path methods — Ruff's ASYNC240 flags some of these),
 readers, parsers and archives over an in-memory buffer (\`zipfile.ZipFile(io.BytesIO(data))\`,
-\`json.load(io.StringIO(text))\`), calls inside a nested \`def\` or \`lambda\` (they run where they are
+\`json.load(io.StringIO(text))\`), a literal pause under 10 ms (\`time.sleep(0.001)\`, a deliberate
+yield that holds no one up; Ruff's ASYNC251 flags it), calls inside a nested \`def\` or \`lambda\` (they run where they are
 called, typically in \`asyncio.to_thread\`), functions handed by reference to \`asyncio.to_thread\`,
 \`loop.run_in_executor\`, \`run_in_threadpool\`, \`anyio.to_thread.run_sync\` or
 \`BackgroundTasks.add_task\`, sync \`def\` FastAPI/Starlette handlers and dependencies (the framework

@@ -23,6 +23,7 @@ const DELIBERATE_DIFFERENCES: readonly { call: RegExp; reason: string }[] = [
   { call: /os\.path\.(abspath|relpath)\(/, reason: 'string work on the path, at most with the working directory, which the process keeps in memory' },
   { call: /os\.path\.normpath\(/, reason: 'string work on the path' },
   { call: /os\.path\.expanduser\(|\.(expanduser|home)\(\)/, reason: 'reads `HOME` from the environment (the password database only when it is unset)' },
+  { call: /time\.sleep\(0(\.00\d*)?\)/, reason: 'a literal pause under 10 ms (a deliberate yield) stalls nothing anyone waits on' },
   { call: /\.(absolute|cwd)\(\)/, reason: 'asks for the working directory, which the process keeps in memory' },
   { call: /# OK: (startup|shutdown)\b/, reason: 'startup and shutdown stall no request; reported with `preview = true`' },
   { call: /# OK: (after `raise`|never runs|the loop never starts|only reached under a constant|TYPE_CHECKING is False)/, reason: 'code no path reaches (after `raise`, under `if False:`, `if TYPE_CHECKING:` or a module constant) never runs' },

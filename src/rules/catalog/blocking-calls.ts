@@ -102,6 +102,8 @@ export const BLOCKING_CALLS: readonly CatalogEntry[] = [
   // ---------------------------------------------------------------- sleeping
   {
     calls: ['time.sleep'],
+    // A literal pause under 10 ms (`time.sleep(0.001)`, a deliberate yield) stalls nothing anyone waits on.
+    unlessLiteral: [{ position: 0, below: 0.01 }],
     does: 'sleeps the whole worker thread',
     suggestion: 'use `await asyncio.sleep(...)`, which lets other requests run meanwhile',
     awaitableEquivalent: { module: 'asyncio', name: 'sleep' },
