@@ -2,6 +2,7 @@ import type { Rule } from '../core/rule';
 import { callCatalogs } from './blocking/call-catalogs';
 import { ProjectCallGraph } from './blocking/call-graph';
 import { BLOCKING_CHAINS, reportStallingChains } from './blocking/chain-findings';
+import { waitingPlacement } from './blocking/loop-calls';
 
 export const blockingCallTransitive: Rule = {
   meta: {
@@ -33,7 +34,11 @@ It also reports blocking calls on module-level instances imported from another m
 In TypeScript and JavaScript the chain runs through functions, methods, object-literal methods
 (\`passwords.hash()\`) and named helpers nested in a handler, across modules joined by relative
 imports (and \`tsconfig\` paths when there is a project), from every request handler and async
-function; \`await\`ed calls are promises and are not followed.`,
+function; \`await\`ed calls are promises and are not followed.
+
+In TypeScript, an async function no entry point is known to reach (called only through a
+global application object, say \`WIKI.servers.startHTTPS()\`) is reported only with
+\`preview = true\`: on real code such functions were mostly startup and configuration code.`,
       whyIsThisBad: `
 Wrapping a blocking call in a helper does not make it asynchronous: when a coroutine calls
 \`send_receipt()\`, and \`send_receipt\` opens an SMTP connection, the event loop waits for the mail
@@ -133,6 +138,6 @@ Across files the rule sees the modules of one analysis run; a module outside it 
   },
   check(context) {
     const { blocking, offloadWrappers } = callCatalogs(context.config);
-    reportStallingChains(context, new ProjectCallGraph(context.project, context.module, blocking, offloadWrappers), BLOCKING_CHAINS);
+    reportStallingChains(context, new ProjectCallGraph(context.project, context.module, blocking, offloadWrappers), BLOCKING_CHAINS, { placed: waitingPlacement });
   },
 };

@@ -7,10 +7,10 @@ import {
   describeFunction,
   followerLocations,
   followerSentence,
-  loopPlacement,
   loopSeverity,
   matchGroups,
   phaseAt,
+  waitingPlacement,
   stallConsequence,
   type LoopPlacement,
   type MatchGroup,
@@ -76,7 +76,11 @@ called, typically in \`asyncio.to_thread\`), functions handed by reference to \`
 \`BackgroundTasks.add_task\`, sync \`def\` FastAPI/Starlette handlers and dependencies (the framework
 runs them in a threadpool), and import-time code. Lifespans and startup/shutdown hooks serve no
 request: their blocking calls are reported only with \`preview = true\`, as information (judged
-noise on real code: they delay startup, and no client waits).`,
+noise on real code: they delay startup, and no client waits).
+
+In TypeScript, an async function no entry point is known to reach (called only through a
+global application object, say \`WIKI.servers.startHTTPS()\`) is reported only with
+\`preview = true\`: on real code such functions were mostly startup and configuration code.`,
       examples: [
         {
           language: 'python',
@@ -178,7 +182,7 @@ that runs its argument off the loop, list it in \`offload-wrappers\`.`,
   check(context) {
     const { blocking } = callCatalogs(context.config);
     for (const fn of context.module.functions) {
-      const placement = loopPlacement(context, fn);
+      const placement = waitingPlacement(context, fn);
       if (!placement) continue;
       const runs = new Map<LoopPlacement['phase'], MatchGroup[]>();
       for (const group of matchGroups(fn, blocking)) {

@@ -135,7 +135,7 @@ the finding with a reason: \`# interleave: ignore[cpu-bound-in-async] -- 64-byte
     const { blocking, cpuBound, offloadWrappers } = callCatalogs(config);
     // A helper that both blocks and burns CPU is IL202's: one finding for the call.
     const blockingGraph = new ProjectCallGraph(context.project, module, blocking, offloadWrappers);
-    reportStallingChains(context, new ProjectCallGraph(context.project, module, cpuBound, offloadWrappers), CPU_CHAINS, blockingGraph);
+    reportStallingChains(context, new ProjectCallGraph(context.project, module, cpuBound, offloadWrappers), CPU_CHAINS, { deferTo: blockingGraph });
     for (const fn of module.functions) {
       const placement = loopPlacement(context, fn);
       if (!placement) continue;

@@ -28,10 +28,15 @@ export const CPU_CHAINS: ChainWording = { stalls: 'is CPU-heavy', lastStep: 'bur
  * directly are the direct rule's (IL201, IL203). A chain that `deferTo` also finds is left to the
  * rule that owns that graph: one finding per call, the one that says the helper blocks.
  */
-export function reportStallingChains(context: RuleContext, graph: ProjectCallGraph, wording: ChainWording, deferTo?: ProjectCallGraph): void {
+export function reportStallingChains(
+  context: RuleContext,
+  graph: ProjectCallGraph,
+  wording: ChainWording,
+  { deferTo, placed = loopPlacement }: { deferTo?: ProjectCallGraph; placed?: typeof loopPlacement } = {},
+): void {
   const { module } = context;
   for (const fn of module.functions) {
-    const placement = loopPlacement(context, fn);
+    const placement = placed(context, fn);
     if (!placement) continue;
     const nested = new Map(module.functions.filter((inner) => inner.parent === fn.id && !inner.isLambda).map((inner) => [inner.name, inner]));
     for (const call of synchronousCalls(fn)) {

@@ -42,6 +42,21 @@ export function loopPlacement(context: RuleContext, fn: FunctionFacts): LoopPlac
   return { ...(witness && { witness }), ...(phase && { phase }) };
 }
 
+/**
+ * Where a function's calls that wait (on the network, the disk, a timer) stall the serving loop:
+ * as `loopPlacement`, except that in TypeScript a function no entry point is known to reach is
+ * left to preview. On real code such functions were mostly startup and configuration code the
+ * server calls through a global application object (`WIKI.servers.startHTTPS()`,
+ * `Database.connect()` from the startup script): their reads were judged wrong or of little value.
+ * CPU-heavy work (IL203) keeps `loopPlacement`: there the same functions held real hazards
+ * (password hashing behind CommonJS exports).
+ */
+export function waitingPlacement(context: RuleContext, fn: FunctionFacts): LoopPlacement | undefined {
+  const placement = loopPlacement(context, fn);
+  if (placement && !placement.witness && context.module.language === 'typescript' && !context.config.preview) return undefined;
+  return placement;
+}
+
 /** The phase a call of a lifespan runs in: before its `yield` at startup, after it at shutdown. */
 export function phaseAt(fn: FunctionFacts, placement: LoopPlacement, range: Range): LoopPlacement['phase'] {
   if (fn.kind !== 'lifespan' || !placement.phase) return placement.phase;
