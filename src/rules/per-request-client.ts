@@ -86,10 +86,13 @@ function talksToNamedHosts(module: ModuleFacts, fn: FunctionFacts, call: CallEve
     binds.set(event.name, [...(binds.get(event.name) ?? []), value ?? '']);
   }
   const named = (url: string, seen: ReadonlySet<string>): boolean => {
-    const text = url.trimStart();
+    const text = url.trimStart().replace(/^await\s+/, '');
     // A value the line does not show: a loop variable, a `with … as` name.
     if (text === '') return false;
     if (/^[fF]?["'][^{]/.test(text)) return true;
+    // A URL made by a call (`str(url)`, `validate(url)`) comes from what the call is given.
+    const made = /^[A-Za-z_][\w.]*\(/.exec(text);
+    if (made) return named(text.slice(made[0].length), seen);
     const head = /^(?:[fF]?["']\{)?([A-Za-z_]\w*)/.exec(text)?.[1];
     if (head === undefined || seen.has(head)) return true;
     if (parameters.has(head)) return false;
@@ -103,7 +106,10 @@ function talksToNamedHosts(module: ModuleFacts, fn: FunctionFacts, call: CallEve
     requests.length > 0 &&
     requests.every((request) => {
       const text = excerpt(module, request.range, Number.POSITIVE_INFINITY);
-      return named(text.slice(text.indexOf('(') + 1), new Set());
+      const args = text.slice(text.indexOf('(') + 1);
+      // `client.request("GET", url)`, `client.stream("GET", url)`: the URL follows the method.
+      const method = request.text.slice(request.text.lastIndexOf('.') + 1);
+      return named(method === 'request' || method === 'stream' ? args.replace(/^\s*["'][A-Za-z]+["']\s*,/, '') : args, new Set());
     })
   );
 }
