@@ -19,7 +19,7 @@ import type { ExtractionMemo } from './extraction-memo';
 import { HandlerDetector, type HandlerRole } from './handlers';
 import { collectFunctionNames, type FunctionNames } from './locals';
 import { loadPythonParser, parsePython } from './parser';
-import { LOCK_TYPES, ModuleScope } from './scope';
+import { LOCK_TYPES, ModuleScope, SUPER } from './scope';
 import { callArguments, decoratorsOf, field, isAsyncDef, namedChildren, rangeOf, shortText, type Node } from './syntax';
 import { copyTree } from './syntax-tree';
 import type { Tree } from 'web-tree-sitter';
@@ -180,6 +180,8 @@ function functionFacts(
   const localTypes = new Map<string, string>();
   for (const param of params) if (param.annotation) localTypes.set(param.name, `${param.annotation}()`);
   if (method && className) localTypes.set(method, isClassMethod ? `${scope.moduleName}.${className}` : `${scope.moduleName}.${className}()`);
+  const base = method && className ? scope.classes.get(className)?.bases[0] : undefined;
+  if (base) localTypes.set(SUPER, isClassMethod ? base : `${base}()`);
   const env: FunctionEnvironment = {
     scope,
     locals: own.locals,

@@ -21,6 +21,9 @@ export interface ModuleBinding {
   value?: Node;
 }
 
+/** The key under which a method's local types hold what `super()` stands for. */
+export const SUPER = 'super()';
+
 export interface ClassInfo {
   name: string;
   node: Node;
@@ -449,6 +452,8 @@ export class ModuleScope {
       case 'call': {
         const callee = field(expr, 'function');
         if (!callee) return undefined;
+        // `super()` in a method stands for its class's first base: `super().get(db)` runs `Base.get`.
+        if (callee.type === 'identifier' && callee.text === 'super' && !locals?.binds('super')) return types?.(SUPER);
         const qualified = this.calleeName(callee, types, locals);
         if (qualified) return MEMBER_TYPES.get(qualified) ?? `${qualified}()`;
         // Calling an instance: `SessionLocal()` where `SessionLocal = sessionmaker(engine)`.
