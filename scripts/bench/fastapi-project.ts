@@ -647,6 +647,8 @@ export function generateProject(options: ProjectOptions): GeneratedProject {
   emit('app/main.py', mainModule());
   // Served by gunicorn with four workers: per-process state (IL103) is reported only when a deployment says so.
   emit('gunicorn.conf.py', ['workers = 4', 'worker_class = "uvicorn.workers.UvicornWorker"']);
+  // IL103 is a preview rule, which the project selects by its code.
+  emit('interleave.toml', ['extend-select = ["IL103"]']);
   const domains: Domain[] = [];
   // The api module lists every domain; its lines are counted before the domains are chosen.
   const apiLinesPerDomain = 2;

@@ -209,7 +209,7 @@ describe('interleave check: --statistics and --quiet', () => {
   });
 
   test('--statistics --format json prints counts as JSON and throughput on stderr', async () => {
-    const root = makeProject({ 'interleave.toml': 'workers = 2\n', 'a.py': SEED_RACE });
+    const root = makeProject({ 'interleave.toml': 'workers = 2\nextend-select = ["IL103"]\n', 'a.py': SEED_RACE });
     const run = await runCli(['check', '--statistics', '--format', 'json'], { cwd: root });
     assert.deepEqual(JSON.parse(run.stdout), [
       { code: 'IL101', name: 'await-race', count: 1 },

@@ -100,8 +100,8 @@ function codeActions(client: TestLanguageClient, uri: string, diagnostics: Diagn
 
 describe('the language server over stdio (dist/server.js)', () => {
   let client: TestLanguageClient;
-  // Two workers, so that per-process state (IL103) is reported beside the races.
-  const root = makeProject({ 'interleave.toml': 'workers = 2\n', 'a.py': COROUTINE_MODULE, 'b.py': CALLER_MODULE, 'app/closed.py': SEED, 'app/__init__.py': '', 'app/mongo.py': IMPORT_TIME_CLIENT });
+  // Two workers and preview on, so that per-process state (IL103) and the client opened at import (IL301) are reported beside the races.
+  const root = makeProject({ 'interleave.toml': 'workers = 2\npreview = true\n', 'a.py': COROUTINE_MODULE, 'b.py': CALLER_MODULE, 'app/closed.py': SEED, 'app/__init__.py': '', 'app/mongo.py': IMPORT_TIME_CLIENT });
   const file = (name: string) => uriOf(join(root, name));
 
   before(async () => {
@@ -392,7 +392,8 @@ describe('the language server over stdio (dist/server.js)', () => {
 });
 
 describe('`interleave lsp` with two workspace folders', () => {
-  const quiet = makeProject({ 'interleave.toml': 'ignore = ["IL101"]\nworkers = 2\n', 'main.py': SEED });
+  // The quiet folder still has a finding (IL103, selected by its code) once IL101 is ignored.
+  const quiet = makeProject({ 'interleave.toml': 'ignore = ["IL101"]\nextend-select = ["IL103"]\nworkers = 2\n', 'main.py': SEED });
   const loud = makeProject({ 'main.py': SEED });
 
   test('serves over stdio, each folder with its own configuration', async () => {
