@@ -235,26 +235,38 @@ function functionFacts(
 
 /**
  * The type a function returns: its annotation's, else the one type every `return` of its own body
- * constructs (`return AllRepositories(session)`), for factories written without annotations.
+ * constructs (`return AllRepositories(session)`, or a name bound once to such a call:
+ * `client = boto3.client(service)` … `return client`), for factories written without annotations
+ * or annotated `Any`.
  */
 function returnType(definition: Node, scope: ModuleScope): Pick<FunctionFacts, 'returns'> {
   if (definition.type !== 'function_definition') return {};
   const annotation = field(definition, 'return_type');
-  if (annotation) {
-    const returns = scope.annotationName(annotation);
-    return returns ? { returns } : {};
-  }
-  const types = new Set<string | undefined>();
+  const declared = annotation ? scope.annotationName(annotation) : undefined;
+  if (annotation && !(declared === 'typing.Any' || declared === 'Any')) return declared ? { returns: declared } : {};
+  const returned: Node[] = [];
+  const bound = new Map<string, (string | undefined)[]>();
   const stack = [...(field(definition, 'body')?.namedChildren ?? [])];
-  while (stack.length > 0 && types.size < 2) {
+  while (stack.length > 0) {
     const node = stack.pop()!;
     if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'lambda') continue;
     if (node.type === 'return_statement') {
-      const value = namedChildren(node)[0];
-      types.add(value?.type === 'call' ? scope.typeOf(value) : undefined);
+      // A bare `return` returns None: no type.
+      returned.push(namedChildren(node)[0] ?? node);
       continue;
     }
+    if (node.type === 'assignment') {
+      const left = field(node, 'left');
+      const right = field(node, 'right');
+      if (left?.type === 'identifier') bound.set(left.text, [...(bound.get(left.text) ?? []), right?.type === 'call' ? scope.typeOf(right) : undefined]);
+    }
     stack.push(...node.namedChildren);
+  }
+  const types = new Set<string | undefined>();
+  for (const value of returned) {
+    if (value.type === 'call') types.add(scope.typeOf(value));
+    else if (value.type === 'identifier' && bound.get(value.text)?.length === 1) types.add(bound.get(value.text)![0]);
+    else types.add(undefined);
   }
   const [only] = types;
   return types.size === 1 && only?.endsWith('()') && !only.slice(0, -2).includes('(') ? { returns: only.slice(0, -2) } : {};
