@@ -219,7 +219,7 @@ function functionFacts(
     framework: role?.framework,
     httpMethods: role?.methods,
     ...(role?.path !== undefined && { routePath: role.path }),
-    ...returnType(definition, scope),
+    ...returnType(definition, scope, className),
     isAsync,
     isLambda,
     execution: executionOf(isAsync, role?.kind, role?.framework),
@@ -236,10 +236,11 @@ function functionFacts(
 /**
  * The type a function returns: its annotation's, else the one type every `return` of its own body
  * constructs (`return AllRepositories(session)`, or a name bound once to such a call:
- * `client = boto3.client(service)` … `return client`), for factories written without annotations
- * or annotated `Any`.
+ * `client = boto3.client(service)` … `return client`, or an attribute its class sets to one:
+ * `return self._repos`), for factories and lazy properties written without annotations or
+ * annotated `Any`.
  */
-function returnType(definition: Node, scope: ModuleScope): Pick<FunctionFacts, 'returns'> {
+function returnType(definition: Node, scope: ModuleScope, className: string | undefined): Pick<FunctionFacts, 'returns'> {
   if (definition.type !== 'function_definition') return {};
   const annotation = field(definition, 'return_type');
   const declared = annotation ? scope.annotationName(annotation) : undefined;
@@ -266,6 +267,8 @@ function returnType(definition: Node, scope: ModuleScope): Pick<FunctionFacts, '
   for (const value of returned) {
     if (value.type === 'call') types.add(scope.typeOf(value));
     else if (value.type === 'identifier' && bound.get(value.text)?.length === 1) types.add(bound.get(value.text)![0]);
+    // `return self._repos`, an attribute the class's methods set to one type (a lazy property).
+    else if (value.type === 'attribute' && className && field(value, 'object')?.text === 'self') types.add(scope.classes.get(className)?.instanceTypes.get(field(value, 'attribute')?.text ?? ''));
     else types.add(undefined);
   }
   const [only] = types;
