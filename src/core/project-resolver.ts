@@ -88,6 +88,13 @@ export class ProjectResolver<F extends ResolvableFunction> {
       // `def new_session() -> Session` — the call on it is the library's.
       const returns = module.functions.get(member.name)?.returns;
       if (returns && member.called && rest.length > 0 && !this.walk(returns, hops + 1)) return { callee: tail(returns) };
+      // An attribute of a project class's instance that holds a library object, set in the class or
+      // a base: `Repo().session.execute` where `RepositoryGeneric.__init__` sets `self.session: Session`.
+      const [attribute, ...afterAttribute] = rest;
+      if (module.classes[member.name] && member.called && attribute && !attribute.called && afterAttribute.length > 0) {
+        const type = this.attributeType(moduleName, member.name, attribute.name, hops + 1);
+        if (type && !this.typeOf(type, hops)) return { callee: [type, ...afterAttribute.map(joinToken)].join('.') };
+      }
       if (module.functions.has(member.name) || module.classes[member.name]) return undefined;
       const imported = module.imports[member.name];
       if (imported) {
