@@ -14,7 +14,7 @@ import { ModuleNamer } from './module-root';
 import { deploymentKindOf, parseDeploymentFile } from './deployment-parsers';
 import { readSourceFile, type SourceRead } from './source-file';
 import { AnalysisCache, summaryDigest, type CacheEntry, type CacheSettings } from './analysis-cache';
-import { partsOfPythonModule, pythonModuleOf, type PythonModuleParts } from '../python/module-parts';
+import { moduleOf, partsOfModule, type ModuleParts } from './module-parts';
 import { pack, unpack, type PackedValue } from './packed-value';
 
 /** One file to analyse: its absolute path and dotted module name. */
@@ -65,7 +65,7 @@ interface PreparedFile {
   text?: string;
   parsed?: ParsedModule;
   /** Instead of `parsed` and `text`, between the passes, once the analyzer holds more facts than its budget. */
-  packed?: PackedValue<PythonModuleParts>;
+  packed?: PackedValue<ModuleParts>;
   deployment?: DeploymentFile;
   /** The key the file's cache entry is written under; undefined when the file is not cached. */
   cacheKey?: string;
@@ -176,7 +176,7 @@ export class FileAnalyzer {
 
   /**
    * `liveFactsBudget`: how many characters of source the files summarised and not yet checked may
-   * have their facts kept as objects; past it, a Python file's facts are kept packed (a tenth of
+   * have their facts kept as objects; past it, a file's facts are kept packed (a tenth of
    * the room) and unpacked when it is checked. Facts as objects take about forty times the
    * source's size: kept whole, a million lines' facts take gigabytes.
    */
@@ -235,7 +235,7 @@ export class FileAnalyzer {
   private keep(prepared: PreparedFile): void {
     const { parsed, text } = prepared;
     if (!parsed || text === undefined) return;
-    const parts = this.liveChars + text.length > this.liveFactsBudget ? partsOfPythonModule(parsed) : undefined;
+    const parts = this.liveChars + text.length > this.liveFactsBudget ? partsOfModule(parsed) : undefined;
     if (!parts) {
       this.liveChars += text.length;
       return;
@@ -254,7 +254,7 @@ export class FileAnalyzer {
       return prepared;
     }
     const { packed, ...rest } = prepared;
-    const parsed = pythonModuleOf(unpack(packed));
+    const parsed = moduleOf(unpack(packed));
     return { ...rest, parsed, text: parsed.facts.source };
   }
 
