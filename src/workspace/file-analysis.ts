@@ -64,7 +64,7 @@ interface PreparedFile {
   outcome: FileOutcome;
   text?: string;
   parsed?: ParsedModule;
-  /** Instead of `parsed` and `text`, between the passes, once the analyzer holds more facts than its budget. */
+  /** Instead of `parsed` (and `text`, which its facts hold), between the passes, once the analyzer holds more facts than its budget. */
   packed?: PackedValue<ModuleParts>;
   deployment?: DeploymentFile;
   /** The key the file's cache entry is written under; undefined when the file is not cached. */
@@ -176,8 +176,8 @@ export class FileAnalyzer {
 
   /**
    * `liveFactsBudget`: how many characters of source the files summarised and not yet checked may
-   * have their facts kept as objects; past it, a file's facts are kept packed (a tenth of
-   * the room) and unpacked when it is checked. Facts as objects take about forty times the
+   * have their facts kept as objects; past it, a file's facts are kept packed (a tenth of the
+   * room) and unpacked when it is checked. Facts as objects take about forty times the
    * source's size: kept whole, a million lines' facts take gigabytes.
    */
   constructor(
@@ -242,7 +242,7 @@ export class FileAnalyzer {
     }
     prepared.packed = pack(parts);
     delete prepared.parsed;
-    delete prepared.text;
+    if (parts.facts.source === text) delete prepared.text;
   }
 
   /** A summarised file as it was parsed, its budget given back or its facts unpacked. */
@@ -255,7 +255,7 @@ export class FileAnalyzer {
     }
     const { packed, ...rest } = prepared;
     const parsed = moduleOf(unpack(packed));
-    return { ...rest, parsed, text: parsed.facts.source };
+    return { ...rest, parsed, text: rest.text ?? parsed.facts.source };
   }
 
   check(task: FileTask): FileOutcome {
