@@ -324,24 +324,24 @@ function render(report: BenchReport): string {
       ),
     );
   }
-  const before = report.workloads.filter((result) => result.baseline);
-  if (before.length > 0) {
+  const pairs = report.workloads.flatMap((result) => (result.baseline ? [{ result, before: result.baseline }] : []));
+  if (pairs.length > 0) {
     sections.push(
       '',
       'Another build\'s CLI (--cli-baseline), cold, in the same run:',
       '',
       renderTable(
         ['workload', 'before s', 'after s', 'after/before', 'before CPU s', 'after CPU s', 'before MB', 'after MB', 'before found', 'after found'],
-        before.map((result) => [
+        pairs.map(({ result, before }) => [
           result.name,
-          fixed(result.baseline!.wallMs / 1000),
+          fixed(before.wallMs / 1000),
           fixed(result.interleave.wallMs / 1000),
-          fixed(result.interleave.wallMs / result.baseline!.wallMs),
-          fixed(result.baseline!.cpuMs / 1000),
+          fixed(result.interleave.wallMs / before.wallMs),
+          fixed(before.cpuMs / 1000),
           fixed(result.interleave.cpuMs / 1000),
-          grouped.format(result.baseline!.maxRssMb),
+          grouped.format(before.maxRssMb),
           grouped.format(result.interleave.maxRssMb),
-          String(result.baseline!.findings),
+          String(before.findings),
           String(result.interleave.findings),
         ]),
       ),
