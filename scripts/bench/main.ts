@@ -15,6 +15,7 @@ import { countLines } from '../../src/workspace/file-analysis';
 import { measureAnalysisSteps, type AnalysisSteps } from './analysis-steps';
 import { measureContextModel, type ContextModelCost } from './context-model';
 import { measureEditorLatency, measureIndexMemory, type EditorLatency, type IndexMemory } from './editor-latency';
+import { realPythonApps } from './real-apps';
 import { generateExpressProject } from './express-project';
 import { generateProject, largeRouterPath, type GeneratedProject } from './fastapi-project';
 import type { ParseOnlyResult } from './parse-only';
@@ -44,7 +45,10 @@ const DEFAULT_TSSERVER_EDITS = 40;
 
 interface Workload {
   name: string;
+  /** Where the tools run. */
   directory: string;
+  /** What they check: the directory itself unless given. */
+  paths?: string[];
   files: number;
   lines: number;
   /** Hazards the generator planted; undefined for a user's directory. */
@@ -64,6 +68,8 @@ interface WorkloadResult extends Workload {
   ruffVersion: string;
   /** With an empty cache, which it fills. */
   interleave: ToolRun;
+  /** Another build's CLI (`--cli-baseline`), cold, on the same tree in the same run: before and after a change. */
+  baseline?: ToolRun;
   /** The same tree checked again, nothing changed, with the cache the cold run left. */
   warm: ToolRun;
   ruff: ToolRun;
@@ -163,10 +169,10 @@ function materialize(name: string, project: GeneratedProject): string {
   return directory;
 }
 
-function userWorkload(directory: string): Workload {
-  const files = discoverSourceFiles([directory], { exclude: [], excludeBase: directory }).files;
+function userWorkload(name: string, directory: string, paths = [directory]): Workload {
+  const files = discoverSourceFiles(paths, { exclude: [], excludeBase: directory }).files;
   const lines = files.reduce((sum, path) => sum + countLines(readFileSync(path, 'utf8')), 0);
-  return { name: directory, directory, files: files.length, lines };
+  return { name, directory, paths, files: files.length, lines };
 }
 
 function toolRun(run: TimedRun, workload: Workload, findings: number): ToolRun {
@@ -194,11 +200,12 @@ function succeeded(run: TimedRun, what: string): TimedRun {
   return run;
 }
 
-async function benchWorkload(workload: Workload, tools: Tools, threads: string | undefined, runs: number): Promise<WorkloadResult> {
+async function benchWorkload(workload: Workload, tools: Tools, threads: string | undefined, runs: number, baselineCli?: string): Promise<WorkloadResult> {
   // Outside the workload, so that neither tool walks it and a user's directory is left as it was.
   const cacheDirectory = mkdtempSync(join(tmpdir(), 'interleave-bench-cache-'));
-  const cliArgs = [cliScript, 'check', workload.directory, '--exit-zero', '--statistics', '--format', 'json', '--no-progress', '--cache-dir', cacheDirectory];
-  if (threads !== undefined) cliArgs.push('--threads', threads);
+  const paths = workload.paths ?? [workload.directory];
+  const checkArgs = (cli: string) => [cli, 'check', ...paths, '--exit-zero', '--statistics', '--format', 'json', '--no-progress', '--cache-dir', cacheDirectory, ...(threads !== undefined ? ['--threads', threads] : [])];
+  const cliArgs = checkArgs(cliScript);
   const timed = async (args: string[], what: string, before?: () => void) =>
     succeeded(
       await medianRun(runs, () => {
@@ -214,14 +221,21 @@ async function benchWorkload(workload: Workload, tools: Tools, threads: string |
   rmSync(cacheDirectory, { recursive: true, force: true });
   const warm = toolRun(warmRun, workload, findings(warmRun));
   if (warmRun.stdout !== interleaveRun.stdout) throw new Error(`a warm run of ${workload.name} found other hazards than the cold one`);
-  const ruffRun = await timed([tools.ruffCheck, workload.directory], 'ruff-check');
+  let baseline: ToolRun | undefined;
+  if (baselineCli !== undefined) {
+    const baselineRun = await timed(checkArgs(baselineCli), 'interleave check, baseline', () => rmSync(cacheDirectory, { recursive: true, force: true }));
+    rmSync(cacheDirectory, { recursive: true, force: true });
+    baseline = toolRun(baselineRun, workload, findings(baselineRun));
+  }
+  const ruffRun = await timed([tools.ruffCheck, ...paths], 'ruff-check');
   const ruffResult = JSON.parse(ruffRun.stdout) as RuffRunResult;
   const ruff = toolRun(ruffRun, workload, Object.values(ruffResult.findings).reduce((sum, count) => sum + count, 0));
-  const parseOnly = JSON.parse((await timed([tools.parseOnly, workload.directory], 'parse-only')).stdout) as ParseOnlyResult;
+  const parseOnly = JSON.parse((await timed([tools.parseOnly, ...paths], 'parse-only')).stdout) as ParseOnlyResult;
   return {
     ...workload,
     ruffVersion: ruffResult.version,
     interleave,
+    ...(baseline && { baseline }),
     warm,
     ruff,
     ratio: interleave.wallMs / ruff.wallMs,
@@ -310,6 +324,29 @@ function render(report: BenchReport): string {
       ),
     );
   }
+  const pairs = report.workloads.flatMap((result) => (result.baseline ? [{ result, before: result.baseline }] : []));
+  if (pairs.length > 0) {
+    sections.push(
+      '',
+      'Another build\'s CLI (--cli-baseline), cold, in the same run:',
+      '',
+      renderTable(
+        ['workload', 'before s', 'after s', 'after/before', 'before CPU s', 'after CPU s', 'before MB', 'after MB', 'before found', 'after found'],
+        pairs.map(({ result, before }) => [
+          result.name,
+          fixed(before.wallMs / 1000),
+          fixed(result.interleave.wallMs / 1000),
+          fixed(result.interleave.wallMs / before.wallMs),
+          fixed(before.cpuMs / 1000),
+          fixed(result.interleave.cpuMs / 1000),
+          grouped.format(before.maxRssMb),
+          grouped.format(result.interleave.maxRssMb),
+          String(before.findings),
+          String(result.interleave.findings),
+        ]),
+      ),
+    );
+  }
   const line = growth(report.workloads.filter((result) => result.planted !== undefined));
   if (line) sections.push('', line);
   const modelled = report.workloads.filter((result) => result.contextModel);
@@ -392,14 +429,20 @@ async function main(): Promise<void> {
       'tsserver-file': { type: 'string' },
       'tsserver-edits': { type: 'string' },
       'tsserver-baseline': { type: 'string' },
+      'cli-baseline': { type: 'string' },
+      'real-trees': { type: 'string', default: join(tmpdir(), 'interleave-real-trees') },
+      'no-real': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
     process.stdout.write(
       'npm run bench -- [DIRECTORY]... [--sizes 10k,100k,1M|none] [--seed N] [--threads N] [--runs N] [--no-editor | --editor-only] [--json [FILE.json]]\n' +
+        '                 [--real-trees DIR | --no-real] [--cli-baseline DIST]\n' +
         '                 [--tsserver-app DIR [--tsserver-file FILE] [--tsserver-edits N] [--tsserver-baseline DIST]]\n' +
         'Without directories, benchmarks generated FastAPI projects of each size; with them, those directories (and --sizes adds generated ones).\n' +
+        'The real Python apps of the real-code evaluation are checked too when their trees are under --real-trees ($TMPDIR/interleave-real-trees).\n' +
+        '--cli-baseline runs another build\'s CLI (DIST is its dist/) cold on each workload too, in the same run.\n' +
         '--tsserver-app runs tsserver on a TypeScript app without the plugin, with this build\'s plugin, and with the one in DIST (another build\'s dist/).\n',
     );
     return;
@@ -419,16 +462,23 @@ async function main(): Promise<void> {
     log(`generated ${name}: ${project.files.length} files, ${project.lines} lines, ${project.planted.length} hazards planted, in ${grouped.format(performance.now() - started)} ms (written only when changed)`);
     workloads.push({ name, directory, files: project.files.length, lines: project.lines, planted: project.planted.length });
   }
-  workloads.push(...positionals.map((directory) => userWorkload(resolve(directory))));
+  workloads.push(...positionals.map((directory) => userWorkload(resolve(directory), resolve(directory))));
+  if (!values['no-real'] && !values['editor-only']) {
+    const real = realPythonApps(resolve(values['real-trees']));
+    if ('missing' in real) log(`no real-code workload: ${real.missing}`);
+    else workloads.push(userWorkload(real.name, real.directory, real.paths));
+  }
+  const baselineCli = values['cli-baseline'] !== undefined ? join(resolve(values['cli-baseline']), 'cli.js') : undefined;
 
   const results: WorkloadResult[] = [];
   for (const workload of workloads) {
     log(`checking ${workload.name} with Interleave and Ruff…`);
     const runs = values.runs !== undefined ? Number(values.runs) : workload.lines < REPEAT_BELOW_LINES ? 3 : 1;
-    const result = await benchWorkload(workload, tools, values.threads, runs);
-    if (workload.lines < REPEAT_BELOW_LINES) {
+    const result = await benchWorkload(workload, tools, values.threads, runs, baselineCli);
+    const [only, ...others] = workload.paths ?? [workload.directory];
+    if (workload.lines < REPEAT_BELOW_LINES && only !== undefined && others.length === 0) {
       log(`the execution-context model on ${workload.name}…`);
-      result.contextModel = await measureContextModel(workload.directory);
+      result.contextModel = await measureContextModel(only);
     }
     results.push(result);
   }

@@ -15,10 +15,10 @@ export interface ParseOnlyResult {
   parseMs: number;
 }
 
-async function main(root: string): Promise<void> {
+async function main(roots: readonly string[]): Promise<void> {
   await loadPythonParser();
   const result: ParseOnlyResult = { files: 0, parseMs: 0 };
-  for (const path of discoverSourceFiles([root], { exclude: [], excludeBase: root }).files) {
+  for (const path of discoverSourceFiles(roots, { exclude: [], excludeBase: roots[0]! }).files) {
     if (languageOf(path) !== 'python') continue;
     const text = readFileSync(path, 'utf8');
     const started = performance.now();
@@ -29,6 +29,6 @@ async function main(root: string): Promise<void> {
   process.stdout.write(JSON.stringify(result));
 }
 
-const root = process.argv[2];
-if (root === undefined) throw new Error('usage: parse-only <directory>');
-void main(root);
+const roots = process.argv.slice(2);
+if (roots.length === 0) throw new Error('usage: parse-only <directory>...');
+void main(roots);

@@ -16,11 +16,11 @@ export interface RuffRunResult {
   findings: Record<string, number>;
 }
 
-const root = process.argv[2];
-if (root === undefined) throw new Error('usage: ruff-check <directory>');
+const roots = process.argv.slice(2);
+if (roots.length === 0) throw new Error('usage: ruff-check <directory>...');
 const workspace = new Workspace({ lint: { select: ['ASYNC', 'RUF006'] } }, PositionEncoding.Utf16);
 const result: RuffRunResult = { version: Workspace.version(), files: 0, lines: 0, findings: {} };
-for (const path of discoverSourceFiles([root], { exclude: [], excludeBase: root }).files) {
+for (const path of discoverSourceFiles(roots, { exclude: [], excludeBase: roots[0]! }).files) {
   if (languageOf(path) !== 'python') continue;
   const text = readFileSync(path, 'utf8');
   result.files++;

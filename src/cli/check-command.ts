@@ -306,12 +306,14 @@ export async function runCheck(args: readonly string[], io: CliIO, version: stri
   const progress = io.stderr.isTTY && !values.quiet && !values['no-progress'] ? new ProgressLine(io.stderr) : undefined;
   let project = settings.project;
   const cached = withCache(plan, version, io);
+  // Fixes and suppression comments are checked against the project: only they need it decoded here.
+  const needsProject = values['add-ignore'] || values.fix || values.diff;
   const analyse = async () => {
     const outcomes = await analyzeFiles(tasks, {
       settings: cached,
       threads,
       onProgress: progress && ((state) => progress.update(state)),
-      onProject: (facts) => (project = facts),
+      ...(needsProject && { onProject: (facts: typeof project) => (project = facts) }),
     });
     progress?.clear();
     return outcomes;

@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8';
 import { version } from '../../package.json';
 import { SuppressionsFileError } from '../core/bulk-suppressions';
 import { ConfigError } from '../core/config';
@@ -82,7 +83,18 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   }
 }
 
+/**
+ * How far V8 lets a heap grow past what the last full collection left alive, in percent. Its own
+ * choice, up to four times that, is made for programs whose old objects stay: a check keeps every
+ * summary in each worker and drops each file's facts once it is checked, so garbage piled up to
+ * three times what was alive (past 3 GB at the peak of a million-line check, about 1 GB of it
+ * alive). At 50 the peak is about half, for some 7 % more CPU time.
+ */
+const HEAP_GROWING_PERCENT = 50;
+
 if (require.main === module) {
+  // Before any worker starts: they share the process's V8 flags. The language server (`lsp`) keeps its own.
+  if (process.argv[2] === 'check') setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   // A closed pipe (`interleave check | head`) is the reader's choice, not a crash.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? ExitStatus.clean);

@@ -27,7 +27,8 @@ export class PythonFixBuilder implements FixBuilder {
 
   constructor(
     private readonly facts: ModuleFacts,
-    private readonly stringLines: ReadonlySet<number>,
+    /** Lines inside multi-line strings, where no edit may add or move text. */
+    readonly stringLines: ReadonlySet<number>,
   ) {
     this.lines = facts.source.split(/\r?\n|\r/);
   }

@@ -20,15 +20,11 @@ function contains(outer: Range, inner: Range): boolean {
  * well-formed equivalent here, so those fixes are not offered.
  */
 export class TypeScriptFixBuilder implements FixBuilder {
-  /** Where an added import goes, and in which form: read from the syntax tree now, so the tree is not kept. */
-  private readonly importSite: ImportSite;
-
   constructor(
-    context: SyntaxContext,
+    /** Where an added import goes, and in which form: read from the syntax tree (`importSiteOf`), so the tree is not kept. */
+    readonly importSite: ImportSite,
     private readonly facts: ModuleFacts,
-  ) {
-    this.importSite = importSiteOf(context);
-  }
+  ) {}
 
   wrapInLock(): undefined {
     return undefined;
@@ -117,7 +113,7 @@ export class TypeScriptFixBuilder implements FixBuilder {
   }
 }
 
-interface ImportSite {
+export interface ImportSite {
   /** The end of the last import (or top-level `require`), when there is one. */
   afterImports?: Range['start'];
   firstStatement: Range['start'];
@@ -125,7 +121,7 @@ interface ImportSite {
   commonJs: boolean;
 }
 
-function importSiteOf(context: SyntaxContext): ImportSite {
+export function importSiteOf(context: SyntaxContext): ImportSite {
   const { ts: api, sourceFile } = context;
   const statements = sourceFile.statements;
   const imports = statements.filter((statement) => api.isImportDeclaration(statement) || api.isImportEqualsDeclaration(statement) || isRequire(context, statement));

@@ -18,7 +18,7 @@ import type {
   StateRef,
 } from '../core/facts';
 import { loadTypeScript, type TypeScriptApi } from './compiler';
-import { TypeScriptFixBuilder } from './fixes';
+import { importSiteOf, TypeScriptFixBuilder } from './fixes';
 import { FlowBuilder, type FunctionEnvironment, type ProgramTyping, type ThisBinding } from './flow-builder';
 import { HandlerDetector, type HandlerRole } from './handlers';
 import { importBase, moduleForSpecifier } from './module-names';
@@ -114,7 +114,7 @@ export function extractTypeScriptFacts(input: TypeScriptModuleInput): ParsedModu
   const handlers = new HandlerDetector(scope, path);
   const builder = new ModuleFactsBuilder(context, scope, handlers, input.typing);
   const facts = builder.build();
-  return { facts, fixes: new TypeScriptFixBuilder(context, facts) };
+  return { facts, fixes: new TypeScriptFixBuilder(importSiteOf(context), facts) };
 }
 
 interface FunctionRecord {

@@ -5,10 +5,18 @@ import type { ProjectFacts } from '../core/rule';
 import { loadFrontends } from './analyze';
 import { FileAnalyzer, type FileAnalysisSettings, type FileOutcome, type FileTask, type IndexedFile } from './file-analysis';
 import { projectDigest } from './analysis-cache';
+import { pack, StringPool, unpack, type PackedValue } from './packed-value';
 import { workerEntry } from './worker-entry';
 
 /** Below this many files, starting workers (each loads the parsers) costs more than it saves. */
 export const DEFAULT_PARALLEL_FROM = 64;
+
+/**
+ * Characters of source whose facts a thread keeps as objects between the passes; the rest it
+ * keeps packed, and unpacking costs about a quarter of what extracting them did. About 75 MB of
+ * facts: each of two threads keeps half of a 100k-line tree's whole.
+ */
+export const LIVE_FACTS_BUDGET = 2_000_000;
 
 export interface BatchOptions {
   settings: FileAnalysisSettings;
@@ -17,7 +25,11 @@ export interface BatchOptions {
   /** How many worker threads; defaults to the cores available. One means in-process. */
   threads?: number;
   onProgress?(progress: BatchProgress): void;
-  /** Hears the project facts the files were checked against (with every module's summary), e.g. to re-check a fixed file. */
+  /**
+   * Hears the project facts the files were checked against (with every module's summary), e.g. to
+   * re-check a fixed file. Only when asked: with worker threads the main thread otherwise never
+   * decodes the summaries, which are the largest thing a run holds.
+   */
   onProject?(project: ProjectFacts): void;
 }
 
@@ -35,13 +47,28 @@ type ProgressCounter = (phase: BatchProgress['phase']) => void;
 
 /**
  * Main thread → worker. `summarize` and `check` answer one WorkerReply per file, in order; the
- * first `check` of a run carries the project facts built from every summary.
+ * first `check` of a run carries what the project facts are built from.
  */
 export type WorkerRequest =
   | { kind: 'summarize'; files: FileTask[] }
-  | { kind: 'check'; files: FileTask[]; project?: ProjectFacts; projectDigest?: string };
+  | { kind: 'check'; files: FileTask[]; project?: PackedProject; projectDigest?: string };
 
-export type WorkerReply = ({ kind: 'summary' } & IndexedFile) | { kind: 'outcome'; outcome: FileOutcome };
+/** A summary crosses threads packed: the main thread holds the bytes and hands them on, never decoding them. */
+export type WorkerReply =
+  | { kind: 'summary'; summary?: PackedValue<ModuleSummaries>; digest?: string }
+  | { kind: 'outcome'; outcome: FileOutcome };
+
+/** The project facts as the main thread has them: what was known before the first pass, and every module's packed summary in task order. */
+export interface PackedProject {
+  known: ProjectFacts;
+  summaries: PackedValue<ModuleSummaries>[];
+}
+
+/** The project facts a packed project stands for, its summaries sharing their strings. */
+export function unpackProject(project: PackedProject): ProjectFacts {
+  const pool = new StringPool();
+  return projectWith(project.known, project.summaries.map((summary) => pool.share(unpack(summary))));
+}
 
 export interface WorkerStartup {
   settings: FileAnalysisSettings;
@@ -59,7 +86,7 @@ export async function analyzeFiles(tasks: readonly FileTask[], options: BatchOpt
     return analyzeInWorkers(tasks, threads, options.settings, progress, options.onProject);
   }
   await loadFrontends();
-  const analyzer = new FileAnalyzer(options.settings);
+  const analyzer = new FileAnalyzer(options.settings, LIVE_FACTS_BUDGET);
   const indexed = tasks.map((task) => {
     const file = analyzer.index(task);
     progress('index');
@@ -195,8 +222,10 @@ function runPass(
 
 /**
  * Runs the passes on worker threads. The check pass sends each file back to the thread that
- * summarised it, which still has it parsed. Files a dead thread leaves behind are analysed on the
- * main thread, so every file still gets an outcome.
+ * summarised it, which still has its facts. Summaries reach the main thread packed and go on to
+ * every thread as they came: the main thread decodes them only to check files itself or when
+ * `onProject` asks. Files a dead thread leaves behind are analysed on the main thread, so every
+ * file still gets an outcome.
  */
 async function analyzeInWorkers(
   tasks: readonly FileTask[],
@@ -211,14 +240,15 @@ async function analyzeInWorkers(
   const onMainThread = async () => {
     if (!mainThread) {
       await loadFrontends();
-      mainThread = new FileAnalyzer(settings);
+      mainThread = new FileAnalyzer(settings, LIVE_FACTS_BUDGET);
     }
     return mainThread;
   };
   const files = (indexes: readonly number[]) => indexes.map((index) => tasks[index]!);
   const failures = new Map<number, string>();
   try {
-    const indexedFiles: (IndexedFile | undefined)[] = new Array(tasks.length);
+    const summaries: (PackedValue<ModuleSummaries> | undefined)[] = new Array(tasks.length);
+    const digests: (IndexedFile | undefined)[] = new Array(tasks.length);
     const mainKept: number[] = [];
     const indexed = await runPass(
       threads,
@@ -226,26 +256,33 @@ async function analyzeInWorkers(
       (batch) => ({ kind: 'summarize', files: files(batch) }),
       batchSize,
       (thread, index, reply) => {
-        if (reply.kind === 'summary') indexedFiles[index] = { summary: reply.summary, digest: reply.digest };
+        if (reply.kind === 'summary') {
+          summaries[index] = reply.summary;
+          digests[index] = { digest: reply.digest };
+        }
         thread.kept.push(index);
         progress('index');
       },
     );
     indexed.failures.forEach((failure, index) => failures.set(index, failure));
     for (const index of indexed.indexes) {
-      indexedFiles[index] = (await onMainThread()).index(tasks[index]!);
+      const { summary, digest } = (await onMainThread()).index(tasks[index]!);
+      summaries[index] = summary && pack(summary);
+      digests[index] = { digest };
       mainKept.push(index);
       progress('index');
     }
-    const project = projectWith(settings.project, indexedFiles.map((file) => file?.summary));
-    const digest = digestOf(settings, tasks, indexedFiles);
-    onProject?.(project);
+    const packedProject: PackedProject = { known: settings.project, summaries: summaries.filter((summary) => summary !== undefined) };
+    let project: ProjectFacts | undefined;
+    const decodedProject = () => (project ??= unpackProject(packedProject));
+    const digest = digestOf(settings, tasks, digests);
+    if (onProject) onProject(decodedProject());
     const own = new Map(threads.map((thread) => [thread, [...thread.kept]]));
     const outcomes: FileOutcome[] = new Array(tasks.length);
     const orphans = await runPass(
       threads,
       { own, shared: [] },
-      (batch, first) => ({ kind: 'check', files: files(batch), ...(first && { project, projectDigest: digest }) }),
+      (batch, first) => ({ kind: 'check', files: files(batch), ...(first && { project: packedProject, projectDigest: digest }) }),
       batchSize,
       (_thread, index, reply) => {
         if (reply.kind === 'outcome') outcomes[index] = reply.outcome;
@@ -254,7 +291,7 @@ async function analyzeInWorkers(
     );
     orphans.failures.forEach((failure, index) => failures.set(index, failure));
     const leftOver = [...mainKept, ...orphans.indexes];
-    if (leftOver.length > 0) (await onMainThread()).setProject(project, digest);
+    if (leftOver.length > 0) (await onMainThread()).setProject(decodedProject(), digest);
     for (const index of leftOver) {
       const outcome = (await onMainThread()).check(tasks[index]!);
       const failure = failures.get(index);

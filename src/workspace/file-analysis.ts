@@ -14,6 +14,8 @@ import { ModuleNamer } from './module-root';
 import { deploymentKindOf, parseDeploymentFile } from './deployment-parsers';
 import { readSourceFile, type SourceRead } from './source-file';
 import { AnalysisCache, summaryDigest, type CacheEntry, type CacheSettings } from './analysis-cache';
+import { moduleOf, partsOfModule, type ModuleParts } from './module-parts';
+import { pack, unpack, type PackedValue } from './packed-value';
 
 /** One file to analyse: its absolute path and dotted module name. */
 export interface FileTask {
@@ -62,6 +64,8 @@ interface PreparedFile {
   outcome: FileOutcome;
   text?: string;
   parsed?: ParsedModule;
+  /** Instead of `parsed` (and `text`, which its facts hold), between the passes, once the analyzer holds more facts than its budget. */
+  packed?: PackedValue<ModuleParts>;
   deployment?: DeploymentFile;
   /** The key the file's cache entry is written under; undefined when the file is not cached. */
   cacheKey?: string;
@@ -160,6 +164,8 @@ export function crossFileRules(config: ResolvedConfig): Rule[] {
  */
 export class FileAnalyzer {
   private readonly prepared = new Map<string, PreparedFile>();
+  /** Characters of source whose facts `prepared` holds as objects. */
+  private liveChars = 0;
   private readonly summarizing: Rule[];
   private project: ProjectFacts;
   /** TypeScript Programs of the run, built when a file under a tsconfig.json is first read. */
@@ -168,7 +174,16 @@ export class FileAnalyzer {
   /** What findings in the cache must have been computed against to be reused. */
   private projectDigest?: string;
 
-  constructor(readonly settings: FileAnalysisSettings) {
+  /**
+   * `liveFactsBudget`: how many characters of source the files summarised and not yet checked may
+   * have their facts kept as objects; past it, a file's facts are kept packed (a tenth of the
+   * room) and unpacked when it is checked. Facts as objects take about forty times the
+   * source's size: kept whole, a million lines' facts take gigabytes.
+   */
+  constructor(
+    readonly settings: FileAnalysisSettings,
+    private readonly liveFactsBudget = Infinity,
+  ) {
     this.summarizing = crossFileRules(settings.config);
     this.project = settings.project;
     const namer = new ModuleNamer();
@@ -196,6 +211,7 @@ export class FileAnalyzer {
     const { parsed } = prepared;
     try {
       const summary = withBudget(this.settings.fileBudgetMs, () => summarizeModule(parsed, this.summarizing, this.settings.projectRoot));
+      this.keep(prepared);
       return this.indexedAs(prepared, summary);
     } catch (error) {
       this.prepared.set(task.path, { outcome: failedOutcome(prepared.outcome, 'analysis', error) });
@@ -215,9 +231,35 @@ export class FileAnalyzer {
     this.projectDigest = projectDigest;
   }
 
-  check(task: FileTask): FileOutcome {
-    const prepared = this.prepared.get(task.path) ?? prepareFile(task, this.settings, this.typescript);
+  /** Keeps a summarised file's facts for its check: as objects while the budget allows, else packed. */
+  private keep(prepared: PreparedFile): void {
+    const { parsed, text } = prepared;
+    if (!parsed || text === undefined) return;
+    const parts = this.liveChars + text.length > this.liveFactsBudget ? partsOfModule(parsed) : undefined;
+    if (!parts) {
+      this.liveChars += text.length;
+      return;
+    }
+    prepared.packed = pack(parts);
+    delete prepared.parsed;
+    if (parts.facts.source === text) delete prepared.text;
+  }
+
+  /** A summarised file as it was parsed, its budget given back or its facts unpacked. */
+  private take(task: FileTask): PreparedFile | undefined {
+    const prepared = this.prepared.get(task.path);
     this.prepared.delete(task.path);
+    if (!prepared?.packed) {
+      if (prepared?.parsed && prepared.text !== undefined) this.liveChars -= prepared.text.length;
+      return prepared;
+    }
+    const { packed, ...rest } = prepared;
+    const parsed = moduleOf(unpack(packed));
+    return { ...rest, parsed, text: rest.text ?? parsed.facts.source };
+  }
+
+  check(task: FileTask): FileOutcome {
+    const prepared = this.take(task) ?? prepareFile(task, this.settings, this.typescript);
     const { cached, text } = prepared;
     if (!cached || text === undefined) return this.checkAndStore(task, prepared);
     const { findings } = cached;
