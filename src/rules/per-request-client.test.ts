@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeText } from '../../test/support/analyze';
+import { FIXTURES_ROOT, readFixture } from '../../test/support/fixture-expectations';
 
 const source = `import boto3
 import httpx
@@ -56,5 +58,14 @@ describe('IL302 per-request-client severity and messages', () => {
     const unknown = hazards.find((hazard) => hazard.range.start.line + 1 === 28)!;
     assert.equal(unknown.severity, 'info');
     assert.match(unknown.message, /on every call of `refresh_prices` \(which runs on the event loop; no entry point this analysis knows reaches it, so how often is not known\)/);
+  });
+
+  it('leaves a client configured by the settings or credentials its function is handed to preview', async () => {
+    // The preview fixture, checked without preview: only the clients one shared instance could serve remain.
+    const path = join(FIXTURES_ROOT, 'python', 'per-request-client', 'preview_clients_configured_by_the_caller.py');
+    const text = readFixture(path);
+    const lineOf = (needle: string) => text.split('\n').findIndex((line) => line.includes(needle)) + 1;
+    const { hazards } = await analyzeText(text, { path, settings: { select: ['IL302'] } });
+    assert.deepEqual(hazards.map((hazard) => hazard.range.start.line + 1).sort((a, b) => a - b), [lineOf('MIRRORS[region]'), lineOf('settings.aws_region')]);
   });
 });
