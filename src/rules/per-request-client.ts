@@ -260,7 +260,10 @@ fetches whatever URL the function is handed or computes (a webhook's callback, a
 rather than hosts the code names (a literal URL, a \`base_url\`, a setting, a module constant) is
 reported only with \`preview = true\`: a shared pool would rarely reuse its connections, and on
 real code these were one-off calls. So is a browser launched or connected to and closed again in
-the same function (a check that the browser works).
+the same function (a check that the browser works), and so is a client built from the connection
+settings or credentials its function is handed — a parameter named or typed as configuration,
+secrets or credentials (\`aws_config: AWSConfig\`, \`storage_secrets\`, \`connection_string\`),
+followed through locals: configured anew on every call, one shared instance would not serve.
 
 A function or class of the project that builds a client and hands it over — \`def get_client():
 return boto3.client("s3")\`, \`class Storage\` whose \`__init__\` makes one — is reported where it
