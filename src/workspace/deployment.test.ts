@@ -51,6 +51,16 @@ describe('deployment detection', () => {
     assert.equal(setting?.source?.text, 'workers = 4');
   });
 
+  it('reads the files beside the root before a large tree below it uses up the bound on entries', () => {
+    // `app/` sorts before `gunicorn.conf.py`: read depth first, its entries used up the bound first.
+    const modules = Object.fromEntries(Array.from({ length: 30 }, (_, index) => [`app/domains/d${index}/router.py`, 'x = 1\n']));
+    const root = project({ ...modules, 'gunicorn.conf.py': 'workers = 4\n', 'app/domains/d0/Procfile': 'web: gunicorn app.main:app -w 2\n' });
+    assert.deepEqual(
+      readDeploymentFiles(root, 20).map((file) => file.path.slice(root.length + 1)),
+      ['gunicorn.conf.py'],
+    );
+  });
+
   it('reads Dockerfiles, compose files, Procfiles, scripts, uvicorn.run and manifests, skipping development files', () => {
     const root = project({
       Dockerfile: 'FROM python:3.12\nCMD ["uvicorn", "app.main:app", "--workers", "2"]\n',

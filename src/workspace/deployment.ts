@@ -47,44 +47,60 @@ function readerFor(name: string, depth: number): { reader: Reader; mustContain?:
  * files, Dockerfiles, compose files, Procfiles, Makefiles, shell scripts, Python files that call
  * `uvicorn.run`, Kubernetes manifests, PM2 ecosystem files and `pm2 start -i` scripts, and Node
  * entry points that fork `cluster` workers. Unreadable or unparsable files are skipped.
+ *
+ * Level by level, so that the files nearest the root — where deployments keep theirs — are read
+ * first and the bound on entries (`maxEntries`) cuts the deepest: depth first, a large `app/`
+ * used it up before `gunicorn.conf.py` beside it was reached.
  */
-export function readDeploymentFiles(rootDir: string): DeploymentFileReading[] {
+export function readDeploymentFiles(rootDir: string, maxEntries = MAX_ENTRIES): DeploymentFileReading[] {
   const readings: DeploymentFileReading[] = [];
   let entries = 0;
-  const visit = (dir: string, depth: number): void => {
-    let names: string[];
-    try {
-      names = readdirSync(dir).sort();
-    } catch {
-      return;
+  let level = [rootDir];
+  for (let depth = 0; level.length > 0 && entries <= maxEntries; depth++) {
+    const next: string[] = [];
+    for (const dir of level) {
+      const subdirectories = readLevel(rootDir, dir, depth, readings, () => ++entries > maxEntries);
+      if (depth < MAX_DEPTH) next.push(...subdirectories);
     }
-    for (const name of names) {
-      if (++entries > MAX_ENTRIES) return;
-      const path = join(dir, name);
-      let stats;
-      try {
-        stats = statSync(path);
-      } catch {
-        continue;
-      }
-      if (stats.isDirectory()) {
-        if (depth < MAX_DEPTH && !SKIPPED_DIRECTORIES.has(name) && !name.endsWith('.egg-info')) visit(path, depth + 1);
-        continue;
-      }
-      const found = stats.isFile() && stats.size <= MAX_FILE_SIZE ? readerFor(name, depth) : undefined;
-      if (!found) continue;
-      try {
-        const text = readFileSync(path, 'utf8');
-        if (found.mustContain && !found.mustContain.test(text)) continue;
-        const facts = found.reader(text);
-        if (facts) readings.push({ path, facts, development: isDevelopmentPath(relative(rootDir, path)) });
-      } catch {
-        // A file that cannot be read or parsed says nothing about the deployment.
-      }
-    }
-  };
-  visit(rootDir, 0);
+    level = next;
+  }
   return readings;
+}
+
+/** Reads one directory's deployment files into `readings`; returns the subdirectories to visit next. */
+function readLevel(rootDir: string, dir: string, depth: number, readings: DeploymentFileReading[], exhausted: () => boolean): string[] {
+  const subdirectories: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir).sort();
+  } catch {
+    return subdirectories;
+  }
+  for (const name of names) {
+    if (exhausted()) break;
+    const path = join(dir, name);
+    let stats;
+    try {
+      stats = statSync(path);
+    } catch {
+      continue;
+    }
+    if (stats.isDirectory()) {
+      if (!SKIPPED_DIRECTORIES.has(name) && !name.endsWith('.egg-info')) subdirectories.push(path);
+      continue;
+    }
+    const found = stats.isFile() && stats.size <= MAX_FILE_SIZE ? readerFor(name, depth) : undefined;
+    if (!found) continue;
+    try {
+      const text = readFileSync(path, 'utf8');
+      if (found.mustContain && !found.mustContain.test(text)) continue;
+      const facts = found.reader(text);
+      if (facts) readings.push({ path, facts, development: isDevelopmentPath(relative(rootDir, path)) });
+    } catch {
+      // A file that cannot be read or parsed says nothing about the deployment.
+    }
+  }
+  return subdirectories;
 }
 
 /** How much of a YAML file is read to tell a Kubernetes manifest from other YAML. */
