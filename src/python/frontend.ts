@@ -246,7 +246,7 @@ function returnType(definition: Node, scope: ModuleScope, className: string | un
   const declared = annotation ? scope.annotationName(annotation) : undefined;
   if (annotation && !(declared === 'typing.Any' || declared === 'Any')) return declared ? { returns: declared } : {};
   const returned: Node[] = [];
-  const bound = new Map<string, (string | undefined)[]>();
+  const bound = new Map<string, (Node | undefined)[]>();
   const stack = [...(field(definition, 'body')?.namedChildren ?? [])];
   while (stack.length > 0) {
     const node = stack.pop()!;
@@ -259,14 +259,18 @@ function returnType(definition: Node, scope: ModuleScope, className: string | un
     if (node.type === 'assignment') {
       const left = field(node, 'left');
       const right = field(node, 'right');
-      if (left?.type === 'identifier') bound.set(left.text, [...(bound.get(left.text) ?? []), right?.type === 'call' ? scope.typeOf(right) : undefined]);
+      if (left?.type === 'identifier') bound.set(left.text, [...(bound.get(left.text) ?? []), right?.type === 'call' ? right : undefined]);
     }
     stack.push(...node.namedChildren);
   }
   const types = new Set<string | undefined>();
   for (const value of returned) {
     if (value.type === 'call') types.add(scope.typeOf(value));
-    else if (value.type === 'identifier' && bound.get(value.text)?.length === 1) types.add(bound.get(value.text)![0]);
+    else if (value.type === 'identifier' && bound.get(value.text)?.length === 1) {
+      // Typed only when returned: most assignments never are.
+      const made = bound.get(value.text)![0];
+      types.add(made && scope.typeOf(made));
+    }
     // `return self._repos`, an attribute the class's methods set to one type (a lazy property).
     else if (value.type === 'attribute' && className && field(value, 'object')?.text === 'self') types.add(scope.classes.get(className)?.instanceTypes.get(field(value, 'attribute')?.text ?? ''));
     else types.add(undefined);
