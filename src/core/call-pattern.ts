@@ -154,6 +154,11 @@ function satisfied(condition: LiteralCondition, literals: readonly LiteralArgume
   );
 }
 
+/** A string literal's text without its quotes and prefix (`"chat"`, `r'x'`) when it has no escapes; undefined for anything else. */
+export function stringOf(literal: LiteralArgument): string | undefined {
+  return /^[rRuU]?("""|'''|"|'|`)([^\\`$]*)\1$/.exec(literal.value)?.[2];
+}
+
 /** A literal's value as a number (`8_388_608`), or NaN. */
 function numberOf(literal: LiteralArgument): number {
   return Number(literal.value.replace(/_/g, ''));

@@ -30,6 +30,8 @@ export interface CallGraphSummary {
   starImports?: string[];
   /** Classes by name: their qualified bases (where inherited methods are found) and attribute types. */
   classes: Record<string, { bases: string[]; attributes?: Record<string, string> }>;
+  /** Module names bound to tables with fixed string keys, with the keys. */
+  constantKeys?: Record<string, string[]>;
 }
 
 export interface FunctionSummary extends ResolvableFunction {
@@ -39,6 +41,20 @@ export interface FunctionSummary extends ResolvableFunction {
   decorators: string[];
   /** The calls its body makes, for sync functions. */
   calls: SummaryCall[];
+  /** Its first statement returns, before any call, when an argument is a key of a table. */
+  exitsEarly?: EarlyExit;
+}
+
+/**
+ * A guard clause at the top of a function: `if key in PROMPTS: return PROMPTS[key]`. A call that
+ * passes one of the table's fixed keys (`get_text("chat")`) makes none of the function's calls.
+ */
+export interface EarlyExit {
+  parameter: string;
+  /** Its index among the arguments a call passes (after `self`). */
+  position: number;
+  /** The table as the function's module names it: `PROMPTS`, or an imported name. */
+  table: string;
 }
 
 export interface SummaryCall {
@@ -71,6 +87,7 @@ function functionSummaryOf(fn: FunctionFacts): FunctionSummary {
     decorators: fn.decorators,
     ...(fn.returns && { returns: fn.returns }),
     ...(fn.decorators.some((decorator) => PROPERTIES.test(decorator)) && { property: true }),
+    ...earlyExitOf(fn, parameters),
     // A lazily initialised singleton (`if _client is None: _client = Client()`) is built once per worker, not per call.
     calls: fn.isAsync
       ? []
@@ -80,6 +97,25 @@ function functionSummaryOf(fn: FunctionFacts): FunctionSummary {
           return [{ callee, text, range, ...(literalArguments && { literalArguments }), ...(overInMemoryFile(fn, call) && { inMemoryFile: true as const }) }];
         }),
   };
+}
+
+/**
+ * The guard clause `if <parameter> in <table>: return …` when it is what the function does first:
+ * no call runs before the test, and the arm that leaves calls nothing it could follow.
+ */
+function earlyExitOf(fn: FunctionFacts, parameters: readonly { name: string }[]): { exitsEarly?: EarlyExit } {
+  const entry = fn.flow.blocks[fn.flow.entry];
+  const test = entry?.events.find((event) => event.kind === 'branch' || event.kind === 'call');
+  if (!entry || test?.kind !== 'branch' || test.test !== 'membership' || test.guard?.by !== 'return') return {};
+  if (test.presentWhen !== test.guard.exitsWhen || test.value.locals.length !== 1 || test.value.reads.length !== 1) return {};
+  const parameter = test.value.locals[0]!;
+  const position = parameters.findIndex(({ name }) => name === parameter);
+  const read = entry.events.find((event) => event.kind === 'read' && event.id === test.value.reads[0]);
+  if (position < 0 || read?.kind !== 'read' || read.state.scope !== 'module' || read.state.key !== `${read.state.root}[${parameter}]`) return {};
+  const leaving = entry.next.find((edge) => edge.branch?.id === test.id && edge.branch.taken === test.guard!.exitsWhen);
+  const arm = leaving && fn.flow.blocks[leaving.to];
+  if (!arm || arm.events.some((event) => event.kind === 'call' && event.callee !== undefined) || !arm.events.some((event) => event.kind === 'return')) return {};
+  return { exitsEarly: { parameter, position, table: read.state.root } };
 }
 
 export function summarizeCallGraph(module: ModuleFacts): CallGraphSummary {
@@ -93,7 +129,7 @@ export function summarizeCallGraph(module: ModuleFacts): CallGraphSummary {
   }
   const imports: Record<string, string> = {};
   for (const fact of module.imports) imports[fact.local] = fact.target;
-  return { path: module.path, digest: digestOf(module.source), functions, instances, imports, ...(module.starImports && { starImports: module.starImports }), classes: resolvableClasses(module) };
+  return { path: module.path, digest: digestOf(module.source), functions, instances, imports, ...(module.starImports && { starImports: module.starImports }), classes: resolvableClasses(module), ...(module.constantKeys && { constantKeys: module.constantKeys }) };
 }
 
 /** A short digest of a module's text, to tell whether a summary was made from it. */

@@ -455,6 +455,11 @@ export interface ModuleFacts {
   imports: ImportFact[];
   /** Modules imported with `from m import *` (`export * from` in JavaScript). */
   starImports?: string[];
+  /**
+   * Module names bound once to a table whose keys are fixed strings (`PROMPTS = {"chat": …}`), with
+   * those keys: a lookup of one of them always finds it.
+   */
+  constantKeys?: Record<string, string[]>;
   /** Frameworks whose application objects this module creates or imports. */
   frameworks: Framework[];
   /** Application and router objects this module creates. */

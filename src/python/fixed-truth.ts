@@ -1,5 +1,5 @@
 import type { LocalBindings, ModuleScope } from './scope';
-import { field, namedChildren, unparenthesize, type Node } from './syntax';
+import { field, namedChildren, stringValue, unparenthesize, type Node } from './syntax';
 
 const TYPE_CHECKING = /^typing(_extensions)?\.TYPE_CHECKING$/;
 
@@ -94,6 +94,59 @@ function moduleConstants(scope: ModuleScope): Map<string, boolean> {
   }
   for (const name of scope.declaredGlobal) candidates.delete(name);
   return new Map([...candidates].map(([name, { truth }]) => [name, truth]));
+}
+
+/** Methods that take keys out of a dict: a table they are called on is not constant. */
+const REMOVES_KEYS = new Set(['pop', 'popitem', 'clear']);
+
+/**
+ * The keys of the module's constant tables: a name bound once, at the top level, to a dict literal
+ * whose keys are all plain strings (`PROMPTS = {"chat": …, "summary": …}`), never rebound in the
+ * module and never losing a key there (`del PROMPTS[k]`, `.pop`, `.clear`). Keys added elsewhere
+ * only make more keys present, so a key listed here is present whenever the module is loaded.
+ */
+export function moduleConstantKeys(scope: ModuleScope): Record<string, string[]> {
+  const candidates = new Map<string, { keys: string[]; target: Node }>();
+  const bound = new Set<string>();
+  for (const statement of namedChildren(scope.root)) {
+    const assignment = statement.type === 'expression_statement' ? namedChildren(statement)[0] : undefined;
+    const target = assignment?.type === 'assignment' ? field(assignment, 'left') : null;
+    const value = assignment?.type === 'assignment' ? field(assignment, 'right') : null;
+    if (target?.type !== 'identifier' || !value) continue;
+    const keys = value.type === 'dictionary' ? stringKeys(value) : undefined;
+    if (!keys || bound.has(target.text)) candidates.delete(target.text);
+    else candidates.set(target.text, { keys, target });
+    bound.add(target.text);
+  }
+  if (candidates.size === 0) return {};
+  for (const identifier of scope.root.descendantsOfType('identifier')) {
+    const candidate = identifier ? candidates.get(identifier.text) : undefined;
+    if (!identifier || !candidate || identifier.equals(candidate.target)) continue;
+    if (!onlyRead(identifier) || losesKeys(identifier)) candidates.delete(identifier.text);
+  }
+  for (const name of scope.declaredGlobal) candidates.delete(name);
+  return Object.fromEntries([...candidates].map(([name, { keys }]) => [name, keys]));
+}
+
+/** Every key of a dict literal when all are plain strings (no `**spread`, no computed key). */
+function stringKeys(dictionary: Node): string[] | undefined {
+  const keys: string[] = [];
+  for (const entry of namedChildren(dictionary)) {
+    if (entry.type === 'comment') continue;
+    const key = entry.type === 'pair' ? field(entry, 'key') : null;
+    const text = key ? stringValue(unparenthesize(key)) : undefined;
+    if (text === undefined) return undefined;
+    keys.push(text);
+  }
+  return keys;
+}
+
+function losesKeys(identifier: Node): boolean {
+  const parent = identifier.parent;
+  if (parent?.type === 'attribute') return REMOVES_KEYS.has(field(parent, 'attribute')?.text ?? '');
+  if (parent?.type !== 'subscript') return false;
+  const deleted = parent.parent?.type === 'expression_list' ? parent.parent.parent : parent.parent;
+  return deleted?.type === 'delete_statement';
 }
 
 function onlyRead(identifier: Node): boolean {

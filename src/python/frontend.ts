@@ -13,6 +13,7 @@ import type {
 import { calleeIndex, reachableFunctions } from '../core/call-graph';
 import type { ParsedModule } from '../core/engine';
 import { topLevelFlow, withinStackLimit } from '../core/flow-graph-builder';
+import { moduleConstantKeys } from './fixed-truth';
 import { FlowBuilder, type FunctionEnvironment } from './flow-builder';
 import { PythonFixBuilder } from './fixes';
 import type { ExtractionMemo } from './extraction-memo';
@@ -105,6 +106,7 @@ export function extractFacts(tree: Tree, source: string, path: string, moduleNam
     locks: moduleLocks(scope),
     imports: scope.importFacts,
     ...(scope.starImports.length > 0 && { starImports: scope.starImports }),
+    ...constantKeysOf(scope),
     ...classAliasesOf(scope),
     frameworks: [...handlers.frameworks],
     applications: handlers.applications.map(
@@ -449,6 +451,11 @@ function multilineStringLines(root: Node): Set<number> {
 const DECLARATIVE_BASE = /^sqlalchemy\.(orm|ext\.declarative)(\.decl_api)?\.declarative_base$/;
 
 /** `Base = declarative_base(cls=ModelBase)`: a class whose instances' methods come from `ModelBase`. */
+function constantKeysOf(scope: ModuleScope): Pick<ModuleFacts, 'constantKeys'> {
+  const keys = moduleConstantKeys(scope);
+  return Object.keys(keys).length > 0 ? { constantKeys: keys } : {};
+}
+
 function classAliasesOf(scope: ModuleScope): Pick<ModuleFacts, 'classAliases'> {
   const aliases: NonNullable<ModuleFacts['classAliases']> = [];
   for (const binding of scope.bindings.values()) {

@@ -1,5 +1,5 @@
 import { spendBudget } from '../../core/budget';
-import type { CallEntry, CallMatcher, CatalogEntry } from '../../core/call-pattern';
+import { stringOf, type CallEntry, type CallMatcher, type CatalogEntry } from '../../core/call-pattern';
 import { digestOf, summarizeCallGraph, summarizeFunction, type CallGraphSummary, type FunctionSummary, type SummaryCall } from '../../core/call-summary';
 import type { FunctionFacts, LiteralArgument, ModuleFacts, Range } from '../../core/facts';
 import { projectIndex } from '../../core/project-index';
@@ -50,6 +50,9 @@ export interface BlockingChain<T extends CatalogEntry = CatalogEntry> {
 
 /** Calls followed per chain. */
 const MAX_CHAIN_LENGTH = 12;
+
+/** Imports followed to find where a table is defined. */
+const MAX_REEXPORTS = 8;
 
 /**
  * What every rule that follows calls from one module shares: the module's own call graph,
@@ -157,11 +160,33 @@ export class ProjectCallGraph<T extends CatalogEntry = CatalogEntry> {
     return !summary.isAsync && !summary.runsOnce && !summary.decorators.some((decorator) => this.offloadWrappers.match(decorator));
   }
 
-  /** The shortest chain of sync calls from `start` to a blocking call, if there is one. */
-  blockingChain(start: ProjectFunction): BlockingChain<T> | undefined {
+  /**
+   * The shortest chain of sync calls from `start` to a blocking call, if there is one; none when the
+   * call's literal arguments (`get_text("chat")`) send `start` out through its guard clause first.
+   */
+  blockingChain(start: ProjectFunction, literalArguments?: readonly LiteralArgument[]): BlockingChain<T> | undefined {
+    if (this.exitsEarly(start, literalArguments)) return undefined;
     const key = `${start.moduleName}:${start.name}`;
     if (!this.chains.has(key)) this.chains.set(key, this.search(start) ?? null);
     return this.chains.get(key) ?? undefined;
+  }
+
+  /** Whether a call passes `fn` a fixed key of the table its guard clause returns from. */
+  private exitsEarly(fn: ProjectFunction, literalArguments: readonly LiteralArgument[] | undefined): boolean {
+    const exit = fn.summary.exitsEarly;
+    const argument = exit && literalArguments?.find(({ keyword, position }) => keyword === exit.parameter || position === exit.position);
+    const key = argument && stringOf(argument);
+    return key !== undefined && exit !== undefined && (this.tableKeys(fn.moduleName, exit.table)?.includes(key) ?? false);
+  }
+
+  /** The fixed keys of a table a module names, defined there or imported (through re-exports). */
+  private tableKeys(moduleName: string, name: string, depth = 0): readonly string[] | undefined {
+    const summary = this.module(moduleName);
+    const keys = summary?.constantKeys?.[name];
+    if (keys || !summary || depth > MAX_REEXPORTS) return keys;
+    const imported = summary.imports[name];
+    const dot = imported?.lastIndexOf('.') ?? -1;
+    return imported && dot > 0 ? this.tableKeys(imported.slice(0, dot), imported.slice(dot + 1), depth + 1) : undefined;
   }
 
   private search(start: ProjectFunction): BlockingChain<T> | undefined {
@@ -183,7 +208,7 @@ export class ProjectCallGraph<T extends CatalogEntry = CatalogEntry> {
         }
         for (const call of fn.summary.calls) {
           const callee = this.inlineFunction(call.callee);
-          if (!callee) continue;
+          if (!callee || this.exitsEarly(callee, call.literalArguments)) continue;
           const calleeKey = `${callee.moduleName}:${callee.name}`;
           if (seen.has(calleeKey)) continue;
           seen.add(calleeKey);

@@ -54,7 +54,7 @@ export function reportStallingChains(
         continue;
       }
       const callee = graph.inlineFunction(call.callee);
-      const chain = callee && graph.blockingChain(callee);
+      const chain = callee && graph.blockingChain(callee, call.literalArguments);
       if (chain && !deferTo?.blockingChain(callee)) reportChain(context, fn, placement, call, chain, wording);
     }
   }
