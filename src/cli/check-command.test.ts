@@ -134,6 +134,20 @@ describe('interleave check: the project root', () => {
   });
 });
 
+describe('interleave check: module names', () => {
+  test('a module file hidden by a package of the same name is never loaded: its code is not reported, and imports reach the package', async () => {
+    const blockingHelper = 'import time\n\n\ndef load_plugins():\n    time.sleep(5)\n';
+    const root = makeProject({
+      'app/__init__.py': '',
+      'app/plugins.py': `${blockingHelper}\n\nasync def refresh():\n    time.sleep(5)\n`,
+      'app/plugins/__init__.py': 'def load_plugins():\n    return []\n',
+      'app/main.py': 'from fastapi import FastAPI\n\nfrom app.plugins import load_plugins\n\napp = FastAPI()\n\n\n@app.get("/plugins")\nasync def plugins():\n    return load_plugins()\n',
+    });
+    const run = await runCli(['check', '--format', 'json', '--select', 'IL201,IL202'], { cwd: root });
+    assert.deepEqual(JSON.parse(run.stdout), []);
+  });
+});
+
 describe('interleave check: files', () => {
   test('honours .gitignore and skips virtualenvs and node_modules', async () => {
     const root = makeProject({

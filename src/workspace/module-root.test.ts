@@ -12,6 +12,8 @@ describe('ModuleNamer', () => {
     'src/app/main.py': '',
     'scripts/seed.py': '',
     'loose/not_a_package/tool.py': '',
+    'src/app/plugins.py': '',
+    'src/app/plugins/__init__.py': '',
   });
   const namer = new ModuleNamer();
 
@@ -23,6 +25,11 @@ describe('ModuleNamer', () => {
 
   test('names a package by its __init__.py', () => {
     assert.equal(namer.moduleName(join(root, 'src/app/routers/__init__.py')), 'app.routers');
+  });
+
+  test('a module file beside a package of the same name does not take its name: imports load the package', () => {
+    assert.equal(namer.moduleName(join(root, 'src/app/plugins/__init__.py')), 'app.plugins');
+    assert.equal(namer.moduleName(join(root, 'src/app/plugins.py')), 'app.plugins (shadowed)');
   });
 
   test('a file outside any package is a top-level module', () => {

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, parse } from 'node:path';
+import { shadowedModuleName } from '../core/contexts/catalog';
 import { typeScriptModuleName } from '../typescript/module-names';
 import { languageOf, moduleNameFor } from './analyze';
 
@@ -29,7 +30,17 @@ export class ModuleNamer {
 
   moduleName(file: string): string {
     if (languageOf(file) === 'typescript') return typeScriptModuleName(file, this.projectRoot(dirname(file)));
-    return moduleNameFor(file, this.moduleRoot(file));
+    const name = moduleNameFor(file, this.moduleRoot(file));
+    return this.isShadowed(file) ? shadowedModuleName(name) : name;
+  }
+
+  /**
+   * `app/plugins.py` beside a package `app/plugins/`: Python imports the package, so the file is
+   * never loaded, and it must not take the package's name.
+   */
+  private isShadowed(file: string): boolean {
+    const { dir, name } = parse(file);
+    return name !== '__init__' && this.isPackage(join(dir, name));
   }
 
   /**

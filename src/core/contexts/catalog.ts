@@ -144,6 +144,19 @@ const NODE_NOT_SERVED: readonly [RegExp, string][] = [
   [/(^|\/)(public|static|frontend|browser|www)(\/|$)/, 'browser code'],
 ];
 
+/** Marks the name of a module file a package of the same name hides, so no import resolves to it. */
+const SHADOWED = ' (shadowed)';
+
+/** The name given to a module file that a package of the same name hides: `app.plugins (shadowed)`. */
+export function shadowedModuleName(moduleName: string): string {
+  return `${moduleName}${SHADOWED}`;
+}
+
+/** A module file no import can load, since a package of the same name wins: nothing in it runs. */
+export function shadowedRole(moduleName: string): FileRole | undefined {
+  return moduleName.endsWith(SHADOWED) ? { kind: 'not-served', label: 'module hidden by the package of the same name', contained: true } : undefined;
+}
+
 /**
  * A module that only the command line, tests, migrations or the browser run, by where it sits in
  * the project (dotted for Python, slashed for JavaScript; relative to the project, so a project

@@ -1,6 +1,6 @@
 import { flowEvents } from '../dataflow';
 import type { CallEvent, FlowGraph, FunctionFacts, Language, ModuleFacts, Range } from '../facts';
-import { ENTRY_CLASSES, ENTRY_DECORATORS, edgeOf, fileRoleOf, type EdgeKind, type FileRole } from './catalog';
+import { ENTRY_CLASSES, ENTRY_DECORATORS, edgeOf, fileRoleOf, shadowedRole, type EdgeKind, type FileRole } from './catalog';
 import type { ContextKind } from './kinds';
 import { resolvableClasses } from '../project-resolver';
 
@@ -72,7 +72,7 @@ const STATIC = /(^|\.)staticmethod$/;
 const PROPERTIES = /^((builtins\.)?property|functools\.cached_property)$/;
 
 export function summarizeContexts(module: ModuleFacts, root?: string): ContextSummary {
-  const role = fileRoleOf(module.language, placeOf(module, root), module.source);
+  const role = shadowedRole(module.moduleName) ?? fileRoleOf(module.language, placeOf(module, root), module.source);
   const classBases = new Map(module.classes.map((info) => [info.name, info.bases]));
   const functions = module.functions.map((fn) => functionSummary(module, fn, role, classBases.get(fn.className ?? '') ?? []));
   const guards = module.mainGuards ?? [];
