@@ -14,6 +14,10 @@ describe('ModuleNamer', () => {
     'loose/not_a_package/tool.py': '',
     'src/app/plugins.py': '',
     'src/app/plugins/__init__.py': '',
+    'src/app/helpers/mail.py': '',
+    'src/app/api/v1/openai/chat.py': '',
+    'pyproject.toml': '',
+    'tools/lint/check.py': '',
   });
   const namer = new ModuleNamer();
 
@@ -30,6 +34,15 @@ describe('ModuleNamer', () => {
   test('a module file beside a package of the same name does not take its name: imports load the package', () => {
     assert.equal(namer.moduleName(join(root, 'src/app/plugins/__init__.py')), 'app.plugins');
     assert.equal(namer.moduleName(join(root, 'src/app/plugins.py')), 'app.plugins (shadowed)');
+  });
+
+  test('a directory without __init__.py inside a package is a namespace package of it', () => {
+    assert.equal(namer.moduleName(join(root, 'src/app/helpers/mail.py')), 'app.helpers.mail');
+    assert.equal(namer.moduleName(join(root, 'src/app/api/v1/openai/chat.py')), 'app.api.v1.openai.chat');
+  });
+
+  test('a directory outside any package names its modules from itself, below the project root', () => {
+    assert.equal(namer.moduleName(join(root, 'tools/lint/check.py')), 'check');
   });
 
   test('a file outside any package is a top-level module', () => {

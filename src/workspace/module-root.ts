@@ -7,25 +7,53 @@ import { languageOf, moduleNameFor } from './analyze';
 /** Files that mark the root of a JavaScript or TypeScript project. */
 const PACKAGE_MARKERS = ['package.json', 'tsconfig.json', 'jsconfig.json'];
 
+/** Files that mark the root of a Python project: no package above it is the project's. */
+const PYTHON_PROJECT_MARKERS = ['pyproject.toml', 'setup.py', 'setup.cfg', '.git'];
+
+/** Directories without `__init__.py` crossed to find the package a namespace directory sits in. */
+const MAX_NAMESPACE_DEPTH = 3;
+
 /**
- * Names modules the way mypy and Ruff do: a file's module root is the nearest ancestor directory
+ * Names modules as Python imports them: a file's module root is the nearest ancestor directory
  * that is not a package (has no `__init__.py`), so `src/app/routers/orders.py` is
- * `app.routers.orders` when `app/` and `routers/` are packages. TypeScript and JavaScript modules
+ * `app.routers.orders` when `app/` and `routers/` are packages. A directory without
+ * `__init__.py` inside a package is a namespace package of it (PEP 420): `app/helpers/mail.py`
+ * is `app.helpers.mail` when `app/` is a package, as the app's own imports name it (mypy and Ruff
+ * stop at `helpers/` and call it `mail`). TypeScript and JavaScript modules
  * are named by their path from the project root instead (`src/routes/orders`). Remembers which
  * directories are packages and roots, since every file of a tree asks about the same few.
  */
 export class ModuleNamer {
   private readonly packageDirectories = new Map<string, boolean>();
   private readonly projectRoots = new Map<string, string>();
+  private readonly pythonProjectRoots = new Map<string, boolean>();
 
   moduleRoot(file: string): string {
-    let directory = dirname(file);
+    let directory = this.aboveTopPackage(dirname(file));
+    for (let above = this.packageAbove(directory); above; above = this.packageAbove(directory)) directory = this.aboveTopPackage(above);
+    return directory;
+  }
+
+  /** The nearest directory, from this one up, that is not a package. */
+  private aboveTopPackage(directory: string): string {
     while (this.isPackage(directory)) {
       const parent = dirname(directory);
       if (parent === directory) break;
       directory = parent;
     }
     return directory;
+  }
+
+  /** The package a directory without `__init__.py` is a namespace package of, if any: never above the project's root. */
+  private packageAbove(directory: string): string | undefined {
+    let current = directory;
+    for (let depth = 0; depth < MAX_NAMESPACE_DEPTH && !this.isPythonProjectRoot(current); depth++) {
+      const parent = dirname(current);
+      if (parent === current) return undefined;
+      if (this.isPackage(parent)) return parent;
+      current = parent;
+    }
+    return undefined;
   }
 
   moduleName(file: string): string {
@@ -59,6 +87,15 @@ export class ModuleNamer {
         : this.projectRoot(parent);
     this.projectRoots.set(directory, root);
     return root;
+  }
+
+  private isPythonProjectRoot(directory: string): boolean {
+    let known = this.pythonProjectRoots.get(directory);
+    if (known === undefined) {
+      known = PYTHON_PROJECT_MARKERS.some((marker) => existsSync(join(directory, marker)));
+      this.pythonProjectRoots.set(directory, known);
+    }
+    return known;
   }
 
   private isPackage(directory: string): boolean {
