@@ -47,7 +47,8 @@ export interface FunctionSummary extends ResolvableFunction {
 
 /**
  * A guard clause at the top of a function: `if key in PROMPTS: return PROMPTS[key]`. A call that
- * passes one of the table's fixed keys (`get_text("chat")`) makes none of the function's calls.
+ * passes one of the table's fixed keys (`get_text("chat")`) makes only the calls of the arm that
+ * returns.
  */
 export interface EarlyExit {
   parameter: string;
@@ -55,6 +56,8 @@ export interface EarlyExit {
   position: number;
   /** The table as the function's module names it: `PROMPTS`, or an imported name. */
   table: string;
+  /** The calls of the arm that returns (`PROMPTS[key].strip()`). */
+  calls: SummaryCall[];
 }
 
 export interface SummaryCall {
@@ -81,29 +84,28 @@ const functionSummaries = new WeakMap<FunctionFacts, FunctionSummary>();
 function functionSummaryOf(fn: FunctionFacts): FunctionSummary {
   const parameters = fn.className && fn.decorators.every((d) => !d.endsWith('staticmethod')) ? fn.params.slice(1) : fn.params;
   const lazy = lazyInitialisations(fn.flow);
+  const summaryCall = (call: CallEvent): SummaryCall[] => {
+    const { id, callee, text, range, literalArguments } = call;
+    if (!callee || lazy.has(id)) return [];
+    return [{ callee, text, range, ...(literalArguments && { literalArguments }), ...(overInMemoryFile(fn, call) && { inMemoryFile: true as const }) }];
+  };
   return {
     isAsync: fn.isAsync,
     runsOnce: parameters.length === 0 && fn.decorators.some((decorator) => CACHES.test(decorator)),
     decorators: fn.decorators,
     ...(fn.returns && { returns: fn.returns }),
     ...(fn.decorators.some((decorator) => PROPERTIES.test(decorator)) && { property: true }),
-    ...earlyExitOf(fn, parameters),
+    ...(!fn.isAsync && earlyExitOf(fn, parameters, summaryCall)),
     // A lazily initialised singleton (`if _client is None: _client = Client()`) is built once per worker, not per call.
-    calls: fn.isAsync
-      ? []
-      : synchronousCalls(fn).flatMap((call) => {
-          const { id, callee, text, range, literalArguments } = call;
-          if (!callee || lazy.has(id)) return [];
-          return [{ callee, text, range, ...(literalArguments && { literalArguments }), ...(overInMemoryFile(fn, call) && { inMemoryFile: true as const }) }];
-        }),
+    calls: fn.isAsync ? [] : synchronousCalls(fn).flatMap(summaryCall),
   };
 }
 
 /**
- * The guard clause `if <parameter> in <table>: return …` when it is what the function does first:
- * no call runs before the test, and the arm that leaves calls nothing it could follow.
+ * The guard clause `if <parameter> in <table>: return …` when it is what the function does first
+ * (no call runs before the test), with the calls of the arm that returns.
  */
-function earlyExitOf(fn: FunctionFacts, parameters: readonly { name: string }[]): { exitsEarly?: EarlyExit } {
+function earlyExitOf(fn: FunctionFacts, parameters: readonly { name: string }[], summaryCall: (call: CallEvent) => SummaryCall[]): { exitsEarly?: EarlyExit } {
   const entry = fn.flow.blocks[fn.flow.entry];
   const test = entry?.events.find((event) => event.kind === 'branch' || event.kind === 'call');
   if (!entry || test?.kind !== 'branch' || test.test !== 'membership' || test.guard?.by !== 'return') return {};
@@ -114,8 +116,10 @@ function earlyExitOf(fn: FunctionFacts, parameters: readonly { name: string }[])
   if (position < 0 || read?.kind !== 'read' || read.state.scope !== 'module' || read.state.key !== `${read.state.root}[${parameter}]`) return {};
   const leaving = entry.next.find((edge) => edge.branch?.id === test.id && edge.branch.taken === test.guard!.exitsWhen);
   const arm = leaving && fn.flow.blocks[leaving.to];
-  if (!arm || arm.events.some((event) => event.kind === 'call' && event.callee !== undefined) || !arm.events.some((event) => event.kind === 'return')) return {};
-  return { exitsEarly: { parameter, position, table: read.state.root } };
+  if (!arm?.events.some((event) => event.kind === 'return')) return {};
+  const armCalls = new Set(arm.events.flatMap((event) => (event.kind === 'call' ? [event.id] : [])));
+  const calls = synchronousCalls(fn).filter((call) => armCalls.has(call.id)).flatMap(summaryCall);
+  return { exitsEarly: { parameter, position, table: read.state.root, calls } };
 }
 
 export function summarizeCallGraph(module: ModuleFacts): CallGraphSummary {
@@ -127,6 +131,8 @@ export function summarizeCallGraph(module: ModuleFacts): CallGraphSummary {
   for (const state of module.state) {
     if (state.scope === 'module' && state.valueKind?.endsWith('()')) instances[state.root] = { type: state.valueKind, range: state.range };
   }
+  // An item of a table of instances (`S3_SERVICES[kind].upload()`) is named `S3_SERVICES[]` by the modules that use it.
+  for (const [name, item] of Object.entries(module.tableItems ?? {})) instances[`${name}[]`] = item;
   const imports: Record<string, string> = {};
   for (const fact of module.imports) imports[fact.local] = fact.target;
   return { path: module.path, digest: digestOf(module.source), functions, instances, imports, ...(module.starImports && { starImports: module.starImports }), classes: resolvableClasses(module), ...(module.constantKeys && { constantKeys: module.constantKeys }) };

@@ -460,6 +460,11 @@ export interface ModuleFacts {
    * those keys: a lookup of one of them always finds it.
    */
   constantKeys?: Record<string, string[]>;
+  /**
+   * Module-level dicts whose values share a known type (`SERVICES: dict[str, S3Service] = {…}`), by
+   * name, with that type and where the dict is bound: an item taken out of one has the type.
+   */
+  tableItems?: Record<string, { type: string; range: Range }>;
   /** Frameworks whose application objects this module creates or imports. */
   frameworks: Framework[];
   /** Application and router objects this module creates. */

@@ -232,7 +232,8 @@ export class ProjectResolver<F extends ResolvableFunction> {
   /** An instance of the class a type names: `app.models.User`, `app.models.User()`. */
   private typeOf(type: string | undefined, hops: number): Value<F> | undefined {
     if (!type) return undefined;
-    const value = this.walk(type.endsWith('()') ? type.slice(0, -2) : type, hops + 1);
+    // `app.Mailer()` is an instance of the class; `app.make_mailer()` what the function returns.
+    const value = this.walk(type, hops + 1);
     if (value?.kind === 'class') return { kind: 'instance', moduleName: value.moduleName, name: value.name };
     return value?.kind === 'instance' ? value : undefined;
   }

@@ -107,6 +107,7 @@ export function extractFacts(tree: Tree, source: string, path: string, moduleNam
     imports: scope.importFacts,
     ...(scope.starImports.length > 0 && { starImports: scope.starImports }),
     ...constantKeysOf(scope),
+    ...tableItemsOf(scope),
     ...classAliasesOf(scope),
     frameworks: [...handlers.frameworks],
     applications: handlers.applications.map(
@@ -451,6 +452,15 @@ function multilineStringLines(root: Node): Set<number> {
 const DECLARATIVE_BASE = /^sqlalchemy\.(orm|ext\.declarative)(\.decl_api)?\.declarative_base$/;
 
 /** `Base = declarative_base(cls=ModelBase)`: a class whose instances' methods come from `ModelBase`. */
+function tableItemsOf(scope: ModuleScope): Pick<ModuleFacts, 'tableItems'> {
+  const items: NonNullable<ModuleFacts['tableItems']> = {};
+  for (const binding of scope.bindings.values()) {
+    const type = binding.kind === 'variable' ? scope.tableValueType(binding.name) : undefined;
+    if (type) items[binding.name] = { type, range: binding.range };
+  }
+  return Object.keys(items).length > 0 ? { tableItems: items } : {};
+}
+
 function constantKeysOf(scope: ModuleScope): Pick<ModuleFacts, 'constantKeys'> {
   const keys = moduleConstantKeys(scope);
   return Object.keys(keys).length > 0 ? { constantKeys: keys } : {};

@@ -19,6 +19,8 @@ export interface ModuleBinding {
   valueType?: string;
   /** The expression first assigned, for variables. */
   value?: Node;
+  /** Its annotation, for variables: `dict[str, S3Service]` of `SERVICES: dict[str, S3Service] = {…}`. */
+  annotation?: Node;
 }
 
 /** The key under which a method's local types hold what `super()` stands for. */
@@ -78,6 +80,9 @@ const MEMBER_TYPES: ReadonlyMap<string, string> = new Map([
 ]);
 
 /** A value produced by a call (`requests.Session()`), or reached from one (`client.db`, `client["db"]`). */
+/** Annotations of a mapping, whose second parameter is the type of its values. */
+const MAPPINGS = /^(builtins\.dict|typing\.(Dict|Mapping|MutableMapping)|collections\.abc\.(Mapping|MutableMapping))$/;
+
 function isInstanceType(type: string): boolean {
   return type.includes('()');
 }
@@ -237,6 +242,7 @@ export class ModuleScope {
         range: rangeOf(target),
         valueType: right && left.type === 'identifier' ? this.typeOf(right) : undefined,
         value: right && left.type === 'identifier' ? right : undefined,
+        ...(left.type === 'identifier' && field(node, 'type') && { annotation: field(node, 'type')! }),
       });
     }
   }
@@ -440,7 +446,10 @@ export class ModuleScope {
       case 'subscript': {
         const value = field(expr, 'value');
         const valueType = value ? this.typeOf(value, types, locals) : undefined;
-        return valueType && isInstanceType(valueType) ? `${valueType}[]` : undefined;
+        if (valueType && isInstanceType(valueType)) return `${valueType}[]`;
+        // An item of a module's table of instances, here or imported: `S3_SERVICES[kind]`.
+        const table = value?.type === 'identifier' && !types?.(value.text) ? this.tableName(value.text, locals) : undefined;
+        return table && `${table}[]`;
       }
       case 'binary_operator': {
         // `Path(base) / "a" / "b"` stays a Path; walk down the left spine without recursion.
@@ -481,6 +490,40 @@ export class ModuleScope {
     }
     if (expr.type === 'identifier' && types?.(expr.text)) return undefined;
     return this.qualifyWithin(expr, locals);
+  }
+
+  /** The qualified name of a module-level table a name refers to: one of this module's dicts, or any imported name. */
+  private tableName(name: string, locals?: LocalBindings): string | undefined {
+    const imported = locals?.imported(name) ?? (locals?.binds(name) ? undefined : this.imports.get(name));
+    if (imported !== undefined) return imported;
+    if (locals?.binds(name)) return undefined;
+    return this.bindings.get(name)?.valueType === 'dict' ? `${this.moduleName}.${name}` : undefined;
+  }
+
+  /**
+   * The type of the values of a module-level dict, when it is known: from its annotation
+   * (`dict[K, V]`, `Mapping[K, V]`), else the one instance type all its literal values share.
+   */
+  tableValueType(name: string): string | undefined {
+    const binding = this.bindings.get(name);
+    if (binding?.valueType !== 'dict' || !binding.value) return undefined;
+    const annotated = binding.annotation && this.mappingValueAnnotation(binding.annotation);
+    if (annotated) return `${annotated}()`;
+    const types = new Set(namedChildren(binding.value).flatMap((entry) => {
+      const value = entry.type === 'pair' ? field(entry, 'value') : null;
+      return entry.type === 'comment' ? [] : [value ? this.typeOf(value) : undefined];
+    }));
+    const [only] = types;
+    return types.size === 1 && only && isInstanceType(only) ? only : undefined;
+  }
+
+  private mappingValueAnnotation(annotation: Node): string | undefined {
+    const generic = unparenthesize(annotation.type === 'type' ? (namedChildren(annotation)[0] ?? annotation) : annotation);
+    if (generic.type !== 'generic_type') return undefined;
+    const [head, parameters] = namedChildren(generic);
+    if (!head || !MAPPINGS.test(this.qualify(head) ?? `builtins.${head.text}`)) return undefined;
+    const value = parameters ? namedChildren(parameters).filter((child) => child.type === 'type')[1] : undefined;
+    return value && value.namedChildCount === 1 && namedChildren(value)[0]!.type === 'identifier' ? this.annotationName(value) : undefined;
   }
 
   /** The type of `attribute` read from a value of `type`. */

@@ -81,6 +81,7 @@ export function summarizeContexts(module: ModuleFacts, root?: string): ContextSu
   for (const call of contextCalls(module.moduleFlow)) (guards.some((guard) => inside(call.range, guard)) ? mainCalls : importCalls).push(call);
   const instances: Record<string, string> = {};
   for (const state of module.state) if (state.scope === 'module' && state.valueKind?.endsWith('()')) instances[state.root] = state.valueKind;
+  for (const [name, item] of Object.entries(module.tableItems ?? {})) instances[`${name}[]`] = item.type;
   const imports: Record<string, string> = {};
   for (const fact of module.imports) imports[fact.local] = fact.target;
   return {

@@ -20,6 +20,12 @@ export interface ProjectFunction {
   name: string;
   path: string;
   summary: FunctionSummary;
+  /** Called with a key its guard clause returns on: the summary holds only that arm's calls. */
+  guarded?: true;
+}
+
+function keyOf(fn: ProjectFunction): string {
+  return `${fn.moduleName}:${fn.name}${fn.guarded ? ':guarded' : ''}`;
 }
 
 /** A module-level instance another module uses by importing its name. */
@@ -165,18 +171,22 @@ export class ProjectCallGraph<T extends CatalogEntry = CatalogEntry> {
    * call's literal arguments (`get_text("chat")`) send `start` out through its guard clause first.
    */
   blockingChain(start: ProjectFunction, literalArguments?: readonly LiteralArgument[]): BlockingChain<T> | undefined {
-    if (this.exitsEarly(start, literalArguments)) return undefined;
-    const key = `${start.moduleName}:${start.name}`;
-    if (!this.chains.has(key)) this.chains.set(key, this.search(start) ?? null);
+    const fn = this.asCalled(start, literalArguments);
+    const key = keyOf(fn);
+    if (!this.chains.has(key)) this.chains.set(key, this.search(fn) ?? null);
     return this.chains.get(key) ?? undefined;
   }
 
-  /** Whether a call passes `fn` a fixed key of the table its guard clause returns from. */
-  private exitsEarly(fn: ProjectFunction, literalArguments: readonly LiteralArgument[] | undefined): boolean {
+  /**
+   * `fn` as a call with these literal arguments runs it: only its guard clause's arm when the call
+   * passes a fixed key of the table the guard tests.
+   */
+  private asCalled(fn: ProjectFunction, literalArguments: readonly LiteralArgument[] | undefined): ProjectFunction {
     const exit = fn.summary.exitsEarly;
     const argument = exit && literalArguments?.find(({ keyword, position }) => keyword === exit.parameter || position === exit.position);
     const key = argument && stringOf(argument);
-    return key !== undefined && exit !== undefined && (this.tableKeys(fn.moduleName, exit.table)?.includes(key) ?? false);
+    if (!exit || key === undefined || !this.tableKeys(fn.moduleName, exit.table)?.includes(key)) return fn;
+    return { ...fn, summary: { ...fn.summary, calls: exit.calls, exitsEarly: undefined }, guarded: true };
   }
 
   /** The fixed keys of a table a module names, defined there or imported (through re-exports). */
@@ -194,7 +204,7 @@ export class ProjectCallGraph<T extends CatalogEntry = CatalogEntry> {
       fn: ProjectFunction;
       steps: BlockingChain<T>['steps'];
     }
-    const seen = new Set([`${start.moduleName}:${start.name}`]);
+    const seen = new Set([keyOf(start)]);
     let frontier: Node[] = [{ fn: start, steps: [] }];
     for (let length = 0; length < MAX_CHAIN_LENGTH && frontier.length > 0; length++) {
       const next: Node[] = [];
@@ -207,9 +217,10 @@ export class ProjectCallGraph<T extends CatalogEntry = CatalogEntry> {
           if (blocking && !blocking.entry.quick && !(blocking.entry.inMemoryHarmless && call.inMemoryFile)) return { steps: [...steps, { caller: fn, call }], ...blocking };
         }
         for (const call of fn.summary.calls) {
-          const callee = this.inlineFunction(call.callee);
-          if (!callee || this.exitsEarly(callee, call.literalArguments)) continue;
-          const calleeKey = `${callee.moduleName}:${callee.name}`;
+          const inline = this.inlineFunction(call.callee);
+          if (!inline) continue;
+          const callee = this.asCalled(inline, call.literalArguments);
+          const calleeKey = keyOf(callee);
           if (seen.has(calleeKey)) continue;
           seen.add(calleeKey);
           next.push({ fn: callee, steps: [...steps, { caller: fn, call }] });
