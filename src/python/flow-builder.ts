@@ -288,6 +288,9 @@ export class FlowBuilder extends FlowGraphBuilder<Node> {
     const alias = this.aliasedState(current);
     for (const target of targets) {
       this.assignTarget(target, value);
+      // `request.state.db = session()`: later reads of the same path in this function have its type.
+      const path = target.type === 'attribute' ? dottedParts(target) : undefined;
+      if (path && type && this.isLocal(path[0]!)) this.env.localTypes.set(path.join('.'), type);
       if (target.type !== 'identifier' || !this.isLocal(target.text)) continue;
       const annotated = annotation ? this.annotationType(annotation) : undefined;
       if (annotated ?? type) this.env.localTypes.set(target.text, (annotated ?? type)!);

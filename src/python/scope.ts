@@ -438,6 +438,9 @@ export class ModuleScope {
       case 'identifier':
         return types?.(expr.text) ?? (locals?.binds(expr.text) ? undefined : this.bindings.get(expr.text)?.valueType);
       case 'attribute': {
+        const path = types && dottedParts(expr)?.join('.');
+        const assigned = path ? types!(path) : undefined;
+        if (assigned) return assigned;
         const object = field(expr, 'object');
         const attribute = field(expr, 'attribute');
         const objectType = object && attribute ? this.typeOf(object, types, locals) : undefined;

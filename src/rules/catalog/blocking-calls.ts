@@ -328,6 +328,12 @@ export const BLOCKING_CALLS: readonly CatalogEntry[] = [
     suggestion: 'move the call to a worker thread (`pyln-client` has no asynchronous form)',
   },
 
+  {
+    calls: ['breez_sdk.connect().*'],
+    does: "calls the Breez SDK's node through its blocking services (`BlockingBreezServices`), which waits for the node and, for a payment, until it settles",
+    suggestion: 'move the call to a worker thread (`await asyncio.to_thread(sdk.send_payment, request)`): the Python bindings have no asynchronous form',
+  },
+
   // ---------------------------------------------------------------- databases
   {
     calls: [
