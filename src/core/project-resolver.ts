@@ -72,6 +72,12 @@ export class ProjectResolver<F extends ResolvableFunction> {
     return undefined;
   }
 
+  /** The project class a qualified name refers to (through re-exports), if any. */
+  resolveClass(path: string): { moduleName: string; name: string } | undefined {
+    const value = this.walk(path, 0);
+    return value?.kind === 'class' ? { moduleName: value.moduleName, name: value.name } : undefined;
+  }
+
   /**
    * The library call a callee makes through the project: a re-export (`app.utils.sleep` where
    * `app.utils` imports `time.sleep`) or a module-level instance of a library type (`app.clients.http.get`

@@ -80,6 +80,12 @@ const MEMBER_TYPES: ReadonlyMap<string, string> = new Map([
 ]);
 
 /** A value produced by a call (`requests.Session()`), or reached from one (`client.db`, `client["db"]`). */
+/** Whether a call is handed the name it is assigned to: `register = route(register)`. */
+function passesItself(call: Node, name: string): boolean {
+  const { positional } = callArguments(call);
+  return positional.some((argument) => argument.type === 'identifier' && argument.text === name);
+}
+
 /** Annotations of a mapping, whose second parameter is the type of its values. */
 const MAPPINGS = /^(builtins\.dict|typing\.(Dict|Mapping|MutableMapping)|collections\.abc\.(Mapping|MutableMapping))$/;
 
@@ -236,6 +242,8 @@ export class ModuleScope {
     for (const target of targets) {
       if (target.parent && target.parent !== left && target.parent.type === 'attribute') continue;
       if (this.bindings.get(target.text)?.kind === 'variable') continue;
+      // A function decorated by hand (`register = router.post("/register")(register)`) is still the function.
+      if (this.bindings.get(target.text)?.kind === 'function' && right?.type === 'call' && passesItself(right, target.text)) continue;
       this.bindings.set(target.text, {
         name: target.text,
         kind: 'variable',
@@ -492,6 +500,8 @@ export class ModuleScope {
       if (type && (isInstanceType(type) || type.includes('.'))) return `${type}.${attribute.text}`;
     }
     if (expr.type === 'identifier' && types?.(expr.text)) return undefined;
+    // Calling what a call returns: `app.post("/reset")(reset_password)` registers a route.
+    if (expr.type === 'call') return this.typeOf(expr, types, locals);
     return this.qualifyWithin(expr, locals);
   }
 

@@ -51,7 +51,10 @@ those from its cache, and they wait for long only on a slow or network file syst
 
 Calls are recognised through import aliases (\`from time import sleep as pause\`), module-level
 instances (\`http = requests.Session()\`), annotated parameters (\`db: Session = Depends(get_db)\`),
-\`with open(...) as fh\` → \`fh.read()\`, \`Path(...)\` values and attributes set in \`__init__\`.
+\`with open(...) as fh\` → \`fh.read()\`, \`Path(...)\` values, attributes set in \`__init__\`, and
+a path a function assigned first (\`request.state.db = SessionLocal()\`, then \`request.state.db.commit()\`).
+Pydantic validators of a model a FastAPI route takes as a parameter run on the loop while the
+request is parsed, whatever the route is, and are checked too (as IL203 describes).
 
 In TypeScript and JavaScript every request handler — sync or async, since Node runs them all on
 one thread — every async function, and the callbacks they and the event loop run (\`.map\`

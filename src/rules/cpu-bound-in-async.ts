@@ -40,6 +40,12 @@ coroutine that calls \`user.check_password(pw)\`, where \`check_password\` calls
 reported at its call, with the chain as related information. A helper that also blocks (it
 writes the file it renders) is reported once, by IL202.
 
+Pydantic validators (\`@field_validator\`, \`@model_validator\` and their v1 forms) of a model a
+FastAPI route or dependency takes as a parameter are checked as well, with their base classes':
+FastAPI builds that model from the request on the event loop before the handler runs, even when
+the handler is a plain \`def\` (a \`password\` validator that hashes). A validator is a plain
+\`def\` and cannot await, so no fix is offered: move the work into the handler.
+
 In TypeScript and JavaScript it reports the CPU-heavy synchronous APIs — \`crypto.scryptSync\`,
 \`pbkdf2Sync\` (10 000 rounds or more, or a count it cannot read), \`generateKeyPairSync\`,
 \`randomBytes\` of megabytes, \`zlib.*Sync\` — sync password hashing (\`bcrypt\`/\`bcryptjs\`

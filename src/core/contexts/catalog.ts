@@ -61,7 +61,13 @@ export const ENTRY_CLASSES: readonly ClassEntry[] = [
 
 /** How a call runs a function it is handed (by reference, or as a coroutine it is given). */
 /** How a call runs a function it is handed; `route` registers it as a request handler, which each request then runs. */
-export type EdgeKind = 'inline' | 'offload' | 'after-response' | 'task' | 'thread' | 'own-loop' | 'memo' | 'route';
+export type EdgeKind = 'inline' | 'offload' | 'after-response' | 'task' | 'thread' | 'own-loop' | 'memo' | 'route' | 'validates';
+
+/**
+ * Pydantic's validator decorators: the method runs while a model is built, and a FastAPI handler's
+ * body (and query) models are built on the event loop before the handler runs, whatever the handler is.
+ */
+export const MODEL_VALIDATORS = /^pydantic(\.\w+)*\.(field_validator|model_validator|validator|root_validator)$/;
 
 export interface EdgeCall {
   pattern: RegExp;
@@ -93,6 +99,8 @@ export const EDGE_CALLS: readonly EdgeCall[] = [
   edge('asyncio.{get_event_loop,new_event_loop}().run_until_complete', 'own-loop'),
   // Routes registered by a call rather than a decorator: `Route("/scrape", scrape)`, `app.add_api_route(…)`, aiohttp's `web.get(…)`.
   edge('starlette.routing.{Route,WebSocketRoute}', 'route'),
+  // The decorator applied by hand: `register = router.post("/register")(register)`.
+  edge('{fastapi.FastAPI,fastapi.APIRouter,fastapi.routing.APIRouter}().{get,post,put,patch,delete,head,options,api_route,websocket}()', 'route'),
   edge('{fastapi.FastAPI,fastapi.APIRouter,fastapi.routing.APIRouter,starlette.applications.Starlette,starlette.routing.Router}().{add_route,add_api_route,add_websocket_route,add_api_websocket_route}', 'route'),
   edge('aiohttp.web.{get,post,put,patch,delete,head,route,view}', 'route'),
   edge('aiohttp.web.Application().router.{add_get,add_post,add_put,add_patch,add_delete,add_head,add_route,add_view}', 'route'),
@@ -106,6 +114,7 @@ const EDGE_NAMES = new Set([
   'sync_to_async', 'asyncify', 'submit', 'map', 'Thread', 'Timer', 'Process', 'create_task', 'ensure_future', 'call_soon',
   'call_later', 'start_soon', 'add_job', 'run', 'run_until_complete', 'setTimeout', 'setInterval', 'setImmediate',
   'queueMicrotask', 'nextTick', 'Route', 'WebSocketRoute', 'add_route', 'add_api_route', 'add_websocket_route', 'add_api_websocket_route',
+  'get()', 'post()', 'put()', 'patch()', 'delete()', 'head()', 'options()', 'api_route()', 'websocket()',
   'get', 'post', 'put', 'patch', 'delete', 'head', 'route', 'view', 'add_get', 'add_post', 'add_put', 'add_patch', 'add_delete', 'add_head', 'add_view',
 ]);
 

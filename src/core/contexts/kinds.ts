@@ -57,6 +57,8 @@ export interface EntryPoint {
   range: Range;
   /** A test: what it calls in other modules is not placed by it. */
   contained?: boolean;
+  /** A FastAPI route or dependency: the framework builds its parameters' models from the request. */
+  parsesRequest?: boolean;
 }
 
 /** One call on the way from an entry point to the code: the caller, and where it makes the call. */

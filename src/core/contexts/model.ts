@@ -9,6 +9,9 @@ interface Node {
   fn: ContextFunction;
 }
 
+/** Base classes followed for inherited validators. */
+const MAX_BASES = 5;
+
 /** Where code stands with respect to the serving event loop, as far as the model can tell. */
 export type LoopVerdict =
   /** Reached from an entry point whose code runs on the loop that serves requests. */
@@ -174,6 +177,15 @@ export class ContextModel {
       for (const call of node.fn.calls) {
         const phase = witness.kind === 'startup' || witness.kind === 'shutdown' ? witness.kind : undefined;
         if (node.fn.lifespan && phase && witness.steps.length === 0 && (phase === 'shutdown') !== (call.afterYield === true)) continue;
+        if (call.edge === 'validates') {
+          // Only a handler's own parameters are parsed from the request; a helper's are the caller's values.
+          const parses = witness.steps.length === 0 && witness.entry.parsesRequest === true;
+          for (const validator of parses ? this.validatorsOf(call.callee ?? '') : []) {
+            const kind = transform(witness.kind, call.edge, validator.fn);
+            if (kind) visit(validator, { kind, entry: witness.entry, steps: [...witness.steps, step(caller, call, node.module)] });
+          }
+          continue;
+        }
         const target = this.resolveCall(node.module, call, node.fn);
         if (!target || (witness.entry.contained && target.module !== node.module)) continue;
         // A coroutine function called from sync code only makes a coroutine: nothing runs it here.
@@ -192,13 +204,22 @@ export class ContextModel {
     }
   }
 
+  /** The validators of a project model class and of its bases: what building one of its models runs. */
+  private validatorsOf(path: string, depth = 0): Node[] {
+    const found = depth <= MAX_BASES ? this.resolver.resolveClass(path) : undefined;
+    const module = found && this.modules.get(found.moduleName);
+    if (!found || !module) return [];
+    const own = module.functions.filter((fn) => fn.validator && fn.name.startsWith(`${found.name}.`)).map((fn) => ({ module, fn }));
+    return [...own, ...(module.classes[found.name]?.bases ?? []).flatMap((base) => this.validatorsOf(base, depth + 1))];
+  }
+
   /** Names of unresolved calls made by code the model does not place only outside the server. */
   private collectUnresolvedNames(): void {
     for (const module of this.modules.values()) {
       for (const fn of module.functions) {
         const known = this.witnesses.get(fn);
         if (known && known.size > 0 && [...known.keys()].every((kind) => kind === 'not-served')) continue;
-        for (const call of fn.calls) if (!this.resolveCall(module, call, fn)) this.unresolvedNames.add(lastSegment(call.text));
+        for (const call of fn.calls) if (call.edge !== 'validates' && !this.resolveCall(module, call, fn)) this.unresolvedNames.add(lastSegment(call.text));
       }
       if (module.role?.kind !== 'not-served') for (const call of module.importCalls) if (!this.resolveCall(module, call)) this.unresolvedNames.add(lastSegment(call.text));
     }
@@ -248,6 +269,9 @@ function transform(kind: ContextKind, edge: EdgeKind, callee: ContextFunction): 
       return kind === 'import' ? 'not-served' : 'worker-thread';
     case 'route':
       return callee.isAsync ? 'request-loop' : 'request-threadpool';
+    case 'validates':
+      // A handler's request models are built on the loop, before a handler in the threadpool runs.
+      return kind === 'request-threadpool' ? 'request-loop' : kind;
   }
 }
 
@@ -255,7 +279,7 @@ function transform(kind: ContextKind, edge: EdgeKind, callee: ContextFunction): 
 function routeWitness(call: ContextCall, module: ContextSummary, fn: ContextFunction): Witness {
   const kind: ContextKind = fn.isAsync ? 'request-loop' : 'request-threadpool';
   const label = call.route ? `route ${call.route}` : `route registered by \`${call.text}\``;
-  return { kind, entry: { kind, label, path: module.path, range: call.range }, steps: [] };
+  return { kind, entry: { kind, label, path: module.path, range: call.range, parsesRequest: true }, steps: [] };
 }
 
 function step(caller: string, call: ContextCall, module: ContextSummary): WitnessStep {

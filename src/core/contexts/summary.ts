@@ -1,6 +1,6 @@
 import { flowEvents } from '../dataflow';
 import type { CallEvent, FlowGraph, FunctionFacts, Language, ModuleFacts, Range } from '../facts';
-import { ENTRY_CLASSES, ENTRY_DECORATORS, edgeOf, fileRoleOf, shadowedRole, type EdgeKind, type FileRole } from './catalog';
+import { ENTRY_CLASSES, ENTRY_DECORATORS, MODEL_VALIDATORS, edgeOf, fileRoleOf, shadowedRole, type EdgeKind, type FileRole } from './catalog';
 import type { ContextKind } from './kinds';
 import { resolvableClasses } from '../project-resolver';
 
@@ -40,7 +40,7 @@ export interface ContextFunction {
   isAsync: boolean;
   nameRange: Range;
   /** The contexts the framework (or a decorator, or the file's role) starts this function in. */
-  entries: { kind: ContextKind; label: string; contained?: boolean }[];
+  entries: { kind: ContextKind; label: string; contained?: boolean; parsesRequest?: boolean }[];
   /** Memoised with no arguments (`@lru_cache def get_client()`): its body runs once per worker. */
   runsOnce?: boolean;
   /** For a callback written as an argument: how the call it is handed to runs it. */
@@ -51,6 +51,8 @@ export interface ContextFunction {
   returns?: string;
   /** A `@property`: reading the attribute runs it. */
   property?: boolean;
+  /** A Pydantic validator: it runs whenever its class's models are built. */
+  validator?: boolean;
   calls: ContextCall[];
 }
 
@@ -127,8 +129,29 @@ function functionSummary(module: ModuleFacts, fn: FunctionFacts, role: FileRole 
     ...(fn.kind === 'lifespan' && { lifespan: true }),
     ...(fn.returns && { returns: fn.returns }),
     ...(fn.decorators.some((decorator) => PROPERTIES.test(decorator)) && { property: true }),
-    calls: fn.kind === 'lifespan' ? markShutdown(fn, contextCalls(fn.flow)) : contextCalls(fn.flow),
+    ...(fn.decorators.some((decorator) => MODEL_VALIDATORS.test(decorator)) && { validator: true }),
+    calls: [...(fn.kind === 'lifespan' ? markShutdown(fn, contextCalls(fn.flow)) : contextCalls(fn.flow)), ...parsedParameters(module, fn, parameters)],
   };
+}
+
+/**
+ * The models FastAPI would build from the request if the function is a handler or dependency, one
+ * per parameter typed with a class (`user: UserCreate`): their validators run on the loop before
+ * the handler does. The model follows them only from a function that is itself the entry point,
+ * since a route may be registered by a call elsewhere (`router.post("/register")(register_user)`).
+ */
+function parsedParameters(module: ModuleFacts, fn: FunctionFacts, parameters: FunctionFacts['params']): ContextCall[] {
+  if (module.language !== 'python' || fn.parent || fn.isLambda) return [];
+  return parameters.flatMap(({ annotation, range }) =>
+    annotation && !NOT_MODELS.test(annotation) ? [{ callee: annotation, text: lastName(annotation), range, edge: 'validates' as const }] : [],
+  );
+}
+
+/** Annotations that never name a model of the project: builtins, typing, and the frameworks' own types. */
+const NOT_MODELS = /^(builtins|typing|typing_extensions|collections|datetime|decimal|uuid|enum|pathlib|fastapi|starlette|sqlalchemy|sqlmodel|pydantic|aiohttp)\./;
+
+function lastName(qualified: string): string {
+  return qualified.slice(qualified.lastIndexOf('.') + 1);
 }
 
 /** How the framework names a route: `POST /orders/{id}`, `websocket /ws`, else the handler. */
@@ -145,10 +168,10 @@ function entriesOf(language: Language, fn: FunctionFacts, role: FileRole | undef
   switch (fn.kind) {
     case 'route':
     case 'websocket':
-      entries.push({ kind: perRequest, label: routeLabel(fn) });
+      entries.push({ kind: perRequest, label: routeLabel(fn), parsesRequest: true });
       break;
     case 'dependency':
-      entries.push({ kind: perRequest, label: `dependency \`${fn.qualifiedName}\`` });
+      entries.push({ kind: perRequest, label: `dependency \`${fn.qualifiedName}\``, parsesRequest: true });
       break;
     case 'lifespan':
       entries.push({ kind: 'startup', label: `lifespan \`${fn.qualifiedName}\`` }, { kind: 'shutdown', label: `lifespan \`${fn.qualifiedName}\`` });
@@ -210,12 +233,18 @@ function flowCalls(flow: FlowGraph): ContextCall[] {
   for (const event of events) {
     if (event.kind !== 'call') continue;
     const own = edgeOf(event.callee, event.text);
-    const route = own === 'route' ? event.literalArguments?.find((argument) => argument.position === 0 || argument.keyword === 'path')?.value.replace(/^['"]|['"]$/g, '') : undefined;
+    const route = own === 'route' ? (event.literalArguments?.find((argument) => argument.position === 0 || argument.keyword === 'path')?.value.replace(/^['"]|['"]$/g, '') ?? decoratorPath(event.text)) : undefined;
     for (const argument of own ? (event.functionArguments ?? []) : []) add({ ...argument, range: event.range, edge: own!, ...(route && { route }) });
     const outer = event.argumentOf ? edgeOf(event.argumentOf.callee, event.argumentOf.text) : undefined;
     add({ ...(event.callee && { callee: event.callee }), text: event.text, range: event.range, edge: outer ?? (lazy.has(event.id) ? 'memo' : 'inline') });
   }
   return [...calls.values()];
+}
+
+/** The method and path of a route decorator applied by hand, from the call's text: `router.post("/register")` → `POST /register`. */
+function decoratorPath(text: string): string | undefined {
+  const match = /\.(get|post|put|patch|delete|head|options|websocket)\(\s*(['"])([^'"]*)\2/.exec(text);
+  return match ? `${match[1] === 'websocket' ? 'websocket' : match[1]!.toUpperCase()} ${match[3]}` : undefined;
 }
 
 /** A lifespan's calls after its `yield`, which run at shutdown. */

@@ -2,6 +2,7 @@ import type { CallMatcher, CatalogEntry } from '../../core/call-pattern';
 import type { CallEvent, Framework, FunctionFacts, Language, Range } from '../../core/facts';
 import type { RelatedLocation, Severity } from '../../core/hazard';
 import { contextModelOf, type Witness } from '../../core/contexts';
+import { MODEL_VALIDATORS } from '../../core/contexts/catalog';
 import { yieldPosition } from '../../core/contexts/summary';
 import { ownCalls } from '../../core/call-summary';
 import { overInMemoryFile } from '../../core/in-memory-files';
@@ -27,8 +28,8 @@ export interface LoopPlacement {
  * their own, placed by where they are handed.
  */
 export function loopPlacement(context: RuleContext, fn: FunctionFacts): LoopPlacement | undefined {
-  if (fn.execution !== 'event-loop') return undefined;
   const { module, project, config } = context;
+  if (fn.execution !== 'event-loop') return validatorPlacement(context, fn);
   const verdict = contextModelOf(project, module).loopVerdict(module.moduleName, fn.id);
   if (verdict.on === 'elsewhere') {
     return config.checkNotServed && verdict.witnesses.every((witness) => witness.kind === 'not-served') ? {} : undefined;
@@ -40,6 +41,17 @@ export function loopPlacement(context: RuleContext, fn: FunctionFacts): LoopPlac
   // Startup and shutdown stall no request: reported only in preview (on real code they were judged noise).
   if (phase && !config.preview) return undefined;
   return { ...(witness && { witness }), ...(phase && { phase }) };
+}
+
+/**
+ * A Pydantic validator runs wherever its model is built: on the serving loop when a FastAPI
+ * handler's body or query model is its class, whether the handler is `async def` or not.
+ */
+function validatorPlacement(context: RuleContext, fn: FunctionFacts): LoopPlacement | undefined {
+  if (!fn.decorators.some((decorator) => MODEL_VALIDATORS.test(decorator))) return undefined;
+  const { module, project } = context;
+  const verdict = contextModelOf(project, module).loopVerdict(module.moduleName, fn.id);
+  return verdict.on === 'loop' && verdict.witness.kind === 'request-loop' ? { witness: verdict.witness } : undefined;
 }
 
 /**
@@ -87,6 +99,7 @@ const FRAMEWORK_LABELS: Partial<Record<Framework, string>> = {
 export function describeFunction(fn: FunctionFacts, language: Language = 'python'): string {
   if (language === 'python') {
     if (fn.isAsync) return `\`async def ${fn.qualifiedName}\``;
+    if (fn.decorators.some((decorator) => MODEL_VALIDATORS.test(decorator))) return `the Pydantic validator \`${fn.qualifiedName}\``;
     return `the ${fn.framework ? `${fn.framework} ` : ''}handler \`${fn.qualifiedName}\``;
   }
   const named = fn.name === '<anonymous>' ? `at line ${lineOf(fn.range)}` : `\`${fn.qualifiedName}\``;

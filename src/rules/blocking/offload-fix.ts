@@ -91,6 +91,11 @@ export interface Remedy {
   advice: string;
 }
 
+/** What to do about work in a plain `def` the loop runs, such as a Pydantic validator: it cannot await, so nothing can be wrapped in place. */
+function cannotAwait(fn: FunctionFacts, alternatives: string): string {
+  return `\`${fn.name}\` is a plain \`def\` and cannot await: move the work out of it, into the handler, where it can run in a worker thread; or ${alternatives}.`;
+}
+
 /**
  * What to do about the catalog calls that stall the loop in one function, as a fix and as advice
  * that agree: awaiting each call's coroutine twin (`await asyncio.sleep`, `await readFile`) when
@@ -103,6 +108,7 @@ export function remedyFor(context: RuleContext, fn: FunctionFacts, groups: reado
   const matches = groups.map((group) => group.first);
   const single = groups.length === 1 && groups[0]!.followers.length === 0 ? groups[0]!.first : undefined;
   const alternatives = alternativesOf(matches);
+  if (!fn.isAsync && module.language === 'python') return { advice: cannotAwait(fn, alternatives) };
   const awaitable = groups.every((group) => group.followers.length === 0) ? awaitableFix(module, fixes, matches) : undefined;
   if (awaitable) return { fix: awaitable, advice: `Instead, ${alternatives}.` };
   const makeSync = makeSyncFix(module, fixes, fn);
@@ -163,6 +169,7 @@ function sameEdit(a: TextEdit, b: TextEdit): boolean {
  */
 export function helperRemedy(context: RuleContext, fn: FunctionFacts, call: CallEvent, alternative: string): Remedy {
   const { module, fixes } = context;
+  if (!fn.isAsync && module.language === 'python') return { advice: cannotAwait(fn, alternative) };
   const makeSync = makeSyncFix(module, fixes, fn);
   if (makeSync) return { fix: makeSync, advice: `Make \`${fn.name}\` a plain \`def\`, which ${frameworkName(fn)} runs in its threadpool, as the quick fix does; or make the chain async: ${alternative}.` };
   const offload = offloadFix(module, fixes, call);
