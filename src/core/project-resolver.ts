@@ -108,7 +108,7 @@ export class ProjectResolver<F extends ResolvableFunction> {
         return this.walk(imported, hops + 1) || this.module(imported) ? this.libraryCallee(path, hops + 1) : { callee: path };
       }
       const instance = module.instances[member.name];
-      if (instance) return this.typeOf(instance, hops) ? undefined : { callee: tail(instance), instance: { moduleName, name: member.name } };
+      if (instance) return this.typeOf(instance, hops) ? undefined : { callee: tail(this.libraryTypeMade(instance, hops) ?? instance), instance: { moduleName, name: member.name } };
       for (const star of module.starImports ?? []) {
         const found = this.module(star) ? this.libraryCallee([star, ...tokens.slice(split).map(joinToken)].join('.'), hops + 1) : undefined;
         if (found) return found;
@@ -116,6 +116,17 @@ export class ProjectResolver<F extends ResolvableFunction> {
       return undefined;
     }
     return undefined;
+  }
+
+  /**
+   * The library type an instance has when a project function made it: `celery_app =
+   * make_celery()` where `def make_celery() -> Celery` holds a `celery.Celery()`.
+   */
+  private libraryTypeMade(instance: string, hops: number): string | undefined {
+    if (!instance.endsWith('()')) return undefined;
+    const maker = this.walk(instance.slice(0, -2), hops + 1);
+    const returns = maker?.kind === 'function' ? maker.resolved.fn.returns : undefined;
+    return returns && !this.walk(returns, hops + 1) ? `${returns}()` : undefined;
   }
 
   /**

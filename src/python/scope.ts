@@ -458,8 +458,8 @@ export class ModuleScope {
         const value = field(expr, 'value');
         const valueType = value ? this.typeOf(value, types, locals) : undefined;
         if (valueType && isInstanceType(valueType)) return `${valueType}[]`;
-        // An item of a module's table of instances, here or imported: `S3_SERVICES[kind]`.
-        const table = value?.type === 'identifier' && !types?.(value.text) ? this.tableName(value.text, locals) : undefined;
+        // An item of a module's table of instances, here or imported: `S3_SERVICES[kind]`, `state.models[name]`.
+        const table = value?.type === 'identifier' ? (types?.(value.text) ? undefined : this.tableName(value.text, locals)) : value?.type === 'attribute' ? this.qualifyWithin(value, locals) : undefined;
         return table && `${table}[]`;
       }
       case 'binary_operator': {
@@ -505,23 +505,24 @@ export class ModuleScope {
     return this.qualifyWithin(expr, locals);
   }
 
-  /** The qualified name of a module-level table a name refers to: one of this module's dicts, or any imported name. */
+  /** The qualified name of a module-level table a name refers to: one of this module's tables, or any imported name. */
   private tableName(name: string, locals?: LocalBindings): string | undefined {
     const imported = locals?.imported(name) ?? (locals?.binds(name) ? undefined : this.imports.get(name));
     if (imported !== undefined) return imported;
     if (locals?.binds(name)) return undefined;
-    return this.bindings.get(name)?.valueType === 'dict' ? `${this.moduleName}.${name}` : undefined;
+    return this.tableValueType(name) ? `${this.moduleName}.${name}` : undefined;
   }
 
   /**
-   * The type of the values of a module-level dict, when it is known: from its annotation
+   * The type of the values of a module-level table, when it is known: from its annotation
    * (`dict[K, V]`, `Mapping[K, V]`), else the one instance type all its literal values share.
    */
   tableValueType(name: string): string | undefined {
     const binding = this.bindings.get(name);
-    if (binding?.valueType !== 'dict' || !binding.value) return undefined;
-    const annotated = binding.annotation && this.mappingValueAnnotation(binding.annotation);
+    // Annotated, the table may start empty or as `None` and be filled at startup: `models: Dict[str, Model] = None`.
+    const annotated = binding?.annotation && this.mappingValueAnnotation(binding.annotation);
     if (annotated) return `${annotated}()`;
+    if (binding?.valueType !== 'dict' || !binding.value) return undefined;
     const types = new Set(namedChildren(binding.value).flatMap((entry) => {
       const value = entry.type === 'pair' ? field(entry, 'value') : null;
       return entry.type === 'comment' ? [] : [value ? this.typeOf(value) : undefined];

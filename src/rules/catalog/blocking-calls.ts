@@ -329,6 +329,12 @@ export const BLOCKING_CALLS: readonly CatalogEntry[] = [
   },
 
   {
+    calls: ['celery.Celery().control.inspect().*', 'celery.Celery().control.{ping,broadcast}'],
+    does: "asks Celery's workers over the broker and waits for their replies (a second by default)",
+    suggestion: 'run it in a worker thread (`await asyncio.to_thread(...)`) or cache the answer: Celery has no asynchronous control API',
+  },
+
+  {
     calls: ['breez_sdk.connect().*'],
     does: "calls the Breez SDK's node through its blocking services (`BlockingBreezServices`), which waits for the node and, for a payment, until it settles",
     suggestion: 'move the call to a worker thread (`await asyncio.to_thread(sdk.send_payment, request)`): the Python bindings have no asynchronous form',
