@@ -153,7 +153,8 @@ const COROUTINE_METHODS = /\.(send|throw|close|__await__)$/;
  * compared, indexed, tested or asked for `.items()` is used as if it held the result.
  */
 function coroutineConsumed(module: ModuleFacts, fn: FunctionFacts, name: string): boolean {
-  const word = new RegExp(`(^|[^\\w.])${name}\\b`);
+  // The coroutine itself as an argument (`gather(first)`), not a value read from it (`list(servers.values())`).
+  const word = new RegExp(`(^|[^\\w.])${name}\\b(?!\\s*[.[])`);
   const scopes = [fn, ...module.functions.filter((inner) => isNestedIn(module, inner, fn))];
   return scopes.some((scope) =>
     scope.flow.blocks.some((block) =>
@@ -170,7 +171,8 @@ function coroutineConsumed(module: ModuleFacts, fn: FunctionFacts, name: string)
           case 'return':
           case 'write':
           case 'field-write':
-            return event.value.locals.includes(name);
+            // Handed on as it is; `return list(servers.values())` returns a value computed from it.
+            return !event.value.computed && event.value.locals.includes(name);
           case 'bind':
             // Another name for the coroutine (`task = coro`), not a value computed from it.
             return event.name !== name && !event.value.computed && event.value.locals.includes(name);
@@ -203,7 +205,9 @@ export const unawaitedCoroutine: Rule = {
 Finds calls of coroutine functions written as bare statements: \`async def\` functions and
 methods of the project (in any module, through imports and module-level instances), nested
 \`async def\`s, and well-known library coroutines such as \`asyncio.sleep\`,
-\`websocket.send_text\`, \`run_in_threadpool\` and \`httpx.AsyncClient\` requests.
+\`websocket.send_text\`, \`run_in_threadpool\` and \`httpx.AsyncClient\` requests. A coroutine kept in
+a local is reported too when nothing awaits it or hands it on as it is — to \`gather\`, a task, a
+\`return\` — and the code only reads values from it (\`name in servers\`, \`servers.values()\`).
 
 In TypeScript and JavaScript it reports floating promises: a call written as a statement whose
 result is a promise — an async function or method of the project (in any module), a library call
