@@ -190,4 +190,33 @@ export function start(): void {
   it('stop calling a dropped rejection fatal once any module installs an unhandledRejection handler', async () => {
     assert.deepEqual((await checkModulesWith({ 'src/jobs': jobs, 'src/main': main, 'src/entry': entry }, danglingTask, 'ts')).get('src/main'), []);
   });
+  it('follow a class CommonJS exports as the module itself to its async statics', async () => {
+    const model = `const { knex } = require('./db');
+
+class Stats {
+  static async send(io, monitorId) {
+    const rows = await knex('heartbeat').where({ monitorId });
+    io.emit('stats', monitorId, rows.length);
+  }
+
+  static label(monitorId) {
+    return 'monitor ' + monitorId;
+  }
+}
+
+module.exports = Stats;
+`;
+    const router = `const express = require('express');
+const Stats = require('./stats');
+
+const router = express.Router();
+
+router.post('/push/:id', async (req, res) => {
+  Stats.send(req.app.get('io'), req.params.id);
+  await Stats.send(req.app.get('io'), req.params.id);
+  res.json({ label: Stats.label(req.params.id) });
+});
+`;
+    assert.deepEqual((await checkModulesWith({ 'src/stats': model, 'src/router': router }, unawaitedCoroutine, 'ts')).get('src/router'), ['7: IL403']);
+  });
 });

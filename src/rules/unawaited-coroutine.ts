@@ -55,6 +55,9 @@ function coroutineNames(module: ModuleFacts): string[] {
       }
     }
   }
+  // The names the module gives its own coroutines (`module.exports = Monitor` makes `Monitor.sendStats` its `sendStats`).
+  const own = new Set(names);
+  for (const fact of module.imports) if (own.has(fact.target)) names.push(`${module.moduleName}.${fact.local}`);
   return names;
 }
 

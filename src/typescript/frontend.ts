@@ -179,7 +179,7 @@ class ModuleFactsBuilder {
       state: this.stateDefinitions(),
       comments: this.comments(),
       locks: [...this.moduleLocks].map(([name, kind]) => ({ name, kind, range: this.scope.bindings.get(name)!.range })),
-      imports: this.imports(),
+      imports: this.imports(functions),
       frameworks: [...this.handlers.frameworks],
       applications: [],
       lifecycleHooks: [],
@@ -507,12 +507,19 @@ class ModuleFactsBuilder {
       .map((comment) => ({ range: { start: this.position(comment.pos), end: this.position(comment.end) }, text: text.slice(comment.pos, comment.end) }));
   }
 
-  /** Imports, and the module's default export as the name `default`, which importers call it by. */
-  private imports(): ImportFact[] {
+  /**
+   * Imports, and the names importers call this module's own code by: its default export as
+   * `default`, and, when CommonJS exports a class as the module (`module.exports = Monitor`), each
+   * method of the class by its own name (`require('./monitor').sendStats()` runs `Monitor.sendStats`).
+   */
+  private imports(functions: readonly FunctionFacts[]): ImportFact[] {
     const facts = [...this.scope.importFacts];
+    const here = { start: this.position(0), end: this.position(0) };
     const target = this.scope.defaultExport;
-    if (target && target !== `${this.scope.moduleName}.default`) {
-      facts.push({ local: 'default', target, range: { start: this.position(0), end: this.position(0) } });
+    if (target && target !== `${this.scope.moduleName}.default`) facts.push({ local: 'default', target, range: here });
+    const exported = this.scope.commonJsClass;
+    for (const fn of exported ? functions : []) {
+      if (fn.className === exported && !fn.parent && fn.name !== 'constructor') facts.push({ local: fn.name, target: `${this.scope.moduleName}.${exported}.${fn.name}`, range: here });
     }
     return facts;
   }

@@ -77,6 +77,8 @@ export class ModuleScope {
   readonly singletons = new Map<string, string>();
   /** What the module's default export names, qualified, when it is a name. */
   defaultExport?: string;
+  /** The module's class that CommonJS exports as the module itself (`module.exports = Monitor`). */
+  commonJsClass?: string;
   /** Packages (npm or Node's own) the module imports, as imports qualify them: `lodash`, `fs`. */
   private readonly packages = new Set<string>();
 
@@ -267,6 +269,14 @@ export class ModuleScope {
 
   private collectDefaultExport(statement: ts.Statement): void {
     const { ts: api } = this;
+    // `module.exports = Monitor`: a `require` of the module is the class, and `Monitor.sendStats()` its static.
+    const assigned = api.isExpressionStatement(statement) && api.isBinaryExpression(statement.expression) ? statement.expression : undefined;
+    const target = assigned?.operatorToken.kind === api.SyntaxKind.EqualsToken ? assigned.left : undefined;
+    if (assigned && target && api.isPropertyAccessExpression(target) && api.isIdentifier(target.expression) && target.expression.text === 'module' && target.name.text === 'exports') {
+      const value = unwrap(this.context, assigned.right);
+      if (api.isIdentifier(value) && this.classes.has(value.text)) this.commonJsClass = value.text;
+      return;
+    }
     if (api.isExportAssignment(statement) && !statement.isExportEquals) {
       const expression = unwrap(this.context, statement.expression);
       if (api.isIdentifier(expression)) this.defaultExport = this.qualifyName(expression.text);
