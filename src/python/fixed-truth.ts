@@ -71,29 +71,8 @@ export function moduleConstantTruths(scope: ModuleScope): ReadonlyMap<string, bo
 
 /** `NAME = True|False|None` as a top-level statement, the only place the module binds NAME. */
 function moduleConstants(scope: ModuleScope): Map<string, boolean> {
-  const candidates = new Map<string, { truth: boolean; target: Node }>();
-  const bound = new Set<string>();
-  for (const statement of namedChildren(scope.root)) {
-    const assignment = statement.type === 'expression_statement' ? namedChildren(statement)[0] : undefined;
-    const target = assignment?.type === 'assignment' ? field(assignment, 'left') : null;
-    const value = assignment?.type === 'assignment' ? field(assignment, 'right') : null;
-    if (target?.type !== 'identifier' || !value) continue;
-    const truth = value.type === 'true' ? true : value.type === 'false' || value.type === 'none' ? false : undefined;
-    if (truth === undefined || bound.has(target.text)) {
-      candidates.delete(target.text);
-    } else {
-      candidates.set(target.text, { truth, target });
-    }
-    bound.add(target.text);
-  }
-  if (candidates.size === 0) return new Map();
-  for (const identifier of scope.root.descendantsOfType('identifier')) {
-    const candidate = identifier ? candidates.get(identifier.text) : undefined;
-    if (!identifier || !candidate || identifier.equals(candidate.target)) continue;
-    if (!onlyRead(identifier)) candidates.delete(identifier.text);
-  }
-  for (const name of scope.declaredGlobal) candidates.delete(name);
-  return new Map([...candidates].map(([name, { truth }]) => [name, truth]));
+  const truthOf = (value: Node) => (value.type === 'true' ? true : value.type === 'false' || value.type === 'none' ? false : undefined);
+  return boundOnce(scope, truthOf, onlyRead);
 }
 
 /** Methods that take keys out of a dict: a table they are called on is not constant. */
@@ -106,26 +85,35 @@ const REMOVES_KEYS = new Set(['pop', 'popitem', 'clear']);
  * only make more keys present, so a key listed here is present whenever the module is loaded.
  */
 export function moduleConstantKeys(scope: ModuleScope): Record<string, string[]> {
-  const candidates = new Map<string, { keys: string[]; target: Node }>();
+  const keysOf = (value: Node) => (value.type === 'dictionary' ? stringKeys(value) : undefined);
+  return Object.fromEntries(boundOnce(scope, keysOf, (identifier) => onlyRead(identifier) && !losesKeys(identifier)));
+}
+
+/**
+ * Names a top-level statement binds to a value `valueOf` accepts, the only place the module binds
+ * them, and which every other mention in the module leaves as they are (`keeps`).
+ */
+function boundOnce<T>(scope: ModuleScope, valueOf: (value: Node) => T | undefined, keeps: (identifier: Node) => boolean): Map<string, T> {
+  const candidates = new Map<string, { value: T; target: Node }>();
   const bound = new Set<string>();
   for (const statement of namedChildren(scope.root)) {
     const assignment = statement.type === 'expression_statement' ? namedChildren(statement)[0] : undefined;
     const target = assignment?.type === 'assignment' ? field(assignment, 'left') : null;
-    const value = assignment?.type === 'assignment' ? field(assignment, 'right') : null;
-    if (target?.type !== 'identifier' || !value) continue;
-    const keys = value.type === 'dictionary' ? stringKeys(value) : undefined;
-    if (!keys || bound.has(target.text)) candidates.delete(target.text);
-    else candidates.set(target.text, { keys, target });
+    const right = assignment?.type === 'assignment' ? field(assignment, 'right') : null;
+    if (target?.type !== 'identifier' || !right) continue;
+    const value = valueOf(right);
+    if (value === undefined || bound.has(target.text)) candidates.delete(target.text);
+    else candidates.set(target.text, { value, target });
     bound.add(target.text);
   }
-  if (candidates.size === 0) return {};
+  if (candidates.size === 0) return new Map();
   for (const identifier of scope.root.descendantsOfType('identifier')) {
     const candidate = identifier ? candidates.get(identifier.text) : undefined;
     if (!identifier || !candidate || identifier.equals(candidate.target)) continue;
-    if (!onlyRead(identifier) || losesKeys(identifier)) candidates.delete(identifier.text);
+    if (!keeps(identifier)) candidates.delete(identifier.text);
   }
   for (const name of scope.declaredGlobal) candidates.delete(name);
-  return Object.fromEntries([...candidates].map(([name, { keys }]) => [name, keys]));
+  return new Map([...candidates].map(([name, { value }]) => [name, value]));
 }
 
 /** Every key of a dict literal when all are plain strings (no `**spread`, no computed key). */
