@@ -486,6 +486,11 @@ export interface ModuleFacts {
    * `if __name__ == "__main__":`, `if (require.main === module)`.
    */
   mainGuards?: Range[];
+  /**
+   * Blocks that run only in development: `if (isDev) { … }`, `if (process.env.NODE_ENV ===
+   * 'development') { … }`. A route registered there is not served in production.
+   */
+  devOnly?: Range[];
 }
 
 /** A class defined at module level. */

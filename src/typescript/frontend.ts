@@ -188,7 +188,20 @@ class ModuleFactsBuilder {
       ),
       syntaxErrors: [...this.errorRanges(), ...unanalysable],
       mainGuards: this.mainGuards(sourceFile),
+      ...this.devOnly(sourceFile),
     };
+  }
+
+  /** The `then` blocks of tests that hold only in development (`if (isDev)`), anywhere in the file. */
+  private devOnly(sourceFile: ts.SourceFile): Pick<ModuleFacts, 'devOnly'> {
+    const { ts: api } = this;
+    const blocks: Range[] = [];
+    if (!DEVELOPMENT_FLAGS.test(sourceFile.text)) return {};
+    forEachDescendant(this.context, sourceFile, (node) => {
+      if (api.isIfStatement(node) && DEVELOPMENT_ONLY.test(node.expression.getText(sourceFile).replace(/\s+/g, ''))) blocks.push(rangeOf(this.context, node.thenStatement));
+      return true;
+    });
+    return blocks.length > 0 ? { devOnly: blocks } : {};
   }
 
   /** `if (require.main === module) { … }` at the top level: it runs when the file is a program, not a module. */
@@ -524,6 +537,12 @@ class ModuleFactsBuilder {
     return facts;
   }
 }
+
+/** What a file must mention to hold a development-only test: the whole syntax tree is walked only then. */
+const DEVELOPMENT_FLAGS = /isDev|IS_DEV|isDevelopment|IS_DEVELOPMENT|__DEV__|NODE_ENV/;
+
+/** A test that holds only in development: a flag named for it, or the environment compared to `development`. */
+const DEVELOPMENT_ONLY = /^(isDev|IS_DEV|isDevelopment|IS_DEVELOPMENT|isDevMode|__DEV__|process\.env\.NODE_ENV===?['"`]development['"`]|['"`]development['"`]===?process\.env\.NODE_ENV)$/;
 
 /**
  * The names a function binds: its parameters, and every `var`, `let`, `const`, function, class

@@ -80,7 +80,7 @@ export function summarizeContexts(module: ModuleFacts, root?: string): ContextSu
   const guards = module.mainGuards ?? [];
   const importCalls: ContextCall[] = [];
   const mainCalls: ContextCall[] = [];
-  for (const call of contextCalls(module.moduleFlow)) (guards.some((guard) => inside(call.range, guard)) ? mainCalls : importCalls).push(call);
+  for (const call of servedCalls(module, contextCalls(module.moduleFlow))) (guards.some((guard) => inside(call.range, guard)) ? mainCalls : importCalls).push(call);
   const instances: Record<string, string> = {};
   for (const state of module.state) if (state.scope === 'module' && state.valueKind?.endsWith('()')) instances[state.root] = state.valueKind;
   for (const [name, item] of Object.entries(module.tableItems ?? {})) instances[`${name}[]`] = item.type;
@@ -123,14 +123,17 @@ function functionSummary(module: ModuleFacts, fn: FunctionFacts, role: FileRole 
     ...(fn.parent && { parent: fn.parent }),
     isAsync: fn.isAsync,
     nameRange: fn.nameRange,
-    entries: entriesOf(module.language, fn, role, bases),
+    entries:
+      (fn.kind === 'route' || fn.kind === 'websocket') && developmentOnly(module, fn.passedTo?.range)
+        ? [{ kind: 'not-served', label: 'route registered only in development' }]
+        : entriesOf(module.language, fn, role, bases),
     ...(parameters.length === 0 && fn.decorators.some((decorator) => MEMO_DECORATORS.test(decorator)) && { runsOnce: true }),
     ...(passedTo && { passedTo }),
     ...(fn.kind === 'lifespan' && { lifespan: true }),
     ...(fn.returns && { returns: fn.returns }),
     ...(fn.decorators.some((decorator) => PROPERTIES.test(decorator)) && { property: true }),
     ...(fn.decorators.some((decorator) => MODEL_VALIDATORS.test(decorator)) && { validator: true }),
-    calls: [...(fn.kind === 'lifespan' ? markShutdown(fn, contextCalls(fn.flow)) : contextCalls(fn.flow)), ...parsedParameters(module, fn, parameters)],
+    calls: [...servedCalls(module, fn.kind === 'lifespan' ? markShutdown(fn, contextCalls(fn.flow)) : contextCalls(fn.flow)), ...parsedParameters(module, fn, parameters)],
   };
 }
 
@@ -239,6 +242,16 @@ function flowCalls(flow: FlowGraph): ContextCall[] {
     add({ ...(event.callee && { callee: event.callee }), text: event.text, range: event.range, edge: outer ?? (lazy.has(event.id) ? 'memo' : 'inline') });
   }
   return [...calls.values()];
+}
+
+/** Whether a place lies in a block that runs only in development (`if (isDev) { … }`). */
+function developmentOnly(module: ModuleFacts, range: Range | undefined): boolean {
+  return range !== undefined && (module.devOnly ?? []).some((block) => inside(range, block));
+}
+
+/** A function's calls, without the routes it registers only in development: those serve no request in production. */
+function servedCalls(module: ModuleFacts, calls: ContextCall[]): ContextCall[] {
+  return module.devOnly ? calls.filter((call) => call.edge !== 'route' || !developmentOnly(module, call.range)) : calls;
 }
 
 /** The method and path of a route decorator applied by hand, from the call's text: `router.post("/register")` → `POST /register`. */
