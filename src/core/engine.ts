@@ -1,8 +1,8 @@
 import { rethrowBudget, spendBudget } from './budget';
 import type { ResolvedConfig } from './config';
 import type { DeploymentFile } from './deployment-facts';
-import { contextModelOf, type ContextModel } from './contexts';
-import type { FunctionFacts, ModuleFacts, Range } from './facts';
+import { contextModelOf } from './contexts';
+import type { ModuleFacts, Range } from './facts';
 import { summarizeCallGraph, type CallGraphSummary } from './call-summary';
 import { summarizeContexts, type ContextSummary } from './contexts/summary';
 import { compareHazards, type Hazard } from './hazard';
@@ -10,6 +10,7 @@ import type { Finding, FixBuilder, ProjectFacts, Rule, RuleMeta } from './rule';
 import { sourceLines } from './source-lines';
 import { isSuppressed, parseSuppressions } from './suppression';
 import { atOrBefore } from './positions';
+import { servedCode, servesNothing } from './served-code';
 
 /** What a frontend hands the engine: the facts of one module and its language's edit builder. */
 export interface ParsedModule {
@@ -44,6 +45,8 @@ function hazardOf(finding: Finding, meta: RuleMeta, path: string, config: Resolv
 /** Runs every enabled rule over one module: pure, no I/O. */
 export function checkModule(parsed: ParsedModule, options: CheckOptions): ModuleReport {
   const { facts } = parsed;
+  // Every finding in a module that serves nothing would be dropped below: its rules need not run.
+  if (!options.config.checkNotServed && servesNothing(options.project, facts.moduleName, facts.functions.map((fn) => fn.id))) return { hazards: [], problems: [] };
   const hazards: Hazard[] = [];
   const problems: string[] = [];
   for (const rule of options.rules) {
@@ -69,31 +72,6 @@ export function checkModule(parsed: ParsedModule, options: CheckOptions): Module
     (hazard) => !overlapsAny(hazard.range, facts.syntaxErrors) && !isSuppressed(hazard, suppressions) && served(hazard.range),
   );
   return { hazards: kept.sort(compareHazards), problems };
-}
-
-/**
- * Whether code at a place may run in the server: false inside a function every known way into
- * which is a CLI command, a test, a migration, a seed or browser code, in code of such a file that
- * no entry point reaches, and in the top-level code of a module that is one of those. The serving
- * rules' findings there are dropped.
- */
-function servedCode(module: ModuleFacts, model: ContextModel): (range: Range) => boolean {
-  const moduleServed = !model.moduleContextsOf(module.moduleName).every((witness) => witness.kind === 'not-served');
-  // In a file whose place says it is not served (browser code, tests), code no entry point reaches is not served either.
-  const roleNotServed = model.summaryOf(module.moduleName)?.role?.kind === 'not-served';
-  return (range) => {
-    let innermost: FunctionFacts | undefined;
-    for (const fn of module.functions) {
-      if (within(range.start, fn.range) && (!innermost || within(fn.range.start, innermost.range))) innermost = fn;
-    }
-    if (!innermost) return moduleServed;
-    if (roleNotServed && model.contextsOf(module.moduleName, innermost.id).witnesses.length === 0) return false;
-    return !model.notServed(module.moduleName, innermost.id);
-  };
-}
-
-function within(position: Range['start'], range: Range): boolean {
-  return atOrBefore(range.start, position) && atOrBefore(position, range.end);
 }
 
 /**

@@ -128,7 +128,12 @@ class ModuleFactsBuilder {
   private readonly records = new Map<ts.Node, FunctionRecord>();
   /** The same records by function id: looked up once per enclosing function of every function, however deep they nest. */
   private readonly recordsById = new Map<string, FunctionRecord>();
-  private readonly usedIds = new Set<string>();
+  /**
+   * How many functions took each id's base (`name@line`): the second is `name@line#2`, and so on.
+   * A minified bundle has thousands of anonymous functions on one line; trying each suffix in turn
+   * made naming them quadratic.
+   */
+  private readonly idsByBase = new Map<string, number>();
   private readonly moduleLocks = new Map<string, LockKind>();
   private readonly expressApplications: Set<string>;
   private readonly errorOffsets: number[];
@@ -345,9 +350,10 @@ class ModuleFactsBuilder {
     const flow = api.isBlock(body) ? flowBuilder.buildBody(body.statements) : flowBuilder.buildExpression(body);
     const kind: FunctionKind = role?.kind ?? 'plain';
     const line = rangeOf(this.context, node).start.line + 1;
-    let id = `${qualifiedName}@${line}`;
-    for (let index = 2; this.usedIds.has(id); index++) id = `${qualifiedName}@${line}#${index}`;
-    this.usedIds.add(id);
+    const base = `${qualifiedName}@${line}`;
+    const seen = this.idsByBase.get(base) ?? 0;
+    this.idsByBase.set(base, seen + 1);
+    const id = seen === 0 ? base : `${base}#${seen + 1}`;
     const decoratorNodes = api.canHaveDecorators(node) ? (api.getDecorators(node) ?? []) : [];
     const facts: FunctionFacts = {
       id,

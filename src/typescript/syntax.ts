@@ -112,16 +112,19 @@ export type FunctionNode =
   | ts.SetAccessorDeclaration;
 
 export function isFunctionNode(context: SyntaxContext, node: ts.Node): node is FunctionNode {
-  const { ts: api } = context;
-  return (
-    api.isFunctionDeclaration(node) ||
-    api.isFunctionExpression(node) ||
-    api.isArrowFunction(node) ||
-    api.isMethodDeclaration(node) ||
-    api.isConstructorDeclaration(node) ||
-    api.isGetAccessorDeclaration(node) ||
-    api.isSetAccessorDeclaration(node)
-  );
+  return functionKindsOf(context.ts).has(node.kind);
+}
+
+/** The syntax kinds of FunctionNode, for the compiler last asked (there is one per process): every node of every file is tested. */
+let functionKinds: { api: TypeScriptApi; kinds: ReadonlySet<ts.SyntaxKind> } | undefined;
+
+function functionKindsOf(api: TypeScriptApi): ReadonlySet<ts.SyntaxKind> {
+  if (functionKinds?.api !== api) {
+    const { SyntaxKind } = api;
+    const kinds = [SyntaxKind.FunctionDeclaration, SyntaxKind.FunctionExpression, SyntaxKind.ArrowFunction, SyntaxKind.MethodDeclaration, SyntaxKind.Constructor, SyntaxKind.GetAccessor, SyntaxKind.SetAccessor];
+    functionKinds = { api, kinds: new Set(kinds) };
+  }
+  return functionKinds.kinds;
 }
 
 export function hasModifier(context: SyntaxContext, node: ts.Node, kind: ts.SyntaxKind): boolean {

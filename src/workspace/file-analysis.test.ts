@@ -36,3 +36,26 @@ describe('FileAnalyzer', () => {
     assert.ok(whole.some((outcome) => outcome.hazards.some((hazard) => hazard.fix)), 'some finding has a fix');
   });
 });
+
+describe('FileAnalyzer, modules placed outside the server', () => {
+  const files = {
+    'app/api.py': 'from fastapi import FastAPI\nfrom app.scripts.tools import pause\n\napp = FastAPI()\n\n@app.get("/")\nasync def index():\n    await pause()\n',
+    'app/scripts/tools.py': 'import time\n\nasync def pause():\n    time.sleep(1)\n\nasync def only_here():\n    time.sleep(1)\n',
+    'app/scripts/seed.py': 'import time\n\nasync def seed():\n    time.sleep(1)\n',
+  };
+  const tasksOf = (root: string) => Object.keys(files).map((name) => ({ path: join(root, name), moduleName: name.replaceAll('/', '.').replace('.py', '') }));
+  const blocking = (outcomes: readonly FileOutcome[]) => outcomes.map((outcome) => outcome.hazards.filter((hazard) => hazard.code === 'IL201').map((hazard) => hazard.range.start.line + 1));
+
+  test('a script reached from a route is parsed again and checked; the rest of the scripts report nothing', async () => {
+    await loadFrontends();
+    const tasks = tasksOf(makeProject(files));
+    assert.deepEqual(blocking(analyze(new FileAnalyzer(settings), tasks)), [[], [4], []]);
+    assert.deepEqual(blocking(analyze(new FileAnalyzer(settings, 0), tasks)), [[], [4], []]);
+  });
+
+  test('with checkNotServed, every module is checked whole', async () => {
+    await loadFrontends();
+    const everywhere = { ...settings, config: resolveConfig([{ select: ['ALL'], checkNotServed: true }], RULES.map((rule) => rule.meta)) };
+    assert.deepEqual(blocking(analyze(new FileAnalyzer(everywhere), tasksOf(makeProject(files)))), [[], [4, 7], [4]]);
+  });
+});

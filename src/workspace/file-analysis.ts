@@ -3,8 +3,10 @@ import type { ResolvedConfig } from '../core/config';
 import type { DeploymentFile } from '../core/deployment-facts';
 import { checkDeploymentFile, checkModule, summarizeModule, type ModuleReport, type ModuleSummaries, type ParsedModule } from '../core/engine';
 import { withBudget } from '../core/budget';
+import type { ContextSummary } from '../core/contexts/summary';
 import type { Range } from '../core/facts';
 import { notAnalysedReason } from '../core/not-analysed';
+import { servesNothing } from '../core/served-code';
 import { compareHazards, type Hazard } from '../core/hazard';
 import type { ProjectFacts, Rule } from '../core/rule';
 import { RULES } from '../rules';
@@ -67,6 +69,13 @@ interface PreparedFile {
   /** Instead of `parsed` (and `text`, which its facts hold), between the passes, once the analyzer holds more facts than its budget. */
   packed?: PackedValue<ModuleParts>;
   deployment?: DeploymentFile;
+  /**
+   * Instead of `parsed`, between the passes, for a module whose place says it is not served (tests,
+   * scripts, browser code): what to ask the project's model whether anything of it is served, and
+   * its text, to parse it again when something is. Most such modules serve nothing, and their facts
+   * would only be held.
+   */
+  released?: { moduleName: string; functionIds: string[]; text: string };
   /** The key the file's cache entry is written under; undefined when the file is not cached. */
   cacheKey?: string;
   /** Its cache entry, when the key matched: the summary stands, the findings may. */
@@ -207,11 +216,12 @@ export class FileAnalyzer {
     }
     const prepared: PreparedFile = { ...prepareRead(task, read, this.settings, this.typescript), cacheKey };
     this.prepared.set(task.path, prepared);
-    if (!prepared.parsed) return this.indexedAs(prepared, undefined);
+    if (!prepared.parsed || read.kind !== 'text') return this.indexedAs(prepared, undefined);
     const { parsed } = prepared;
     try {
       const summary = withBudget(this.settings.fileBudgetMs, () => summarizeModule(parsed, this.summarizing, this.settings.projectRoot));
-      this.keep(prepared);
+      if (summary.contexts?.role?.kind === 'not-served' && !this.settings.config.checkNotServed) this.release(prepared, summary.contexts, read.text);
+      else this.keep(prepared);
       return this.indexedAs(prepared, summary);
     } catch (error) {
       this.prepared.set(task.path, { outcome: failedOutcome(prepared.outcome, 'analysis', error) });
@@ -245,10 +255,26 @@ export class FileAnalyzer {
     if (parts.facts.source === text) delete prepared.text;
   }
 
-  /** A summarised file as it was parsed, its budget given back or its facts unpacked. */
+  /** Drops a summarised file's facts until the project says whether anything of it is served. */
+  private release(prepared: PreparedFile, contexts: ContextSummary, text: string): void {
+    delete prepared.parsed;
+    delete prepared.text;
+    prepared.released = { moduleName: contexts.moduleName, functionIds: contexts.functions.map((fn) => fn.id), text };
+  }
+
+  /**
+   * A summarised file as it was parsed, its budget given back or its facts unpacked; a released
+   * one parsed again when something of it is served, else left without facts, as nothing of it
+   * would be reported.
+   */
   private take(task: FileTask): PreparedFile | undefined {
     const prepared = this.prepared.get(task.path);
     this.prepared.delete(task.path);
+    if (prepared?.released) {
+      const { released, ...rest } = prepared;
+      if (servesNothing(this.project, released.moduleName, released.functionIds)) return rest;
+      return { ...prepareText(task, released.text, this.settings, this.typescript), cacheKey: rest.cacheKey, ...(rest.indexed && { indexed: rest.indexed }) };
+    }
     if (!prepared?.packed) {
       if (prepared?.parsed && prepared.text !== undefined) this.liveChars -= prepared.text.length;
       return prepared;

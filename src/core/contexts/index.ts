@@ -15,9 +15,15 @@ const singleModule = new WeakMap<ModuleFacts, ContextModel>();
  * (a file checked on its own, a document not saved yet), where what other modules do is unknown.
  */
 export function contextModelOf(project: ProjectFacts, module: ModuleFacts): ContextModel {
-  const summaries = project.contextSummaries;
-  if (summaries?.has(module.moduleName)) return projectIndex(project, 'contexts', () => new ContextModel(summaries.values()));
+  const projectModel = projectContextModel(project, module.moduleName);
+  if (projectModel) return projectModel;
   let model = singleModule.get(module);
   if (!model) singleModule.set(module, (model = new ContextModel([summarizeContexts(module)])));
   return model;
+}
+
+/** The project's execution-context model, built once from every module's summary, when the project has summarised the module. */
+export function projectContextModel(project: ProjectFacts, moduleName: string): ContextModel | undefined {
+  const summaries = project.contextSummaries;
+  return summaries?.has(moduleName) ? projectIndex(project, 'contexts', () => new ContextModel(summaries.values())) : undefined;
 }

@@ -1,6 +1,6 @@
 import { contextModelOf, type ContextModel } from '../../core/contexts';
 import { flowEvents } from '../../core/dataflow';
-import type { CallEvent, FlowEvent, FunctionFacts, ModuleFacts } from '../../core/facts';
+import type { CallEvent, FlowEvent, FunctionFacts, ModuleFacts, ReturnEvent } from '../../core/facts';
 import { projectIndex } from '../../core/project-index';
 import { isConstructor } from '../../core/request-reach';
 import type { ProjectFacts } from '../../core/rule';
@@ -67,6 +67,15 @@ function nestedIn(module: ModuleFacts, fn: FunctionFacts): readonly FunctionFact
   return nested.get(fn.id) ?? [];
 }
 
+/** A function's return events, once per function: every call of every function is asked whether it is returned. */
+function returnsOf(fn: FunctionFacts): readonly ReturnEvent[] {
+  let returns = returnsByFunction.get(fn);
+  if (!returns) returnsByFunction.set(fn, (returns = flowEvents(fn.flow).filter((event): event is ReturnEvent => event.kind === 'return')));
+  return returns;
+}
+
+const returnsByFunction = new WeakMap<FunctionFacts, readonly ReturnEvent[]>();
+
 function methodOf(call: CallEvent): string {
   return call.text.slice(call.text.lastIndexOf('.') + 1);
 }
@@ -88,6 +97,10 @@ export function localNamesOf(call: CallEvent, events: readonly FlowEvent[]): Set
 export function handedOut(module: ModuleFacts, fn: FunctionFacts, call: CallEvent): 'returned' | 'instance' | undefined {
   if (isConstructor(fn) && instanceHolders(call).length > 0) return 'instance';
   if (call.usage === 'returned') return 'returned';
+  const direct = call.usage === 'awaited' || call.usage === 'assigned';
+  // Only a return of this call, or of locals alone, can hand its result out.
+  const returns = returnsOf(fn).filter((event) => (direct && event.value.calls?.includes(call.id)) || ((event.value.calls ?? []).length === 0 && event.value.locals.length > 0));
+  if (returns.length === 0) return undefined;
   const events = flowEvents(fn.flow);
   const locals = localNamesOf(call, events);
   // Kept in shared state as well (`_clients[key] = client; return client`): a cache, not a builder.
@@ -99,9 +112,7 @@ export function handedOut(module: ModuleFacts, fn: FunctionFacts, call: CallEven
       .filter((child) => flowEvents(child.flow).some((event) => event.kind === 'local-read' && locals.has(event.name)))
       .map((child) => child.name),
   );
-  const direct = call.usage === 'awaited' || call.usage === 'assigned';
-  for (const event of events) {
-    if (event.kind !== 'return') continue;
+  for (const event of returns) {
     // `return await create_pool()`; not `return sessionmaker(bind=engine or make_engine())`.
     if (direct && event.value.calls?.includes(call.id)) return 'returned';
     // `return client` or `return { uploadFile }`, not `return await client.get(url)`.

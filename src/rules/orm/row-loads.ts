@@ -1,4 +1,5 @@
 import type { CallEvent, FieldReadEvent, FieldWriteEvent, FlowEvent, FunctionFacts, ModuleFacts, Range } from '../../core/facts';
+import { flowEvents } from '../../core/dataflow';
 import { atOrBefore } from '../../core/positions';
 import { callsOf } from '../../core/request-reach';
 import { sourceLines } from '../../core/source-lines';
@@ -176,7 +177,7 @@ function moduleLoaders(module: ModuleFacts, external: LoaderLookup): Record<stri
     let found = false;
     for (const fn of module.functions) {
       const name = summaryName(fn);
-      if (!name || loaders[name]) continue;
+      if (!name || loaders[name] || !mayReturnRow(fn, own)) continue;
       const origins = valueOrigins(fn, 'stopAtFields');
       const events = eventsById(fn);
       for (const block of fn.flow.blocks) {
@@ -194,6 +195,19 @@ function moduleLoaders(module: ModuleFacts, external: LoaderLookup): Record<stri
     if (!found) break;
   }
   return loaders;
+}
+
+/**
+ * Whether a function returns a value and makes a call a row can come from (an ORM query, a store
+ * read, a loader): what a returned row derives from is one of its own calls. Most functions make
+ * none, and tracing their values' origins would find nothing.
+ */
+function mayReturnRow(fn: FunctionFacts, loaders: LoaderLookup): boolean {
+  const events = flowEvents(fn.flow);
+  return (
+    events.some((event) => event.kind === 'return') &&
+    events.some((event) => event.kind === 'call' && (ormFlavourOf(event) !== undefined || readsStore(event) || (event.callee !== undefined && loaders(event.callee) !== undefined)))
+  );
 }
 
 /**
