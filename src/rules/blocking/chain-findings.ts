@@ -55,7 +55,7 @@ export function reportStallingChains(
       }
       const callee = graph.inlineFunction(call.callee);
       const chain = callee && graph.blockingChain(callee, call.literalArguments);
-      if (chain && !deferTo?.blockingChain(callee)) reportChain(context, fn, placement, call, chain, wording);
+      if (chain && !deferTo?.blockingChain(callee, call.literalArguments)) reportChain(context, fn, placement, call, chain, wording);
     }
   }
 }
