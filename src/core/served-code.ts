@@ -1,6 +1,6 @@
 import { projectContextModel, type ContextModel } from './contexts';
 import type { FunctionFacts, ModuleFacts, Range } from './facts';
-import { atOrBefore } from './positions';
+import { positionWithin } from './positions';
 import type { ProjectFacts } from './rule';
 
 /**
@@ -15,7 +15,7 @@ export function servedCode(module: ModuleFacts, model: ContextModel): (range: Ra
   return (range) => {
     let innermost: FunctionFacts | undefined;
     for (const fn of module.functions) {
-      if (within(range.start, fn.range) && (!innermost || within(fn.range.start, innermost.range))) innermost = fn;
+      if (positionWithin(range.start, fn.range) && (!innermost || positionWithin(fn.range.start, innermost.range))) innermost = fn;
     }
     if (!innermost) return topLevel;
     return functionServed(model, module.moduleName, innermost.id, roleNotServed);
@@ -49,8 +49,4 @@ function placedOutsideServer(model: ContextModel, moduleName: string): boolean {
 function functionServed(model: ContextModel, moduleName: string, functionId: string, roleNotServed: boolean): boolean {
   if (roleNotServed && model.contextsOf(moduleName, functionId).witnesses.length === 0) return false;
   return !model.notServed(moduleName, functionId);
-}
-
-function within(position: Range['start'], range: Range): boolean {
-  return atOrBefore(range.start, position) && atOrBefore(position, range.end);
 }

@@ -1,15 +1,12 @@
 import type { ApplicationFact, CallEvent, FunctionFacts, LockKind, ModuleFacts, Position, Range, StatementRef } from '../core/facts';
 import type { TextEdit } from '../core/hazard';
+import { atOrBefore } from '../core/positions';
 import type { FixBuilder, MethodCallStatement, RegisteredHook } from '../core/rule';
 
 const LOCK_CONSTRUCTOR: Record<LockKind, { module: string; call: string }> = {
   asyncio: { module: 'asyncio', call: 'asyncio.Lock()' },
   threading: { module: 'threading', call: 'threading.Lock()' },
 };
-
-function comesBefore(a: Range, b: Range): boolean {
-  return a.start.line < b.start.line || (a.start.line === b.start.line && a.start.character <= b.start.character);
-}
 
 /** `RequestCounter` → `request_counter_lock`, `app.state` → `app_state_lock`. */
 export function lockNameFor(stateRoot: string): string {
@@ -43,7 +40,7 @@ export class PythonFixBuilder implements FixBuilder {
     if (depth === 0) return undefined;
     const a = depth === from.suites.length ? from.range : from.ancestors[depth - 1]!;
     const b = depth === to.suites.length ? to.range : to.ancestors[depth - 1]!;
-    const [first, last] = comesBefore(a, b) ? [a, b] : [b, a];
+    const [first, last] = atOrBefore(a.start, b.start) ? [a, b] : [b, a];
     const indent = this.lines[first.start.line]!.slice(0, first.start.character);
     if (!/^[ \t]*$/.test(indent)) return undefined; // the statement shares its line with another
     const trailing = this.lines[last.end.line]!.slice(last.end.character);

@@ -10,7 +10,7 @@ import { synchronousCalls } from '../core/call-summary';
 import { ProjectCallGraph, type BlockingChain, type ImportedInstance } from './blocking/call-graph';
 import { ForkUnsafeCalls, type ForkUnsafeCall } from './catalog/fork-unsafe-connections';
 import { preloadedFactories, preloadImporting, summarizeImportTime } from './deployment/preloaded-modules';
-import { atOrBefore } from '../core/positions';
+import { rangeWithin } from '../core/positions';
 
 const CODE = 'IL603';
 
@@ -48,17 +48,13 @@ function preforkCalls(module: ModuleFacts, preload: PreloadSetting): PreforkCall
     if (!calls.has(key)) calls.set(key, { call, when });
   };
   for (const call of callsOf({ flow: module.moduleFlow })) {
-    if (!scripts.some((script) => within(call.range, script))) add(call, `when \`${module.moduleName}\` is imported`);
+    if (!scripts.some((script) => rangeWithin(call.range, script))) add(call, `when \`${module.moduleName}\` is imported`);
   }
   for (const name of preloadedFactories(preload, module)) {
     const factory = module.functions.find((fn) => fn.name === name && !fn.parent && !fn.className && !fn.isAsync);
     for (const call of factory ? synchronousCalls(factory) : []) add(call, `when gunicorn calls the app factory \`${name}()\``);
   }
   return [...calls.values()];
-}
-
-function within(inner: Range, outer: Range): boolean {
-  return atOrBefore(outer.start, inner.start) && atOrBefore(inner.end, outer.end);
 }
 
 function where(path: string, range: Range): string {

@@ -5,6 +5,7 @@
  * nothing else, so the thread answering the editor never reads facts or builds a model.
  */
 import type { Position } from '../core/facts';
+import { positionWithin } from '../core/positions';
 import { escapeMessage } from './hover';
 import { WHERE_DOES_THIS_RUN_COMMAND, type ChainLink, type CodeContexts, type CodePosition, type ContextLens, type ContextLensSetting, type TextRange } from './protocol';
 
@@ -39,7 +40,7 @@ function chainText(code: CodeContexts): string {
 
 /** The hover section of the lensed code whose name is at `position`, if any. */
 export function contextHoverAt(contexts: readonly CodeContexts[], position: Position, commandLinks: boolean): { markdown: string; range: TextRange } | undefined {
-  const code = contexts.find((candidate) => contains(candidate.range, position));
+  const code = contexts.find((candidate) => positionWithin(position, candidate.range));
   return code && { markdown: contextsMarkdown(code, commandLinks), range: code.range };
 }
 
@@ -78,11 +79,6 @@ function href(uri: string, range: TextRange): string {
 
 function fileLabel(uri: string, range: TextRange): string {
   return `${escapeMessage(decodeURIComponent(uri.slice(uri.lastIndexOf('/') + 1)))}:${range.start.line + 1}`;
-}
-
-function contains(range: TextRange, position: Position): boolean {
-  const after = (a: Position, b: Position) => a.line > b.line || (a.line === b.line && a.character >= b.character);
-  return after(position, range.start) && after(range.end, position);
 }
 
 /** An analysis as the lens reads it, under the setting in force now. */

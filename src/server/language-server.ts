@@ -38,6 +38,7 @@ import { DEFAULT_FILE_BUDGET_MS } from '../core/budget';
 import { SUPPRESSIONS_FILE_NAME } from '../core/bulk-suppressions';
 import type { Comment, Language } from '../core/facts';
 import type { Hazard } from '../core/hazard';
+import { positionWithin, sameRange } from '../core/positions';
 import type { RuleMeta } from '../core/rule';
 import { RULES } from '../rules';
 import { languageOf, loadFrontends } from '../workspace/analyze';
@@ -155,17 +156,6 @@ function clientFeatures(capabilities: ClientCapabilities): ClientFeatures {
     workspaceFolders: capabilities.workspace?.workspaceFolders === true,
     refreshLenses: capabilities.workspace?.codeLens?.refreshSupport === true,
   };
-}
-
-function contains(range: Hazard['range'], position: { line: number; character: number }): boolean {
-  const after = (a: typeof position, b: typeof position) => a.line > b.line || (a.line === b.line && a.character >= b.character);
-  return after(position, range.start) && after(range.end, position);
-}
-
-function sameRange(a: Hazard['range'], b: Hazard['range']): boolean {
-  return (
-    a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character
-  );
 }
 
 /** The length of a line of a file, for a diagnostic that underlines all of it; 0 when it cannot be read. */
@@ -897,7 +887,7 @@ class InterleaveLanguageServer {
     if (!document) return null;
     const analysis = await this.analysisForRequest(document, token);
     if (!analysis) return null;
-    const hazards = analysis.hazards.filter((hazard) => contains(hazard.range, params.position));
+    const hazards = analysis.hazards.filter((hazard) => positionWithin(params.position, hazard.range));
     const contexts = this.lens.hover(this.lensAnalysis(document, analysis), params.position);
     if (hazards.length === 0 && !contexts) return null;
     const value = [
@@ -1002,7 +992,7 @@ class InterleaveLanguageServer {
     const sameRule = hazards.filter((hazard) => hazard.code === reference.code);
     const hazard =
       sameRule.find((candidate) => sameRange(candidate.range, reference.range)) ??
-      sameRule.find((candidate) => contains(candidate.range, reference.range.start));
+      sameRule.find((candidate) => positionWithin(reference.range.start, candidate.range));
     return hazard && { hazard, text, context };
   }
 

@@ -3,14 +3,10 @@ import type { CallEvent, FunctionFacts, ModuleFacts, Range } from '../core/facts
 import type { TextEdit } from '../core/hazard';
 import type { FixBuilder } from '../core/rule';
 import { positionAt, type SyntaxContext } from './syntax';
-import { atOrBefore } from '../core/positions';
+import { rangeWithin } from '../core/positions';
 
 function point(position: Range['start']): Range {
   return { start: position, end: position };
-}
-
-function contains(outer: Range, inner: Range): boolean {
-  return atOrBefore(outer.start, inner.start) && atOrBefore(inner.end, outer.end);
 }
 
 /**
@@ -84,7 +80,7 @@ export class TypeScriptFixBuilder implements FixBuilder {
   private innermostFunction(range: Range): FunctionFacts | undefined {
     let found: FunctionFacts | undefined;
     for (const fn of this.facts.functions) {
-      if (contains(fn.range, range) && (!found || contains(found.range, fn.range))) found = fn;
+      if (rangeWithin(range, fn.range) && (!found || rangeWithin(fn.range, found.range))) found = fn;
     }
     return found;
   }

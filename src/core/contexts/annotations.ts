@@ -1,4 +1,5 @@
 import type { FunctionFacts, Language, ModuleFacts, Position, Range, StateDefinition } from '../facts';
+import { positionWithin, sameRange } from '../positions';
 import { sourceLines } from '../source-lines';
 import type { WorkerSetting } from '../hazard';
 import type { ProjectFacts } from '../rule';
@@ -61,14 +62,14 @@ export function contextAnnotations(module: ModuleFacts, model: ContextModel, sco
 export function contextAnnotationAt(module: ModuleFacts, model: ContextModel, position: Position): ContextAnnotation {
   let innermost: FunctionFacts | undefined;
   for (const fn of module.functions) {
-    if (!within(position, fn.range) && !fn.decoratorRanges.some((range) => within(position, range))) continue;
-    if (!innermost || within(fn.range.start, innermost.range)) innermost = fn;
+    if (!positionWithin(position, fn.range) && !fn.decoratorRanges.some((range) => positionWithin(position, range))) continue;
+    if (!innermost || positionWithin(fn.range.start, innermost.range)) innermost = fn;
   }
   if (innermost) {
     const context = model.summaryOf(module.moduleName)?.functions.find((fn) => fn.id === innermost.id);
     return functionAnnotation(module, model, innermost, context);
   }
-  const state = moduleState(module).find((definition) => within(position, definition.range));
+  const state = moduleState(module).find((definition) => positionWithin(position, definition.range));
   if (state) return stateAnnotation(module, model, state);
   const whole = { start: START, end: START };
   return { kind: 'module', subject: `module \`${module.moduleName}\``, anchor: whole, range: whole, witnesses: model.moduleContextsOf(module.moduleName) };
@@ -169,13 +170,4 @@ function writtenState(module: ModuleFacts): (state: StateDefinition) => boolean 
     for (const block of fn.flow.blocks) for (const event of block.events) if (event.kind === 'write' && event.state.scope !== 'app-state') keys.push(event.state.key);
   }
   return (state) => keys.some((key) => key === state.root || key.startsWith(`${state.root}.`) || key.startsWith(`${state.root}[`));
-}
-
-function within(position: Position, range: Range): boolean {
-  const after = (a: Position, b: Position) => a.line > b.line || (a.line === b.line && a.character >= b.character);
-  return after(position, range.start) && after(range.end, position);
-}
-
-function sameRange(a: Range, b: Range): boolean {
-  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
 }

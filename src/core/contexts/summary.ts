@@ -2,6 +2,7 @@ import { flowEvents } from '../dataflow';
 import type { CallEvent, FlowGraph, FunctionFacts, Language, ModuleFacts, Range } from '../facts';
 import { ENTRY_CLASSES, ENTRY_DECORATORS, MODEL_VALIDATORS, edgeOf, fileRoleOf, shadowedRole, type EdgeKind, type FileRole } from './catalog';
 import type { ContextKind } from './kinds';
+import { atOrBefore, rangeWithin } from '../positions';
 import { resolvableClasses } from '../project-resolver';
 
 /**
@@ -80,7 +81,7 @@ export function summarizeContexts(module: ModuleFacts, root?: string): ContextSu
   const guards = module.mainGuards ?? [];
   const importCalls: ContextCall[] = [];
   const mainCalls: ContextCall[] = [];
-  for (const call of servedCalls(module, contextCalls(module.moduleFlow))) (guards.some((guard) => inside(call.range, guard)) ? mainCalls : importCalls).push(call);
+  for (const call of servedCalls(module, contextCalls(module.moduleFlow))) (guards.some((guard) => rangeWithin(call.range, guard)) ? mainCalls : importCalls).push(call);
   const instances: Record<string, string> = {};
   for (const state of module.state) if (state.scope === 'module' && state.valueKind?.endsWith('()')) instances[state.root] = state.valueKind;
   for (const [name, item] of Object.entries(module.tableItems ?? {})) instances[`${name}[]`] = item.type;
@@ -246,7 +247,7 @@ function flowCalls(flow: FlowGraph): ContextCall[] {
 
 /** Whether a place lies in a block that runs only in development (`if (isDev) { … }`). */
 function developmentOnly(module: ModuleFacts, range: Range | undefined): boolean {
-  return range !== undefined && (module.devOnly ?? []).some((block) => inside(range, block));
+  return range !== undefined && (module.devOnly ?? []).some((block) => rangeWithin(range, block));
 }
 
 /** A function's calls, without the routes it registers only in development: those serve no request in production. */
@@ -263,7 +264,7 @@ function decoratorPath(text: string): string | undefined {
 /** A lifespan's calls after its `yield`, which run at shutdown. */
 function markShutdown(fn: FunctionFacts, calls: ContextCall[]): ContextCall[] {
   const yieldAt = yieldPosition(fn);
-  return yieldAt ? calls.map((call) => (after(call.range.start, yieldAt) ? { ...call, afterYield: true } : call)) : calls;
+  return yieldAt ? calls.map((call) => (atOrBefore(yieldAt, call.range.start) ? { ...call, afterYield: true } : call)) : calls;
 }
 
 /** Where a lifespan's (first) `yield` is: what runs after it runs at shutdown. */
@@ -309,10 +310,3 @@ export function lazyInitialisations(flow: FlowGraph): Set<number> {
   return lazy;
 }
 
-function after(a: Range['start'], b: Range['start']): boolean {
-  return a.line > b.line || (a.line === b.line && a.character >= b.character);
-}
-
-function inside(range: Range, outer: Range): boolean {
-  return after(range.start, outer.start) && after(outer.end, range.end);
-}

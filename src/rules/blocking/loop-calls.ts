@@ -6,7 +6,7 @@ import { MODEL_VALIDATORS } from '../../core/contexts/catalog';
 import { yieldPosition } from '../../core/contexts/summary';
 import { ownCalls } from '../../core/call-summary';
 import { overInMemoryFile } from '../../core/in-memory-files';
-import { comparePositions } from '../../core/positions';
+import { comparePositions, rangeWithin } from '../../core/positions';
 import { lineOf, type RuleContext } from '../../core/rule';
 
 /**
@@ -157,7 +157,7 @@ function follows(later: CatalogMatch, first: CatalogMatch): boolean {
   if (compareRanges(first.call.range, later.call.range) > 0) return false;
   const { callee } = first.call;
   if (callee && later.call.callee?.startsWith(`${callee}()`)) return true;
-  return !!first.entry.opensFile && !!later.entry.usesOpenFile && contains(first.call.statement.range, later.call.range);
+  return !!first.entry.opensFile && !!later.entry.usesOpenFile && rangeWithin(later.call.range, first.call.statement.range);
 }
 
 /** Related locations for the calls folded into a finding. */
@@ -171,10 +171,6 @@ export function followerSentence(group: MatchGroup): string {
   if (lines.length === 0) return '';
   const list = lines.length === 1 ? `line ${lines[0]}` : `lines ${lines.slice(0, -1).join(', ')} and ${lines[lines.length - 1]}`;
   return ` The calls on what it opened block too (${list}).`;
-}
-
-function contains(outer: Range, inner: Range): boolean {
-  return compareRanges(outer, inner) <= 0 && comparePositions(inner.end, outer.end) <= 0;
 }
 
 function compareRanges(a: Range, b: Range): number {

@@ -3,7 +3,7 @@ import { callsOf } from '../../core/request-reach';
 import { sourceLines } from '../../core/source-lines';
 import { eventsById, originCalls, type Origins } from '../../core/value-origins';
 import { GATHERERS, MAPPING_METHODS, startsTask, takesFunctionReference } from '../catalog/tasks';
-import { atOrBefore } from '../../core/positions';
+import { atOrBefore, rangeWithin, sameRange } from '../../core/positions';
 
 /**
  * The coroutine or promise started per element: a call (`fetch(url)`), a function handed over by
@@ -30,16 +30,8 @@ type OriginIndex = ReadonlyMap<FlowEvent, { value: Origins }>;
 /** Methods that put their argument into the collection they are called on: `tasks.append(f(x))`, `promises.push(f(x))`. */
 const COLLECTING_METHODS = /\.(append|add|insert|appendleft|push|unshift)$/;
 
-export function contains(outer: Range, inner: Range): boolean {
-  return atOrBefore(outer.start, inner.start) && atOrBefore(inner.end, outer.end);
-}
-
-function sameRange(a: Range, b: Range): boolean {
-  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
-}
-
 function outermost(calls: readonly CallEvent[]): CallEvent[] {
-  return calls.filter((call) => !calls.some((other) => other !== call && contains(other.range, call.range)));
+  return calls.filter((call) => !calls.some((other) => other !== call && rangeWithin(call.range, other.range)));
 }
 
 /** The work a spawn starts: `f(x)` of `create_task(f(x))`, or `f` of `start_soon(f, x)`. */
@@ -48,7 +40,7 @@ export function spawnedWork(spawn: CallEvent, loopCalls: readonly CallEvent[]): 
     const reference = spawn.positional?.[0];
     return reference ? { reference, call: spawn } : undefined;
   }
-  const inner = outermost(loopCalls.filter((call) => call !== spawn && contains(spawn.range, call.range)));
+  const inner = outermost(loopCalls.filter((call) => call !== spawn && rangeWithin(call.range, spawn.range)));
   return inner[0] && { call: inner[0] };
 }
 
@@ -167,7 +159,7 @@ function elementLoops(fn: FunctionFacts, gather: CallEvent, calls: readonly Call
     if (loop.form === 'comprehension') {
       const variable = loopVariableStart(fn, loop.id);
       const element = variable !== undefined && atOrBefore(call.range.end, variable);
-      const fed = contains(gather.range, call.range) || binds.some((bind) => bind.value.calls?.includes(call.id));
+      const fed = rangeWithin(call.range, gather.range) || binds.some((bind) => bind.value.calls?.includes(call.id));
       if (element && fed) add(loop.id, call);
       continue;
     }
@@ -178,7 +170,7 @@ function elementLoops(fn: FunctionFacts, gather: CallEvent, calls: readonly Call
     const appended = collect.positional?.[0];
     for (const call of calls) {
       if (call.loop !== collect.loop || call === collect) continue;
-      if (contains(collect.range, call.range) || (call.boundTo ?? []).some((holder) => holder.text === appended)) add(collect.loop, call);
+      if (rangeWithin(call.range, collect.range) || (call.boundTo ?? []).some((holder) => holder.text === appended)) add(collect.loop, call);
     }
   }
   return loops;

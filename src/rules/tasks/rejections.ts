@@ -2,7 +2,7 @@ import type { CallEvent, FunctionFacts, ModuleFacts, Range } from '../../core/fa
 import { projectIndex } from '../../core/project-index';
 import { calleeNamesOf, callsOf } from '../../core/request-reach';
 import type { ProjectFacts } from '../../core/rule';
-import { atOrBefore } from '../../core/positions';
+import { rangeWithin } from '../../core/positions';
 
 /**
  * What a JavaScript module tells about promise rejections, for IL401 and IL403 across files: where
@@ -47,13 +47,9 @@ function sameStart(a: Range, b: Range): boolean {
   return a.start.line === b.start.line && a.start.character === b.start.character;
 }
 
-function within(inner: Range, outer: Range): boolean {
-  return atOrBefore(outer.start, inner.start) && atOrBefore(inner.end, outer.end);
-}
-
 /** The calls of a chain that handle a rejection, starting where `call` starts: `f().catch(h)` of `f().catch(h).finally(g)`. */
 export function rejectionHandledInChain(fn: FunctionFacts, call: CallEvent): boolean {
-  return call.handlesRejection === true || callsOf(fn).some((other) => other.handlesRejection === true && sameStart(other.range, call.range) && within(other.range, call.range));
+  return call.handlesRejection === true || callsOf(fn).some((other) => other.handlesRejection === true && sameStart(other.range, call.range) && rangeWithin(other.range, call.range));
 }
 
 /** The project function a call names, stripped of `.then`/`.finally` chained on it. */
@@ -75,8 +71,8 @@ export function rejectionOf(fn: FunctionFacts): FunctionRejection {
         own = true;
         continue;
       }
-      const inside = calls.filter((call) => within(call.range, event.range));
-      const awaited = inside.find((call) => !inside.some((other) => other !== call && within(call.range, other.range)));
+      const inside = calls.filter((call) => rangeWithin(call.range, event.range));
+      const awaited = inside.find((call) => !inside.some((other) => other !== call && rangeWithin(call.range, other.range)));
       if (!awaited) own = true;
       else if (rejectionHandledInChain(fn, awaited)) continue;
       else if (awaited.callee) through.add(chainedCallee(awaited.callee));
