@@ -142,10 +142,11 @@ function functionSummary(module: ModuleFacts, fn: FunctionFacts, role: FileRole 
  * The models FastAPI would build from the request if the function is a handler or dependency, one
  * per parameter typed with a class (`user: UserCreate`): their validators run on the loop before
  * the handler does. The model follows them only from a function that is itself the entry point,
- * since a route may be registered by a call elsewhere (`router.post("/register")(register_user)`).
+ * since a route may be registered by a call elsewhere (`router.post("/register")(register_user)`);
+ * only a module that uses FastAPI can register one, so no other module's summary carries them.
  */
 function parsedParameters(module: ModuleFacts, fn: FunctionFacts, parameters: FunctionFacts['params']): ContextCall[] {
-  if (module.language !== 'python' || fn.parent || fn.isLambda) return [];
+  if (!module.frameworks.includes('fastapi') || fn.parent || fn.isLambda) return [];
   return parameters.flatMap(({ annotation, range }) =>
     annotation && !NOT_MODELS.test(annotation) ? [{ callee: annotation, text: lastName(annotation), range, edge: 'validates' as const }] : [],
   );
