@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { flowEvents } from './dataflow';
 import type { CallEvent, FunctionFacts, LiteralArgument, ModuleFacts, Range } from './facts';
 import { lazyInitialisations } from './contexts/summary';
+import { overFixedFile } from './fixed-files';
 import { overInMemoryFile } from './in-memory-files';
 import { resolvableClasses, type ResolvableFunction } from './project-resolver';
 
@@ -67,6 +68,8 @@ export interface SummaryCall {
   literalArguments?: LiteralArgument[];
   /** The call works on an in-memory file (`json.load(io.StringIO(text))`): file readers do no I/O there. */
   inMemoryFile?: true;
+  /** The call opens, reads or writes a small file the code names itself (`open(CONFIG_FILE)`): see fixed-files.ts. */
+  fixedFile?: true;
 }
 
 const CACHES = /^(functools\.(lru_cache|cache)|cachetools\.(cached|func\.\w+))$/;
@@ -87,7 +90,16 @@ function functionSummaryOf(fn: FunctionFacts): FunctionSummary {
   const summaryCall = (call: CallEvent): SummaryCall[] => {
     const { id, callee, text, range, literalArguments } = call;
     if (!callee || lazy.has(id)) return [];
-    return [{ callee, text, range, ...(literalArguments && { literalArguments }), ...(overInMemoryFile(fn, call) && { inMemoryFile: true as const }) }];
+    return [
+      {
+        callee,
+        text,
+        range,
+        ...(literalArguments && { literalArguments }),
+        ...(overInMemoryFile(fn, call) && { inMemoryFile: true as const }),
+        ...(overFixedFile(fn, call) && { fixedFile: true as const }),
+      },
+    ];
   };
   return {
     isAsync: fn.isAsync,

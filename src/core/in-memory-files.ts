@@ -1,5 +1,6 @@
 import { CallMatcher } from './call-pattern';
 import type { CallEvent, FunctionFacts } from './facts';
+import { FileSources } from './file-sources';
 
 /** Constructors of file objects that live in memory: reading and writing them does no I/O. */
 const IN_MEMORY_FILES = new Set(['io.BytesIO', 'io.StringIO']);
@@ -27,34 +28,17 @@ const FILE_WRAPPERS = new CallMatcher([
  */
 export function overInMemoryFile(fn: FunctionFacts, call: CallEvent): boolean {
   let files = memoryFilesByFunction.get(fn);
-  if (!files) memoryFilesByFunction.set(fn, (files = new MemoryFiles(fn)));
-  return files.sourcesOf(call).some((source) => files.isMemoryFile(source));
+  if (!files) memoryFilesByFunction.set(fn, (files = new MemoryFiles(FileSources.of(fn))));
+  return files.sources.sourcesOf(call).some((source) => files.isMemoryFile(source));
 }
 
-/** The calls of one function, by id and by the locals they are bound to, asked once per function. */
+/** Which of a function's calls make in-memory files, asked once per function. */
 const memoryFilesByFunction = new WeakMap<FunctionFacts, MemoryFiles>();
 
 class MemoryFiles {
-  private readonly calls = new Map<number, CallEvent>();
-  private readonly bindings = new Map<string, CallEvent[]>();
   private readonly known = new Map<number, boolean>();
 
-  constructor(fn: FunctionFacts) {
-    for (const block of fn.flow.blocks) {
-      for (const event of block.events) {
-        if (event.kind !== 'call') continue;
-        this.calls.set(event.id, event);
-        for (const holder of event.boundTo ?? []) if (holder.kind === 'local') this.bindings.set(holder.key, [...(this.bindings.get(holder.key) ?? []), event]);
-      }
-    }
-  }
-
-  sourcesOf(event: CallEvent): CallEvent[] {
-    return [
-      ...(event.inputs?.calls ?? []).flatMap((id) => this.calls.get(id) ?? []),
-      ...(event.inputs?.locals ?? []).flatMap((name) => this.bindings.get(name) ?? []),
-    ];
-  }
+  constructor(readonly sources: FileSources) {}
 
   isMemoryFile(event: CallEvent): boolean {
     if (event.callee && IN_MEMORY_FILES.has(event.callee)) return true;
@@ -63,7 +47,7 @@ class MemoryFiles {
     if (known !== undefined) return known;
     // Provisionally not, so that a cycle through locals ends.
     this.known.set(event.id, false);
-    const result = this.sourcesOf(event).some((source) => this.isMemoryFile(source));
+    const result = this.sources.sourcesOf(event).some((source) => this.isMemoryFile(source));
     this.known.set(event.id, result);
     return result;
   }

@@ -212,9 +212,10 @@ export class ProjectCallGraph<T extends CatalogEntry = CatalogEntry> {
         spendBudget();
         for (const call of fn.summary.calls) {
           const blocking = this.blockingEntry(call.callee, call.literalArguments);
-          // File readers over an in-memory file (`json.load(io.StringIO(text))`) do no I/O, and a
-          // metadata lookup (`os.path.exists`) deep in a helper rarely waits: IL201 calls it information.
-          if (blocking && !blocking.entry.quick && !(blocking.entry.inMemoryHarmless && call.inMemoryFile)) return { steps: [...steps, { caller: fn, call }], ...blocking };
+          // File readers over an in-memory file (`json.load(io.StringIO(text))`) do no I/O; a
+          // metadata lookup (`os.path.exists`) deep in a helper rarely waits: IL201 calls it
+          // information; nor does a small file the code names (`open(CONFIG_FILE)`, fixed-files.ts).
+          if (blocking && !blocking.entry.quick && !(blocking.entry.inMemoryHarmless && call.inMemoryFile) && !call.fixedFile) return { steps: [...steps, { caller: fn, call }], ...blocking };
         }
         for (const call of fn.summary.calls) {
           const inline = this.inlineFunction(call.callee);

@@ -1,0 +1,108 @@
+import { CallMatcher } from './call-pattern';
+import type { CallEvent, FlowEvent, FunctionFacts } from './facts';
+import { FileSources } from './file-sources';
+import { eventsById, valueOrigins, type Origins } from './value-origins';
+
+/**
+ * Files the code names itself — a configuration, prompt, template, version or state file — are
+ * small, and the operating system keeps them cached: reading or writing one whole takes
+ * microseconds. Deep in a helper, IL202 leaves them alone, as it leaves metadata lookups; in an
+ * `async def` itself IL201 still reports them, as Ruff does. On real code, such reads reached
+ * through helpers (a prompt file read before a model call, a version file, a server id kept in an
+ * env file) were judged of little value or wrong every time.
+ *
+ * A file is named by the code when its path is the same on every call — it derives from no
+ * parameter but the instance (`CONFIG_FILE`, `self.state_path`, a directory listing) — or is written
+ * with a literal file name of a small kind (`os.path.join(PROMPTS, name + ".txt")`,
+ * `Path(root, "static", "vendor.json")`), and with no literal of a data file (`data.csv`,
+ * `model.pkl`, `photo.jpg`), which can be any size.
+ */
+
+/** Calls that open a file by its path, or read or write one whole. */
+const OPENERS = new CallMatcher([
+  {
+    calls: [
+      '{builtins.open,io.open,codecs.open}',
+      'pathlib.{Path,PosixPath,WindowsPath}().{open,read_text,read_bytes,write_text,write_bytes}',
+      '{fs,fs-extra,graceful-fs}.{readFileSync,writeFileSync,appendFileSync}',
+      '{jsonfile,fs-extra}.{readJsonSync,writeJsonSync,readJSONSync,writeJSONSync}',
+    ],
+  },
+]);
+
+/** Calls that read or write an open file, or parse or dump one as text. */
+const FILE_USES = new CallMatcher([
+  {
+    calls: [
+      '{builtins.open,io.open,codecs.open,pathlib.Path().open,pathlib.PosixPath().open}().{read,readline,readlines,write,writelines}',
+      '{json,tomllib,tomli,toml}.{load,dump}',
+      'yaml.{load,safe_load,full_load,dump,safe_dump}',
+    ],
+  },
+]);
+
+/** String literals as written in an argument: `".txt"`, `'vendor.json'`, `` `manifest.json` ``. */
+const STRING_LITERAL = /(["'`])([^"'`\\\n]*)\1/g;
+const SMALL_FILE = /(^|[^\s])\.(txt|json|jsonc|toml|ya?ml|ini|cfg|conf|env|md|html?|j2|jinja2?|xml|version)$|^\.[\w-]+$/i;
+const DATA_FILE = /\.(db|sqlite3?|csv|tsv|parquet|feather|pkl|pickle|npy|npz|pt|pth|bin|onnx|h5|zip|tar|gz|tgz|bz2|xz|7z|pdf|docx?|xlsx?|png|jpe?g|gif|webp|mp[34]|wav|log)$/i;
+
+/** At most this many calls are followed back from a path to what it is made of. */
+const MAX_STEPS = 32;
+
+/** Whether a call opens, reads or writes a small file the code names itself. */
+export function overFixedFile(fn: FunctionFacts, call: CallEvent): boolean {
+  let files = fixedFilesByFunction.get(fn);
+  if (!files) fixedFilesByFunction.set(fn, (files = new FixedFiles(fn)));
+  if (OPENERS.match(call.callee)) return files.isFixedOpener(call);
+  return !!FILE_USES.match(call.callee) && files.sources.sourcesOf(call).some((source) => OPENERS.match(source.callee) && files.isFixedOpener(source));
+}
+
+const fixedFilesByFunction = new WeakMap<FunctionFacts, FixedFiles>();
+
+class FixedFiles {
+  readonly sources: FileSources;
+  private readonly known = new Map<number, boolean>();
+  private readonly parameters: ReadonlySet<string>;
+  private events: ReadonlyMap<number, FlowEvent> | undefined;
+
+  constructor(private readonly fn: FunctionFacts) {
+    this.sources = FileSources.of(fn);
+    // The instance (`self`, `cls`) is the same on every call of a method: what it holds names no new file.
+    const method = fn.className !== undefined && fn.decorators.every((decorator) => !decorator.endsWith('staticmethod'));
+    this.parameters = new Set((method ? fn.params.slice(1) : fn.params).map(({ name }) => name));
+  }
+
+  isFixedOpener(call: CallEvent): boolean {
+    let known = this.known.get(call.id);
+    if (known === undefined) this.known.set(call.id, (known = this.fixedPath(call)));
+    return known;
+  }
+
+  /** The path `call` is given: the literals it is written with, and whether a parameter goes into it. */
+  private fixedPath(opener: CallEvent): boolean {
+    const origins = valueOrigins(this.fn);
+    this.events ??= eventsById(this.fn);
+    const literals: string[] = [];
+    let fromParameter = false;
+    const seen = new Set<number>();
+    const pending: Origins[] = [];
+    const visit = (event: FlowEvent | undefined): void => {
+      if (!event || !('id' in event) || seen.has(event.id) || seen.size >= MAX_STEPS) return;
+      seen.add(event.id);
+      if (event.kind === 'call') literals.push(...(event.positional ?? []).flatMap(literalsIn));
+      const found = origins.get(event);
+      if (found) pending.push(found.value, ...(found.object ? [found.object] : []));
+    };
+    visit(opener);
+    for (let next = pending.pop(); next; next = pending.pop()) {
+      if ([...next.names].some((name) => this.parameters.has(name))) fromParameter = true;
+      for (const id of next.events.keys()) visit(this.events.get(id));
+    }
+    if (literals.some((literal) => DATA_FILE.test(literal))) return false;
+    return !fromParameter || literals.some((literal) => SMALL_FILE.test(literal));
+  }
+}
+
+function literalsIn(text: string): string[] {
+  return [...text.matchAll(STRING_LITERAL)].map((match) => match[2]!);
+}
