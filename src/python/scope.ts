@@ -395,7 +395,16 @@ export class ModuleScope {
       }
       break;
     }
-    return this.qualify(node);
+    return stubbedClass(node.type === 'string' ? this.qualifyWritten(node) : this.qualify(node));
+  }
+
+  /** A forward reference written as a string (`client: "S3Client"`), when it is a dotted name. */
+  private qualifyWritten(node: Node): string | undefined {
+    const written = /^(["'])(.*)\1$/.exec(node.text)?.[2];
+    if (!written || !/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/.test(written)) return undefined;
+    const [head, ...rest] = written.split('.');
+    const target = this.qualifyName(head!);
+    return target === undefined ? undefined : [target, ...rest].join('.');
   }
 
   qualifyName(name: string, localImports?: ReadonlyMap<string, string>): string | undefined {
@@ -557,4 +566,12 @@ export class ModuleScope {
     const { positional, keywords } = callArguments(call);
     return keywords.get(keyword) ?? (index === undefined ? undefined : positional[index]);
   }
+}
+
+/**
+ * Type-stub packages name the classes of libraries that make them at run time: `mypy_boto3_s3`'s
+ * `S3Client` (imported under `if TYPE_CHECKING:`) is what `boto3.client("s3")` returns.
+ */
+function stubbedClass(name: string | undefined): string | undefined {
+  return name && /^mypy_boto3_\w+(\.client)?\.\w+Client$/.test(name) ? 'boto3.client' : name;
 }
