@@ -98,15 +98,15 @@ const COMPOUND_AT_TOP_LEVEL = new Set(['if_statement', 'try_statement', 'with_st
 
 /**
  * The statements in the blocks beneath a statement, at any depth but never inside a function or
- * class, in document order. Iterative: the input decides how deep the blocks nest.
+ * class (the definitions themselves are among them), in document order. Iterative: the input decides how deep the blocks nest.
  */
 function statementsBeneath(statement: Node): Node[] {
   const found: Node[] = [];
   const stack = [...namedChildren(statement)].reverse();
   while (stack.length > 0) {
     const node = stack.pop()!;
-    if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'decorated_definition') continue;
     if (node.parent?.type === 'block') found.push(node);
+    if (node.type === 'function_definition' || node.type === 'class_definition' || node.type === 'decorated_definition') continue;
     const children = namedChildren(node);
     for (let index = children.length - 1; index >= 0; index--) stack.push(children[index]!);
   }
@@ -256,6 +256,11 @@ export class ModuleScope {
   }
 
   private collectTopLevelDefinitions(statement: Node): void {
+    if (statement.type === 'if_statement' || statement.type === 'try_statement' || statement.type === 'with_statement') {
+      // `if find_spec("sdk"): class Wallet: … else: class Wallet: …` defines the class at top level too.
+      for (const inner of statementsBeneath(statement)) if (!COMPOUND_AT_TOP_LEVEL.has(inner.type)) this.collectTopLevelDefinitions(inner);
+      return;
+    }
     const definition = definitionOf(statement);
     const name = field(definition, 'name');
     if (!name) return;
@@ -263,7 +268,9 @@ export class ModuleScope {
       this.bindings.set(name.text, { name: name.text, kind: 'function', range: rangeOf(name) });
     } else if (definition.type === 'class_definition') {
       this.bindings.set(name.text, { name: name.text, kind: 'class', range: rangeOf(name) });
-      this.classes.set(name.text, this.collectClass(definition, name.text));
+      const info = this.collectClass(definition, name.text);
+      const other = this.classes.get(name.text);
+      this.classes.set(name.text, other ? mergedClass(info, other) : info);
     }
   }
 
@@ -574,4 +581,21 @@ export class ModuleScope {
  */
 function stubbedClass(name: string | undefined): string | undefined {
   return name && /^mypy_boto3_\w+(\.client)?\.\w+Client$/.test(name) ? 'boto3.client' : name;
+}
+
+/**
+ * One class defined in two arms (`try:` the real one, `except ImportError:` a stand-in): which
+ * runs is decided at import, so what either says an instance holds is kept, the later first.
+ */
+function mergedClass(later: ClassInfo, earlier: ClassInfo): ClassInfo {
+  const union = <K, V>(first: Map<K, V>, second: Map<K, V>) => new Map([...second, ...first]);
+  return {
+    ...later,
+    bases: [...new Set([...later.bases, ...earlier.bases])],
+    attributes: union(later.attributes, earlier.attributes),
+    attributeValues: union(later.attributeValues, earlier.attributeValues),
+    instanceTypes: union(later.instanceTypes, earlier.instanceTypes),
+    selfAssigned: new Set([...later.selfAssigned, ...earlier.selfAssigned]),
+    methods: union(later.methods, earlier.methods),
+  };
 }
