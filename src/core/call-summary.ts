@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { flowEvents } from './dataflow';
 import type { CallEvent, FunctionFacts, LiteralArgument, ModuleFacts, Range } from './facts';
 import { lazyInitialisations } from './contexts/summary';
-import { overFixedFile } from './fixed-files';
+import { namedSmallFile } from './fixed-files';
 import { overInMemoryFile } from './in-memory-files';
 import { resolvableClasses, type ResolvableFunction } from './project-resolver';
 
@@ -68,8 +68,17 @@ export interface SummaryCall {
   literalArguments?: LiteralArgument[];
   /** The call works on an in-memory file (`json.load(io.StringIO(text))`): file readers do no I/O there. */
   inMemoryFile?: true;
-  /** The call opens, reads or writes a small file the code names itself (`open(CONFIG_FILE)`): see fixed-files.ts. */
-  fixedFile?: true;
+  /**
+   * The call opens, reads or writes a small file the code names itself (`open(PROMPTS / (name +
+   * ".txt"))`, fixed-files.ts), the same on every call that passes these parameters as literals.
+   */
+  smallFile?: { parameters: ParameterSlot[] };
+}
+
+/** A parameter as a call passes it: by name, or at this index among the arguments (after `self`). */
+export interface ParameterSlot {
+  name: string;
+  position: number;
 }
 
 const CACHES = /^(functools\.(lru_cache|cache)|cachetools\.(cached|func\.\w+))$/;
@@ -97,7 +106,7 @@ function functionSummaryOf(fn: FunctionFacts): FunctionSummary {
         range,
         ...(literalArguments && { literalArguments }),
         ...(overInMemoryFile(fn, call) && { inMemoryFile: true as const }),
-        ...(overFixedFile(fn, call) && { fixedFile: true as const }),
+        ...smallFileOf(fn, call, parameters),
       },
     ];
   };
@@ -111,6 +120,12 @@ function functionSummaryOf(fn: FunctionFacts): FunctionSummary {
     // A lazily initialised singleton (`if _client is None: _client = Client()`) is built once per worker, not per call.
     calls: fn.isAsync ? [] : synchronousCalls(fn).flatMap(summaryCall),
   };
+}
+
+function smallFileOf(fn: FunctionFacts, call: CallEvent, parameters: readonly { name: string }[]): Pick<SummaryCall, 'smallFile'> {
+  const named = namedSmallFile(fn, call);
+  if (!named) return {};
+  return { smallFile: { parameters: named.parameters.map((name) => ({ name, position: parameters.findIndex((parameter) => parameter.name === name) })) } };
 }
 
 /**

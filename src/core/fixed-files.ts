@@ -4,18 +4,19 @@ import { FileSources } from './file-sources';
 import { eventsById, valueOrigins, type Origins } from './value-origins';
 
 /**
- * Files the code names itself — a configuration, prompt, template, version or state file — are
- * small, and the operating system keeps them cached: reading or writing one whole takes
- * microseconds. Deep in a helper, IL202 leaves them alone, as it leaves metadata lookups; in an
+ * Files the code names itself by a literal file name of a small kind — a prompt, settings, template
+ * or version file: `open(os.path.join(PROMPTS, name + ".txt"))`, `Path(root, "static",
+ * "vendor.json")` — are small, and the operating system keeps them cached: reading or writing one
+ * whole takes microseconds. Deep in a helper, IL202 leaves them alone when the file is the same on
+ * every call of the site that reaches it: the path derives from no parameter but the instance, or
+ * only from parameters the call passes as literals (`get_prompt("recipes.scrape")`). In an
  * `async def` itself IL201 still reports them, as Ruff does. On real code, such reads reached
- * through helpers (a prompt file read before a model call, a version file, a server id kept in an
- * env file) were judged of little value or wrong every time.
+ * through helpers (prompt files read before a model call, a bundled asset list) were judged of
+ * little value every time.
  *
- * A file is named by the code when its path is the same on every call — it derives from no
- * parameter but the instance (`CONFIG_FILE`, `self.state_path`, a directory listing) — or is written
- * with a literal file name of a small kind (`os.path.join(PROMPTS, name + ".txt")`,
- * `Path(root, "static", "vendor.json")`), and with no literal of a data file (`data.csv`,
- * `model.pkl`, `photo.jpg`), which can be any size.
+ * A path with no literal file name (`open(VOCAB_PATH)`) can name a file of any size, and so can
+ * one named by what the request sends (`f"{version}.md"` of the URL's version), or one with a
+ * literal of a data file (`data.csv`, `model.pkl`, `photo.jpg`): those stay reported.
  */
 
 /** Calls that open a file by its path, or read or write one whole. */
@@ -49,19 +50,28 @@ const DATA_FILE = /\.(db|sqlite3?|csv|tsv|parquet|feather|pkl|pickle|npy|npz|pt|
 /** At most this many calls are followed back from a path to what it is made of. */
 const MAX_STEPS = 32;
 
-/** Whether a call opens, reads or writes a small file the code names itself. */
-export function overFixedFile(fn: FunctionFacts, call: CallEvent): boolean {
+/**
+ * Whether a call opens, reads or writes a small file the code names itself, and if so the
+ * parameters the file's path is made from: the file is the same on every call that passes each
+ * of them a literal (or always, when there are none).
+ */
+export function namedSmallFile(fn: FunctionFacts, call: CallEvent): { parameters: string[] } | undefined {
   let files = fixedFilesByFunction.get(fn);
   if (!files) fixedFilesByFunction.set(fn, (files = new FixedFiles(fn)));
-  if (OPENERS.match(call.callee)) return files.isFixedOpener(call);
-  return !!FILE_USES.match(call.callee) && files.sources.sourcesOf(call).some((source) => OPENERS.match(source.callee) && files.isFixedOpener(source));
+  if (OPENERS.match(call.callee)) return files.namedFile(call);
+  if (!FILE_USES.match(call.callee)) return undefined;
+  for (const source of files.sources.sourcesOf(call)) {
+    const named = OPENERS.match(source.callee) ? files.namedFile(source) : undefined;
+    if (named) return named;
+  }
+  return undefined;
 }
 
 const fixedFilesByFunction = new WeakMap<FunctionFacts, FixedFiles>();
 
 class FixedFiles {
   readonly sources: FileSources;
-  private readonly known = new Map<number, boolean>();
+  private readonly known = new Map<number, { parameters: string[] } | undefined>();
   private readonly parameters: ReadonlySet<string>;
   private events: ReadonlyMap<number, FlowEvent> | undefined;
 
@@ -72,18 +82,17 @@ class FixedFiles {
     this.parameters = new Set((method ? fn.params.slice(1) : fn.params).map(({ name }) => name));
   }
 
-  isFixedOpener(call: CallEvent): boolean {
-    let known = this.known.get(call.id);
-    if (known === undefined) this.known.set(call.id, (known = this.fixedPath(call)));
-    return known;
+  namedFile(call: CallEvent): { parameters: string[] } | undefined {
+    if (!this.known.has(call.id)) this.known.set(call.id, this.namedPath(call));
+    return this.known.get(call.id);
   }
 
-  /** The path `call` is given: the literals it is written with, and whether a parameter goes into it. */
-  private fixedPath(opener: CallEvent): boolean {
+  /** The path `call` is given, followed back through locals and calls: its literals, and the parameters it is made from. */
+  private namedPath(opener: CallEvent): { parameters: string[] } | undefined {
     const origins = valueOrigins(this.fn);
     this.events ??= eventsById(this.fn);
     const literals: string[] = [];
-    let fromParameter = false;
+    const parameters = new Set<string>();
     const seen = new Set<number>();
     const pending: Origins[] = [];
     const visit = (event: FlowEvent | undefined): void => {
@@ -95,11 +104,11 @@ class FixedFiles {
     };
     visit(opener);
     for (let next = pending.pop(); next; next = pending.pop()) {
-      if ([...next.names].some((name) => this.parameters.has(name))) fromParameter = true;
+      for (const name of next.names) if (this.parameters.has(name)) parameters.add(name);
       for (const id of next.events.keys()) visit(this.events.get(id));
     }
-    if (literals.some((literal) => DATA_FILE.test(literal))) return false;
-    return !fromParameter || literals.some((literal) => SMALL_FILE.test(literal));
+    if (literals.some((literal) => DATA_FILE.test(literal)) || !literals.some((literal) => SMALL_FILE.test(literal))) return undefined;
+    return { parameters: [...parameters] };
   }
 }
 

@@ -1,6 +1,6 @@
 import { spendBudget } from '../../core/budget';
 import { stringOf, type CallEntry, type CallMatcher, type CatalogEntry } from '../../core/call-pattern';
-import { digestOf, summarizeCallGraph, summarizeFunction, type CallGraphSummary, type FunctionSummary, type SummaryCall } from '../../core/call-summary';
+import { digestOf, summarizeCallGraph, summarizeFunction, type CallGraphSummary, type FunctionSummary, type ParameterSlot, type SummaryCall } from '../../core/call-summary';
 import type { FunctionFacts, LiteralArgument, ModuleFacts, Range } from '../../core/facts';
 import { projectIndex } from '../../core/project-index';
 import { ProjectResolver, type ResolvableModule } from '../../core/project-resolver';
@@ -22,10 +22,17 @@ export interface ProjectFunction {
   summary: FunctionSummary;
   /** Called with a key its guard clause returns on: the summary holds only that arm's calls. */
   guarded?: true;
+  /** Called with literals for the parameters that name its small files: those files are fixed. */
+  namingFiles?: true;
 }
 
 function keyOf(fn: ProjectFunction): string {
-  return `${fn.moduleName}:${fn.name}${fn.guarded ? ':guarded' : ''}`;
+  return `${fn.moduleName}:${fn.name}${fn.guarded ? ':guarded' : ''}${fn.namingFiles ? ':files' : ''}`;
+}
+
+/** A call of a small file that is the same on every call of the function as called. */
+function fixedSmallFile(call: SummaryCall): boolean {
+  return call.smallFile?.parameters.length === 0;
 }
 
 /** A module-level instance another module uses by importing its name. */
@@ -185,8 +192,8 @@ export class ProjectCallGraph<T extends CatalogEntry = CatalogEntry> {
     const exit = fn.summary.exitsEarly;
     const argument = exit && literalArguments?.find(({ keyword, position }) => keyword === exit.parameter || position === exit.position);
     const key = argument && stringOf(argument);
-    if (!exit || key === undefined || !this.tableKeys(fn.moduleName, exit.table)?.includes(key)) return fn;
-    return { ...fn, summary: { ...fn.summary, calls: exit.calls, exitsEarly: undefined }, guarded: true };
+    const called = !exit || key === undefined || !this.tableKeys(fn.moduleName, exit.table)?.includes(key) ? fn : { ...fn, summary: { ...fn.summary, calls: exit.calls, exitsEarly: undefined }, guarded: true as const };
+    return withLiteralFiles(called, literalArguments);
   }
 
   /** The fixed keys of a table a module names, defined there or imported (through re-exports). */
@@ -214,8 +221,8 @@ export class ProjectCallGraph<T extends CatalogEntry = CatalogEntry> {
           const blocking = this.blockingEntry(call.callee, call.literalArguments);
           // File readers over an in-memory file (`json.load(io.StringIO(text))`) do no I/O; a
           // metadata lookup (`os.path.exists`) deep in a helper rarely waits: IL201 calls it
-          // information; nor does a small file the code names (`open(CONFIG_FILE)`, fixed-files.ts).
-          if (blocking && !blocking.entry.quick && !(blocking.entry.inMemoryHarmless && call.inMemoryFile) && !call.fixedFile) return { steps: [...steps, { caller: fn, call }], ...blocking };
+          // information; nor does a small file the code names (`get_prompt("scrape")`, fixed-files.ts).
+          if (blocking && !blocking.entry.quick && !(blocking.entry.inMemoryHarmless && call.inMemoryFile) && !fixedSmallFile(call)) return { steps: [...steps, { caller: fn, call }], ...blocking };
         }
         for (const call of fn.summary.calls) {
           const inline = this.inlineFunction(call.callee);
@@ -231,4 +238,17 @@ export class ProjectCallGraph<T extends CatalogEntry = CatalogEntry> {
     }
     return undefined;
   }
+}
+
+/**
+ * `fn` as a call with these literal arguments runs it: a small file named by parameters the call
+ * passes as literals (`get_prompt("recipes.scrape")` → `open(PROMPTS / (name + ".txt"))`) is the
+ * same file on every call from there.
+ */
+function withLiteralFiles(fn: ProjectFunction, literalArguments: readonly LiteralArgument[] | undefined): ProjectFunction {
+  const given = ({ name, position }: ParameterSlot) => literalArguments?.some((literal) => literal.keyword === name || (position >= 0 && literal.position === position)) ?? false;
+  const fixed = (call: SummaryCall) => call.smallFile !== undefined && call.smallFile.parameters.length > 0 && call.smallFile.parameters.every(given);
+  if (!fn.summary.calls.some(fixed)) return fn;
+  const calls = fn.summary.calls.map((call) => (fixed(call) ? { ...call, smallFile: { parameters: [] } } : call));
+  return { ...fn, summary: { ...fn.summary, calls }, namingFiles: true };
 }
