@@ -1,4 +1,5 @@
 import { CallMatcher } from '../core/call-pattern';
+import { contextModelOf, type ContextKind, type ContextModel } from '../core/contexts';
 import type { CallEvent, FunctionFacts, ModuleFacts, Range } from '../core/facts';
 import type { Fix } from '../core/hazard';
 import { calleeNamesOf, callsOf } from '../core/request-reach';
@@ -114,7 +115,11 @@ function checkFloatingPromises(module: ModuleFacts, project: ProjectFacts, corou
   const callbacks = new Set(module.functions.flatMap((fn) => (fn.passedTo ? [rangeKey(fn.passedTo.range)] : [])));
   // A nested async function that cannot reject is no floating promise to worry about.
   const nestedCoroutines = nestedCoroutineNames(module, (inner) => canReject(inner, rejections.neverReject));
+  const model = contextModelOf(project, module);
   for (const fn of module.functions) {
+    // Startup code's dropped rejections reach the project's handler, which logs them, and no request
+    // waits on that work: on real code such drops were judged of little value (preview).
+    if (rejections.handler && !config.preview && runsOnlyAtStartup(model, module, fn)) continue;
     const nested = nestedCoroutines.get(fn.id) ?? NO_NAMES;
     for (const call of callsOf(fn)) {
       // `void work()` says the drop is meant, as typescript-eslint reads it; that it may still end the process is a preview finding.
@@ -144,6 +149,15 @@ function checkFloatingPromises(module: ModuleFacts, project: ProjectFacts, corou
       });
     }
   }
+}
+
+/** Contexts that end before the server takes requests, or are not in it. */
+const BEFORE_SERVING: ReadonlySet<ContextKind> = new Set(['import', 'startup', 'not-served']);
+
+/** Whether every known way into a function is while the process starts (or outside the server), and nothing unresolved may call it. */
+function runsOnlyAtStartup(model: ContextModel, module: ModuleFacts, fn: FunctionFacts): boolean {
+  const { witnesses } = model.contextsOf(module.moduleName, fn.id);
+  return witnesses.some((witness) => witness.kind !== 'not-served') && witnesses.every((witness) => BEFORE_SERVING.has(witness.kind)) && !model.mayRunUnresolved(module.moduleName, fn.id);
 }
 
 /** The methods of a coroutine object itself. */
