@@ -46,8 +46,9 @@ A function's blocking calls are one finding, at the first of them, with every ot
 related information: the remedy — an async client, or the whole function off the loop — is one
 change. Calls of a lifespan before and after its \`yield\` are two findings, one for startup and one
 for shutdown. A function whose only blocking calls ask for file metadata (\`os.path.exists\`,
-\`Path.is_file()\`, \`os.stat\`) is reported as information: the operating system usually answers
-those from its cache, and they wait for long only on a slow or network file system.
+\`Path.is_file()\`, \`os.stat\`) is reported only with \`preview = true\`, as information: the
+operating system usually answers those from its cache, and they wait for long only on a slow or
+network file system. On the real-code evaluation all four such findings judged were of little value.
 
 Calls are recognised through import aliases (\`from time import sleep as pause\`), module-level
 instances (\`http = requests.Session()\`), annotated parameters (\`db: Session = Depends(get_db)\`),
@@ -220,6 +221,8 @@ function reportRun(context: RuleContext, fn: FunctionFacts, placement: LoopPlace
   const where = `${describeFunction(fn, module.language)}${reachedFrom(placement.witness)}`;
   const { fix, advice } = remedyFor(context, fn, groups);
   const quick = groups.every(onlyQuickCalls);
+  // Metadata lookups alone were judged of little value on real code every time: preview, as information.
+  if (quick && !context.config.preview) return;
   const consequence = quick && !phase ? QUICK_CONSEQUENCE : stallConsequence(phase, others.length > 0);
   let message: string;
   if (others.length === 0) {
