@@ -22,7 +22,12 @@ where \`mailer: Mailer\`) and return annotations (\`user = await repo.get(id)\` 
 \`user.check_password(pw)\`), any number of calls deep and safe against recursion — and reports
 the call in the async code when the chain ends in a call IL201 would report (its catalog plus the
 \`blocking-calls\` setting), other than a file-metadata lookup (\`os.path.exists\`, \`statSync\`),
-which IL201 calls information and which rarely waits deep in a helper. The chain is shown step by step as related information, ending in
+which rarely waits deep in a helper, and a small file the code names with a literal file name
+(\`open(os.path.join(PROMPTS, name + ".txt"))\`, \`readFileSync(path.join(__dirname, 'site.json'))\`) when its path
+takes no parameter or only ones the call passes as literals (\`get_prompt("scrape")\`): a prompt,
+settings or template file comes from the page cache in microseconds. A path with no literal file
+name (\`open(VOCAB_PATH)\`), one the request picks, or one with a data file's name (\`.csv\`,
+\`.pkl\`, \`.jpg\`) stays reported. The chain is shown step by step as related information, ending in
 "may block: \`smtplib.SMTP()\`" at the line that blocks. A chain that ends in CPU-heavy work (a
 password hash two calls deep) is IL203's, reported the same way. A singleton built
 lazily (\`if _client is None: _client = Client()\`) or by an \`@lru_cache\` getter is built once
