@@ -154,10 +154,14 @@ function checkFloatingPromises(module: ModuleFacts, project: ProjectFacts, corou
 /** Contexts that end before the server takes requests, or are not in it. */
 const BEFORE_SERVING: ReadonlySet<ContextKind> = new Set(['import', 'startup', 'not-served']);
 
-/** Whether every known way into a function is while the process starts (or outside the server), and nothing unresolved may call it. */
+/**
+ * Whether every known way into a function is while the process starts (or outside the server).
+ * Calls the model could not resolve are not asked about: a name as common as `connect` always has
+ * some, and with a handler installed a drop they might make elsewhere is logged all the same.
+ */
 function runsOnlyAtStartup(model: ContextModel, module: ModuleFacts, fn: FunctionFacts): boolean {
   const { witnesses } = model.contextsOf(module.moduleName, fn.id);
-  return witnesses.some((witness) => witness.kind !== 'not-served') && witnesses.every((witness) => BEFORE_SERVING.has(witness.kind)) && !model.mayRunUnresolved(module.moduleName, fn.id);
+  return witnesses.some((witness) => witness.kind !== 'not-served') && witnesses.every((witness) => BEFORE_SERVING.has(witness.kind));
 }
 
 /** The methods of a coroutine object itself. */
@@ -236,7 +240,11 @@ project that cannot reject — every \`await\` in it is caught by a \`try\` that
 or awaits functions that cannot reject either — is not reported when dropped. \`void work()\` marks
 the drop as intended and is not reported, as typescript-eslint's \`no-floating-promises\` reads it.
 With \`preview = true\` a \`void\`ed call that can reject is reported when the project installs no
-process-wide \`unhandledRejection\` handler, since its rejection still ends the process.`,
+process-wide \`unhandledRejection\` handler, since its rejection still ends the process. When the
+project does install one, a promise dropped by code that runs only while the process starts (every
+known entry point reaches it at import or startup) is reported only with \`preview = true\`: no
+request waits on that work and the handler logs a failure; on real code such drops were judged of
+little value.`,
       whyIsThisBad: `
 Calling a coroutine function only creates a coroutine object; nothing in its body runs until it
 is awaited or scheduled. \`notify_user(order)\` on its own line looks like it sends the
