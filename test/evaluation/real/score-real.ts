@@ -132,8 +132,9 @@ function sampleKey(finding: Pick<RealFinding, 'app' | 'file' | 'line' | 'code'>)
  */
 export function samplePrecision(findings: readonly RealFinding[], minimum = 200, seed = 'interleave-real-1'): RealFinding[] {
   // Ten per stratum, more where that leaves the sample under `minimum`: a larger sample holds the smaller one.
-  let sample: RealFinding[] = [];
-  for (let perStratum = 10; sample.length < minimum && perStratum <= findings.length; perStratum++) sample = sampleStrata(findings, perStratum, seed);
+  let perStratum = 10;
+  let sample = sampleStrata(findings, perStratum, seed);
+  while (sample.length < minimum && perStratum < findings.length) sample = sampleStrata(findings, ++perStratum, seed);
   return sample;
 }
 

@@ -14,6 +14,11 @@ export interface RealApp {
   /** The served code, relative to the repository's root: what `interleave check` is given. */
   paths: string[];
   what: string;
+  /**
+   * Added after the tuning, as a check on it: the date it was added. Its figures are reported
+   * apart, and no change is tuned on it.
+   */
+  fresh?: string;
 }
 
 export function readApps(): RealApp[] {
