@@ -17,7 +17,8 @@ export interface RealAppsWorkload {
 
 /** The workload, or why there is none. */
 export function realPythonApps(trees: string): RealAppsWorkload | { missing: string } {
-  const apps = readApps().filter((app) => app.language === 'python');
+  // The ten apps of every earlier run: the fresh ones would make the workload incomparable.
+  const apps = readApps().filter((app) => app.language === 'python' && !app.fresh);
   const paths = apps.flatMap((app) => app.paths.map((path) => join(trees, app.name, path)));
   const absent = paths.filter((path) => !existsSync(path));
   if (absent.length > 0) {
