@@ -58,7 +58,7 @@ describe('IL201 blocking-call', () => {
     assert.match(fixed, /await asyncio\.sleep\(1\)[\s\S]*await asyncio\.sleep\(2\)/);
   });
 
-  it('reports as information a function whose only blocking calls ask for file metadata', async () => {
+  it('reports a function whose only blocking calls ask for file metadata only in preview, as information', async () => {
     const source = [
       'from pathlib import Path',
       '',
@@ -75,12 +75,13 @@ describe('IL201 blocking-call', () => {
       '    return str(path)',
       '',
     ].join('\n');
-    const [finding] = (await analyzeText(source, { rules })).hazards;
+    assert.deepEqual((await analyzeText(source, { rules })).hazards, []);
+    const [finding] = (await analyzeText(source, { rules, settings: { preview: true } })).hazards;
     assert.equal(finding!.severity, 'info');
     assert.match(finding!.message, /usually answers from its cache/);
   });
 
-  it('reports as information a Node handler that only checks whether a file exists, and as a warning one that also reads it', async () => {
+  it('reports a Node handler that only checks whether a file exists only in preview, as information, and one that also reads it as a warning', async () => {
     const source = [
       "import express from 'express';",
       "import fs from 'node:fs';",
@@ -90,14 +91,13 @@ describe('IL201 blocking-call', () => {
       "app.get('/read', (req, res) => res.send(fs.existsSync('a.txt') ? fs.readFileSync('a.txt', 'utf8') : ''));",
       '',
     ].join('\n');
-    const findings = (await analyzeText(source, { rules, path: '/project/src/app.ts', moduleName: 'src.app' })).hazards;
-    assert.deepEqual(
-      findings.map((finding) => [finding.range.start.line + 1, finding.severity]),
-      [
-        [5, 'info'],
-        [6, 'warning'],
-      ],
-    );
+    const lines = async (preview: boolean) =>
+      (await analyzeText(source, { rules, path: '/project/src/app.ts', moduleName: 'src.app', settings: { preview } })).hazards.map((finding) => [finding.range.start.line + 1, finding.severity]);
+    assert.deepEqual(await lines(false), [[6, 'warning']]);
+    assert.deepEqual(await lines(true), [
+      [5, 'info'],
+      [6, 'warning'],
+    ]);
   });
 
   it('reports a lifespan, in preview, once for its startup and once for its shutdown', async () => {

@@ -37,7 +37,7 @@ const CHAIN_PROJECT: Record<string, string> = {
   'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true }, include: ['src'] }),
   'src/server.ts': "import express from 'express';\nimport { helper } from './helper.js';\n\nconst app = express();\napp.get('/config', async (req, res) => {\n  res.json(helper());\n});\napp.listen(3000);\n",
   'src/helper.ts': "import { readConfig } from './config.js';\nexport function helper() {\n  return readConfig();\n}\n",
-  'src/config.ts': "import { readFileSync } from 'node:fs';\nexport function readConfig() {\n  return readFileSync('config.json', 'utf8');\n}\n",
+  'src/config.ts': "import { execSync } from 'node:child_process';\nexport function readConfig() {\n  return execSync('git config --list', { encoding: 'utf8' });\n}\n",
 };
 
 const interleave = (diagnostics: readonly Diagnostic[]) => diagnostics.filter((diagnostic) => diagnostic.code === INTERLEAVE_ERROR_CODE);

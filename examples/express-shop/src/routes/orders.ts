@@ -67,7 +67,7 @@ orders.post('/receipts/resend-limited', async (req, res) => {
   res.sendStatus(204);
 });
 
-// The invoice is rendered by a sync helper that reads its template from disk.
+// The invoice is rendered by a sync helper that reads the order's archived line items from disk.
 orders.get('/:id/invoice', async (req, res) => {
   const order = await loadOrder(Number(req.params.id));
   res.type('html').send(renderInvoice(order.id, order.totalCents)); // expect: IL202
