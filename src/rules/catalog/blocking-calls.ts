@@ -335,7 +335,12 @@ export const BLOCKING_CALLS: readonly CatalogEntry[] = [
   },
 
   {
-    calls: ['breez_sdk.connect().*'],
+    // The methods that reach the node, an LSP or Breez's servers; `node_info`, `payment_by_hash`,
+    // `list_payments` and `disconnect` answer from the SDK's local store or only signal, and wait for nothing.
+    calls: [
+      'breez_sdk.connect().{send_payment,send_spontaneous_payment,receive_payment,pay_lnurl,withdraw_lnurl,lnurl_auth,sync,report_issue}',
+      'breez_sdk.connect().{redeem_onchain_funds,receive_onchain,pay_onchain,refund,buy_bitcoin,fetch_fiat_rates,list_lsps,connect_lsp,fetch_lsp_info,recommended_fees,register_webhook}',
+    ],
     does: "calls the Breez SDK's node through its blocking services (`BlockingBreezServices`), which waits for the node and, for a payment, until it settles",
     suggestion: 'move the call to a worker thread (`await asyncio.to_thread(sdk.send_payment, request)`): the Python bindings have no asynchronous form',
   },
