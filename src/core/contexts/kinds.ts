@@ -76,6 +76,11 @@ export interface Witness {
   kind: ContextKind;
   entry: EntryPoint;
   steps: WitnessStep[];
+  /**
+   * A step calls a base class's method that a subclass overrides, and the witness goes on in the
+   * override: which class's method runs depends on the object, so the code may run here, not must.
+   */
+  dispatched?: true;
 }
 
 /**

@@ -12,6 +12,9 @@ interface Node {
 /** Base classes followed for inherited validators. */
 const MAX_BASES = 5;
 
+/** Classes visited when looking for the overrides of a method. */
+const MAX_SUBCLASSES = 200;
+
 /** Where code stands with respect to the serving event loop, as far as the model can tell. */
 export type LoopVerdict =
   /** Reached from an entry point whose code runs on the loop that serves requests. */
@@ -25,8 +28,10 @@ export type LoopVerdict =
  * The execution-context model of a project: for every function, the contexts it can run in, each
  * with the shortest chain of calls from an entry point. Built once from every module's
  * ContextSummary; linear in the number of functions and calls (each function is visited at most
- * once per context kind). Calls it cannot resolve add nothing: such a function is "unknown", never
- * given a wrong context.
+ * twice per context kind: once through an override, once directly). A call of a base class's
+ * method also reaches the overrides in the project's subclasses, with a witness marked
+ * `dispatched`. Calls it cannot resolve add nothing: such a function is "unknown", never given a
+ * wrong context.
  */
 export class ContextModel {
   private readonly modules = new Map<string, ContextSummary>();
@@ -39,6 +44,8 @@ export class ContextModel {
   private readonly moduleWitnesses = new Map<string, Witness[]>();
   /** Last segments of calls no project function answered, made from code that may be served. */
   private readonly unresolvedNames = new Set<string>();
+  /** Subclasses by their base (`module:Class`), built when an override is first asked for. */
+  private subclasses: Map<string, { module: ContextSummary; name: string }[]> | undefined;
   /** Every callee is resolved once: the same names are called from many places. */
   private readonly resolved = new Map<string, Node | undefined>();
   private readonly resolver = new ProjectResolver<ContextFunction>((moduleName) => {
@@ -131,7 +138,9 @@ export class ContextModel {
     const visit = (node: Node, witness: Witness) => {
       let known = this.witnesses.get(node.fn);
       if (!known) this.witnesses.set(node.fn, (known = new Map()));
-      if (known.has(witness.kind)) return;
+      // A witness that must run replaces one that only may (through an override), once.
+      const had = known.get(witness.kind);
+      if (had && !(had.dispatched && !witness.dispatched)) return;
       known.set(witness.kind, witness);
       queue.push({ node, witness });
     };
@@ -166,8 +175,10 @@ export class ContextModel {
             if (entry.kind !== 'not-served') visit(target, routeWitness(call, module, target.fn));
             continue;
           }
-          const kind = transform(entry.kind, call.edge, target.fn);
-          if (kind) visit(target, { kind, entry, steps: [step(top.caller, call, module)] });
+          for (const runs of [target, ...this.overridesOf(target)]) {
+            const kind = transform(entry.kind, call.edge, runs.fn);
+            if (kind) visit(runs, { kind, entry, steps: [step(top.caller, call, module)], ...(runs !== target && { dispatched: true }) });
+          }
         }
       }
     }
@@ -194,14 +205,58 @@ export class ContextModel {
           if (witness.kind !== 'not-served') visit(target, routeWitness(call, node.module, target.fn));
           continue;
         }
-        const kind = transform(witness.kind, call.edge, target.fn);
-        if (kind) visit(target, { kind, entry: witness.entry, steps: [...witness.steps, step(caller, call, node.module)] });
+        for (const runs of [target, ...this.overridesOf(target)]) {
+          const kind = transform(witness.kind, call.edge, runs.fn);
+          const dispatched = witness.dispatched === true || runs !== target;
+          if (kind) visit(runs, { kind, entry: witness.entry, steps: [...witness.steps, step(caller, call, node.module)], ...(dispatched && { dispatched: true }) });
+        }
       }
       for (const child of this.children.get(node.fn) ?? []) {
         const kind = child.passedTo ? transform(witness.kind, child.passedTo, child) : witness.kind;
-        if (kind) visit({ module: node.module, fn: child }, { kind, entry: witness.entry, steps: witness.steps });
+        if (kind) visit({ module: node.module, fn: child }, { kind, entry: witness.entry, steps: witness.steps, ...(witness.dispatched && { dispatched: true }) });
       }
     }
+  }
+
+  /**
+   * The methods that override a method in the project's subclasses of its class, at any depth: a
+   * call of the base's method (`funding_source.pay_invoice()` where `funding_source: Wallet`) may
+   * run any of them.
+   */
+  private overridesOf(target: Node): Node[] {
+    const dot = target.fn.name.lastIndexOf('.');
+    const className = target.fn.name.slice(0, dot);
+    if (dot <= 0 || target.fn.parent || !target.module.classes[className]) return [];
+    const method = target.fn.name.slice(dot + 1);
+    this.subclasses ??= this.indexSubclasses();
+    const found: Node[] = [];
+    const seen = new Set<string>();
+    const pending = [`${target.module.moduleName}:${className}`];
+    for (let key = pending.pop(); key !== undefined && seen.size < MAX_SUBCLASSES; key = pending.pop()) {
+      if (seen.has(key)) continue;
+      seen.add(key);
+      for (const subclass of this.subclasses.get(key) ?? []) {
+        const fn = this.byName.get(subclass.module.moduleName)?.get(`${subclass.name}.${method}`);
+        if (fn) found.push({ module: subclass.module, fn });
+        pending.push(`${subclass.module.moduleName}:${subclass.name}`);
+      }
+    }
+    return found;
+  }
+
+  private indexSubclasses(): Map<string, { module: ContextSummary; name: string }[]> {
+    const index = new Map<string, { module: ContextSummary; name: string }[]>();
+    for (const module of this.modules.values()) {
+      for (const [name, { bases }] of Object.entries(module.classes)) {
+        for (const base of bases) {
+          const found = this.resolver.resolveClass(base);
+          if (!found) continue;
+          const key = `${found.moduleName}:${found.name}`;
+          index.set(key, [...(index.get(key) ?? []), { module, name }]);
+        }
+      }
+    }
+    return index;
   }
 
   /** The validators of a project model class and of its bases: what building one of its models runs. */

@@ -31,7 +31,11 @@ const ONCE = new Set(['import', 'startup', 'shutdown', 'once-per-worker']);
 
 /** Where a function of a module runs: `inModule` is the handler this module's own calls reach it from. */
 export function placementOf(project: ProjectFacts, module: ModuleFacts, fn: FunctionFacts, inModule?: FunctionFacts): RunPlacement | undefined {
-  const { witnesses } = contextModelOf(project, module).contextsOf(module.moduleName, fn.id);
+  // A witness through a subclass's override says the code may run there, not how often it must:
+  // placed by such witnesses alone, a function is as unknown as one no entry point reaches.
+  const witnesses = contextModelOf(project, module)
+    .contextsOf(module.moduleName, fn.id)
+    .witnesses.filter((witness) => !witness.dispatched);
   const perCall = witnesses.find((witness) => repeats(witness, module.language));
   if (inModule) return { runs: 'per-call', handler: inModule, calledHere: true, ...(perCall && { witness: perCall }) };
   if (perCall) {
