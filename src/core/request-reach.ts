@@ -35,14 +35,19 @@ export function requestReach(
 ): Map<FunctionFacts, FunctionFacts> {
   const byCallee = new Map<string, FunctionFacts[]>();
   const nestedIn = new Map<string, FunctionFacts[]>();
+  const append = <K>(map: Map<K, FunctionFacts[]>, key: K, fn: FunctionFacts) => {
+    const list = map.get(key);
+    if (list) list.push(fn);
+    else map.set(key, [fn]);
+  };
   for (const fn of module.functions) {
-    for (const name of calleeNamesOf(module, fn)) byCallee.set(name, [...(byCallee.get(name) ?? []), fn]);
-    if (fn.parent !== undefined) nestedIn.set(fn.parent, [...(nestedIn.get(fn.parent) ?? []), fn]);
+    for (const name of calleeNamesOf(module, fn)) append(byCallee, name, fn);
+    if (fn.parent !== undefined) append(nestedIn, fn.parent, fn);
   }
   const reached = new Map<FunctionFacts, FunctionFacts>();
   const queue = module.functions.filter((fn) => kinds.has(fn.kind) && !runsOnce(fn)).map((fn) => ({ fn, entry: fn }));
-  while (queue.length > 0) {
-    const { fn, entry } = queue.shift()!;
+  for (let head = 0; head < queue.length; head++) {
+    const { fn, entry } = queue[head]!;
     if (reached.has(fn) || runsOnce(fn)) continue;
     reached.set(fn, entry);
     for (const call of callsOf(fn)) {

@@ -1,8 +1,9 @@
 import type { ModuleFacts, Range } from './facts';
+import { sourceLines } from './source-lines';
 
 /** The source text of a range on one line, whitespace collapsed and shortened, for messages. */
 export function excerpt(module: ModuleFacts, range: Range, limit = 60): string {
-  const lines = module.source.split(/\r?\n|\r/, range.end.line + 1);
+  const lines = sourceLines(module);
   const parts: string[] = [];
   for (let line = range.start.line; line <= range.end.line; line++) {
     const text = lines[line] ?? '';

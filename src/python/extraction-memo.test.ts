@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { resolveConfig } from '../core/config';
-import { checkModule, type ParsedModule } from '../core/engine';
+import { checkModule, projectFacts, summarizeModule, type ParsedModule } from '../core/engine';
 import type { FunctionFacts } from '../core/facts';
 import { RULES } from '../rules';
 import { analyzePython, extractFacts, loadPythonParser } from './frontend';
@@ -101,12 +101,15 @@ const EDITS: { name: string; edit: (text: string) => string }[] = [
   { name: 'a helper registered as a route elsewhere in the module', edit: (text) => `${text}\nrouter.add_api_route("/prices", load_prices)\n` },
   { name: 'a threadpool handler stops calling a sync helper', edit: (text) => text.replace('    sync_count(key)\n', '    return key\n') },
   { name: 'a function made async', edit: (text) => text.replace('def sync_count(key):', 'async def sync_count(key):') },
+  { name: 'a base class given to a class', edit: (text) => text.replace('class Ledger:', 'class Ledger(threading.Thread):') },
   { name: 'a half-typed line that does not parse', edit: (text) => text.replace('    return {"seen": seen}', '    return {"seen": seen') },
   { name: 'the line fixed again', edit: (text) => text.replace('    return {"seen": seen\n', '    return {"seen": seen}\n') },
 ];
 
-function hazardsOf(parsed: ParsedModule): string[] {
-  return checkModule(parsed, { rules: RULES, config, project: {} }).hazards.map((hazard) => `${hazard.code} ${JSON.stringify(hazard.range)} ${hazard.message}`);
+/** With no project facts, or (`summarised`) in a project of the module's own summaries, as the language server checks an indexed file. */
+function hazardsOf(parsed: ParsedModule, summarised = false): string[] {
+  const project = summarised ? projectFacts([summarizeModule(parsed, RULES)]) : {};
+  return checkModule(parsed, { rules: RULES, config, project }).hazards.map((hazard) => `${hazard.code} ${JSON.stringify(hazard.range)} ${hazard.message}`);
 }
 
 describe('facts of unchanged functions reused across edits', () => {
@@ -124,6 +127,8 @@ describe('facts of unchanged functions reused across edits', () => {
         const fresh = analyzePython(text, PATH, MODULE);
         assert.deepEqual(incremental.facts, fresh.facts, `facts after ${name}`);
         assert.deepEqual(hazardsOf(incremental), hazardsOf(fresh), `findings after ${name}`);
+        assert.deepEqual(summarizeModule(incremental, RULES), summarizeModule(fresh, RULES), `summaries after ${name}`);
+        assert.deepEqual(hazardsOf(incremental, true), hazardsOf(fresh, true), `findings in the project after ${name}`);
       }
     } finally {
       tree.delete();

@@ -295,18 +295,27 @@ function mayBeDead(module: ModuleFacts, fn: FunctionFacts): boolean {
 /** The names a module calls or passes on as a value: the last segment of each (`close_db`, `shutdown`). */
 function referencedNames(module: ModuleFacts): Set<string> {
   const names = new Set<string>();
-  const last = (text: string) => text.slice(text.lastIndexOf('.') + 1);
-  for (const flow of [module.moduleFlow, ...module.functions.map((fn) => fn.flow)]) {
-    for (const event of flowEvents(flow)) {
-      if (event.kind !== 'call') continue;
-      names.add(last(event.text));
-      for (const argument of event.arguments ?? []) names.add(last(argument.text));
-      for (const argument of event.functionArguments ?? []) names.add(last(argument.text));
-    }
-  }
+  for (const flow of [module.moduleFlow, ...module.functions.map((fn) => fn.flow)]) for (const name of namesReferencedIn(flow)) names.add(name);
   // Imported by name elsewhere, it may be used there in ways that are not calls.
-  for (const fact of module.imports) names.add(last(fact.target));
+  for (const fact of module.imports) names.add(lastSegment(fact.target));
   return names;
+}
+
+/** The names one flow graph's calls make or pass on, in order; once per graph, which the language server keeps while its function is unchanged. */
+function namesReferencedIn(flow: FlowGraph): readonly string[] {
+  let names = namesByFlow.get(flow);
+  if (!names) {
+    const calls = flowEvents(flow).filter((event) => event.kind === 'call');
+    const texts = calls.flatMap((call) => [call.text, ...(call.arguments ?? []).map((argument) => argument.text), ...(call.functionArguments ?? []).map((argument) => argument.text)]);
+    namesByFlow.set(flow, (names = [...new Set(texts.map(lastSegment))]));
+  }
+  return names;
+}
+
+const namesByFlow = new WeakMap<FlowGraph, readonly string[]>();
+
+function lastSegment(text: string): string {
+  return text.slice(text.lastIndexOf('.') + 1);
 }
 
 /** What every module closes in code that runs, from the summaries: built once per project, not once per resource. */

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { resolveConfig } from '../core/config';
-import { checkModule, type ParsedModule } from '../core/engine';
+import { checkModule, projectFacts, type ParsedModule } from '../core/engine';
 import { analyzePython } from '../python/frontend';
 import { loadPythonParser } from '../python/parser';
 import { RULES } from '../rules';
 import { DocumentParsers } from './document-parser';
 import { OpenDocument } from './open-document';
+import { summarize } from './project-context';
 
 before(loadPythonParser);
 
@@ -54,8 +55,10 @@ const CHANGES: { name: string; find: string; replace: string }[] = [
   { name: 'the call finished', find: '    return BALANCES(', replace: '    return BALANCES()' },
 ];
 
-function findings(parsed: ParsedModule): string[] {
-  return checkModule(parsed, { rules: RULES, config, project: {} }).hazards.map((hazard) => `${hazard.code} ${JSON.stringify(hazard.range)} ${hazard.message}`);
+/** With no project facts, or (`summarised`) in a project of the module's own summaries, as the language server checks an indexed file. */
+function findings(parsed: ParsedModule, summarised = false): string[] {
+  const project = summarised ? projectFacts([summarize(parsed, '/p')]) : {};
+  return checkModule(parsed, { rules: RULES, config, project }).hazards.map((hazard) => `${hazard.code} ${JSON.stringify(hazard.range)} ${hazard.message}`);
 }
 
 describe('an open Python document parsed edit after edit', () => {
@@ -74,6 +77,8 @@ describe('an open Python document parsed edit after edit', () => {
         const fresh = analyzePython(document.text, '/p/app/main.py', 'app.main');
         assert.deepEqual(incremental.facts, fresh.facts, `facts after ${name}`);
         assert.deepEqual(findings(incremental), findings(fresh), `findings after ${name}`);
+        assert.deepEqual(summarize(incremental, '/p'), summarize(fresh, '/p'), `summaries after ${name}`);
+        assert.deepEqual(findings(incremental, true), findings(fresh, true), `findings in the project after ${name}`);
       }
       // The series ends with a finding to compare: the lost update in the function it added.
       assert.deepEqual(findings(analyzePython(document.text, '/p/app/main.py', 'app.main')).map((finding) => finding.slice(0, 5)), ['IL101']);

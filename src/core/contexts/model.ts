@@ -1,6 +1,7 @@
 import type { Range } from '../facts';
 import { ProjectResolver } from '../project-resolver';
 import type { EdgeKind } from './catalog';
+import { Resolutions, type Found } from './resolutions';
 import { CONTEXT_KINDS, SERVING_LOOP, type ContextKind, type EntryPoint, type FunctionContexts, type Witness, type WitnessStep } from './kinds';
 import type { ContextCall, ContextFunction, ContextSummary } from './summary';
 
@@ -48,14 +49,18 @@ export class ContextModel {
   private subclasses: Map<string, { module: ContextSummary; name: string }[]> | undefined;
   /** Every callee is resolved once: the same names are called from many places. */
   private readonly resolved = new Map<string, Node | undefined>();
+  /** Shared with the models of projects whose modules resolve names alike. */
+  readonly resolutions: Resolutions;
   private readonly resolver = new ProjectResolver<ContextFunction>((moduleName) => {
     const module = this.modules.get(moduleName);
     return module && { moduleName, functions: this.byName.get(moduleName)!, imports: module.imports, starImports: module.starImports, instances: module.instances, classes: module.classes };
   });
 
-  constructor(summaries: Iterable<ContextSummary>) {
-    for (const summary of summaries) {
-      this.modules.set(summary.moduleName, summary);
+  /** `previous`: the resolutions of another model, used when this project resolves names as its did. */
+  constructor(summaries: Iterable<ContextSummary>, previous?: Resolutions) {
+    for (const summary of summaries) this.modules.set(summary.moduleName, summary);
+    this.resolutions = Resolutions.for(this.modules, previous);
+    for (const summary of this.modules.values()) {
       const names = new Map<string, ContextFunction>();
       const ids = new Map<string, ContextFunction>();
       for (const fn of summary.functions) {
@@ -261,7 +266,7 @@ export class ContextModel {
 
   /** The validators of a project model class and of its bases: what building one of its models runs. */
   private validatorsOf(path: string, depth = 0): Node[] {
-    const found = depth <= MAX_BASES ? this.resolver.resolveClass(path) : undefined;
+    const found = depth <= MAX_BASES ? this.resolveClass(path) : undefined;
     const module = found && this.modules.get(found.moduleName);
     if (!found || !module) return [];
     const own = module.functions.filter((fn) => fn.validator && fn.name.startsWith(`${found.name}.`)).map((fn) => ({ module, fn }));
@@ -294,10 +299,14 @@ export class ContextModel {
 
   private resolve(callee: string): Node | undefined {
     if (!this.resolved.has(callee)) {
-      const found = this.resolver.resolve(callee);
-      this.resolved.set(callee, found && { module: this.modules.get(found.moduleName)!, fn: found.fn });
+      const found = remembered(this.resolutions.callees, callee, () => this.resolver.resolve(callee));
+      this.resolved.set(callee, found && { module: this.modules.get(found.moduleName)!, fn: this.byName.get(found.moduleName)!.get(found.name)! });
     }
     return this.resolved.get(callee);
+  }
+
+  private resolveClass(path: string): Found | undefined {
+    return remembered(this.resolutions.classes, path, () => this.resolver.resolveClass(path));
   }
 }
 
@@ -343,6 +352,15 @@ function step(caller: string, call: ContextCall, module: ContextSummary): Witnes
 
 function firstRange(calls: readonly ContextCall[]): Range {
   return calls[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+}
+
+/** What `resolve` finds for a key, found once and kept in `found` (by module and name: another model's functions are other objects). */
+function remembered(found: Map<string, Found | undefined>, key: string, resolve: () => Found | undefined): Found | undefined {
+  if (found.has(key)) return found.get(key);
+  const resolved = resolve();
+  const kept = resolved && { moduleName: resolved.moduleName, name: resolved.name };
+  found.set(key, kept);
+  return kept;
 }
 
 function lastSegment(text: string): string {

@@ -77,7 +77,16 @@ const PROPERTIES = /^((builtins\.)?property|functools\.cached_property)$/;
 export function summarizeContexts(module: ModuleFacts, root?: string): ContextSummary {
   const role = shadowedRole(module.moduleName) ?? fileRoleOf(module.language, placeOf(module, root), module.source);
   const classBases = new Map(module.classes.map((info) => [info.name, info.bases]));
-  const functions = module.functions.map((fn) => functionSummary(module, fn, role, classBases.get(fn.className ?? '') ?? []));
+  const moduleInputs = JSON.stringify([module.language, role ?? null, module.frameworks.includes('fastapi'), module.devOnly ?? null]);
+  const functions = module.functions.map((fn) => {
+    const bases = classBases.get(fn.className ?? '') ?? [];
+    const inputs = `${moduleInputs}\0${JSON.stringify(bases)}`;
+    const kept = summariesByFunction.get(fn);
+    if (kept?.inputs === inputs) return kept.summary;
+    const summary = functionSummary(module, fn, role, bases);
+    summariesByFunction.set(fn, { inputs, summary });
+    return summary;
+  });
   const guards = module.mainGuards ?? [];
   const importCalls: ContextCall[] = [];
   const mainCalls: ContextCall[] = [];
@@ -101,6 +110,14 @@ export function summarizeContexts(module: ModuleFacts, root?: string): ContextSu
     classes: resolvableClasses(module),
   };
 }
+
+/**
+ * A function's summary, by its facts and what of its module the summary reads besides them (the
+ * language, the file's role, its class's bases, whether the module uses FastAPI, its
+ * development-only blocks). Facts never change once built, and the language server keeps an
+ * unchanged function's facts keystroke after keystroke: its summary is made once.
+ */
+const summariesByFunction = new WeakMap<FunctionFacts, { inputs: string; summary: ContextFunction }>();
 
 /**
  * Where a module sits in the project, in its language's module-name style: the path from the

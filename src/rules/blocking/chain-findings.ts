@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import type { CatalogEntry } from '../../core/call-pattern';
 import { synchronousCalls } from '../../core/call-summary';
 import { reachedFrom } from '../../core/contexts/describe';
-import type { CallEvent, FunctionFacts, Range } from '../../core/facts';
+import type { CallEvent, FunctionFacts, ModuleFacts, Range } from '../../core/facts';
 import type { RelatedLocation, Severity } from '../../core/hazard';
 import { lineOf, type RuleContext } from '../../core/rule';
 import { storyStep } from '../story-steps';
@@ -38,9 +38,9 @@ export function reportStallingChains(
   for (const fn of module.functions) {
     const placement = placed(context, fn);
     if (!placement) continue;
-    const nested = new Map(module.functions.filter((inner) => inner.parent === fn.id && !inner.isLambda).map((inner) => [inner.name, inner]));
+    const nested = nestedByParent(module).get(fn.id);
     for (const call of synchronousCalls(fn)) {
-      const local = call.callee ? undefined : nested.get(call.text);
+      const local = call.callee ? undefined : nested?.get(call.text);
       const localChain = local && graph.nestedFunction(local);
       if (localChain) {
         const chain = graph.blockingChain(localChain);
@@ -59,6 +59,24 @@ export function reportStallingChains(
     }
   }
 }
+
+/** The functions (not lambdas) nested in each function of a module, by their names: indexed once per module, not once per caller. */
+function nestedByParent(module: ModuleFacts): ReadonlyMap<string, ReadonlyMap<string, FunctionFacts>> {
+  let index = nestedIndexes.get(module);
+  if (!index) {
+    const byParent = new Map<string, Map<string, FunctionFacts>>();
+    for (const inner of module.functions) {
+      if (inner.parent === undefined || inner.isLambda) continue;
+      let named = byParent.get(inner.parent);
+      if (!named) byParent.set(inner.parent, (named = new Map()));
+      named.set(inner.name, inner);
+    }
+    nestedIndexes.set(module, (index = byParent));
+  }
+  return index;
+}
+
+const nestedIndexes = new WeakMap<ModuleFacts, ReadonlyMap<string, ReadonlyMap<string, FunctionFacts>>>();
 
 function where(path: string, range: Range): string {
   return `${basename(path)}:${lineOf(range)}`;

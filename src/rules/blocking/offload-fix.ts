@@ -54,11 +54,36 @@ const LOOP_LIBRARIES = /^(asyncio|anyio|trio)\./;
  * running loop (`asyncio.create_task`), or creates coroutines of this module without awaiting them.
  */
 function needsTheLoop(module: ModuleFacts, fn: FunctionFacts): boolean {
-  const coroutines = new Set(module.functions.filter((other) => other.isAsync && !other.parent).map((other) => `${module.moduleName}.${other.qualifiedName}`));
+  const coroutines = coroutinesOf(module);
   return fn.flow.blocks.some((block) =>
     block.events.some((event) => event.kind === 'await' || (event.kind === 'call' && !!event.callee && (LOOP_LIBRARIES.test(event.callee) || coroutines.has(event.callee)))),
   );
 }
+
+/** A module's coroutine functions by the names its calls give them, asked of each finding's function: made once per module. */
+function coroutinesOf(module: ModuleFacts): ReadonlySet<string> {
+  let coroutines = coroutinesByModule.get(module);
+  if (!coroutines) {
+    coroutines = new Set(module.functions.filter((other) => other.isAsync && !other.parent).map((other) => `${module.moduleName}.${other.qualifiedName}`));
+    coroutinesByModule.set(module, coroutines);
+  }
+  return coroutines;
+}
+
+const coroutinesByModule = new WeakMap<ModuleFacts, ReadonlySet<string>>();
+
+/** What the functions of a module call, by callee: made once per module, not once per finding. */
+function calleesOf(module: ModuleFacts): ReadonlySet<string> {
+  let callees = calleesByModule.get(module);
+  if (!callees) {
+    const called = new Set<string>();
+    for (const other of module.functions) for (const block of other.flow.blocks) for (const event of block.events) if (event.kind === 'call' && event.callee) called.add(event.callee);
+    calleesByModule.set(module, (callees = called));
+  }
+  return callees;
+}
+
+const calleesByModule = new WeakMap<ModuleFacts, ReadonlySet<string>>();
 
 /**
  * An `async def` endpoint, dependency or background task that never awaits gains nothing from
@@ -70,11 +95,7 @@ export function makeSyncFix(module: ModuleFacts, fixes: FixBuilder, fn: Function
   const framework = fn.framework === 'fastapi' || fn.framework === 'starlette';
   const kind = fn.kind === 'route' || fn.kind === 'dependency' || fn.kind === 'background';
   if (!fn.isAsync || !framework || !kind || fn.className || fn.parent || needsTheLoop(module, fn)) return undefined;
-  const ownName = `${module.moduleName}.${fn.name}`;
-  const calledHere = module.functions.some((other) =>
-    other.flow.blocks.some((block) => block.events.some((event) => event.kind === 'call' && event.callee === ownName)),
-  );
-  if (calledHere) return undefined;
+  if (calleesOf(module).has(`${module.moduleName}.${fn.name}`)) return undefined;
   const edits = fixes.makeSync(fn);
   if (!edits) return undefined;
   return { applicability: 'unsafe', message: `Make \`${fn.name}\` a plain \`def\`: ${frameworkName(fn)} runs it in its threadpool`, edits };

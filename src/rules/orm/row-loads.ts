@@ -203,11 +203,32 @@ function moduleLoaders(module: ModuleFacts, external: LoaderLookup): Record<stri
  * none, and tracing their values' origins would find nothing.
  */
 function mayReturnRow(fn: FunctionFacts, loaders: LoaderLookup): boolean {
-  const events = flowEvents(fn.flow);
-  return (
-    events.some((event) => event.kind === 'return') &&
-    events.some((event) => event.kind === 'call' && (ormFlavourOf(event) !== undefined || readsStore(event) || (event.callee !== undefined && loaders(event.callee) !== undefined)))
-  );
+  const { returns, loadsRows, callees } = rowCallsOf(fn.flow);
+  return returns && (loadsRows || callees.some((callee) => loaders(callee) !== undefined));
+}
+
+/** Of a flow graph: whether it returns, whether a call of its loads rows itself, and what its other calls name, to ask of the loaders found so far. */
+interface RowCalls {
+  returns: boolean;
+  loadsRows: boolean;
+  callees: string[];
+}
+
+/** Per flow graph, which never changes once built: the language server keeps unchanged functions' graphs keystroke after keystroke. */
+const rowCallsByFlow = new WeakMap<FunctionFacts['flow'], RowCalls>();
+
+function rowCallsOf(flow: FunctionFacts['flow']): RowCalls {
+  let found = rowCallsByFlow.get(flow);
+  if (!found) {
+    const events = flowEvents(flow);
+    found = {
+      returns: events.some((event) => event.kind === 'return'),
+      loadsRows: events.some((event) => event.kind === 'call' && (ormFlavourOf(event) !== undefined || readsStore(event))),
+      callees: events.flatMap((event) => (event.kind === 'call' && event.callee !== undefined ? [event.callee] : [])),
+    };
+    rowCallsByFlow.set(flow, found);
+  }
+  return found;
 }
 
 /**
