@@ -254,7 +254,7 @@ export class ContextModel {
     for (const module of this.modules.values()) {
       for (const [name, { bases }] of Object.entries(module.classes)) {
         for (const base of bases) {
-          const found = this.resolver.resolveClass(base);
+          const found = this.resolveClass(base);
           if (!found) continue;
           const key = `${found.moduleName}:${found.name}`;
           index.set(key, [...(index.get(key) ?? []), { module, name }]);
