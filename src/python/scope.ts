@@ -98,7 +98,8 @@ const COMPOUND_AT_TOP_LEVEL = new Set(['if_statement', 'try_statement', 'with_st
 
 /**
  * The statements in the blocks beneath a statement, at any depth but never inside a function or
- * class (the definitions themselves are among them), in document order. Iterative: the input decides how deep the blocks nest.
+ * class (the definitions themselves are among them), in document order. Iterative: the input
+ * decides how deep the blocks nest.
  */
 function statementsBeneath(statement: Node): Node[] {
   const found: Node[] = [];

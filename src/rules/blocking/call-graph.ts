@@ -220,8 +220,9 @@ export class ProjectCallGraph<T extends CatalogEntry = CatalogEntry> {
         for (const call of fn.summary.calls) {
           const blocking = this.blockingEntry(call.callee, call.literalArguments);
           // File readers over an in-memory file (`json.load(io.StringIO(text))`) do no I/O; a
-          // metadata lookup (`os.path.exists`) deep in a helper rarely waits: IL201 calls it
-          // information; nor does a small file the code names (`get_prompt("scrape")`, fixed-files.ts).
+          // metadata lookup (`os.path.exists`) deep in a helper rarely waits (IL201 reports one
+          // alone only in preview); nor does a small file the code names (`get_prompt("scrape")`,
+          // fixed-files.ts).
           if (blocking && !blocking.entry.quick && !(blocking.entry.inMemoryHarmless && call.inMemoryFile) && !fixedSmallFile(call)) return { steps: [...steps, { caller: fn, call }], ...blocking };
         }
         for (const call of fn.summary.calls) {
