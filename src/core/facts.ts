@@ -491,6 +491,11 @@ export interface ModuleFacts {
    * 'development') { … }`. A route registered there is not served in production.
    */
   devOnly?: Range[];
+  /**
+   * Script files the module runs on threads of their own (`new Piscina({ filename })`, `new
+   * Worker(file)`): the script's path as written, the pool that runs it (`Piscina`), and where.
+   */
+  workerScripts?: { script: string; pool: string; range: Range }[];
 }
 
 /** A class defined at module level. */

@@ -23,6 +23,7 @@ import { FlowBuilder, type FunctionEnvironment, type ProgramTyping, type ThisBin
 import { HandlerDetector, type HandlerRole } from './handlers';
 import { importBase, moduleForSpecifier } from './module-names';
 import { bindingNames, ModuleScope } from './scope';
+import { workerScripts } from './worker-scripts';
 import {
   forEachDescendant,
   functionName,
@@ -194,6 +195,7 @@ class ModuleFactsBuilder {
       syntaxErrors: [...this.errorRanges(), ...unanalysable],
       mainGuards: this.mainGuards(sourceFile),
       ...this.devOnly(sourceFile),
+      ...workerScripts(this.context, this.scope),
     };
   }
 

@@ -187,6 +187,15 @@ export class ContextModel {
         }
       }
     }
+    for (const module of this.modules.values()) {
+      for (const worker of module.workerScripts ?? []) {
+        const script = this.scriptModule(module, worker.script);
+        if (!script) continue;
+        const entry: EntryPoint = { kind: 'worker-thread', label: `worker script of \`${worker.pool}\``, path: module.path, range: worker.range };
+        // The pool calls what the script exports; each top-level function is a way in.
+        for (const fn of script.functions) if (!fn.parent) visit({ module: script, fn }, { kind: 'worker-thread', entry, steps: [] });
+      }
+    }
     for (let head = 0; head < queue.length; head++) {
       const { node, witness } = queue[head]!;
       const caller = node.fn.name;
@@ -262,6 +271,26 @@ export class ContextModel {
       }
     }
     return index;
+  }
+
+  /**
+   * The project module a worker script's path names: the one whose path ends with the most of the
+   * script's last segments (`build/workers/hash.js` → `src/workers/hash.ts`), the nearest to the
+   * module that starts it when several do; none when that leaves a tie.
+   */
+  private scriptModule(from: ContextSummary, script: string): ContextSummary | undefined {
+    const segments = script.replace(/\.[cm]?[jt]s$/, '').split('/').filter((segment) => segment !== '' && segment !== '.' && segment !== '..');
+    const paths = [...this.modules.values()].map((module) => ({ module, stem: module.path.replace(/\\/g, '/').replace(/\.[cm]?[jt]sx?$/, '') }));
+    for (let length = Math.min(3, segments.length); length > 0; length--) {
+      const tail = `/${segments.slice(-length).join('/')}`;
+      const candidates = paths.filter(({ stem }) => stem.endsWith(tail)).map(({ module }) => module);
+      if (candidates.length === 0) continue;
+      const near = (module: ContextSummary) => sharedPrefix(module.path, from.path);
+      const best = Math.max(...candidates.map(near));
+      const nearest = candidates.filter((module) => near(module) === best);
+      return nearest.length === 1 ? nearest[0] : undefined;
+    }
+    return undefined;
   }
 
   /** The validators of a project model class and of its bases: what building one of its models runs. */
@@ -361,6 +390,13 @@ function remembered(found: Map<string, Found | undefined>, key: string, resolve:
   const kept = resolved && { moduleName: resolved.moduleName, name: resolved.name };
   found.set(key, kept);
   return kept;
+}
+
+/** How many leading characters two paths share. */
+function sharedPrefix(a: string, b: string): number {
+  let length = 0;
+  while (length < a.length && a[length] === b[length]) length++;
+  return length;
 }
 
 function lastSegment(text: string): string {

@@ -29,6 +29,8 @@ export interface ContextSummary {
   instances: Record<string, string>;
   /** Classes by name: their qualified bases and what their instances' attributes hold. */
   classes: Record<string, { bases: string[]; attributes?: Record<string, string> }>;
+  /** Script files it runs on worker threads, by the path written (`build/workers/hash.js`). */
+  workerScripts?: NonNullable<ModuleFacts['workerScripts']>;
 }
 
 export interface ContextFunction {
@@ -108,6 +110,7 @@ export function summarizeContexts(module: ModuleFacts, root?: string): ContextSu
     ...(module.starImports && { starImports: module.starImports }),
     instances,
     classes: resolvableClasses(module),
+    ...(module.workerScripts && { workerScripts: module.workerScripts }),
   };
 }
 
