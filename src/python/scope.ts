@@ -9,6 +9,7 @@ import {
   unparenthesize,
   type Node,
 } from './syntax';
+import { stubbedClass } from './type-stubs';
 
 /** A name bound at module level. */
 export interface ModuleBinding {
@@ -574,14 +575,6 @@ export class ModuleScope {
     const { positional, keywords } = callArguments(call);
     return keywords.get(keyword) ?? (index === undefined ? undefined : positional[index]);
   }
-}
-
-/**
- * Type-stub packages name the classes of libraries that make them at run time: `mypy_boto3_s3`'s
- * `S3Client` (imported under `if TYPE_CHECKING:`) is what `boto3.client("s3")` returns.
- */
-function stubbedClass(name: string | undefined): string | undefined {
-  return name && /^mypy_boto3_\w+(\.client)?\.\w+Client$/.test(name) ? 'boto3.client' : name;
 }
 
 /**
