@@ -76,7 +76,7 @@ interface RunTables {
 }
 
 /** Rewrites the generated part of docs/evaluation.md: the latest run, the first one, the fresh apps, the apps. */
-function writeEvaluationDocs(runs: { latest: RunTables; first: RunTables; fresh?: RunTables }): void {
+function writeEvaluationDocs(runs: { latest: RunTables; first: RunTables; fresh?: RunTables; freshFirst?: RunTables }): void {
   const path = join(repoRoot, 'docs', 'evaluation.md');
   const apps = readApps()
     .map((app) => `| ${app.name}${app.fresh ? ` (fresh, ${app.fresh})` : ''} | [${app.repo}](https://github.com/${app.repo}) | \`${app.commit.slice(0, 12)}\` | ${app.language} | ${app.paths.map((p) => `\`${p}\``).join(', ')} | ${app.what} |`)
@@ -109,6 +109,7 @@ function writeEvaluationDocs(runs: { latest: RunTables; first: RunTables; fresh?
           '',
           runs.fresh.recall,
           '',
+          ...(runs.freshFirst ? [`Their first run (${runs.freshFirst.findings} findings):`, '', runs.freshFirst.precision, '', runs.freshFirst.recall, ''] : []),
         ]
       : []),
     '### The apps',
@@ -122,6 +123,12 @@ function writeEvaluationDocs(runs: { latest: RunTables; first: RunTables; fresh?
   const end = text.indexOf('<!-- real:end -->');
   if (start < 0 || end < start) throw new Error(`${path} has no <!-- real:start --> … <!-- real:end --> markers`);
   writeFileSync(path, `${text.slice(0, start + '<!-- real:start -->'.length)}\n${generated}\n${text.slice(end)}`);
+}
+
+/** The fresh apps' first run, scored as it is now judged: what the tuning since has moved. */
+function freshFirstTables(fresh: readonly RealApp[], judgments: ReturnType<typeof readJudgments>): RunTables {
+  const firstRun = JSON.parse(readFileSync(join(__dirname, 'runs', 'fresh-first-run.json'), 'utf8')) as RealFinding[];
+  return { precision: precisionTable(scorePrecision(firstRun, samplePrecision(firstRun, 0), judgments)), recall: recallTable(scoreRecall(fresh, firstRun)), findings: firstRun.length };
 }
 
 async function main(): Promise<void> {
@@ -178,7 +185,7 @@ async function main(): Promise<void> {
     writeEvaluationDocs({
       latest: { precision, recall: recallTable(recall), findings: tunedFindings.length },
       first: { precision: precisionTable(scorePrecision(firstRun, samplePrecision(firstRun), judgments)), recall: recallTable(scoreRecall(tuned, firstRun)), findings: firstRun.length },
-      ...(freshTables && { fresh: freshTables }),
+      ...(freshTables && { fresh: freshTables, freshFirst: freshFirstTables(fresh, judgments) }),
     });
   }
   if (values.verbose) {
