@@ -22,12 +22,15 @@ export interface ProjectFunction {
   summary: FunctionSummary;
   /** Called with a key its guard clause returns on: the summary holds only that arm's calls. */
   guarded?: true;
-  /** Called with literals for the parameters that name its small files: those files are fixed. */
-  namingFiles?: true;
+  /**
+   * Called with literals for the parameters that name some of its small files: the indices of its
+   * calls whose files that fixes (`0,3`). Calls passing other parameters fix other files.
+   */
+  namingFiles?: string;
 }
 
 function keyOf(fn: ProjectFunction): string {
-  return `${fn.moduleName}:${fn.name}${fn.guarded ? ':guarded' : ''}${fn.namingFiles ? ':files' : ''}`;
+  return `${fn.moduleName}:${fn.name}${fn.guarded ? ':guarded' : ''}${fn.namingFiles ? `:files=${fn.namingFiles}` : ''}`;
 }
 
 /** A call of a small file that is the same on every call of the function as called. */
@@ -249,7 +252,8 @@ export class ProjectCallGraph<T extends CatalogEntry = CatalogEntry> {
 function withLiteralFiles(fn: ProjectFunction, literalArguments: readonly LiteralArgument[] | undefined): ProjectFunction {
   const given = ({ name, position }: ParameterSlot) => literalArguments?.some((literal) => literal.keyword === name || (position >= 0 && literal.position === position)) ?? false;
   const fixed = (call: SummaryCall) => call.smallFile !== undefined && call.smallFile.parameters.length > 0 && call.smallFile.parameters.every(given);
-  if (!fn.summary.calls.some(fixed)) return fn;
+  const indices = fn.summary.calls.flatMap((call, index) => (fixed(call) ? [index] : []));
+  if (indices.length === 0) return fn;
   const calls = fn.summary.calls.map((call) => (fixed(call) ? { ...call, smallFile: { parameters: [] } } : call));
-  return { ...fn, summary: { ...fn.summary, calls }, namingFiles: true };
+  return { ...fn, summary: { ...fn.summary, calls }, namingFiles: indices.join(',') };
 }
