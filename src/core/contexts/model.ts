@@ -266,7 +266,9 @@ export class ContextModel {
           const found = this.resolveClass(base);
           if (!found) continue;
           const key = `${found.moduleName}:${found.name}`;
-          index.set(key, [...(index.get(key) ?? []), { module, name }]);
+          const subclasses = index.get(key);
+          if (subclasses) subclasses.push({ module, name });
+          else index.set(key, [{ module, name }]);
         }
       }
     }
