@@ -258,7 +258,7 @@ export class ModuleScope {
   }
 
   private collectTopLevelDefinitions(statement: Node): void {
-    if (statement.type === 'if_statement' || statement.type === 'try_statement' || statement.type === 'with_statement') {
+    if (COMPOUND_AT_TOP_LEVEL.has(statement.type)) {
       // `if find_spec("sdk"): class Wallet: … else: class Wallet: …` defines the class at top level too.
       for (const inner of statementsBeneath(statement)) if (!COMPOUND_AT_TOP_LEVEL.has(inner.type)) this.collectTopLevelDefinitions(inner);
       return;
